@@ -1,0 +1,1 @@
+"""Persistence: the schema (models), engines and sessions, and Alembic migrations."""

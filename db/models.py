@@ -1,0 +1,575 @@
+"""The Verve schema: every table the product keeps, as typed SQLAlchemy 2.x models.
+
+Enumerations are stored as short strings guarded by CHECK constraints rather than
+native database enums: they read the same on SQLite and PostgreSQL, and adding a
+value is a plain constraint change in a migration.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Stable constraint names, so Alembic migrations can find and alter them later.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp that is always stored in UTC and always read back timezone-aware.
+
+    SQLite has no time zones and returns naive values; PostgreSQL returns aware
+    ones. This type makes both behave the same and refuses naive input, which
+    would otherwise be silently taken as local time on one backend and UTC on the
+    other.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; Verve stores timezone-aware UTC times")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), list[str]: JSON()}
+
+
+def _in(column: str, values: type[enum.Enum]) -> str:
+    """A CHECK expression limiting `column` to the values of an enum."""
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+# --- enumerations -------------------------------------------------------------
+
+
+class Stage(enum.StrEnum):
+    """Canonical pipeline stages and exits. The set is fixed so funnels stay comparable."""
+
+    SIGNED_UP = "signed_up"
+    MEETING_BOOKED = "meeting_booked"
+    MEETING_ATTENDED = "meeting_attended"
+    INTERVIEW_SCHEDULED = "interview_scheduled"
+    INTERVIEWED = "interviewed"
+    APPROVED = "approved"
+    PLACED = "placed"
+    WITHDRAWN = "withdrawn"
+    REJECTED = "rejected"
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    COORDINATOR = "coordinator"
+    MANAGER = "manager"
+
+
+class MeetingMode(enum.StrEnum):
+    DIGITAL = "digital"
+    IN_PERSON = "in_person"
+
+
+class MeetingStatus(enum.StrEnum):
+    PLANNED = "planned"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
+class MeetingKind(enum.StrEnum):
+    """`combined` is the small in-person sitting where info meeting and interview happen at once."""
+
+    STANDARD = "standard"
+    COMBINED = "combined"
+
+
+class RegistrationStatus(enum.StrEnum):
+    REGISTERED = "registered"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+    ATTENDED = "attended"
+    NO_SHOW = "no_show"
+
+
+class InterviewOutcome(enum.StrEnum):
+    RECOMMEND = "recommend"
+    NOT_SUITABLE = "not_suitable"
+    ON_HOLD = "on_hold"
+
+
+class CheckKind(enum.StrEnum):
+    POLICE_CERTIFICATE = "police_certificate"  # politiattest
+    REFERENCE_1 = "reference_1"
+    REFERENCE_2 = "reference_2"
+    DECLARATION = "declaration"  # taushetserklæring
+    CONTRACT = "contract"  # oppdragsavtale
+    TRAINING = "training"  # introduction course
+
+
+class ServiceUserStatus(enum.StrEnum):
+    WAITING = "waiting"
+    PLACED = "placed"
+    CLOSED = "closed"
+
+
+class PlacementStatus(enum.StrEnum):
+    PROPOSED = "proposed"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    ENDED = "ended"
+
+
+class JournalChannel(enum.StrEnum):
+    NOTE = "note"
+    PHONE = "phone"
+    EMAIL = "email"
+    SMS = "sms"
+    SYSTEM = "system"
+
+
+class OutboxStatus(enum.StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+# --- staff and settings -------------------------------------------------------
+
+
+class StaffUser(Base):
+    __tablename__ = "staff_user"
+    __table_args__ = (CheckConstraint(_in("role", Role), name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    # The identity a single-sign-on provider gives this person, when SSO is used.
+    oidc_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    away_until: Mapped[date | None] = mapped_column(Date)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Setting(Base):
+    """Office-wide settings an admin can change (thresholds, retention, required checks)."""
+
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+
+
+class ConsentVersion(Base):
+    """The privacy notice an applicant accepted; old versions are kept for the record."""
+
+    __tablename__ = "consent_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[str] = mapped_column(String(32), unique=True)
+    text_nb: Mapped[str] = mapped_column(Text)
+    text_en: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- applicants and their pipeline -------------------------------------------
+
+
+class Applicant(Base):
+    __tablename__ = "applicant"
+    __table_args__ = (
+        CheckConstraint(_in("stage", Stage), name="stage"),
+        CheckConstraint("language IN ('nb', 'en')", name="language"),
+        CheckConstraint("birth_year IS NULL OR birth_year BETWEEN 1900 AND 2100", name="birth_year"),
+        Index("ix_applicant_stage_changed", "stage", "stage_changed_at"),
+        Index("ix_applicant_coordinator_stage", "coordinator_id", "stage"),
+        Index("ix_applicant_created_at", "created_at"),
+        Index("ix_applicant_last_name", "last_name", "first_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    # Normalised (lower-cased domain, trimmed) by recruitment before it is stored;
+    # NULL only once the applicant has been anonymised.
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(40), index=True)
+    birth_year: Mapped[int | None]
+    postcode: Mapped[str | None] = mapped_column(String(4), index=True)
+    area: Mapped[str | None] = mapped_column(String(100), index=True)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    interests: Mapped[list[str]] = mapped_column(JSON, default=list)
+    availability: Mapped[list[str]] = mapped_column(JSON, default=list)
+    target_groups: Mapped[list[str]] = mapped_column(JSON, default=list)
+    about: Mapped[str | None] = mapped_column(Text)
+    driving_licence: Mapped[bool] = mapped_column(Boolean, default=False)
+    prefers_phone: Mapped[bool] = mapped_column(Boolean, default=False)
+    callback_requested: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    source: Mapped[str] = mapped_column(String(32), default="website", index=True)
+    language: Mapped[str] = mapped_column(String(2), default="nb")
+    consent_at: Mapped[datetime | None]
+    consent_version_id: Mapped[int | None] = mapped_column(ForeignKey("consent_version.id"))
+    stage: Mapped[str] = mapped_column(String(24), default=Stage.SIGNED_UP.value)
+    stage_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    exit_reason: Mapped[str | None] = mapped_column(String(64))
+    coordinator_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    # The personal self-service link: an unguessable token (>=128 bits).
+    token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    token_expires_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    anonymised_at: Mapped[datetime | None]
+
+    coordinator: Mapped[StaffUser | None] = relationship(foreign_keys=[coordinator_id])
+
+
+class StageEvent(Base):
+    """Append-only record of every stage change; funnels are computed from these rows."""
+
+    __tablename__ = "stage_event"
+    __table_args__ = (
+        CheckConstraint(_in("to_stage", Stage), name="to_stage"),
+        CheckConstraint(f"from_stage IS NULL OR {_in('from_stage', Stage)}", name="from_stage"),
+        Index("ix_stage_event_applicant_at", "applicant_id", "at"),
+        Index("ix_stage_event_to_stage_applicant", "to_stage", "applicant_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))
+    from_stage: Mapped[str | None] = mapped_column(String(24))
+    to_stage: Mapped[str] = mapped_column(String(24))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    reason_code: Mapped[str | None] = mapped_column(String(64))
+    reason_text: Mapped[str | None] = mapped_column(Text)
+
+
+# --- info meetings ---------------------------------------------------------------
+
+
+class InfoMeeting(Base):
+    __tablename__ = "info_meeting"
+    __table_args__ = (
+        CheckConstraint(_in("mode", MeetingMode), name="mode"),
+        CheckConstraint(_in("status", MeetingStatus), name="status"),
+        CheckConstraint(_in("kind", MeetingKind), name="kind"),
+        CheckConstraint("capacity > 0 AND capacity <= 1000", name="capacity"),
+        CheckConstraint("duration_minutes > 0 AND duration_minutes <= 600", name="duration"),
+        CheckConstraint("language IN ('nb', 'en')", name="language"),
+        Index("ix_info_meeting_starts_at", "starts_at", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    starts_at: Mapped[datetime]
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=90)
+    mode: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16), default=MeetingKind.STANDARD.value)
+    join_url: Mapped[str | None] = mapped_column(String(1000))
+    address: Mapped[str | None] = mapped_column(String(300))
+    capacity: Mapped[int] = mapped_column(Integer)
+    language: Mapped[str] = mapped_column(String(2), default="nb")
+    host_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    status: Mapped[str] = mapped_column(String(16), default=MeetingStatus.PLANNED.value)
+    # Meetings created together as a recurring series share this value.
+    series_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    held_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    reminder_sent_at: Mapped[datetime | None]
+
+    host: Mapped[StaffUser | None] = relationship()
+
+
+class Registration(Base):
+    """An applicant's place (or waitlist spot) at one info meeting."""
+
+    __tablename__ = "registration"
+    __table_args__ = (
+        CheckConstraint(_in("status", RegistrationStatus), name="status"),
+        UniqueConstraint("applicant_id", "meeting_id", name="uq_registration_applicant_meeting"),
+        Index("ix_registration_meeting_status", "meeting_id", "status", "id"),
+        Index("ix_registration_applicant", "applicant_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("info_meeting.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    # Calendar identity: the same UID for the life of the registration, so a
+    # rebooking updates the entry already in the applicant's calendar.
+    ics_uid: Mapped[str] = mapped_column(String(100), unique=True)
+    ics_sequence: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    cancelled_at: Mapped[datetime | None]
+    attended_marked_at: Mapped[datetime | None]
+
+    applicant: Mapped[Applicant] = relationship()
+    meeting: Mapped[InfoMeeting] = relationship()
+
+
+class Evaluation(Base):
+    """An attendee's answers after an info meeting; one per attendee per meeting."""
+
+    __tablename__ = "evaluation"
+    __table_args__ = (
+        UniqueConstraint("applicant_id", "meeting_id", name="uq_evaluation_applicant_meeting"),
+        CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Nullable so that the answer survives anonymisation of the person who gave it.
+    applicant_id: Mapped[int | None] = mapped_column(ForeignKey("applicant.id", ondelete="SET NULL"))
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("info_meeting.id"), index=True)
+    rating: Mapped[int]
+    got_information: Mapped[bool] = mapped_column(Boolean)
+    technical_problems: Mapped[bool] = mapped_column(Boolean, default=False)
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- interviews and checks ----------------------------------------------------------
+
+
+class Interview(Base):
+    __tablename__ = "interview"
+    __table_args__ = (
+        CheckConstraint(f"outcome IS NULL OR {_in('outcome', InterviewOutcome)}", name="outcome"),
+        *(
+            CheckConstraint(f"{c} IS NULL OR {c} BETWEEN 1 AND 5", name=c)
+            for c in ("score_motivation", "score_reliability", "score_experience", "score_fit")
+        ),
+        Index("ix_interview_applicant", "applicant_id", "scheduled_at"),
+        Index("ix_interview_scheduled_at", "scheduled_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))
+    scheduled_at: Mapped[datetime]
+    place: Mapped[str | None] = mapped_column(String(300))
+    interviewer_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    second_interviewer_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    # Set when the interview was held in the same sitting as a small info meeting.
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("info_meeting.id"))
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    score_motivation: Mapped[int | None]
+    score_reliability: Mapped[int | None]
+    score_experience: Mapped[int | None]
+    score_fit: Mapped[int | None]
+    notes: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime | None]
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    cancelled_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApplicantCheck(Base):
+    """One of the checks before approval. The police certificate itself is never stored:
+    only when it was issued, when it was seen and by whom."""
+
+    __tablename__ = "applicant_check"
+    __table_args__ = (
+        CheckConstraint(_in("kind", CheckKind), name="kind"),
+        UniqueConstraint("applicant_id", "kind", name="uq_applicant_check_applicant_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(24))
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    seen_on: Mapped[date | None] = mapped_column(Date)
+    seen_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- demand side and placements --------------------------------------------------------
+
+
+class ServiceUser(Base):
+    """Someone waiting for a support contact. Minimal data: no national identity
+    number and no diagnosis, only what matching needs."""
+
+    __tablename__ = "service_user"
+    __table_args__ = (
+        CheckConstraint(_in("status", ServiceUserStatus), name="status"),
+        CheckConstraint("hours_per_month >= 0 AND hours_per_month <= 200", name="hours"),
+        Index("ix_service_user_status_area", "status", "area"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_ref: Mapped[str | None] = mapped_column(String(64), unique=True)
+    age_group: Mapped[str] = mapped_column(String(16))
+    postcode: Mapped[str | None] = mapped_column(String(4))
+    area: Mapped[str | None] = mapped_column(String(100))
+    interests: Mapped[list[str]] = mapped_column(JSON, default=list)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    preferences: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    hours_per_month: Mapped[int] = mapped_column(Integer, default=8)
+    waiting_since: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default=ServiceUserStatus.WAITING.value)
+    coordinator_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+    anonymised_at: Mapped[datetime | None]
+
+
+class Placement(Base):
+    __tablename__ = "placement"
+    __table_args__ = (
+        CheckConstraint(_in("status", PlacementStatus), name="status"),
+        CheckConstraint("hours_per_month > 0 AND hours_per_month <= 200", name="hours"),
+        CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="dates"),
+        Index("ix_placement_applicant_status", "applicant_id", "status"),
+        Index("ix_placement_service_user_status", "service_user_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))
+    service_user_id: Mapped[int] = mapped_column(ForeignKey("service_user.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16), default=PlacementStatus.PROPOSED.value)
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    hours_per_month: Mapped[int] = mapped_column(Integer)
+    end_reason: Mapped[str | None] = mapped_column(String(64))
+    end_reason_text: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+
+
+# --- the case record, mail and audit -----------------------------------------------------
+
+
+class JournalEntry(Base):
+    """The case record: every call, e-mail and note. Never deleted except by retention."""
+
+    __tablename__ = "journal_entry"
+    __table_args__ = (
+        CheckConstraint(_in("channel", JournalChannel), name="channel"),
+        CheckConstraint("applicant_id IS NOT NULL OR service_user_id IS NOT NULL", name="subject"),
+        Index("ix_journal_entry_applicant_at", "applicant_id", "created_at"),
+        Index("ix_journal_entry_service_user_at", "service_user_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int | None] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))
+    service_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("service_user.id", ondelete="CASCADE")
+    )
+    channel: Mapped[str] = mapped_column(String(16))
+    subject: Mapped[str | None] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    edited_at: Mapped[datetime | None]
+
+
+class OutboxMessage(Base):
+    """An e-mail queued in the same transaction as the change that caused it."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (
+        CheckConstraint(_in("status", OutboxStatus), name="status"),
+        Index("ix_outbox_message_due", "status", "next_attempt_at"),
+        Index("ix_outbox_message_applicant", "applicant_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    applicant_id: Mapped[int | None] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("info_meeting.id", ondelete="SET NULL"))
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registration.id", ondelete="SET NULL")
+    )
+    to_address: Mapped[str] = mapped_column(String(320))
+    language: Mapped[str] = mapped_column(String(2), default="nb")
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    ics: Mapped[str | None] = mapped_column(Text)
+    # Stable per row, so a receiving server can drop the rare duplicate delivery.
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.QUEUED.value)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+
+class AuditEvent(Base):
+    """Who did what to whose data: logins, exports, deletions, role changes. Append-only."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (
+        Index("ix_audit_event_at", "at"),
+        Index("ix_audit_event_action_at", "action", "at"),
+        Index("ix_audit_event_actor_at", "actor_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    # Kept as text too, so the record still says who it was if the account goes.
+    actor_name: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(48))
+    target_type: Mapped[str | None] = mapped_column(String(32))
+    target_id: Mapped[int | None]
+    client: Mapped[str | None] = mapped_column(String(100))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

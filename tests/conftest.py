@@ -1,0 +1,235 @@
+"""Fixtures shared by every layer of tests.
+
+Database tests run twice, on SQLite and on PostgreSQL. PostgreSQL is the server named
+by TEST_DATABASE_URL (default: the local one at 127.0.0.1:5432, database `test`). Where
+it cannot be reached the PostgreSQL half is skipped with the reason, except under
+CI=true, where that is an error: CI must not pass with half of the suite missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from db import migrate
+from db.models import (
+    Applicant,
+    Base,
+    InfoMeeting,
+    MeetingMode,
+    StaffUser,
+)
+from db.session import make_engine, make_session_factory
+from recruitment.access import Actor
+from recruitment.pipeline import record_sign_up
+from recruitment.staff import actor_for
+
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def postgres_url() -> str:
+    return os.environ.get("TEST_DATABASE_URL") or DEFAULT_PG_URL
+
+
+def _postgres_unreachable_reason() -> str | None:
+    try:
+        engine = make_engine(postgres_url(), connect_args={"connect_timeout": 3})
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        engine.dispose()
+        return None
+    except Exception as error:  # any failure to connect means "not available here"
+        return f"PostgreSQL not reachable at TEST_DATABASE_URL ({type(error).__name__}: {error})"[:300]
+
+
+@pytest.fixture(scope="session")
+def postgres_available() -> str | None:
+    return _postgres_unreachable_reason()
+
+
+def require_postgres(reason: str | None) -> None:
+    if reason is None:
+        return
+    if IN_CI:
+        pytest.fail(f"CI=true but the PostgreSQL tests cannot run: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+# --- migrated template databases, one per backend per worker ------------------
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine)
+    # Closing the last connection checkpoints the WAL into the file, so a plain copy
+    # of the file is a complete database.
+    engine.dispose()
+    return path
+
+
+def postgres_schema_url(schema: str) -> str:
+    base = postgres_url()
+    separator = "&" if "?" in base else "?"
+    return f"{base}{separator}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_available) -> Iterator[str]:
+    """A schema of this worker's own, migrated once; tests empty it before they run."""
+    require_postgres(postgres_available)
+    schema = f"verve_test_{_worker()}"
+    admin = make_engine(postgres_url())
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    url = postgres_schema_url(schema)
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    yield url
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    admin.dispose()
+
+
+def _truncate_all(engine: Engine) -> None:
+    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def database_url(backend, request, tmp_path) -> str:
+    """A migrated, empty database on `backend` for this test alone."""
+    if backend == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "verve.db"
+        shutil.copy(template, path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_template")
+    engine = make_engine(url)
+    _truncate_all(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def engine(database_url) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session_factory(engine) -> sessionmaker[Session]:
+    return make_session_factory(engine)
+
+
+@pytest.fixture
+def session(session_factory) -> Iterator[Session]:
+    """A session for arranging and asserting; the code under test frames its own
+    transactions through `session_factory` where the test is about atomicity."""
+    with session_factory() as session:
+        yield session
+
+
+# --- small factories ------------------------------------------------------------
+
+
+@pytest.fixture
+def make_staff(session_factory):
+    counter = iter(range(1, 10_000))
+
+    def make(role: str = "coordinator", username: str | None = None, **fields) -> Actor:
+        with session_factory.begin() as s:
+            user = StaffUser(
+                username=username or f"{role}{next(counter)}",
+                role=role,
+                full_name=fields.pop("full_name", f"Test {role.title()}"),
+                **fields,
+            )
+            s.add(user)
+            s.flush()
+            return actor_for(user)
+
+    return make
+
+
+@pytest.fixture
+def coordinator(make_staff) -> Actor:
+    return make_staff("coordinator", full_name="Kari Koordinator")
+
+
+@pytest.fixture
+def manager(make_staff) -> Actor:
+    return make_staff("manager", full_name="Mona Manager")
+
+
+@pytest.fixture
+def admin(make_staff) -> Actor:
+    return make_staff("admin", full_name="Ada Admin")
+
+
+@pytest.fixture
+def make_applicant(session_factory):
+    counter = iter(range(1, 1_000_000))
+
+    def make(**fields) -> int:
+        n = next(counter)
+        at = fields.pop("signed_up_at", None)
+        values = {
+            "first_name": "Ola",
+            "last_name": f"Nordmann{n}",
+            "email": f"ola{n}@example.no",
+            "phone": f"+479{n:07d}",
+            "birth_year": 1980,
+            "postcode": "1606",
+            "area": "Fredrikstad",
+            "source": "website",
+            "consent_at": datetime.now(UTC),
+        }
+        values.update(fields)
+        with session_factory.begin() as s:
+            applicant = Applicant(**values)
+            record_sign_up(session=s, applicant=applicant, by_id=None, at=at)
+            return applicant.id
+
+    return make
+
+
+@pytest.fixture
+def make_meeting(session_factory):
+    def make(**fields) -> int:
+        values = {
+            "starts_at": datetime.now(UTC).replace(microsecond=0) + timedelta(days=7),
+            "mode": MeetingMode.DIGITAL.value,
+            "join_url": "https://teams.example.com/meet/abc",
+            "capacity": 10,
+        }
+        values.update(fields)
+        with session_factory.begin() as s:
+            meeting = InfoMeeting(**values)
+            s.add(meeting)
+            s.flush()
+            return meeting.id
+
+    return make

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from db.models import AuditEvent, Role, StaffUser, utcnow
 
 from .access import Actor, require
-from .errors import AuthenticationFailed, ValidationFailed
+from .errors import ValidationFailed
 from .validation import clean_text
 
 MIN_PASSWORD_LENGTH = 12
@@ -116,9 +116,10 @@ def _create(session, actor, username, role, password, full_name, email) -> Staff
     return user
 
 
-def authenticate(*, session: Session, username: str, password: str, client: str | None = None) -> Actor:
-    """The actor for a correct username and password; AuthenticationFailed otherwise.
-    The message is the same whether the user exists or not."""
+def authenticate(*, session: Session, username: str, password: str, client: str | None = None) -> Actor | None:
+    """The actor for a correct username and password, else None. A failed attempt is
+    recorded, so the caller commits either way; the user is told the same thing
+    whether the username exists or not."""
     name = (username or "").strip().lower()
     user = session.scalar(select(StaffUser).where(StaffUser.username == name)) if name else None
     ok = False
@@ -141,7 +142,7 @@ def authenticate(*, session: Session, username: str, password: str, client: str 
         if user is not None:
             user.failed_logins += 1
         session.flush()
-        raise AuthenticationFailed("wrong username or password")
+        return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.failed_logins = 0

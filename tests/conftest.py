@@ -91,7 +91,8 @@ def postgres_schema_url(schema: str) -> str:
 def postgres_template(postgres_available) -> Iterator[str]:
     """A schema of this worker's own, migrated once; tests empty it before they run."""
     require_postgres(postgres_available)
-    schema = f"verve_test_{_worker()}"
+    # Unique per process, so several checkouts (and xdist workers) can share one server.
+    schema = f"verve_test_{_worker()}_{os.getpid()}"
     admin = make_engine(postgres_url())
     with admin.begin() as connection:
         connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
@@ -233,3 +234,14 @@ def make_meeting(session_factory):
             return meeting.id
 
     return make
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Under CI=true a skipped test is a failure: every suite must really run there."""
+    if not IN_CI or exitstatus != 0:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        reporter.write_line(f"CI=true: {len(skipped)} test(s) were skipped; every suite must run in CI.", red=True)
+        session.exitstatus = 1

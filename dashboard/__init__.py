@@ -1,0 +1,1 @@
+"""The Streamlit UI. Thin: pages read widgets, call one `recruitment` service, render."""

@@ -1,0 +1,28 @@
+"""Verve's entry point: sets the page frame and routes each visitor to the pages their
+role allows. Everything else lives in the pages and in `recruitment`."""
+
+import streamlit as st
+
+from dashboard import access, navigation
+from dashboard.components import plain
+from dashboard.data import sessions
+from dashboard.i18n import language_switch, t
+from recruitment.staff import has_staff
+
+st.set_page_config(page_title="Verve", page_icon=":material/diversity_1:", layout="wide")
+
+with sessions()() as session:
+    first_run = not has_staff(session)
+
+actor = access.current_actor()
+page = navigation.build(actor, first_run=first_run)
+
+if actor is not None:
+    with st.sidebar:
+        st.caption(t("common.logged_in_as", name=plain(actor.name), role=t(f"roles.{actor.role}")))
+        if st.button(t("common.log_out"), key="log_out", icon=":material/logout:"):
+            access.log_out()
+            st.rerun()
+        language_switch()
+
+page.run()

@@ -1,0 +1,42 @@
+"""Small widgets reused across pages."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from .i18n import LANGUAGE_NAMES, lang, t
+
+
+def public_header() -> None:
+    """The top of every public page: the language choice and the way to staff login."""
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    with right:
+        current = lang()
+        choice = st.selectbox(
+            t("common.language"),
+            options=list(LANGUAGE_NAMES),
+            index=list(LANGUAGE_NAMES).index(current),
+            format_func=LANGUAGE_NAMES.__getitem__,
+            key="public_language",
+        )
+        if choice != current:
+            st.session_state["lang"] = choice
+            st.query_params["lang"] = choice
+            st.rerun()
+    with left:
+        st.page_link("pages/login.py", label=t("nav.staff_login"), icon=":material/login:", query_params={"lang": lang()})
+
+
+def show_field_errors(fields: dict[str, str], labels: dict[str, str]) -> None:
+    """One summary line naming the fields to correct (each field also shows its own message)."""
+    names = ", ".join(labels.get(field, field) for field in fields)
+    st.error(t("common.fix_fields", fields=names), icon=":material/error:")
+
+
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:")
+
+
+def plain(text: object) -> str:
+    """User-supplied text made safe to embed in Markdown: every character Markdown
+    could read as syntax (links, emphasis, HTML, LaTeX) is escaped, so it shows as typed."""
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in str(text))

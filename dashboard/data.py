@@ -1,0 +1,33 @@
+"""The database as the UI sees it: one engine per process, migrated at start, and
+sessions for the page's one transaction. Cached read wrappers live here too."""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from db import migrate
+from db.session import database_url, make_engine, make_session_factory
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> Engine:
+    engine = make_engine(url)
+    # App start brings the database to the newest schema, like `verve db upgrade`.
+    migrate.upgrade(engine)
+    return engine
+
+
+def engine() -> Engine:
+    return _engine(database_url())
+
+
+def sessions() -> sessionmaker[Session]:
+    """Use as `with sessions().begin() as session:` for one user action."""
+    return make_session_factory(engine())
+
+
+def clear_caches() -> None:
+    """After a write, so cached reads (lists, charts) show it at once."""
+    st.cache_data.clear()

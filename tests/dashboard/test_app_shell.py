@@ -1,0 +1,85 @@
+from sqlalchemy import select
+
+from db.models import AuditEvent, StaffUser
+from recruitment.staff import hash_password
+
+
+def _texts(at) -> str:
+    return " ".join(
+        [m.value for m in at.markdown] + [e.value for e in at.error] + [t.value for t in at.title] + [i.value for i in at.info]
+    )
+
+
+def test_an_empty_database_asks_for_the_first_administrator(app, session):
+    at = app(lang="en").run()
+    assert not at.exception
+    assert at.title[0].value == "Welcome to Verve"
+
+    at.text_input(key="first_run_full_name").input("Ada Admin")
+    at.text_input(key="first_run_username").input("ada")
+    at.text_input(key="first_run_password").input("correct horse battery")
+    at.text_input(key="first_run_repeat").input("correct horse battery")
+    at.button[0].click().run()
+
+    assert not at.exception
+    user = session.scalar(select(StaffUser))
+    assert (user.username, user.role) == ("ada", "admin")
+    assert user.password_hash.startswith("$argon2")
+    assert at.session_state["actor"]["username"] == "ada"
+
+
+def test_the_first_run_form_refuses_a_short_password_and_saves_nothing(app, session):
+    at = app(lang="en").run()
+    at.text_input(key="first_run_username").input("ada")
+    at.text_input(key="first_run_password").input("short")
+    at.text_input(key="first_run_repeat").input("short")
+    at.button[0].click().run()
+
+    assert not at.exception
+    assert "at least 12 characters" in _texts(at)
+    assert session.scalar(select(StaffUser)) is None
+
+
+def _with_account(session, username="kari", password="a long enough password", role="coordinator"):
+    session.add(StaffUser(username=username, role=role, full_name="Kari K", password_hash=hash_password(password)))
+    session.commit()
+
+
+def test_a_visitor_sees_the_public_sign_up_page_at_the_root(app, session):
+    _with_account(session)
+    at = app().run()
+    assert not at.exception
+    assert at.title[0].value == "Bli støttekontakt"
+
+
+def test_a_wrong_password_is_refused_and_recorded(app, session):
+    _with_account(session)
+    at = app(lang="en").run()
+    at.switch_page("pages/login.py").run()
+    at.text_input(key="login_username").input("kari")
+    at.text_input(key="login_password").input("not the password")
+    at.button[0].click().run()
+
+    assert not at.exception
+    assert "Wrong username or password." in _texts(at)
+    assert "actor" not in at.session_state
+    assert session.scalar(select(AuditEvent.action)) == "login.failed"
+
+
+def test_the_right_password_logs_in(app, session):
+    _with_account(session)
+    at = app(lang="en").run()
+    at.switch_page("pages/login.py").run()
+    at.text_input(key="login_username").input("Kari ")
+    at.text_input(key="login_password").input("a long enough password")
+    at.button[0].click().run()
+
+    assert not at.exception
+    assert at.session_state["actor"]["role"] == "coordinator"
+    assert at.title[0].value == "Hello, Kari K"
+
+
+def test_english_is_chosen_by_the_url(app, session):
+    _with_account(session)
+    at = app(lang="en").run()
+    assert at.title[0].value == "Become a support contact"

@@ -425,7 +425,6 @@ class _Meeting:
     capacity: int
     cancelled_at: datetime | None
     booked: int = 0
-    freed: int = 0
 
 
 class _Life:
@@ -812,10 +811,7 @@ class _World:
             past = meeting.starts_at < self.now
             status = RegistrationStatus.REGISTERED.value
             if meeting.booked >= meeting.capacity:
-                if past and meeting.freed > 0:
-                    meeting.freed -= 1  # moved up from the waitlist after a cancellation
-                else:
-                    status = RegistrationStatus.WAITLISTED.value
+                status = RegistrationStatus.WAITLISTED.value
             if status == RegistrationStatus.REGISTERED.value:
                 meeting.booked += 1
             registration = {
@@ -849,7 +845,6 @@ class _World:
             if rng.random() < 0.06:
                 cancel_at = booked_at + (meeting.starts_at - booked_at) * rng.uniform(0.2, 0.9)
                 if cancel_at < self.now:
-                    meeting.freed += 1
                     meeting.booked -= 1
                     registration.update(status="cancelled", cancelled_at=cancel_at,
                                         updated_at=cancel_at, ics_sequence=1)

@@ -93,7 +93,7 @@ def applicant_export_rows(
         query = query.where(Applicant.id.in_(list(applicant_ids)))
     headings = export_headings(lang)
     rows = []
-    for applicant, coordinator_name, coordinator_username in session.execute(query).tuples():
+    for applicant, coordinator_name, coordinator_username in session.execute(query):
         values = _values(applicant, coordinator_name or coordinator_username or "", lang)
         rows.append(dict(zip(headings, (values[field] for field, _ in COLUMNS), strict=True)))
     filters = {"stage": stage.value if stage else None, "coordinator_id": coordinator_id}

@@ -38,7 +38,6 @@ from db.models import (
     InfoMeeting,
     Interview,
     JournalEntry,
-    MeetingKind,
     MeetingMode,
     MeetingStatus,
     Placement,
@@ -48,8 +47,8 @@ from db.models import (
     ServiceUser,
     ServiceUserStatus,
     Setting,
-    Stage,
     StaffUser,
+    Stage,
     StageEvent,
     UTCDateTime,
 )
@@ -194,6 +193,8 @@ _ABOUT = (
     "Liker å lage mat og gå turer med hunden.",
 )
 _OTHER_TEXT = ("Skal ut og reise et år.", "Ønsker heller å være besøksvenn.", "Oppgir ingen grunn.")
+# Reserved for documentation (RFC 2606): mail to them goes nowhere.
+_EMAIL_DOMAINS = ("example.com", "example.net", "example.org")
 _PLACEMENT_END = ("service_user_moved", "needs_changed", "contact_stopped", "other")
 
 
@@ -225,8 +226,15 @@ class DemoSummary:
 
 #: Tables `force` empties: everything but accounts, settings, privacy notices and the
 #: audit trail (which is append-only and records the demo run itself).
-_KEPT = {StaffUser.__tablename__, Setting.__tablename__, "consent_version", AuditEvent.__tablename__}
-DATA_TABLES: tuple[Table, ...] = tuple(t for t in Base.metadata.sorted_tables if t.name not in _KEPT)
+_KEPT = {
+    StaffUser.__tablename__,
+    Setting.__tablename__,
+    "consent_version",
+    AuditEvent.__tablename__,
+}
+DATA_TABLES: tuple[Table, ...] = tuple(
+    t for t in Base.metadata.sorted_tables if t.name not in _KEPT
+)
 
 # Every allowed (from, to) pair, worked out once from the pipeline's own rule.
 _ALLOWED = frozenset((a.value, b.value) for a in Stage for b in Stage if is_allowed(a, b))
@@ -257,7 +265,9 @@ def generate(
     with sessions.begin() as session:
         if not is_empty(session):
             if not force:
-                raise DatabaseNotEmpty("the database already holds data", tables=_non_empty(session))
+                raise DatabaseNotEmpty(
+                    "the database already holds data", tables=_non_empty(session)
+                )
             _empty(session)
         connection = session.connection()
         base_staff_id = (session.scalar(select(func.max(StaffUser.id))) or 0) + 1
@@ -308,8 +318,12 @@ def _empty(session: Session) -> None:
     for table in reversed(DATA_TABLES):
         session.execute(delete(table))
     demo_ids = select(StaffUser.id).where(StaffUser.email.like(f"%@{STAFF_EMAIL_DOMAIN}"))
-    session.execute(update(Setting).where(Setting.updated_by_id.in_(demo_ids)).values(updated_by_id=None))
-    session.execute(update(AuditEvent).where(AuditEvent.actor_id.in_(demo_ids)).values(actor_id=None))
+    session.execute(
+        update(Setting).where(Setting.updated_by_id.in_(demo_ids)).values(updated_by_id=None)
+    )
+    session.execute(
+        update(AuditEvent).where(AuditEvent.actor_id.in_(demo_ids)).values(actor_id=None)
+    )
     session.execute(delete(StaffUser).where(StaffUser.id.in_(demo_ids)))
 
 
@@ -330,7 +344,10 @@ def _write(connection: Connection, rows: dict[Table, list[dict[str, Any]]]) -> N
         names = [column.name for column in table.columns]
         encoders = _column_encoders(table, postgres)
         records = (
-            tuple(row[name] if enc is None else enc(row[name]) for name, enc in zip(names, encoders, strict=True))
+            tuple(
+                row[name] if enc is None else enc(row[name])
+                for name, enc in zip(names, encoders, strict=True)
+            )
             for row in table_rows
         )
         quoted = ", ".join(f'"{name}"' for name in names)
@@ -342,7 +359,8 @@ def _write(connection: Connection, rows: dict[Table, list[dict[str, Any]]]) -> N
             cursor.close()
             # Ids were given explicitly; move the sequence past them for the app's own inserts.
             connection.exec_driver_sql(
-                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), (SELECT MAX(id) FROM \"{table.name}\"))"
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                f'(SELECT MAX(id) FROM "{table.name}"))'
             )
         else:
             if not cache_raised:
@@ -442,7 +460,12 @@ class _Life:
         self.checks: set[str] = set()
 
     def move(
-        self, to: str, at: datetime, by: int | None, reason: str | None = None, text: str | None = None
+        self,
+        to: str,
+        at: datetime,
+        by: int | None,
+        reason: str | None = None,
+        text: str | None = None,
     ) -> datetime:
         if self.stage is None:
             assert to == Stage.SIGNED_UP.value
@@ -471,7 +494,9 @@ class _Life:
 class _World:
     """Builds every row in memory; `build` returns them per table."""
 
-    def __init__(self, rng: random.Random, today: date, base_staff_id: int, taken: set[str]) -> None:
+    def __init__(
+        self, rng: random.Random, today: date, base_staff_id: int, taken: set[str]
+    ) -> None:
         self.rng = rng
         self.today = today
         # Everything in the history happened before today began; planned meetings lie ahead.
@@ -479,9 +504,7 @@ class _World:
         self.start = self.now - timedelta(days=HISTORY_DAYS)
         self.base_staff_id = base_staff_id
         self.taken = taken
-        self.rows: dict[Table, list[dict[str, Any]]] = {
-            t: [] for t in Base.metadata.sorted_tables
-        }
+        self.rows: dict[Table, list[dict[str, Any]]] = {t: [] for t in Base.metadata.sorted_tables}
         faker = Faker("no_NO")
         faker.seed_instance(rng.getrandbits(32))
         # Pools are far faster than asking Faker once per person.
@@ -549,7 +572,9 @@ class _World:
                     "password_hash": None,
                     "oidc_subject": None,
                     "active": True,
-                    "away_until": self.today + timedelta(days=14) if username == AWAY_COORDINATOR else None,
+                    "away_until": self.today + timedelta(days=14)
+                    if username == AWAY_COORDINATOR
+                    else None,
                     "failed_logins": 0,
                     "locked_until": None,
                     "last_login_at": None,
@@ -571,7 +596,9 @@ class _World:
         total = n_past + n_future
         span = HISTORY_DAYS + PLANNED_DAYS
         self.meetings: list[_Meeting] = []
-        series = {mode: str(uuid.UUID(int=rng.getrandbits(128))) for mode in ("digital", "in_person")}
+        series = {
+            mode: str(uuid.UUID(int=rng.getrandbits(128))) for mode in ("digital", "in_person")
+        }
         for i in range(total):
             day = (self.start + timedelta(days=span * (i + rng.random()) / total)).date()
             if day.weekday() >= 5:
@@ -581,7 +608,12 @@ class _World:
                 mode, kind, capacity, duration = "digital", "standard", rng.choice((25, 30, 40)), 60
                 starts = self.local(day, rng.choice((12, 18, 19)))
             elif roll < 0.88:
-                mode, kind, capacity, duration = "in_person", "standard", rng.choice((20, 25, 30)), 90
+                mode, kind, capacity, duration = (
+                    "in_person",
+                    "standard",
+                    rng.choice((20, 25, 30)),
+                    90,
+                )
                 starts = self.local(day, rng.choice((17, 18)))
             else:
                 mode, kind, capacity, duration = "in_person", "combined", 2, 120
@@ -625,9 +657,7 @@ class _World:
                     "held_at": ends if status == MeetingStatus.HELD.value else None,
                     "cancelled_at": cancelled_at,
                     "reminder_sent_at": (
-                        starts - timedelta(days=2)
-                        if status == MeetingStatus.HELD.value
-                        else None
+                        starts - timedelta(days=2) if status == MeetingStatus.HELD.value else None
                     ),
                 },
             )
@@ -637,8 +667,12 @@ class _World:
         self.by_kind: dict[str, tuple[list[datetime], list[_Meeting]]] = {}
         for key in ("digital", "in_person", "combined"):
             chosen = sorted(
-                (m for m in self.meetings if (m.kind == "combined") == (key == "combined")
-                 and (key == "combined" or m.mode == key)),
+                (
+                    m
+                    for m in self.meetings
+                    if (m.kind == "combined") == (key == "combined")
+                    and (key == "combined" or m.mode == key)
+                ),
                 key=lambda m: m.starts_at,
             )
             self.by_kind[key] = ([m.starts_at for m in chosen], chosen)
@@ -665,7 +699,9 @@ class _World:
             return None if key == "combined" else self.first_free(meetings, first, after, seen)
         return choice  # a full one: onto its waitlist
 
-    def first_free(self, meetings: list[_Meeting], first: int, after: datetime, seen: set[int]) -> _Meeting | None:
+    def first_free(
+        self, meetings: list[_Meeting], first: int, after: datetime, seen: set[int]
+    ) -> _Meeting | None:
         for m in meetings[first : first + 200]:
             if m.id in seen or (m.cancelled_at is not None and m.cancelled_at <= after):
                 continue
@@ -679,7 +715,20 @@ class _World:
         """More sign-ups lately and around the recruitment drives in January and August,
         fewer in July and at Christmas."""
         rng = self.rng
-        season = {1: 1.3, 2: 1.1, 3: 1.0, 4: 0.9, 5: 0.9, 6: 0.7, 7: 0.45, 8: 1.3, 9: 1.25, 10: 1.05, 11: 1.0, 12: 0.6}
+        season = {
+            1: 1.3,
+            2: 1.1,
+            3: 1.0,
+            4: 0.9,
+            5: 0.9,
+            6: 0.7,
+            7: 0.45,
+            8: 1.3,
+            9: 1.25,
+            10: 1.05,
+            11: 1.0,
+            12: 0.6,
+        }
         seconds = HISTORY_DAYS * 86400
         out = []
         while len(out) < n:
@@ -710,11 +759,15 @@ class _World:
         female = rng.random() < 0.68
         first = rng.choice(self.female if female else self.male)
         last = rng.choice(self.last)
-        age = rng.choice((rng.randint(18, 30), rng.randint(25, 55), rng.randint(45, 66), rng.randint(60, 78)))
+        age = rng.choice(
+            (rng.randint(18, 30), rng.randint(25, 55), rng.randint(45, 66), rng.randint(60, 78))
+        )
         birth_year = created.year - age
         postcode, area = rng.choice(POSTCODES)
         prefers_phone = rng.random() < (0.5 if age >= 67 else 0.04)
-        source = "phone" if prefers_phone and rng.random() < 0.6 else _weighted(rng, _SOURCE_WEIGHTS)
+        source = (
+            "phone" if prefers_phone and rng.random() < 0.6 else _weighted(rng, _SOURCE_WEIGHTS)
+        )
         languages = ["no"]
         if rng.random() < 0.45:
             languages.append("en")
@@ -728,7 +781,14 @@ class _World:
         by_staff = coordinator if source == "phone" else None
         life.move(Stage.SIGNED_UP.value, created, by_staff)
         if source == "phone":
-            self.journal(applicant_id, created, "phone", "Ringte inn", "Registrerte interesse over telefon.", coordinator)
+            self.journal(
+                applicant_id,
+                created,
+                "phone",
+                "Ringte inn",
+                "Registrerte interesse over telefon.",
+                coordinator,
+            )
         assigned = self.live(life, created, coordinator, prefers_phone, assigned) or assigned
         stage = life.stage
         last_event = life.events[-1]
@@ -736,7 +796,7 @@ class _World:
             "id": applicant_id,
             "first_name": first,
             "last_name": last,
-            "email": f"{_ascii(first)}.{_ascii(last)}.{applicant_id}@example.{rng.choice(('com', 'net', 'org'))}",
+            "email": f"{_ascii(first)}.{_ascii(last)}.{applicant_id}@{rng.choice(_EMAIL_DOMAINS)}",
             "phone": f"+47{rng.choice((4, 9))}{rng.randrange(10**6, 10**7)}",
             "birth_year": birth_year,
             "postcode": postcode,
@@ -748,14 +808,17 @@ class _World:
             "about": rng.choice(_ABOUT) if rng.random() < 0.3 else None,
             "driving_licence": rng.random() < 0.72,
             "prefers_phone": prefers_phone,
-            "callback_requested": stage == Stage.SIGNED_UP.value and (prefers_phone or rng.random() < 0.03),
+            "callback_requested": stage == Stage.SIGNED_UP.value
+            and (prefers_phone or rng.random() < 0.03),
             "source": source,
             "language": "en" if rng.random() < 0.05 else "nb",
             "consent_at": created,
             "consent_version_id": None,
             "stage": stage,
             "stage_changed_at": life.at,
-            "exit_reason": last_event["reason_code"] if stage in (Stage.WITHDRAWN, Stage.REJECTED) else None,
+            "exit_reason": last_event["reason_code"]
+            if stage in (Stage.WITHDRAWN, Stage.REJECTED)
+            else None,
             "coordinator_id": coordinator if assigned else None,
             "token": f"{rng.getrandbits(192):048x}",
             "token_expires_at": created + timedelta(days=365),
@@ -764,7 +827,9 @@ class _World:
             "anonymised_at": None,
         }
 
-    def exit(self, life: _Life, stage: str, at: datetime, by: int | None, reason: str | None = None) -> bool:
+    def exit(
+        self, life: _Life, stage: str, at: datetime, by: int | None, reason: str | None = None
+    ) -> bool:
         """Leave the pipeline at `at` if that is in the past; True when it happened."""
         if at >= self.now:
             return False
@@ -774,11 +839,19 @@ class _World:
         assert reason in EXIT_REASONS[Stage(stage)]
         when = life.move(stage, at, by, reason, text)
         if by is not None:
-            self.journal(life.applicant_id, when, "phone" if stage == "withdrawn" else "note",
-                         "Avsluttet" if stage == "withdrawn" else "Avslag", f"Grunn: {reason}.", by)
+            self.journal(
+                life.applicant_id,
+                when,
+                "phone" if stage == "withdrawn" else "note",
+                "Avsluttet" if stage == "withdrawn" else "Avslag",
+                f"Grunn: {reason}.",
+                by,
+            )
         return True
 
-    def live(self, life: _Life, t: datetime, coord: int, in_person_only: bool, assigned: bool) -> bool:
+    def live(
+        self, life: _Life, t: datetime, coord: int, in_person_only: bool, assigned: bool
+    ) -> bool:
         """Simulate one applicant from sign-up onwards; returns whether a coordinator
         took the case. Stops wherever the next step would lie after today."""
         rng = self.rng
@@ -789,14 +862,22 @@ class _World:
             # -- booking ------------------------------------------------------------
             if life.stage == Stage.SIGNED_UP.value and rng.random() < 0.12:
                 if rng.random() < 0.5:
-                    self.exit(life, "withdrawn", t + timedelta(days=rng.uniform(5, 60)),
-                              coord if assigned else None, rng.choice(("no_response", "changed_mind", "no_time")))
+                    self.exit(
+                        life,
+                        "withdrawn",
+                        t + timedelta(days=rng.uniform(5, 60)),
+                        coord if assigned else None,
+                        rng.choice(("no_response", "changed_mind", "no_time")),
+                    )
                 return assigned
             booked_at = t + timedelta(hours=rng.expovariate(1 / 40))
             if booked_at >= self.now:
                 return assigned
-            key = "combined" if in_person_only and rng.random() < 0.4 else (
-                "in_person" if in_person_only or rng.random() < 0.42 else "digital")
+            key = (
+                "combined"
+                if in_person_only and rng.random() < 0.4
+                else ("in_person" if in_person_only or rng.random() < 0.42 else "digital")
+            )
             meeting = self.find_meeting(key, booked_at, seen)
             if meeting is None and key != "in_person":
                 meeting = self.find_meeting("in_person", booked_at, seen)
@@ -828,8 +909,14 @@ class _World:
             reg_id = self.add(Registration.__table__, registration)
             registration["ics_uid"] = f"verve-demo-registration-{reg_id}@verve.example"
             if rng.random() < 0.5:
-                self.journal(life.applicant_id, booked_at, "email", "Bekreftelse på påmelding",
-                             "Bekreftelse med kalenderinvitasjon sendt.", None)
+                self.journal(
+                    life.applicant_id,
+                    booked_at,
+                    "email",
+                    "Bekreftelse på påmelding",
+                    "Bekreftelse med kalenderinvitasjon sendt.",
+                    None,
+                )
             if status == RegistrationStatus.WAITLISTED.value:
                 if not past:
                     return assigned
@@ -837,8 +924,12 @@ class _World:
                 continue
             # The office cancelled the meeting: everyone is moved back and may rebook.
             if meeting.cancelled_at is not None:
-                registration.update(status="cancelled", cancelled_at=meeting.cancelled_at,
-                                    updated_at=meeting.cancelled_at, ics_sequence=1)
+                registration.update(
+                    status="cancelled",
+                    cancelled_at=meeting.cancelled_at,
+                    updated_at=meeting.cancelled_at,
+                    ics_sequence=1,
+                )
                 t = life.move(Stage.SIGNED_UP.value, meeting.cancelled_at, None)
                 continue
             # The applicant cancelled themselves (or rebooked, which starts the same way).
@@ -846,13 +937,22 @@ class _World:
                 cancel_at = booked_at + (meeting.starts_at - booked_at) * rng.uniform(0.2, 0.9)
                 if cancel_at < self.now:
                     meeting.booked -= 1
-                    registration.update(status="cancelled", cancelled_at=cancel_at,
-                                        updated_at=cancel_at, ics_sequence=1)
+                    registration.update(
+                        status="cancelled",
+                        cancelled_at=cancel_at,
+                        updated_at=cancel_at,
+                        ics_sequence=1,
+                    )
                     t = life.move(Stage.SIGNED_UP.value, cancel_at, None)
                     if rng.random() < 0.5:
                         continue
-                    self.exit(life, "withdrawn", t + timedelta(days=rng.uniform(1, 20)), None,
-                              rng.choice(("no_time", "changed_mind")))
+                    self.exit(
+                        life,
+                        "withdrawn",
+                        t + timedelta(days=rng.uniform(1, 20)),
+                        None,
+                        rng.choice(("no_time", "changed_mind")),
+                    )
                     return assigned
             if not past:
                 return assigned
@@ -864,13 +964,31 @@ class _World:
                 no_shows += 1
                 t = meeting.ends_at
                 if no_shows >= 2:
-                    self.exit(life, "rejected", t + timedelta(days=rng.uniform(2, 10)), coord, "no_show_repeated")
+                    self.exit(
+                        life,
+                        "rejected",
+                        t + timedelta(days=rng.uniform(2, 10)),
+                        coord,
+                        "no_show_repeated",
+                    )
                     return assigned
                 roll = rng.random()
                 if roll < 0.35:
-                    self.journal(life.applicant_id, t + timedelta(days=1), "phone", "Uteblivelse",
-                                 "Ringte etter at søkeren uteble fra informasjonsmøtet.", coord)
-                    self.exit(life, "withdrawn", t + timedelta(days=rng.uniform(3, 30)), coord, "no_response")
+                    self.journal(
+                        life.applicant_id,
+                        t + timedelta(days=1),
+                        "phone",
+                        "Uteblivelse",
+                        "Ringte etter at søkeren uteble fra informasjonsmøtet.",
+                        coord,
+                    )
+                    self.exit(
+                        life,
+                        "withdrawn",
+                        t + timedelta(days=rng.uniform(3, 30)),
+                        coord,
+                        "no_response",
+                    )
                     return assigned
                 if roll < 0.8:
                     continue  # books another meeting, still in meeting_booked
@@ -924,7 +1042,9 @@ class _World:
             },
         )
 
-    def interview(self, applicant_id: int, at: datetime, coord: int, meeting_id: int | None) -> dict[str, Any]:
+    def interview(
+        self, applicant_id: int, at: datetime, coord: int, meeting_id: int | None
+    ) -> dict[str, Any]:
         rng = self.rng
         second = rng.choice(self.coordinators) if rng.random() < 0.3 else None
         row = {
@@ -963,7 +1083,9 @@ class _World:
                 return None
             scheduled = life.move(Stage.INTERVIEW_SCHEDULED.value, scheduled, coord)
             day = (scheduled + timedelta(days=rng.randint(3, 21))).date()
-            interview = self.interview(life.applicant_id, self.local(day, rng.randint(9, 14)), coord, None)
+            interview = self.interview(
+                life.applicant_id, self.local(day, rng.randint(9, 14)), coord, None
+            )
             interview["created_at"] = scheduled
             if attempt == 0 and rng.random() < 0.04:
                 # Called off; back to waiting for a new time.
@@ -980,10 +1102,14 @@ class _World:
                 if self.exit(life, "withdrawn", when, coord):
                     interview["cancelled_at"] = life.at
                 return None
-            return self.record_interview(life, interview, interview["scheduled_at"] + timedelta(hours=2), coord)
+            return self.record_interview(
+                life, interview, interview["scheduled_at"] + timedelta(hours=2), coord
+            )
         return None
 
-    def record_interview(self, life: _Life, interview: dict[str, Any], at: datetime, coord: int) -> datetime | None:
+    def record_interview(
+        self, life: _Life, interview: dict[str, Any], at: datetime, coord: int
+    ) -> datetime | None:
         rng = self.rng
         if at >= self.now:
             return None
@@ -997,12 +1123,22 @@ class _World:
         interview.update(outcome=outcome, recorded_at=at, recorded_by_id=coord, **scores)
         if rng.random() < 0.3:
             interview["notes"] = rng.choice(
-                ("Motivert og reflektert.", "Lite erfaring, men god holdning.", "Ønsker eldre brukere.",
-                 "Usikker på hvor mye tid hen har.")
+                (
+                    "Motivert og reflektert.",
+                    "Lite erfaring, men god holdning.",
+                    "Ønsker eldre brukere.",
+                    "Usikker på hvor mye tid hen har.",
+                )
             )
         at = life.move(Stage.INTERVIEWED.value, at, coord)
         if outcome == "not_suitable":
-            self.exit(life, "rejected", at + timedelta(days=rng.uniform(1, 7)), coord, "not_suitable_interview")
+            self.exit(
+                life,
+                "rejected",
+                at + timedelta(days=rng.uniform(1, 7)),
+                coord,
+                "not_suitable_interview",
+            )
             return None
         if outcome == "on_hold":
             if rng.random() < 0.5:
@@ -1058,7 +1194,15 @@ class _World:
                 continue
             life.checks.add(kind)
             if kind == CheckKind.POLICE_CERTIFICATE.value:
-                self.check(life.applicant_id, kind, on, coord, issued_on=issued, seen_on=seen, seen_by_id=coord)
+                self.check(
+                    life.applicant_id,
+                    kind,
+                    on,
+                    coord,
+                    issued_on=issued,
+                    seen_on=seen,
+                    seen_by_id=coord,
+                )
             else:
                 self.check(life.applicant_id, kind, on, coord)
         if ending is not None:
@@ -1074,8 +1218,13 @@ class _World:
         for _round in range(3):
             if rng.random() > 0.78:
                 if rng.random() < 0.25:
-                    self.exit(life, "withdrawn", t + timedelta(days=rng.uniform(30, 200)), coord,
-                              rng.choice(("found_other_work", "no_time", "moved")))
+                    self.exit(
+                        life,
+                        "withdrawn",
+                        t + timedelta(days=rng.uniform(30, 200)),
+                        coord,
+                        rng.choice(("found_other_work", "no_time", "moved")),
+                    )
                     return True
                 return None
             start_day = (t + timedelta(days=rng.uniform(5, 60))).astimezone(OFFICE_TZ).date()
@@ -1102,8 +1251,12 @@ class _World:
                 end_day = start_day + timedelta(days=rng.randint(60, 400))
                 if end_day < self.today:
                     reason = rng.choice(_PLACEMENT_END)
-                    placement.update(status=PlacementStatus.ENDED.value, end_date=end_day, end_reason=reason,
-                                     end_reason_text="Avsluttet etter avtale." if reason == "other" else None)
+                    placement.update(
+                        status=PlacementStatus.ENDED.value,
+                        end_date=end_day,
+                        end_reason=reason,
+                        end_reason_text="Avsluttet etter avtale." if reason == "other" else None,
+                    )
                     t = life.move(Stage.APPROVED.value, self.local(end_day, 15), coord)
                     self.release_service_user(service_user_id, end_day)
                     continue
@@ -1125,7 +1278,9 @@ class _World:
             "postcode": postcode,
             "area": area,
             "interests": rng.sample(vocabulary.INTERESTS, rng.randint(1, 3)),
-            "languages": ["no"] if rng.random() < 0.9 else ["no", rng.choice(vocabulary.LANGUAGES[1:])],
+            "languages": ["no"]
+            if rng.random() < 0.9
+            else ["no", rng.choice(vocabulary.LANGUAGES[1:])],
             "preferences": {"driving_licence": rng.random() < 0.2},
             "hours_per_month": rng.choice((4, 6, 8, 8, 10, 12, 16, 20)),
             "waiting_since": waiting_since,
@@ -1137,8 +1292,15 @@ class _World:
         }
         service_user_id = self.add(ServiceUser.__table__, row)
         if rng.random() < 0.5:
-            self.journal(None, created, "phone", "Ny henvisning", "Henvist fra saksbehandler.", coord,
-                         service_user_id=service_user_id)
+            self.journal(
+                None,
+                created,
+                "phone",
+                "Ny henvisning",
+                "Henvist fra saksbehandler.",
+                coord,
+                service_user_id=service_user_id,
+            )
         return service_user_id
 
     @property
@@ -1151,7 +1313,10 @@ class _World:
         if free and free[0][0] < start_day and self.rng.random() < 0.6:
             _, service_user_id = free.pop(0)
             return service_user_id
-        since = max(start_day - timedelta(days=self.rng.randint(10, 240)), (self.start - timedelta(days=365)).date())
+        since = max(
+            start_day - timedelta(days=self.rng.randint(10, 240)),
+            (self.start - timedelta(days=365)).date(),
+        )
         return self.new_service_user(since, coord, ServiceUserStatus.WAITING.value)
 
     def release_service_user(self, service_user_id: int, end_day: date) -> None:
@@ -1167,7 +1332,9 @@ class _World:
         rng = self.rng
         for _ in range(max(5, math.ceil(applicants * 0.05))):
             since = (self.now - timedelta(days=rng.randint(1, 400))).date()
-            self.new_service_user(since, rng.choice(self.coordinators), ServiceUserStatus.WAITING.value)
+            self.new_service_user(
+                since, rng.choice(self.coordinators), ServiceUserStatus.WAITING.value
+            )
 
 
 class _Rows:

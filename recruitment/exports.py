@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from db.models import Applicant, AuditEvent, Stage, StaffUser, utcnow
+from db.models import Applicant, AuditEvent, StaffUser, Stage, utcnow
 
 from .access import Actor, require
 from .errors import ValidationFailed
@@ -107,7 +107,12 @@ def applicant_export_rows(
             action="export",
             target_type="applicant",
             client="cli" if actor.is_system else "web",
-            detail={"what": "applicants", "rows": len(rows), "format": file_format, "filters": filters},
+            detail={
+                "what": "applicants",
+                "rows": len(rows),
+                "format": file_format,
+                "filters": filters,
+            },
         )
     )
     session.flush()
@@ -170,7 +175,9 @@ def to_csv_bytes(rows: Sequence[dict[str, Any]], headings: Sequence[str] | None 
 
 
 def to_xlsx_bytes(
-    rows: Sequence[dict[str, Any]], headings: Sequence[str] | None = None, sheet_title: str = "Verve"
+    rows: Sequence[dict[str, Any]],
+    headings: Sequence[str] | None = None,
+    sheet_title: str = "Verve",
 ) -> bytes:
     """An Excel workbook with one sheet: a bold, frozen heading row, then the rows.
 
@@ -181,7 +188,9 @@ def to_xlsx_bytes(
     sheet = workbook.create_sheet(sheet_title[:31])
     sheet.freeze_panes = "A2"
     for index, heading in enumerate(headings, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = min(40, max(10, len(str(heading)) + 2))
+        sheet.column_dimensions[get_column_letter(index)].width = min(
+            40, max(10, len(str(heading)) + 2)
+        )
     bold = Font(bold=True)
     heading_cells = []
     for heading in headings:
@@ -201,7 +210,9 @@ def export_headings(lang: str = "nb") -> list[str]:
     return [t(key, lang) for _, key in COLUMNS]
 
 
-def export_bytes(rows: Sequence[dict[str, Any]], file_format: str, headings: Sequence[str] | None = None) -> bytes:
+def export_bytes(
+    rows: Sequence[dict[str, Any]], file_format: str, headings: Sequence[str] | None = None
+) -> bytes:
     """The rows in `file_format` ("csv" or "xlsx")."""
     if file_format == "csv":
         return to_csv_bytes(rows, headings)

@@ -25,14 +25,20 @@ from .common import fail, sessions
     metavar="N",
     help="How many fictional applicants to make (1 to 1 000 000).",
 )
-@click.option("--seed", type=int, default=1, show_default=True, help="The same seed gives the same data.")
+@click.option(
+    "--seed", type=int, default=1, show_default=True, help="The same seed gives the same data."
+)
 @click.option(
     "--today",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
     help="Pretend today is this date (YYYY-MM-DD); default: today.",
 )
-@click.option("--force", is_flag=True, help="Delete the data already in the database first (staff accounts stay).")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Delete the data already in the database first (staff accounts stay).",
+)
 def demo(applicants: int, seed: int, today, force: bool) -> None:
     """Fill an empty database with realistic, fictional demo data.
 
@@ -42,14 +48,20 @@ def demo(applicants: int, seed: int, today, force: bool) -> None:
     started = time.perf_counter()
     try:
         summary = generate(
-            sessions(), applicants=applicants, seed=seed, today=today.date() if today else None, force=force
+            sessions(),
+            applicants=applicants,
+            seed=seed,
+            today=today.date() if today else None,
+            force=force,
         )
     except DatabaseNotEmpty as error:
         raise click.ClickException(f"{fail(error).message} Use --force to replace it.") from error
     except VerveError as error:
         raise fail(error) from error
     elapsed = time.perf_counter() - started
-    counts = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in summary.counts().items())
+    counts = ", ".join(
+        f"{count} {name.replace('_', ' ')}" for name, count in summary.counts().items()
+    )
     click.echo(f"demo data (seed {summary.seed}, today {summary.today.isoformat()}): {counts}")
     click.echo(f"done in {elapsed:.1f} s")
 
@@ -74,9 +86,22 @@ def export_group() -> None:
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     help="The file to write (replaced if it exists).",
 )
-@click.option("--stage", type=click.Choice([s.value for s in Stage]), default=None, help="Only this stage.")
-@click.option("--coordinator-id", type=click.IntRange(min=1), default=None, help="Only this coordinator's applicants.")
-@click.option("--lang", type=click.Choice(["nb", "en"]), default="nb", show_default=True, help="Headings and labels.")
+@click.option(
+    "--stage", type=click.Choice([s.value for s in Stage]), default=None, help="Only this stage."
+)
+@click.option(
+    "--coordinator-id",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Only this coordinator's applicants.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["nb", "en"]),
+    default="nb",
+    show_default=True,
+    help="Headings and labels.",
+)
 def export_applicants(
     file_format: str, output: Path, stage: str | None, coordinator_id: int | None, lang: str
 ) -> None:
@@ -97,7 +122,9 @@ def export_applicants(
             try:
                 output.write_bytes(data)
             except OSError as error:
-                raise click.ClickException(f"cannot write {output}: {error.strerror or error}") from error
+                raise click.ClickException(
+                    f"cannot write {output}: {error.strerror or error}"
+                ) from error
     except VerveError as error:
         raise fail(error) from error
     click.echo(f"wrote {len(rows)} applicants to {output}")

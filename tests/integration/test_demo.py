@@ -21,8 +21,8 @@ from db.models import (
     Placement,
     Registration,
     ServiceUser,
-    Stage,
     StaffUser,
+    Stage,
     StageEvent,
 )
 from recruitment import vocabulary
@@ -42,12 +42,17 @@ def demo(session_factory):
 
 def _dump(session) -> dict[str, list[tuple]]:
     tables = [t for t in Base.metadata.sorted_tables if t.name != AuditEvent.__tablename__]
-    return {t.name: [tuple(row) for row in session.execute(select(t).order_by(*t.primary_key.columns))] for t in tables}
+    return {
+        t.name: [tuple(row) for row in session.execute(select(t).order_by(*t.primary_key.columns))]
+        for t in tables
+    }
 
 
 def test_every_applicant_history_is_a_valid_chain_ending_in_the_current_stage(demo, session):
     events = defaultdict(list)
-    for event in session.scalars(select(StageEvent).order_by(StageEvent.applicant_id, StageEvent.id)):
+    for event in session.scalars(
+        select(StageEvent).order_by(StageEvent.applicant_id, StageEvent.id)
+    ):
         events[event.applicant_id].append(event)
     applicants = session.scalars(select(Applicant)).all()
 
@@ -58,7 +63,11 @@ def test_every_applicant_history_is_a_valid_chain_ending_in_the_current_stage(de
         assert chain[0].at == applicant.created_at
         for before, after in zip(chain, chain[1:], strict=False):
             assert after.from_stage == before.to_stage
-            assert is_allowed(before.to_stage, after.to_stage), (applicant.id, before.to_stage, after.to_stage)
+            assert is_allowed(before.to_stage, after.to_stage), (
+                applicant.id,
+                before.to_stage,
+                after.to_stage,
+            )
             assert after.at > before.at
             if after.to_stage in EXITS:
                 assert after.reason_code in EXIT_REASONS[Stage(after.to_stage)]
@@ -72,7 +81,9 @@ def test_every_applicant_history_is_a_valid_chain_ending_in_the_current_stage(de
             assert applicant.exit_reason is None
 
 
-def test_the_same_seed_gives_the_same_rows_and_another_seed_different_ones(session_factory, session):
+def test_the_same_seed_gives_the_same_rows_and_another_seed_different_ones(
+    session_factory, session
+):
     generate(session_factory, applicants=N, seed=3, today=TODAY)
     first = _dump(session)
     session.rollback()
@@ -98,9 +109,9 @@ def test_the_summary_counts_what_is_in_the_database(demo, session):
 def test_the_funnel_narrows_and_every_stage_and_exit_occurs(demo, session):
     reached = dict(
         session.execute(
-            select(StageEvent.to_stage, func.count(func.distinct(StageEvent.applicant_id))).group_by(
-                StageEvent.to_stage
-            )
+            select(
+                StageEvent.to_stage, func.count(func.distinct(StageEvent.applicant_id))
+            ).group_by(StageEvent.to_stage)
         ).all()
     )
     funnel = [reached.get(stage.value, 0) for stage in Stage if stage not in EXITS]
@@ -141,7 +152,9 @@ def test_no_meeting_has_more_seats_taken_than_its_capacity(demo, session):
     assert taken and all(count <= capacity for capacity, count in taken)
 
 
-def test_a_larger_office_has_every_stage_no_shows_waitlists_and_cancellations(session_factory, session):
+def test_a_larger_office_has_every_stage_no_shows_waitlists_and_cancellations(
+    session_factory, session
+):
     generate(session_factory, applicants=1500, seed=1, today=TODAY)
     # Big enough that every stage is somebody's current one.
     assert set(session.scalars(select(Applicant.stage))) == {stage.value for stage in Stage}
@@ -164,7 +177,9 @@ def test_approved_and_placed_people_have_every_check_and_a_fresh_police_certific
     for check in session.scalars(select(ApplicantCheck)):
         checks[check.applicant_id][check.kind] = check
     everyone = {kind.value for kind in CheckKind}
-    approved = session.scalars(select(Applicant.id).where(Applicant.stage.in_(["approved", "placed"]))).all()
+    approved = session.scalars(
+        select(Applicant.id).where(Applicant.stage.in_(["approved", "placed"]))
+    ).all()
     assert approved
     for applicant_id in approved:
         assert set(checks[applicant_id]) == everyone
@@ -175,7 +190,9 @@ def test_approved_and_placed_people_have_every_check_and_a_fresh_police_certific
             assert police.seen_by_id is not None
             contract = by_kind.get("contract")
             if contract is not None:
-                assert police.seen_on <= contract.completed_on <= police.issued_on + timedelta(days=90)
+                assert (
+                    police.seen_on <= contract.completed_on <= police.issued_on + timedelta(days=90)
+                )
 
 
 def test_placed_people_have_one_active_placement_and_their_service_user_is_placed(demo, session):
@@ -219,7 +236,9 @@ def test_timestamps_written_in_bulk_compare_correctly_in_sql(demo, session):
     # The bulk path bypasses SQLAlchemy's type handling, so check it stored what the
     # ORM would: comparisons in SQL must agree with comparisons in Python.
     cutoff = datetime(2025, 11, 23, 12, 0, tzinfo=UTC)
-    in_sql = session.scalar(select(func.count()).select_from(Applicant).where(Applicant.created_at < cutoff))
+    in_sql = session.scalar(
+        select(func.count()).select_from(Applicant).where(Applicant.created_at < cutoff)
+    )
     in_python = sum(1 for at in session.scalars(select(Applicant.created_at)) if at < cutoff)
     assert in_sql == in_python and 0 < in_sql < N
     assert session.scalars(select(Applicant.created_at)).first().tzinfo is not None

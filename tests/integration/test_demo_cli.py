@@ -73,10 +73,16 @@ def test_demo_refuses_a_database_with_data_unless_forced(cli, session_factory):
         (["demo", "--applicants", "0"], "0 is not in the range"),
         (["demo"], "Missing option '--applicants'"),
         (["demo", "--applicants", "5", "--today", "23.11.2026"], "'23.11.2026' does not match"),
-        (["export", "applicants", "--format", "pdf", "-o", "x.pdf"], "'pdf' is not one of 'csv', 'xlsx'"),
+        (
+            ["export", "applicants", "--format", "pdf", "-o", "x.pdf"],
+            "'pdf' is not one of 'csv', 'xlsx'",
+        ),
         (["export", "applicants", "--format", "csv"], "Missing option '-o'"),
         (["export", "applicants", "-o", "x.csv"], "Missing option '--format'"),
-        (["export", "applicants", "--format", "csv", "-o", "x.csv", "--stage", "nowhere"], "'nowhere' is not one of"),
+        (
+            ["export", "applicants", "--format", "csv", "-o", "x.csv", "--stage", "nowhere"],
+            "'nowhere' is not one of",
+        ),
     ],
 )
 def test_bad_arguments_exit_non_zero_with_a_clear_message(cli, args, message):
@@ -99,7 +105,18 @@ def test_export_writes_csv_and_xlsx_that_read_back(cli, session_factory, tmp_pat
     csv_path, xlsx_path = tmp_path / "a.csv", tmp_path / "a.xlsx"
 
     assert cli("export", "applicants", "--format", "csv", "-o", str(csv_path)).exit_code == 0
-    result = cli("export", "applicants", "--format", "xlsx", "-o", str(xlsx_path), "--stage", "placed", "--lang", "en")
+    result = cli(
+        "export",
+        "applicants",
+        "--format",
+        "xlsx",
+        "-o",
+        str(xlsx_path),
+        "--stage",
+        "placed",
+        "--lang",
+        "en",
+    )
     assert result.exit_code == 0, result.output
 
     table = list(csv.reader(io.StringIO(csv_path.read_text(encoding="utf-8-sig"))))
@@ -123,7 +140,9 @@ def test_the_installed_verve_script_runs_demo_and_export_end_to_end(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'verve.db'}"}
 
     def verve(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([str(VERVE), *args], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [str(VERVE), *args], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120
+        )
 
     for command in (["demo"], ["export", "applicants"]):
         assert verve(*command, "--help").returncode == 0

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from db.models import (
     Applicant,
@@ -170,6 +170,14 @@ def test_a_larger_office_has_every_stage_no_shows_waitlists_and_cancellations(
         ).all()
     )
     assert by_mode["digital"] < by_mode["in_person"]
+
+
+def test_the_indexes_dropped_for_the_bulk_load_are_all_back(session_factory, engine):
+    generate(session_factory, applicants=400, seed=1, today=TODAY)
+    inspector = inspect(engine)
+    for table in Base.metadata.sorted_tables:
+        in_database = {index["name"] for index in inspector.get_indexes(table.name)}
+        assert {index.name for index in table.indexes} <= in_database, table.name
 
 
 def test_approved_and_placed_people_have_every_check_and_a_fresh_police_certificate(demo, session):

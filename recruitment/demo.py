@@ -26,8 +26,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from faker import Faker
-from sqlalchemy import JSON, Connection, Date, DateTime, Table, delete, func, select, update
+from sqlalchemy import JSON, Connection, Date, DateTime, Table, delete, func, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.schema import AddConstraint, DropConstraint
 
 from db.models import (
     Applicant,
@@ -316,8 +317,13 @@ def _non_empty(session: Session) -> str:
 
 def _empty(session: Session) -> None:
     """Delete every data row and the demo staff (children before parents)."""
-    for table in reversed(DATA_TABLES):
-        session.execute(delete(table))
+    if session.get_bind().dialect.name == "postgresql":
+        # One TRUNCATE is far quicker than row-by-row deletes with their foreign-key checks.
+        names = ", ".join(f'"{table.name}"' for table in DATA_TABLES)
+        session.execute(text(f"TRUNCATE {names}"))
+    else:
+        for table in reversed(DATA_TABLES):
+            session.execute(delete(table))
     demo_ids = select(StaffUser.id).where(StaffUser.email.like(f"%@{STAFF_EMAIL_DOMAIN}"))
     session.execute(
         update(Setting).where(Setting.updated_by_id.in_(demo_ids)).values(updated_by_id=None)
@@ -347,9 +353,19 @@ def _write(connection: Connection, rows: dict[Table, list[dict[str, Any]]]) -> N
         table_rows = rows.get(table)
         if not table_rows:
             continue
-        indexes = sorted(table.indexes, key=lambda index: index.name) if len(table_rows) > 1000 else []
+        big = len(table_rows) > 1000
+        indexes = sorted(table.indexes, key=lambda index: index.name) if big else []
         for index in indexes:
             connection.exec_driver_sql(f'DROP INDEX "{index.name}"')
+        # PostgreSQL checks foreign keys row by row; adding them back afterwards checks
+        # the whole table in one join instead.
+        foreign_keys = (
+            sorted(table.foreign_key_constraints, key=lambda fk: fk.name)
+            if big and postgres
+            else []
+        )
+        for fk in foreign_keys:
+            connection.execute(DropConstraint(fk))
         names = [column.name for column in table.columns]
         getter = itemgetter(*names)
         encoded = [
@@ -374,6 +390,8 @@ def _write(connection: Connection, rows: dict[Table, list[dict[str, Any]]]) -> N
                 connection.exec_driver_sql(sql, _records(chunk, getter, encoded))
         for index in indexes:
             index.create(connection)
+        for fk in foreign_keys:
+            connection.execute(AddConstraint(fk))
     if not postgres:
         connection.exec_driver_sql(f"PRAGMA cache_size={int(cache_size)}")
 

@@ -172,12 +172,22 @@ def test_a_larger_office_has_every_stage_no_shows_waitlists_and_cancellations(
     assert by_mode["digital"] < by_mode["in_person"]
 
 
-def test_the_indexes_dropped_for_the_bulk_load_are_all_back(session_factory, engine):
+def test_the_indexes_and_foreign_keys_dropped_for_the_bulk_load_are_all_back(
+    session_factory, engine
+):
     generate(session_factory, applicants=400, seed=1, today=TODAY)
     inspector = inspect(engine)
     for table in Base.metadata.sorted_tables:
-        in_database = {index["name"] for index in inspector.get_indexes(table.name)}
-        assert {index.name for index in table.indexes} <= in_database, table.name
+        indexes = {index["name"] for index in inspector.get_indexes(table.name)}
+        assert {index.name for index in table.indexes} <= indexes, table.name
+        foreign_keys = {
+            (fk["constrained_columns"][0], fk["referred_table"])
+            for fk in inspector.get_foreign_keys(table.name)
+        }
+        expected = {
+            (fk.column_keys[0], fk.referred_table.name) for fk in table.foreign_key_constraints
+        }
+        assert foreign_keys == expected, table.name
 
 
 def test_approved_and_placed_people_have_every_check_and_a_fresh_police_certificate(demo, session):

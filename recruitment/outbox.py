@@ -214,7 +214,6 @@ def build_message(message: Claimed, smtp: SmtpSettings, *, now: datetime | None 
     mime["Subject"] = message.subject
     mime["Date"] = format_datetime(now or utcnow())
     mime["Message-ID"] = message.message_id
-    mime["Content-Language"] = message.language
     if message.kind in AUTOMATIC_KINDS:
         mime["Auto-Submitted"] = "auto-generated"
     mime.set_content(message.body_text)
@@ -228,6 +227,8 @@ def build_message(message: Claimed, smtp: SmtpSettings, *, now: datetime | None 
             filename="cancel.ics" if method == "CANCEL" else "invite.ics",
             params={"method": method},
         )
+    # Last: set_content and add_* move or drop Content-* headers set before them.
+    mime["Content-Language"] = message.language
     return mime
 
 

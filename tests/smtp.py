@@ -1,0 +1,114 @@
+"""A real SMTP server for tests: aiosmtpd on 127.0.0.1 and a free port.
+
+Use the `smtp_server` fixture (import it into a test module or list this module in
+`pytest_plugins`). It records every message it accepts, parsed, and can refuse
+recipients with 550, answer 451, or be stopped and started again on the same port.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections import Counter
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from recruitment.outbox import SmtpSettings
+
+SENDER = "Støttekontakttjenesten <stottekontakt@kommune.example>"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RecordingHandler:
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+        self.refuse: set[str] = set()  # recipients answered with 550
+        self.temporary_failure = False  # answer DATA with 451
+        self.delay = 0.0  # seconds each DATA takes, to slow a worker down
+        self.lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 <%s>: mailbox unavailable" % address
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self.temporary_failure:
+            return "451 4.3.0 try again later"
+        message = BytesParser(policy=policy.default).parsebytes(envelope.original_content or envelope.content)
+        with self.lock:
+            self.messages.append(message)
+            self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        return "250 Message accepted"
+
+
+class SmtpServer:
+    """The running server, what it received, and the settings to reach it."""
+
+    def __init__(self) -> None:
+        self.handler = RecordingHandler()
+        self.port = free_port()
+        self.controller: Controller | None = None
+
+    @property
+    def settings(self) -> SmtpSettings:
+        return SmtpSettings(
+            host="127.0.0.1", port=self.port, security="none", sender=SENDER,
+            reply_to="svar@kommune.example", timeout=5,
+        )
+
+    def env(self) -> dict[str, str]:
+        """The same settings as VERVE_SMTP_* variables, for a worker subprocess."""
+        return {
+            "VERVE_SMTP_HOST": "127.0.0.1", "VERVE_SMTP_PORT": str(self.port), "VERVE_SMTP_SECURITY": "none",
+            "VERVE_SMTP_SENDER": SENDER, "VERVE_SMTP_TIMEOUT": "5",
+        }
+
+    def start(self) -> None:
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, ready_timeout=10)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        with self.handler.lock:
+            return list(self.handler.messages)
+
+    def message_ids(self) -> Counter[str]:
+        return Counter(str(m["Message-ID"]) for m in self.messages)
+
+    def wait_for(self, count: int, timeout: float = 30.0, *, unique: bool = False) -> int:
+        """Wait until at least `count` messages (distinct Message-IDs if `unique`) arrived."""
+        deadline = time.monotonic() + timeout
+        while True:
+            seen = len(self.message_ids()) if unique else len(self.messages)
+            if seen >= count or time.monotonic() > deadline:
+                return seen
+            time.sleep(0.05)
+
+
+@pytest.fixture
+def smtp_server():
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()

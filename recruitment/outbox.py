@@ -571,7 +571,7 @@ def outbox_counts(*, session: Session, actor: Actor, now: datetime | None = None
             select(OutboxMessage.status, func.count())
             .where(or_(OutboxMessage.status != SENT, OutboxMessage.sent_at >= now - timedelta(days=7)))
             .group_by(OutboxMessage.status)
-        ).tuples()
+        ).all()
     )
     return {status.value: int(counts.get(status.value, 0)) for status in OutboxStatus}
 

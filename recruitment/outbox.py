@@ -299,7 +299,7 @@ def lock_path(engine: Engine) -> Path | None:
     database = engine.url.database
     if not database or database == ":memory:" or database.startswith("file:"):
         return None
-    return Path(database).with_name(Path(database).name + ".outbox.lock")
+    return Path(database).with_name(Path(database).name + "-outbox.lock")
 
 
 @contextmanager

@@ -11,9 +11,8 @@ st.title(t("mail.nav_templates"))
 st.caption(t("mail.templates_intro", folder=" · ".join(str(folder) for folder in template_dirs())))
 
 left, middle, right = st.columns([2, 1, 1], vertical_alignment="bottom")
-kind = left.selectbox(
-    t("mail.template_kind"), options=list(KINDS), format_func=lambda code: t(f"mail.kind_{code}"), key="template_kind"
-)
+labels = {code: t(f"mail.kind_{code}") for code in KINDS}
+kind = left.selectbox(t("mail.template_kind"), options=list(KINDS), format_func=labels.__getitem__, key="template_kind")
 language = middle.selectbox(
     t("mail.template_language"),
     options=list(LANGUAGE_NAMES),

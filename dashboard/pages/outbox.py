@@ -32,11 +32,11 @@ queued.metric(t("mail.count_queued"), counts["queued"] + counts["sending"])
 failed.metric(t("mail.count_failed"), counts["failed"])
 sent.metric(t("mail.count_sent"), counts["sent"])
 
-statuses = ["failed", "queued", "sending", "sent"]
+status_labels = {code: t(f"mail.status_{code}") for code in ("failed", "queued", "sending", "sent")}
 status = st.segmented_control(
     t("mail.filter_status"),
-    options=statuses,
-    format_func=lambda code: t(f"mail.status_{code}"),
+    options=list(status_labels),
+    format_func=status_labels.__getitem__,
     default="failed" if counts["failed"] else "queued",
     key="outbox_status",
 )

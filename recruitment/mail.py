@@ -129,7 +129,9 @@ def render(kind: str, lang: str, context: dict[str, Any]) -> RenderedMail:
             continue
     subject = _format_lenient(t(f"mail.{kind}_subject", lang), values)
     text = _format_lenient(t(f"mail.{kind}_body", lang), values)
-    return RenderedMail(subject[:SUBJECT_MAX], text, _html_from_text(subject, text, values, lang), "catalogue")
+    return RenderedMail(
+        subject[:SUBJECT_MAX], text, _html_from_text(subject, text, values, lang), "catalogue"
+    )
 
 
 def _render_files(dirs: list[Path], kind: str, lang: str, values: dict[str, Any]) -> RenderedMail:
@@ -156,7 +158,11 @@ def _html_from_text(
     """The HTML part made from the plain text: every character escaped, paragraphs kept,
     and only the links Verve itself put in (`*_url` values) made clickable."""
     urls = sorted(
-        {str(v) for k, v in values.items() if k.endswith("_url") and isinstance(v, str) and _URL.match(v)},
+        {
+            str(v)
+            for k, v in values.items()
+            if k.endswith("_url") and isinstance(v, str) and _URL.match(v)
+        },
         key=len,
         reverse=True,
     )
@@ -341,4 +347,12 @@ def queue_email(
     return message
 
 
-__all__ = ["KINDS", "LANGUAGES", "RenderedMail", "preview", "queue_email", "render", "template_source"]
+__all__ = [
+    "KINDS",
+    "LANGUAGES",
+    "RenderedMail",
+    "preview",
+    "queue_email",
+    "render",
+    "template_source",
+]

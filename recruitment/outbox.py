@@ -204,7 +204,9 @@ def ics_method(ics: str) -> str:
     return match.group(1).upper() if match else "PUBLISH"
 
 
-def build_message(message: Claimed, smtp: SmtpSettings, *, now: datetime | None = None) -> EmailMessage:
+def build_message(
+    message: Claimed, smtp: SmtpSettings, *, now: datetime | None = None
+) -> EmailMessage:
     """The MIME message: text and HTML alternatives, and the .ics attached."""
     mime = EmailMessage()
     mime["From"] = smtp.sender
@@ -235,7 +237,9 @@ def build_message(message: Claimed, smtp: SmtpSettings, *, now: datetime | None 
 def _connect(smtp: SmtpSettings) -> smtplib.SMTP:
     context = ssl.create_default_context()
     if smtp.security == "tls":
-        connection: smtplib.SMTP = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout, context=context)
+        connection: smtplib.SMTP = smtplib.SMTP_SSL(
+            smtp.host, smtp.port, timeout=smtp.timeout, context=context
+        )
     else:
         connection = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout)
         if smtp.security == "starttls":
@@ -249,7 +253,9 @@ def _classify(error: Exception) -> tuple[bool, bool, str]:
     """(permanent, connection_lost, text) for a failed send."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in error.recipients.values()]
-        text = "; ".join(f"{addr}: {code} {_text(msg)}" for addr, (code, msg) in error.recipients.items())
+        text = "; ".join(
+            f"{addr}: {code} {_text(msg)}" for addr, (code, msg) in error.recipients.items()
+        )
         return all(500 <= code < 600 for code in codes), False, text
     if isinstance(error, smtplib.SMTPAuthenticationError):
         # The office's credentials, not this message: retry, it may be fixed meanwhile.
@@ -332,7 +338,11 @@ def _max_attempts(session_factory: sessionmaker[Session], policy: DeliveryPolicy
 
 
 def claim(
-    *, session_factory: sessionmaker[Session], worker_id: str, batch_size: int, policy: DeliveryPolicy,
+    *,
+    session_factory: sessionmaker[Session],
+    worker_id: str,
+    batch_size: int,
+    policy: DeliveryPolicy,
     now: datetime | None = None,
 ) -> list[Claimed]:
     """Claim up to `batch_size` due rows (and stale claims) for `worker_id`, committed."""
@@ -354,14 +364,24 @@ def claim(
         for row in rows:
             claimed.append(
                 Claimed(
-                    id=row.id, kind=row.kind, to_address=row.to_address, language=row.language,
-                    subject=row.subject, body_text=row.body_text, body_html=row.body_html, ics=row.ics,
-                    message_id=row.message_id, attempts=row.attempts, applicant_id=row.applicant_id,
+                    id=row.id,
+                    kind=row.kind,
+                    to_address=row.to_address,
+                    language=row.language,
+                    subject=row.subject,
+                    body_text=row.body_text,
+                    body_html=row.body_html,
+                    ics=row.ics,
+                    message_id=row.message_id,
+                    attempts=row.attempts,
+                    applicant_id=row.applicant_id,
                     reclaimed=row.status == SENDING,
                 )
             )
             if row.status == SENDING:
-                log.warning("reclaiming message %s left by %s at %s", row.id, row.claimed_by, row.claimed_at)
+                log.warning(
+                    "reclaiming message %s left by %s at %s", row.id, row.claimed_by, row.claimed_at
+                )
             row.status, row.claimed_by, row.claimed_at = SENDING, worker_id, now
     return claimed
 
@@ -371,26 +391,44 @@ def _mark_sent(session_factory: sessionmaker[Session], message: Claimed, worker_
     with session_factory.begin() as session:
         result = session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id == message.id, OutboxMessage.status == SENDING,
-                   OutboxMessage.claimed_by == worker_id)
-            .values(status=SENT, sent_at=now, attempts=message.attempts + 1, claimed_by=None,
-                    claimed_at=None, last_error=None)
+            .where(
+                OutboxMessage.id == message.id,
+                OutboxMessage.status == SENDING,
+                OutboxMessage.claimed_by == worker_id,
+            )
+            .values(
+                status=SENT,
+                sent_at=now,
+                attempts=message.attempts + 1,
+                claimed_by=None,
+                claimed_at=None,
+                last_error=None,
+            )
         )
         # Only the worker whose claim still stood records it, so the journal holds
         # each message once even when a stale claim was taken over meanwhile.
         if result.rowcount == 1 and message.applicant_id is not None:
             session.add(
                 JournalEntry(
-                    applicant_id=message.applicant_id, channel=JournalChannel.EMAIL.value,
-                    subject=message.subject[:300], body=message.body_text, outbox_id=message.id,
+                    applicant_id=message.applicant_id,
+                    channel=JournalChannel.EMAIL.value,
+                    subject=message.subject[:300],
+                    body=message.body_text,
+                    outbox_id=message.id,
                     created_at=now,
                 )
             )
 
 
 def _mark_unsent(
-    session_factory: sessionmaker[Session], message: Claimed, worker_id: str, *, error: str,
-    permanent: bool, max_attempts: int, policy: DeliveryPolicy,
+    session_factory: sessionmaker[Session],
+    message: Claimed,
+    worker_id: str,
+    *,
+    error: str,
+    permanent: bool,
+    max_attempts: int,
+    policy: DeliveryPolicy,
 ) -> str:
     now = utcnow()
     attempts = message.attempts + 1
@@ -398,13 +436,27 @@ def _mark_unsent(
     with session_factory.begin() as session:
         session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id == message.id, OutboxMessage.status == SENDING,
-                   OutboxMessage.claimed_by == worker_id)
-            .values(status=status, attempts=attempts, last_error=error[:2000], claimed_by=None,
-                    claimed_at=None, next_attempt_at=now + policy.delay(attempts))
+            .where(
+                OutboxMessage.id == message.id,
+                OutboxMessage.status == SENDING,
+                OutboxMessage.claimed_by == worker_id,
+            )
+            .values(
+                status=status,
+                attempts=attempts,
+                last_error=error[:2000],
+                claimed_by=None,
+                claimed_at=None,
+                next_attempt_at=now + policy.delay(attempts),
+            )
         )
-    log.warning("message %s %s after attempt %s: %s", message.id,
-                "failed" if status == FAILED else "will be retried", attempts, error)
+    log.warning(
+        "message %s %s after attempt %s: %s",
+        message.id,
+        "failed" if status == FAILED else "will be retried",
+        attempts,
+        error,
+    )
     return status
 
 
@@ -415,18 +467,28 @@ def _release(session_factory: sessionmaker[Session], ids: list[int], worker_id: 
     with session_factory.begin() as session:
         session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids), OutboxMessage.status == SENDING,
-                   OutboxMessage.claimed_by == worker_id)
+            .where(
+                OutboxMessage.id.in_(ids),
+                OutboxMessage.status == SENDING,
+                OutboxMessage.claimed_by == worker_id,
+            )
             .values(status=QUEUED, claimed_by=None, claimed_at=None)
         )
 
 
 def _send_batch(
-    *, session_factory: sessionmaker[Session], smtp: SmtpSettings, worker_id: str, batch_size: int,
-    policy: DeliveryPolicy, stop: threading.Event | None = None,
+    *,
+    session_factory: sessionmaker[Session],
+    smtp: SmtpSettings,
+    worker_id: str,
+    batch_size: int,
+    policy: DeliveryPolicy,
+    stop: threading.Event | None = None,
 ) -> SendStats:
     stats = SendStats()
-    batch = claim(session_factory=session_factory, worker_id=worker_id, batch_size=batch_size, policy=policy)
+    batch = claim(
+        session_factory=session_factory, worker_id=worker_id, batch_size=batch_size, policy=policy
+    )
     stats.claimed = len(batch)
     stats.reclaimed = sum(m.reclaimed for m in batch)
     if not batch:
@@ -444,11 +506,20 @@ def _send_batch(
                 mime = build_message(message, smtp)
                 if connection is None:
                     connection = _connect(smtp)
-                connection.send_message(mime, from_addr=smtp.sender_address, to_addrs=[message.to_address])
-            except (smtplib.SMTPException, OSError, socket.timeout) as error:
+                connection.send_message(
+                    mime, from_addr=smtp.sender_address, to_addrs=[message.to_address]
+                )
+            except (TimeoutError, smtplib.SMTPException, OSError) as error:
                 permanent, lost, text = _classify(error)
-                status = _mark_unsent(session_factory, message, worker_id, error=text, permanent=permanent,
-                                      max_attempts=max_attempts, policy=policy)
+                status = _mark_unsent(
+                    session_factory,
+                    message,
+                    worker_id,
+                    error=text,
+                    permanent=permanent,
+                    max_attempts=max_attempts,
+                    policy=policy,
+                )
                 stats.failed += status == FAILED
                 stats.retried += status == QUEUED
                 if lost:
@@ -459,16 +530,30 @@ def _send_batch(
                             connection.close()
                     connection = None
                     for later in batch[index + 1 :]:
-                        status = _mark_unsent(session_factory, later, worker_id, error=text, permanent=False,
-                                              max_attempts=max_attempts, policy=policy)
+                        status = _mark_unsent(
+                            session_factory,
+                            later,
+                            worker_id,
+                            error=text,
+                            permanent=False,
+                            max_attempts=max_attempts,
+                            policy=policy,
+                        )
                         stats.failed += status == FAILED
                         stats.retried += status == QUEUED
                     break
                 continue
             except (ValueError, TypeError) as error:
                 # A message that cannot even be built will not get better by waiting.
-                _mark_unsent(session_factory, message, worker_id, error=f"{type(error).__name__}: {error}",
-                             permanent=True, max_attempts=max_attempts, policy=policy)
+                _mark_unsent(
+                    session_factory,
+                    message,
+                    worker_id,
+                    error=f"{type(error).__name__}: {error}",
+                    permanent=True,
+                    max_attempts=max_attempts,
+                    policy=policy,
+                )
                 stats.failed += 1
                 continue
             _mark_sent(session_factory, message, worker_id)
@@ -485,8 +570,13 @@ def default_worker_id() -> str:
 
 
 def send_due(
-    *, session_factory: sessionmaker[Session], smtp_settings: SmtpSettings | None, worker_id: str | None = None,
-    batch_size: int = 50, policy: DeliveryPolicy | None = None, max_batches: int | None = None,
+    *,
+    session_factory: sessionmaker[Session],
+    smtp_settings: SmtpSettings | None,
+    worker_id: str | None = None,
+    batch_size: int = 50,
+    policy: DeliveryPolicy | None = None,
+    max_batches: int | None = None,
 ) -> SendStats:
     """Deliver every message that is due now (batch after batch) and return the counts.
     Without SMTP settings nothing is sent: the messages stay queued."""
@@ -498,8 +588,13 @@ def send_due(
     with single_worker(_engine(session_factory)):
         batches = 0
         while max_batches is None or batches < max_batches:
-            round_stats = _send_batch(session_factory=session_factory, smtp=smtp_settings, worker_id=worker_id,
-                                      batch_size=batch_size, policy=policy)
+            round_stats = _send_batch(
+                session_factory=session_factory,
+                smtp=smtp_settings,
+                worker_id=worker_id,
+                batch_size=batch_size,
+                policy=policy,
+            )
             stats.add(round_stats)
             batches += 1
             if round_stats.claimed < batch_size or round_stats.sent == 0:
@@ -516,9 +611,16 @@ def queue_reminders_now(session_factory: sessionmaker[Session]) -> int:
 
 
 def work(
-    *, session_factory: sessionmaker[Session], smtp_settings: SmtpSettings | None, worker_id: str | None = None,
-    batch_size: int = 20, policy: DeliveryPolicy | None = None, poll_seconds: float = 2.0,
-    reminder_every_seconds: float = 300.0, stop: threading.Event | None = None, handle_signals: bool = True,
+    *,
+    session_factory: sessionmaker[Session],
+    smtp_settings: SmtpSettings | None,
+    worker_id: str | None = None,
+    batch_size: int = 20,
+    policy: DeliveryPolicy | None = None,
+    poll_seconds: float = 2.0,
+    reminder_every_seconds: float = 300.0,
+    stop: threading.Event | None = None,
+    handle_signals: bool = True,
 ) -> SendStats:
     """Keep delivering until SIGTERM/SIGINT (or `stop`): poll for due messages, queue
     reminders every few minutes. A message being sent is finished and marked first."""
@@ -532,8 +634,13 @@ def work(
             previous[signum] = signal.signal(signum, lambda *_: stop.set())
     try:
         with single_worker(_engine(session_factory)):
-            log.info("mail worker %s started (%s)", worker_id,
-                     f"SMTP {smtp_settings.host}:{smtp_settings.port}" if smtp_settings else "no SMTP: queue only")
+            log.info(
+                "mail worker %s started (%s)",
+                worker_id,
+                f"SMTP {smtp_settings.host}:{smtp_settings.port}"
+                if smtp_settings
+                else "no SMTP: queue only",
+            )
             next_reminders = 0.0
             while not stop.is_set():
                 busy = False
@@ -542,9 +649,14 @@ def work(
                         totals.reminders += queue_reminders_now(session_factory)
                         next_reminders = time.monotonic() + reminder_every_seconds
                     if smtp_settings is not None:
-                        round_stats = _send_batch(session_factory=session_factory, smtp=smtp_settings,
-                                                  worker_id=worker_id, batch_size=batch_size, policy=policy,
-                                                  stop=stop)
+                        round_stats = _send_batch(
+                            session_factory=session_factory,
+                            smtp=smtp_settings,
+                            worker_id=worker_id,
+                            batch_size=batch_size,
+                            policy=policy,
+                            stop=stop,
+                        )
                         totals.add(round_stats)
                         busy = round_stats.sent > 0 and round_stats.claimed == batch_size
                 except OperationalError:
@@ -569,15 +681,27 @@ def outbox_counts(*, session: Session, actor: Actor, now: datetime | None = None
     counts = dict(
         session.execute(
             select(OutboxMessage.status, func.count())
-            .where(or_(OutboxMessage.status != SENT, OutboxMessage.sent_at >= now - timedelta(days=7)))
+            .where(
+                or_(OutboxMessage.status != SENT, OutboxMessage.sent_at >= now - timedelta(days=7))
+            )
             .group_by(OutboxMessage.status)
         ).all()
     )
     return {status.value: int(counts.get(status.value, 0)) for status in OutboxStatus}
 
 
-OUTBOX_COLUMNS = ["id", "created_at", "kind", "to_address", "subject", "status", "attempts",
-                  "next_attempt_at", "sent_at", "last_error"]
+OUTBOX_COLUMNS = [
+    "id",
+    "created_at",
+    "kind",
+    "to_address",
+    "subject",
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "sent_at",
+    "last_error",
+]
 
 
 def outbox_messages(
@@ -586,7 +710,9 @@ def outbox_messages(
     """Newest first: id, created_at, kind, to_address, subject, status, attempts,
     next_attempt_at, sent_at, last_error."""
     require(actor, "outbox.read")
-    query = select(*(getattr(OutboxMessage, c) for c in OUTBOX_COLUMNS)).order_by(OutboxMessage.id.desc())
+    query = select(*(getattr(OutboxMessage, c) for c in OUTBOX_COLUMNS)).order_by(
+        OutboxMessage.id.desc()
+    )
     if status:
         query = query.where(OutboxMessage.status == status)
     rows = session.execute(query.limit(limit)).all()
@@ -600,10 +726,19 @@ def outbox_message(*, session: Session, actor: Actor, outbox_id: int) -> dict[st
     if row is None:
         raise NotFound(f"outbox message {outbox_id}")
     return {
-        "id": row.id, "kind": row.kind, "to_address": row.to_address, "language": row.language,
-        "subject": row.subject, "body_text": row.body_text, "has_ics": bool(row.ics),
-        "status": row.status, "attempts": row.attempts, "last_error": row.last_error,
-        "created_at": row.created_at, "sent_at": row.sent_at, "message_id": row.message_id,
+        "id": row.id,
+        "kind": row.kind,
+        "to_address": row.to_address,
+        "language": row.language,
+        "subject": row.subject,
+        "body_text": row.body_text,
+        "has_ics": bool(row.ics),
+        "status": row.status,
+        "attempts": row.attempts,
+        "last_error": row.last_error,
+        "created_at": row.created_at,
+        "sent_at": row.sent_at,
+        "message_id": row.message_id,
     }
 
 

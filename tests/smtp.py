@@ -1,7 +1,7 @@
 """A real SMTP server for tests: aiosmtpd on 127.0.0.1 and a free port.
 
-Use the `smtp_server` fixture (import it into a test module or list this module in
-`pytest_plugins`). It records every message it accepts, parsed, and can refuse
+The root conftest lists this module in `pytest_plugins`, so every test can ask for
+the `smtp_server` fixture. It records every message it accepts, parsed, and can refuse
 recipients with 550, answer 451, or be stopped and started again on the same port.
 """
 
@@ -41,7 +41,7 @@ class RecordingHandler:
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
-            return "550 5.1.1 <%s>: mailbox unavailable" % address
+            return f"550 5.1.1 <{address}>: mailbox unavailable"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -50,7 +50,9 @@ class RecordingHandler:
             await asyncio.sleep(self.delay)
         if self.temporary_failure:
             return "451 4.3.0 try again later"
-        message = BytesParser(policy=policy.default).parsebytes(envelope.original_content or envelope.content)
+        message = BytesParser(policy=policy.default).parsebytes(
+            envelope.original_content or envelope.content
+        )
         with self.lock:
             self.messages.append(message)
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
@@ -68,19 +70,28 @@ class SmtpServer:
     @property
     def settings(self) -> SmtpSettings:
         return SmtpSettings(
-            host="127.0.0.1", port=self.port, security="none", sender=SENDER,
-            reply_to="svar@kommune.example", timeout=5,
+            host="127.0.0.1",
+            port=self.port,
+            security="none",
+            sender=SENDER,
+            reply_to="svar@kommune.example",
+            timeout=5,
         )
 
     def env(self) -> dict[str, str]:
         """The same settings as VERVE_SMTP_* variables, for a worker subprocess."""
         return {
-            "VERVE_SMTP_HOST": "127.0.0.1", "VERVE_SMTP_PORT": str(self.port), "VERVE_SMTP_SECURITY": "none",
-            "VERVE_SMTP_SENDER": SENDER, "VERVE_SMTP_TIMEOUT": "5",
+            "VERVE_SMTP_HOST": "127.0.0.1",
+            "VERVE_SMTP_PORT": str(self.port),
+            "VERVE_SMTP_SECURITY": "none",
+            "VERVE_SMTP_SENDER": SENDER,
+            "VERVE_SMTP_TIMEOUT": "5",
         }
 
     def start(self) -> None:
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, ready_timeout=10)
+        self.controller = Controller(
+            self.handler, hostname="127.0.0.1", port=self.port, ready_timeout=10
+        )
         self.controller.start()
 
     def stop(self) -> None:

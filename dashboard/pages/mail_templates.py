@@ -12,7 +12,12 @@ st.caption(t("mail.templates_intro", folder=" · ".join(str(folder) for folder i
 
 left, middle, right = st.columns([2, 1, 1], vertical_alignment="bottom")
 labels = {code: t(f"mail.kind_{code}") for code in KINDS}
-kind = left.selectbox(t("mail.template_kind"), options=list(KINDS), format_func=labels.__getitem__, key="template_kind")
+kind = left.selectbox(
+    t("mail.template_kind"),
+    options=list(KINDS),
+    format_func=labels.__getitem__,
+    key="template_kind",
+)
 language = middle.selectbox(
     t("mail.template_language"),
     options=list(LANGUAGE_NAMES),

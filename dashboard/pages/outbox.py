@@ -7,7 +7,13 @@ from dashboard.data import clear_caches, sessions
 from dashboard.i18n import error_message, t
 from recruitment.access import allowed
 from recruitment.errors import VerveError
-from recruitment.outbox import outbox_counts, outbox_message, outbox_messages, retry_message, smtp_settings
+from recruitment.outbox import (
+    outbox_counts,
+    outbox_message,
+    outbox_messages,
+    retry_message,
+    smtp_settings,
+)
 
 actor = access.require("outbox.read")
 st.title(t("mail.nav_outbox"))
@@ -53,13 +59,17 @@ st.dataframe(
     key="outbox_table",
     column_config={
         "id": st.column_config.NumberColumn(t("mail.col_id"), format="%d"),
-        "created_at": st.column_config.DatetimeColumn(t("mail.col_created"), format="YYYY-MM-DD HH:mm"),
+        "created_at": st.column_config.DatetimeColumn(
+            t("mail.col_created"), format="YYYY-MM-DD HH:mm"
+        ),
         "kind": t("mail.col_kind"),
         "to_address": t("mail.col_to"),
         "subject": t("mail.col_subject"),
         "status": t("mail.col_status"),
         "attempts": st.column_config.NumberColumn(t("mail.col_attempts"), format="%d"),
-        "next_attempt_at": st.column_config.DatetimeColumn(t("mail.col_next_attempt"), format="YYYY-MM-DD HH:mm"),
+        "next_attempt_at": st.column_config.DatetimeColumn(
+            t("mail.col_next_attempt"), format="YYYY-MM-DD HH:mm"
+        ),
         "sent_at": st.column_config.DatetimeColumn(t("mail.col_sent"), format="YYYY-MM-DD HH:mm"),
         "last_error": t("mail.col_error"),
     },

@@ -32,8 +32,11 @@ def _smtp():
     except ValueError as error:
         raise click.ClickException(str(error)) from error
     if settings is None:
-        click.echo("no SMTP configured (VERVE_SMTP_HOST or [smtp] in .streamlit/secrets.toml): "
-                   "messages stay queued and can be read in the app", err=True)
+        click.echo(
+            "no SMTP configured (VERVE_SMTP_HOST or [smtp] in .streamlit/secrets.toml): "
+            "messages stay queued and can be read in the app",
+            err=True,
+        )
     return settings
 
 
@@ -50,8 +53,12 @@ def outbox_send(batch_size: int) -> None:
     factory = sessions()
     reminders = queue_reminders_now(factory)
     try:
-        stats = send_due(session_factory=factory, smtp_settings=settings, batch_size=batch_size,
-                         policy=DeliveryPolicy.from_env())
+        stats = send_due(
+            session_factory=factory,
+            smtp_settings=settings,
+            batch_size=batch_size,
+            policy=DeliveryPolicy.from_env(),
+        )
     except VerveError as error:
         raise fail(error) from error
     stats.reminders = reminders
@@ -60,16 +67,31 @@ def outbox_send(batch_size: int) -> None:
 
 @outbox_group.command("work")
 @click.option("--batch-size", default=20, show_default=True, help="Messages claimed per round.")
-@click.option("--poll", "poll_seconds", default=2.0, show_default=True, help="Seconds between looks at the queue.")
-@click.option("--reminders-every", default=300.0, show_default=True, help="Seconds between reminder runs.")
+@click.option(
+    "--poll",
+    "poll_seconds",
+    default=2.0,
+    show_default=True,
+    help="Seconds between looks at the queue.",
+)
+@click.option(
+    "--reminders-every", default=300.0, show_default=True, help="Seconds between reminder runs."
+)
 def outbox_work(batch_size: int, poll_seconds: float, reminders_every: float) -> None:
     """Keep delivering as messages arrive, until SIGTERM or Ctrl-C."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     settings = _smtp()
     try:
-        stats = work(session_factory=sessions(), smtp_settings=settings, batch_size=batch_size,
-                     policy=DeliveryPolicy.from_env(), poll_seconds=poll_seconds,
-                     reminder_every_seconds=reminders_every)
+        stats = work(
+            session_factory=sessions(),
+            smtp_settings=settings,
+            batch_size=batch_size,
+            policy=DeliveryPolicy.from_env(),
+            poll_seconds=poll_seconds,
+            reminder_every_seconds=reminders_every,
+        )
     except VerveError as error:
         raise fail(error) from error
     click.echo(str(stats))
@@ -87,8 +109,10 @@ def outbox_list(status: str | None, limit: int) -> None:
         return
     for row in frame.itertuples(index=False):
         error = f"  [{row.last_error}]" if row.last_error else ""
-        click.echo(f"{row.id:>6}  {row.status:<8} {row.attempts:>2}  {row.kind:<22} {row.to_address:<32} "
-                   f"{row.subject}{error}")
+        click.echo(
+            f"{row.id:>6}  {row.status:<8} {row.attempts:>2}  {row.kind:<22} {row.to_address:<32} "
+            f"{row.subject}{error}"
+        )
 
 
 @outbox_group.command("retry")

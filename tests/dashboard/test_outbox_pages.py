@@ -10,7 +10,6 @@ from db.models import OutboxMessage
 from recruitment.mail import queue_email
 from recruitment.outbox import DeliveryPolicy, send_due
 from tests.dashboard.conftest import ROOT, logged_in
-from tests.smtp import smtp_server  # noqa: F401  (the fixture)
 
 OUTBOX = str(ROOT / "dashboard" / "pages" / "outbox.py")
 TEMPLATES = str(ROOT / "dashboard" / "pages" / "mail_templates.py")
@@ -31,12 +30,16 @@ def page(path: str, actor, lang: str = "en") -> AppTest:
 
 def texts(at: AppTest) -> str:
     parts = [e.value for e in at.text] + [e.value for e in at.info] + [e.value for e in at.error]
-    return "\n".join(str(p) for p in parts + [e.value for e in at.success] + [e.value for e in at.markdown])
+    return "\n".join(
+        str(p) for p in parts + [e.value for e in at.success] + [e.value for e in at.markdown]
+    )
 
 
 def queue(session_factory, to: str, **fields) -> int:
     with session_factory.begin() as s:
-        return queue_email(session=s, kind="callback_requested", to_address=to, lang="en", context={}, **fields).id
+        return queue_email(
+            session=s, kind="callback_requested", to_address=to, lang="en", context={}, **fields
+        ).id
 
 
 def test_a_message_refused_with_550_is_shown_as_failed_and_a_coordinator_can_send_it_again(
@@ -44,7 +47,9 @@ def test_a_message_refused_with_550_is_shown_as_failed_and_a_coordinator_can_sen
 ):
     outbox_id = queue(session_factory, "gone@example.no")
     smtp_server.handler.refuse.add("gone@example.no")
-    send_due(session_factory=session_factory, smtp_settings=smtp_server.settings, policy=DeliveryPolicy())
+    send_due(
+        session_factory=session_factory, smtp_settings=smtp_server.settings, policy=DeliveryPolicy()
+    )
 
     at = page(OUTBOX, coordinator).run()
 
@@ -60,7 +65,10 @@ def test_a_message_refused_with_550_is_shown_as_failed_and_a_coordinator_can_sen
 
     assert not at.exception
     assert "queued again" in texts(at)
-    assert session.scalar(select(OutboxMessage.status).where(OutboxMessage.id == outbox_id)) == "queued"
+    assert (
+        session.scalar(select(OutboxMessage.status).where(OutboxMessage.id == outbox_id))
+        == "queued"
+    )
 
 
 def test_without_a_mail_server_coordinators_read_queued_messages_in_the_app(
@@ -93,5 +101,7 @@ def test_the_template_page_previews_every_kind_in_both_languages(app_database, c
     at.selectbox(key="template_language").set_value("nb").run()
 
     assert not at.exception
-    assert "Emne: Avlyst: informasjonsmøtet" in texts(at) or "Subject: Avlyst: informasjonsmøtet" in texts(at)
+    assert "Emne: Avlyst: informasjonsmøtet" in texts(
+        at
+    ) or "Subject: Avlyst: informasjonsmøtet" in texts(at)
     assert "templates/nb/meeting_cancelled.txt" in " ".join(c.value for c in at.caption)

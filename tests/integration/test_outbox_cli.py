@@ -12,7 +12,6 @@ from sqlalchemy import select
 from db.models import OutboxMessage, Registration
 from recruitment.cli import common, main
 from recruitment.mail import queue_email
-from tests.smtp import smtp_server  # noqa: F401  (the fixture)
 
 
 @pytest.fixture
@@ -37,9 +36,18 @@ def test_outbox_send_queues_due_reminders_delivers_everything_due_and_prints_cou
     meeting = make_meeting(starts_at=datetime.now(UTC) + timedelta(days=1))
     applicant = make_applicant(email="kari@example.no")
     with session_factory.begin() as s:
-        s.add(Registration(applicant_id=applicant, meeting_id=meeting, status="registered", ics_uid=str(uuid.uuid4()),
-                           created_at=datetime.now(UTC) - timedelta(days=10)))
-        queue_email(session=s, kind="callback_requested", to_address="ola@example.no", lang="nb", context={})
+        s.add(
+            Registration(
+                applicant_id=applicant,
+                meeting_id=meeting,
+                status="registered",
+                ics_uid=str(uuid.uuid4()),
+                created_at=datetime.now(UTC) - timedelta(days=10),
+            )
+        )
+        queue_email(
+            session=s, kind="callback_requested", to_address="ola@example.no", lang="nb", context={}
+        )
 
     result = verve("outbox", "send", env=smtp_server.env())
 
@@ -48,27 +56,45 @@ def test_outbox_send_queues_due_reminders_delivers_everything_due_and_prints_cou
     assert sorted(m["To"] for m in smtp_server.messages) == ["kari@example.no", "ola@example.no"]
 
 
-def test_outbox_list_shows_failed_messages_and_retry_queues_one_again(verve, session_factory, session, smtp_server):
+def test_outbox_list_shows_failed_messages_and_retry_queues_one_again(
+    verve, session_factory, session, smtp_server
+):
     with session_factory.begin() as s:
-        outbox_id = queue_email(session=s, kind="callback_requested", to_address="gone@example.no", lang="en",
-                                context={}).id
+        outbox_id = queue_email(
+            session=s,
+            kind="callback_requested",
+            to_address="gone@example.no",
+            lang="en",
+            context={},
+        ).id
     smtp_server.handler.refuse.add("gone@example.no")
     assert "failed 1" in verve("outbox", "send", env=smtp_server.env()).output
 
     listed = verve("outbox", "list", "--status", "failed")
-    assert f"{outbox_id}" in listed.output and "gone@example.no" in listed.output and "550" in listed.output
+    assert (
+        f"{outbox_id}" in listed.output
+        and "gone@example.no" in listed.output
+        and "550" in listed.output
+    )
 
     assert verve("outbox", "retry", str(outbox_id)).exit_code == 0
-    assert session.scalar(select(OutboxMessage.status).where(OutboxMessage.id == outbox_id)) == "queued"
+    assert (
+        session.scalar(select(OutboxMessage.status).where(OutboxMessage.id == outbox_id))
+        == "queued"
+    )
     session.rollback()
     again = verve("outbox", "retry", str(outbox_id))
     assert again.exit_code != 0 and "Only failed messages" in again.output
 
 
-def test_without_smtp_outbox_send_says_so_and_leaves_the_queue_alone(verve, session_factory, session, monkeypatch):
+def test_without_smtp_outbox_send_says_so_and_leaves_the_queue_alone(
+    verve, session_factory, session, monkeypatch
+):
     monkeypatch.delenv("VERVE_SMTP_HOST", raising=False)
     with session_factory.begin() as s:
-        queue_email(session=s, kind="callback_requested", to_address="ola@example.no", lang="nb", context={})
+        queue_email(
+            session=s, kind="callback_requested", to_address="ola@example.no", lang="nb", context={}
+        )
 
     result = verve("outbox", "send")
 

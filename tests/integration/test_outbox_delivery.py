@@ -4,8 +4,8 @@ permanent failures, the journal, and one worker at a time on SQLite."""
 from __future__ import annotations
 
 import time
-from types import SimpleNamespace
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
@@ -22,16 +22,24 @@ from recruitment.outbox import (
     send_due,
     single_worker,
 )
-from tests.smtp import smtp_server  # noqa: F401  (the fixture)
 
 FAST = DeliveryPolicy(max_attempts=5, backoff_seconds=0.2, backoff_max_seconds=1, lease_seconds=30)
 
 
 def invitation(method: str = "REQUEST") -> str:
     lines = [
-        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Verve//NONSGML//EN", f"METHOD:{method}",
-        "BEGIN:VEVENT", "UID:reg-1@verve", "SEQUENCE:0", "DTSTAMP:20261120T120000Z",
-        "DTSTART:20261201T170000Z", "DTEND:20261201T183000Z", "SUMMARY:Informasjonsmøte", "END:VEVENT",
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Verve//NONSGML//EN",
+        f"METHOD:{method}",
+        "BEGIN:VEVENT",
+        "UID:reg-1@verve",
+        "SEQUENCE:0",
+        "DTSTAMP:20261120T120000Z",
+        "DTSTART:20261201T170000Z",
+        "DTEND:20261201T183000Z",
+        "SUMMARY:Informasjonsmøte",
+        "END:VEVENT",
         "END:VCALENDAR",
     ]
     return "\r\n".join(lines) + "\r\n"
@@ -42,7 +50,9 @@ def queue(session_factory):
     def queue_one(kind="booking_confirmation", *, to="ola@example.no", lang="nb", **ids) -> int:
         with session_factory.begin() as s:
             context = ids.pop("context", {})
-            return queue_email(session=s, kind=kind, to_address=to, lang=lang, context=context, **ids).id
+            return queue_email(
+                session=s, kind=kind, to_address=to, lang=lang, context=context, **ids
+            ).id
 
     return queue_one
 
@@ -52,7 +62,9 @@ def row(session, outbox_id) -> SimpleNamespace:
     transaction takes the write lock, and the worker under test needs it)."""
     session.expire_all()
     found = session.get(OutboxMessage, outbox_id)
-    values = SimpleNamespace(**{c.key: getattr(found, c.key) for c in OutboxMessage.__table__.columns})
+    values = SimpleNamespace(
+        **{c.key: getattr(found, c.key) for c in OutboxMessage.__table__.columns}
+    )
     session.rollback()
     return values
 
@@ -60,11 +72,17 @@ def row(session, outbox_id) -> SimpleNamespace:
 def test_a_confirmation_arrives_with_headers_both_parts_and_the_calendar_invitation(
     session_factory, session, smtp_server, make_applicant, make_meeting, queue
 ):
-    applicant = make_applicant(first_name="Åse <script>alert(1)</script>", language="nb", token="t0k3n")
+    applicant = make_applicant(
+        first_name="Åse <script>alert(1)</script>", language="nb", token="t0k3n"
+    )
     meeting = make_meeting()
-    outbox_id = queue(to="aase@example.no", applicant_id=applicant, meeting_id=meeting, ics=invitation())
+    outbox_id = queue(
+        to="aase@example.no", applicant_id=applicant, meeting_id=meeting, ics=invitation()
+    )
 
-    stats = send_due(session_factory=session_factory, smtp_settings=smtp_server.settings, policy=FAST)
+    stats = send_due(
+        session_factory=session_factory, smtp_settings=smtp_server.settings, policy=FAST
+    )
 
     assert (stats.sent, stats.failed, stats.retried) == (1, 0, 0)
     [mail] = smtp_server.messages
@@ -73,7 +91,9 @@ def test_a_confirmation_arrives_with_headers_both_parts_and_the_calendar_invitat
     assert mail["From"].addresses[0].display_name == "Støttekontakttjenesten"
     assert mail["To"] == "aase@example.no"
     assert mail["Reply-To"] == "svar@kommune.example"
-    assert mail["Subject"] == stored.subject and mail["Subject"].startswith("Du er påmeldt informasjonsmøtet")
+    assert mail["Subject"] == stored.subject and mail["Subject"].startswith(
+        "Du er påmeldt informasjonsmøtet"
+    )
     assert mail["Date"] is not None
     assert mail["Content-Language"] == "nb"
     assert mail["Auto-Submitted"] is None  # a confirmation answers the applicant's own action
@@ -95,11 +115,15 @@ def test_a_confirmation_arrives_with_headers_both_parts_and_the_calendar_invitat
 
     assert (stored.status, stored.attempts, stored.claimed_by) == ("sent", 1, None)
     assert stored.sent_at is not None
-    [entry] = session.scalars(select(JournalEntry).where(JournalEntry.applicant_id == applicant)).all()
+    [entry] = session.scalars(
+        select(JournalEntry).where(JournalEntry.applicant_id == applicant)
+    ).all()
     assert (entry.channel, entry.outbox_id, entry.subject) == ("email", outbox_id, stored.subject)
 
 
-def test_an_english_speaker_gets_the_english_text(session_factory, smtp_server, make_applicant, make_meeting, queue):
+def test_an_english_speaker_gets_the_english_text(
+    session_factory, smtp_server, make_applicant, make_meeting, queue
+):
     applicant = make_applicant(first_name="Jane", language="en")
     queue("meeting_reminder", lang="en", applicant_id=applicant, meeting_id=make_meeting())
 
@@ -113,7 +137,9 @@ def test_an_english_speaker_gets_the_english_text(session_factory, smtp_server, 
     assert not list(mail.iter_attachments())
 
 
-def test_a_cancellation_carries_the_calendar_cancel_method(session_factory, smtp_server, make_meeting, queue):
+def test_a_cancellation_carries_the_calendar_cancel_method(
+    session_factory, smtp_server, make_meeting, queue
+):
     queue("meeting_cancelled", meeting_id=make_meeting(), ics=invitation("CANCEL"))
 
     send_due(session_factory=session_factory, smtp_settings=smtp_server.settings, policy=FAST)
@@ -125,7 +151,9 @@ def test_a_cancellation_carries_the_calendar_cancel_method(session_factory, smtp
     assert mail["Subject"].startswith("Avlyst:")
 
 
-def test_without_smtp_settings_messages_stay_queued_for_coordinators_to_read(session_factory, session, queue):
+def test_without_smtp_settings_messages_stay_queued_for_coordinators_to_read(
+    session_factory, session, queue
+):
     outbox_id = queue()
 
     stats = send_due(session_factory=session_factory, smtp_settings=None)
@@ -151,15 +179,25 @@ def test_a_message_sent_again_after_a_lost_mark_keeps_its_message_id_and_is_jour
     monkeypatch.setattr(outbox, "_mark_sent", real_mark)
 
     # Within the lease nobody touches the claim; once it is stale, it is sent again.
-    assert send_due(session_factory=session_factory, smtp_settings=smtp_server.settings, policy=FAST).claimed == 0
+    assert (
+        send_due(
+            session_factory=session_factory, smtp_settings=smtp_server.settings, policy=FAST
+        ).claimed
+        == 0
+    )
     stale = DeliveryPolicy(lease_seconds=0)
-    stats = send_due(session_factory=session_factory, smtp_settings=smtp_server.settings, policy=stale)
+    stats = send_due(
+        session_factory=session_factory, smtp_settings=smtp_server.settings, policy=stale
+    )
 
     assert (stats.reclaimed, stats.sent) == (1, 1)
     first, second = smtp_server.messages
     assert first["Message-ID"] == second["Message-ID"] == row(session, outbox_id).message_id
     assert row(session, outbox_id).status == "sent"
-    assert len(session.scalars(select(JournalEntry).where(JournalEntry.outbox_id == outbox_id)).all()) == 1
+    assert (
+        len(session.scalars(select(JournalEntry).where(JournalEntry.outbox_id == outbox_id)).all())
+        == 1
+    )
 
 
 def test_with_the_server_down_messages_back_off_and_arrive_once_it_is_up(
@@ -168,33 +206,48 @@ def test_with_the_server_down_messages_back_off_and_arrive_once_it_is_up(
     ids = [queue(to=f"person{i}@example.no") for i in range(3)]
     smtp_server.stop()
 
-    first = send_due(session_factory=session_factory, smtp_settings=smtp_server.settings, policy=FAST)
+    first = send_due(
+        session_factory=session_factory, smtp_settings=smtp_server.settings, policy=FAST
+    )
     assert (first.retried, first.sent) == (3, 0)
     waiting = row(session, ids[0])
     assert (waiting.status, waiting.attempts) == ("queued", 1)
     assert "Connection" in waiting.last_error or "refused" in waiting.last_error.lower()
     # Not due again until the back-off has passed.
-    assert send_due(session_factory=session_factory, smtp_settings=smtp_server.settings, policy=FAST).claimed == 0
+    assert (
+        send_due(
+            session_factory=session_factory, smtp_settings=smtp_server.settings, policy=FAST
+        ).claimed
+        == 0
+    )
 
     time.sleep(0.25)
-    second = send_due(session_factory=session_factory, smtp_settings=smtp_server.settings, policy=FAST)
+    second = send_due(
+        session_factory=session_factory, smtp_settings=smtp_server.settings, policy=FAST
+    )
     assert second.retried == 3
     later = row(session, ids[0])
     assert later.attempts == 2
-    assert later.next_attempt_at - waiting.next_attempt_at >= timedelta(seconds=0.3)  # doubled: 0.4 s
+    assert later.next_attempt_at - waiting.next_attempt_at >= timedelta(
+        seconds=0.3
+    )  # doubled: 0.4 s
 
     smtp_server.start()
     time.sleep(0.45)
-    third = send_due(session_factory=session_factory, smtp_settings=smtp_server.settings, policy=FAST)
+    third = send_due(
+        session_factory=session_factory, smtp_settings=smtp_server.settings, policy=FAST
+    )
 
     assert third.sent == 3
     assert len(smtp_server.message_ids()) == 3
-    assert {(row(session, i).status, row(session, i).attempts, row(session, i).last_error) for i in ids} == {
-        ("sent", 3, None)
-    }
+    assert {
+        (row(session, i).status, row(session, i).attempts, row(session, i).last_error) for i in ids
+    } == {("sent", 3, None)}
 
 
-def test_retries_stop_at_the_limit_and_the_message_is_failed_with_the_error(session_factory, session, smtp_server, queue):
+def test_retries_stop_at_the_limit_and_the_message_is_failed_with_the_error(
+    session_factory, session, smtp_server, queue
+):
     outbox_id = queue()
     smtp_server.handler.temporary_failure = True
     policy = DeliveryPolicy(max_attempts=2, backoff_seconds=0.05, backoff_max_seconds=0.05)
@@ -202,7 +255,9 @@ def test_retries_stop_at_the_limit_and_the_message_is_failed_with_the_error(sess
     send_due(session_factory=session_factory, smtp_settings=smtp_server.settings, policy=policy)
     assert row(session, outbox_id).status == "queued"
     time.sleep(0.1)
-    stats = send_due(session_factory=session_factory, smtp_settings=smtp_server.settings, policy=policy)
+    stats = send_due(
+        session_factory=session_factory, smtp_settings=smtp_server.settings, policy=policy
+    )
 
     failed = row(session, outbox_id)
     assert stats.failed == 1
@@ -217,7 +272,9 @@ def test_a_permanent_550_fails_the_message_at_once_and_the_rest_of_the_batch_goe
     fine = queue(to="here@example.no")
     smtp_server.handler.refuse.add("gone@example.no")
 
-    stats = send_due(session_factory=session_factory, smtp_settings=smtp_server.settings, policy=FAST)
+    stats = send_due(
+        session_factory=session_factory, smtp_settings=smtp_server.settings, policy=FAST
+    )
 
     assert (stats.failed, stats.sent) == (1, 1)
     failed = row(session, refused)
@@ -248,14 +305,23 @@ def test_a_coordinator_can_queue_a_failed_message_again_and_it_is_delivered(
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
-def test_a_second_worker_on_sqlite_is_refused_with_a_clear_message(session_factory, engine, smtp_server, queue):
+def test_a_second_worker_on_sqlite_is_refused_with_a_clear_message(
+    session_factory, engine, smtp_server, queue
+):
     queue()
     with single_worker(engine):
         with pytest.raises(WorkerBusy) as refused:
-            send_due(session_factory=session_factory, smtp_settings=smtp_server.settings, policy=FAST)
+            send_due(
+                session_factory=session_factory, smtp_settings=smtp_server.settings, policy=FAST
+            )
     from recruitment.i18n import t
 
     message = t(refused.value.key, "en", **refused.value.params)
     assert "Another mail worker is already running" in message and "-outbox.lock" in message
     # Once the first lets go, the second may run.
-    assert send_due(session_factory=session_factory, smtp_settings=smtp_server.settings, policy=FAST).sent == 1
+    assert (
+        send_due(
+            session_factory=session_factory, smtp_settings=smtp_server.settings, policy=FAST
+        ).sent
+        == 1
+    )

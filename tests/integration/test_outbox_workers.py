@@ -16,7 +16,6 @@ from sqlalchemy import func, insert, select
 
 from db.models import JournalEntry, OutboxMessage
 from recruitment.outbox import DeliveryPolicy, work
-from tests.smtp import smtp_server  # noqa: F401  (the fixture)
 
 VERVE = str(Path(sys.executable).with_name("verve"))
 
@@ -25,9 +24,14 @@ def queue_many(session_factory, count: int, applicant_id: int | None = None) -> 
     """`count` plain messages straight into the table (rendering is not under test here)."""
     rows = [
         {
-            "kind": "callback_requested", "to_address": f"person{i}@example.no", "language": "nb",
-            "subject": f"Melding {i}", "body_text": f"Hei nummer {i}\n", "body_html": None,
-            "message_id": f"<{uuid.uuid4()}@verve.invalid>", "applicant_id": applicant_id,
+            "kind": "callback_requested",
+            "to_address": f"person{i}@example.no",
+            "language": "nb",
+            "subject": f"Melding {i}",
+            "body_text": f"Hei nummer {i}\n",
+            "body_html": None,
+            "message_id": f"<{uuid.uuid4()}@verve.invalid>",
+            "applicant_id": applicant_id,
         }
         for i in range(count)
     ]
@@ -38,7 +42,11 @@ def queue_many(session_factory, count: int, applicant_id: int | None = None) -> 
 
 def statuses(session_factory) -> dict[str, int]:
     with session_factory() as session:
-        return dict(session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
+        return dict(
+            session.execute(
+                select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+            ).all()
+        )
 
 
 @pytest.mark.parametrize("backend", ["postgresql"])
@@ -51,13 +59,19 @@ def test_two_workers_on_postgresql_deliver_a_thousand_messages_each_exactly_once
     totals = {}
 
     def run(name: str) -> None:
-        totals[name] = work(session_factory=session_factory, smtp_settings=smtp_server.settings, worker_id=name,
-                            batch_size=25, policy=policy, poll_seconds=0.05, stop=stop, handle_signals=False)
+        totals[name] = work(
+            session_factory=session_factory,
+            smtp_settings=smtp_server.settings,
+            worker_id=name,
+            batch_size=25,
+            policy=policy,
+            poll_seconds=0.05,
+            stop=stop,
+            handle_signals=False,
+        )
 
     policy = DeliveryPolicy(max_attempts=3, backoff_seconds=0.1, lease_seconds=120)
-    workers = [
-        threading.Thread(target=run, args=(f"w{n}",)) for n in (1, 2)
-    ]
+    workers = [threading.Thread(target=run, args=(f"w{n}",)) for n in (1, 2)]
     for worker in workers:
         worker.start()
     try:
@@ -81,12 +95,28 @@ def test_two_workers_on_postgresql_deliver_a_thousand_messages_each_exactly_once
 
 def start_worker(database_url: str, smtp_server) -> subprocess.Popen:
     env = {
-        **os.environ, **smtp_server.env(), "DATABASE_URL": database_url,
-        "VERVE_MAIL_LEASE_SECONDS": "1", "VERVE_MAIL_BACKOFF_SECONDS": "0.1",
+        **os.environ,
+        **smtp_server.env(),
+        "DATABASE_URL": database_url,
+        "VERVE_MAIL_LEASE_SECONDS": "1",
+        "VERVE_MAIL_BACKOFF_SECONDS": "0.1",
     }
     return subprocess.Popen(
-        [VERVE, "outbox", "work", "--poll", "0.1", "--batch-size", "10", "--reminders-every", "3600"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            VERVE,
+            "outbox",
+            "work",
+            "--poll",
+            "0.1",
+            "--batch-size",
+            "10",
+            "--reminders-every",
+            "3600",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
 
 

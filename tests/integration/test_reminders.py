@@ -16,11 +16,20 @@ NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 @pytest.fixture
 def register(session_factory):
-    def make(applicant_id: int, meeting_id: int, status: str = "registered", *, booked_days_before: int = 10) -> int:
+    def make(
+        applicant_id: int,
+        meeting_id: int,
+        status: str = "registered",
+        *,
+        booked_days_before: int = 10,
+    ) -> int:
         with session_factory.begin() as s:
             meeting = s.get(InfoMeeting, meeting_id)
             registration = Registration(
-                applicant_id=applicant_id, meeting_id=meeting_id, status=status, ics_uid=str(uuid.uuid4()),
+                applicant_id=applicant_id,
+                meeting_id=meeting_id,
+                status=status,
+                ics_uid=str(uuid.uuid4()),
                 created_at=meeting.starts_at - timedelta(days=booked_days_before),
             )
             s.add(registration)
@@ -38,7 +47,9 @@ def run(session_factory, now=NOW) -> int:
 def reminders(session) -> list[OutboxMessage]:
     session.expire_all()
     found = session.scalars(
-        select(OutboxMessage).where(OutboxMessage.kind == "meeting_reminder").order_by(OutboxMessage.id)
+        select(OutboxMessage)
+        .where(OutboxMessage.kind == "meeting_reminder")
+        .order_by(OutboxMessage.id)
     ).all()
     session.rollback()
     return found
@@ -47,22 +58,30 @@ def reminders(session) -> list[OutboxMessage]:
 def test_a_reminder_is_queued_once_the_meeting_is_within_the_reminder_days(
     session_factory, session, make_applicant, make_meeting, register
 ):
-    meeting = make_meeting(starts_at=NOW + timedelta(days=2, hours=8), mode="in_person", address="Helsehuset")
+    meeting = make_meeting(
+        starts_at=NOW + timedelta(days=2, hours=8), mode="in_person", address="Helsehuset"
+    )
     applicant = make_applicant(first_name="Åse", email="aase@example.no", language="nb")
     registration = register(applicant, meeting)
 
-    assert run(session_factory, NOW) == 0  # two days and eight hours ahead: not yet (default: 2 days)
+    assert (
+        run(session_factory, NOW) == 0
+    )  # two days and eight hours ahead: not yet (default: 2 days)
     assert run(session_factory, NOW + timedelta(hours=9)) == 1
 
     [reminder] = reminders(session)
     assert (reminder.to_address, reminder.registration_id, reminder.meeting_id) == (
-        "aase@example.no", registration, meeting
+        "aase@example.no",
+        registration,
+        meeting,
     )
     assert reminder.subject.startswith("Påminnelse: informasjonsmøtet")
     assert "Hei Åse!" in reminder.body_text and "Helsehuset" in reminder.body_text
 
 
-def test_reminders_are_never_queued_twice(session_factory, session, make_applicant, make_meeting, register):
+def test_reminders_are_never_queued_twice(
+    session_factory, session, make_applicant, make_meeting, register
+):
     meeting = make_meeting(starts_at=NOW + timedelta(days=1))
     register(make_applicant(), meeting)
 
@@ -84,7 +103,7 @@ def test_the_number_of_days_is_a_setting_and_zero_turns_reminders_off(
     assert run(session_factory) == 1
 
 
-def test_no_reminder_for_cancelled_meetings_cancelled_or_waitlisted_registrations_or_people_who_left(
+def test_no_reminder_for_cancelled_meetings_cancelled_or_waitlisted_places_or_people_who_left(
     session_factory, session, make_applicant, make_meeting, register
 ):
     soon = NOW + timedelta(days=1)
@@ -121,7 +140,9 @@ def test_a_registration_moved_to_another_meeting_is_reminded_of_the_new_one(
     assert run(session_factory) == 1
     later = make_meeting(starts_at=NOW + timedelta(days=8))
     with session_factory.begin() as s:
-        s.get(Registration, registration).meeting_id = later  # rebooked: same registration, new meeting
+        s.get(
+            Registration, registration
+        ).meeting_id = later  # rebooked: same registration, new meeting
 
     assert run(session_factory, NOW + timedelta(days=6, hours=1)) == 1
     assert [r.meeting_id for r in reminders(session)] == [first, later]

@@ -10,7 +10,14 @@ import pytest
 
 from recruitment import mail
 from recruitment.mail import KINDS, format_when, preview, render, template_source
-from recruitment.outbox import Claimed, DeliveryPolicy, SmtpSettings, build_message, ics_method, smtp_settings
+from recruitment.outbox import (
+    Claimed,
+    DeliveryPolicy,
+    SmtpSettings,
+    build_message,
+    ics_method,
+    smtp_settings,
+)
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])
@@ -27,7 +34,10 @@ def test_every_kind_has_a_template_file_in_both_languages_that_renders(kind, lan
 
 
 def test_bokmal_and_english_texts_differ():
-    assert preview("booking_confirmation", "nb").subject != preview("booking_confirmation", "en").subject
+    assert (
+        preview("booking_confirmation", "nb").subject
+        != preview("booking_confirmation", "en").subject
+    )
 
 
 def test_meeting_times_are_written_the_way_people_write_them():
@@ -54,9 +64,13 @@ def test_the_html_part_escapes_every_value_and_links_only_the_links_verve_put_in
     assert '<script>alert("x")</script>' in rendered.text  # plain text stays as typed
 
 
-def test_an_office_template_folder_wins_and_a_missing_file_falls_back_to_ours(tmp_path, monkeypatch):
+def test_an_office_template_folder_wins_and_a_missing_file_falls_back_to_ours(
+    tmp_path, monkeypatch
+):
     (tmp_path / "nb").mkdir()
-    (tmp_path / "nb" / "callback_requested.txt").write_text("Vi ringer, {{ first_name }}\n\nHilsen oss\n")
+    (tmp_path / "nb" / "callback_requested.txt").write_text(
+        "Vi ringer, {{ first_name }}\n\nHilsen oss\n"
+    )
     (tmp_path / "nb" / "callback_requested.html").write_text("<p>Hei {{ first_name }}</p>")
     monkeypatch.setenv("VERVE_TEMPLATE_DIR", str(tmp_path))
 
@@ -84,9 +98,18 @@ def test_a_kind_without_a_template_uses_the_catalogue_keys():
 
 def test_the_mime_message_has_text_html_and_the_calendar_with_its_method():
     message = Claimed(
-        id=1, kind="booking_confirmation", to_address="ola@example.no", language="nb", subject="Bekreftelse æøå",
-        body_text="Hei Ola\n", body_html="<p>Hei Ola</p>", message_id="<abc@verve.invalid>", attempts=0,
-        applicant_id=None, reclaimed=False, ics="BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n",
+        id=1,
+        kind="booking_confirmation",
+        to_address="ola@example.no",
+        language="nb",
+        subject="Bekreftelse æøå",
+        body_text="Hei Ola\n",
+        body_html="<p>Hei Ola</p>",
+        message_id="<abc@verve.invalid>",
+        attempts=0,
+        applicant_id=None,
+        reclaimed=False,
+        ics="BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n",
     )
     smtp = SmtpSettings(host="x", sender="Støttekontakt <post@kommune.example>")
     parsed = BytesParser(policy=policy.default).parsebytes(bytes(build_message(message, smtp)))
@@ -96,7 +119,10 @@ def test_the_mime_message_has_text_html_and_the_calendar_with_its_method():
     assert parsed["Message-ID"] == "<abc@verve.invalid>"
     assert parsed.get_body(("html",)).get_content().strip() == "<p>Hei Ola</p>"
     [calendar] = list(parsed.iter_attachments())
-    assert (calendar.get_content_type(), calendar.get_param("method")) == ("text/calendar", "REQUEST")
+    assert (calendar.get_content_type(), calendar.get_param("method")) == (
+        "text/calendar",
+        "REQUEST",
+    )
 
 
 def test_the_ics_method_is_read_from_the_calendar():
@@ -105,7 +131,10 @@ def test_the_ics_method_is_read_from_the_calendar():
 
 
 def test_back_off_doubles_up_to_its_ceiling():
-    delays = [DeliveryPolicy(backoff_seconds=60, backoff_max_seconds=300).delay(n).total_seconds() for n in (1, 2, 3, 4)]
+    delays = [
+        DeliveryPolicy(backoff_seconds=60, backoff_max_seconds=300).delay(n).total_seconds()
+        for n in (1, 2, 3, 4)
+    ]
     assert delays == [60, 120, 240, 300]
 
 
@@ -117,10 +146,15 @@ def test_smtp_settings_come_from_secrets_toml_and_the_environment_wins(tmp_path)
     )
     from_file = smtp_settings({}, (secrets,))
     assert (from_file.host, from_file.port, from_file.security, from_file.user) == (
-        "smtp.kommune.example", 465, "tls", "verve"
+        "smtp.kommune.example",
+        465,
+        "tls",
+        "verve",
     )
     assert "hemmelig" not in repr(from_file)
-    overridden = smtp_settings({"VERVE_SMTP_PORT": "587", "VERVE_SMTP_SECURITY": "starttls"}, (secrets,))
+    overridden = smtp_settings(
+        {"VERVE_SMTP_PORT": "587", "VERVE_SMTP_SECURITY": "starttls"}, (secrets,)
+    )
     assert (overridden.port, overridden.security) == (587, "starttls")
 
 

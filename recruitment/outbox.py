@@ -35,9 +35,8 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy import Engine, and_, func, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -48,6 +47,9 @@ from .access import Actor, require
 from .errors import NotFound, VerveError
 from .mail import AUTOMATIC_KINDS
 from .settings import get_setting
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -710,6 +712,8 @@ def outbox_messages(
     """Newest first: id, created_at, kind, to_address, subject, status, attempts,
     next_attempt_at, sent_at, last_error."""
     require(actor, "outbox.read")
+    import pandas as pd  # here, not at the top: every `verve` command would pay 1.5 s for it
+
     query = select(*(getattr(OutboxMessage, c) for c in OUTBOX_COLUMNS)).order_by(
         OutboxMessage.id.desc()
     )

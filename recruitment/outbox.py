@@ -478,6 +478,20 @@ def _release(session_factory: sessionmaker[Session], ids: list[int], worker_id: 
         )
 
 
+def _renew(session_factory: sessionmaker[Session], ids: list[int], worker_id: str) -> None:
+    """Extend this worker's claim on rows it still has to send."""
+    with session_factory.begin() as session:
+        session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id.in_(ids),
+                OutboxMessage.status == SENDING,
+                OutboxMessage.claimed_by == worker_id,
+            )
+            .values(claimed_at=utcnow())
+        )
+
+
 def _send_batch(
     *,
     session_factory: sessionmaker[Session],
@@ -497,13 +511,18 @@ def _send_batch(
         return stats
     max_attempts = _max_attempts(session_factory, policy)
     connection: smtplib.SMTP | None = None
+    renewed = time.monotonic()
     try:
         for index, message in enumerate(batch):
+            rest = [m.id for m in batch[index:]]
             if stop is not None and stop.is_set():
-                rest = [m.id for m in batch[index:]]
                 _release(session_factory, rest, worker_id)
                 stats.released += len(rest)
                 break
+            if time.monotonic() - renewed > policy.lease_seconds / 3:
+                # A slow server must not let the lease run out under a live worker.
+                _renew(session_factory, rest, worker_id)
+                renewed = time.monotonic()
             try:
                 mime = build_message(message, smtp)
                 if connection is None:

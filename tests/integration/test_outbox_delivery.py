@@ -325,3 +325,29 @@ def test_a_second_worker_on_sqlite_is_refused_with_a_clear_message(
         ).sent
         == 1
     )
+
+
+def test_a_slow_server_does_not_let_the_lease_run_out_under_a_live_worker(
+    session_factory, session, smtp_server, queue, monkeypatch
+):
+    ids = [queue(to=f"person{i}@example.no") for i in range(4)]
+    smtp_server.handler.delay = 0.3
+    policy = DeliveryPolicy(lease_seconds=0.6)
+    claims = []
+    real_renew = outbox._renew
+
+    def renew(factory, rest, worker_id):
+        claims.append(list(rest))
+        real_renew(factory, rest, worker_id)
+
+    outbox._renew = renew
+    try:
+        stats = send_due(
+            session_factory=session_factory, smtp_settings=smtp_server.settings, policy=policy
+        )
+    finally:
+        outbox._renew = real_renew
+
+    assert stats.sent == 4
+    assert claims and all(set(rest) < set(ids) for rest in claims)
+    assert max(smtp_server.message_ids().values()) == 1

@@ -45,6 +45,7 @@ from db.models import JournalChannel, JournalEntry, OutboxMessage, OutboxStatus,
 
 from .access import Actor, require
 from .errors import NotFound, VerveError
+from .i18n import t
 from .mail import AUTOMATIC_KINDS
 from .settings import get_setting
 
@@ -726,10 +727,15 @@ OUTBOX_COLUMNS = [
 
 
 def outbox_messages(
-    *, session: Session, actor: Actor, status: str | None = None, limit: int = 500
+    *,
+    session: Session,
+    actor: Actor,
+    status: str | None = None,
+    limit: int = 500,
+    lang: str = "nb",
 ) -> pd.DataFrame:
     """Newest first: id, created_at, kind, to_address, subject, status, attempts,
-    next_attempt_at, sent_at, last_error."""
+    next_attempt_at, sent_at, last_error, and kind_label/status_label in `lang`."""
     require(actor, "outbox.read")
     import pandas as pd  # here, not at the top: every `verve` command would pay 1.5 s for it
 
@@ -739,7 +745,14 @@ def outbox_messages(
     if status:
         query = query.where(OutboxMessage.status == status)
     rows = session.execute(query.limit(limit)).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=OUTBOX_COLUMNS)
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=OUTBOX_COLUMNS)
+    kinds = {kind: t(f"mail.kind_{kind}", lang) for kind in set(frame["kind"])}
+    frame["kind_label"] = [
+        k if label.startswith("mail.") else label
+        for k, label in ((k, kinds[k]) for k in frame["kind"])
+    ]
+    frame["status_label"] = [t(f"mail.status_{code}", lang) for code in frame["status"]]
+    return frame
 
 
 def outbox_message(*, session: Session, actor: Actor, outbox_id: int) -> dict[str, Any]:

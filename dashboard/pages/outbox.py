@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import access
 from dashboard.data import clear_caches, sessions
-from dashboard.i18n import error_message, t
+from dashboard.i18n import error_message, lang, t
 from recruitment.access import allowed
 from recruitment.errors import VerveError
 from recruitment.outbox import (
@@ -47,7 +47,7 @@ status = st.segmented_control(
     key="outbox_status",
 )
 with sessions()() as session:
-    frame = outbox_messages(session=session, actor=actor, status=status)
+    frame = outbox_messages(session=session, actor=actor, status=status, lang=lang())
 
 if frame.empty:
     st.write(t("mail.no_messages"))
@@ -57,15 +57,27 @@ st.dataframe(
     frame,
     hide_index=True,
     key="outbox_table",
+    column_order=[
+        "id",
+        "created_at",
+        "kind_label",
+        "to_address",
+        "subject",
+        "status_label",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+    ],
     column_config={
         "id": st.column_config.NumberColumn(t("mail.col_id"), format="%d"),
         "created_at": st.column_config.DatetimeColumn(
             t("mail.col_created"), format="YYYY-MM-DD HH:mm"
         ),
-        "kind": t("mail.col_kind"),
+        "kind_label": t("mail.col_kind"),
         "to_address": t("mail.col_to"),
         "subject": t("mail.col_subject"),
-        "status": t("mail.col_status"),
+        "status_label": t("mail.col_status"),
         "attempts": st.column_config.NumberColumn(t("mail.col_attempts"), format="%d"),
         "next_attempt_at": st.column_config.DatetimeColumn(
             t("mail.col_next_attempt"), format="YYYY-MM-DD HH:mm"

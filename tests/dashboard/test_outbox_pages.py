@@ -56,7 +56,8 @@ def test_a_message_refused_with_550_is_shown_as_failed_and_a_coordinator_can_sen
     assert not at.exception
     assert at.metric[1].value == "1"  # failed
     table = at.dataframe[0].value
-    assert list(table["status"]) == ["failed"] and list(table["to_address"]) == ["gone@example.no"]
+    assert list(table["status_label"]) == ["Failed"] and list(table["to_address"]) == ["gone@example.no"]
+    assert list(table["kind_label"]) == ["Call-back requested"]
     assert "550" in table["last_error"][0]
     shown = texts(at)
     assert "To: gone@example.no" in shown and "We will call you soon" in shown and "550" in shown
@@ -105,3 +106,13 @@ def test_the_template_page_previews_every_kind_in_both_languages(app_database, c
         at
     ) or "Subject: Avlyst: informasjonsmøtet" in texts(at)
     assert "templates/nb/meeting_cancelled.txt" in " ".join(c.value for c in at.caption)
+
+
+def test_coordinators_get_the_mail_pages_in_the_menu_and_managers_do_not(coordinator, manager):
+    from dashboard.navigation import staff_pages_for
+
+    def paths(actor):
+        return {spec.path for spec in staff_pages_for(actor)}
+
+    assert {"pages/outbox.py", "pages/mail_templates.py"} <= paths(coordinator)
+    assert not {"pages/outbox.py", "pages/mail_templates.py"} & paths(manager)

@@ -82,6 +82,8 @@ class SmtpSettings:
     sender: str = ""
     reply_to: str | None = None
     timeout: float = 30.0
+    # A CA bundle for a server whose certificate a private (e.g. municipal) CA signed.
+    ca_file: str | None = None
 
     @property
     def sender_address(self) -> str:
@@ -97,6 +99,7 @@ SMTP_ENV = {
     "sender": "VERVE_SMTP_SENDER",
     "reply_to": "VERVE_SMTP_REPLY_TO",
     "timeout": "VERVE_SMTP_TIMEOUT",
+    "ca_file": "VERVE_SMTP_CA_FILE",
 }
 SECRETS_FILES = (Path(".streamlit/secrets.toml"), Path.home() / ".streamlit" / "secrets.toml")
 
@@ -142,6 +145,7 @@ def smtp_settings(
         sender=sender,
         reply_to=(str(values["reply_to"]) if values.get("reply_to") else None),
         timeout=float(values.get("timeout") or 30),
+        ca_file=(str(values["ca_file"]) if values.get("ca_file") else None),
     )
 
 
@@ -238,7 +242,7 @@ def build_message(
 
 
 def _connect(smtp: SmtpSettings) -> smtplib.SMTP:
-    context = ssl.create_default_context()
+    context = ssl.create_default_context(cafile=smtp.ca_file)
     if smtp.security == "tls":
         connection: smtplib.SMTP = smtplib.SMTP_SSL(
             smtp.host, smtp.port, timeout=smtp.timeout, context=context

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from collections import Counter
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from recruitment.outbox import SmtpSettings
 
@@ -59,24 +63,60 @@ class RecordingHandler:
         return "250 Message accepted"
 
 
-class SmtpServer:
-    """The running server, what it received, and the settings to reach it."""
+class Login:
+    """An aiosmtpd authenticator that accepts one user name and password."""
 
-    def __init__(self) -> None:
+    def __init__(self, user: str, password: str) -> None:
+        self.user, self.password = user.encode(), password.encode()
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+            self.user,
+            self.password,
+        )
+        return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535
+
+
+class SmtpServer:
+    """The running server, what it received, and the settings to reach it.
+
+    `security`: none, starttls (STARTTLS required) or tls (implicit TLS); the TLS modes
+    need `certificate` = (cert file, key file). `login` = (user, password) demands AUTH.
+    """
+
+    def __init__(
+        self,
+        *,
+        security: str = "none",
+        certificate: tuple[Path, Path] | None = None,
+        login: tuple[str, str] | None = None,
+    ) -> None:
         self.handler = RecordingHandler()
         self.port = free_port()
         self.controller: Controller | None = None
+        self.security = security
+        self.certificate = certificate
+        self.login = login
 
     @property
     def settings(self) -> SmtpSettings:
         return SmtpSettings(
             host="127.0.0.1",
             port=self.port,
-            security="none",
+            security=self.security,
+            user=self.login[0] if self.login else None,
+            password=self.login[1] if self.login else None,
             sender=SENDER,
             reply_to="svar@kommune.example",
             timeout=5,
+            ca_file=str(self.certificate[0]) if self.certificate else None,
         )
+
+    def _tls_context(self) -> ssl.SSLContext:
+        assert self.certificate is not None
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(*map(str, self.certificate))
+        return context
 
     def env(self) -> dict[str, str]:
         """The same settings as VERVE_SMTP_* variables, for a worker subprocess."""
@@ -89,8 +129,22 @@ class SmtpServer:
         }
 
     def start(self) -> None:
+        options: dict = {}
+        if self.security == "starttls":
+            options.update(tls_context=self._tls_context(), require_starttls=True)
+        elif self.security == "tls":
+            # aiosmtpd does not count implicit TLS as TLS for AUTH; the link is encrypted.
+            options.update(ssl_context=self._tls_context(), auth_require_tls=False)
+        if self.login:
+            # PLAIN only: smtplib falls back to LOGIN after a refusal, and aiosmtpd's
+            # LOGIN and smtplib's initial response wait on each other until a timeout.
+            options.update(
+                authenticator=Login(*self.login),
+                auth_required=True,
+                auth_exclude_mechanism=["LOGIN"],
+            )
         self.controller = Controller(
-            self.handler, hostname="127.0.0.1", port=self.port, ready_timeout=10
+            self.handler, hostname="127.0.0.1", port=self.port, ready_timeout=10, **options
         )
         self.controller.start()
 
@@ -123,3 +177,34 @@ def smtp_server():
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def tls_certificate(tmp_path_factory) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (cert file, key file), made by openssl."""
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+@pytest.fixture
+def make_smtp_server():
+    """Start servers with TLS or login as a test needs; all are stopped afterwards."""
+    servers: list[SmtpServer] = []
+
+    def make(**options) -> SmtpServer:
+        server = SmtpServer(**options)
+        server.start()
+        servers.append(server)
+        return server
+
+    yield make
+    for server in servers:
+        server.stop()

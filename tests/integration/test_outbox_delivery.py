@@ -4,6 +4,7 @@ permanent failures, the journal, and one worker at a time on SQLite."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -351,3 +352,36 @@ def test_a_slow_server_does_not_let_the_lease_run_out_under_a_live_worker(
     assert stats.sent == 4
     assert claims and all(set(rest) < set(ids) for rest in claims)
     assert max(smtp_server.message_ids().values()) == 1
+
+
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+def test_mail_goes_over_tls_with_a_login(
+    session_factory, session, make_smtp_server, tls_certificate, queue, security
+):
+    server = make_smtp_server(
+        security=security, certificate=tls_certificate, login=("verve", "hemmelig")
+    )
+    outbox_id = queue(to="ola@example.no")
+
+    stats = send_due(session_factory=session_factory, smtp_settings=server.settings, policy=FAST)
+
+    assert stats.sent == 1
+    assert [m["Message-ID"] for m in server.messages] == [row(session, outbox_id).message_id]
+
+
+def test_a_wrong_password_is_retried_rather_than_failing_the_message(
+    session_factory, session, make_smtp_server, tls_certificate, queue
+):
+    server = make_smtp_server(
+        security="starttls", certificate=tls_certificate, login=("verve", "riktig")
+    )
+    outbox_id = queue()
+    wrong = replace(server.settings, password="feil")
+
+    stats = send_due(session_factory=session_factory, smtp_settings=wrong, policy=FAST)
+
+    assert (stats.retried, stats.failed) == (1, 0)
+    waiting = row(session, outbox_id)
+    assert (waiting.status, waiting.attempts) == ("queued", 1)
+    assert waiting.last_error.startswith("535")
+    assert not server.messages

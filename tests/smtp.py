@@ -208,3 +208,10 @@ def make_smtp_server():
     yield make
     for server in servers:
         server.stop()
+
+
+def subject(message: EmailMessage) -> str:
+    """The Subject as a mail client shows it. When Python folds a long subject whole
+    onto the next line, its parser keeps the folding space: `Subject:\\r\\n Reminder…`
+    unfolds to the same header as `Subject: Reminder…`, so the space is not part of it."""
+    return str(message["Subject"]).lstrip()

@@ -56,7 +56,9 @@ def test_a_message_refused_with_550_is_shown_as_failed_and_a_coordinator_can_sen
     assert not at.exception
     assert at.metric[1].value == "1"  # failed
     table = at.dataframe[0].value
-    assert list(table["status_label"]) == ["Failed"] and list(table["to_address"]) == ["gone@example.no"]
+    assert list(table["status_label"]) == ["Failed"] and list(table["to_address"]) == [
+        "gone@example.no"
+    ]
     assert list(table["kind_label"]) == ["Call-back requested"]
     assert "550" in table["last_error"][0]
     shown = texts(at)

@@ -3,15 +3,14 @@ permanent failures, the journal, and one worker at a time on SQLite."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from db.models import JournalEntry, OutboxMessage
+from db.models import JournalEntry, OutboxMessage, utcnow
 from recruitment import outbox
 from recruitment.errors import PermissionDenied
 from recruitment.mail import queue_email
@@ -202,43 +201,50 @@ def test_a_message_sent_again_after_a_lost_mark_keeps_its_message_id_and_is_jour
     )
 
 
+def time_passes(session_factory) -> None:
+    """Make every waiting message due now, as if its back-off had run out."""
+    with session_factory.begin() as s:
+        s.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == "queued")
+            .values(next_attempt_at=utcnow() - timedelta(seconds=1))
+        )
+
+
 def test_with_the_server_down_messages_back_off_and_arrive_once_it_is_up(
     session_factory, session, smtp_server, queue
 ):
     ids = [queue(to=f"person{i}@example.no") for i in range(3)]
     smtp_server.stop()
+    minute = DeliveryPolicy(max_attempts=5, backoff_seconds=60, backoff_max_seconds=3600)
 
-    first = send_due(
-        session_factory=session_factory, smtp_settings=smtp_server.settings, policy=FAST
-    )
+    def deliver():
+        return send_due(
+            session_factory=session_factory, smtp_settings=smtp_server.settings, policy=minute
+        )
+
+    before = utcnow()
+    first = deliver()
     assert (first.retried, first.sent) == (3, 0)
     waiting = row(session, ids[0])
     assert (waiting.status, waiting.attempts) == ("queued", 1)
     assert "Connection" in waiting.last_error or "refused" in waiting.last_error.lower()
-    # Not due again until the back-off has passed.
-    assert (
-        send_due(
-            session_factory=session_factory, smtp_settings=smtp_server.settings, policy=FAST
-        ).claimed
-        == 0
-    )
+    assert timedelta(seconds=59) < waiting.next_attempt_at - before < timedelta(seconds=90)
+    assert deliver().claimed == 0  # not due again until the back-off has passed
 
-    time.sleep(0.25)
-    second = send_due(
-        session_factory=session_factory, smtp_settings=smtp_server.settings, policy=FAST
-    )
+    time_passes(session_factory)
+    before = utcnow()
+    second = deliver()
     assert second.retried == 3
     later = row(session, ids[0])
     assert later.attempts == 2
-    assert later.next_attempt_at - waiting.next_attempt_at >= timedelta(
-        seconds=0.3
-    )  # doubled: 0.4 s
+    assert (
+        timedelta(seconds=119) < later.next_attempt_at - before < timedelta(seconds=150)
+    )  # doubled
 
     smtp_server.start()
-    time.sleep(0.45)
-    third = send_due(
-        session_factory=session_factory, smtp_settings=smtp_server.settings, policy=FAST
-    )
+    time_passes(session_factory)
+    third = deliver()
 
     assert third.sent == 3
     assert len(smtp_server.message_ids()) == 3
@@ -252,11 +258,11 @@ def test_retries_stop_at_the_limit_and_the_message_is_failed_with_the_error(
 ):
     outbox_id = queue()
     smtp_server.handler.temporary_failure = True
-    policy = DeliveryPolicy(max_attempts=2, backoff_seconds=0.05, backoff_max_seconds=0.05)
+    policy = DeliveryPolicy(max_attempts=2, backoff_seconds=60)
 
     send_due(session_factory=session_factory, smtp_settings=smtp_server.settings, policy=policy)
     assert row(session, outbox_id).status == "queued"
-    time.sleep(0.1)
+    time_passes(session_factory)
     stats = send_due(
         session_factory=session_factory, smtp_settings=smtp_server.settings, policy=policy
     )

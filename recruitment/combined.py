@@ -1,0 +1,194 @@
+"""The combined sitting: a small in-person meeting where one or two applicants (often
+people without a PC or digital skills) get the information meeting and the interview
+with a staff member at once. The whole sitting is recorded in one action."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import (
+    Applicant,
+    InfoMeeting,
+    Interview,
+    MeetingKind,
+    MeetingMode,
+    MeetingStatus,
+    Registration,
+    RegistrationStatus,
+    Stage,
+    utcnow,
+)
+
+from . import meetings
+from .access import Actor, require
+from .errors import NotFound, ValidationFailed, VerveError
+from .interviews import ensure_may_interview, record_outcome
+from .pipeline import advance_stage
+
+MAX_APPLICANTS = 2
+
+
+class CombinedNotPossible(VerveError):
+    """An applicant is not at a stage from which a combined sitting can be booked."""
+
+    key = "combined.error_wrong_stage"
+
+
+@dataclass(frozen=True, slots=True)
+class SittingResult:
+    """What happened to one applicant at a combined sitting."""
+
+    applicant_id: int
+    attended: bool
+    outcome: str | None = None
+    scores: dict[str, int | None] = field(default_factory=dict)
+    notes: str | None = None
+    reject: bool = False
+    reject_reason_text: str | None = None
+
+
+def book_combined_meeting(
+    *,
+    session: Session,
+    actor: Actor,
+    applicant_ids: list[int],
+    starts_at: datetime,
+    address: str,
+    host_id: int | None,
+    duration_minutes: int = 90,
+    language: str = "nb",
+    notes: str | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Plan a small in-person sitting for one or two applicants and book them in, each
+    with a confirmation and calendar invitation. Returns the meeting id."""
+    require(actor, "meetings.write")
+    require(actor, "applicants.write")
+    now = now or utcnow()
+    applicant_ids = list(dict.fromkeys(applicant_ids))
+    if not 1 <= len(applicant_ids) <= MAX_APPLICANTS:
+        raise ValidationFailed({"applicant_ids": "combined.error_count"})
+    applicants = [session.get(Applicant, applicant_id) for applicant_id in applicant_ids]
+    for applicant_id, applicant in zip(applicant_ids, applicants, strict=True):
+        if applicant is None or applicant.anonymised_at is not None:
+            raise NotFound(f"applicant {applicant_id} not found")
+        if applicant.stage not in (Stage.SIGNED_UP.value, Stage.MEETING_BOOKED.value):
+            raise CombinedNotPossible(
+                f"applicant {applicant_id} is in {applicant.stage}", name=f"{applicant.first_name} {applicant.last_name}"
+            )
+    meeting_id = meetings.create_meeting(
+        session=session,
+        actor=actor,
+        starts_at=starts_at,
+        mode=MeetingMode.IN_PERSON.value,
+        address=address,
+        capacity=MAX_APPLICANTS,
+        duration_minutes=duration_minutes,
+        language=language,
+        host_id=host_id,
+        notes=notes,
+        kind=MeetingKind.COMBINED.value,
+        now=now,
+    )
+    meeting = session.get(InfoMeeting, meeting_id)
+    assert meeting is not None
+    for applicant in applicants:
+        assert applicant is not None
+        _release_other_bookings(session, actor, applicant.id, now)
+        registration = Registration(
+            applicant_id=applicant.id,
+            meeting_id=meeting_id,
+            status=RegistrationStatus.REGISTERED.value,
+            ics_uid=f"{uuid.uuid4()}@verve",
+        )
+        session.add(registration)
+        session.flush()
+        if applicant.stage == Stage.SIGNED_UP.value:
+            advance_stage(session=session, actor=actor, applicant_id=applicant.id, to_stage=Stage.MEETING_BOOKED, at=now)
+        meetings._queue_confirmation(session, registration, meeting)
+    return meeting_id
+
+
+def _release_other_bookings(session: Session, actor: Actor, applicant_id: int, now: datetime) -> None:
+    """Free the seat (or waitlist place) the applicant held at another meeting, so the
+    next person on that waitlist gets it."""
+    others = session.scalars(
+        select(Registration).where(
+            Registration.applicant_id == applicant_id, Registration.status.in_(meetings.ACTIVE)
+        )
+    ).all()
+    for registration in others:
+        registration.status = RegistrationStatus.CANCELLED.value
+        registration.cancelled_at = now
+        session.flush()
+        meeting = session.get(InfoMeeting, registration.meeting_id)
+        if meeting is not None and meeting.status == MeetingStatus.PLANNED.value:
+            for promoted_id in meetings._promote_waitlist(session, meeting):
+                promoted = session.get(Registration, promoted_id)
+                assert promoted is not None
+                meetings._queue_confirmation(session, promoted, meeting)
+
+
+def record_sitting(
+    *, session: Session, actor: Actor, meeting_id: int, results: list[SittingResult], now: datetime | None = None
+) -> None:
+    """Record attendance and the interview outcome of a combined sitting in one step:
+    each attendee moves through `meeting_attended`, `interview_scheduled` and
+    `interviewed` (three stage events); absentees are recorded as no-shows. The meeting
+    is then marked held."""
+    require(actor, "meetings.write")
+    require(actor, "applicants.write")
+    now = now or utcnow()
+    meeting = session.get(InfoMeeting, meeting_id, with_for_update=True)
+    if meeting is None or meeting.kind != MeetingKind.COMBINED.value:
+        raise NotFound(f"combined meeting {meeting_id} not found")
+    registrations = {
+        r.applicant_id: r
+        for r in session.scalars(
+            select(Registration).where(
+                Registration.meeting_id == meeting_id, Registration.status == RegistrationStatus.REGISTERED.value
+            )
+        )
+    }
+    if {result.applicant_id for result in results} - set(registrations):
+        raise NotFound("an applicant in the results is not booked into this sitting")
+    meetings.mark_attendance(
+        session=session,
+        actor=actor,
+        meeting_id=meeting_id,
+        attended={registrations[r.applicant_id].id: r.attended for r in results},
+        now=now,
+    )
+    for result in results:
+        if not result.attended:
+            continue
+        ensure_may_interview(session, result.applicant_id)
+        interview = Interview(
+            applicant_id=result.applicant_id,
+            scheduled_at=meeting.starts_at,
+            place=meeting.address,
+            interviewer_id=meeting.host_id or actor.id,
+            meeting_id=meeting.id,
+        )
+        session.add(interview)
+        session.flush()
+        advance_stage(
+            session=session, actor=actor, applicant_id=result.applicant_id, to_stage=Stage.INTERVIEW_SCHEDULED, at=now
+        )
+        record_outcome(
+            session=session,
+            actor=actor,
+            interview_id=interview.id,
+            outcome=result.outcome or "",
+            scores=result.scores,
+            notes=result.notes,
+            reject=result.reject,
+            reject_reason_text=result.reject_reason_text,
+            now=now,
+        )
+    meetings.mark_held(session=session, actor=actor, meeting_id=meeting_id, now=now)

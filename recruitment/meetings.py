@@ -36,7 +36,6 @@ from .errors import NotFound, ValidationFailed, VerveError
 from .i18n import t
 from .mail import queue_email
 from .pipeline import move_applicant
-from .settings import get_setting
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -428,28 +427,10 @@ def _fallback_ics(registration: Registration, meeting: InfoMeeting, method: str)
     return calendar.to_ical().decode("utf-8")
 
 
-def self_service_url(session: Session, applicant: Applicant) -> str:
-    base = str(get_setting(session, "public_base_url")).rstrip("/")
-    if not applicant.token:
-        return f"{base}/signup"
-    return f"{base}/my-page?token={applicant.token}"
-
-
-def meeting_context(session: Session, meeting: InfoMeeting, applicant: Applicant) -> dict[str, object]:
-    """What the meeting e-mails say about a meeting, in the applicant's language."""
-    lang = applicant.language
-    if meeting.mode == MeetingMode.DIGITAL.value:
-        where = t("meetings.where_digital", lang, link=meeting.join_url or "")
-    else:
-        where = t("meetings.where_in_person", lang, address=meeting.address or "")
-    return {
-        "first_name": applicant.first_name,
-        "when": format_when(meeting.starts_at, lang),
-        "where": where,
-        "duration_minutes": meeting.duration_minutes,
-        "self_service_url": self_service_url(session, applicant),
-        "office_name": get_setting(session, "office_name"),
-    }
+def meeting_context(meeting: InfoMeeting, applicant: Applicant) -> dict[str, object]:
+    """What the meeting e-mails need beyond what the mail layer reads itself from the
+    applicant and meeting ids (names, time, link or address, self-service link)."""
+    return {"first_name": applicant.first_name, "meeting_when": format_when(meeting.starts_at, applicant.language)}
 
 
 def _queue_confirmation(session: Session, registration: Registration, meeting: InfoMeeting) -> int:
@@ -461,7 +442,7 @@ def _queue_confirmation(session: Session, registration: Registration, meeting: I
         kind="booking_confirmation",
         to_address=applicant.email,
         lang=applicant.language,
-        context=meeting_context(session, meeting, applicant),
+        context=meeting_context(meeting, applicant),
         applicant_id=applicant.id,
         meeting_id=meeting.id,
         registration_id=registration.id,
@@ -485,7 +466,7 @@ def send_reminder(*, session: Session, actor: Actor, meeting_id: int, now: datet
             kind="meeting_reminder",
             to_address=applicant.email,
             lang=applicant.language,
-            context=meeting_context(session, meeting, applicant),
+            context=meeting_context(meeting, applicant),
             applicant_id=applicant.id,
             meeting_id=meeting.id,
             registration_id=registration.id,
@@ -575,11 +556,12 @@ def cancel_meeting(
             )
         if not applicant.email:
             continue
-        context = meeting_context(session, meeting, applicant)
+        context = meeting_context(meeting, applicant)
+        # The offer: `next_meeting` is a whole sentence for the template to show as is.
         if offer is not None:
-            context["next_meeting"] = t(
-                "meetings.offer_next", applicant.language, when=format_when(offer.starts_at, applicant.language)
-            )
+            context["next_meeting_when"] = format_when(offer.starts_at, applicant.language)
+            context["next_meeting_id"] = offer.id
+            context["next_meeting"] = t("meetings.offer_next", applicant.language, when=context["next_meeting_when"])
         else:
             context["next_meeting"] = t("meetings.offer_none", applicant.language)
         queue_email(

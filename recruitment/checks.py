@@ -203,7 +203,7 @@ def list_checks(*, session: Session, actor: Actor, applicant_id: int) -> list[Ch
     require(actor, "applicants.read")
     required = set(required_checks(session))
     existing = _checks(session, applicant_id)
-    names = dict(session.execute(select(StaffUser.id, StaffUser.full_name)).tuples())
+    names = dict(session.execute(select(StaffUser.id, StaffUser.full_name)).tuples().all())
     views = []
     for kind in CHECK_ORDER:
         check = existing.get(kind)

@@ -274,7 +274,7 @@ def record_outcome(
 def list_interviews(*, session: Session, actor: Actor, applicant_id: int) -> list[InterviewView]:
     """An applicant's interviews, newest first."""
     require(actor, "applicants.read")
-    names = dict(session.execute(select(StaffUser.id, StaffUser.full_name)).tuples())
+    names = dict(session.execute(select(StaffUser.id, StaffUser.full_name)).tuples().all())
     interviews = session.scalars(
         select(Interview).where(Interview.applicant_id == applicant_id).order_by(Interview.scheduled_at.desc(), Interview.id.desc())
     )

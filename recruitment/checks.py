@@ -203,7 +203,7 @@ def list_checks(*, session: Session, actor: Actor, applicant_id: int) -> list[Ch
     require(actor, "applicants.read")
     required = set(required_checks(session))
     existing = _checks(session, applicant_id)
-    names = dict(session.execute(select(StaffUser.id, StaffUser.full_name)).tuples().all())
+    names = dict(session.execute(select(StaffUser.id, StaffUser.full_name)).all())
     views = []
     for kind in CHECK_ORDER:
         check = existing.get(kind)
@@ -251,3 +251,26 @@ def approve(*, session: Session, actor: Actor, applicant_id: int) -> None:
         if not certificate_fresh_enough(session, issued_on=police.issued_on, contract_on=contract.completed_on):
             raise _too_old(session, issued_on=police.issued_on, contract_on=contract.completed_on)
     advance_stage(session=session, actor=actor, applicant_id=applicant_id, to_stage=Stage.APPROVED)
+
+
+@dataclass(frozen=True, slots=True)
+class ChecksOverview:
+    applicant_id: int
+    stage: str
+    checks: list[CheckView]
+
+    @property
+    def missing(self) -> list[str]:
+        return [view.kind for view in self.checks if view.required and not view.done]
+
+    @property
+    def may_approve(self) -> bool:
+        return self.stage == Stage.INTERVIEWED.value and not self.missing
+
+
+def checks_overview(*, session: Session, actor: Actor, applicant_id: int) -> ChecksOverview:
+    require(actor, "applicants.read")
+    applicant = session.get(Applicant, applicant_id)
+    if applicant is None or applicant.anonymised_at is not None:
+        raise NotFound(f"applicant {applicant_id} not found")
+    return ChecksOverview(applicant_id, applicant.stage, list_checks(session=session, actor=actor, applicant_id=applicant_id))

@@ -192,3 +192,51 @@ def record_sitting(
             now=now,
         )
     meetings.mark_held(session=session, actor=actor, meeting_id=meeting_id, now=now)
+
+
+def candidates(*, session: Session, actor: Actor, search: str = "", limit: int = 50) -> dict[int, str]:
+    """Applicants who can be booked into a combined sitting (signed up or booked on a
+    meeting), those who prefer phone over digital meetings first: id -> label."""
+    require(actor, "applicants.read")
+    query = select(Applicant.id, Applicant.first_name, Applicant.last_name, Applicant.phone).where(
+        Applicant.stage.in_((Stage.SIGNED_UP.value, Stage.MEETING_BOOKED.value)), Applicant.anonymised_at.is_(None)
+    )
+    words = search.split()
+    for word in words[:3]:
+        pattern = f"%{word.lower()}%"
+        query = query.where(
+            Applicant.first_name.ilike(pattern) | Applicant.last_name.ilike(pattern) | Applicant.phone.ilike(pattern)
+        )
+    query = query.order_by(Applicant.prefers_phone.desc(), Applicant.created_at, Applicant.id).limit(limit)
+    return {id_: f"{first} {last} ({phone or '–'})" for id_, first, last, phone in session.execute(query)}
+
+
+@dataclass(frozen=True, slots=True)
+class SittingToRecord:
+    meeting_id: int
+    starts_at: datetime
+    address: str | None
+    applicants: dict[int, str]  # applicant id -> name
+
+
+def sittings_to_record(*, session: Session, actor: Actor) -> list[SittingToRecord]:
+    """Planned combined sittings with the applicants booked into them, soonest first."""
+    require(actor, "applicants.read")
+    rows = session.execute(
+        select(InfoMeeting, Applicant.id, Applicant.first_name, Applicant.last_name)
+        .join(Registration, Registration.meeting_id == InfoMeeting.id)
+        .join(Applicant, Applicant.id == Registration.applicant_id)
+        .where(
+            InfoMeeting.kind == MeetingKind.COMBINED.value,
+            InfoMeeting.status == MeetingStatus.PLANNED.value,
+            Registration.status == RegistrationStatus.REGISTERED.value,
+        )
+        .order_by(InfoMeeting.starts_at, InfoMeeting.id, Registration.id)
+    ).all()
+    sittings: dict[int, SittingToRecord] = {}
+    for meeting, applicant_id, first, last in rows:
+        sitting = sittings.setdefault(
+            meeting.id, SittingToRecord(meeting.id, meeting.starts_at, meeting.address, {})
+        )
+        sitting.applicants[applicant_id] = f"{first} {last}"
+    return list(sittings.values())

@@ -274,7 +274,7 @@ def record_outcome(
 def list_interviews(*, session: Session, actor: Actor, applicant_id: int) -> list[InterviewView]:
     """An applicant's interviews, newest first."""
     require(actor, "applicants.read")
-    names = dict(session.execute(select(StaffUser.id, StaffUser.full_name)).tuples().all())
+    names = dict(session.execute(select(StaffUser.id, StaffUser.full_name)).all())
     interviews = session.scalars(
         select(Interview).where(Interview.applicant_id == applicant_id).order_by(Interview.scheduled_at.desc(), Interview.id.desc())
     )
@@ -299,3 +299,32 @@ def list_interviews(*, session: Session, actor: Actor, applicant_id: int) -> lis
         )
         for interview in interviews
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class InterviewOverview:
+    """What the interview panel needs: where the applicant stands and their interviews."""
+
+    applicant_id: int
+    stage: str
+    interviews: list[InterviewView]
+
+    @property
+    def open(self) -> InterviewView | None:
+        return next((view for view in self.interviews if view.is_open), None)
+
+    @property
+    def latest_recorded(self) -> InterviewView | None:
+        return next((view for view in self.interviews if view.outcome is not None), None)
+
+
+def interview_overview(*, session: Session, actor: Actor, applicant_id: int) -> InterviewOverview:
+    require(actor, "applicants.read")
+    applicant = session.get(Applicant, applicant_id)
+    if applicant is None or applicant.anonymised_at is not None:
+        raise NotFound(f"applicant {applicant_id} not found")
+    return InterviewOverview(
+        applicant_id=applicant_id,
+        stage=applicant.stage,
+        interviews=list_interviews(session=session, actor=actor, applicant_id=applicant_id),
+    )

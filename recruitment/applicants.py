@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Applicant, Stage, utcnow
 
-from . import vocabulary
+from . import booking, mail, vocabulary
 from .access import Actor, require
 from .consent import current_consent_version
 from .errors import ValidationFailed
@@ -223,10 +223,102 @@ def upsert_applicant(
 
 
 def register_caller(
-    *, session: Session, actor: Actor, raw: dict, lang: str = "nb", today: date | None = None
-) -> tuple[int, bool]:
-    """Staff sign-up of someone who phoned in: same checks, source "phone"; (id, created)."""
+    *,
+    session: Session,
+    actor: Actor,
+    raw: dict,
+    meeting_id: int | None = None,
+    lang: str = "nb",
+    today: date | None = None,
+) -> SignUpResult:
+    """Staff sign-up of someone who phoned in: the same checks, source "phone", and a
+    meeting booked if one was chosen."""
     require(actor, "applicants.write")
-    data = clean_applicant_input({**raw, "source": "phone"}, today=today)
-    applicant, created = upsert_applicant(session=session, data=data, source="phone", by_id=actor.id, lang=lang)
-    return applicant.id, created
+    return sign_up(
+        session=session,
+        raw={**raw, "source": "phone"},
+        meeting_id=meeting_id,
+        lang=lang,
+        source="phone",
+        by_id=actor.id,
+        today=today,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SignUpResult:
+    """What the thank-you screen needs, as plain values."""
+
+    applicant_id: int
+    token: str
+    registration_id: int | None
+    status: str | None  # registered / waitlisted, or None for a call-back request
+    waitlist_position: int | None
+    created: bool
+
+
+def sign_up(
+    *,
+    session: Session,
+    raw: dict,
+    meeting_id: int | None,
+    callback: bool = False,
+    allow_waitlist: bool = True,
+    lang: str = "nb",
+    source: str = "website",
+    by_id: int | None = None,
+    today: date | None = None,
+) -> SignUpResult:
+    """The public sign-up in one step: clean, upsert the person, then book the chosen
+    meeting (moving an existing booking there) or record the wish to be phoned.
+
+    Staff (`by_id`) may sign someone up without a meeting. `allow_waitlist=False` means the person was shown free seats: if the meeting filled
+    up meanwhile they get MeetingFull and can choose again, and nothing is saved."""
+    raw = {**raw, "source": raw.get("source") or source}
+    if callback:
+        raw["callback_requested"] = True
+
+    def meeting_chosen() -> None:
+        if meeting_id is None and not callback and by_id is None:
+            raise ValidationFailed({"meeting": "signup.choose_meeting"})
+
+    data: list[ApplicantInput] = []
+    collect(meeting_chosen, lambda: data.append(clean_applicant_input(raw, today=today)))
+    existing = find_by_email(session, data[0].email)
+    asked_before = bool(existing and existing.callback_requested)
+    applicant, created = upsert_applicant(session=session, data=data[0], source=data[0].source, by_id=by_id, lang=lang)
+    registration = None
+    if meeting_id is not None:
+        current = booking.active_registrations(session, applicant.id)
+        if current and all(r.meeting_id != meeting_id for r in current):
+            # The same person choosing another meeting moves their booking, not adds one.
+            registration = booking.rebook(
+                session=session, registration_id=current[0].id, to_meeting_id=meeting_id, by_id=by_id,
+                allow_waitlist=allow_waitlist,
+            )
+        else:
+            registration = booking.book_meeting(
+                session=session, applicant_id=applicant.id, meeting_id=meeting_id, by_id=by_id,
+                allow_waitlist=allow_waitlist,
+            )
+    elif callback and not asked_before and applicant.email:
+        mail.queue_email(
+            session=session,
+            kind="callback_requested",
+            to_address=applicant.email,
+            lang=applicant.language,
+            context={
+                "first_name": applicant.first_name,
+                "self_service_url": booking.self_service_url(session, applicant),
+                "office_name": get_setting(session, "office_name"),
+            },
+            applicant_id=applicant.id,
+        )
+    return SignUpResult(
+        applicant_id=applicant.id,
+        token=applicant.token or "",
+        registration_id=registration.id if registration else None,
+        status=registration.status if registration else None,
+        waitlist_position=booking.waitlist_position(session, registration) if registration else None,
+        created=created,
+    )

@@ -87,9 +87,9 @@ def test_an_expired_token_is_replaced_on_a_new_sign_up(session_factory, session)
 
 def test_staff_register_a_caller_with_source_phone(session_factory, session, coordinator):
     with session_factory.begin() as s:
-        applicant_id, created = register_caller(session=s, actor=coordinator, raw=raw(source="website"))
-    applicant = session.get(Applicant, applicant_id)
-    assert created and applicant.source == "phone"
+        result = register_caller(session=s, actor=coordinator, raw=raw(source="website"))
+    applicant = session.get(Applicant, result.applicant_id)
+    assert result.created and applicant.source == "phone"
     assert session.scalars(select(StageEvent)).one().by_id == coordinator.id
 
 

@@ -289,18 +289,9 @@ def sign_up(
     applicant, created = upsert_applicant(session=session, data=data[0], source=data[0].source, by_id=by_id, lang=lang)
     registration = None
     if meeting_id is not None:
-        current = booking.active_registrations(session, applicant.id)
-        if current and all(r.meeting_id != meeting_id for r in current):
-            # The same person choosing another meeting moves their booking, not adds one.
-            registration = booking.rebook(
-                session=session, registration_id=current[0].id, to_meeting_id=meeting_id, by_id=by_id,
-                allow_waitlist=allow_waitlist,
-            )
-        else:
-            registration = booking.book_meeting(
-                session=session, applicant_id=applicant.id, meeting_id=meeting_id, by_id=by_id,
-                allow_waitlist=allow_waitlist,
-            )
+        registration = booking.book_or_move(
+            session=session, applicant_id=applicant.id, meeting_id=meeting_id, by_id=by_id, allow_waitlist=allow_waitlist
+        )
     elif callback and not asked_before and applicant.email:
         mail.queue_email(
             session=session,

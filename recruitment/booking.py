@@ -413,3 +413,20 @@ def active_registrations(session: Session, applicant_id: int) -> list[Registrati
             .order_by(InfoMeeting.starts_at)
         )
     )
+
+
+def book_or_move(
+    *, session: Session, applicant_id: int, meeting_id: int, by_id: int | None = None, allow_waitlist: bool = True
+) -> Registration:
+    """Book `meeting_id` for someone; an applicant who already holds a booking elsewhere
+    has that booking moved (one person, one booking, one calendar entry)."""
+    current = active_registrations(session, applicant_id)
+    if current and all(r.meeting_id != meeting_id for r in current):
+        return rebook(
+            session=session, registration_id=current[0].id, to_meeting_id=meeting_id, by_id=by_id,
+            allow_waitlist=allow_waitlist,
+        )
+    return book_meeting(
+        session=session, applicant_id=applicant_id, meeting_id=meeting_id, by_id=by_id, allow_waitlist=allow_waitlist
+    )
+

@@ -4,7 +4,6 @@ with a staff member at once. The whole sitting is recorded in one action."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -24,7 +23,7 @@ from db.models import (
     utcnow,
 )
 
-from . import meetings
+from . import booking, meetings
 from .access import Actor, require
 from .errors import NotFound, ValidationFailed, VerveError
 from .interviews import ensure_may_interview, record_outcome
@@ -95,43 +94,26 @@ def book_combined_meeting(
         kind=MeetingKind.COMBINED.value,
         now=now,
     )
-    meeting = session.get(InfoMeeting, meeting_id)
-    assert meeting is not None
-    for applicant in applicants:
-        assert applicant is not None
-        _release_other_bookings(session, actor, applicant.id, now)
-        registration = Registration(
-            applicant_id=applicant.id,
-            meeting_id=meeting_id,
-            status=RegistrationStatus.REGISTERED.value,
-            ics_uid=f"{uuid.uuid4()}@verve",
-        )
-        session.add(registration)
-        session.flush()
-        if applicant.stage == Stage.SIGNED_UP.value:
-            advance_stage(session=session, actor=actor, applicant_id=applicant.id, to_stage=Stage.MEETING_BOOKED, at=now)
-        meetings._queue_confirmation(session, registration, meeting)
+    for applicant_id in applicant_ids:
+        # One person, one booking: a seat or waitlist place elsewhere moves here (same
+        # calendar entry, updated), and the seat it frees goes to that meeting's waitlist.
+        current = booking.active_registrations(session, applicant_id)
+        if current:
+            booking.rebook(
+                session=session,
+                registration_id=current[0].id,
+                to_meeting_id=meeting_id,
+                by_id=actor.id,
+                allow_waitlist=False,
+                now=now,
+            )
+            for extra in current[1:]:
+                booking.cancel_registration(session=session, registration_id=extra.id, by_id=actor.id, now=now)
+        else:
+            booking.book_meeting(
+                session=session, applicant_id=applicant_id, meeting_id=meeting_id, by_id=actor.id, allow_waitlist=False, now=now
+            )
     return meeting_id
-
-
-def _release_other_bookings(session: Session, actor: Actor, applicant_id: int, now: datetime) -> None:
-    """Free the seat (or waitlist place) the applicant held at another meeting, so the
-    next person on that waitlist gets it."""
-    others = session.scalars(
-        select(Registration).where(
-            Registration.applicant_id == applicant_id, Registration.status.in_(meetings.ACTIVE)
-        )
-    ).all()
-    for registration in others:
-        registration.status = RegistrationStatus.CANCELLED.value
-        registration.cancelled_at = now
-        session.flush()
-        meeting = session.get(InfoMeeting, registration.meeting_id)
-        if meeting is not None and meeting.status == MeetingStatus.PLANNED.value:
-            for promoted_id in meetings._promote_waitlist(session, meeting):
-                promoted = session.get(Registration, promoted_id)
-                assert promoted is not None
-                meetings._queue_confirmation(session, promoted, meeting)
 
 
 def record_sitting(

@@ -31,6 +31,7 @@ from db.models import (
     utcnow,
 )
 
+from . import booking, calendar
 from .access import Actor, require
 from .errors import NotFound, ValidationFailed, VerveError
 from .i18n import t
@@ -80,10 +81,8 @@ def local(when: datetime) -> datetime:
 
 
 def format_when(when: datetime, lang: str) -> str:
-    """A meeting time as people read it in Oslo, e.g. "tirsdag 03.03.2026 kl. 18:00"."""
-    moment = local(when)
-    weekday = t(f"meetings.weekday_{moment.weekday()}", lang)
-    return t("meetings.when", lang, weekday=weekday, date=moment.strftime("%d.%m.%Y"), time=moment.strftime("%H:%M"))
+    """A meeting time as people read it in Oslo, e.g. "tirsdag 3. mars 2026 kl. 18.00"."""
+    return calendar.format_when(when, lang)
 
 
 def series_dates(
@@ -332,9 +331,10 @@ def edit_meeting(
         language=language,
         host_id=host_id,
     )
+    now = now or utcnow()
     if starts_at != meeting.starts_at:
-        _check_start(starts_at, now or utcnow(), fields)
-    registered = _count(session, meeting.id, RegistrationStatus.REGISTERED.value)
+        _check_start(starts_at, now, fields)
+    registered = booking.seats_taken(session, meeting.id)
     if "capacity" not in fields and capacity < registered:
         fields["capacity"] = "meetings.error_capacity_below_registered"
     if fields:
@@ -352,88 +352,31 @@ def edit_meeting(
         setattr(meeting, name, value)
     session.flush()
     queued = 0
-    promoted = _promote_waitlist(session, meeting)
     if moved:
         for registration in _registrations(session, meeting.id, (RegistrationStatus.REGISTERED.value,)):
-            if registration.id in promoted:
-                continue
             registration.ics_sequence += 1
-            queued += _queue_confirmation(session, registration, meeting)
-    for registration in _registrations(session, meeting.id, (RegistrationStatus.REGISTERED.value,)):
-        if registration.id in promoted:
-            queued += _queue_confirmation(session, registration, meeting)
-    return queued
-
-
-def _count(session: Session, meeting_id: int, status: str) -> int:
-    return session.scalar(
-        select(func.count()).select_from(Registration).where(
-            Registration.meeting_id == meeting_id, Registration.status == status
-        )
-    ) or 0
+            queued += _queue_confirmation(session, registration)
+    # More seats: the waitlist moves up in order and is told so, with an invitation.
+    promoted = booking.fill_from_waitlist(session, meeting.id, now=now)
+    return queued + sum(1 for registration in promoted if registration.applicant.email)
 
 
 def _registrations(session: Session, meeting_id: int, statuses: tuple[str, ...]) -> list[Registration]:
+    """In the order people joined (the waitlist's order too)."""
     return list(
         session.scalars(
             select(Registration)
             .where(Registration.meeting_id == meeting_id, Registration.status.in_(statuses))
-            .order_by(Registration.created_at, Registration.id)
+            .order_by(func.coalesce(Registration.queued_at, Registration.created_at), Registration.id)
         )
     )
-
-
-def _promote_waitlist(session: Session, meeting: InfoMeeting) -> set[int]:
-    """Give free seats to the waitlist in the order people joined it."""
-    free = meeting.capacity - _count(session, meeting.id, RegistrationStatus.REGISTERED.value)
-    promoted: set[int] = set()
-    for registration in _registrations(session, meeting.id, (RegistrationStatus.WAITLISTED.value,))[: max(free, 0)]:
-        registration.status = RegistrationStatus.REGISTERED.value
-        promoted.add(registration.id)
-    session.flush()
-    return promoted
 
 
 # --- messages --------------------------------------------------------------------------
 
 
-def _invite(registration: Registration, meeting: InfoMeeting, method: str) -> str:
-    """The calendar invitation (.ics) for one registration."""
-    try:
-        from .calendar import registration_ics
-    except ImportError:  # until the signup branch's calendar module is merged
-        return _fallback_ics(registration, meeting, method)
-    return registration_ics(registration, meeting, method=method)
-
-
-def _fallback_ics(registration: Registration, meeting: InfoMeeting, method: str) -> str:
-    """A minimal RFC 5545 invitation with the registration's stable UID and sequence."""
-    from icalendar import Calendar, Event
-
-    calendar = Calendar()
-    calendar.add("prodid", "-//Verve//info meeting//NO")
-    calendar.add("version", "2.0")
-    calendar.add("method", method)
-    event = Event()
-    event.add("uid", registration.ics_uid)
-    event.add("sequence", registration.ics_sequence)
-    event.add("dtstamp", utcnow())
-    event.add("dtstart", meeting.starts_at)
-    event.add("dtend", meeting.starts_at + timedelta(minutes=meeting.duration_minutes))
-    event.add("summary", t("meetings.ics_summary", registration.applicant.language))
-    event.add("location", meeting.join_url or meeting.address or "")
-    event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
-    calendar.add_component(event)
-    return calendar.to_ical().decode("utf-8")
-
-
-def meeting_context(meeting: InfoMeeting, applicant: Applicant) -> dict[str, object]:
-    """What the meeting e-mails need beyond what the mail layer reads itself from the
-    applicant and meeting ids (names, time, link or address, self-service link)."""
-    return {"first_name": applicant.first_name, "meeting_when": format_when(meeting.starts_at, applicant.language)}
-
-
-def _queue_confirmation(session: Session, registration: Registration, meeting: InfoMeeting) -> int:
+def _queue_confirmation(session: Session, registration: Registration) -> int:
+    """The booking confirmation with the registration's calendar invitation, as booking sends it."""
     applicant = registration.applicant
     if not applicant.email:
         return 0
@@ -442,11 +385,11 @@ def _queue_confirmation(session: Session, registration: Registration, meeting: I
         kind="booking_confirmation",
         to_address=applicant.email,
         lang=applicant.language,
-        context=meeting_context(meeting, applicant),
+        context=booking.mail_context(session, registration),
         applicant_id=applicant.id,
-        meeting_id=meeting.id,
+        meeting_id=registration.meeting_id,
         registration_id=registration.id,
-        ics=_invite(registration, meeting, "REQUEST"),
+        ics=booking.ics_for(session, registration),
     )
     return 1
 
@@ -466,7 +409,7 @@ def send_reminder(*, session: Session, actor: Actor, meeting_id: int, now: datet
             kind="meeting_reminder",
             to_address=applicant.email,
             lang=applicant.language,
-            context=meeting_context(meeting, applicant),
+            context=booking.mail_context(session, registration),
             applicant_id=applicant.id,
             meeting_id=meeting.id,
             registration_id=registration.id,
@@ -490,7 +433,7 @@ def resend_confirmation(
         registrations = [r for r in registrations if r.id == registration_id]
         if not registrations:
             raise NotFound(f"registration {registration_id} is not a seat at meeting {meeting_id}")
-    return sum(_queue_confirmation(session, registration, meeting) for registration in registrations)
+    return sum(_queue_confirmation(session, registration) for registration in registrations)
 
 
 def next_meeting(
@@ -501,7 +444,7 @@ def next_meeting(
     seats = (
         select(func.count())
         .select_from(Registration)
-        .where(Registration.meeting_id == InfoMeeting.id, Registration.status == RegistrationStatus.REGISTERED.value)
+        .where(Registration.meeting_id == InfoMeeting.id, Registration.status.in_(booking.SEAT_HOLDING))
         .scalar_subquery()
     )
     query = (
@@ -540,6 +483,7 @@ def cancel_meeting(
     offer = next_meeting(session, after=max(now, meeting.starts_at), mode=meeting.mode, exclude_id=meeting.id)
     queued = 0
     for registration in _registrations(session, meeting.id, ACTIVE):
+        had_seat = registration.status == RegistrationStatus.REGISTERED.value
         registration.status = RegistrationStatus.CANCELLED.value
         registration.cancelled_at = now
         registration.ics_sequence += 1
@@ -556,7 +500,7 @@ def cancel_meeting(
             )
         if not applicant.email:
             continue
-        context = meeting_context(meeting, applicant)
+        context = booking.mail_context(session, registration)
         # The offer: `next_meeting` is a whole sentence for the template to show as is.
         if offer is not None:
             context["next_meeting_when"] = format_when(offer.starts_at, applicant.language)
@@ -573,7 +517,8 @@ def cancel_meeting(
             applicant_id=applicant.id,
             meeting_id=meeting.id,
             registration_id=registration.id,
-            ics=_invite(registration, meeting, "CANCEL"),
+            # Only a seat was ever put in a calendar; a waitlist place has nothing to remove.
+            ics=booking.ics_for(session, registration, cancel=True) if had_seat else None,
         )
         queued += 1
     session.flush()
@@ -797,7 +742,7 @@ def registrations_frame(
         select(Registration, Applicant)
         .join(Applicant, Applicant.id == Registration.applicant_id)
         .where(Registration.meeting_id == meeting_id, Registration.status.in_(statuses))
-        .order_by(Registration.created_at, Registration.id)
+        .order_by(func.coalesce(Registration.queued_at, Registration.created_at), Registration.id)
     ).all()
     return pd.DataFrame(
         [

@@ -6,10 +6,11 @@ import streamlit as st
 
 from dashboard import access
 from dashboard.data import clear_caches, sessions
-from dashboard.i18n import error_message, lang, t
+from dashboard.i18n import lang, t
+from dashboard.panels import show_error
 from recruitment import meetings
 from recruitment.access import allowed
-from recruitment.errors import ValidationFailed, VerveError
+from recruitment.errors import VerveError
 
 actor = access.require("meetings.read")
 st.title(t("meetings.title"))
@@ -72,31 +73,6 @@ def meeting_fields(prefix: str) -> dict:
     }
 
 
-LABELS = {
-    "starts_at": t("meetings.date"),
-    "first_day": t("meetings.first_date"),
-    "mode": t("meetings.mode"),
-    "join_url": t("meetings.join_url"),
-    "address": t("meetings.address"),
-    "capacity": t("meetings.capacity"),
-    "duration_minutes": t("meetings.duration"),
-    "language": t("meetings.language"),
-    "host_id": t("meetings.host"),
-    "count": t("meetings.count"),
-    "interval": t("meetings.interval"),
-    "nth": t("meetings.nth"),
-    "weekday": t("meetings.weekday"),
-}
-
-
-def report(error: VerveError) -> None:
-    if isinstance(error, ValidationFailed):
-        for field, key in error.fields.items():
-            st.error(t("meetings.field_error", field=LABELS.get(field, field), message=t(key)))
-    else:
-        st.error(error_message(error))
-
-
 one_tab, series_tab = st.tabs([t("meetings.create_one"), t("meetings.create_series")])
 
 with one_tab, st.form("create_meeting"):
@@ -108,7 +84,7 @@ with one_tab, st.form("create_meeting"):
             with sessions().begin() as session:
                 meetings.create_meeting(session=session, actor=actor, starts_at=meetings.oslo_datetime(day, at), **fields)
         except VerveError as error:
-            report(error)
+            show_error(error)
         else:
             clear_caches()
             st.success(t("meetings.created"))
@@ -141,7 +117,7 @@ with series_tab, st.form("create_series"):
                     **fields,
                 )
         except VerveError as error:
-            report(error)
+            show_error(error)
         else:
             clear_caches()
             st.success(t("meetings.series_created", count=len(ids)))

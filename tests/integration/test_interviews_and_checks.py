@@ -390,13 +390,15 @@ def test_booking_a_combined_sitting_frees_the_seat_held_elsewhere_for_the_waitli
         for a in (holder, waiting):
             move_applicant(session=s, applicant_id=a, to_stage="meeting_booked", by_id=None)
     with session_factory.begin() as s:
-        combined.book_combined_meeting(
+        sitting = combined.book_combined_meeting(
             session=s, actor=coordinator, applicant_ids=[holder], starts_at=NOW + timedelta(days=2),
             address="X", host_id=None, now=NOW,
         )
     with session_factory() as s:
-        statuses = {r.applicant_id: r.status for r in s.scalars(select(Registration).where(Registration.meeting_id == meeting_id))}
-        assert statuses == {holder: "cancelled", waiting: "registered"}
+        statuses = {(r.applicant_id, r.meeting_id): r.status for r in s.scalars(select(Registration))}
+        assert statuses == {(holder, sitting): "registered", (waiting, meeting_id): "registered"}
+        kinds = {(m.applicant_id, m.kind) for m in s.scalars(select(OutboxMessage))}
+        assert kinds == {(holder, "rebooked"), (waiting, "waitlist_moved_up")}
 
 
 def test_recording_a_combined_sitting_moves_attendees_through_three_stages_in_one_step(session_factory, coordinator, make_applicant):

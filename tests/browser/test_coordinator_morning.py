@@ -8,9 +8,11 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from db.models import Applicant, InfoMeeting, Interview, Registration, StageEvent
+from recruitment.i18n import t
 from recruitment.meetings import local
 from recruitment.pipeline import move_applicant, record_sign_up
 from tests.browser.conftest import log_in, screenshot, wait_for_app
@@ -46,6 +48,21 @@ def todays_meeting(live_server):
     return meeting.id, people
 
 
+def go_to(page, link_name, url_pattern: str) -> None:
+    """Follow a navigation link; a click that lands while the page is still settling
+    after login can be swallowed, so it is tried again once."""
+    for attempt in range(2):
+        wait_for_app(page)
+        page.get_by_role("link", name=link_name).first.click()
+        try:
+            page.wait_for_url(url_pattern, timeout=5_000)
+            break
+        except Exception:
+            if attempt:
+                raise
+    wait_for_app(page)
+
+
 def test_a_coordinators_morning_attendance_then_an_interview(page, live_server, staff_accounts, todays_meeting):
     meeting_id, (came, stayed_away) = todays_meeting
     log_in(page, live_server, staff_accounts["coordinator"])
@@ -53,12 +70,11 @@ def test_a_coordinators_morning_attendance_then_an_interview(page, live_server, 
     # Today's meeting from the meetings list (links keep the logged-in session; a fresh
     # page load would not).
     # (The sidebar currently lists pages by file name, "meetings", rather than by title.)
-    page.get_by_role("link", name=re.compile(r"^(Information meetings|meetings)$")).first.click()
-    wait_for_app(page)
+    go_to(page, re.compile(r"^(Information meetings|meetings)$"), "**/meetings*")
     page.get_by_role("link", name="Open the meeting").first.click()
     wait_for_app(page)
     page.wait_for_url(f"**/meeting?id={meeting_id}*")
-    assert page.get_by_text("Helsehuset, Storgata 1").first.is_visible()
+    expect(page.get_by_text("Helsehuset, Storgata 1").first).to_be_visible()
 
     # Tick the first row's "Attended" box in the table (a canvas grid: click the cell).
     grid = page.get_by_test_id("stDataFrame").first
@@ -69,7 +85,7 @@ def test_a_coordinators_morning_attendance_then_an_interview(page, live_server, 
     page.wait_for_timeout(300)
     page.get_by_role("button", name="Save attendance").click()
     wait_for_app(page)
-    assert page.get_by_text("Attendance saved: 1 attended, 1 did not come.").is_visible()
+    expect(page.get_by_text("Attendance saved: 1 attended, 1 did not come.")).to_be_visible()
     screenshot(page, "morning-attendance")
     with live_server.sessions() as session:
         statuses = {r.applicant_id: r.status for r in session.scalars(select(Registration).where(Registration.meeting_id == meeting_id))}
@@ -82,15 +98,17 @@ def test_a_coordinators_morning_attendance_then_an_interview(page, live_server, 
     page.get_by_role("link", name="Open applicant").click()
     wait_for_app(page)
     page.wait_for_url(f"**/applicant?id={came}*")
+    # The applicant page (casework) keeps the interview and checks panels in their own tab.
+    page.get_by_role("tab", name=t("casework.tab_checks", "en")).click()
     page.get_by_label("Place", exact=True).fill("Rådhuset, rom 4")
     page.get_by_role("button", name="Schedule an interview").click()
     wait_for_app(page)
-    assert page.get_by_text("The interview has been scheduled.").is_visible()
+    expect(page.get_by_text("The interview has been scheduled.")).to_be_visible()
     page.get_by_text("Recommend", exact=True).click()
     page.get_by_label("Notes", exact=True).fill("Rolig og trygg")
     page.get_by_role("button", name="Record the outcome").click()
     wait_for_app(page)
-    assert page.get_by_text("The outcome has been recorded.").is_visible()
+    expect(page.get_by_text("The outcome has been recorded.")).to_be_visible()
     screenshot(page, "morning-interview")
     with live_server.sessions() as session:
         assert session.get(Applicant, came).stage == "interviewed"

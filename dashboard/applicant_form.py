@@ -99,12 +99,12 @@ def wish_fields(prefix: str, errors: dict[str, str], *, sources: tuple[str, ...]
     return raw
 
 
-def seats_text(choice: MeetingChoice) -> str:
+def seats_text(choice: MeetingChoice, language: str) -> str:
     if choice.seats_left <= 0:
-        return t("signup.full_waitlist")
+        return i18n.t("signup.full_waitlist", language)
     if choice.seats_left == 1:
-        return t("signup.one_seat_left")
-    return t("signup.seats_left", seats=choice.seats_left)
+        return i18n.t("signup.one_seat_left", language)
+    return i18n.t("signup.seats_left", language, seats=choice.seats_left)
 
 
 def meeting_label(choice: MeetingChoice, language: str) -> str:
@@ -112,9 +112,10 @@ def meeting_label(choice: MeetingChoice, language: str) -> str:
     return f"{format_when(choice.starts_at, language)} – {i18n.t(f'booking.mode_{choice.mode}', language)}"
 
 
-def meeting_caption(choice: MeetingChoice) -> str:
+def meeting_caption(choice: MeetingChoice, language: str) -> str:
+    """Where, and how many seats are left: "Link sent by e-mail · 3 seats left"."""
     if choice.mode == "digital":
-        place = t("booking.link_by_email")
+        place = i18n.t("booking.link_by_email", language)
     else:
-        place = choice.address or t("booking.address_follows")
-    return f"{place} · {seats_text(choice)}"
+        place = choice.address or i18n.t("booking.address_follows", language)
+    return f"{place} · {seats_text(choice, language)}"

@@ -36,6 +36,7 @@ FIRST_RUN_PAGE = PageSpec("pages/first_run.py", "nav.first_run", ":material/rock
 #: to roles that hold its permission (and checks that permission again itself).
 STAFF_PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/home.py", "nav.home", ":material/home:", "home"),
+    PageSpec("pages/phone_signup.py", "phone_signup.nav_title", ":material/phone_in_talk:", "phone-signup", "applicants.write"),
     PageSpec("pages/account.py", "nav.account", ":material/account_circle:", "account", section_key="nav.section_account"),
 )
 

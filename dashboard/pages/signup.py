@@ -110,7 +110,7 @@ with st.form("signup", enter_to_submit=False, border=False):
         index=None,
         format_func=lambda o: phone_label if o == PHONE else meeting_label(by_id[o], current),
         captions=[
-            t("signup.phone_option_caption") if o == PHONE else plain(meeting_caption(by_id[o])) for o in options
+            t("signup.phone_option_caption") if o == PHONE else plain(meeting_caption(by_id[o], current)) for o in options
         ],
         key="signup_meeting",
     )

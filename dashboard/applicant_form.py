@@ -10,6 +10,7 @@ from recruitment.booking import MeetingChoice
 from recruitment.calendar import format_when
 from recruitment.validation import MAX_EMAIL, MAX_NAME, MAX_TEXT
 
+from .components import plain
 from .i18n import lang, t
 
 # (field, autocomplete hint, required, max length)
@@ -67,7 +68,8 @@ def applicant_fields(prefix: str, errors: dict[str, str]) -> dict:
             max_chars=limit + 50,
         )
         if field in {"email", "phone", "postcode", "birth_year"}:
-            st.caption(t(help_key))
+            # Plain text, not st.caption: Streamlit's faded caption grey fails WCAG contrast.
+            st.markdown(t(help_key))
         field_error(errors, field)
     return raw
 
@@ -112,10 +114,17 @@ def meeting_label(choice: MeetingChoice, language: str) -> str:
     return f"{format_when(choice.starts_at, language)} – {i18n.t(f'booking.mode_{choice.mode}', language)}"
 
 
+def meeting_option(choice: MeetingChoice, language: str) -> str:
+    """One line per meeting (radio options carry everything: Streamlit's option captions
+    are too faint for WCAG contrast)."""
+    return f"{meeting_label(choice, language)} – {meeting_caption(choice, language)}"
+
+
 def meeting_caption(choice: MeetingChoice, language: str) -> str:
     """Where, and how many seats are left: "Link sent by e-mail · 3 seats left"."""
     if choice.mode == "digital":
         place = i18n.t("booking.link_by_email", language)
     else:
-        place = choice.address or i18n.t("booking.address_follows", language)
-    return f"{place} · {seats_text(choice, language)}"
+        # Option labels render Markdown; the address is typed by staff, so it is escaped.
+        place = plain(choice.address) if choice.address else i18n.t("booking.address_follows", language)
+    return f"{place} – {seats_text(choice, language)}"

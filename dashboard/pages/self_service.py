@@ -3,7 +3,7 @@ stage in plain words, and the few things they may do themselves."""
 
 import streamlit as st
 
-from dashboard.applicant_form import field_error, meeting_caption, meeting_label
+from dashboard.applicant_form import field_error, meeting_option
 from dashboard.components import plain, public_header
 from dashboard.data import clear_caches, sessions
 from dashboard.i18n import error_message, lang, t
@@ -116,8 +116,7 @@ if page.stage in {"signed_up", "meeting_booked", "withdrawn"}:
                 t("signup.meeting"),
                 [c.id for c in offered],
                 index=None,
-                format_func=lambda o: meeting_label(by_id[o], current),
-                captions=[plain(meeting_caption(c, current)) for c in offered],
+                format_func=lambda o: meeting_option(by_id[o], current),
                 key="self_service_meeting",
             )
             field_error(errors, "meeting")

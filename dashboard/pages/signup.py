@@ -9,8 +9,7 @@ from dashboard.applicant_form import (
     applicant_fields,
     error_summary,
     field_error,
-    meeting_caption,
-    meeting_label,
+    meeting_option,
     wish_fields,
 )
 from dashboard.components import plain, public_header
@@ -108,16 +107,13 @@ with st.form("signup", enter_to_submit=False, border=False):
         t("signup.meeting"),
         options,
         index=None,
-        format_func=lambda o: phone_label if o == PHONE else meeting_label(by_id[o], current),
-        captions=[
-            t("signup.phone_option_caption") if o == PHONE else plain(meeting_caption(by_id[o], current)) for o in options
-        ],
+        format_func=lambda o: phone_label if o == PHONE else meeting_option(by_id[o], current),
         key="signup_meeting",
     )
     field_error(errors, "meeting")
 
     st.header(t("signup.step_about_you"), divider="gray")
-    st.caption(t("signup.required_note"))
+    st.markdown(t("signup.required_note"))
     raw = applicant_fields("signup", errors)
 
     st.header(t("signup.step_wishes"), divider="gray")

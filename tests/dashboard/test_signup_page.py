@@ -53,7 +53,8 @@ def test_the_page_offers_upcoming_meetings_with_seats_left_and_the_phone_option(
     at = page()
     assert not at.exception
     radio = at.radio(key="signup_meeting")
-    assert radio.options[0] == "Tuesday 3 December 2030 at 18:00 – Online meeting"
+    assert radio.options[0] == "Tuesday 3 December 2030 at 18:00 – Online meeting – Link sent by e-mail – 3 seats left"
+    assert radio.options[1] == r"Tuesday 10 December 2030 at 12:00 – In-person meeting – Helsehuset, Storgata 1 – 1 seat left"
     assert radio.options[-1] == "I'd rather be phoned / I can't join digital meetings"
     labels = [w.label for w in at.text_input]
     assert labels == ["First name (required)", "Last name (required)", "Email (required)", "Phone (required)",
@@ -66,7 +67,9 @@ def test_the_page_is_in_bokmal_by_default(page, make_meeting):
     make_meeting(starts_at=datetime(2030, 12, 3, 17, 0, tzinfo=UTC))
     at = page(lang=None)
     assert at.title[0].value == "Bli støttekontakt"
-    assert at.radio(key="signup_meeting").options[0] == "tirsdag 3. desember 2030 kl. 18.00 – Digitalt møte"
+    assert at.radio(key="signup_meeting").options[0] == (
+        "tirsdag 3. desember 2030 kl. 18.00 – Digitalt møte – Lenken sendes på e-post – 10 ledige plasser"
+    )
     assert at.text_input(key="signup_first_name").label == "Fornavn (må fylles ut)"
 
 

@@ -189,3 +189,24 @@ def test_the_confirmation_and_my_page_have_no_serious_accessibility_violations(p
     wait_for_app(page)
     screenshot(page, "my-page-en")
     assert_accessible(page, "self-service")
+
+
+def test_a_double_click_on_send_signs_up_once(page, live_server, meetings):
+    from sqlalchemy import func
+
+    from db.models import OutboxMessage
+
+    open_page(page, live_server, "/", lang="en")
+    email = unique_email()
+    fill_form(page, live_server, lang="en", meeting_id=meetings["digital"], email=email)
+    page.get_by_role("button", name=t("signup.submit", "en")).dblclick()
+    page.wait_for_timeout(500)
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Thank you for signing up!")).to_be_visible()
+    with live_server.sessions() as session:
+        applicants = session.scalars(select(Applicant).where(Applicant.email == email)).all()
+        assert len(applicants) == 1
+        messages = session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.applicant_id == applicants[0].id)
+        )
+        assert messages == 1

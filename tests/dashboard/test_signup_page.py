@@ -148,3 +148,44 @@ def test_script_and_markdown_in_names_are_shown_as_text(page, make_meeting, sess
     assert not at.exception
     applicant = session.scalars(select(Applicant)).one()
     assert applicant.first_name == "<script>alert(1)</script>"
+
+
+def test_a_meeting_cancelled_while_the_form_was_open_asks_for_a_new_choice_and_saves_nothing(
+    page, make_meeting, session_factory, session
+):
+    from db.models import InfoMeeting
+
+    meeting_id = make_meeting()
+    other_id = make_meeting(starts_at=datetime.now(UTC).replace(microsecond=0) + timedelta(days=12))
+    at = page()
+    fill(at)
+    at.radio(key="signup_meeting").set_value(meeting_id)
+    at.checkbox(key="signup_consent").check()
+    with session_factory.begin() as s:
+        s.get(InfoMeeting, meeting_id).status = "cancelled"
+    at.button[0].click().run()
+    assert not at.exception
+    shown = texts(at)
+    assert "no longer available" in shown or "Choose a meeting" in shown
+    assert count(session, Applicant) == 0
+    assert at.text_input(key="signup_email").value == "kari@example.no"
+    assert len(at.radio(key="signup_meeting").options) == 2  # the other meeting and the phone option
+    at.radio(key="signup_meeting").set_value(other_id)
+    at.button[0].click().run()
+    assert at.title[0].value == "Thank you for signing up!"
+
+
+def test_sending_the_same_form_twice_keeps_one_applicant_and_one_message(page, make_meeting, session):
+    meeting_id = make_meeting()
+    at = page()
+    fill(at)
+    at.radio(key="signup_meeting").set_value(meeting_id)
+    at.checkbox(key="signup_consent").check()
+    at.button[0].click().run()
+    # The second click of a double click arrives with the same form once more.
+    at.session_state["signup_done"] = None
+    at.run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert count(session, Applicant) == 1
+    assert count(session, OutboxMessage) == 1

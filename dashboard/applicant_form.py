@@ -74,7 +74,9 @@ def applicant_fields(prefix: str, errors: dict[str, str]) -> dict:
     return raw
 
 
-def wish_fields(prefix: str, errors: dict[str, str], *, sources: tuple[str, ...] = PUBLIC_SOURCES) -> dict:
+def wish_fields(
+    prefix: str, errors: dict[str, str], *, sources: tuple[str, ...] = PUBLIC_SOURCES
+) -> dict:
     raw: dict[str, object] = {}
     # Format functions run again outside the page run (e.g. in tests): pin the language.
     current = lang()
@@ -110,8 +112,9 @@ def seats_text(choice: MeetingChoice, language: str) -> str:
 
 
 def meeting_label(choice: MeetingChoice, language: str) -> str:
-    """"Tuesday 1 December 2026 at 18:00 – Online meeting" in `language`."""
-    return f"{format_when(choice.starts_at, language)} – {i18n.t(f'booking.mode_{choice.mode}', language)}"
+    """ "Tuesday 1 December 2026 at 18:00 – Online meeting" in `language`."""
+    mode = i18n.t(f"booking.mode_{choice.mode}", language)
+    return f"{format_when(choice.starts_at, language)} – {mode}"
 
 
 def meeting_option(choice: MeetingChoice, language: str) -> str:
@@ -126,5 +129,7 @@ def meeting_caption(choice: MeetingChoice, language: str) -> str:
         place = i18n.t("booking.link_by_email", language)
     else:
         # Option labels render Markdown; the address is typed by staff, so it is escaped.
-        place = plain(choice.address) if choice.address else i18n.t("booking.address_follows", language)
+        place = (
+            plain(choice.address) if choice.address else i18n.t("booking.address_follows", language)
+        )
     return f"{place} – {seats_text(choice, language)}"

@@ -14,4 +14,9 @@ with sessions().begin() as session:
     version, text = consent_text(session, lang())
 st.text(text)
 st.write(t("privacy.version", version=version))
-st.page_link("pages/signup.py", label=t("privacy.back"), icon=":material/arrow_back:", query_params={"lang": lang()})
+st.page_link(
+    "pages/signup.py",
+    label=t("privacy.back"),
+    icon=":material/arrow_back:",
+    query_params={"lang": lang()},
+)

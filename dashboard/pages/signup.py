@@ -34,17 +34,24 @@ def thank_you(done: dict) -> None:
     with sessions()() as session:
         page = my_page(session=session, token=done["token"])
         ics = (
-            ics_for_registration(session=session, token=done["token"], registration_id=done["registration_id"])
+            ics_for_registration(
+                session=session, token=done["token"], registration_id=done["registration_id"]
+            )
             if done["status"] == "registered"
             else None
         )
     booked = next((b for b in page.bookings if b.registration_id == done["registration_id"]), None)
     if booked is None:
-        st.success(t("signup.thanks_callback", phone=plain(page.phone or "")), icon=":material/call:")
+        st.success(
+            t("signup.thanks_callback", phone=plain(page.phone or "")), icon=":material/call:"
+        )
     elif booked.status == "registered":
         st.success(t("signup.thanks_registered"), icon=":material/check_circle:")
     else:
-        st.info(t("signup.thanks_waitlisted", position=booked.waitlist_position), icon=":material/hourglass_top:")
+        st.info(
+            t("signup.thanks_waitlisted", position=booked.waitlist_position),
+            icon=":material/hourglass_top:",
+        )
     if booked is not None:
         st.markdown(
             t(
@@ -121,7 +128,8 @@ with st.form("signup", enter_to_submit=False, border=False):
 
     st.header(t("signup.step_send"), divider="gray")
     raw["consent"] = st.checkbox(
-        f"{t('signup.consent', url=f'privacy?lang={lang()}')} {t('common.required_mark')}", key="signup_consent"
+        f"{t('signup.consent', url=f'privacy?lang={lang()}')} {t('common.required_mark')}",
+        key="signup_consent",
     )
     field_error(errors, "consent")
     submitted = st.form_submit_button(t("signup.submit"), type="primary", icon=":material/send:")

@@ -22,10 +22,16 @@ _numbers = itertools.count(1)
 @pytest.fixture(scope="module")
 def meetings(live_server, staff_accounts) -> dict[str, int]:
     """A digital, a second digital and an in-person meeting in the coming weeks."""
-    base = datetime.now(UTC).replace(hour=16, minute=0, second=0, microsecond=0) + timedelta(days=10)
+    base = datetime.now(UTC).replace(hour=16, minute=0, second=0, microsecond=0) + timedelta(
+        days=10
+    )
     made = {}
     with live_server.sessions.begin() as session:
-        for name, days, mode in (("digital", 0, "digital"), ("later", 7, "digital"), ("in_person", 3, "in_person")):
+        for name, days, mode in (
+            ("digital", 0, "digital"),
+            ("later", 7, "digital"),
+            ("in_person", 3, "in_person"),
+        ):
             meeting = InfoMeeting(
                 starts_at=base + timedelta(days=days),
                 mode=mode,
@@ -49,7 +55,9 @@ def required(field: str, lang: str) -> str:
     return f"{t(f'signup.{field}', lang)} {t('common.required_mark', lang)}"
 
 
-def fill_form(page, live_server, *, lang: str, meeting_id: int | None, email: str, **changes) -> None:
+def fill_form(
+    page, live_server, *, lang: str, meeting_id: int | None, email: str, **changes
+) -> None:
     if meeting_id is not None:
         page.get_by_text(meeting_option(live_server, meeting_id, lang)).click()
     values = {
@@ -63,7 +71,12 @@ def fill_form(page, live_server, *, lang: str, meeting_id: int | None, email: st
     values.update(changes)
     for field, value in values.items():
         page.get_by_label(required(field, lang), exact=True).fill(value)
-    page.get_by_role("checkbox", name=re.compile(t("signup.consent_short", lang) + "|" + ("I agree" if lang == "en" else "Jeg godtar"))).check(force=True)
+    page.get_by_role(
+        "checkbox",
+        name=re.compile(
+            t("signup.consent_short", lang) + "|" + ("I agree" if lang == "en" else "Jeg godtar")
+        ),
+    ).check(force=True)
 
 
 def submit(page, lang: str) -> None:
@@ -81,7 +94,9 @@ def assert_accessible(page, name: str) -> None:
     assert violations == [], f"{name}: {violations}"
 
 
-def test_sign_up_for_a_digital_meeting_then_cancel_and_rebook_from_my_page(page, live_server, meetings):
+def test_sign_up_for_a_digital_meeting_then_cancel_and_rebook_from_my_page(
+    page, live_server, meetings
+):
     open_page(page, live_server, "/", lang="en")
     email = unique_email()
     fill_form(page, live_server, lang="en", meeting_id=meetings["digital"], email=email)
@@ -104,7 +119,9 @@ def test_sign_up_for_a_digital_meeting_then_cancel_and_rebook_from_my_page(page,
     def my_registrations():
         with live_server.sessions() as session:
             applicant = session.scalars(select(Applicant).where(Applicant.email == email)).one()
-            return session.scalars(select(Registration).where(Registration.applicant_id == applicant.id)).all()
+            return session.scalars(
+                select(Registration).where(Registration.applicant_id == applicant.id)
+            ).all()
 
     [booked] = my_registrations()
 
@@ -116,7 +133,11 @@ def test_sign_up_for_a_digital_meeting_then_cancel_and_rebook_from_my_page(page,
     expect(page.get_by_text("Done. We have sent you an e-mail")).to_be_visible()
     [moved] = my_registrations()
     assert (moved.id, moved.ics_uid, moved.meeting_id, moved.ics_sequence) == (
-        booked.id, booked.ics_uid, meetings["later"], 1)
+        booked.id,
+        booked.ics_uid,
+        meetings["later"],
+        1,
+    )
 
     # Cancel, after being asked.
     page.get_by_role("button", name="Cancel my place").click()
@@ -130,19 +151,38 @@ def test_sign_up_for_a_digital_meeting_then_cancel_and_rebook_from_my_page(page,
 
 def test_sign_up_for_an_in_person_meeting_in_bokmal_shows_the_address(page, live_server, meetings):
     open_page(page, live_server, "/")
-    fill_form(page, live_server, lang="nb", meeting_id=meetings["in_person"], email=unique_email(), first_name="Per")
+    fill_form(
+        page,
+        live_server,
+        lang="nb",
+        meeting_id=meetings["in_person"],
+        email=unique_email(),
+        first_name="Per",
+    )
     submit(page, "nb")
     expect(page.get_by_role("heading", name="Takk for påmeldingen!")).to_be_visible()
     expect(page.get_by_text("Helsehuset, Storgata 1, Fredrikstad").first).to_be_visible()
     expect(page.get_by_text("Fysisk møte").first).to_be_visible()
 
 
-def test_invalid_input_shows_the_errors_next_to_the_fields_and_saves_nothing(page, live_server, meetings):
+def test_invalid_input_shows_the_errors_next_to_the_fields_and_saves_nothing(
+    page, live_server, meetings
+):
     open_page(page, live_server, "/", lang="en")
     email = "not-an-address"
-    fill_form(page, live_server, lang="en", meeting_id=meetings["digital"], email=email, postcode="16", birth_year="2020")
+    fill_form(
+        page,
+        live_server,
+        lang="en",
+        meeting_id=meetings["digital"],
+        email=email,
+        postcode="16",
+        birth_year="2020",
+    )
     submit(page, "en")
-    expect(page.get_by_text("Enter a valid e-mail address, for example name@example.com.")).to_be_visible()
+    expect(
+        page.get_by_text("Enter a valid e-mail address, for example name@example.com.")
+    ).to_be_visible()
     expect(page.get_by_text("The postcode must have four digits.")).to_be_visible()
     expect(page.get_by_text("You must be at least 18 to become a support contact.")).to_be_visible()
     # What was typed is still there.
@@ -156,8 +196,14 @@ def test_script_in_a_name_is_shown_as_text_on_my_page(page, live_server, meeting
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     open_page(page, live_server, "/", lang="en")
-    fill_form(page, live_server, lang="en", meeting_id=meetings["digital"], email=unique_email(),
-              first_name="<img src=x onerror=alert(1)>")
+    fill_form(
+        page,
+        live_server,
+        lang="en",
+        meeting_id=meetings["digital"],
+        email=unique_email(),
+        first_name="<img src=x onerror=alert(1)>",
+    )
     submit(page, "en")
     page.get_by_role("link", name="Go to my page").click()
     page.wait_for_timeout(300)
@@ -172,13 +218,17 @@ def test_an_unknown_link_shows_a_friendly_message(page, live_server, staff_accou
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])
-def test_the_sign_up_page_has_no_serious_accessibility_violations_and_is_captured(page, live_server, meetings, lang):
+def test_the_sign_up_page_has_no_serious_accessibility_violations_and_is_captured(
+    page, live_server, meetings, lang
+):
     open_page(page, live_server, "/", lang=lang)
     screenshot(page, f"signup-{lang}")
     assert_accessible(page, f"sign-up ({lang})")
 
 
-def test_the_confirmation_and_my_page_have_no_serious_accessibility_violations(page, live_server, meetings):
+def test_the_confirmation_and_my_page_have_no_serious_accessibility_violations(
+    page, live_server, meetings
+):
     open_page(page, live_server, "/", lang="en")
     fill_form(page, live_server, lang="en", meeting_id=meetings["digital"], email=unique_email())
     submit(page, "en")
@@ -207,6 +257,8 @@ def test_a_double_click_on_send_signs_up_once(page, live_server, meetings):
         applicants = session.scalars(select(Applicant).where(Applicant.email == email)).all()
         assert len(applicants) == 1
         messages = session.scalar(
-            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.applicant_id == applicants[0].id)
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.applicant_id == applicants[0].id)
         )
         assert messages == 1

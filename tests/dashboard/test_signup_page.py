@@ -46,20 +46,44 @@ def count(session, model) -> int:
     return n
 
 
-def test_the_page_offers_upcoming_meetings_with_seats_left_and_the_phone_option(page, make_meeting, make_applicant, session_factory):
+def test_the_page_offers_upcoming_meetings_with_seats_left_and_the_phone_option(
+    page, make_meeting, make_applicant, session_factory
+):
     make_meeting(capacity=3, starts_at=datetime(2030, 12, 3, 17, 0, tzinfo=UTC))
-    make_meeting(mode="in_person", join_url=None, address="Helsehuset, Storgata 1", capacity=1,
-                 starts_at=datetime(2030, 12, 10, 11, 0, tzinfo=UTC))
+    make_meeting(
+        mode="in_person",
+        join_url=None,
+        address="Helsehuset, Storgata 1",
+        capacity=1,
+        starts_at=datetime(2030, 12, 10, 11, 0, tzinfo=UTC),
+    )
     at = page()
     assert not at.exception
     radio = at.radio(key="signup_meeting")
-    assert radio.options[0] == "Tuesday 3 December 2030 at 18:00 – Online meeting – Link sent by e-mail – 3 seats left"
-    assert radio.options[1] == r"Tuesday 10 December 2030 at 12:00 – In-person meeting – Helsehuset, Storgata 1 – 1 seat left"
+    assert (
+        radio.options[0]
+        == "Tuesday 3 December 2030 at 18:00 – Online meeting – Link sent by e-mail – 3 seats left"
+    )
+    assert (
+        radio.options[1]
+        == r"Tuesday 10 December 2030 at 12:00 – In-person meeting – Helsehuset, Storgata 1 – 1 seat left"
+    )
     assert radio.options[-1] == "I'd rather be phoned / I can't join digital meetings"
     labels = [w.label for w in at.text_input]
-    assert labels == ["First name (required)", "Last name (required)", "Email (required)", "Phone (required)",
-                      "Postcode (required)", "Birth year (required)"]
-    assert [w.label for w in at.multiselect] == ["Languages", "Interests", "Availability", "Which groups you would like to help"]
+    assert labels == [
+        "First name (required)",
+        "Last name (required)",
+        "Email (required)",
+        "Phone (required)",
+        "Postcode (required)",
+        "Birth year (required)",
+    ]
+    assert [w.label for w in at.multiselect] == [
+        "Languages",
+        "Interests",
+        "Availability",
+        "Which groups you would like to help",
+    ]
     assert at.selectbox(key="signup_source").label == "How did you hear about us"
 
 
@@ -88,15 +112,23 @@ def test_a_complete_sign_up_books_the_meeting_and_shows_the_thank_you(page, make
     assert at.get("download_button")
 
 
-def test_every_bad_field_gets_its_message_and_nothing_is_saved_and_nothing_typed_is_lost(page, make_meeting, session):
+def test_every_bad_field_gets_its_message_and_nothing_is_saved_and_nothing_typed_is_lost(
+    page, make_meeting, session
+):
     make_meeting()
     at = page()
     fill(at, email="not-an-email", postcode="160", birth_year="2015", first_name="   ")
     at.button[0].click().run()
     assert not at.exception
     shown = texts(at)
-    for message in ["This field is required.", "Enter a valid e-mail address", "The postcode must have four digits.",
-                    "You must be at least 18", "Choose a meeting", "You must consent"]:
+    for message in [
+        "This field is required.",
+        "Enter a valid e-mail address",
+        "The postcode must have four digits.",
+        "You must be at least 18",
+        "Choose a meeting",
+        "You must consent",
+    ]:
         assert message in shown
     assert at.text_input(key="signup_email").value == "not-an-email"
     assert at.text_input(key="signup_last_name").value == "Nordmann"
@@ -169,13 +201,17 @@ def test_a_meeting_cancelled_while_the_form_was_open_asks_for_a_new_choice_and_s
     assert "no longer available" in shown or "Choose a meeting" in shown
     assert count(session, Applicant) == 0
     assert at.text_input(key="signup_email").value == "kari@example.no"
-    assert len(at.radio(key="signup_meeting").options) == 2  # the other meeting and the phone option
+    assert (
+        len(at.radio(key="signup_meeting").options) == 2
+    )  # the other meeting and the phone option
     at.radio(key="signup_meeting").set_value(other_id)
     at.button[0].click().run()
     assert at.title[0].value == "Thank you for signing up!"
 
 
-def test_sending_the_same_form_twice_keeps_one_applicant_and_one_message(page, make_meeting, session):
+def test_sending_the_same_form_twice_keeps_one_applicant_and_one_message(
+    page, make_meeting, session
+):
     meeting_id = make_meeting()
     at = page()
     fill(at)

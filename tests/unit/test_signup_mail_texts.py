@@ -14,7 +14,13 @@ CONTEXT = {
     "self_service_url": "http://localhost:8501/my-page?token=abc",
     "office_name": "Støttekontakttjenesten",
 }
-KINDS = ["booking_confirmation", "booking_cancelled", "waitlist_moved_up", "rebooked", "callback_requested"]
+KINDS = [
+    "booking_confirmation",
+    "booking_cancelled",
+    "waitlist_moved_up",
+    "rebooked",
+    "callback_requested",
+]
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])

@@ -373,3 +373,80 @@ def test_fifty_concurrent_bookings_for_ten_seats_register_exactly_ten(
         rows[reg_id].queued_at for reg_id, status, _ in results.values() if status == "registered"
     )
     assert all(rows[reg_id].queued_at >= last_seated for _, reg_id in told)
+
+
+def run_together(actions) -> list[BaseException]:
+    """Start every action in its own thread and transaction at the same moment."""
+    barrier = threading.Barrier(len(actions))
+    errors: list[BaseException] = []
+
+    def run(action) -> None:
+        try:
+            barrier.wait(timeout=30)
+            action()
+        except BaseException as error:  # collected and reported by the test
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return errors
+
+
+def test_the_same_e_mail_sent_ten_times_at_once_makes_one_applicant_and_one_booking(
+    session_factory, session, make_meeting
+):
+    meeting_id = make_meeting()
+    raw = {
+        "first_name": "Kari",
+        "last_name": "Nordmann",
+        "email": "kari@example.no",
+        "phone": "91234567",
+        "postcode": "1606",
+        "birth_year": 1960,
+        "consent": True,
+    }
+
+    def send() -> None:
+        with session_factory.begin() as s:
+            sign_up(session=s, raw=raw, meeting_id=meeting_id)
+
+    assert run_together([send] * 10) == []
+    assert session.scalar(select(func.count()).select_from(Applicant)) == 1
+    assert statuses(session, meeting_id) == {"registered": 1}
+    assert len(outbox(session)) == 1
+
+
+def test_cancellations_and_new_bookings_at_once_never_exceed_capacity_and_serve_the_line_in_order(
+    session_factory, session, make_applicant, make_meeting
+):
+    meeting_id = make_meeting(capacity=5)
+    seated = [book(session_factory, make_applicant(), meeting_id)[0] for _ in range(5)]
+    line = [book(session_factory, make_applicant(), meeting_id)[0] for _ in range(6)]
+    newcomers = [make_applicant() for _ in range(10)]
+
+    def cancel(registration_id):
+        def action() -> None:
+            with session_factory.begin() as s:
+                booking.cancel_registration(session=s, registration_id=registration_id)
+
+        return action
+
+    def arrive(applicant_id):
+        return lambda: book(session_factory, applicant_id, meeting_id)
+
+    errors = run_together([cancel(r) for r in seated[:3]] + [arrive(a) for a in newcomers])
+    assert errors == []
+    assert statuses(session, meeting_id) == {"registered": 5, "cancelled": 3, "waitlisted": 13}
+    # The three freed seats went to the first three who were already waiting.
+    now_seated = set(
+        session.scalars(
+            select(Registration.id).where(
+                Registration.meeting_id == meeting_id, Registration.status == "registered"
+            )
+        )
+    )
+    assert now_seated == set(seated[3:]) | set(line[:3])
+    assert [r.id for r in booking.waitlist(session, meeting_id)][:3] == line[3:]

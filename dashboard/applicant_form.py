@@ -54,7 +54,7 @@ def error_summary(errors: dict[str, str]) -> None:
 def applicant_fields(prefix: str, errors: dict[str, str]) -> dict:
     """Render the details widgets (keys `<prefix>_<field>`) and return what was typed."""
     raw: dict[str, object] = {}
-    for field, autocomplete, required, limit in TEXT_FIELDS:
+    for field, autocomplete, required, _limit in TEXT_FIELDS:
         help_key = f"signup.{field}_help"
         raw[field] = st.text_input(
             label(field, required=required),
@@ -64,8 +64,8 @@ def applicant_fields(prefix: str, errors: dict[str, str]) -> dict:
             # is off (validate="") so every message comes from us, in the user's language.
             type=INPUT_TYPES.get(field, "default"),
             validate="" if field in INPUT_TYPES else None,
-            # Room over the limit, so an over-long paste gets a message rather than a cut.
-            max_chars=limit + 50,
+            # No max_chars: Streamlit silently drops a longer value, and the person would
+            # read "required" instead of "too long (at most N characters)".
         )
         if field in {"email", "phone", "postcode", "birth_year"}:
             # Plain text, not st.caption: Streamlit's faded caption grey fails WCAG contrast.
@@ -98,7 +98,7 @@ def wish_fields(
         key=f"{prefix}_source",
     )
     field_error(errors, "source")
-    raw["about"] = st.text_area(label("about"), key=f"{prefix}_about", max_chars=MAX_TEXT + 50)
+    raw["about"] = st.text_area(label("about"), key=f"{prefix}_about")
     field_error(errors, "about")
     return raw
 

@@ -203,7 +203,6 @@ with st.expander(
                 f"{t(f'signup.{field}')} {t('common.required_mark')}",
                 value=getattr(page, field) or "",
                 key=f"self_service_{field}",
-                max_chars=150,
             )
             field_error(errors, field)
         if st.form_submit_button(t("common.save"), type="primary"):

@@ -225,3 +225,25 @@ def test_sending_the_same_form_twice_keeps_one_applicant_and_one_message(
     assert not at.exception
     assert count(session, Applicant) == 1
     assert count(session, OutboxMessage) == 1
+
+
+def test_a_ten_thousand_character_name_gets_the_too_long_message_with_its_limit(page, session):
+    at = page()
+    fill(at, first_name="x" * 10_000)
+    at.radio(key="signup_meeting").set_value("phone")
+    at.checkbox(key="signup_consent").check()
+    at.button[0].click().run()
+    assert not at.exception
+    assert "The text is too long (at most 100 characters)." in texts(at)
+    assert count(session, Applicant) == 0
+
+
+def test_an_international_e_mail_and_phone_are_accepted(page, session):
+    at = page()
+    fill(at, email="Åse@Bærum.no", phone="+46 70 123 45 67")
+    at.radio(key="signup_meeting").set_value("phone")
+    at.checkbox(key="signup_consent").check()
+    at.button[0].click().run()
+    assert not at.exception
+    applicant = session.scalars(select(Applicant)).one()
+    assert (applicant.email, applicant.phone) == ("åse@bærum.no", "+46701234567")

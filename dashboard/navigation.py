@@ -38,6 +38,10 @@ STAFF_PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/home.py", "nav.home", ":material/home:", "home"),
     PageSpec("pages/outbox.py", "mail.nav_outbox", ":material/outgoing_mail:", "outbox", "outbox.read"),
     PageSpec("pages/mail_templates.py", "mail.nav_templates", ":material/mail:", "mail-templates", "outbox.read", "nav.section_admin"),
+    PageSpec("pages/meetings.py", "meetings.title", ":material/groups:", "meetings", "meetings.read"),
+    PageSpec("pages/meeting.py", "meetings.detail_title", ":material/event:", "meeting", "meetings.write", hidden=True),
+    PageSpec("pages/combined_meeting.py", "combined.title", ":material/handshake:", "combined-meeting", "meetings.write"),
+    PageSpec("pages/phone_signup.py", "phone_signup.nav_title", ":material/phone_in_talk:", "phone-signup", "applicants.write"),
     PageSpec("pages/account.py", "nav.account", ":material/account_circle:", "account", section_key="nav.section_account"),
 )
 

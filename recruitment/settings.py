@@ -50,7 +50,7 @@ def get_setting(session: Session, key: str) -> Any:
 
 
 def all_settings(session: Session) -> dict[str, Any]:
-    stored = dict(session.execute(select(Setting.key, Setting.value)).tuples())
+    stored = {key: value for key, value in session.execute(select(Setting.key, Setting.value))}
     return {key: stored.get(key, default) for key, default in DEFAULTS.items()}
 
 

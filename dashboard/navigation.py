@@ -63,17 +63,30 @@ def staff_pages_for(actor: Actor) -> list[PageSpec]:
 
 def build(actor: Actor | None, *, first_run: bool) -> st.navigation:
     """The navigation for this visitor: first-run set-up, the public pages, or the
-    staff pages their role allows (the public pages stay reachable for staff too)."""
+    staff pages their role allows (the public pages stay reachable for staff too).
+
+    Streamlit's own menu is never shown (`position="hidden"`): `menu()` draws ours, so
+    the sidebar never flashes the file names of dashboard/pages/ while a run starts.
+    """
     if first_run:
         return st.navigation([_page(FIRST_RUN_PAGE, default=True)], position="hidden")
     if actor is None:
         pages = [_page(spec, default=i == 0) for i, spec in enumerate(PUBLIC_PAGES)]
         return st.navigation(pages, position="hidden")
-    sections: dict[str, list[st.Page]] = {}
-    for i, spec in enumerate(staff_pages_for(actor)):
-        sections.setdefault(t(spec.section_key), []).append(_page(spec, default=i == 0))
-    # The public pages stay reachable (hidden) so staff can open links to them; the
-    # login page is among them and sends a logged-in visitor on to their start page.
+    staff = [_page(spec, default=i == 0) for i, spec in enumerate(staff_pages_for(actor))]
+    # The public pages stay reachable so staff can open links to them; the login page
+    # is among them and sends a logged-in visitor on to their start page.
     public = [_page(spec) for spec in PUBLIC_PAGES]
-    sections.setdefault(t("nav.section_public"), []).extend(public)
-    return st.navigation(sections, position="sidebar")
+    return st.navigation(staff + public, position="hidden")
+
+
+def menu(actor: Actor) -> None:
+    """The staff menu in the sidebar: the pages the role allows, grouped by section."""
+    sections: dict[str, list[PageSpec]] = {}
+    for spec in staff_pages_for(actor):
+        if not spec.hidden:
+            sections.setdefault(spec.section_key, []).append(spec)
+    for section_key, specs in sections.items():
+        st.sidebar.subheader(t(section_key))
+        for spec in specs:
+            st.sidebar.page_link(spec.path, label=t(spec.title_key), icon=spec.icon)

@@ -64,18 +64,16 @@ class LiveServer:
     process: subprocess.Popen
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[LiveServer]:
-    """The app served by `streamlit run` on a free port, one per test worker."""
+def start_server(folder: Path) -> LiveServer:
+    """Serve the app with `streamlit run` on a free port against a new database in `folder`."""
     if not Path(CHROMIUM).exists():
         _unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    folder = tmp_path_factory.mktemp("live")
     database_url = f"sqlite:///{folder / 'verve.db'}"
     engine = make_engine(database_url)
     migrate.upgrade(engine)
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
-    log = open(folder / "streamlit.log", "w")  # noqa: SIM115 - closed at teardown
+    log = folder / "streamlit.log"
     process = subprocess.Popen(
         [
             sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
@@ -83,7 +81,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
             "--server.fileWatcherType", "none",
         ],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -96,17 +94,26 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
-            raise RuntimeError(f"streamlit did not start: {(folder / 'streamlit.log').read_text()[-2000:]}")
+            raise RuntimeError(f"streamlit did not start: {log.read_text()[-2000:]}")
         time.sleep(0.3)
-    server = LiveServer(url, database_url, make_session_factory(engine), process)
-    yield server
-    process.terminate()
+    return LiveServer(url, database_url, make_session_factory(engine), process)
+
+
+def stop_server(server: LiveServer) -> None:
+    server.process.terminate()
     try:
-        process.wait(timeout=10)
+        server.process.wait(timeout=10)
     except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
-    engine.dispose()
+        server.process.kill()
+    server.sessions.kw["bind"].dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[LiveServer]:
+    """The app served by `streamlit run` on a free port, one per test worker."""
+    server = start_server(tmp_path_factory.mktemp("live"))
+    yield server
+    stop_server(server)
 
 
 @pytest.fixture(scope="session")
@@ -186,11 +193,10 @@ def open_page(page, server: LiveServer, path: str = "/", **query: str) -> None:
     wait_for_app(page)
 
 
-@pytest.fixture(scope="session")
-def staff_accounts(live_server) -> dict[str, str]:
-    """One account per role in the live server's database: role -> username."""
+def add_staff_accounts(server: LiveServer) -> dict[str, str]:
+    """One account per role in the server's database: role -> username."""
     names = {"admin": "browser-admin", "coordinator": "browser-coordinator", "manager": "browser-manager"}
-    with live_server.sessions.begin() as session:
+    with server.sessions.begin() as session:
         for role, username in names.items():
             session.add(
                 StaffUser(
@@ -201,6 +207,11 @@ def staff_accounts(live_server) -> dict[str, str]:
                 )
             )
     return names
+
+
+@pytest.fixture(scope="session")
+def staff_accounts(live_server) -> dict[str, str]:
+    return add_staff_accounts(live_server)
 
 
 def fill(locator, value: str) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from db.models import CheckKind, Setting
 
-from .access import Actor, require
+from .access import Actor, require, requires
 from .errors import ValidationFailed
 
 DEFAULTS: dict[str, Any] = {
@@ -36,6 +36,20 @@ DEFAULTS: dict[str, Any] = {
 
 _TYPES: dict[str, type] = {key: type(value) for key, value in DEFAULTS.items()}
 
+# Sensible bounds for the whole-number settings (inclusive); a value outside is refused
+# rather than silently breaking reminders, lock-out or retention.
+LIMITS: dict[str, tuple[int, int]] = {
+    "stuck_after_days": (1, 365),
+    "retention_months": (1, 120),
+    "police_certificate_max_age_months": (1, 24),
+    "reminder_days_before": (0, 30),
+    "max_hours_per_contact": (1, 200),
+    "token_valid_days": (1, 3650),
+    "session_timeout_minutes": (1, 24 * 60),
+    "lockout_threshold": (3, 100),
+    "lockout_minutes": (1, 24 * 60),
+}
+
 
 def get_setting(session: Session, key: str) -> Any:
     """The value of `key` (internal use: services read settings without a permission)."""
@@ -50,6 +64,7 @@ def all_settings(session: Session) -> dict[str, Any]:
     return {key: stored.get(key, default) for key, default in DEFAULTS.items()}
 
 
+@requires("settings.write")
 def change_setting(*, session: Session, actor: Actor, key: str, value: Any) -> None:
     """Set `key` to `value` (admins only); the value must have the default's type."""
     require(actor, "settings.write")
@@ -59,6 +74,12 @@ def change_setting(*, session: Session, actor: Actor, key: str, value: Any) -> N
     if expected is int and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
         raise ValidationFailed({key: "errors.not_a_whole_number"})
     if expected is not int and not isinstance(value, expected):
+        raise ValidationFailed({key: "errors.wrong_type"})
+    if key in LIMITS and not LIMITS[key][0] <= value <= LIMITS[key][1]:
+        raise ValidationFailed({key: "security.setting_out_of_range"}, min=LIMITS[key][0], max=LIMITS[key][1])
+    if key == "required_checks" and (
+        not all(isinstance(v, str) for v in value) or not set(value) <= {kind.value for kind in CheckKind}
+    ):
         raise ValidationFailed({key: "errors.wrong_type"})
     row = session.get(Setting, key)
     if row is None:

@@ -83,7 +83,7 @@ def export_applicant(*, session: Session, actor: Actor, applicant_id: int) -> di
             .join(InfoMeeting, InfoMeeting.id == Registration.meeting_id)
             .where(Registration.applicant_id == applicant_id)
             .order_by(InfoMeeting.starts_at)
-        ).tuples()
+        ).all()
     ]
     data = {
         "exported_at": utcnow().isoformat(),
@@ -189,7 +189,7 @@ def consent_versions(*, session: Session, actor: Actor) -> list[dict[str, Any]]:
     counts = dict(
         session.execute(
             select(Applicant.consent_version_id, func.count()).group_by(Applicant.consent_version_id)
-        ).tuples()
+        ).all()
     )
     return [
         {"version": v.version, "published_at": v.published_at, "accepted_by": counts.get(v.id, 0)}

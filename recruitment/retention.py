@@ -66,14 +66,14 @@ def _due(session: Session, now: datetime) -> RetentionPlan:
             .join(Applicant, Applicant.id == StageEvent.applicant_id)
             .where(Applicant.stage.in_(EXIT_STAGES), Applicant.anonymised_at.is_(None))
             .group_by(StageEvent.applicant_id)
-        ).tuples()
+        ).all()
     )
     last_note = dict(
         session.execute(
             select(JournalEntry.applicant_id, func.max(JournalEntry.created_at))
             .where(JournalEntry.applicant_id.in_(list(last_stage)))
             .group_by(JournalEntry.applicant_id)
-        ).tuples()
+        ).all()
     ) if last_stage else {}
     applicants = []
     for applicant_id, stage, changed in session.execute(
@@ -96,7 +96,7 @@ def _due(session: Session, now: datetime) -> RetentionPlan:
             select(JournalEntry.service_user_id, func.max(JournalEntry.created_at))
             .where(JournalEntry.service_user_id.in_([row[0] for row in closed]))
             .group_by(JournalEntry.service_user_id)
-        ).tuples()
+        ).all()
     ) if closed else {}
     for user_id, closed_at, created_at in closed:
         last = _latest(closed_at or created_at, notes.get(user_id))

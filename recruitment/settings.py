@@ -60,7 +60,7 @@ def get_setting(session: Session, key: str) -> Any:
 
 
 def all_settings(session: Session) -> dict[str, Any]:
-    stored = dict(session.execute(select(Setting.key, Setting.value)).tuples())
+    stored = dict(session.execute(select(Setting.key, Setting.value)).all())
     return {key: stored.get(key, default) for key, default in DEFAULTS.items()}
 
 

@@ -36,6 +36,10 @@ FIRST_RUN_PAGE = PageSpec("pages/first_run.py", "nav.first_run", ":material/rock
 #: to roles that hold its permission (and checks that permission again itself).
 STAFF_PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/home.py", "nav.home", ":material/home:", "home"),
+    PageSpec("pages/staff.py", "security.nav_staff", ":material/group:", "staff", "staff.manage", "nav.section_admin"),
+    PageSpec("pages/settings.py", "security.nav_settings", ":material/settings:", "settings", "settings.write", "nav.section_admin"),
+    PageSpec("pages/audit.py", "security.nav_audit", ":material/policy:", "audit", "audit.read", "nav.section_admin"),
+    PageSpec("pages/retention.py", "security.nav_retention", ":material/auto_delete:", "retention", "retention.run", "nav.section_admin"),
     PageSpec("pages/account.py", "nav.account", ":material/account_circle:", "account", section_key="nav.section_account"),
 )
 

@@ -88,3 +88,32 @@ def change_setting(*, session: Session, actor: Actor, key: str, value: Any) -> N
         row.value = value
         row.updated_by_id = actor.id
     session.flush()
+
+
+@requires("settings.write")
+def settings_for_admin(*, session: Session, actor: Actor) -> dict[str, Any]:
+    """Every setting with its current value, for the admin's settings page."""
+    return all_settings(session)
+
+
+@requires("settings.write")
+def change_settings(*, session: Session, actor: Actor, values: dict[str, Any]) -> list[str]:
+    """Save the settings that differ from their current value, all or none; every bad
+    value is reported at once. Returns the keys changed (each audited)."""
+    from .audit import record
+
+    current = all_settings(session)
+    changed = [key for key, value in values.items() if key not in current or current[key] != value]
+    fields: dict[str, str] = {}
+    params: dict[str, Any] = {}
+    for key in changed:
+        try:
+            change_setting(session=session, actor=actor, key=key, value=values[key])
+        except ValidationFailed as error:
+            fields.update(error.fields)
+            params.update(error.params)
+    if fields:
+        raise ValidationFailed(fields, **params)
+    for key in changed:
+        record(session=session, actor=actor, action="setting.changed", target_type="setting", detail={"key": key, "from": current.get(key), "to": values[key]})
+    return changed

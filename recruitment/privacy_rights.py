@@ -147,7 +147,8 @@ def export_html(data: dict[str, Any], lang: str = "nb") -> str:
     parts.append(f"<h2>{e(t('security.export_section_consent', lang))}</h2>")
     parts.append(table_of([consent] if consent else []))
     for section in ("stage_events", "registrations", "interviews", "checks", "evaluations", "placements", "journal", "messages"):
-        parts.append(f"<h2>{e(t(f"security.export_section_{section}", lang))}</h2>")
+        heading = t(f"security.export_section_{section}", lang)
+        parts.append(f"<h2>{e(heading)}</h2>")
         parts.append(table_of(data.get(section) or []))
     parts.append("</body></html>")
     return "\n".join(parts)

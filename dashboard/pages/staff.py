@@ -26,7 +26,8 @@ ROLES = [role.value for role in Role]
 def _show(error: VerveError) -> None:
     if isinstance(error, ValidationFailed):
         for field, key in error.fields.items():
-            st.error(f"{t(f"security.field_{field}") if field in FIELDS else field}: {t(key, min=MIN_PASSWORD_LENGTH, max=64)}", icon=":material/error:")
+            label = t(f"security.field_{field}") if field in FIELDS else field
+            st.error(f"{label}: {t(key, min=MIN_PASSWORD_LENGTH, max=64)}", icon=":material/error:")
     else:
         st.error(error_message(error), icon=":material/error:")
 

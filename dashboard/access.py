@@ -25,9 +25,11 @@ EXPIRED = "session_expired"
 def client_address() -> str | None:
     """The client's IP address as Streamlit sees it (None in tests and some proxies)."""
     try:
-        return st.context.ip_address
-    except Exception:  # noqa: BLE001 - no browser context (AppTest, bare mode)
+        address = st.context.ip_address
+    except Exception:  # noqa: BLE001 - no browser context (bare mode)
         return None
+    # AppTest gives a stand-in object rather than a string.
+    return address if isinstance(address, str) and address else None
 
 
 def current_actor() -> Actor | None:

@@ -13,9 +13,10 @@ actor = access.require("audit.read")
 st.title(t("security.nav_audit"))
 st.caption(t("security.audit_intro"))
 
+ALL = t("security.audit_all")
 with st.form("audit_filters"):
     c1, c2, c3 = st.columns(3)
-    action = c1.selectbox(t("security.audit_action"), ["", *ACTIONS], format_func=lambda a: a or t("security.audit_all"), key="audit_action")
+    action = c1.selectbox(t("security.audit_action"), ["", *ACTIONS], format_func=lambda a: a or ALL, key="audit_action")
     who = c2.text_input(t("security.audit_who"), key="audit_who")
     period = c3.date_input(t("security.audit_period"), value=(date.today() - timedelta(days=30), date.today()), key="audit_period")
     st.form_submit_button(t("security.audit_filter"))

@@ -17,6 +17,7 @@ with sessions()() as session:
     current = settings_for_admin(session=session, actor=actor)
     versions = consent_versions(session=session, actor=actor)
 
+CHECK_LABELS = {kind.value: t(f"security.check_{kind.value}") for kind in CheckKind}
 errors: dict[str, str] = st.session_state.pop("settings_errors", {})
 values = {}
 with st.form("settings"):
@@ -29,7 +30,7 @@ with st.form("settings"):
             low, high = LIMITS.get(key, (0, 10**6))
             values[key] = int(st.number_input(label, value=int(current[key]), step=1, key=widget_key, help=t("security.setting_range", min=low, max=high)))
         elif isinstance(default, list):
-            values[key] = st.multiselect(label, [k.value for k in CheckKind], default=list(current[key]), format_func=lambda k: t(f"security.check_{k}"), key=widget_key)
+            values[key] = st.multiselect(label, [k.value for k in CheckKind], default=list(current[key]), format_func=CHECK_LABELS.__getitem__, key=widget_key)
         else:
             values[key] = st.text_input(label, value=str(current[key]), key=widget_key, max_chars=300)
         if key in errors:

@@ -21,6 +21,8 @@ actor = access.require("staff.manage")
 st.title(t("security.nav_staff"))
 
 ROLES = [role.value for role in Role]
+# Labels computed once per run: a format_func must not depend on when it is called.
+ROLE_LABELS = {role: t(f"roles.{role}") for role in ROLES}
 
 
 def _show(error: VerveError) -> None:
@@ -71,7 +73,7 @@ with st.expander(t("security.add_staff"), icon=":material/person_add:"):
         username = st.text_input(t("security.field_username"), key="staff_new_username")
         full_name = st.text_input(t("security.field_full_name"), key="staff_new_full_name")
         email = st.text_input(t("security.field_email"), key="staff_new_email", help=t("security.email_help"))
-        role = st.selectbox(t("security.field_role"), ROLES, format_func=lambda r: t(f"roles.{r}"), key="staff_new_role", index=1)
+        role = st.selectbox(t("security.field_role"), ROLES, format_func=ROLE_LABELS.__getitem__, key="staff_new_role", index=1)
         password = st.text_input(t("security.field_password"), type="password", key="staff_new_password", help=t("security.password_rules", min=MIN_PASSWORD_LENGTH))
         if st.form_submit_button(t("security.add_staff"), type="primary"):
             _run(add_staff_user, "security.staff_added", username=username, role=role, password=password or None, full_name=full_name, email=email or None)
@@ -86,7 +88,7 @@ chosen = st.selectbox(
 if chosen is not None:
     person = by_id[chosen]
     with st.form("staff_role"):
-        new_role = st.selectbox(t("security.field_role"), ROLES, index=ROLES.index(person["role"]), format_func=lambda r: t(f"roles.{r}"), key="staff_role")
+        new_role = st.selectbox(t("security.field_role"), ROLES, index=ROLES.index(person["role"]), format_func=ROLE_LABELS.__getitem__, key="staff_role")
         if st.form_submit_button(t("security.change_role")):
             _run(change_role, "security.saved", user_id=chosen, role=new_role)
     with st.form("staff_password", clear_on_submit=True):

@@ -38,10 +38,12 @@ def _page(name, actor, *, lang="en"):
     return at
 
 
-def test_the_streamlit_config_keeps_xsrf_protection_on_and_cors_off():
+def test_the_streamlit_config_keeps_xsrf_protection_on_and_cross_origin_access_off():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["enableXsrfProtection"] is True
-    assert config["server"]["enableCORS"] is False
+    # In Streamlit enableCORS=true is the restrictive value: CORS protection on, so no
+    # other origin may call the app (false would open it, and disable XSRF with it).
+    assert config["server"]["enableCORS"] is True
     assert config["client"]["showErrorDetails"] in {"none", False}
 
 

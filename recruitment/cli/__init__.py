@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from . import core
+from . import core, security
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -18,4 +18,6 @@ def main() -> None:
 
 
 for command in core.COMMANDS:
+    main.add_command(command)
+for command in security.COMMANDS:
     main.add_command(command)

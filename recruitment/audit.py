@@ -120,3 +120,12 @@ def audit_events(*, session: Session, actor: Actor, filters: AuditFilters | None
 
 def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+@requires("service_users.read")
+def record_service_user_view(
+    *, session: Session, actor: Actor, service_user_id: int, client: str | None = None
+) -> None:
+    """Note that `actor` opened a service user's record (call it from the service that
+    reads the record, in the same transaction)."""
+    record(session=session, actor=actor, action="service_user.viewed", target_type="service_user", target_id=service_user_id, client=client)

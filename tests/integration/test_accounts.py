@@ -196,3 +196,14 @@ def test_the_database_refuses_to_change_or_delete_audit_rows(session_factory, ka
     for statement in ("UPDATE audit_event SET action = 'x'", "DELETE FROM audit_event"):
         with pytest.raises((DBAPIError, IntegrityError)), session_factory.begin() as s:
             s.execute(text(statement))
+
+
+def test_a_view_of_a_service_users_record_is_audited_for_those_who_may_see_it(session_factory, session, coordinator, manager):
+    from recruitment.audit import record_service_user_view
+
+    with session_factory.begin() as s:
+        record_service_user_view(session=s, actor=coordinator, service_user_id=7)
+    with session_factory.begin() as s, pytest.raises(PermissionDenied):
+        record_service_user_view(session=s, actor=manager, service_user_id=7)
+    row = session.scalar(select(AuditEvent).where(AuditEvent.action == "service_user.viewed"))
+    assert (row.actor_name, row.target_type, row.target_id) == (coordinator.username, "service_user", 7)

@@ -207,3 +207,15 @@ def test_a_view_of_a_service_users_record_is_audited_for_those_who_may_see_it(se
         record_service_user_view(session=s, actor=manager, service_user_id=7)
     row = session.scalar(select(AuditEvent).where(AuditEvent.action == "service_user.viewed"))
     assert (row.actor_name, row.target_type, row.target_id) == (coordinator.username, "service_user", 7)
+
+
+def test_coordinators_and_managers_cannot_read_or_change_the_settings_page_values(session_factory, coordinator, manager, admin):
+    from recruitment.settings import change_settings, settings_for_admin
+
+    for actor in (coordinator, manager):
+        with session_factory.begin() as s, pytest.raises(PermissionDenied):
+            settings_for_admin(session=s, actor=actor)
+        with session_factory.begin() as s, pytest.raises(PermissionDenied):
+            change_settings(session=s, actor=actor, values={"retention_months": 1})
+    with session_factory.begin() as s:
+        assert settings_for_admin(session=s, actor=admin)["retention_months"] == 12

@@ -54,7 +54,7 @@ def _row(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _applicant(session: Session, applicant_id: int) -> Applicant:
-    applicant = session.get(Applicant, applicant_id)
+    applicant = session.get(Applicant, applicant_id) if applicant_id is not None else None
     if applicant is None or applicant.anonymised_at is not None:
         raise NotFound(f"applicant {applicant_id} not found")
     return applicant

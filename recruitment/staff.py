@@ -361,7 +361,7 @@ def list_staff(*, session: Session, actor: Actor, now: datetime | None = None) -
 
 
 def _user(session: Session, user_id: int) -> StaffUser:
-    user = session.get(StaffUser, user_id)
+    user = session.get(StaffUser, user_id) if user_id is not None else None
     if user is None:
         raise NotFound(f"no staff user {user_id}")
     return user

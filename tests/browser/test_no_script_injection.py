@@ -117,6 +117,14 @@ def _assert_nothing_ran(page, dialogs: list[str], where: str) -> None:
     assert errors == [], f"{where}: console errors {errors}"
 
 
+def _log_in(page, server, role: str) -> None:
+    """Log in and wait for the staff menu, the sign that the session holds the login
+    (the password check and the reruns after it can take seconds on a busy machine)."""
+    log_in(page, server, ACCOUNTS[role][0])
+    page.locator("[data-testid='stSidebarNav']").first.wait_for(state="visible", timeout=30_000)
+    wait_for_app(page)
+
+
 def _go(page, server, path: str, **query: str) -> None:
     """Open `path` inside the running session (a menu link keeps the login; a fresh
     page load would start a new, logged-out session); public pages load directly."""
@@ -138,7 +146,7 @@ def _menu_pages(role: str) -> list[str]:
 def test_payloads_typed_into_forms_run_nowhere(page, live_server, seeded, role, path, fields, submit):
     dialogs = _watch(page)
     if role:
-        log_in(page, live_server, ACCOUNTS[role][0])
+        _log_in(page, live_server, role)
     _go(page, live_server, path)
     for summary in page.locator("details:not([open]) > summary").all():
         summary.click()  # forms folded into expanders
@@ -153,7 +161,7 @@ def test_payloads_typed_into_forms_run_nowhere(page, live_server, seeded, role, 
 @pytest.mark.parametrize("role", list(ACCOUNTS))
 def test_no_page_runs_a_payload_for_any_role(page, live_server, seeded, role):
     dialogs = _watch(page)
-    log_in(page, live_server, ACCOUNTS[role][0])
+    _log_in(page, live_server, role)
     # The staff member's own name, a payload, shows exactly as typed on the account page.
     _go(page, live_server, "/account")
     assert ACCOUNTS[role][1] in page.locator("[data-testid='stMain']").inner_text()

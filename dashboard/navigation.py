@@ -36,6 +36,10 @@ FIRST_RUN_PAGE = PageSpec("pages/first_run.py", "nav.first_run", ":material/rock
 #: to roles that hold its permission (and checks that permission again itself).
 STAFF_PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/home.py", "nav.home", ":material/home:", "home"),
+    PageSpec("pages/service_users.py", "service_users.nav_list", ":material/diversity_3:", "service-users", "service_users.read"),
+    PageSpec("pages/service_user.py", "service_users.nav_detail", ":material/person_pin:", "service-user", "service_users.read", hidden=True),
+    PageSpec("pages/matching.py", "matching.nav_title", ":material/join_inner:", "matching", "service_users.read"),
+    PageSpec("pages/supply_demand.py", "supply_demand.nav_title", ":material/balance:", "supply-demand", "analytics.read"),
     PageSpec("pages/account.py", "nav.account", ":material/account_circle:", "account", section_key="nav.section_account"),
 )
 

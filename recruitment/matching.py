@@ -462,14 +462,14 @@ def supply_and_demand(*, session: Session, actor: Actor, today: date | None = No
             select(area, func.count())
             .where(ServiceUser.status == ServiceUserStatus.WAITING.value, ServiceUser.anonymised_at.is_(None))
             .group_by(area)
-        ).tuples()
+        ).all()
     )
     waiting_by_group = dict(
         session.execute(
             select(ServiceUser.age_group, func.count())
             .where(ServiceUser.status == ServiceUserStatus.WAITING.value, ServiceUser.anonymised_at.is_(None))
             .group_by(ServiceUser.age_group)
-        ).tuples()
+        ).all()
     )
     # A contact is available while they have room below the hour limit.
     contacts = session.execute(

@@ -12,13 +12,15 @@ scores in Python over precomputed sets and a numpy distance vector: no query per
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import String, and_, exists, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from db.models import Applicant, Placement, PlacementStatus, ServiceUser, ServiceUserStatus, Stage
@@ -27,6 +29,7 @@ from . import geography
 from .access import Actor, require
 from .errors import NotFound
 from .settings import get_setting
+from .vocabulary import AVAILABILITY, INTERESTS, LANGUAGES, TARGET_GROUPS
 
 #: Weight of each part in the score; they add up to 100.
 WEIGHTS: dict[str, int] = {
@@ -210,19 +213,151 @@ def score_pair(demand: Demand, supply: Supply, *, km: float | None, max_hours: i
 def rank_contacts(demand: Demand, supplies: list[Supply], *, max_hours: int, year: int, limit: int | None = None) -> list[Suggestion]:
     """Contacts ranked for one service user, best first; those without room for the
     service user's hours are left out."""
-    fitting = [s for s in supplies if s.load_hours + demand.hours <= max_hours]
-    kms = _distances(demand.postcode, [s.postcode for s in fitting])
+    return rank_table(demand, ContactTable.from_supplies(supplies), max_hours=max_hours, year=year, limit=limit)
+
+
+# Every code of a vocabulary gets one bit, so set overlaps become integer ANDs.
+_BITS: dict[str, dict[str, int]] = {
+    name: {code: 1 << i for i, code in enumerate(codes)}
+    for name, codes in (
+        ("interests", INTERESTS),
+        ("languages", LANGUAGES),
+        ("availability", AVAILABILITY),
+        ("target_groups", TARGET_GROUPS),
+    )
+}
+
+
+def _mask(codes, kind: str) -> int:
+    bits = _BITS[kind]
+    return sum(bits.get(code, 0) for code in set(codes))
+
+
+@lru_cache(maxsize=65536)
+def _parse_codes(raw: str) -> tuple[str, ...]:
+    """A stored JSON list of vocabulary codes; most rows repeat a few combinations."""
+    return tuple(json.loads(raw))
+
+
+def _codes(value) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return _parse_codes(value)
+    return tuple(value)
+
+
+class ContactTable:
+    """Candidate contacts as columns: numpy arrays and bit masks, so one service user is
+    scored against thousands of contacts without a Python loop per part."""
+
+    KINDS = ("interests", "languages", "availability", "target_groups")
+
+    def __init__(self, rows: list[tuple]) -> None:
+        # rows: (id, name, postcode, area, interests, languages, availability,
+        #        target_groups, birth_year, has_licence, load_hours)
+        self.rows = rows
+        n = len(rows)
+        self.ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
+        self.codes = {kind: [r[4 + i] for r in rows] for i, kind in enumerate(self.KINDS)}
+        self.masks = {
+            kind: np.fromiter((_mask(c, kind) for c in self.codes[kind]), dtype=np.int64, count=n) for kind in self.KINDS
+        }
+        self.birth_year = np.fromiter((np.nan if r[8] is None else r[8] for r in rows), dtype=float, count=n)
+        self.licence = np.fromiter((bool(r[9]) for r in rows), dtype=bool, count=n)
+        self.load = np.fromiter((int(r[10] or 0) for r in rows), dtype=np.int64, count=n)
+        self.postcodes = [r[2] for r in rows]
+        self.areas = [(r[3] or "").strip().lower() for r in rows]
+
+    @classmethod
+    def from_supplies(cls, supplies: list[Supply]) -> ContactTable:
+        return cls(
+            [
+                (s.id, s.name, s.postcode, s.area, tuple(s.interests), tuple(s.languages), tuple(s.availability),
+                 tuple(s.target_groups), s.birth_year, s.has_licence, s.load_hours)
+                for s in supplies
+            ]
+        )
+
+    def supply(self, i: int) -> Supply:
+        r = self.rows[i]
+        return Supply(
+            id=r[0], name=r[1], postcode=r[2], area=r[3],
+            interests=frozenset(r[4]), languages=frozenset(r[5]), availability=frozenset(r[6]),
+            target_groups=frozenset(r[7]), birth_year=r[8], has_licence=bool(r[9]), load_hours=int(r[10] or 0),
+        )
+
+
+def _overlap(wanted: int, masks: np.ndarray) -> np.ndarray | float:
+    if not wanted:
+        return NEUTRAL
+    return np.bitwise_count(masks & wanted) / wanted.bit_count()
+
+
+def score_table(demand: Demand, table: ContactTable, *, km: np.ndarray, max_hours: int, year: int) -> np.ndarray:
+    """The score of every contact in `table` at once; the same sums as score_pair."""
+    n = len(table.rows)
+    # distance
+    if demand.area:
+        area = demand.area.strip().lower()
+        fallback = np.array([(SAME_AREA if a == area else OTHER_AREA) if a else NEUTRAL for a in table.areas])
+    else:
+        fallback = np.full(n, NEUTRAL)
+    with np.errstate(invalid="ignore"):
+        near = np.clip(1.0 - (km - NEAR_KM) / (FAR_KM - NEAR_KM), 0.0, 1.0)
+    distance = np.where(np.isnan(km), fallback, near)
+    # preferences: the mean of the wishes stated
+    wishes = []
+    if demand.age_min is not None or demand.age_max is not None:
+        age = year - table.birth_year
+        below = np.maximum(demand.age_min - age, 0) if demand.age_min is not None else 0.0
+        above = np.maximum(age - demand.age_max, 0) if demand.age_max is not None else 0.0
+        fit = np.clip(1.0 - (below + above) / AGE_TOLERANCE_YEARS, 0.0, 1.0)
+        wishes.append(np.where(np.isnan(age), NEUTRAL, fit))
+    if demand.needs_licence:
+        wishes.append(table.licence.astype(float))
+    preferences = sum(wishes) / len(wishes) if wishes else NEUTRAL
+    target_bit = _BITS["target_groups"].get(AGE_GROUP_TARGETS.get(demand.age_group, ""), 0)
+    targets = table.masks["target_groups"]
+    target = np.where(targets == 0, NEUTRAL, ((targets & target_bit) != 0).astype(float))
+    load = np.clip(1.0 - table.load / max_hours, 0.0, 1.0) if max_hours > 0 else np.zeros(n)
+    parts = {
+        "distance": distance,
+        "interests": _overlap(_mask(demand.interests, "interests"), table.masks["interests"]),
+        "languages": _overlap(_mask(demand.languages, "languages"), table.masks["languages"]),
+        "availability": _overlap(_mask(demand.availability, "availability"), table.masks["availability"]),
+        "preferences": preferences,
+        "target_group": target,
+        "load": load,
+    }
+    total = np.zeros(n)
+    for part, values in parts.items():
+        total = total + WEIGHTS[part] * values
+    return total
+
+
+def rank_table(demand: Demand, table: ContactTable, *, max_hours: int, year: int, limit: int | None = None) -> list[Suggestion]:
+    """Contacts ranked for one service user from a ContactTable; the parts (the why) are
+    worked out with score_pair for the suggestions returned only."""
+    km = _distances(demand.postcode, table.postcodes)
+    scores = score_table(demand, table, km=km, max_hours=max_hours, year=year)
+    fits = table.load + demand.hours <= max_hours
+    candidates = np.flatnonzero(fits)
+    # Best score first; nearer, then lower id, break ties.
+    order = np.lexsort((table.ids[candidates], np.nan_to_num(km[candidates], nan=1e9), -np.round(scores[candidates], 9)))
+    chosen = candidates[order[:limit] if limit else order]
     out = []
-    for supply, km in zip(fitting, kms, strict=True):
-        km = None if np.isnan(km) else float(km)
-        parts = score_pair(demand, supply, km=km, max_hours=max_hours, year=year)
+    for i in chosen:
+        supply = table.supply(int(i))
+        distance = None if np.isnan(km[i]) else float(km[i])
+        parts = score_pair(demand, supply, km=distance, max_hours=max_hours, year=year)
         out.append(
             Suggestion(
                 id=supply.id,
                 label=supply.name,
                 score=sum(parts.values()),
                 parts=parts,
-                distance_km=km,
+                distance_km=distance,
                 shared_interests=tuple(sorted(demand.interests & supply.interests)),
                 shared_languages=tuple(sorted(demand.languages & supply.languages)),
                 load_hours=supply.load_hours,
@@ -230,8 +365,7 @@ def rank_contacts(demand: Demand, supplies: list[Supply], *, max_hours: int, yea
                 area=supply.area,
             )
         )
-    out.sort(key=lambda s: (-s.score, s.distance_km if s.distance_km is not None else 1e9, s.id))
-    return out[:limit] if limit else out
+    return out
 
 
 def rank_service_users(supply: Supply, demands: list[Demand], *, max_hours: int, year: int, today: date, limit: int | None = None) -> list[Suggestion]:
@@ -302,41 +436,37 @@ def _demand(user: ServiceUser) -> Demand:
     )
 
 
-def _supply_from_row(row) -> Supply:
-    return Supply(
-        id=row.id,
-        name=f"{row.first_name} {row.last_name}",
-        postcode=row.postcode,
-        area=row.area,
-        interests=frozenset(row.interests or ()),
-        languages=frozenset(row.languages or ()),
-        availability=frozenset(row.availability or ()),
-        target_groups=frozenset(row.target_groups or ()),
-        birth_year=row.birth_year,
-        has_licence=bool(row.driving_licence),
-        load_hours=int(row.load or 0),
+def _contact_columns(load):
+    # The JSON lists are read as their stored text and parsed through a cache: most
+    # contacts repeat a few combinations, and json.loads per cell dominated the time.
+    return (
+        Applicant.id,
+        (Applicant.first_name + " " + Applicant.last_name).label("name"),
+        Applicant.postcode,
+        Applicant.area,
+        type_coerce(Applicant.interests, String).label("interests"),
+        type_coerce(Applicant.languages, String).label("languages"),
+        type_coerce(Applicant.availability, String).label("availability"),
+        type_coerce(Applicant.target_groups, String).label("target_groups"),
+        Applicant.birth_year,
+        Applicant.driving_licence,
+        func.coalesce(load.c.hours, 0).label("load"),
     )
 
 
-def available_contacts(session: Session, *, exclude_pairs_with: int | None = None) -> list[Supply]:
+def _table_row(row) -> tuple:
+    return (
+        row[0], row[1], row[2], row[3], _codes(row[4]), _codes(row[5]), _codes(row[6]), _codes(row[7]),
+        row[8], row[9], row[10],
+    )
+
+
+def available_contacts(session: Session, *, exclude_pairs_with: int | None = None) -> ContactTable:
     """Approved or placed, not anonymised contacts with their current load, in one query;
     contacts already proposed to or placed with `exclude_pairs_with` are left out."""
     load = _load_subquery()
     query = (
-        select(
-            Applicant.id,
-            Applicant.first_name,
-            Applicant.last_name,
-            Applicant.postcode,
-            Applicant.area,
-            Applicant.interests,
-            Applicant.languages,
-            Applicant.availability,
-            Applicant.target_groups,
-            Applicant.birth_year,
-            Applicant.driving_licence,
-            func.coalesce(load.c.hours, 0).label("load"),
-        )
+        select(*_contact_columns(load))
         .outerjoin(load, load.c.applicant_id == Applicant.id)
         .where(Applicant.stage.in_(AVAILABLE_STAGES), Applicant.anonymised_at.is_(None))
     )
@@ -350,7 +480,7 @@ def available_contacts(session: Session, *, exclude_pairs_with: int | None = Non
                 )
             )
         )
-    return [_supply_from_row(row) for row in session.execute(query)]
+    return ContactTable([_table_row(row) for row in session.execute(query)])
 
 
 def waiting_service_users(session: Session, *, exclude_pairs_with: int | None = None) -> list[Demand]:
@@ -384,8 +514,8 @@ def suggest_contacts(*, session: Session, actor: Actor, service_user_id: int, li
     if user.status == ServiceUserStatus.CLOSED.value:
         return []
     max_hours = int(get_setting(session, "max_hours_per_contact"))
-    supplies = available_contacts(session, exclude_pairs_with=user.id)
-    return rank_contacts(_demand(user), supplies, max_hours=max_hours, year=year or date.today().year, limit=limit)
+    table = available_contacts(session, exclude_pairs_with=user.id)
+    return rank_table(_demand(user), table, max_hours=max_hours, year=year or date.today().year, limit=limit)
 
 
 def suggest_service_users(*, session: Session, actor: Actor, applicant_id: int, limit: int | None = 20, today: date | None = None) -> list[Suggestion]:
@@ -394,22 +524,7 @@ def suggest_service_users(*, session: Session, actor: Actor, applicant_id: int, 
     today = today or date.today()
     load = _load_subquery()
     row = session.execute(
-        select(
-            Applicant.id,
-            Applicant.first_name,
-            Applicant.last_name,
-            Applicant.postcode,
-            Applicant.area,
-            Applicant.interests,
-            Applicant.languages,
-            Applicant.availability,
-            Applicant.target_groups,
-            Applicant.birth_year,
-            Applicant.driving_licence,
-            Applicant.stage,
-            Applicant.anonymised_at,
-            func.coalesce(load.c.hours, 0).label("load"),
-        )
+        select(*_contact_columns(load), Applicant.stage, Applicant.anonymised_at)
         .outerjoin(load, load.c.applicant_id == Applicant.id)
         .where(Applicant.id == applicant_id)
     ).one_or_none()
@@ -419,7 +534,7 @@ def suggest_service_users(*, session: Session, actor: Actor, applicant_id: int, 
         return []
     max_hours = int(get_setting(session, "max_hours_per_contact"))
     demands = waiting_service_users(session, exclude_pairs_with=applicant_id)
-    return rank_service_users(_supply_from_row(row), demands, max_hours=max_hours, year=today.year, today=today, limit=limit)
+    return rank_service_users(ContactTable([_table_row(row)]).supply(0), demands, max_hours=max_hours, year=today.year, today=today, limit=limit)
 
 
 def contact_choices(*, session: Session, actor: Actor) -> dict[int, str]:

@@ -143,3 +143,43 @@ def test_for_a_contact_the_better_fitting_service_user_ranks_first_and_a_longer_
     ranked = rank_service_users(contact, [fits, other, waited_longer], max_hours=MAX, year=YEAR, today=date(2026, 6, 1))
     assert [s.id for s in ranked] == [3, 1, 2]
     assert ranked[0].extra["days_waiting"] == 151
+
+
+def test_the_vectorised_scores_equal_the_sum_of_the_explained_parts():
+    import random
+
+    import numpy as np
+
+    from recruitment.matching import ContactTable, _distances, score_pair, score_table
+    from recruitment.vocabulary import AVAILABILITY, INTERESTS, LANGUAGES, TARGET_GROUPS
+
+    rng = random.Random(1)
+    postcodes = ["0150", "1606", "5003", "9008", None, "9999"]
+    supplies = [
+        supply(
+            i,
+            postcode=rng.choice(postcodes),
+            area=rng.choice(["Fredrikstad", "Oslo", None]),
+            interests=frozenset(rng.sample(INTERESTS, rng.randint(0, 4))),
+            languages=frozenset(rng.sample(LANGUAGES, rng.randint(0, 2))),
+            availability=frozenset(rng.sample(AVAILABILITY, rng.randint(0, 3))),
+            target_groups=frozenset(rng.sample(TARGET_GROUPS, rng.randint(0, 3))),
+            birth_year=rng.choice([None, 1950, 1990, 2001]),
+            has_licence=rng.random() < 0.5,
+            load_hours=rng.choice([0, 8, 20]),
+        )
+        for i in range(200)
+    ]
+    for d in (
+        demand(),
+        demand(postcode=None, interests=frozenset({"music", "fishing"}), languages=frozenset({"ar"}), age_min=25, needs_licence=True),
+        demand(age_group="elderly", availability=frozenset({"weekend"}), age_max=40, age_min=20),
+    ):
+        table = ContactTable.from_supplies(supplies)
+        km = _distances(d.postcode, table.postcodes)
+        vector = score_table(d, table, km=km, max_hours=MAX, year=YEAR)
+        single = [
+            sum(score_pair(d, s, km=None if np.isnan(k) else float(k), max_hours=MAX, year=YEAR).values())
+            for s, k in zip(supplies, km, strict=True)
+        ]
+        assert vector == pytest.approx(single)

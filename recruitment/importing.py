@@ -21,16 +21,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from db.models import Applicant, AuditEvent, utcnow
+from db.models import Applicant, AuditEvent, JournalChannel, JournalEntry, Stage, StageEvent, utcnow
 
 from .access import Actor, require
 from .errors import ValidationFailed, VerveError
 from .i18n import t
-from .journal import record_system_entry
-from .pipeline import record_sign_up
 from .validation import (
     clean_birth_year,
     clean_name,
@@ -379,7 +377,14 @@ def confirm_import(
         if applicant is None and plan.applicant_id is not None:
             applicant = session.get(Applicant, plan.applicant_id)
         if applicant is None:
-            applicant = Applicant(email=email, source=SOURCE, coordinator_id=coordinator_id, created_at=now)
+            applicant = Applicant(
+                email=email,
+                source=SOURCE,
+                coordinator_id=coordinator_id,
+                created_at=now,
+                stage=Stage.SIGNED_UP.value,
+                stage_changed_at=now,
+            )
             new.append(applicant)
             created += 1
         else:
@@ -392,9 +397,21 @@ def confirm_import(
     session.add_all(new)
     session.flush()  # one multi-row INSERT; ids are needed for the stage events
     note = t("casework.journal_imported", "nb", file=filename or "-")
-    for applicant in new:
-        record_sign_up(session=session, applicant=applicant, by_id=actor.id, at=now)
-        record_system_entry(session=session, applicant_id=applicant.id, body=note, by_id=actor.id)
+    # The sign-up events and journal lines go in as two multi-row INSERTs: a flush per
+    # row (as record_sign_up does for a single sign-up) makes 5,000 rows take half a minute.
+    # The rows are exactly those record_sign_up writes: from nothing to signed_up.
+    if new:
+        session.execute(
+            insert(StageEvent),
+            [{"applicant_id": a.id, "from_stage": None, "to_stage": Stage.SIGNED_UP.value, "at": now, "by_id": actor.id} for a in new],
+        )
+        session.execute(
+            insert(JournalEntry),
+            [
+                {"applicant_id": a.id, "channel": JournalChannel.SYSTEM.value, "body": note, "author_id": actor.id, "created_at": now}
+                for a in new
+            ],
+        )
     result = ImportResult(created=created, updated=updated, rejected=sum(p.action == "reject" for p in plans))
     session.add(
         AuditEvent(

@@ -5,7 +5,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from db.models import Applicant, AuditEvent, StageEvent
+from db.models import Applicant, AuditEvent, JournalEntry, StageEvent
 from recruitment import importing
 from recruitment.errors import PermissionDenied, ValidationFailed
 from recruitment.importing import (
@@ -149,19 +149,18 @@ def test_a_broken_file_is_refused_with_a_clear_reason(data, name):
 
 def test_a_failure_half_way_writes_nothing(session_factory, session, coordinator, monkeypatch):
     table = read_table(GOOD_CSV.encode("utf-8"), "list.csv")
-    calls = []
+    original = importing.insert
 
-    def failing_sign_up(**kwargs):
-        calls.append(kwargs)
-        if len(calls) == 2:
+    def insert_failing_at_the_journal(model):
+        # Applicants and stage events are in by now; the journal lines fail.
+        if model is JournalEntry:
             raise RuntimeError("disk full")
-        return original(**kwargs)
+        return original(model)
 
-    original = importing.record_sign_up
-    monkeypatch.setattr(importing, "record_sign_up", failing_sign_up)
+    monkeypatch.setattr(importing, "insert", insert_failing_at_the_journal)
     with pytest.raises(RuntimeError), session_factory.begin() as s:
         confirm_import(session=s, actor=coordinator, table=table, mapping=suggest_mapping(table.headers), today=TODAY)
-    assert _count(session) == 0 and _count(session, AuditEvent) == 0
+    assert _count(session) == 0 and _count(session, StageEvent) == 0 and _count(session, AuditEvent) == 0
 
 
 def test_five_thousand_rows_are_previewed_and_imported_in_one_go(session_factory, session, coordinator):

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, fields
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
@@ -19,8 +20,9 @@ from sqlalchemy.orm import Session, aliased
 from db.models import Applicant, AuditEvent, InfoMeeting, Registration, RegistrationStatus, Stage, StaffUser, utcnow
 
 from .access import Actor, allowed, require
-from .errors import ValidationFailed
-from .pipeline import EXITS, FUNNEL
+from .errors import NotFound, ValidationFailed
+from .journal import timeline
+from .pipeline import EXIT_REASONS, EXITS, FUNNEL, allowed_moves, needs_reason
 from .settings import get_setting
 
 #: Stages in which a case can be "stuck": still open and waiting for the office.
@@ -30,6 +32,7 @@ STUCK_STAGES: tuple[str, ...] = tuple(s.value for s in FUNNEL if s is not Stage.
 OPEN_STAGES: tuple[str, ...] = tuple(s.value for s in FUNNEL)
 ALL_STAGES: tuple[str, ...] = tuple(s.value for s in (*FUNNEL, *EXITS))
 MAX_PAGE_SIZE = 500
+OFFICE_TZ = ZoneInfo("Europe/Oslo")
 UNASSIGNED = -1  # the coordinator filter value that means "nobody"
 
 #: Columns every staff member with `applicants.list` sees (managers included).
@@ -261,3 +264,115 @@ def _to_bytes(frame: pd.DataFrame, fmt: str) -> bytes:
     buffer = io.BytesIO()
     frame.to_excel(buffer, index=False, engine="openpyxl")
     return buffer.getvalue()
+
+
+_PROFILE_FIELDS: tuple[str, ...] = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "birth_year",
+    "postcode",
+    "area",
+    "languages",
+    "interests",
+    "availability",
+    "target_groups",
+    "driving_licence",
+    "prefers_phone",
+    "callback_requested",
+    "source",
+    "language",
+    "consent_at",
+    "stage",
+    "stage_changed_at",
+    "exit_reason",
+    "coordinator_id",
+    "created_at",
+    "about",
+)
+
+
+def applicant_profile(*, session: Session, actor: Actor, applicant_id: int) -> dict[str, Any]:
+    """The full record of one applicant as plain values (plus `coordinator`, a name)."""
+    require(actor, "applicants.read")
+    applicant = session.get(Applicant, applicant_id)
+    if applicant is None or applicant.anonymised_at is not None:
+        raise NotFound(f"applicant {applicant_id} not found")
+    profile = {name: getattr(applicant, name) for name in _PROFILE_FIELDS}
+    profile["id"] = applicant.id
+    profile["coordinator"] = applicant.coordinator.full_name if applicant.coordinator else None
+    return profile
+
+
+def work_summary(
+    *, session: Session, actor: Actor, now: datetime | None = None, limit: int = 10
+) -> dict[str, Any]:
+    """What the start page shows, by role: today's meetings and stage counts for everyone;
+    for case workers also their applicants needing action, call-backs and the unassigned queue."""
+    require(actor, "applicants.list")
+    now = now or utcnow()
+    # "Today" is the office's day in Norway, not the UTC day.
+    local = now.astimezone(OFFICE_TZ)
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
+    booked = (
+        select(func.count(Registration.id))
+        .where(
+            Registration.meeting_id == InfoMeeting.id,
+            Registration.status.in_((RegistrationStatus.REGISTERED.value, RegistrationStatus.ATTENDED.value)),
+        )
+        .scalar_subquery()
+    )
+    meetings = session.execute(
+        select(InfoMeeting.id, InfoMeeting.starts_at, InfoMeeting.mode, InfoMeeting.capacity, booked.label("booked"))
+        .where(
+            InfoMeeting.starts_at >= start,
+            InfoMeeting.starts_at < start + timedelta(days=1),
+            InfoMeeting.status != "cancelled",
+        )
+        .order_by(InfoMeeting.starts_at)
+    ).all()
+    summary: dict[str, Any] = {
+        "meetings_today": [dict(row._mapping) for row in meetings],
+        "stuck": count_applicants(session=session, actor=actor, filters=ApplicantFilters(stuck=True), now=now),
+    }
+    if not allowed(actor, "applicants.read"):
+        return summary
+    unassigned = ApplicantFilters(coordinator_id=UNASSIGNED, open_only=True)
+    callbacks = ApplicantFilters(callback_requested=True, open_only=True)
+    summary["unassigned"] = count_applicants(session=session, actor=actor, filters=unassigned, now=now)
+    summary["callbacks"] = count_applicants(session=session, actor=actor, filters=callbacks, now=now)
+    if actor.id is not None:
+        mine_stuck = ApplicantFilters(coordinator_id=actor.id, stuck=True)
+        mine_callback = ApplicantFilters(coordinator_id=actor.id, callback_requested=True, open_only=True)
+        needing, _ = applicant_page(session=session, actor=actor, filters=mine_callback, page_size=limit, now=now)
+        stuck, _ = applicant_page(session=session, actor=actor, filters=mine_stuck, page_size=limit, now=now)
+        summary["mine_callback"] = needing
+        summary["mine_stuck"] = stuck
+        summary["mine_open"] = count_applicants(
+            session=session, actor=actor, filters=ApplicantFilters(coordinator_id=actor.id, open_only=True), now=now
+        )
+    return summary
+
+
+def applicant_file(*, session: Session, actor: Actor, applicant_id: int) -> dict[str, Any]:
+    """Everything the applicant page shows: profile, timeline (stage events and journal
+    merged, newest first), the moves open from the current stage, and who can take the case."""
+    from .handover import case_workers  # handover builds on this module's OPEN_STAGES
+
+    profile = applicant_profile(session=session, actor=actor, applicant_id=applicant_id)
+    ranked = {stage: i for i, stage in enumerate(ALL_STAGES)}
+    moves = sorted(allowed_moves(profile["stage"]), key=lambda s: ranked[s.value])
+    return {
+        "profile": profile,
+        "timeline": timeline(session=session, actor=actor, applicant_id=applicant_id),
+        "moves": [
+            {
+                "to_stage": move.value,
+                "needs_reason": needs_reason(profile["stage"], move),
+                "reasons": list(EXIT_REASONS.get(move, ())),
+            }
+            for move in moves
+        ],
+        "case_workers": case_workers(session=session, actor=actor),
+    }

@@ -21,7 +21,7 @@ if actor is not None:
     with st.sidebar:
         st.caption(t("common.logged_in_as", name=plain(actor.name), role=t(f"roles.{actor.role}")))
         if st.button(t("common.log_out"), key="log_out", icon=":material/logout:"):
-            access.log_out()
+            access.log_out_recorded(actor)
             st.rerun()
         language_switch()
 

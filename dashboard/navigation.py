@@ -45,6 +45,10 @@ STAFF_PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/service_user.py", "service_users.nav_detail", ":material/person_pin:", "service-user", "service_users.read", hidden=True),
     PageSpec("pages/matching.py", "matching.nav_title", ":material/join_inner:", "matching", "service_users.read"),
     PageSpec("pages/supply_demand.py", "supply_demand.nav_title", ":material/balance:", "supply-demand", "analytics.read"),
+    PageSpec("pages/staff.py", "security.nav_staff", ":material/group:", "staff", "staff.manage", "nav.section_admin"),
+    PageSpec("pages/settings.py", "security.nav_settings", ":material/settings:", "settings", "settings.write", "nav.section_admin"),
+    PageSpec("pages/audit.py", "security.nav_audit", ":material/policy:", "audit", "audit.read", "nav.section_admin"),
+    PageSpec("pages/retention.py", "security.nav_retention", ":material/auto_delete:", "retention", "retention.run", "nav.section_admin"),
     PageSpec("pages/account.py", "nav.account", ":material/account_circle:", "account", section_key="nav.section_account"),
 )
 

@@ -49,6 +49,9 @@ STAFF_PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/settings.py", "security.nav_settings", ":material/settings:", "settings", "settings.write", "nav.section_admin"),
     PageSpec("pages/audit.py", "security.nav_audit", ":material/policy:", "audit", "audit.read", "nav.section_admin"),
     PageSpec("pages/retention.py", "security.nav_retention", ":material/auto_delete:", "retention", "retention.run", "nav.section_admin"),
+    PageSpec("pages/meetings.py", "meetings.title", ":material/groups:", "meetings", "meetings.read"),
+    PageSpec("pages/meeting.py", "meetings.detail_title", ":material/event:", "meeting", "meetings.write", hidden=True),
+    PageSpec("pages/combined_meeting.py", "combined.title", ":material/handshake:", "combined-meeting", "meetings.write"),
     PageSpec("pages/account.py", "nav.account", ":material/account_circle:", "account", section_key="nav.section_account"),
 )
 

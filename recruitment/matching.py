@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from db.models import Applicant, Placement, PlacementStatus, ServiceUser, ServiceUserStatus, Stage
 
 from . import geography
-from .access import Actor, require
+from .access import Actor, require, requires
 from .errors import NotFound
 from .settings import get_setting
 from .vocabulary import AVAILABILITY, INTERESTS, LANGUAGES, TARGET_GROUPS
@@ -505,9 +505,9 @@ def waiting_service_users(session: Session, *, exclude_pairs_with: int | None = 
 # --- services ---------------------------------------------------------------------------
 
 
+@requires("service_users.read")
 def suggest_contacts(*, session: Session, actor: Actor, service_user_id: int, limit: int | None = 20, year: int | None = None) -> list[Suggestion]:
     """Approved, available contacts ranked for one service user (empty once closed)."""
-    require(actor, "service_users.read")
     user = session.get(ServiceUser, service_user_id)
     if user is None or user.anonymised_at is not None:
         raise NotFound(f"service user {service_user_id} not found")
@@ -518,9 +518,9 @@ def suggest_contacts(*, session: Session, actor: Actor, service_user_id: int, li
     return rank_table(_demand(user), table, max_hours=max_hours, year=year or date.today().year, limit=limit)
 
 
+@requires("service_users.read")
 def suggest_service_users(*, session: Session, actor: Actor, applicant_id: int, limit: int | None = 20, today: date | None = None) -> list[Suggestion]:
     """Waiting service users ranked for one approved or placed contact."""
-    require(actor, "service_users.read")
     today = today or date.today()
     load = _load_subquery()
     row = session.execute(
@@ -537,9 +537,9 @@ def suggest_service_users(*, session: Session, actor: Actor, applicant_id: int, 
     return rank_service_users(ContactTable([_table_row(row)]).supply(0), demands, max_hours=max_hours, year=today.year, today=today, limit=limit)
 
 
+@requires("service_users.read")
 def contact_choices(*, session: Session, actor: Actor) -> dict[int, str]:
     """Approved or placed contacts by id, for picking one on the matching page."""
-    require(actor, "service_users.read")
     rows = session.execute(
         select(Applicant.id, Applicant.first_name, Applicant.last_name)
         .where(Applicant.stage.in_(AVAILABLE_STAGES), Applicant.anonymised_at.is_(None))
@@ -565,9 +565,9 @@ class SupplyDemand:
     average_days_waiting: float | None
 
 
+@requires("analytics.read")
 def supply_and_demand(*, session: Session, actor: Actor, today: date | None = None, longest: int = 10) -> SupplyDemand:
     """Waiting service users against contacts with room for more, by area and target group."""
-    require(actor, "analytics.read")
     today = today or date.today()
     max_hours = int(get_setting(session, "max_hours_per_contact"))
     load = _load_subquery()

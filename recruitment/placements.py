@@ -15,8 +15,6 @@ from sqlalchemy.orm import Session
 
 from db.models import (
     Applicant,
-    ApplicantCheck,
-    CheckKind,
     JournalChannel,
     JournalEntry,
     Placement,
@@ -27,7 +25,8 @@ from db.models import (
     utcnow,
 )
 
-from .access import Actor, require
+from .access import Actor, requires
+from .checks import police_certificate_seen
 from .errors import NotFound, ValidationFailed, VerveError
 from .i18n import t
 from .pipeline import move_applicant
@@ -85,20 +84,6 @@ class PlacementRow:
 
 
 # --- helpers --------------------------------------------------------------------------
-
-
-def police_certificate_seen(session: Session, applicant_id: int) -> bool:
-    """Whether staff have recorded seeing this contact's politiattest (police certificate)."""
-    return (
-        session.scalar(
-            select(ApplicantCheck.id).where(
-                ApplicantCheck.applicant_id == applicant_id,
-                ApplicantCheck.kind == CheckKind.POLICE_CERTIFICATE.value,
-                ApplicantCheck.seen_on.is_not(None),
-            )
-        )
-        is not None
-    )
 
 
 def active_hours(session: Session, applicant_id: int, *, excluding: int | None = None) -> int:
@@ -182,9 +167,9 @@ def _clean_hours(hours: object) -> int:
 # --- services ---------------------------------------------------------------------------
 
 
+@requires("placements.write")
 def propose_placement(*, session: Session, actor: Actor, service_user_id: int, applicant_id: int, hours_per_month: int | None = None) -> int:
     """Propose a contact for a waiting service user; returns the placement id."""
-    require(actor, "placements.write")
     contact = _contact(session, applicant_id)
     user = _service_user(session, service_user_id)
     if contact.stage not in (Stage.APPROVED.value, Stage.PLACED.value):
@@ -209,10 +194,10 @@ def propose_placement(*, session: Session, actor: Actor, service_user_id: int, a
     return placement.id
 
 
+@requires("placements.write")
 def start_placement(*, session: Session, actor: Actor, placement_id: int, start_date: date | None = None, at: datetime | None = None) -> None:
     """Start a proposed placement: the politiattest must have been seen and the hours
     must fit; the contact moves to `placed` if this is their first running placement."""
-    require(actor, "placements.write")
     placement = _placement(session, placement_id)
     _require_status(placement, PlacementStatus.PROPOSED)
     contact = _contact(session, placement.applicant_id)
@@ -237,9 +222,9 @@ def start_placement(*, session: Session, actor: Actor, placement_id: int, start_
     session.flush()
 
 
+@requires("placements.write")
 def pause_placement(*, session: Session, actor: Actor, placement_id: int, note: str | None = None) -> None:
     """Pause a running placement (holiday, illness); its hours are free until it resumes."""
-    require(actor, "placements.write")
     placement = _placement(session, placement_id)
     _require_status(placement, PlacementStatus.ACTIVE)
     placement.status = PlacementStatus.PAUSED.value
@@ -247,9 +232,9 @@ def pause_placement(*, session: Session, actor: Actor, placement_id: int, note: 
     session.flush()
 
 
+@requires("placements.write")
 def resume_placement(*, session: Session, actor: Actor, placement_id: int) -> None:
     """Resume a paused placement, if the contact still has room for its hours."""
-    require(actor, "placements.write")
     placement = _placement(session, placement_id)
     _require_status(placement, PlacementStatus.PAUSED)
     _contact(session, placement.applicant_id)
@@ -259,6 +244,8 @@ def resume_placement(*, session: Session, actor: Actor, placement_id: int) -> No
     session.flush()
 
 
+@requires("placements.write")
+@requires("placements.write")
 def end_placement(
     *,
     session: Session,
@@ -271,7 +258,6 @@ def end_placement(
 ) -> None:
     """End a placement (or withdraw a proposal) with a reason. The contact's last running
     placement ending returns them to `approved`; a service user left without one waits again."""
-    require(actor, "placements.write")
     if reason not in END_REASONS:
         raise ValidationFailed({"reason": "validation.unknown_choice"})
     reason_text = (reason_text or "").strip() or None
@@ -304,9 +290,9 @@ def end_placement(
     session.flush()
 
 
+@requires("service_users.read")
 def placements_for(*, session: Session, actor: Actor, service_user_id: int | None = None, applicant_id: int | None = None) -> list[PlacementRow]:
     """Placements of one service user or one contact, newest first."""
-    require(actor, "service_users.read")
     query = (
         select(
             Placement.id,
@@ -346,6 +332,7 @@ def placements_for(*, session: Session, actor: Actor, service_user_id: int | Non
     ]
 
 
+@requires("placements.write")
 def place_contact(*, session: Session, actor: Actor, service_user_id: int, applicant_id: int, hours_per_month: int | None = None, start: bool = False, start_date: date | None = None) -> int:
     """Choose a suggested contact: propose the placement and, if asked, start it at once."""
     placement_id = propose_placement(

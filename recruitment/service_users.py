@@ -8,7 +8,6 @@ the case. No diagnosis is stored; the free note says so where it is typed.
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,7 +18,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import (
-    AuditEvent,
     JournalChannel,
     JournalEntry,
     Placement,
@@ -30,8 +28,8 @@ from db.models import (
     utcnow,
 )
 
-from . import geography
-from .access import Actor, require
+from . import audit, geography, importing
+from .access import Actor, require, requires
 from .errors import NotFound, ValidationFailed, VerveError
 from .i18n import t
 from .validation import clean_choices, clean_postcode, clean_text, collect
@@ -241,9 +239,9 @@ def _load(session: Session, service_user_id: int, *, lock: bool = False) -> Serv
 # --- services ---------------------------------------------------------------------
 
 
+@requires("service_users.write")
 def create_service_user(*, session: Session, actor: Actor, today: date | None = None, **values: Any) -> int:
     """Register a service user who waits for a contact; returns the new id."""
-    require(actor, "service_users.write")
     clean = _clean_fields(values, today=today or date.today())
     if _case_ref_taken(session, clean["case_ref"]):
         raise ValidationFailed({"case_ref": "service_users.error_case_ref_taken"})
@@ -268,9 +266,9 @@ def create_service_user(*, session: Session, actor: Actor, today: date | None = 
     return user.id
 
 
+@requires("service_users.write")
 def update_service_user(*, session: Session, actor: Actor, service_user_id: int, today: date | None = None, **values: Any) -> None:
     """Change a service user's details (not their status: placements drive that)."""
-    require(actor, "service_users.write")
     user = _load(session, service_user_id, lock=True)
     if user.status == ServiceUserStatus.CLOSED.value:
         raise ServiceUserClosed(f"service user {service_user_id} is closed")
@@ -292,10 +290,10 @@ def update_service_user(*, session: Session, actor: Actor, service_user_id: int,
     session.flush()
 
 
+@requires("service_users.write")
 def close_service_user(*, session: Session, actor: Actor, service_user_id: int, reason: str, at: datetime | None = None) -> None:
     """Close a case that no longer needs a contact; open proposals are withdrawn, but a
     running placement must be ended first so its end reason is recorded."""
-    require(actor, "service_users.write")
     if reason not in CLOSE_REASONS:
         raise ValidationFailed({"reason": "validation.unknown_choice"})
     user = _load(session, service_user_id, lock=True)
@@ -325,23 +323,13 @@ def close_service_user(*, session: Session, actor: Actor, service_user_id: int, 
     session.flush()
 
 
+@requires("service_users.read")
 def view_service_user(*, session: Session, actor: Actor, service_user_id: int, client: str | None = None) -> ServiceUserRecord:
     """The full record of one service user; every view is written to the audit log."""
-    require(actor, "service_users.read")
     user = _load(session, service_user_id)
-    # Written directly until the security area's audit helper is on main.
-    session.add(
-        AuditEvent(
-            actor_id=actor.id,
-            actor_name=actor.username,
-            action="service_user.viewed",
-            target_type="service_user",
-            target_id=user.id,
-            client=client,
-            detail={},
-        )
+    audit.record(
+        session=session, actor=actor, action="service_user.viewed", target_type="service_user", target_id=user.id, client=client
     )
-    session.flush()
     coordinator_name = session.scalar(select(StaffUser.full_name).where(StaffUser.id == user.coordinator_id)) if user.coordinator_id else None
     prefs = user.preferences or {}
     return ServiceUserRecord(
@@ -367,10 +355,10 @@ def view_service_user(*, session: Session, actor: Actor, service_user_id: int, c
     )
 
 
+@requires("service_users.read")
 def service_user_list(*, session: Session, actor: Actor, status: str | None = None, today: date | None = None) -> pd.DataFrame:
     """Service users for the list page: id, case_ref, age_group, area, hours_per_month,
     waiting_since, days_waiting, status, coordinator."""
-    require(actor, "service_users.read")
     today = today or date.today()
     query = (
         select(
@@ -432,21 +420,10 @@ class ImportRow:
     errors: dict[str, str]
 
 
-def read_table(content: bytes, filename: str) -> pd.DataFrame:
-    """A CSV (comma or semicolon, UTF-8 or Latin-1) or Excel sheet as text columns."""
-    name = filename.lower()
-    try:
-        if name.endswith((".xlsx", ".xlsm")):
-            frame = pd.read_excel(io.BytesIO(content), dtype=str, engine="openpyxl")
-        else:
-            try:
-                text = content.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text = content.decode("latin-1")
-            frame = pd.read_csv(io.StringIO(text), dtype=str, sep=None, engine="python")
-    except Exception as error:  # any parser failure is a bad file to the user
-        raise ValidationFailed({"file": "service_users.error_file"}, str(error)) from error
-    return frame.fillna("")
+def read_table(content: bytes, filename: str) -> importing.Table:
+    """A CSV (any usual delimiter and encoding) or Excel sheet, read as the applicant
+    import reads it."""
+    return importing.read_table(content, filename)
 
 
 def _split(value: str) -> list[str]:
@@ -471,16 +448,17 @@ def _row_values(row: dict[str, str], mapping: dict[str, str]) -> dict[str, Any]:
     return values
 
 
-def preview_import(*, session: Session, actor: Actor, frame: pd.DataFrame, mapping: dict[str, str], today: date | None = None) -> list[ImportRow]:
+@requires("data.import")
+def preview_import(*, session: Session, actor: Actor, frame: importing.Table, mapping: dict[str, str], today: date | None = None) -> list[ImportRow]:
     """Every row checked without saving anything, with its problems per field."""
-    require(actor, "data.import")
     missing = [field for field, needed in IMPORT_FIELDS.items() if needed and not mapping.get(field)]
     if missing:
         raise ValidationFailed({field: "service_users.error_mapping_required" for field in missing})
     today = today or date.today()
     seen: set[str] = set()
     out: list[ImportRow] = []
-    for number, row in enumerate(frame.to_dict(orient="records"), start=2):
+    for number, cells in enumerate(frame.rows, start=2):
+        row = dict(zip(frame.headers, cells, strict=False))
         values = _row_values(row, mapping)
         errors: dict[str, str] = {}
         try:
@@ -496,9 +474,9 @@ def preview_import(*, session: Session, actor: Actor, frame: pd.DataFrame, mappi
     return out
 
 
-def import_service_users(*, session: Session, actor: Actor, frame: pd.DataFrame, mapping: dict[str, str], today: date | None = None) -> list[int]:
+@requires("data.import")
+def import_service_users(*, session: Session, actor: Actor, frame: importing.Table, mapping: dict[str, str], today: date | None = None) -> list[int]:
     """Create every row of the file or none: one bad row refuses the whole import."""
-    require(actor, "data.import")
     require(actor, "service_users.write")
     rows = preview_import(session=session, actor=actor, frame=frame, mapping=mapping, today=today)
     bad = [row for row in rows if row.errors]

@@ -147,12 +147,12 @@ with tab_import:
             except VerveError as error:
                 st.error(error_message(error))
                 st.stop()
-            columns = ["", *frame.columns]
+            columns = ["", *frame.headers]
             mapping = {}
             cols = st.columns(3)
             for i, field in enumerate(IMPORT_FIELDS):
                 # Preselect a column whose name is the field's code, so prepared files map themselves.
-                guess = field if field in frame.columns else ""
+                guess = field if field in frame.headers else ""
                 mapping[field] = cols[i % 3].selectbox(
                     FIELD_LABELS[field] + (" *" if IMPORT_FIELDS[field] else ""),
                     columns,

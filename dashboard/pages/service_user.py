@@ -8,7 +8,8 @@ from dashboard.components import plain
 from dashboard.data import clear_caches, sessions
 from dashboard.i18n import error_message, t
 from recruitment import matching, placements, service_users
-from recruitment.errors import NotFound, VerveError
+from recruitment.errors import NotFound, ValidationFailed, VerveError
+from recruitment.vocabulary import AGE_GROUPS, AVAILABILITY, INTERESTS, LANGUAGES
 
 actor = access.require("service_users.read")
 can_place = access.allowed(actor, "placements.write")
@@ -155,8 +156,65 @@ else:
                 start=start_now,
             )
 
-# --- close ---------------------------------------------------------------------------------
+# --- edit and close ------------------------------------------------------------------------
 if can_write and record.status != "closed":
+    with st.expander(t("service_users.edit")), st.form("edit_service_user"):
+        case_ref = st.text_input(t("service_users.field_case_ref"), value=record.case_ref or "", key="edit_case_ref")
+        age_group = st.selectbox(
+            t("service_users.field_age_group"),
+            AGE_GROUPS,
+            index=AGE_GROUPS.index(record.age_group),
+            format_func=lambda c: t(f"vocab.age_group_{c}"),
+            key="edit_age_group",
+        )
+        e1, e2 = st.columns(2)
+        postcode = e1.text_input(t("service_users.field_postcode"), value=record.postcode or "", max_chars=4, key="edit_postcode")
+        area = e2.text_input(t("service_users.field_area"), value=record.area or "", key="edit_area")
+        interests = st.multiselect(
+            t("service_users.field_interests"), INTERESTS, default=record.interests,
+            format_func=lambda c: t(f"vocab.interest_{c}"), key="edit_interests",
+        )
+        languages = st.multiselect(
+            t("service_users.field_languages"), LANGUAGES, default=record.languages,
+            format_func=lambda c: t(f"vocab.language_{c}"), key="edit_languages",
+        )
+        availability = st.multiselect(
+            t("service_users.field_availability"), AVAILABILITY, default=record.availability,
+            format_func=lambda c: t(f"vocab.availability_{c}"), key="edit_availability",
+        )
+        p1, p2, p3 = st.columns(3)
+        genders = ("", *service_users.GENDERS)
+        gender = p1.selectbox(
+            t("service_users.field_preferred_gender"), genders, index=genders.index(record.preferred_gender or ""),
+            format_func=lambda g: t(f"service_users.gender_{g or 'any'}"), key="edit_gender",
+        )
+        age_min = p2.number_input(t("service_users.field_contact_age_min"), 0, 100, record.contact_age_min or 0, key="edit_age_min")
+        age_max = p3.number_input(t("service_users.field_contact_age_max"), 0, 100, record.contact_age_max or 0, key="edit_age_max")
+        licence = st.checkbox(t("service_users.field_needs_driving_licence"), value=record.needs_driving_licence, key="edit_licence")
+        note = st.text_area(t("service_users.field_note"), value=record.note or "", help=t("service_users.note_help"), max_chars=500, key="edit_note")
+        h1, h2 = st.columns(2)
+        hours = h1.number_input(t("service_users.field_hours_per_month"), 1, 200, record.hours_per_month, key="edit_hours")
+        waiting_since = h2.date_input(t("service_users.field_waiting_since"), value=record.waiting_since, key="edit_waiting_since")
+        if st.form_submit_button(t("common.save"), key="edit_save", icon=":material/save:"):
+            try:
+                with sessions().begin() as session:
+                    service_users.update_service_user(
+                        session=session, actor=actor, service_user_id=record.id, case_ref=case_ref, age_group=age_group,
+                        postcode=postcode, area=area, interests=interests, languages=languages, availability=availability,
+                        preferred_gender=gender or None, contact_age_min=age_min or None, contact_age_max=age_max or None,
+                        needs_driving_licence=licence, note=note, hours_per_month=int(hours), waiting_since=waiting_since,
+                        coordinator_id=record.coordinator_id,
+                    )
+            except ValidationFailed as error:
+                for field, key in error.fields.items():
+                    st.error(f"{t(f'service_users.field_{field}')}: {t(key)}")
+            except VerveError as error:
+                st.error(error_message(error))
+            else:
+                clear_caches()
+                st.session_state["su_flash"] = "common.saved"
+                st.rerun()
+
     with st.expander(t("service_users.close")):
         reason = st.selectbox(
             t("service_users.close_reason"),

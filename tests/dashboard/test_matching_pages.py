@@ -129,3 +129,23 @@ def test_the_matching_page_ranks_service_users_for_a_contact(app, session_factor
     at = open_page(app, coordinator, "pages/matching.py", applicant=contact)
     assert not at.exception, at.exception
     assert at.dataframe[0].value["label"].tolist() == ["SAK-MUSIC", "SAK-SPORT"]
+
+
+def test_a_coordinator_edits_and_then_closes_a_service_user(app, session, session_factory, coordinator):
+    user = make_service_user(session_factory, hours_per_month=8)
+    at = open_page(app, coordinator, "pages/service_user.py", id=user)
+    at.number_input(key="edit_hours").set_value(12)
+    at.text_input(key="edit_postcode").set_value("0150")
+    at.text_input(key="edit_area").set_value("")
+    at.button(key="edit_save").click().run()
+    assert not at.exception, at.exception
+    assert "Lagret" in _texts(at) or at.success
+    saved = session.get(ServiceUser, user)
+    assert (saved.hours_per_month, saved.postcode, saved.area) == (12, "0150", "Oslo")
+    session.rollback()
+
+    at.selectbox(key="close_reason").select("no_longer_needed")
+    at.button(key="close_button").click().run()
+    assert not at.exception
+    assert "Saken er avsluttet." in _texts(at)
+    assert session.get(ServiceUser, user).status == "closed"

@@ -56,5 +56,9 @@ st.dataframe(
 )
 labels = {s.id: s.label for s in suggestions}
 chosen = st.selectbox(t("service_users.open"), list(labels), format_func=labels.get, key="match_open_choice")
-if st.button(t("service_users.open_button"), key="match_open", icon=":material/open_in_new:"):
-    st.switch_page("pages/service_user.py", query_params={"id": str(chosen)})
+st.page_link(
+    "pages/service_user.py",
+    label=t("service_users.open_button"),
+    icon=":material/open_in_new:",
+    query_params={"id": str(chosen)},
+)

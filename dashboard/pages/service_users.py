@@ -53,8 +53,12 @@ with tab_list:
         )
         labels = dict(zip(frame["id"], frame["case_ref"], strict=True))
         chosen = st.selectbox(t("service_users.open"), list(labels), format_func=labels.get, key="su_open_choice")
-        if st.button(t("service_users.open_button"), key="su_open", icon=":material/open_in_new:"):
-            st.switch_page("pages/service_user.py", query_params={"id": str(chosen)})
+        st.page_link(
+            "pages/service_user.py",
+            label=t("service_users.open_button"),
+            icon=":material/open_in_new:",
+            query_params={"id": str(chosen)},
+        )
 
 with tab_new:
     if not access.allowed(actor, "service_users.write"):

@@ -68,19 +68,36 @@ def seed(session_factory, contacts: int) -> int:
             area="Fredrikstad",
             interests=["fishing", "music", "sports"],
             languages=["no", "ar"],
-            preferences={"availability": ["weekend"], "contact_age_min": 20, "contact_age_max": 40, "driving_licence": True},
+            preferences={
+                "availability": ["weekend"],
+                "contact_age_min": 20,
+                "contact_age_max": 40,
+                "driving_licence": True,
+            },
             hours_per_month=8,
             waiting_since=date.today() - timedelta(days=90),
         )
         s.add(user)
-        other = ServiceUser(case_ref="BENCH-2", age_group="adult", hours_per_month=10, waiting_since=date.today(), status="placed")
+        other = ServiceUser(
+            case_ref="BENCH-2",
+            age_group="adult",
+            hours_per_month=10,
+            waiting_since=date.today(),
+            status="placed",
+        )
         s.add(other)
         s.flush()
         ids = s.scalars(select(Applicant.id)).all()
         s.execute(
             insert(Placement),
             [
-                {"applicant_id": aid, "service_user_id": other.id, "status": "active", "hours_per_month": rng.choice((8, 12, 20)), "created_at": now}
+                {
+                    "applicant_id": aid,
+                    "service_user_id": other.id,
+                    "status": "active",
+                    "hours_per_month": rng.choice((8, 12, 20)),
+                    "created_at": now,
+                }
                 for aid in rng.sample(ids, len(ids) // 5)
             ],
         )
@@ -98,7 +115,9 @@ def baseline(session_factory, user_id: int) -> list[matching.Suggestion]:
         user = s.get(ServiceUser, user_id)
         demand = matching._demand(user)
         out = []
-        for contact in s.scalars(select(Applicant).where(Applicant.stage.in_(("approved", "placed")))):
+        for contact in s.scalars(
+            select(Applicant).where(Applicant.stage.in_(("approved", "placed")))
+        ):
             load = s.scalar(
                 select(func.coalesce(func.sum(Placement.hours_per_month), 0)).where(
                     Placement.applicant_id == contact.id, Placement.status == "active"
@@ -155,12 +174,20 @@ def main() -> None:
         cold_s, _ = timed(lambda: fast(factory, user_id), 1)
         fast_s, ranked = timed(lambda: fast(factory, user_id), args.runs)
         base_s, base = timed(lambda: baseline(factory, user_id), args.baseline_runs)
-        assert [s.id for s in ranked][:5] == [cid for _, cid in base][:5], "baseline and fast ranking disagree"
-        print(f"database: {engine.dialect.name}; contacts: {args.contacts}; runs: {args.runs} (baseline {args.baseline_runs})")
-        print(f"rank {args.contacts:,} contacts for one service user: median {fast_s * 1000:.1f} ms")
+        assert [s.id for s in ranked][:5] == [cid for _, cid in base][:5], (
+            "baseline and fast ranking disagree"
+        )
+        print(
+            f"database: {engine.dialect.name}; contacts: {args.contacts}; runs: {args.runs} (baseline {args.baseline_runs})"
+        )
+        print(
+            f"rank {args.contacts:,} contacts for one service user: median {fast_s * 1000:.1f} ms"
+        )
         print(f"first ranking after start (code-list cache empty): {cold_s * 1000:.1f} ms")
         print(f"baseline (ORM objects, one load query per contact): median {base_s * 1000:.1f} ms")
-        print(f"speed-up: {base_s / fast_s:.1f}x; best score {ranked[0].score:.1f} ({ranked[0].label})")
+        print(
+            f"speed-up: {base_s / fast_s:.1f}x; best score {ranked[0].score:.1f} ({ranked[0].label})"
+        )
         engine.dispose()
 
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from db.models import Applicant, Placement, PlacementStatus, ServiceUser, ServiceUserStatus, Stage
 
 from . import geography
-from .access import Actor, require, requires
+from .access import Actor, requires
 from .errors import NotFound
 from .settings import get_setting
 from .vocabulary import AVAILABILITY, INTERESTS, LANGUAGES, TARGET_GROUPS
@@ -51,7 +51,12 @@ SAME_AREA, OTHER_AREA = 0.7, 0.2
 #: Years outside the wished-for contact age at which that preference scores zero.
 AGE_TOLERANCE_YEARS = 10
 #: The contact target group that serves each service-user age group.
-AGE_GROUP_TARGETS: dict[str, str] = {"child": "children", "youth": "youth", "adult": "adults", "elderly": "elderly"}
+AGE_GROUP_TARGETS: dict[str, str] = {
+    "child": "children",
+    "youth": "youth",
+    "adult": "adults",
+    "elderly": "elderly",
+}
 #: Placements that hold a contact's hours.
 HOLDING = (PlacementStatus.ACTIVE.value,)
 #: Placements that mean the pair is already being matched.
@@ -187,7 +192,9 @@ class Suggestion:
         return row
 
 
-def score_pair(demand: Demand, supply: Supply, *, km: float | None, max_hours: int, year: int) -> dict[str, float]:
+def score_pair(
+    demand: Demand, supply: Supply, *, km: float | None, max_hours: int, year: int
+) -> dict[str, float]:
     """The weighted points of each part for one pair (sum them for the score)."""
     same_area = None
     if demand.area and supply.area:
@@ -210,10 +217,14 @@ def score_pair(demand: Demand, supply: Supply, *, km: float | None, max_hours: i
     return {part: WEIGHTS[part] * value for part, value in raw.items()}
 
 
-def rank_contacts(demand: Demand, supplies: list[Supply], *, max_hours: int, year: int, limit: int | None = None) -> list[Suggestion]:
+def rank_contacts(
+    demand: Demand, supplies: list[Supply], *, max_hours: int, year: int, limit: int | None = None
+) -> list[Suggestion]:
     """Contacts ranked for one service user, best first; those without room for the
     service user's hours are left out."""
-    return rank_table(demand, ContactTable.from_supplies(supplies), max_hours=max_hours, year=year, limit=limit)
+    return rank_table(
+        demand, ContactTable.from_supplies(supplies), max_hours=max_hours, year=year, limit=limit
+    )
 
 
 # Every code of a vocabulary gets one bit, so set overlaps become integer ANDs.
@@ -261,9 +272,12 @@ class ContactTable:
         self.ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
         self.codes = {kind: [r[4 + i] for r in rows] for i, kind in enumerate(self.KINDS)}
         self.masks = {
-            kind: np.fromiter((_mask(c, kind) for c in self.codes[kind]), dtype=np.int64, count=n) for kind in self.KINDS
+            kind: np.fromiter((_mask(c, kind) for c in self.codes[kind]), dtype=np.int64, count=n)
+            for kind in self.KINDS
         }
-        self.birth_year = np.fromiter((np.nan if r[8] is None else r[8] for r in rows), dtype=float, count=n)
+        self.birth_year = np.fromiter(
+            (np.nan if r[8] is None else r[8] for r in rows), dtype=float, count=n
+        )
         self.licence = np.fromiter((bool(r[9]) for r in rows), dtype=bool, count=n)
         self.load = np.fromiter((int(r[10] or 0) for r in rows), dtype=np.int64, count=n)
         self.postcodes = [r[2] for r in rows]
@@ -273,8 +287,19 @@ class ContactTable:
     def from_supplies(cls, supplies: list[Supply]) -> ContactTable:
         return cls(
             [
-                (s.id, s.name, s.postcode, s.area, tuple(s.interests), tuple(s.languages), tuple(s.availability),
-                 tuple(s.target_groups), s.birth_year, s.has_licence, s.load_hours)
+                (
+                    s.id,
+                    s.name,
+                    s.postcode,
+                    s.area,
+                    tuple(s.interests),
+                    tuple(s.languages),
+                    tuple(s.availability),
+                    tuple(s.target_groups),
+                    s.birth_year,
+                    s.has_licence,
+                    s.load_hours,
+                )
                 for s in supplies
             ]
         )
@@ -282,9 +307,17 @@ class ContactTable:
     def supply(self, i: int) -> Supply:
         r = self.rows[i]
         return Supply(
-            id=r[0], name=r[1], postcode=r[2], area=r[3],
-            interests=frozenset(r[4]), languages=frozenset(r[5]), availability=frozenset(r[6]),
-            target_groups=frozenset(r[7]), birth_year=r[8], has_licence=bool(r[9]), load_hours=int(r[10] or 0),
+            id=r[0],
+            name=r[1],
+            postcode=r[2],
+            area=r[3],
+            interests=frozenset(r[4]),
+            languages=frozenset(r[5]),
+            availability=frozenset(r[6]),
+            target_groups=frozenset(r[7]),
+            birth_year=r[8],
+            has_licence=bool(r[9]),
+            load_hours=int(r[10] or 0),
         )
 
 
@@ -294,13 +327,17 @@ def _overlap(wanted: int, masks: np.ndarray) -> np.ndarray | float:
     return np.bitwise_count(masks & wanted) / wanted.bit_count()
 
 
-def score_table(demand: Demand, table: ContactTable, *, km: np.ndarray, max_hours: int, year: int) -> np.ndarray:
+def score_table(
+    demand: Demand, table: ContactTable, *, km: np.ndarray, max_hours: int, year: int
+) -> np.ndarray:
     """The score of every contact in `table` at once; the same sums as score_pair."""
     n = len(table.rows)
     # distance
     if demand.area:
         area = demand.area.strip().lower()
-        fallback = np.array([(SAME_AREA if a == area else OTHER_AREA) if a else NEUTRAL for a in table.areas])
+        fallback = np.array(
+            [(SAME_AREA if a == area else OTHER_AREA) if a else NEUTRAL for a in table.areas]
+        )
     else:
         fallback = np.full(n, NEUTRAL)
     with np.errstate(invalid="ignore"):
@@ -325,7 +362,9 @@ def score_table(demand: Demand, table: ContactTable, *, km: np.ndarray, max_hour
         "distance": distance,
         "interests": _overlap(_mask(demand.interests, "interests"), table.masks["interests"]),
         "languages": _overlap(_mask(demand.languages, "languages"), table.masks["languages"]),
-        "availability": _overlap(_mask(demand.availability, "availability"), table.masks["availability"]),
+        "availability": _overlap(
+            _mask(demand.availability, "availability"), table.masks["availability"]
+        ),
         "preferences": preferences,
         "target_group": target,
         "load": load,
@@ -336,7 +375,9 @@ def score_table(demand: Demand, table: ContactTable, *, km: np.ndarray, max_hour
     return total
 
 
-def rank_table(demand: Demand, table: ContactTable, *, max_hours: int, year: int, limit: int | None = None) -> list[Suggestion]:
+def rank_table(
+    demand: Demand, table: ContactTable, *, max_hours: int, year: int, limit: int | None = None
+) -> list[Suggestion]:
     """Contacts ranked for one service user from a ContactTable; the parts (the why) are
     worked out with score_pair for the suggestions returned only."""
     km = _distances(demand.postcode, table.postcodes)
@@ -344,7 +385,13 @@ def rank_table(demand: Demand, table: ContactTable, *, max_hours: int, year: int
     fits = table.load + demand.hours <= max_hours
     candidates = np.flatnonzero(fits)
     # Best score first; nearer, then lower id, break ties.
-    order = np.lexsort((table.ids[candidates], np.nan_to_num(km[candidates], nan=1e9), -np.round(scores[candidates], 9)))
+    order = np.lexsort(
+        (
+            table.ids[candidates],
+            np.nan_to_num(km[candidates], nan=1e9),
+            -np.round(scores[candidates], 9),
+        )
+    )
     chosen = candidates[order[:limit] if limit else order]
     out = []
     for i in chosen:
@@ -368,7 +415,15 @@ def rank_table(demand: Demand, table: ContactTable, *, max_hours: int, year: int
     return out
 
 
-def rank_service_users(supply: Supply, demands: list[Demand], *, max_hours: int, year: int, today: date, limit: int | None = None) -> list[Suggestion]:
+def rank_service_users(
+    supply: Supply,
+    demands: list[Demand],
+    *,
+    max_hours: int,
+    year: int,
+    today: date,
+    limit: int | None = None,
+) -> list[Suggestion]:
     """Waiting service users ranked for one contact, best first; the longest wait breaks ties.
     Those whose hours would take the contact over the limit are left out."""
     fitting = [d for d in demands if supply.load_hours + d.hours <= max_hours]
@@ -389,7 +444,11 @@ def rank_service_users(supply: Supply, demands: list[Demand], *, max_hours: int,
                 load_hours=supply.load_hours,
                 hours=demand.hours,
                 area=demand.area,
-                extra={"days_waiting": (today - demand.waiting_since).days if demand.waiting_since else None},
+                extra={
+                    "days_waiting": (today - demand.waiting_since).days
+                    if demand.waiting_since
+                    else None
+                },
             )
         )
     out.sort(key=lambda s: (-s.score, -(s.extra.get("days_waiting") or 0), s.id))
@@ -458,15 +517,26 @@ def _contact_columns():
 
 def _table_row(row) -> tuple:
     return (
-        row[0], row[1], row[2], row[3], _codes(row[4]), _codes(row[5]), _codes(row[6]), _codes(row[7]),
-        row[8], row[9], row[10],
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        _codes(row[4]),
+        _codes(row[5]),
+        _codes(row[6]),
+        _codes(row[7]),
+        row[8],
+        row[9],
+        row[10],
     )
 
 
 def available_contacts(session: Session, *, exclude_pairs_with: int | None = None) -> ContactTable:
     """Approved or placed, not anonymised contacts with their current load, in one query;
     contacts already proposed to or placed with `exclude_pairs_with` are left out."""
-    query = select(*_contact_columns()).where(Applicant.stage.in_(AVAILABLE_STAGES), Applicant.anonymised_at.is_(None))
+    query = select(*_contact_columns()).where(
+        Applicant.stage.in_(AVAILABLE_STAGES), Applicant.anonymised_at.is_(None)
+    )
     if exclude_pairs_with is not None:
         # An anti-join on the few contacts already paired with this service user; a
         # correlated NOT EXISTS was planned badly by PostgreSQL (seconds for 5,000 rows).
@@ -476,11 +546,15 @@ def available_contacts(session: Session, *, exclude_pairs_with: int | None = Non
             .distinct()
             .subquery()
         )
-        query = query.outerjoin(paired, paired.c.applicant_id == Applicant.id).where(paired.c.applicant_id.is_(None))
+        query = query.outerjoin(paired, paired.c.applicant_id == Applicant.id).where(
+            paired.c.applicant_id.is_(None)
+        )
     return ContactTable([_table_row(row) for row in session.execute(query)])
 
 
-def waiting_service_users(session: Session, *, exclude_pairs_with: int | None = None) -> list[Demand]:
+def waiting_service_users(
+    session: Session, *, exclude_pairs_with: int | None = None
+) -> list[Demand]:
     """Waiting, not anonymised service users, in one query; those already proposed to or
     placed with contact `exclude_pairs_with` are left out."""
     query = select(ServiceUser).where(
@@ -503,7 +577,14 @@ def waiting_service_users(session: Session, *, exclude_pairs_with: int | None = 
 
 
 @requires("service_users.read")
-def suggest_contacts(*, session: Session, actor: Actor, service_user_id: int, limit: int | None = 20, year: int | None = None) -> list[Suggestion]:
+def suggest_contacts(
+    *,
+    session: Session,
+    actor: Actor,
+    service_user_id: int,
+    limit: int | None = 20,
+    year: int | None = None,
+) -> list[Suggestion]:
     """Approved, available contacts ranked for one service user (empty once closed)."""
     user = session.get(ServiceUser, service_user_id)
     if user is None or user.anonymised_at is not None:
@@ -512,15 +593,26 @@ def suggest_contacts(*, session: Session, actor: Actor, service_user_id: int, li
         return []
     max_hours = int(get_setting(session, "max_hours_per_contact"))
     table = available_contacts(session, exclude_pairs_with=user.id)
-    return rank_table(_demand(user), table, max_hours=max_hours, year=year or date.today().year, limit=limit)
+    return rank_table(
+        _demand(user), table, max_hours=max_hours, year=year or date.today().year, limit=limit
+    )
 
 
 @requires("service_users.read")
-def suggest_service_users(*, session: Session, actor: Actor, applicant_id: int, limit: int | None = 20, today: date | None = None) -> list[Suggestion]:
+def suggest_service_users(
+    *,
+    session: Session,
+    actor: Actor,
+    applicant_id: int,
+    limit: int | None = 20,
+    today: date | None = None,
+) -> list[Suggestion]:
     """Waiting service users ranked for one approved or placed contact."""
     today = today or date.today()
     row = session.execute(
-        select(*_contact_columns(), Applicant.stage, Applicant.anonymised_at).where(Applicant.id == applicant_id)
+        select(*_contact_columns(), Applicant.stage, Applicant.anonymised_at).where(
+            Applicant.id == applicant_id
+        )
     ).one_or_none()
     if row is None or row.anonymised_at is not None:
         raise NotFound(f"applicant {applicant_id} not found")
@@ -528,7 +620,14 @@ def suggest_service_users(*, session: Session, actor: Actor, applicant_id: int, 
         return []
     max_hours = int(get_setting(session, "max_hours_per_contact"))
     demands = waiting_service_users(session, exclude_pairs_with=applicant_id)
-    return rank_service_users(ContactTable([_table_row(row)]).supply(0), demands, max_hours=max_hours, year=today.year, today=today, limit=limit)
+    return rank_service_users(
+        ContactTable([_table_row(row)]).supply(0),
+        demands,
+        max_hours=max_hours,
+        year=today.year,
+        today=today,
+        limit=limit,
+    )
 
 
 @requires("service_users.read")
@@ -560,7 +659,9 @@ class SupplyDemand:
 
 
 @requires("analytics.read")
-def supply_and_demand(*, session: Session, actor: Actor, today: date | None = None, longest: int = 10) -> SupplyDemand:
+def supply_and_demand(
+    *, session: Session, actor: Actor, today: date | None = None, longest: int = 10
+) -> SupplyDemand:
     """Waiting service users against contacts with room for more, by area and target group."""
     today = today or date.today()
     max_hours = int(get_setting(session, "max_hours_per_contact"))
@@ -568,14 +669,20 @@ def supply_and_demand(*, session: Session, actor: Actor, today: date | None = No
     waiting_by_area = dict(
         session.execute(
             select(area, func.count())
-            .where(ServiceUser.status == ServiceUserStatus.WAITING.value, ServiceUser.anonymised_at.is_(None))
+            .where(
+                ServiceUser.status == ServiceUserStatus.WAITING.value,
+                ServiceUser.anonymised_at.is_(None),
+            )
             .group_by(area)
         ).all()
     )
     waiting_by_group = dict(
         session.execute(
             select(ServiceUser.age_group, func.count())
-            .where(ServiceUser.status == ServiceUserStatus.WAITING.value, ServiceUser.anonymised_at.is_(None))
+            .where(
+                ServiceUser.status == ServiceUserStatus.WAITING.value,
+                ServiceUser.anonymised_at.is_(None),
+            )
             .group_by(ServiceUser.age_group)
         ).all()
     )
@@ -611,14 +718,27 @@ def supply_and_demand(*, session: Session, actor: Actor, today: date | None = No
         }
     )
     waits = session.execute(
-        select(ServiceUser.area, ServiceUser.age_group, ServiceUser.hours_per_month, ServiceUser.waiting_since)
-        .where(ServiceUser.status == ServiceUserStatus.WAITING.value, ServiceUser.anonymised_at.is_(None))
+        select(
+            ServiceUser.area,
+            ServiceUser.age_group,
+            ServiceUser.hours_per_month,
+            ServiceUser.waiting_since,
+        )
+        .where(
+            ServiceUser.status == ServiceUserStatus.WAITING.value,
+            ServiceUser.anonymised_at.is_(None),
+        )
         .order_by(ServiceUser.waiting_since, ServiceUser.id)
     ).all()
     days = [(today - w.waiting_since).days for w in waits]
     longest_waits = pd.DataFrame(
         [
-            {"area": w.area or "", "age_group": w.age_group, "hours_per_month": w.hours_per_month, "days_waiting": d}
+            {
+                "area": w.area or "",
+                "age_group": w.age_group,
+                "hours_per_month": w.hours_per_month,
+                "days_waiting": d,
+            }
             for w, d in zip(waits[:longest], days[:longest], strict=True)
         ],
         columns=["area", "age_group", "hours_per_month", "days_waiting"],

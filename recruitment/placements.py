@@ -100,16 +100,23 @@ def _count(session: Session, *conditions) -> int:
     return int(session.scalar(select(func.count()).select_from(Placement).where(*conditions)) or 0)
 
 
-def _check_hours(session: Session, applicant_id: int, hours: int, *, excluding: int | None = None) -> None:
+def _check_hours(
+    session: Session, applicant_id: int, hours: int, *, excluding: int | None = None
+) -> None:
     limit = int(get_setting(session, "max_hours_per_contact"))
     held = active_hours(session, applicant_id, excluding=excluding)
     if held + hours > limit:
         raise HoursLimitExceeded(
-            f"{held} + {hours} hours exceeds the limit of {limit}", held=held, hours=hours, limit=limit
+            f"{held} + {hours} hours exceeds the limit of {limit}",
+            held=held,
+            hours=hours,
+            limit=limit,
         )
 
 
-def _journal(session: Session, placement: Placement, actor: Actor, subject: str, body: str = "") -> None:
+def _journal(
+    session: Session, placement: Placement, actor: Actor, subject: str, body: str = ""
+) -> None:
     names = session.execute(
         select(Applicant.first_name, Applicant.last_name, ServiceUser.case_ref)
         .select_from(Placement)
@@ -117,13 +124,24 @@ def _journal(session: Session, placement: Placement, actor: Actor, subject: str,
         .join(ServiceUser, ServiceUser.id == Placement.service_user_id)
         .where(Placement.id == placement.id)
     ).one()
-    contact_name, case_ref = f"{names.first_name} {names.last_name}", names.case_ref or f"#{placement.service_user_id}"
-    for target in ({"applicant_id": placement.applicant_id}, {"service_user_id": placement.service_user_id}):
+    contact_name, case_ref = (
+        f"{names.first_name} {names.last_name}",
+        names.case_ref or f"#{placement.service_user_id}",
+    )
+    for target in (
+        {"applicant_id": placement.applicant_id},
+        {"service_user_id": placement.service_user_id},
+    ):
         # Stored in the office language (bokmål): the journal is the case record.
         session.add(
             JournalEntry(
                 channel=JournalChannel.SYSTEM.value,
-                subject=t(subject, contact=contact_name, case_ref=case_ref, hours=placement.hours_per_month),
+                subject=t(
+                    subject,
+                    contact=contact_name,
+                    case_ref=case_ref,
+                    hours=placement.hours_per_month,
+                ),
                 body=body,
                 author_id=actor.id,
                 **target,
@@ -155,7 +173,9 @@ def _placement(session: Session, placement_id: int) -> Placement:
 
 def _require_status(placement: Placement, *allowed: PlacementStatus) -> None:
     if placement.status not in {s.value for s in allowed}:
-        raise WrongPlacementStatus(f"placement {placement.id} is {placement.status}", status=placement.status)
+        raise WrongPlacementStatus(
+            f"placement {placement.id} is {placement.status}", status=placement.status
+        )
 
 
 def _clean_hours(hours: object) -> int:
@@ -168,7 +188,14 @@ def _clean_hours(hours: object) -> int:
 
 
 @requires("placements.write")
-def propose_placement(*, session: Session, actor: Actor, service_user_id: int, applicant_id: int, hours_per_month: int | None = None) -> int:
+def propose_placement(
+    *,
+    session: Session,
+    actor: Actor,
+    service_user_id: int,
+    applicant_id: int,
+    hours_per_month: int | None = None,
+) -> int:
     """Propose a contact for a waiting service user; returns the placement id."""
     contact = _contact(session, applicant_id)
     user = _service_user(session, service_user_id)
@@ -176,7 +203,12 @@ def propose_placement(*, session: Session, actor: Actor, service_user_id: int, a
         raise ContactNotAvailable(f"applicant {applicant_id} is {contact.stage}")
     if user.status == ServiceUserStatus.CLOSED.value:
         raise ServiceUserNotWaiting(f"service user {service_user_id} is closed")
-    if _count(session, Placement.applicant_id == contact.id, Placement.service_user_id == user.id, Placement.status.in_(OPEN)):
+    if _count(
+        session,
+        Placement.applicant_id == contact.id,
+        Placement.service_user_id == user.id,
+        Placement.status.in_(OPEN),
+    ):
         raise AlreadyMatched("this pair already has an open placement")
     hours = _clean_hours(hours_per_month if hours_per_month is not None else user.hours_per_month)
     _check_hours(session, contact.id, hours)
@@ -195,7 +227,14 @@ def propose_placement(*, session: Session, actor: Actor, service_user_id: int, a
 
 
 @requires("placements.write")
-def start_placement(*, session: Session, actor: Actor, placement_id: int, start_date: date | None = None, at: datetime | None = None) -> None:
+def start_placement(
+    *,
+    session: Session,
+    actor: Actor,
+    placement_id: int,
+    start_date: date | None = None,
+    at: datetime | None = None,
+) -> None:
     """Start a proposed placement: the politiattest must have been seen and the hours
     must fit; the contact moves to `placed` if this is their first running placement."""
     placement = _placement(session, placement_id)
@@ -223,7 +262,9 @@ def start_placement(*, session: Session, actor: Actor, placement_id: int, start_
 
 
 @requires("placements.write")
-def pause_placement(*, session: Session, actor: Actor, placement_id: int, note: str | None = None) -> None:
+def pause_placement(
+    *, session: Session, actor: Actor, placement_id: int, note: str | None = None
+) -> None:
     """Pause a running placement (holiday, illness); its hours are free until it resumes."""
     placement = _placement(session, placement_id)
     _require_status(placement, PlacementStatus.ACTIVE)
@@ -264,7 +305,9 @@ def end_placement(
     if reason == "other" and not reason_text:
         raise ValidationFailed({"reason_text": "validation.required"})
     placement = _placement(session, placement_id)
-    _require_status(placement, PlacementStatus.PROPOSED, PlacementStatus.ACTIVE, PlacementStatus.PAUSED)
+    _require_status(
+        placement, PlacementStatus.PROPOSED, PlacementStatus.ACTIVE, PlacementStatus.PAUSED
+    )
     was_running = placement.status in RUNNING
     when = at or utcnow()
     placement.status = PlacementStatus.ENDED.value
@@ -275,13 +318,28 @@ def end_placement(
     session.flush()
     if was_running:
         contact = session.get(Applicant, placement.applicant_id, with_for_update=True)
-        still_running = _count(session, Placement.applicant_id == placement.applicant_id, Placement.status.in_(RUNNING))
-        if contact is not None and contact.anonymised_at is None and contact.stage == Stage.PLACED.value and not still_running:
+        still_running = _count(
+            session, Placement.applicant_id == placement.applicant_id, Placement.status.in_(RUNNING)
+        )
+        if (
+            contact is not None
+            and contact.anonymised_at is None
+            and contact.stage == Stage.PLACED.value
+            and not still_running
+        ):
             move_applicant(
-                session=session, applicant_id=contact.id, to_stage=Stage.APPROVED, by_id=actor.id, at=when
+                session=session,
+                applicant_id=contact.id,
+                to_stage=Stage.APPROVED,
+                by_id=actor.id,
+                at=when,
             )
         user = session.get(ServiceUser, placement.service_user_id, with_for_update=True)
-        user_running = _count(session, Placement.service_user_id == placement.service_user_id, Placement.status.in_(RUNNING))
+        user_running = _count(
+            session,
+            Placement.service_user_id == placement.service_user_id,
+            Placement.status.in_(RUNNING),
+        )
         if user is not None and user.status == ServiceUserStatus.PLACED.value and not user_running:
             # Waiting again from today: the wait that matters is for the next contact.
             user.status = ServiceUserStatus.WAITING.value
@@ -291,7 +349,13 @@ def end_placement(
 
 
 @requires("service_users.read")
-def placements_for(*, session: Session, actor: Actor, service_user_id: int | None = None, applicant_id: int | None = None) -> list[PlacementRow]:
+def placements_for(
+    *,
+    session: Session,
+    actor: Actor,
+    service_user_id: int | None = None,
+    applicant_id: int | None = None,
+) -> list[PlacementRow]:
     """Placements of one service user or one contact, newest first."""
     query = (
         select(
@@ -333,11 +397,26 @@ def placements_for(*, session: Session, actor: Actor, service_user_id: int | Non
 
 
 @requires("placements.write")
-def place_contact(*, session: Session, actor: Actor, service_user_id: int, applicant_id: int, hours_per_month: int | None = None, start: bool = False, start_date: date | None = None) -> int:
+def place_contact(
+    *,
+    session: Session,
+    actor: Actor,
+    service_user_id: int,
+    applicant_id: int,
+    hours_per_month: int | None = None,
+    start: bool = False,
+    start_date: date | None = None,
+) -> int:
     """Choose a suggested contact: propose the placement and, if asked, start it at once."""
     placement_id = propose_placement(
-        session=session, actor=actor, service_user_id=service_user_id, applicant_id=applicant_id, hours_per_month=hours_per_month
+        session=session,
+        actor=actor,
+        service_user_id=service_user_id,
+        applicant_id=applicant_id,
+        hours_per_month=hours_per_month,
     )
     if start:
-        start_placement(session=session, actor=actor, placement_id=placement_id, start_date=start_date)
+        start_placement(
+            session=session, actor=actor, placement_id=placement_id, start_date=start_date
+        )
     return placement_id

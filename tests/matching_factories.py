@@ -9,7 +9,9 @@ from db.models import Applicant, ApplicantCheck, CheckKind, ServiceUser
 _counter = iter(range(1, 10_000_000))
 
 
-def approve(session_factory, applicant_id: int, *, police_certificate: bool = True, stage: str = "approved") -> int:
+def approve(
+    session_factory, applicant_id: int, *, police_certificate: bool = True, stage: str = "approved"
+) -> int:
     """Put an applicant at `stage` (arranged directly) with the police certificate seen."""
     with session_factory.begin() as s:
         applicant = s.get(Applicant, applicant_id)
@@ -26,11 +28,29 @@ def approve(session_factory, applicant_id: int, *, police_certificate: bool = Tr
     return applicant_id
 
 
-def make_contact(session_factory, make_applicant, *, police_certificate: bool = True, stage: str = "approved", **fields) -> int:
+def make_contact(
+    session_factory,
+    make_applicant,
+    *,
+    police_certificate: bool = True,
+    stage: str = "approved",
+    **fields,
+) -> int:
     """An approved support contact with the given profile."""
-    values = {"postcode": "1606", "area": "Fredrikstad", "interests": [], "languages": ["no"], "target_groups": []}
+    values = {
+        "postcode": "1606",
+        "area": "Fredrikstad",
+        "interests": [],
+        "languages": ["no"],
+        "target_groups": [],
+    }
     values.update(fields)
-    return approve(session_factory, make_applicant(**values), police_certificate=police_certificate, stage=stage)
+    return approve(
+        session_factory,
+        make_applicant(**values),
+        police_certificate=police_certificate,
+        stage=stage,
+    )
 
 
 def make_service_user(session_factory, **fields) -> int:

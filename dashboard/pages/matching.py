@@ -21,11 +21,15 @@ if not contacts:
 ids = list(contacts)
 preselected = st.query_params.get("applicant", "")
 index = ids.index(int(preselected)) if preselected.isdigit() and int(preselected) in contacts else 0
-applicant_id = st.selectbox(t("matching.contact"), ids, index=index, format_func=contacts.get, key="match_contact")
+applicant_id = st.selectbox(
+    t("matching.contact"), ids, index=index, format_func=contacts.get, key="match_contact"
+)
 
 try:
     with sessions().begin() as session:
-        suggestions = matching.suggest_service_users(session=session, actor=actor, applicant_id=applicant_id)
+        suggestions = matching.suggest_service_users(
+            session=session, actor=actor, applicant_id=applicant_id
+        )
 except VerveError as error:
     st.error(error_message(error))
     st.stop()
@@ -40,9 +44,13 @@ st.dataframe(
     column_config={
         "id": None,
         "label": t("service_users.field_case_ref"),
-        "score": st.column_config.ProgressColumn(t("matching.score"), min_value=0, max_value=100, format="%.0f"),
+        "score": st.column_config.ProgressColumn(
+            t("matching.score"), min_value=0, max_value=100, format="%.0f"
+        ),
         **{
-            part: st.column_config.NumberColumn(f"{t(f'matching.part_{part}')} (/{matching.WEIGHTS[part]})", format="%.1f")
+            part: st.column_config.NumberColumn(
+                f"{t(f'matching.part_{part}')} (/{matching.WEIGHTS[part]})", format="%.1f"
+            )
             for part in matching.PARTS
         },
         "distance_km": st.column_config.NumberColumn(t("matching.distance_km"), format="%.1f km"),
@@ -55,7 +63,9 @@ st.dataframe(
     },
 )
 labels = {s.id: s.label for s in suggestions}
-chosen = st.selectbox(t("service_users.open"), list(labels), format_func=labels.get, key="match_open_choice")
+chosen = st.selectbox(
+    t("service_users.open"), list(labels), format_func=labels.get, key="match_open_choice"
+)
 st.page_link(
     "pages/service_user.py",
     label=t("service_users.open_button"),

@@ -28,7 +28,9 @@ with tab_list:
         t("service_users.filter_status"),
         STATUSES,
         index=1,
-        format_func=lambda s: t(f"service_users.status_{s}") if s else t("service_users.status_all"),
+        format_func=lambda s: (
+            t(f"service_users.status_{s}") if s else t("service_users.status_all")
+        ),
         key="su_filter_status",
     )
     with sessions().begin() as session:
@@ -52,7 +54,9 @@ with tab_list:
             },
         )
         labels = dict(zip(frame["id"], frame["case_ref"], strict=True))
-        chosen = st.selectbox(t("service_users.open"), list(labels), format_func=labels.get, key="su_open_choice")
+        chosen = st.selectbox(
+            t("service_users.open"), list(labels), format_func=labels.get, key="su_open_choice"
+        )
         st.page_link(
             "pages/service_user.py",
             label=t("service_users.open_button"),
@@ -65,18 +69,35 @@ with tab_new:
         st.info(t("common.no_access"))
     else:
         with st.form("su_new", clear_on_submit=False):
-            case_ref = st.text_input(t("service_users.field_case_ref"), help=t("service_users.case_ref_help"), key="su_case_ref")
+            case_ref = st.text_input(
+                t("service_users.field_case_ref"),
+                help=t("service_users.case_ref_help"),
+                key="su_case_ref",
+            )
             age_group = st.selectbox(
-                t("service_users.field_age_group"), AGE_GROUPS, format_func=lambda c: t(f"vocab.age_group_{c}"), key="su_age_group"
+                t("service_users.field_age_group"),
+                AGE_GROUPS,
+                format_func=lambda c: t(f"vocab.age_group_{c}"),
+                key="su_age_group",
             )
             left, right = st.columns(2)
-            postcode = left.text_input(t("service_users.field_postcode"), max_chars=4, key="su_postcode")
-            area = right.text_input(t("service_users.field_area"), help=t("service_users.area_help"), key="su_area")
+            postcode = left.text_input(
+                t("service_users.field_postcode"), max_chars=4, key="su_postcode"
+            )
+            area = right.text_input(
+                t("service_users.field_area"), help=t("service_users.area_help"), key="su_area"
+            )
             interests = st.multiselect(
-                t("service_users.field_interests"), INTERESTS, format_func=lambda c: t(f"vocab.interest_{c}"), key="su_interests"
+                t("service_users.field_interests"),
+                INTERESTS,
+                format_func=lambda c: t(f"vocab.interest_{c}"),
+                key="su_interests",
             )
             languages = st.multiselect(
-                t("service_users.field_languages"), LANGUAGES, format_func=lambda c: t(f"vocab.language_{c}"), key="su_languages"
+                t("service_users.field_languages"),
+                LANGUAGES,
+                format_func=lambda c: t(f"vocab.language_{c}"),
+                key="su_languages",
             )
             availability = st.multiselect(
                 t("service_users.field_availability"),
@@ -92,14 +113,41 @@ with tab_new:
                 format_func=lambda g: t(f"service_users.gender_{g or 'any'}"),
                 key="su_gender",
             )
-            age_min = p2.number_input(t("service_users.field_contact_age_min"), min_value=0, max_value=100, value=0, key="su_age_min")
-            age_max = p3.number_input(t("service_users.field_contact_age_max"), min_value=0, max_value=100, value=0, key="su_age_max")
+            age_min = p2.number_input(
+                t("service_users.field_contact_age_min"),
+                min_value=0,
+                max_value=100,
+                value=0,
+                key="su_age_min",
+            )
+            age_max = p3.number_input(
+                t("service_users.field_contact_age_max"),
+                min_value=0,
+                max_value=100,
+                value=0,
+                key="su_age_max",
+            )
             licence = st.checkbox(t("service_users.field_needs_driving_licence"), key="su_licence")
-            note = st.text_area(t("service_users.field_note"), help=t("service_users.note_help"), max_chars=500, key="su_note")
+            note = st.text_area(
+                t("service_users.field_note"),
+                help=t("service_users.note_help"),
+                max_chars=500,
+                key="su_note",
+            )
             h1, h2 = st.columns(2)
-            hours = h1.number_input(t("service_users.field_hours_per_month"), min_value=1, max_value=200, value=8, key="su_hours")
-            waiting_since = h2.date_input(t("service_users.field_waiting_since"), value=date.today(), key="su_waiting_since")
-            submitted = st.form_submit_button(t("service_users.create"), key="su_create", icon=":material/person_add:")
+            hours = h1.number_input(
+                t("service_users.field_hours_per_month"),
+                min_value=1,
+                max_value=200,
+                value=8,
+                key="su_hours",
+            )
+            waiting_since = h2.date_input(
+                t("service_users.field_waiting_since"), value=date.today(), key="su_waiting_since"
+            )
+            submitted = st.form_submit_button(
+                t("service_users.create"), key="su_create", icon=":material/person_add:"
+            )
         if submitted:
             try:
                 with sessions().begin() as session:
@@ -144,7 +192,9 @@ with tab_import:
         st.info(t("common.no_access"))
     else:
         st.caption(t("service_users.import_help"))
-        upload = st.file_uploader(t("service_users.import_file"), type=["csv", "xlsx"], key="su_import_file")
+        upload = st.file_uploader(
+            t("service_users.import_file"), type=["csv", "xlsx"], key="su_import_file"
+        )
         if upload is not None:
             try:
                 frame = service_users.read_table(upload.getvalue(), upload.name)
@@ -165,7 +215,9 @@ with tab_import:
                 )
             try:
                 with sessions().begin() as session:
-                    rows = service_users.preview_import(session=session, actor=actor, frame=frame, mapping=mapping)
+                    rows = service_users.preview_import(
+                        session=session, actor=actor, frame=frame, mapping=mapping
+                    )
             except ValidationFailed as error:
                 show_field_errors(error.fields, FIELD_LABELS)
                 st.stop()
@@ -185,10 +237,16 @@ with tab_import:
             )
             if bad:
                 st.error(t("service_users.error_import_refused", count=len(bad)))
-            elif st.button(t("service_users.import_button", count=len(rows)), key="su_import", icon=":material/upload:"):
+            elif st.button(
+                t("service_users.import_button", count=len(rows)),
+                key="su_import",
+                icon=":material/upload:",
+            ):
                 try:
                     with sessions().begin() as session:
-                        ids = service_users.import_service_users(session=session, actor=actor, frame=frame, mapping=mapping)
+                        ids = service_users.import_service_users(
+                            session=session, actor=actor, frame=frame, mapping=mapping
+                        )
                 except VerveError as error:
                     st.error(error_message(error))
                 else:

@@ -20,7 +20,9 @@ c1.metric(t("supply_demand.waiting"), picture.waiting)
 c2.metric(t("supply_demand.available"), picture.available)
 c3.metric(
     t("supply_demand.average_wait"),
-    "–" if picture.average_days_waiting is None else t("supply_demand.days", days=round(picture.average_days_waiting)),
+    "–"
+    if picture.average_days_waiting is None
+    else t("supply_demand.days", days=round(picture.average_days_waiting)),
 )
 
 columns = {
@@ -37,17 +39,29 @@ st.subheader(t("supply_demand.by_area"))
 if picture.by_area.empty:
     st.info(t("common.no_data"))
 else:
-    st.bar_chart(picture.by_area, x="area", y=["waiting", "available"], stack=False, x_label=columns["area"])
+    st.bar_chart(
+        picture.by_area, x="area", y=["waiting", "available"], stack=False, x_label=columns["area"]
+    )
     st.dataframe(picture.by_area, hide_index=True, column_config=columns)
 
 st.subheader(t("supply_demand.by_target_group"))
 # Codes shown with their translated labels.
-target_labels = {code: t(f"vocab.target_group_{code}") for code in picture.by_target_group["target_group"]}
-st.dataframe(picture.by_target_group.replace({"target_group": target_labels}), hide_index=True, column_config=columns)
+target_labels = {
+    code: t(f"vocab.target_group_{code}") for code in picture.by_target_group["target_group"]
+}
+st.dataframe(
+    picture.by_target_group.replace({"target_group": target_labels}),
+    hide_index=True,
+    column_config=columns,
+)
 
 st.subheader(t("supply_demand.longest_waits"))
 if picture.longest_waits.empty:
     st.info(t("common.no_data"))
 else:
     age_labels = {code: t(f"vocab.age_group_{code}") for code in picture.longest_waits["age_group"]}
-    st.dataframe(picture.longest_waits.replace({"age_group": age_labels}), hide_index=True, column_config=columns)
+    st.dataframe(
+        picture.longest_waits.replace({"age_group": age_labels}),
+        hide_index=True,
+        column_config=columns,
+    )

@@ -11,13 +11,20 @@ def _contact(sessions, **fields):
 
     counter = fields.pop("n")
     with sessions.begin() as s:
-        applicant = Applicant(first_name="Berit", last_name=f"Browser{counter}", email=f"berit{counter}@example.no", **fields)
+        applicant = Applicant(
+            first_name="Berit",
+            last_name=f"Browser{counter}",
+            email=f"berit{counter}@example.no",
+            **fields,
+        )
         s.add(applicant)
         s.flush()
         return applicant.id
 
 
-def test_a_coordinator_sees_the_suggestions_and_a_note_is_never_run_as_html(page, live_server, staff_accounts):
+def test_a_coordinator_sees_the_suggestions_and_a_note_is_never_run_as_html(
+    page, live_server, staff_accounts
+):
     sessions = live_server.sessions
     make_service_user(
         sessions,
@@ -35,7 +42,11 @@ def test_a_coordinator_sees_the_suggestions_and_a_note_is_never_run_as_html(page
     page.get_by_test_id("stPageLink").get_by_role("link", name="Open").click()
     wait_for_app(page)
     assert page.get_by_role("heading", name="Service user SAK-BROWSER-1").is_visible()
-    assert page.get_by_test_id("stText").get_by_text("<b>Liker</b> <script>window.hacked=1</script> fisketurer").is_visible()
+    assert (
+        page.get_by_test_id("stText")
+        .get_by_text("<b>Liker</b> <script>window.hacked=1</script> fisketurer")
+        .is_visible()
+    )
     assert page.evaluate("() => window.hacked === undefined")
     assert page.get_by_text("Suggested support contacts").is_visible()
     screenshot(page, "matching-service-user-suggestions")

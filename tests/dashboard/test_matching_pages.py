@@ -43,11 +43,17 @@ def test_a_coordinator_registers_a_service_user_on_the_form(app, session, coordi
     assert "Tjenestemottakeren er registrert." in _texts(at)
     user = session.scalar(select(ServiceUser))
     assert (user.case_ref, user.age_group, user.area, user.interests, user.hours_per_month) == (
-        "SAK-2026/042", "elderly", "Fredrikstad", ["fishing"], 10
+        "SAK-2026/042",
+        "elderly",
+        "Fredrikstad",
+        ["fishing"],
+        10,
     )
 
 
-def test_a_national_identity_number_as_case_reference_is_refused_on_the_form(app, session, coordinator):
+def test_a_national_identity_number_as_case_reference_is_refused_on_the_form(
+    app, session, coordinator
+):
     at = open_page(app, coordinator, "pages/service_users.py")
     at.text_input(key="su_case_ref").input("01019012345")
     at.button(key="su_create").click().run()
@@ -64,9 +70,19 @@ def test_the_list_shows_waiting_service_users(app, session_factory, coordinator)
     assert "SAK-LIST-1" in at.dataframe[0].value["case_ref"].tolist()
 
 
-def test_choosing_a_suggestion_starts_the_placement(app, session, session_factory, coordinator, make_applicant):
-    user = make_service_user(session_factory, interests=["fishing"], age_group="elderly", hours_per_month=6)
-    fisher = make_contact(session_factory, make_applicant, first_name="Per", interests=["fishing"], target_groups=["elderly"])
+def test_choosing_a_suggestion_starts_the_placement(
+    app, session, session_factory, coordinator, make_applicant
+):
+    user = make_service_user(
+        session_factory, interests=["fishing"], age_group="elderly", hours_per_month=6
+    )
+    fisher = make_contact(
+        session_factory,
+        make_applicant,
+        first_name="Per",
+        interests=["fishing"],
+        target_groups=["elderly"],
+    )
     make_contact(session_factory, make_applicant, first_name="Liv", postcode="9008", area="Tromsø")
 
     at = open_page(app, coordinator, "pages/service_user.py", id=user)
@@ -82,14 +98,20 @@ def test_choosing_a_suggestion_starts_the_placement(app, session, session_factor
     assert not at.exception, at.exception
     assert "Oppdraget er startet." in _texts(at)
     placement = session.scalar(select(Placement))
-    assert (placement.applicant_id, placement.status, placement.hours_per_month) == (fisher, "active", 6)
+    assert (placement.applicant_id, placement.status, placement.hours_per_month) == (
+        fisher,
+        "active",
+        6,
+    )
     assert session.get(Applicant, fisher).stage == "placed"
     assert session.get(ServiceUser, user).status == "placed"
     # Every view of the record was audited.
     assert session.scalars(select(AuditEvent.action)).all().count("service_user.viewed") >= 2
 
 
-def test_a_proposed_placement_is_started_from_the_record_and_the_certificate_rule_shows(app, session, session_factory, coordinator, make_applicant):
+def test_a_proposed_placement_is_started_from_the_record_and_the_certificate_rule_shows(
+    app, session, session_factory, coordinator, make_applicant
+):
     user = make_service_user(session_factory)
     contact = make_contact(session_factory, make_applicant, police_certificate=False)
     at = open_page(app, coordinator, "pages/service_user.py", id=user)
@@ -106,7 +128,9 @@ def test_a_proposed_placement_is_started_from_the_record_and_the_certificate_rul
     assert session.get(Placement, placement_id).status == "proposed"
 
 
-def test_a_manager_cannot_open_service_users_but_sees_supply_and_demand(app, session_factory, manager):
+def test_a_manager_cannot_open_service_users_but_sees_supply_and_demand(
+    app, session_factory, manager
+):
     make_service_user(session_factory, area="Fredrikstad")
     at = open_page(app, manager, "pages/supply_demand.py")
     assert not at.exception, at.exception
@@ -114,7 +138,9 @@ def test_a_manager_cannot_open_service_users_but_sees_supply_and_demand(app, ses
     assert at.metric[0].value == "1"
 
     # The page is not in a manager's navigation, and opened directly it refuses too.
-    direct = logged_in(AppTest.from_file(str(ROOT / "dashboard" / "pages" / "service_user.py")), manager)
+    direct = logged_in(
+        AppTest.from_file(str(ROOT / "dashboard" / "pages" / "service_user.py")), manager
+    )
     direct.query_params["id"] = "1"
     direct.run()
     assert not direct.exception
@@ -122,7 +148,9 @@ def test_a_manager_cannot_open_service_users_but_sees_supply_and_demand(app, ses
     assert not direct.dataframe
 
 
-def test_the_matching_page_ranks_service_users_for_a_contact(app, session_factory, coordinator, make_applicant):
+def test_the_matching_page_ranks_service_users_for_a_contact(
+    app, session_factory, coordinator, make_applicant
+):
     contact = make_contact(session_factory, make_applicant, interests=["music"])
     make_service_user(session_factory, case_ref="SAK-MUSIC", interests=["music"])
     make_service_user(session_factory, case_ref="SAK-SPORT", interests=["sports"])
@@ -131,7 +159,9 @@ def test_the_matching_page_ranks_service_users_for_a_contact(app, session_factor
     assert at.dataframe[0].value["label"].tolist() == ["SAK-MUSIC", "SAK-SPORT"]
 
 
-def test_a_coordinator_edits_and_then_closes_a_service_user(app, session, session_factory, coordinator):
+def test_a_coordinator_edits_and_then_closes_a_service_user(
+    app, session, session_factory, coordinator
+):
     user = make_service_user(session_factory, hours_per_month=8)
     at = open_page(app, coordinator, "pages/service_user.py", id=user)
     at.number_input(key="edit_hours").set_value(12)

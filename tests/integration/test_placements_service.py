@@ -20,7 +20,11 @@ from tests.matching_factories import make_contact, make_service_user
 def stages(session, applicant_id):
     return [
         (e.from_stage, e.to_stage)
-        for e in session.scalars(select(StageEvent).where(StageEvent.applicant_id == applicant_id).order_by(StageEvent.id))
+        for e in session.scalars(
+            select(StageEvent)
+            .where(StageEvent.applicant_id == applicant_id)
+            .order_by(StageEvent.id)
+        )
     ][1:]  # after sign-up
 
 
@@ -37,7 +41,9 @@ def do(session_factory, session):
     return run
 
 
-def test_a_placement_goes_from_proposal_to_end_and_moves_the_contact_there_and_back(session_factory, session, coordinator, make_applicant, do):
+def test_a_placement_goes_from_proposal_to_end_and_moves_the_contact_there_and_back(
+    session_factory, session, coordinator, make_applicant, do
+):
     contact = make_contact(session_factory, make_applicant)
     user = make_service_user(session_factory, hours_per_month=10)
     pid = do(placements.propose_placement, coordinator, service_user_id=user, applicant_id=contact)
@@ -61,30 +67,60 @@ def test_a_placement_goes_from_proposal_to_end_and_moves_the_contact_there_and_b
     assert session.get(Applicant, contact).stage == "approved"
     assert session.get(ServiceUser, user).status == "waiting"
     assert stages(session, contact) == [("approved", "placed"), ("placed", "approved")]
-    event = session.scalars(select(StageEvent).where(StageEvent.applicant_id == contact).order_by(StageEvent.id.desc())).first()
+    event = session.scalars(
+        select(StageEvent).where(StageEvent.applicant_id == contact).order_by(StageEvent.id.desc())
+    ).first()
     assert event.by_id == coordinator.id
 
-    applicant_journal = session.scalars(select(JournalEntry.subject).where(JournalEntry.applicant_id == contact)).all()
-    user_journal = session.scalars(select(JournalEntry.subject).where(JournalEntry.service_user_id == user)).all()
-    assert len(applicant_journal) == len(user_journal) == 5  # proposed, started, paused, resumed, ended
+    applicant_journal = session.scalars(
+        select(JournalEntry.subject).where(JournalEntry.applicant_id == contact)
+    ).all()
+    user_journal = session.scalars(
+        select(JournalEntry.subject).where(JournalEntry.service_user_id == user)
+    ).all()
+    assert (
+        len(applicant_journal) == len(user_journal) == 5
+    )  # proposed, started, paused, resumed, ended
     assert "Oppdrag startet" in applicant_journal[1]
 
 
-def test_a_second_placement_keeps_the_contact_placed_until_the_last_one_ends(session_factory, session, coordinator, make_applicant, do):
+def test_a_second_placement_keeps_the_contact_placed_until_the_last_one_ends(
+    session_factory, session, coordinator, make_applicant, do
+):
     contact = make_contact(session_factory, make_applicant)
     first, second = make_service_user(session_factory), make_service_user(session_factory)
-    p1 = do(placements.place_contact, coordinator, service_user_id=first, applicant_id=contact, start=True)
-    p2 = do(placements.place_contact, coordinator, service_user_id=second, applicant_id=contact, start=True)
+    p1 = do(
+        placements.place_contact,
+        coordinator,
+        service_user_id=first,
+        applicant_id=contact,
+        start=True,
+    )
+    p2 = do(
+        placements.place_contact,
+        coordinator,
+        service_user_id=second,
+        applicant_id=contact,
+        start=True,
+    )
     do(placements.end_placement, coordinator, placement_id=p1, reason="moved")
     session.rollback()
     assert session.get(Applicant, contact).stage == "placed"
-    do(placements.end_placement, coordinator, placement_id=p2, reason="other", reason_text="Flyttet til Hamar")
+    do(
+        placements.end_placement,
+        coordinator,
+        placement_id=p2,
+        reason="other",
+        reason_text="Flyttet til Hamar",
+    )
     session.rollback()
     assert session.get(Applicant, contact).stage == "approved"
     assert stages(session, contact) == [("approved", "placed"), ("placed", "approved")]
 
 
-def test_a_placement_cannot_start_before_the_police_certificate_is_seen(session_factory, session, coordinator, make_applicant, do):
+def test_a_placement_cannot_start_before_the_police_certificate_is_seen(
+    session_factory, session, coordinator, make_applicant, do
+):
     contact = make_contact(session_factory, make_applicant, police_certificate=False)
     user = make_service_user(session_factory)
     pid = do(placements.propose_placement, coordinator, service_user_id=user, applicant_id=contact)
@@ -95,12 +131,16 @@ def test_a_placement_cannot_start_before_the_police_certificate_is_seen(session_
     assert session.get(Applicant, contact).stage == "approved"
 
 
-def test_the_hour_limit_holds_across_a_contacts_active_placements(session_factory, session, coordinator, admin, make_applicant, do):
+def test_the_hour_limit_holds_across_a_contacts_active_placements(
+    session_factory, session, coordinator, admin, make_applicant, do
+):
     do(change_setting, admin, key="max_hours_per_contact", value=20)
     contact = make_contact(session_factory, make_applicant)
     a, b, c = (make_service_user(session_factory, hours_per_month=h) for h in (12, 8, 4))
     do(placements.place_contact, coordinator, service_user_id=a, applicant_id=contact, start=True)
-    pb = do(placements.place_contact, coordinator, service_user_id=b, applicant_id=contact, start=True)
+    pb = do(
+        placements.place_contact, coordinator, service_user_id=b, applicant_id=contact, start=True
+    )
     with pytest.raises(HoursLimitExceeded) as error:
         do(placements.propose_placement, coordinator, service_user_id=c, applicant_id=contact)
     assert error.value.params == {"held": 20, "hours": 4, "limit": 20}
@@ -113,7 +153,9 @@ def test_the_hour_limit_holds_across_a_contacts_active_placements(session_factor
     assert session.get(Placement, pb).status == "paused"
 
 
-def test_only_approved_contacts_can_be_proposed_and_a_pair_only_once(session_factory, coordinator, make_applicant, do):
+def test_only_approved_contacts_can_be_proposed_and_a_pair_only_once(
+    session_factory, coordinator, make_applicant, do
+):
     newcomer = make_applicant()
     user = make_service_user(session_factory)
     with pytest.raises(ContactNotAvailable):
@@ -126,7 +168,12 @@ def test_only_approved_contacts_can_be_proposed_and_a_pair_only_once(session_fac
 
 def test_steps_out_of_order_are_refused(session_factory, coordinator, make_applicant, do):
     contact = make_contact(session_factory, make_applicant)
-    pid = do(placements.propose_placement, coordinator, service_user_id=make_service_user(session_factory), applicant_id=contact)
+    pid = do(
+        placements.propose_placement,
+        coordinator,
+        service_user_id=make_service_user(session_factory),
+        applicant_id=contact,
+    )
     with pytest.raises(WrongPlacementStatus):
         do(placements.pause_placement, coordinator, placement_id=pid)
     do(placements.end_placement, coordinator, placement_id=pid, reason="not_started")
@@ -134,7 +181,9 @@ def test_steps_out_of_order_are_refused(session_factory, coordinator, make_appli
         do(placements.start_placement, coordinator, placement_id=pid)
 
 
-def test_withdrawing_a_proposal_changes_no_stage(session_factory, session, coordinator, make_applicant, do):
+def test_withdrawing_a_proposal_changes_no_stage(
+    session_factory, session, coordinator, make_applicant, do
+):
     contact = make_contact(session_factory, make_applicant)
     user = make_service_user(session_factory)
     pid = do(placements.propose_placement, coordinator, service_user_id=user, applicant_id=contact)
@@ -148,5 +197,11 @@ def test_a_manager_cannot_place_anyone(session_factory, session, manager, make_a
     contact = make_contact(session_factory, make_applicant)
     user = make_service_user(session_factory)
     with pytest.raises(PermissionDenied):
-        do(placements.place_contact, manager, service_user_id=user, applicant_id=contact, start=True)
+        do(
+            placements.place_contact,
+            manager,
+            service_user_id=user,
+            applicant_id=contact,
+            start=True,
+        )
     assert session.scalar(select(Placement.id)) is None

@@ -30,7 +30,9 @@ def test_the_vectorised_distance_agrees_with_the_single_one():
     assert math.isnan(many[2]) and np.isnan(many).sum() == 1
 
 
-@pytest.mark.parametrize("value", ["01019012345", "010190 12345", "SAK 010190-12345", "12345678901"])
+@pytest.mark.parametrize(
+    "value", ["01019012345", "010190 12345", "SAK 010190-12345", "12345678901"]
+)
 def test_a_case_reference_shaped_like_a_national_identity_number_is_refused(value):
     with pytest.raises(ValidationFailed) as error:
         clean_case_ref(value)

@@ -64,7 +64,11 @@ def test_the_weights_add_up_to_a_hundred():
 
 
 def test_a_nearer_contact_ranks_above_a_farther_one():
-    oslo, fredrikstad, bergen = supply(1, postcode="0150", area="Oslo"), supply(2), supply(3, postcode="5003", area="Bergen")
+    oslo, fredrikstad, bergen = (
+        supply(1, postcode="0150", area="Oslo"),
+        supply(2),
+        supply(3, postcode="5003", area="Bergen"),
+    )
     assert order(demand(), [bergen, oslo, fredrikstad]) == [2, 1, 3]
 
 
@@ -83,7 +87,11 @@ def test_distance_scores_full_marks_nearby_and_nothing_far_away():
 
 def test_shared_interests_lift_a_contact():
     d = demand(interests=frozenset({"fishing", "music"}))
-    none, one, both = supply(1), supply(2, interests=frozenset({"music"})), supply(3, interests=frozenset({"music", "fishing"}))
+    none, one, both = (
+        supply(1),
+        supply(2, interests=frozenset({"music"})),
+        supply(3, interests=frozenset({"music", "fishing"})),
+    )
     ranked = rank_contacts(d, [none, one, both], max_hours=MAX, year=YEAR)
     assert [s.id for s in ranked] == [3, 2, 1]
     assert ranked[0].shared_interests == ("fishing", "music")
@@ -92,12 +100,20 @@ def test_shared_interests_lift_a_contact():
 
 def test_a_shared_language_lifts_a_contact():
     d = demand(languages=frozenset({"ar"}))
-    assert order(d, [supply(1, languages=frozenset({"no"})), supply(2, languages=frozenset({"no", "ar"}))]) == [2, 1]
+    assert order(
+        d, [supply(1, languages=frozenset({"no"})), supply(2, languages=frozenset({"no", "ar"}))]
+    ) == [2, 1]
 
 
 def test_matching_availability_lifts_a_contact():
     d = demand(availability=frozenset({"weekend"}))
-    assert order(d, [supply(1, availability=frozenset({"weekday_daytime"})), supply(2, availability=frozenset({"weekend"}))]) == [2, 1]
+    assert order(
+        d,
+        [
+            supply(1, availability=frozenset({"weekday_daytime"})),
+            supply(2, availability=frozenset({"weekend"})),
+        ],
+    ) == [2, 1]
 
 
 def test_a_contact_inside_the_wished_age_range_ranks_above_one_outside():
@@ -115,7 +131,13 @@ def test_a_wished_for_driving_licence_lifts_a_contact_who_has_one():
 
 def test_a_contact_who_wants_this_age_group_ranks_above_one_who_wants_another():
     d = demand(age_group="elderly")
-    assert order(d, [supply(1, target_groups=frozenset({"children"})), supply(2, target_groups=frozenset({"elderly"}))]) == [2, 1]
+    assert order(
+        d,
+        [
+            supply(1, target_groups=frozenset({"children"})),
+            supply(2, target_groups=frozenset({"elderly"})),
+        ],
+    ) == [2, 1]
 
 
 def test_a_contact_with_fewer_hours_placed_ranks_above_a_busier_one():
@@ -128,7 +150,12 @@ def test_a_contact_without_room_for_the_hours_is_left_out():
 
 def test_every_suggestion_carries_the_points_of_each_part_which_add_up_to_its_score():
     d = demand(interests=frozenset({"music"}), languages=frozenset({"no"}))
-    (s,) = rank_contacts(d, [supply(1, interests=frozenset({"music"}), languages=frozenset({"no"}))], max_hours=MAX, year=YEAR)
+    (s,) = rank_contacts(
+        d,
+        [supply(1, interests=frozenset({"music"}), languages=frozenset({"no"}))],
+        max_hours=MAX,
+        year=YEAR,
+    )
     assert set(s.parts) == set(WEIGHTS)
     assert s.score == pytest.approx(sum(s.parts.values()))
     assert all(0 <= s.parts[p] <= WEIGHTS[p] for p in WEIGHTS)
@@ -140,7 +167,9 @@ def test_for_a_contact_the_better_fitting_service_user_ranks_first_and_a_longer_
     fits = demand(id=1, interests=frozenset({"music"}), waiting_since=date(2026, 5, 1))
     other = demand(id=2, interests=frozenset({"sports"}), waiting_since=date(2025, 1, 1))
     waited_longer = demand(id=3, interests=frozenset({"music"}), waiting_since=date(2026, 1, 1))
-    ranked = rank_service_users(contact, [fits, other, waited_longer], max_hours=MAX, year=YEAR, today=date(2026, 6, 1))
+    ranked = rank_service_users(
+        contact, [fits, other, waited_longer], max_hours=MAX, year=YEAR, today=date(2026, 6, 1)
+    )
     assert [s.id for s in ranked] == [3, 1, 2]
     assert ranked[0].extra["days_waiting"] == 151
 
@@ -172,14 +201,24 @@ def test_the_vectorised_scores_equal_the_sum_of_the_explained_parts():
     ]
     for d in (
         demand(),
-        demand(postcode=None, interests=frozenset({"music", "fishing"}), languages=frozenset({"ar"}), age_min=25, needs_licence=True),
+        demand(
+            postcode=None,
+            interests=frozenset({"music", "fishing"}),
+            languages=frozenset({"ar"}),
+            age_min=25,
+            needs_licence=True,
+        ),
         demand(age_group="elderly", availability=frozenset({"weekend"}), age_max=40, age_min=20),
     ):
         table = ContactTable.from_supplies(supplies)
         km = _distances(d.postcode, table.postcodes)
         vector = score_table(d, table, km=km, max_hours=MAX, year=YEAR)
         single = [
-            sum(score_pair(d, s, km=None if np.isnan(k) else float(k), max_hours=MAX, year=YEAR).values())
+            sum(
+                score_pair(
+                    d, s, km=None if np.isnan(k) else float(k), max_hours=MAX, year=YEAR
+                ).values()
+            )
             for s, k in zip(supplies, km, strict=True)
         ]
         assert vector == pytest.approx(single)

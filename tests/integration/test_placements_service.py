@@ -205,3 +205,38 @@ def test_a_manager_cannot_place_anyone(session_factory, session, manager, make_a
             start=True,
         )
     assert session.scalar(select(Placement.id)) is None
+
+
+def test_two_coordinators_starting_placements_at_once_cannot_pass_the_hour_limit(
+    session_factory, session, coordinator, admin, make_applicant, do
+):
+    import threading
+
+    do(change_setting, admin, key="max_hours_per_contact", value=20)
+    contact = make_contact(session_factory, make_applicant)
+    users = [make_service_user(session_factory, hours_per_month=12) for _ in range(2)]
+    proposals = [
+        do(placements.propose_placement, coordinator, service_user_id=u, applicant_id=contact)
+        for u in users
+    ]
+    session.rollback()
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def start(placement_id: int) -> None:
+        barrier.wait()
+        try:
+            with session_factory.begin() as s:
+                placements.start_placement(session=s, actor=coordinator, placement_id=placement_id)
+            outcomes.append("started")
+        except HoursLimitExceeded:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=start, args=(p,)) for p in proposals]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["refused", "started"]
+    active = session.scalars(select(Placement).where(Placement.status == "active")).all()
+    assert len(active) == 1

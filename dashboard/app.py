@@ -9,7 +9,12 @@ from dashboard.data import sessions
 from dashboard.i18n import language_switch, t
 from recruitment.staff import has_staff
 
-st.set_page_config(page_title="Verve", page_icon=":material/diversity_1:", layout="wide")
+st.set_page_config(
+    page_title="Verve",
+    page_icon=":material/diversity_1:",
+    layout="wide",
+    initial_sidebar_state="auto" if access.current_actor() is None else "expanded",
+)
 
 with sessions()() as session:
     first_run = not has_staff(session)
@@ -18,10 +23,12 @@ actor = access.current_actor()
 page = navigation.build(actor, first_run=first_run)
 
 if actor is not None:
+    navigation.menu(actor)
     with st.sidebar:
+        st.divider()
         st.caption(t("common.logged_in_as", name=plain(actor.name), role=t(f"roles.{actor.role}")))
         if st.button(t("common.log_out"), key="log_out", icon=":material/logout:"):
-            access.log_out()
+            access.log_out_recorded(actor)
             st.rerun()
         language_switch()
 

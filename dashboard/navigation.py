@@ -36,6 +36,28 @@ FIRST_RUN_PAGE = PageSpec("pages/first_run.py", "nav.first_run", ":material/rock
 #: to roles that hold its permission (and checks that permission again itself).
 STAFF_PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/home.py", "nav.home", ":material/home:", "home"),
+    PageSpec("pages/outbox.py", "mail.nav_outbox", ":material/outgoing_mail:", "outbox", "outbox.read"),
+    PageSpec("pages/mail_templates.py", "mail.nav_templates", ":material/mail:", "mail-templates", "outbox.read", "nav.section_admin"),
+    PageSpec("pages/meetings.py", "meetings.title", ":material/groups:", "meetings", "meetings.read"),
+    PageSpec("pages/meeting.py", "meetings.detail_title", ":material/event:", "meeting", "meetings.write", hidden=True),
+    PageSpec("pages/combined_meeting.py", "combined.title", ":material/handshake:", "combined-meeting", "meetings.write"),
+    PageSpec("pages/phone_signup.py", "phone_signup.nav_title", ":material/phone_in_talk:", "phone-signup", "applicants.write"),
+    PageSpec("pages/pipeline.py", "casework.nav_pipeline", ":material/view_kanban:", "pipeline", "applicants.list"),
+    PageSpec("pages/applicants.py", "casework.nav_applicants", ":material/groups:", "applicants", "applicants.list"),
+    PageSpec("pages/applicant.py", "casework.nav_applicant", ":material/person:", "applicant", "applicants.read", hidden=True),
+    PageSpec("pages/handover.py", "casework.nav_handover", ":material/swap_horiz:", "handover", "applicants.write"),
+    PageSpec("pages/import_applicants.py", "casework.nav_import", ":material/upload_file:", "import", "data.import"),
+    PageSpec("pages/service_users.py", "service_users.nav_list", ":material/diversity_3:", "service-users", "service_users.read"),
+    PageSpec("pages/service_user.py", "service_users.nav_detail", ":material/person_pin:", "service-user", "service_users.read", hidden=True),
+    PageSpec("pages/matching.py", "matching.nav_title", ":material/join_inner:", "matching", "service_users.read"),
+    PageSpec("pages/supply_demand.py", "supply_demand.nav_title", ":material/balance:", "supply-demand", "analytics.read"),
+    PageSpec("pages/staff.py", "security.nav_staff", ":material/group:", "staff", "staff.manage", "nav.section_admin"),
+    PageSpec("pages/settings.py", "security.nav_settings", ":material/settings:", "settings", "settings.write", "nav.section_admin"),
+    PageSpec("pages/audit.py", "security.nav_audit", ":material/policy:", "audit", "audit.read", "nav.section_admin"),
+    PageSpec("pages/retention.py", "security.nav_retention", ":material/auto_delete:", "retention", "retention.run", "nav.section_admin"),
+    PageSpec("pages/meetings.py", "meetings.title", ":material/groups:", "meetings", "meetings.read"),
+    PageSpec("pages/meeting.py", "meetings.detail_title", ":material/event:", "meeting", "meetings.write", hidden=True),
+    PageSpec("pages/combined_meeting.py", "combined.title", ":material/handshake:", "combined-meeting", "meetings.write"),
     PageSpec("pages/account.py", "nav.account", ":material/account_circle:", "account", section_key="nav.section_account"),
 )
 
@@ -57,17 +79,30 @@ def staff_pages_for(actor: Actor) -> list[PageSpec]:
 
 def build(actor: Actor | None, *, first_run: bool) -> st.navigation:
     """The navigation for this visitor: first-run set-up, the public pages, or the
-    staff pages their role allows (the public pages stay reachable for staff too)."""
+    staff pages their role allows (the public pages stay reachable for staff too).
+
+    Streamlit's own menu is never shown (`position="hidden"`): `menu()` draws ours, so
+    the sidebar never flashes the file names of dashboard/pages/ while a run starts.
+    """
     if first_run:
         return st.navigation([_page(FIRST_RUN_PAGE, default=True)], position="hidden")
     if actor is None:
         pages = [_page(spec, default=i == 0) for i, spec in enumerate(PUBLIC_PAGES)]
         return st.navigation(pages, position="hidden")
-    sections: dict[str, list[st.Page]] = {}
-    for i, spec in enumerate(staff_pages_for(actor)):
-        sections.setdefault(t(spec.section_key), []).append(_page(spec, default=i == 0))
-    # The public pages stay reachable (hidden) so staff can open links to them; the
-    # login page is among them and sends a logged-in visitor on to their start page.
+    staff = [_page(spec, default=i == 0) for i, spec in enumerate(staff_pages_for(actor))]
+    # The public pages stay reachable so staff can open links to them; the login page
+    # is among them and sends a logged-in visitor on to their start page.
     public = [_page(spec) for spec in PUBLIC_PAGES]
-    sections.setdefault(t("nav.section_public"), []).extend(public)
-    return st.navigation(sections, position="sidebar")
+    return st.navigation(staff + public, position="hidden")
+
+
+def menu(actor: Actor) -> None:
+    """The staff menu in the sidebar: the pages the role allows, grouped by section."""
+    sections: dict[str, list[PageSpec]] = {}
+    for spec in staff_pages_for(actor):
+        if not spec.hidden:
+            sections.setdefault(spec.section_key, []).append(spec)
+    for section_key, specs in sections.items():
+        st.sidebar.subheader(t(section_key))
+        for spec in specs:
+            st.sidebar.page_link(spec.path, label=t(spec.title_key), icon=spec.icon)

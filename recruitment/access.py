@@ -4,7 +4,10 @@ reached (page, URL, CLI), not only through what the navigation shows."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from db.models import Role
 
@@ -41,6 +44,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "staff.manage": frozenset({ADMIN}),
     "audit.read": frozenset({ADMIN}),
     "retention.run": frozenset({ADMIN}),
+    # One's own account: change one's password, see one's details.
+    "account.own": STAFF,
 }
 
 
@@ -79,3 +84,30 @@ def require(actor: Actor | None, permission: str) -> Actor:
         )
     assert actor is not None
     return actor
+
+
+F = TypeVar("F", bound=Callable[..., object])
+
+#: Marks a service that takes `actor` but deliberately checks no permission (e.g. the
+#: audit helper, which records whoever acted, logged in or not).
+NO_PERMISSION = ""
+
+
+def requires(permission: str) -> Callable[[F], F]:
+    """Decorate a service `def verb(*, session, actor, ...)`: check `permission` before
+    the body runs, and record it on the function (`fn.permission`) so the role-table
+    test can call every service as every role and compare with PERMISSIONS."""
+    if permission != NO_PERMISSION and permission not in PERMISSIONS:
+        raise KeyError(f"unknown permission {permission!r}")
+
+    def decorate(fn: F) -> F:
+        @functools.wraps(fn)
+        def guarded(*args, **kwargs):
+            if permission != NO_PERMISSION:
+                require(kwargs.get("actor"), permission)
+            return fn(*args, **kwargs)
+
+        guarded.permission = permission  # type: ignore[attr-defined]
+        return guarded  # type: ignore[return-value]
+
+    return decorate

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Applicant, Stage, StageEvent, utcnow
 
-from .access import Actor, require
+from .access import Actor, require, requires
 from .errors import InvalidStageTransition, NotFound, ReasonRequired
 
 #: The funnel, in order. Its set is fixed so funnels stay comparable across offices.
@@ -82,6 +82,7 @@ def needs_reason(from_stage: Stage | str, to_stage: Stage | str) -> bool:
     return Stage(to_stage) in EXITS or Stage(from_stage) in EXITS
 
 
+@requires("applicants.write")
 def advance_stage(
     *,
     session: Session,

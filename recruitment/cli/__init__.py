@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from . import core
+from . import core, outbox, security
 from . import demo as demo_commands
 
 
@@ -18,7 +18,6 @@ def main() -> None:
     """
 
 
-for command in core.COMMANDS:
-    main.add_command(command)
-for command in demo_commands.COMMANDS:
-    main.add_command(command)
+for module in (core, outbox, security, demo_commands):
+    for command in module.COMMANDS:
+        main.add_command(command)

@@ -1,0 +1,181 @@
+"""The matching screens driven as a coordinator would: register a service user, see the
+suggestions with their reasons, choose one and start the placement."""
+
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+from db.models import Applicant, AuditEvent, Placement, ServiceUser
+from recruitment.i18n import t
+from tests.dashboard.conftest import ROOT, logged_in
+from tests.matching_factories import make_contact, make_service_user
+
+
+def _texts(at) -> str:
+    return " ".join(
+        [m.value for m in at.markdown]
+        + [e.value for e in at.error]
+        + [s.value for s in at.success]
+        + [i.value for i in at.info]
+        + [t.value for t in at.title]
+    )
+
+
+def open_page(app, actor, page, *, lang=None, **query):
+    # Bokmål: AppTest formats selectbox values outside the script run, where the
+    # page's translated labels fall back to the default language.
+    at = app(actor, lang=lang).run()
+    for key, value in query.items():
+        at.query_params[key] = str(value)
+    return at.switch_page(page).run()
+
+
+def test_a_coordinator_registers_a_service_user_on_the_form(app, session, coordinator):
+    at = open_page(app, coordinator, "pages/service_users.py")
+    assert not at.exception
+    at.text_input(key="su_case_ref").input("SAK-2026/042")
+    at.selectbox(key="su_age_group").select("elderly")
+    at.text_input(key="su_postcode").input("1606")
+    at.multiselect(key="su_interests").select("fishing")
+    at.number_input(key="su_hours").set_value(10)
+    at.button(key="su_create").click().run()
+
+    assert not at.exception, at.exception
+    assert "Tjenestemottakeren er registrert." in _texts(at)
+    user = session.scalar(select(ServiceUser))
+    assert (user.case_ref, user.age_group, user.area, user.interests, user.hours_per_month) == (
+        "SAK-2026/042",
+        "elderly",
+        "Fredrikstad",
+        ["fishing"],
+        10,
+    )
+
+
+def test_a_national_identity_number_as_case_reference_is_refused_on_the_form(
+    app, session, coordinator
+):
+    at = open_page(app, coordinator, "pages/service_users.py")
+    at.text_input(key="su_case_ref").input("01019012345")
+    at.button(key="su_create").click().run()
+
+    assert not at.exception
+    assert "Ser ut som et fødselsnummer" in _texts(at)
+    assert session.scalar(select(ServiceUser.id)) is None
+
+
+def test_the_list_shows_waiting_service_users(app, session_factory, coordinator):
+    make_service_user(session_factory, case_ref="SAK-LIST-1")
+    at = open_page(app, coordinator, "pages/service_users.py")
+    assert not at.exception
+    assert "SAK-LIST-1" in at.dataframe[0].value["case_ref"].tolist()
+
+
+def test_choosing_a_suggestion_starts_the_placement(
+    app, session, session_factory, coordinator, make_applicant
+):
+    user = make_service_user(
+        session_factory, interests=["fishing"], age_group="elderly", hours_per_month=6
+    )
+    fisher = make_contact(
+        session_factory,
+        make_applicant,
+        first_name="Per",
+        interests=["fishing"],
+        target_groups=["elderly"],
+    )
+    make_contact(session_factory, make_applicant, first_name="Liv", postcode="9008", area="Tromsø")
+
+    at = open_page(app, coordinator, "pages/service_user.py", id=user)
+    assert not at.exception, at.exception
+    suggestions = at.dataframe[0].value
+    assert suggestions["label"].tolist()[0].startswith("Per ")
+    assert suggestions["interests"].tolist()[0] == 20  # the why: full marks for shared interests
+
+    at.selectbox(key="choose_contact").select(fisher)
+    at.checkbox(key="choose_start").check()
+    at.button(key="choose_submit").click().run()
+
+    assert not at.exception, at.exception
+    assert "Oppdraget er startet." in _texts(at)
+    placement = session.scalar(select(Placement))
+    assert (placement.applicant_id, placement.status, placement.hours_per_month) == (
+        fisher,
+        "active",
+        6,
+    )
+    assert session.get(Applicant, fisher).stage == "placed"
+    assert session.get(ServiceUser, user).status == "placed"
+    # Every view of the record was audited.
+    assert session.scalars(select(AuditEvent.action)).all().count("service_user.viewed") >= 2
+
+
+def test_a_proposed_placement_is_started_from_the_record_and_the_certificate_rule_shows(
+    app, session, session_factory, coordinator, make_applicant
+):
+    user = make_service_user(session_factory)
+    contact = make_contact(session_factory, make_applicant, police_certificate=False)
+    at = open_page(app, coordinator, "pages/service_user.py", id=user)
+    at.selectbox(key="choose_contact").select(contact)
+    at.button(key="choose_submit").click().run()
+    assert "Oppdraget er foreslått." in _texts(at)
+    placement_id = session.scalar(select(Placement.id))
+    session.rollback()  # on SQLite every transaction holds the write lock
+
+    at.button(key=f"start_{placement_id}").click().run()
+    assert not at.exception
+    assert "Politiattesten må være sett" in _texts(at)
+    session.rollback()
+    assert session.get(Placement, placement_id).status == "proposed"
+
+
+def test_a_manager_cannot_open_service_users_but_sees_supply_and_demand(
+    app, session_factory, manager
+):
+    make_service_user(session_factory, area="Fredrikstad")
+    at = open_page(app, manager, "pages/supply_demand.py")
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Tilbud og behov"
+    assert at.metric[0].value == "1"
+
+    # The page is not in a manager's navigation, and opened directly it refuses too.
+    direct = logged_in(
+        AppTest.from_file(str(ROOT / "dashboard" / "pages" / "service_user.py")), manager
+    )
+    direct.query_params["id"] = "1"
+    direct.run()
+    assert not direct.exception
+    assert [e.value for e in direct.error] == [t("common.no_access")]
+    assert not direct.dataframe
+
+
+def test_the_matching_page_ranks_service_users_for_a_contact(
+    app, session_factory, coordinator, make_applicant
+):
+    contact = make_contact(session_factory, make_applicant, interests=["music"])
+    make_service_user(session_factory, case_ref="SAK-MUSIC", interests=["music"])
+    make_service_user(session_factory, case_ref="SAK-SPORT", interests=["sports"])
+    at = open_page(app, coordinator, "pages/matching.py", applicant=contact)
+    assert not at.exception, at.exception
+    assert at.dataframe[0].value["label"].tolist() == ["SAK-MUSIC", "SAK-SPORT"]
+
+
+def test_a_coordinator_edits_and_then_closes_a_service_user(
+    app, session, session_factory, coordinator
+):
+    user = make_service_user(session_factory, hours_per_month=8)
+    at = open_page(app, coordinator, "pages/service_user.py", id=user)
+    at.number_input(key="edit_hours").set_value(12)
+    at.text_input(key="edit_postcode").set_value("0150")
+    at.text_input(key="edit_area").set_value("")
+    at.button(key="edit_save").click().run()
+    assert not at.exception, at.exception
+    assert "Lagret" in _texts(at) or at.success
+    saved = session.get(ServiceUser, user)
+    assert (saved.hours_per_month, saved.postcode, saved.area) == (12, "0150", "Oslo")
+    session.rollback()
+
+    at.selectbox(key="close_reason").select("no_longer_needed")
+    at.button(key="close_button").click().run()
+    assert not at.exception
+    assert "Saken er avsluttet." in _texts(at)
+    assert session.get(ServiceUser, user).status == "closed"

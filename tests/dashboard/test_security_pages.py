@@ -1,0 +1,221 @@
+"""The security pages through Streamlit's AppTest: session expiry, lock-out on the
+login page, pages refused by URL, and the admin pages doing their one job."""
+
+import time
+import tomllib
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+from dashboard.navigation import STAFF_PAGES
+from db.models import AuditEvent, Setting, StaffUser
+from recruitment.access import allowed
+from recruitment.staff import hash_password
+
+from .conftest import logged_in
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "a long enough password"
+
+
+def _texts(at) -> str:
+    return " ".join(
+        [m.value for m in at.markdown]
+        + [e.value for e in at.error]
+        + [i.value for i in at.info]
+        + [s.value for s in at.success]
+        + [t.value for t in at.title]
+    )
+
+
+def _page(name, actor, *, lang="en"):
+    at = AppTest.from_file(str(ROOT / "dashboard" / "pages" / name), default_timeout=30)
+    at.query_params["lang"] = lang
+    if actor is not None:
+        logged_in(at, actor)
+    return at
+
+
+def test_the_streamlit_config_keeps_xsrf_protection_on_and_cross_origin_access_off():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["enableXsrfProtection"] is True
+    # In Streamlit enableCORS=true is the restrictive value: CORS protection on, so no
+    # other origin may call the app (false would open it, and disable XSRF with it).
+    assert config["server"]["enableCORS"] is True
+    assert config["client"]["showErrorDetails"] in {"none", False}
+
+
+def test_a_session_without_activity_for_longer_than_the_timeout_is_logged_out(app, coordinator):
+    at = app(coordinator, lang="en")
+    at.session_state["session_timeout_minutes"] = 30
+    at.session_state["actor_seen_at"] = time.time() - 31 * 60
+    at.run()
+    assert not at.exception
+    assert "actor" not in at.session_state
+    assert at.session_state["session_expired"] is True
+    # The visitor is back on the public side.
+    assert at.title[0].value == "Become a support contact"
+
+
+def test_a_session_within_the_timeout_stays_and_is_renewed(app, coordinator):
+    at = app(coordinator, lang="en")
+    at.session_state["session_timeout_minutes"] = 30
+    at.session_state["actor_seen_at"] = time.time() - 29 * 60
+    at.run()
+    assert not at.exception
+    assert at.session_state["actor"]["username"] == coordinator.username
+    assert time.time() - at.session_state["actor_seen_at"] < 60
+
+
+def test_a_deactivated_account_loses_its_open_session_at_once(app, coordinator, session):
+    at = app(coordinator, lang="en").run()
+    assert at.session_state["actor"]["username"] == coordinator.username
+    session.get(StaffUser, coordinator.id).active = False
+    session.commit()
+    at.run()
+    assert "actor" not in at.session_state
+
+
+def _account(session, username="kari", role="coordinator"):
+    session.add(StaffUser(username=username, role=role, full_name="Kari K", password_hash=hash_password(PASSWORD)))
+    session.commit()
+
+
+def test_the_login_page_says_the_account_is_locked_and_refuses_even_the_right_password(app, session):
+    _account(session)
+    at = app(lang="en").run()
+    at.switch_page("pages/login.py").run()
+    for _ in range(10):
+        at.text_input(key="login_username").input("kari")
+        at.text_input(key="login_password").input("wrong password")
+        at.button[0].click().run()
+    assert "Too many failed attempts" in _texts(at)
+    at.text_input(key="login_username").input("kari")
+    at.text_input(key="login_password").input(PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception
+    assert "actor" not in at.session_state
+    assert "Too many failed attempts" in _texts(at)
+    assert session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()[-1] == "login.locked"
+
+
+def test_the_login_page_offers_no_single_sign_on_when_none_is_configured(app, session):
+    _account(session)
+    at = app(lang="en").run()
+    at.switch_page("pages/login.py").run()
+    assert not [b for b in at.button if "Log in with" in str(b.label)]
+
+
+GUARDED = [spec for spec in STAFF_PAGES if spec.permission and (ROOT / "dashboard" / spec.path).exists()]
+
+
+@pytest.mark.parametrize("spec", GUARDED, ids=lambda spec: spec.url_path)
+def test_every_guarded_page_refuses_roles_without_its_permission_even_opened_directly(spec, app_database, make_staff):
+    for role in ("admin", "coordinator", "manager"):
+        actor = make_staff(role)
+        at = _page(Path(spec.path).name, actor).run()
+        assert not at.exception, (spec.path, role, at.exception)
+        refused = "You do not have access to this page." in [e.value for e in at.error]
+        assert refused == (not allowed(actor, spec.permission)), (spec.path, role)
+
+
+@pytest.mark.parametrize("spec", GUARDED, ids=lambda spec: spec.url_path)
+def test_every_guarded_page_asks_a_visitor_to_log_in(spec, app_database):
+    at = _page(Path(spec.path).name, None).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["You need to log in to see this page."] or "log in" in _texts(at).lower()
+
+
+def test_a_manager_cannot_reach_an_applicants_personal_page(app, manager, make_applicant):
+    # Through the router: the page is not in a manager's navigation, so its URL falls
+    # back to the start page; and opened as a file, the page itself refuses.
+    applicant = make_applicant(first_name="Ingrid", last_name="Hemmelig")
+    at = app(manager, lang="en")
+    at.query_params["id"] = str(applicant)
+    at.run()
+    assert not at.exception
+    assert all(spec.url_path != "applicant" for spec in __import__("dashboard.navigation", fromlist=["x"]).staff_pages_for(manager))
+    assert "Hemmelig" not in _texts(at)
+    page = ROOT / "dashboard" / "pages" / "applicant.py"
+    if page.exists():
+        direct = _page("applicant.py", manager)
+        direct.query_params["id"] = str(applicant)
+        direct.session_state["applicant_id"] = applicant
+        direct.run()
+        assert "Hemmelig" not in _texts(direct)
+        assert "You do not have access to this page." in [e.value for e in direct.error]
+    # And the service behind it refuses too, however it is reached.
+    assert not allowed(manager, "applicants.read")
+
+
+def test_an_admin_adds_a_staff_member_and_it_is_audited(app_database, admin, session):
+    at = _page("staff.py", admin).run()
+    at.text_input(key="staff_new_username").input("nils")
+    at.text_input(key="staff_new_full_name").input("Nils N")
+    at.text_input(key="staff_new_password").input("a long secret phrase")
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    assert "The account has been created." in _texts(at)
+    user = session.scalar(select(StaffUser).where(StaffUser.username == "nils"))
+    assert user.role == "coordinator" and user.password_hash.startswith("$argon2")
+    assert session.scalar(select(AuditEvent.action).where(AuditEvent.target_id == user.id)) == "staff.created"
+
+
+def test_the_staff_page_refuses_to_demote_the_last_admin(app_database, admin, session):
+    at = _page("staff.py", admin).run()
+    at.selectbox(key="staff_chosen").set_value(admin.id).run()
+    at.selectbox(key="staff_role").set_value("manager")
+    at.button[1].click().run()
+    assert not at.exception, at.exception
+    assert "at least one active administrator" in _texts(at)
+    assert session.get(StaffUser, admin.id).role == "admin"
+
+
+def test_settings_are_saved_with_validation_and_audited(app_database, admin, session):
+    at = _page("settings.py", admin).run()
+    assert not at.exception, at.exception
+    at.number_input(key="setting_lockout_threshold").set_value(1)
+    at.button[0].click().run()
+    assert "Choose a number from 3 to 100." in _texts(at)
+    assert session.scalar(select(Setting)) is None
+    session.rollback()  # end the read, so the page can take SQLite's write lock
+    at.number_input(key="setting_lockout_threshold").set_value(5)
+    at.number_input(key="setting_retention_months").set_value(18)
+    at.button[0].click().run()
+    assert not at.exception
+    assert "Saved (2 changed)." in _texts(at)
+    stored = dict(session.execute(select(Setting.key, Setting.value)).all())
+    assert stored == {"lockout_threshold": 5, "retention_months": 18}
+    assert len(session.scalars(select(AuditEvent).where(AuditEvent.action == "setting.changed")).all()) == 2
+
+
+def test_the_audit_page_shows_the_log_to_admins(app_database, admin, session):
+    session.add(AuditEvent(actor_name="kari", action="login.failed", client="203.0.113.9"))
+    session.commit()
+    at = _page("audit.py", admin).run()
+    assert not at.exception, at.exception
+    assert "1 events" in _texts(at)
+    assert at.dataframe[0].value.iloc[0].tolist()[1:5] == ["login.failed", "kari", "", "203.0.113.9"]
+
+
+def test_the_retention_page_shows_nothing_due_on_a_fresh_database(app_database, admin):
+    at = _page("retention.py", admin).run()
+    assert not at.exception, at.exception
+    assert "Nobody is due for anonymisation now." in _texts(at)
+
+
+def test_the_account_page_changes_the_password(app_database, session):
+    _account(session)
+    from recruitment.staff import actor_for
+
+    actor = actor_for(session.scalar(select(StaffUser)))
+    session.rollback()
+    at = _page("account.py", actor).run()
+    at.text_input(key="account_current").input(PASSWORD)
+    at.text_input(key="account_new").input("another long passphrase")
+    at.text_input(key="account_repeat").input("another long passphrase")
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    assert "Your password has been changed." in _texts(at)

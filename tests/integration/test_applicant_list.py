@@ -1,0 +1,156 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from db.models import Applicant, AuditEvent, Registration
+from recruitment.applicant_list import (
+    FULL_COLUMNS,
+    LIST_COLUMNS,
+    UNASSIGNED,
+    ApplicantFilters,
+    applicant_page,
+    count_applicants,
+    export_applicants,
+    stage_counts,
+)
+from recruitment.errors import PermissionDenied
+from recruitment.pipeline import advance_stage
+from recruitment.settings import change_setting
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def _names(session, actor, **filters):
+    frame, total = applicant_page(session=session, actor=actor, filters=ApplicantFilters(**filters), page_size=500, now=NOW)
+    assert total == len(frame)
+    return sorted(frame["name"])
+
+
+@pytest.fixture
+def register(make_applicant, make_staff, make_meeting, session_factory, coordinator):
+    """A small register with one applicant standing out on each filter."""
+    other = make_staff("coordinator", full_name="Per Pettersen")
+    meeting = make_meeting()
+    ids = {
+        "plain": make_applicant(first_name="Anne", last_name="Aas", signed_up_at=NOW - timedelta(days=2)),
+        "mine": make_applicant(first_name="Bjørn", last_name="Berg", coordinator_id=coordinator.id, signed_up_at=NOW - timedelta(days=1)),
+        "others": make_applicant(first_name="Cecilie", last_name="Dahl", coordinator_id=other.id, signed_up_at=NOW - timedelta(days=1)),
+        "oslo": make_applicant(first_name="Daniel", last_name="Eng", area="Oslo", signed_up_at=NOW - timedelta(days=1)),
+        "friend": make_applicant(first_name="Eva", last_name="Fjell", source="friend", signed_up_at=NOW - timedelta(days=1)),
+        "callback": make_applicant(first_name="Finn", last_name="Gran", callback_requested=True, signed_up_at=NOW - timedelta(days=1)),
+        "stuck": make_applicant(first_name="Gro", last_name="Hauge", signed_up_at=NOW - timedelta(days=40)),
+        "booked": make_applicant(first_name="Hans", last_name="Ims", email="Hans.Ims@Example.no", phone="+4798765432", signed_up_at=NOW - timedelta(days=1)),
+    }
+    with session_factory.begin() as s:
+        advance_stage(session=s, actor=coordinator, applicant_id=ids["booked"], to_stage="meeting_booked", at=NOW - timedelta(hours=1))
+        s.add(Registration(applicant_id=ids["booked"], meeting_id=meeting, status="registered", ics_uid="uid-1"))
+    return {"ids": ids, "other": other, "meeting": meeting}
+
+
+def test_no_filter_lists_everyone_by_name(session, coordinator, register):
+    assert _names(session, coordinator) == [
+        "Anne Aas", "Bjørn Berg", "Cecilie Dahl", "Daniel Eng", "Eva Fjell", "Finn Gran", "Gro Hauge", "Hans Ims",
+    ]
+
+
+@pytest.mark.parametrize(
+    "filters, expected",
+    [
+        ({"stage": "meeting_booked"}, ["Hans Ims"]),
+        ({"area": "Oslo"}, ["Daniel Eng"]),
+        ({"source": "friend"}, ["Eva Fjell"]),
+        ({"callback_requested": True}, ["Finn Gran"]),
+        ({"stuck": True}, ["Gro Hauge"]),
+        ({"search": "hauge"}, ["Gro Hauge"]),
+        ({"search": "GRO HAU"}, ["Gro Hauge"]),
+        ({"search": "hans.ims@example"}, ["Hans Ims"]),
+        ({"search": "987 65 432"}, ["Hans Ims"]),
+        ({"search": "100%"}, []),
+    ],
+)
+def test_each_filter_alone_narrows_the_list(session, coordinator, register, filters, expected):
+    assert _names(session, coordinator, **filters) == expected
+
+
+def test_the_coordinator_filter_finds_mine_and_the_unassigned(session, coordinator, register):
+    assert _names(session, coordinator, coordinator_id=coordinator.id) == ["Bjørn Berg"]
+    assert _names(session, coordinator, coordinator_id=register["other"].id) == ["Cecilie Dahl"]
+    assert "Bjørn Berg" not in _names(session, coordinator, coordinator_id=UNASSIGNED)
+    assert len(_names(session, coordinator, coordinator_id=UNASSIGNED)) == 6
+
+
+def test_the_meeting_filter_finds_who_is_registered(session, coordinator, register):
+    assert _names(session, coordinator, meeting_id=register["meeting"]) == ["Hans Ims"]
+
+
+def test_filters_combine_with_and(session, coordinator, register):
+    assert _names(session, coordinator, area="Fredrikstad", search="berg") == ["Bjørn Berg"]
+    assert _names(session, coordinator, area="Oslo", search="berg") == []
+    assert _names(session, coordinator, source="website", callback_requested=True) == ["Finn Gran"]
+    assert _names(session, coordinator, area="Oslo", source="friend") == []
+    assert _names(session, coordinator, stuck=True, search="gro", coordinator_id=UNASSIGNED) == ["Gro Hauge"]
+
+
+def test_stuck_follows_the_admins_setting(session, coordinator, admin, register, session_factory):
+    with session_factory.begin() as s:
+        change_setting(session=s, actor=admin, key="stuck_after_days", value=1)
+    assert "Anne Aas" in _names(session, coordinator, stuck=True)
+    assert "Hans Ims" not in _names(session, coordinator, stuck=True)
+
+
+def test_placed_and_exited_applicants_are_never_stuck(session, coordinator, make_applicant, session_factory):
+    gone = make_applicant(first_name="Ida", last_name="Juv", signed_up_at=NOW - timedelta(days=90))
+    with session_factory.begin() as s:
+        advance_stage(session=s, actor=coordinator, applicant_id=gone, to_stage="withdrawn", reason_code="moved", at=NOW - timedelta(days=80))
+    assert _names(session, coordinator, stuck=True) == []
+
+
+def test_pages_split_the_list_and_the_total_counts_everyone(session, coordinator, make_applicant):
+    for i in range(23):
+        make_applicant(first_name="P", last_name=f"Person{i:02d}")
+    filters = ApplicantFilters(search="person")
+    first, total = applicant_page(session=session, actor=coordinator, filters=filters, page=1, page_size=10)
+    third, total_again = applicant_page(session=session, actor=coordinator, filters=filters, page=3, page_size=10)
+    assert (total, total_again) == (23, 23)
+    assert len(first) == 10 and len(third) == 3
+    assert first["name"].iloc[0] == "P Person00" and third["name"].iloc[-1] == "P Person22"
+    assert count_applicants(session=session, actor=coordinator, filters=filters) == 23
+
+
+def test_a_manager_sees_names_and_stages_but_no_contact_details(session, manager, coordinator, register):
+    frame, _ = applicant_page(session=session, actor=manager, filters=ApplicantFilters())
+    assert list(frame.columns) == list(LIST_COLUMNS)
+    frame, _ = applicant_page(session=session, actor=coordinator, filters=ApplicantFilters())
+    assert list(frame.columns) == list(FULL_COLUMNS)
+    assert "Hans.Ims@Example.no" in set(frame["email"])
+
+
+def test_a_manager_cannot_export_personal_data(session, manager, register):
+    with pytest.raises(PermissionDenied):
+        export_applicants(session=session, actor=manager, filters=ApplicantFilters(), fmt="csv")
+
+
+def test_stage_counts_cover_every_stage(session, manager, register):
+    counts = stage_counts(session=session, actor=manager).set_index("stage")["count"]
+    assert counts["signed_up"] == 7 and counts["meeting_booked"] == 1 and counts["placed"] == 0
+    assert len(counts) == 9
+
+
+def test_an_anonymised_applicant_leaves_the_list(session, coordinator, make_applicant, session_factory):
+    gone = make_applicant(first_name="Kim", last_name="Lie")
+    with session_factory.begin() as s:
+        s.get(Applicant, gone).anonymised_at = NOW
+    assert _names(session, coordinator) == []
+
+
+def test_exporting_the_filtered_list_gives_csv_and_excel_and_is_audited(session_factory, coordinator, register):
+    with session_factory.begin() as s:
+        csv_bytes = export_applicants(session=s, actor=coordinator, filters=ApplicantFilters(area="Oslo"), fmt="csv")
+        xlsx_bytes = export_applicants(session=s, actor=coordinator, filters=ApplicantFilters(), fmt="xlsx")
+    text = csv_bytes.decode("utf-8-sig")
+    assert "Daniel Eng" in text and "Anne Aas" not in text
+    assert xlsx_bytes[:2] == b"PK"
+    with session_factory() as s:
+        events = s.scalars(select(AuditEvent).where(AuditEvent.action == "export")).all()
+    assert [e.detail["rows"] for e in events] == [1, 8]

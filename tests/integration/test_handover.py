@@ -1,0 +1,115 @@
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from db.models import Applicant, AuditEvent, JournalEntry, StaffUser
+from recruitment.errors import NotFound, PermissionDenied
+from recruitment.handover import (
+    InvalidHandOver,
+    assign_applicant,
+    case_workers,
+    hand_over,
+    mark_back,
+    take_unassigned,
+    unassigned_count,
+)
+from recruitment.pipeline import advance_stage
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def team(make_staff, make_applicant, session_factory, coordinator):
+    colleague = make_staff("coordinator", full_name="Per Pettersen")
+    open_ids = [make_applicant(coordinator_id=coordinator.id) for _ in range(3)]
+    placed_like = make_applicant(coordinator_id=coordinator.id)
+    withdrawn = make_applicant(coordinator_id=coordinator.id)
+    with session_factory.begin() as s:
+        advance_stage(session=s, actor=coordinator, applicant_id=withdrawn, to_stage="withdrawn", reason_code="moved")
+    return {"colleague": colleague, "open": [*open_ids, placed_like], "withdrawn": withdrawn}
+
+
+def test_hand_over_moves_every_open_applicant_and_marks_the_coordinator_away(session_factory, session, coordinator, team):
+    with session_factory.begin() as s:
+        moved = hand_over(session=s, actor=coordinator, from_id=coordinator.id, to_id=team["colleague"].id, away_until=TODAY + timedelta(days=14), today=TODAY)
+    assert moved == 4
+    owners = dict(session.execute(select(Applicant.id, Applicant.coordinator_id)).all())
+    assert {owners[i] for i in team["open"]} == {team["colleague"].id}
+    # Someone who left keeps the name of whoever had the case: the record stays true.
+    assert owners[team["withdrawn"]] == coordinator.id
+    assert session.get(StaffUser, coordinator.id).away_until == TODAY + timedelta(days=14)
+
+
+def test_each_move_is_written_in_the_journal_and_the_audit_log(session_factory, session, coordinator, team):
+    with session_factory.begin() as s:
+        hand_over(session=s, actor=coordinator, from_id=coordinator.id, to_id=team["colleague"].id, away_until=None, today=TODAY)
+    entries = session.scalars(select(JournalEntry).where(JournalEntry.channel == "system")).all()
+    assert sorted(e.applicant_id for e in entries) == sorted(team["open"])
+    assert all("Per Pettersen" in e.body for e in entries)
+    moves = session.scalars(select(AuditEvent).where(AuditEvent.action == "applicant.reassign")).all()
+    assert sorted(m.target_id for m in moves) == sorted(team["open"])
+    assert {(m.detail["from_id"], m.detail["to_id"]) for m in moves} == {(coordinator.id, team["colleague"].id)}
+    [summary] = session.scalars(select(AuditEvent).where(AuditEvent.action == "handover")).all()
+    assert summary.detail["moved"] == 4
+
+
+def test_hand_over_to_oneself_or_to_someone_away_is_refused_and_changes_nothing(session_factory, session, coordinator, team, make_staff):
+    away = make_staff("coordinator", away_until=TODAY + timedelta(days=3))
+    with pytest.raises(InvalidHandOver), session_factory.begin() as s:
+        hand_over(session=s, actor=coordinator, from_id=coordinator.id, to_id=coordinator.id, away_until=None, today=TODAY)
+    with pytest.raises(InvalidHandOver) as error, session_factory.begin() as s:
+        hand_over(session=s, actor=coordinator, from_id=coordinator.id, to_id=away.id, away_until=None, today=TODAY)
+    assert error.value.key == "casework.handover_colleague_away"
+    assert session.scalar(select(AuditEvent.id)) is None
+    assert {session.get(Applicant, i).coordinator_id for i in team["open"]} == {coordinator.id}
+
+
+def test_hand_over_to_a_manager_is_refused(session, coordinator, manager, team):
+    with pytest.raises(NotFound):
+        hand_over(session=session, actor=coordinator, from_id=coordinator.id, to_id=manager.id, away_until=None, today=TODAY)
+
+
+def test_a_manager_cannot_hand_over_or_assign(session, manager, coordinator, team):
+    with pytest.raises(PermissionDenied):
+        hand_over(session=session, actor=manager, from_id=coordinator.id, to_id=team["colleague"].id, away_until=None)
+    with pytest.raises(PermissionDenied):
+        assign_applicant(session=session, actor=manager, applicant_id=team["open"][0], coordinator_id=None)
+    with pytest.raises(PermissionDenied):
+        take_unassigned(session=session, actor=manager, applicant_ids=team["open"])
+
+
+def test_assigning_and_unassigning_one_applicant_is_recorded(session_factory, session, coordinator, team):
+    applicant = team["open"][0]
+    with session_factory.begin() as s:
+        assign_applicant(session=s, actor=coordinator, applicant_id=applicant, coordinator_id=None)
+    assert session.get(Applicant, applicant).coordinator_id is None
+    assert unassigned_count(session=session, actor=coordinator) == 1
+    session.rollback()  # end the read: SQLite takes the write lock at BEGIN
+    with session_factory.begin() as s:
+        assign_applicant(session=s, actor=coordinator, applicant_id=applicant, coordinator_id=team["colleague"].id)
+    session.expire_all()
+    assert session.get(Applicant, applicant).coordinator_id == team["colleague"].id
+    assert len(session.scalars(select(JournalEntry).where(JournalEntry.applicant_id == applicant)).all()) == 2
+
+
+def test_a_coordinator_takes_cases_from_the_unassigned_queue(session_factory, session, coordinator, make_applicant):
+    waiting = [make_applicant(), make_applicant()]
+    assert unassigned_count(session=session, actor=coordinator) == 2
+    session.rollback()
+    with session_factory.begin() as s:
+        assert take_unassigned(session=s, actor=coordinator, applicant_ids=waiting) == 2
+    assert unassigned_count(session=session, actor=coordinator) == 0
+
+
+def test_case_workers_show_who_is_away_and_how_many_open_cases_they_hold(session_factory, session, coordinator, team):
+    with session_factory.begin() as s:
+        hand_over(session=s, actor=coordinator, from_id=coordinator.id, to_id=team["colleague"].id, away_until=TODAY, today=TODAY)
+    workers = {w["name"]: w for w in case_workers(session=session, actor=coordinator, today=TODAY)}
+    assert workers["Kari Koordinator"]["away"] is True and workers["Kari Koordinator"]["open_applicants"] == 0
+    assert workers["Per Pettersen"]["open_applicants"] == 4
+    session.rollback()
+    with session_factory.begin() as s:
+        mark_back(session=s, actor=coordinator, staff_id=coordinator.id)
+    workers = {w["name"]: w for w in case_workers(session=session, actor=coordinator, today=TODAY)}
+    assert workers["Kari Koordinator"]["away"] is False

@@ -1,0 +1,91 @@
+"""Every service in `recruitment` that takes an `actor` is called as admin,
+coordinator, manager and nobody; PermissionDenied must be raised exactly when the one
+table, `recruitment.access.PERMISSIONS`, says the role lacks the service's permission.
+
+A service declares its permission with `@requires("...")` (recruitment/access.py); a
+service that takes `actor` without declaring one fails the first test here."""
+
+import importlib
+import inspect
+import pkgutil
+
+import pytest
+
+import recruitment
+from recruitment.access import NO_PERMISSION, PERMISSIONS, allowed
+from recruitment.errors import PermissionDenied
+
+ROLES = ("admin", "coordinator", "manager", None)
+
+
+def _services():
+    found = {}
+    for info in pkgutil.walk_packages(recruitment.__path__, "recruitment."):
+        if info.name.startswith("recruitment.cli") or info.name == "recruitment.access":
+            continue  # click commands call the services as the system actor; access is the check itself
+        module = importlib.import_module(info.name)
+        for name, fn in vars(module).items():
+            if name.startswith("_") or not inspect.isfunction(fn) or fn.__module__ != module.__name__:
+                continue
+            if "actor" in inspect.signature(fn).parameters:
+                found[f"{module.__name__}.{name}"] = fn
+    return found
+
+
+SERVICES = _services()
+
+
+def test_the_services_were_found():
+    assert "recruitment.pipeline.advance_stage" in SERVICES
+    assert "recruitment.staff.change_role" in SERVICES
+    assert len(SERVICES) >= 15
+
+
+def test_every_service_that_takes_an_actor_declares_its_permission():
+    undeclared = sorted(name for name, fn in SERVICES.items() if not hasattr(fn, "permission"))
+    assert not undeclared, f"add @requires('<permission>') from recruitment.access to: {undeclared}"
+    unknown = sorted(
+        name for name, fn in SERVICES.items() if fn.permission != NO_PERMISSION and fn.permission not in PERMISSIONS
+    )
+    assert not unknown, unknown
+
+
+@pytest.fixture
+def actors(admin, coordinator, manager):
+    return {"admin": admin, "coordinator": coordinator, "manager": manager, None: None}
+
+
+@pytest.mark.parametrize("name", sorted(SERVICES))
+def test_each_role_is_refused_exactly_where_the_table_says(name, session, actors):
+    fn = SERVICES[name]
+    permission = getattr(fn, "permission", None)
+    if permission is None:
+        pytest.fail(f"{name} declares no permission")
+    parameters = inspect.signature(fn).parameters
+    arguments = {
+        p: None
+        for p, spec in parameters.items()
+        if p not in {"session", "actor"} and spec.default is inspect.Parameter.empty
+    }
+    refused = set()
+    for role in ROLES:
+        actor = actors[role]
+        try:
+            fn(session=session, actor=actor, **arguments)
+        except PermissionDenied:
+            refused.add(role)
+        except Exception:  # noqa: BLE001 - the body ran past the check with dummy arguments: allowed
+            pass
+        finally:
+            session.rollback()
+    if permission == NO_PERMISSION:
+        expected = set()
+    else:
+        expected = {role for role in ROLES if not allowed(actors[role], permission)}
+    assert refused == expected, f"{name} ({permission}): refused {sorted(map(str, refused))}, table says {sorted(map(str, expected))}"
+
+
+def test_the_system_actor_holds_every_permission():
+    from recruitment.access import Actor
+
+    assert all(allowed(Actor.system(), permission) for permission in PERMISSIONS)

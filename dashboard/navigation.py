@@ -36,6 +36,11 @@ FIRST_RUN_PAGE = PageSpec("pages/first_run.py", "nav.first_run", ":material/rock
 #: to roles that hold its permission (and checks that permission again itself).
 STAFF_PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/home.py", "nav.home", ":material/home:", "home"),
+    PageSpec("pages/funnel.py", "analytics.nav_funnel", ":material/filter_alt:", "funnel", "analytics.read", "nav.section_analytics"),
+    PageSpec("pages/digital_vs_in_person.py", "analytics.nav_digital_vs_in_person", ":material/compare:", "digital-vs-in-person", "analytics.read", "nav.section_analytics"),
+    PageSpec("pages/trends.py", "analytics.nav_trends", ":material/trending_up:", "trends", "analytics.read", "nav.section_analytics"),
+    PageSpec("pages/time_in_stage.py", "analytics.nav_time_in_stage", ":material/hourglass_top:", "time-in-stage", "analytics.read", "nav.section_analytics"),
+    PageSpec("pages/evaluations.py", "analytics.nav_evaluations", ":material/reviews:", "evaluations", "analytics.read", "nav.section_analytics"),
     PageSpec("pages/account.py", "nav.account", ":material/account_circle:", "account", section_key="nav.section_account"),
 )
 

@@ -26,8 +26,8 @@ from db.models import (
     StageEvent,
 )
 
-from . import stats
-from .access import Actor, require
+from . import funnel, stats
+from .access import Actor, allowed, require
 from .funnel import (
     Filters,
     day_end,
@@ -491,3 +491,82 @@ def evaluation_comments(
         query = query.where(InfoMeeting.mode == mode)
     return _frame(session.execute(query).all(), COMMENT_COLUMNS)
 
+
+
+# --- one call per page -------------------------------------------------------------------
+
+
+def funnel_report(*, session: Session, actor: Actor, filters: Filters = Filters()) -> dict[str, pd.DataFrame | bool]:
+    """Everything the Funnel page shows: `has_data`, `funnel`, `exits`."""
+    if not funnel.has_data(session=session, actor=actor):
+        return {"has_data": False}
+    return {
+        "has_data": True,
+        "funnel": funnel.funnel_counts(session=session, actor=actor, filters=filters),
+        "exits": funnel.funnel_exits(session=session, actor=actor, filters=filters),
+    }
+
+
+def mode_report(
+    *, session: Session, actor: Actor, since: date | None = None, until: date | None = None
+) -> dict[str, pd.DataFrame | bool]:
+    """Everything the Digital vs in person page shows: `rates`, `verdicts`,
+    `days_to_interview`, `scores`."""
+    if not funnel.has_data(session=session, actor=actor):
+        return {"has_data": False}
+    rates = mode_rates(session=session, actor=actor, since=since, until=until)
+    return {
+        "has_data": True,
+        "rates": rates,
+        "verdicts": mode_verdicts(rates),
+        "days_to_interview": days_to_interview(session=session, actor=actor, since=since, until=until),
+        "scores": evaluation_scores_by_mode(session=session, actor=actor, since=since, until=until),
+    }
+
+
+def trends_report(
+    *, session: Session, actor: Actor, since: date | None = None, until: date | None = None
+) -> dict[str, pd.DataFrame | bool]:
+    """Everything the Trends page shows: `signups`, `meetings`, `placements`, `cohorts` (wide)."""
+    if not funnel.has_data(session=session, actor=actor):
+        return {"has_data": False}
+    return {
+        "has_data": True,
+        "signups": signups_by_source(session=session, actor=actor, since=since, until=until),
+        "meetings": meetings_by_mode(session=session, actor=actor, since=since, until=until),
+        "placements": placements_per_month(session=session, actor=actor, since=since, until=until),
+        "cohorts": cohort_matrix(cohorts(session=session, actor=actor, filters=Filters(since=since, until=until))),
+    }
+
+
+def time_report(
+    *, session: Session, actor: Actor, since: date | None = None, until: date | None = None
+) -> dict[str, pd.DataFrame | bool | int | None]:
+    """Everything the Time in stage page shows: `time_in_stage`, and `stuck` with its
+    `stuck_after_days` for those who may list applicants (None otherwise)."""
+    if not funnel.has_data(session=session, actor=actor):
+        return {"has_data": False}
+    may_list = allowed(actor, "applicants.list")
+    return {
+        "has_data": True,
+        "time_in_stage": time_in_stage(session=session, actor=actor, since=since, until=until),
+        "stuck": stuck_applicants(session=session, actor=actor) if may_list else None,
+        "stuck_after_days": int(get_setting(session, "stuck_after_days")),
+    }
+
+
+def evaluation_report(
+    *, session: Session, actor: Actor, since: date | None = None, until: date | None = None, mode: str | None = None
+) -> dict[str, pd.DataFrame | bool]:
+    """Everything the Meeting evaluations page shows: `by_meeting`, `by_mode`, `comments`."""
+    if not funnel.has_data(session=session, actor=actor):
+        return {"has_data": False}
+    by_meeting = evaluations_by_meeting(session=session, actor=actor, since=since, until=until)
+    if mode:
+        by_meeting = by_meeting[by_meeting["mode"] == mode].reset_index(drop=True)
+    return {
+        "has_data": True,
+        "by_meeting": by_meeting,
+        "by_mode": evaluation_scores_by_mode(session=session, actor=actor, since=since, until=until),
+        "comments": evaluation_comments(session=session, actor=actor, since=since, until=until, mode=mode),
+    }

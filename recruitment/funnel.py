@@ -94,7 +94,8 @@ def percentiles(subquery, group_columns: list[str], value: str, wanted: dict[str
         *groups,
         v.label("v"),
         (func.row_number().over(partition_by=groups, order_by=v) - 1).label("rn0"),
-        func.count().over(partition_by=groups).label("n"),
+        # Same PARTITION BY and ORDER BY as the row number, so one sort serves both.
+        func.count().over(partition_by=groups, order_by=v, rows=(None, None)).label("n"),
     ).subquery("ranked")
     rgroups = [ranked.c[name] for name in group_columns]
     columns = []

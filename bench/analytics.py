@@ -175,7 +175,7 @@ def analytics_page(name: str, manager_id: int):
 
 
 def bench_one(backend: str, size: int, url: str, repeat: int) -> dict:
-    print(f"\n== {backend}, {size:,} applicants", flush=True)
+    print(f"\n== {backend}, {size:,} applicants (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)", flush=True)
     seconds, manager_id = populate(url, size)
     print(f"   verve demo: {seconds:.1f} s", flush=True)
     os.environ["DATABASE_URL"] = url
@@ -201,7 +201,7 @@ def bench_one(backend: str, size: int, url: str, repeat: int) -> dict:
 
 
 def report(results: list[dict]) -> None:
-    print("\n== summary (medians, milliseconds)")
+    print(f"\n== summary (medians, milliseconds; load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     header = f"{'backend':<11}{'size':>8}{'a':>8}{'b':>8}" + "".join(f"{'c:' + n[:10]:>14}" for n in PAGES)
     header += f"{'d':>9}{'c_f/(a+b)':>11}{'c_d/(a+b)':>11}{'d/a':>7}  check"
     print(header)

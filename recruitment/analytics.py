@@ -33,7 +33,6 @@ from .funnel import (
     day_end,
     day_start,
     days_between,
-    meeting_mode_per_applicant,
     month_of,
     percentiles,
     reach,
@@ -95,7 +94,8 @@ def mode_rates(
     *, session: Session, actor: Actor, since: date | None = None, until: date | None = None, now: datetime | None = None
 ) -> pd.DataFrame:
     """Attendance, no-shows, progress after attending and evaluation answers, per meeting
-    mode, for meetings held in the period (see RATE_COLUMNS)."""
+    mode, for meetings held in the period (see RATE_COLUMNS). Progress counts each
+    attendance: someone who attended two meetings counts once for each."""
     require(actor, "analytics.read")
     held = _held_meetings(since, until, now)
     attended = func.sum(case((Registration.status == "attended", 1), else_=0))
@@ -114,17 +114,24 @@ def mode_rates(
         rows.append(_rate_row("no_show", mode, m, a + m))
 
     # Progress of people who attended: their furthest stage, by the mode that defines them.
-    modes = meeting_mode_per_applicant()
-    r = reach()
-    progress = session.execute(
-        select(
-            modes.c.mode,
-            func.count(),
-            *(func.sum(case((r.c.furthest >= RANK[stage], 1), else_=0)) for stage in (Stage.INTERVIEWED, Stage.APPROVED, Stage.PLACED)),
+    # Progress of people who attended a meeting of each mode in the period. "Reached
+    # stage k" (furthest rank >= k) is the same as "has an event to a stage ranked >= k",
+    # which the (to_stage, applicant_id) index answers per attendee without a scan.
+    def reached(stage: Stage):
+        later = [s.value for s, rank in RANK.items() if rank >= RANK[stage]]
+        hit = (
+            select(StageEvent.id)
+            .where(StageEvent.applicant_id == Registration.applicant_id, StageEvent.to_stage.in_(later))
+            .exists()
         )
-        .join(r, r.c.applicant_id == modes.c.applicant_id)
-        .where(modes.c.status == "attended", _in_period(modes.c.starts_at, since, until))
-        .group_by(modes.c.mode)
+        return func.sum(case((hit, 1), else_=0))
+
+    progress = session.execute(
+        select(InfoMeeting.mode, func.count(), *(reached(stage) for stage in (Stage.INTERVIEWED, Stage.APPROVED, Stage.PLACED)))
+        .select_from(Registration)
+        .join(InfoMeeting, InfoMeeting.id == Registration.meeting_id)
+        .where(Registration.status == "attended", held)
+        .group_by(InfoMeeting.mode)
     ).all()
     by_mode = {row[0]: [int(v or 0) for v in row[1:]] for row in progress}
     for stage in (Stage.INTERVIEWED, Stage.APPROVED, Stage.PLACED):
@@ -183,25 +190,27 @@ DAYS_TO_INTERVIEW_COLUMNS = ["mode", "n", "median_days", "p90_days"]
 def days_to_interview(
     *, session: Session, actor: Actor, since: date | None = None, until: date | None = None
 ) -> pd.DataFrame:
-    """Days from the meeting attended to the first interview after it, per mode."""
+    """Days from each meeting attended in the period to the attendee's first interview
+    after it, per mode."""
     require(actor, "analytics.read")
-    modes = meeting_mode_per_applicant()
     first_interview = func.min(Interview.scheduled_at)
-    per_applicant = (
-        select(modes.c.mode, days_between(modes.c.starts_at, first_interview).label("days"))
+    per_attendance = (
+        select(InfoMeeting.mode, days_between(InfoMeeting.starts_at, first_interview).label("days"))
+        .select_from(Registration)
+        .join(InfoMeeting, InfoMeeting.id == Registration.meeting_id)
         .join(
             Interview,
             and_(
-                Interview.applicant_id == modes.c.applicant_id,
+                Interview.applicant_id == Registration.applicant_id,
                 Interview.cancelled_at.is_(None),
-                Interview.scheduled_at >= modes.c.starts_at,
+                Interview.scheduled_at >= InfoMeeting.starts_at,
             ),
         )
-        .where(modes.c.status == "attended", _in_period(modes.c.starts_at, since, until))
-        .group_by(modes.c.applicant_id, modes.c.mode, modes.c.starts_at)
+        .where(Registration.status == "attended", _in_period(InfoMeeting.starts_at, since, until))
+        .group_by(Registration.id, InfoMeeting.mode, InfoMeeting.starts_at)
         .subquery("to_interview")
     )
-    rows = session.execute(percentiles(per_applicant, ["mode"], "days", MEDIAN_AND_P90)).all()
+    rows = session.execute(percentiles(per_attendance, ["mode"], "days", MEDIAN_AND_P90)).all()
     frame = _frame(rows, DAYS_TO_INTERVIEW_COLUMNS)
     return frame.sort_values("mode").reset_index(drop=True)
 

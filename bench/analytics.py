@@ -81,12 +81,13 @@ def postgres_url(size: int) -> str:
     return f"{base}?options=-csearch_path%3D{schema}"
 
 
-def populate(url: str, size: int) -> tuple[float, int]:
-    """`verve demo` into a migrated database and a manager account; (seconds, manager id)."""
+def populate(url: str, size: int, *, reuse: bool = False) -> tuple[float, int]:
+    """`verve demo` into a migrated database and a manager account; (seconds, manager id).
+    With `reuse`, the database already holds demo data and only the manager is added."""
     engine = make_engine(url)
     migrate.upgrade(engine)
     started = time.perf_counter()
-    result = subprocess.run(
+    result = subprocess.run(["true"]) if reuse else subprocess.run(
         [*DEMO_COMMAND, "demo", "--applicants", str(size), "--seed", "1"],
         env={**os.environ, "DATABASE_URL": url},
         capture_output=True,
@@ -96,7 +97,7 @@ def populate(url: str, size: int) -> tuple[float, int]:
         raise SystemExit(f"`verve demo` failed ({result.returncode}): {result.stderr[-2000:] or result.stdout[-2000:]}")
     seconds = time.perf_counter() - started
     with make_session_factory(engine).begin() as session:
-        manager = StaffUser(username=f"bench-manager-{size}", role="manager", full_name="Bench Manager")
+        manager = StaffUser(username=f"bench-manager-{size}-{time.time_ns()}", role="manager", full_name="Bench Manager")
         session.add(manager)
         session.flush()
         manager_id = manager.id
@@ -174,9 +175,9 @@ def analytics_page(name: str, manager_id: int):
 # --- the run --------------------------------------------------------------------------
 
 
-def bench_one(backend: str, size: int, url: str, repeat: int) -> dict:
+def bench_one(backend: str, size: int, url: str, repeat: int, *, reuse: bool = False) -> dict:
     print(f"\n== {backend}, {size:,} applicants (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)", flush=True)
-    seconds, manager_id = populate(url, size)
+    seconds, manager_id = populate(url, size, reuse=reuse)
     print(f"   verve demo: {seconds:.1f} s", flush=True)
     os.environ["DATABASE_URL"] = url
     engine = make_engine(url)
@@ -232,8 +233,13 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--database", help="measure this database (already filled by `verve demo`) instead; give its size with --sizes")
     args = parser.parse_args()
     results = []
+    if args.database:
+        backend = "sqlite" if args.database.startswith("sqlite") else "postgresql"
+        report([bench_one(backend, args.sizes[0], args.database, args.repeat, reuse=True)])
+        return
     with tempfile.TemporaryDirectory(prefix="verve-bench-") as folder:
         for backend in args.backends:
             for size in args.sizes:

@@ -27,7 +27,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pandas as pd
 from sqlalchemy import Float, case, cast, func, literal, select
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.expression import FunctionElement
 from sqlalchemy.types import Date, String
 
@@ -277,14 +277,26 @@ EXIT_COLUMNS = ["from_stage", "exit", "reason", "exits"]
 def funnel_exits(*, session: Session, actor: Actor, filters: Filters = Filters(), today: date | None = None) -> pd.DataFrame:
     """Exits from the pipeline per stage left and reason, for the applicants in `filters`."""
     require(actor, "analytics.read")
-    r = reach(filters, today=today)
     reason = func.coalesce(StageEvent.reason_code, "other")
     query = (
         select(StageEvent.from_stage, StageEvent.to_stage, reason.label("reason"), func.count().label("exits"))
-        .join(r, r.c.applicant_id == StageEvent.applicant_id)
         .where(StageEvent.to_stage.in_([stage.value for stage in EXITS]))
         .group_by(StageEvent.from_stage, StageEvent.to_stage, reason)
     )
+    if filters.mode or filters.source or filters.area or filters.coordinator_id or filters.age_group:
+        r = reach(filters, today=today)
+        query = query.join(r, r.c.applicant_id == StageEvent.applicant_id)
+    elif filters.since or filters.until:
+        # Only the period: each exit event looks up its applicant's first event with one
+        # index seek, instead of grouping the whole event log first.
+        first = aliased(StageEvent)
+        signed_up_at = (
+            select(func.min(first.at)).where(first.applicant_id == StageEvent.applicant_id).scalar_subquery()
+        )
+        if filters.since:
+            query = query.where(signed_up_at >= literal(day_start(filters.since), StageEvent.at.type))
+        if filters.until:
+            query = query.where(signed_up_at < literal(day_end(filters.until), StageEvent.at.type))
     rows = session.execute(query).all()
     frame = pd.DataFrame([tuple(row) for row in rows], columns=EXIT_COLUMNS)
     if frame.empty:

@@ -57,6 +57,12 @@ def test_funnel_exits_are_counted_per_stage_left_with_the_reason(session, manage
         ("meeting_booked", "withdrawn", "no_time", 1),
         ("interviewed", "rejected", "not_suitable_interview", 1),
     ]
+    february = funnel.funnel_exits(session=session, actor=manager, filters=Filters(since=date(2026, 2, 1)))
+    assert [tuple(row) for row in february.itertuples(index=False)] == [("signed_up", "withdrawn", "moved", 1)]
+    january = funnel.funnel_exits(session=session, actor=manager, filters=Filters(until=date(2026, 1, 31)))
+    assert january["exits"].sum() == 2
+    digital = funnel.funnel_exits(session=session, actor=manager, filters=Filters(mode="digital", since=date(2026, 1, 1)))
+    assert [tuple(row) for row in digital.itertuples(index=False)] == [("meeting_booked", "withdrawn", "no_time", 1)]
 
 
 def test_verve_funnel_summary_uses_the_same_numbers(session, manager, known):

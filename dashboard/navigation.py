@@ -36,6 +36,12 @@ FIRST_RUN_PAGE = PageSpec("pages/first_run.py", "nav.first_run", ":material/rock
 #: to roles that hold its permission (and checks that permission again itself).
 STAFF_PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/home.py", "nav.home", ":material/home:", "home"),
+    PageSpec("pages/outbox.py", "mail.nav_outbox", ":material/outgoing_mail:", "outbox", "outbox.read"),
+    PageSpec("pages/mail_templates.py", "mail.nav_templates", ":material/mail:", "mail-templates", "outbox.read", "nav.section_admin"),
+    PageSpec("pages/meetings.py", "meetings.title", ":material/groups:", "meetings", "meetings.read"),
+    PageSpec("pages/meeting.py", "meetings.detail_title", ":material/event:", "meeting", "meetings.write", hidden=True),
+    PageSpec("pages/combined_meeting.py", "combined.title", ":material/handshake:", "combined-meeting", "meetings.write"),
+    PageSpec("pages/phone_signup.py", "phone_signup.nav_title", ":material/phone_in_talk:", "phone-signup", "applicants.write"),
     PageSpec("pages/funnel.py", "analytics.nav_funnel", ":material/filter_alt:", "funnel", "analytics.read", "nav.section_analytics"),
     PageSpec("pages/digital_vs_in_person.py", "analytics.nav_digital_vs_in_person", ":material/compare:", "digital-vs-in-person", "analytics.read", "nav.section_analytics"),
     PageSpec("pages/trends.py", "analytics.nav_trends", ":material/trending_up:", "trends", "analytics.read", "nav.section_analytics"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from . import core
+from . import core, outbox
 from . import funnel as funnel_cli
 
 
@@ -18,7 +18,7 @@ def main() -> None:
     """
 
 
-for command in core.COMMANDS:
+for command in core.COMMANDS + outbox.COMMANDS:
     main.add_command(command)
 for command in funnel_cli.COMMANDS:
     main.add_command(command)

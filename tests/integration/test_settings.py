@@ -1,0 +1,26 @@
+import pytest
+
+from recruitment.errors import PermissionDenied, ValidationFailed
+from recruitment.settings import DEFAULTS, all_settings, change_setting, get_setting
+
+
+def test_unset_settings_fall_back_to_the_defaults(session):
+    assert all_settings(session) == DEFAULTS
+
+
+def test_an_admin_changes_a_setting_and_everyone_reads_the_new_value(session, admin):
+    change_setting(session=session, actor=admin, key="stuck_after_days", value=30)
+    session.commit()
+    assert get_setting(session, "stuck_after_days") == 30
+    assert all_settings(session)["stuck_after_days"] == 30
+
+
+@pytest.mark.parametrize("value", [-1, "30", True, 2.5])
+def test_a_setting_of_the_wrong_type_is_refused(session, admin, value):
+    with pytest.raises(ValidationFailed):
+        change_setting(session=session, actor=admin, key="stuck_after_days", value=value)
+
+
+def test_a_coordinator_cannot_change_settings(session, coordinator):
+    with pytest.raises(PermissionDenied):
+        change_setting(session=session, actor=coordinator, key="stuck_after_days", value=3)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from . import core, outbox
+from . import demo as demo_commands
 from . import funnel as funnel_cli
 
 
@@ -21,4 +22,6 @@ def main() -> None:
 for command in core.COMMANDS + outbox.COMMANDS:
     main.add_command(command)
 for command in funnel_cli.COMMANDS:
+    main.add_command(command)
+for command in demo_commands.COMMANDS:
     main.add_command(command)

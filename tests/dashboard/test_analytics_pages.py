@@ -108,3 +108,15 @@ def test_the_refresh_button_reads_the_database_again(known, manager, make_applic
 def test_analytics_pages_are_refused_without_login(app_database):
     at = AppTest.from_file(str(ROOT / "dashboard" / "pages" / "funnel.py")).run()
     assert at.error and not at.dataframe
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_each_analytics_page_runs_on_demo_data_as_a_manager(name, app_database, session_factory, make_staff):
+    from recruitment import demo
+
+    demo.generate(session_factory, applicants=300, seed=1)
+    manager = make_staff("manager", username="demo-page-manager")
+    at = page(name, manager).run()
+    assert not at.exception, at.exception
+    assert "No data yet" not in texts(at)
+    assert len(at.dataframe) >= 1

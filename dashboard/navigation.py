@@ -58,6 +58,11 @@ STAFF_PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/meetings.py", "meetings.title", ":material/groups:", "meetings", "meetings.read"),
     PageSpec("pages/meeting.py", "meetings.detail_title", ":material/event:", "meeting", "meetings.write", hidden=True),
     PageSpec("pages/combined_meeting.py", "combined.title", ":material/handshake:", "combined-meeting", "meetings.write"),
+    PageSpec("pages/funnel.py", "analytics.nav_funnel", ":material/filter_alt:", "funnel", "analytics.read", "nav.section_analytics"),
+    PageSpec("pages/digital_vs_in_person.py", "analytics.nav_digital_vs_in_person", ":material/compare:", "digital-vs-in-person", "analytics.read", "nav.section_analytics"),
+    PageSpec("pages/trends.py", "analytics.nav_trends", ":material/trending_up:", "trends", "analytics.read", "nav.section_analytics"),
+    PageSpec("pages/time_in_stage.py", "analytics.nav_time_in_stage", ":material/hourglass_top:", "time-in-stage", "analytics.read", "nav.section_analytics"),
+    PageSpec("pages/evaluations.py", "analytics.nav_evaluations", ":material/reviews:", "evaluations", "analytics.read", "nav.section_analytics"),
     PageSpec("pages/account.py", "nav.account", ":material/account_circle:", "account", section_key="nav.section_account"),
 )
 

@@ -282,6 +282,9 @@ class StageEvent(Base):
         CheckConstraint(f"from_stage IS NULL OR {_in('from_stage', Stage)}", name="from_stage"),
         Index("ix_stage_event_applicant_at", "applicant_id", "at"),
         Index("ix_stage_event_to_stage_applicant", "to_stage", "applicant_id"),
+        # Covers the analytics reads (furthest stage per applicant, LEAD over an
+        # applicant's timeline) so they scan the index alone, never the table.
+        Index("ix_stage_event_applicant_timeline", "applicant_id", "at", "id", "to_stage"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

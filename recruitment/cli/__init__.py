@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from . import core, outbox, security
+from . import core, demo, funnel, outbox, security
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -17,6 +17,6 @@ def main() -> None:
     """
 
 
-for module in (core, outbox, security):
+for module in (core, demo, funnel, outbox, security):
     for command in module.COMMANDS:
         main.add_command(command)

@@ -2,36 +2,47 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml 2>/dev/null | cut -c1-12)
-# Parallel workers for the test suite; the browser and PostgreSQL tests are safe to share.
+HASH := $(shell sha1sum pyproject.toml 2>/dev/null | cut -c1-12)
+RUN_STAMP := $(VENV)/.run-$(HASH)
+TEST_STAMP := $(VENV)/.test-$(HASH)
+# Parallel workers for the test suite.
 TEST_WORKERS ?= auto
 
-.PHONY: run test install node bench clean
+.PHONY: run test install install-test node bench clean
 
-$(STAMP): pyproject.toml
+$(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Verve needs Python 3.11 or newer")'
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
-	rm -f $(VENV)/.installed-*
-	touch $(STAMP)
+	$(PYTHON) -m venv $(VENV)
 
-install: $(STAMP)
+# The app alone: what `make run` needs, so a first start stays quick.
+$(RUN_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	rm -f $(VENV)/.run-*
+	touch $@
+
+# The app plus the test tools.
+$(TEST_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	rm -f $(VENV)/.test-* $(VENV)/.run-*
+	touch $@ $(RUN_STAMP)
+
+install: $(RUN_STAMP)
+install-test: $(TEST_STAMP)
 
 # axe-core (accessibility checks in the browser tests) comes from npm when npm is here.
 node:
 	@if command -v npm >/dev/null 2>&1; then \
 		test -f node_modules/axe-core/axe.min.js || npm install --silent --no-audit --no-fund; \
-	else echo "npm not found: the accessibility checks will be skipped"; fi
+	else echo "npm not found: the accessibility checks cannot run"; fi
 
 run: install
 	$(VENV)/bin/verve db upgrade
 	$(VENV)/bin/streamlit run dashboard/app.py
 
-test: install node
+test: install-test node
 	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
-bench: install
+bench: install-test
 	$(PY) bench/analytics.py
 
 clean:

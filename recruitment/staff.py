@@ -13,7 +13,7 @@ from db.models import AuditEvent, Role, StaffUser, utcnow
 
 from .access import Actor, require
 from .errors import ValidationFailed
-from .validation import clean_text
+from .validation import clean_text, collect
 
 MIN_PASSWORD_LENGTH = 12
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -78,22 +78,23 @@ def create_first_admin(
 
 
 def _create(session, actor, username, role, password, full_name, email) -> StaffUser:
-    fields: dict[str, str] = {}
-    try:
-        username = clean_username(username)
-    except ValidationFailed as error:
-        fields.update(error.fields)
-    if role not in {r.value for r in Role}:
-        fields["role"] = "validation.unknown_choice"
-    if password is not None:
-        try:
+    cleaned: dict[str, str] = {}
+
+    def _username() -> None:
+        cleaned["username"] = clean_username(username)
+
+    def _role() -> None:
+        if role not in {r.value for r in Role}:
+            raise ValidationFailed({"role": "validation.unknown_choice"})
+
+    def _password() -> None:
+        if password is not None:
             check_password_policy(password)
-        except ValidationFailed as error:
-            fields.update(error.fields)
-    if not fields and session.scalar(select(StaffUser.id).where(StaffUser.username == username)):
-        fields["username"] = "validation.username_taken"
-    if fields:
-        raise ValidationFailed(fields)
+
+    collect(_username, _role, _password)
+    username = cleaned["username"]
+    if session.scalar(select(StaffUser.id).where(StaffUser.username == username)):
+        raise ValidationFailed({"username": "validation.username_taken"})
     user = StaffUser(
         username=username,
         role=role,

@@ -128,10 +128,12 @@ def clean_choices(values: object, field: str, allowed: tuple[str, ...] | frozens
 def collect(*checks) -> None:
     """Run several zero-argument checks and raise one ValidationFailed naming every bad field."""
     fields: dict[str, str] = {}
+    params: dict[str, object] = {}
     for check in checks:
         try:
             check()
         except ValidationFailed as error:
             fields.update(error.fields)
+            params.update(error.params)
     if fields:
-        raise ValidationFailed(fields)
+        raise ValidationFailed(fields, **params)

@@ -1,0 +1,228 @@
+"""Browser tests: a real `streamlit run` of the app against a migrated temporary
+SQLite database, driven by Playwright in Debian's Chromium.
+
+Without Chromium (or the Playwright package) these tests skip with the reason,
+except under CI=true, where that is an error. Screenshots go to `artifacts/`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from db import migrate
+from db.models import StaffUser
+from db.session import make_engine, make_session_factory
+from recruitment.staff import hash_password
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+STAFF_PASSWORD = "browser test password"
+
+
+def _unavailable(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"CI=true but the browser tests cannot run: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    url: str
+    database_url: str
+    sessions: sessionmaker[Session]
+    process: subprocess.Popen
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[LiveServer]:
+    """The app served by `streamlit run` on a free port, one per test worker."""
+    if not Path(CHROMIUM).exists():
+        _unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    folder = tmp_path_factory.mktemp("live")
+    database_url = f"sqlite:///{folder / 'verve.db'}"
+    engine = make_engine(database_url)
+    migrate.upgrade(engine)
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
+    log = open(folder / "streamlit.log", "w")  # noqa: SIM115 - closed at teardown
+    process = subprocess.Popen(
+        [
+            sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+            "--server.port", str(port), "--server.address", "127.0.0.1",
+            "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            "--server.fileWatcherType", "none",
+        ],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read() == b"ok":
+                    break
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"streamlit did not start: {(folder / 'streamlit.log').read_text()[-2000:]}")
+        time.sleep(0.3)
+    server = LiveServer(url, database_url, make_session_factory(engine), process)
+    yield server
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed")
+    if not Path(CHROMIUM).exists():
+        _unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh browser tab; a screenshot is kept in artifacts/ when the test fails."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.console_errors = []
+    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
+    yield page
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        screenshot(page, f"failed-{request.node.name}")
+    context.close()
+
+
+@pytest.hookimpl(tryfirst=True, hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot as an artifact (never committed)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)[:120]
+    path = ARTIFACTS / f"{safe}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def wait_for_app(page, *, settle_ms: int = 300) -> None:
+    """Wait until Streamlit is connected and has finished running the script."""
+    page.wait_for_function(
+        """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            if (!app) return false;
+            const state = app.getAttribute('data-test-script-state');
+            return !['initial', 'running', 'rerunRequested', null].includes(state)
+                && document.querySelectorAll('[data-testid="stSkeleton"]').length === 0;
+        }""",
+        timeout=30_000,
+    )
+    # A rerun may start right after (st.rerun, a widget's callback): let it begin, then wait again.
+    page.wait_for_timeout(settle_ms)
+    page.wait_for_function(
+        """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            return app && !['running', 'rerunRequested'].includes(app.getAttribute('data-test-script-state'));
+        }""",
+        timeout=30_000,
+    )
+
+
+def open_page(page, server: LiveServer, path: str = "/", **query: str) -> None:
+    """Go to `path` of the app (e.g. "/login", "/my-page") and wait for it to render."""
+    from urllib.parse import urlencode
+
+    suffix = f"?{urlencode(query)}" if query else ""
+    page.goto(f"{server.url}{path}{suffix}")
+    wait_for_app(page)
+
+
+@pytest.fixture(scope="session")
+def staff_accounts(live_server) -> dict[str, str]:
+    """One account per role in the live server's database: role -> username."""
+    names = {"admin": "browser-admin", "coordinator": "browser-coordinator", "manager": "browser-manager"}
+    with live_server.sessions.begin() as session:
+        for role, username in names.items():
+            session.add(
+                StaffUser(
+                    username=username,
+                    role=role,
+                    full_name=f"Browser {role.title()}",
+                    password_hash=hash_password(STAFF_PASSWORD),
+                )
+            )
+    return names
+
+
+def log_in(page, server: LiveServer, username: str, password: str = STAFF_PASSWORD, lang: str = "en") -> None:
+    open_page(page, server, "/login", lang=lang)
+    page.get_by_label("Username", exact=True).fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_timeout(300)
+    wait_for_app(page)
+
+
+def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
+    """Run axe-core in the page; the violations of the given impacts."""
+    if not AXE.exists():
+        _unavailable("axe-core is not installed (run `make node`, which uses npm)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => await axe.run(document, {runOnly: {type: 'tag',
+             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+        if v["impact"] in impacts
+    ]

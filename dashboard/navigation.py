@@ -41,6 +41,7 @@ STAFF_PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/applicant.py", "casework.nav_applicant", ":material/person:", "applicant", "applicants.read", hidden=True),
     PageSpec("pages/handover.py", "casework.nav_handover", ":material/swap_horiz:", "handover", "applicants.write"),
     PageSpec("pages/import_applicants.py", "casework.nav_import", ":material/upload_file:", "import", "data.import"),
+    PageSpec("pages/phone_signup.py", "phone_signup.nav_title", ":material/phone_in_talk:", "phone-signup", "applicants.write"),
     PageSpec("pages/account.py", "nav.account", ":material/account_circle:", "account", section_key="nav.section_account"),
 )
 

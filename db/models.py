@@ -350,6 +350,9 @@ class Registration(Base):
     # rebooking updates the entry already in the applicant's calendar.
     ics_uid: Mapped[str] = mapped_column(String(100), unique=True)
     ics_sequence: Mapped[int] = mapped_column(Integer, default=0)
+    # When this row joined its current meeting (booked, rebooked, booked again):
+    # the waitlist is served in this order, which neither the id nor updated_at gives.
+    queued_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     cancelled_at: Mapped[datetime | None]

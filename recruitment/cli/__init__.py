@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from . import core
+from . import demo as demo_commands
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -18,4 +19,6 @@ def main() -> None:
 
 
 for command in core.COMMANDS:
+    main.add_command(command)
+for command in demo_commands.COMMANDS:
     main.add_command(command)

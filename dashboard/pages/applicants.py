@@ -11,9 +11,18 @@ import streamlit as st
 
 from dashboard import access
 from dashboard.data import sessions
-from dashboard.i18n import error_message, t
+from dashboard.i18n import error_message, lang, t
 from recruitment.access import allowed
-from recruitment.applicant_list import ALL_STAGES, UNASSIGNED, ApplicantFilters, applicant_page, export_applicants, filter_choices
+from recruitment.applicant_list import (
+    ALL_STAGES,
+    MAX_EXPORT_BY_ID,
+    UNASSIGNED,
+    ApplicantFilters,
+    applicant_page,
+    export_applicants,
+    exportable,
+    filter_choices,
+)
 from recruitment.errors import VerveError
 
 PAGE_SIZE = 50
@@ -158,17 +167,20 @@ if nav[1].button(t("casework.next_page"), key="applicants_next", disabled=page >
 if allowed(actor, "data.export") and can_open and total:
     st.subheader(t("casework.export_title"))
     st.caption(t("casework.export_note", total=total))
-
+    language = lang()
 
     def _export(fmt: str):
         # Runs only when the button is clicked, so only a real download is audited.
         def build() -> bytes:
             with sessions().begin() as session:
-                return export_applicants(session=session, actor=actor, filters=filters, fmt=fmt)
+                return export_applicants(session=session, actor=actor, filters=filters, fmt=fmt, lang=language)
 
         return build
 
     left, right = st.columns(2)
+    if not exportable(filters, total):
+        st.info(t("casework.export_too_many", max=MAX_EXPORT_BY_ID))
+        st.stop()
     left.download_button(
         t("common.download_csv"), data=_export("csv"), file_name="soekere.csv", mime="text/csv",
         key="applicants_export_csv", icon=":material/download:",

@@ -71,12 +71,24 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _search_condition(text: str) -> ColumnElement[bool]:
+def _folded(column: ColumnElement[str], dialect: str) -> ColumnElement[str]:
+    """The column in lower case. SQLite's lower() knows only ASCII, so Æ, Ø and Å (and
+    the accented letters names often carry) are folded explicitly there."""
+    if dialect == "sqlite":
+        for upper, lower in _SQLITE_FOLD:
+            column = func.replace(column, upper, lower)
+    return func.lower(column)
+
+
+_SQLITE_FOLD = tuple((c, c.lower()) for c in "ÆØÅÄÖÜÉÈÁÀÓÒÍÚÑÇ")
+
+
+def _search_condition(text: str, dialect: str) -> ColumnElement[bool]:
     """Name, e-mail or phone contains the text, case-insensitively; phones match on digits
     so "912 34 567" finds "+4791234567"."""
     text = " ".join(text.split())
     pattern = _like_pattern(text.lower())
-    full_name = func.lower(Applicant.first_name + " " + Applicant.last_name)
+    full_name = _folded(Applicant.first_name + " " + Applicant.last_name, dialect)
     conditions: list[ColumnElement[bool]] = [
         full_name.like(pattern, escape="\\"),
         func.lower(Applicant.email).like(pattern, escape="\\"),
@@ -119,7 +131,7 @@ def _conditions(session: Session, filters: ApplicantFilters, *, now: datetime) -
         # (stage, stage_changed_at) is indexed: this is a range scan per open stage.
         where.append(and_(Applicant.stage.in_(STUCK_STAGES), Applicant.stage_changed_at < now - timedelta(days=days)))
     if filters.search and filters.search.strip():
-        where.append(_search_condition(filters.search))
+        where.append(_search_condition(filters.search, session.get_bind().dialect.name))
     return where
 
 

@@ -161,3 +161,11 @@ def test_an_export_narrowed_by_stage_alone_needs_no_id_list(session_factory, coo
         data = export_applicants(session=s, actor=coordinator, filters=ApplicantFilters(stage="meeting_booked"), fmt="csv", lang="en")
     lines = data.decode("utf-8-sig").splitlines()
     assert len(lines) == 2 and "hans.ims@example.no" in lines[1].lower()
+
+
+def test_search_ignores_case_in_norwegian_letters_too(session, coordinator, make_applicant):
+    make_applicant(first_name="Øyvind", last_name="Ås")
+    make_applicant(first_name="Ærlig", last_name="Éclair")
+    assert _names(session, coordinator, search="øyvind ås") == ["Øyvind Ås"]
+    assert _names(session, coordinator, search="ÆRLIG") == ["Ærlig Éclair"]
+    assert _names(session, coordinator, search="éclair") == ["Ærlig Éclair"]

@@ -169,3 +169,11 @@ def test_search_ignores_case_in_norwegian_letters_too(session, coordinator, make
     assert _names(session, coordinator, search="øyvind ås") == ["Øyvind Ås"]
     assert _names(session, coordinator, search="ÆRLIG") == ["Ærlig Éclair"]
     assert _names(session, coordinator, search="éclair") == ["Ærlig Éclair"]
+
+
+def test_a_number_searches_phones_only_and_two_digits_find_nobody(session, coordinator, make_applicant):
+    make_applicant(first_name="Ola", last_name="Nr1", email="ola1980@example.no", phone="+4791234567")
+    make_applicant(first_name="Kari", last_name="Nr2", email="kari@example.no", phone="+4790000000")
+    assert _names(session, coordinator, search="1980") == []
+    assert _names(session, coordinator, search="+47 912") == ["Ola Nr1"]
+    assert _names(session, coordinator, search="12") == []

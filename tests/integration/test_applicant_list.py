@@ -177,3 +177,10 @@ def test_a_number_searches_phones_only_and_two_digits_find_nobody(session, coord
     assert _names(session, coordinator, search="1980") == []
     assert _names(session, coordinator, search="+47 912") == ["Ola Nr1"]
     assert _names(session, coordinator, search="12") == []
+
+
+def test_stuck_applicants_come_longest_waiting_first(session, coordinator, make_applicant):
+    make_applicant(first_name="Aa", last_name="Recent", signed_up_at=NOW - timedelta(days=30))
+    make_applicant(first_name="Zz", last_name="Oldest", signed_up_at=NOW - timedelta(days=90))
+    frame, _ = applicant_page(session=session, actor=coordinator, filters=ApplicantFilters(stuck=True), now=NOW)
+    assert list(frame["name"]) == ["Zz Oldest", "Aa Recent"]

@@ -10,6 +10,7 @@ from recruitment.booking import MeetingChoice
 from recruitment.calendar import format_when
 from recruitment.validation import MAX_EMAIL, MAX_NAME, MAX_TEXT
 
+from .components import plain
 from .i18n import lang, t
 
 # (field, autocomplete hint, required, max length)
@@ -53,7 +54,7 @@ def error_summary(errors: dict[str, str]) -> None:
 def applicant_fields(prefix: str, errors: dict[str, str]) -> dict:
     """Render the details widgets (keys `<prefix>_<field>`) and return what was typed."""
     raw: dict[str, object] = {}
-    for field, autocomplete, required, limit in TEXT_FIELDS:
+    for field, autocomplete, required, _limit in TEXT_FIELDS:
         help_key = f"signup.{field}_help"
         raw[field] = st.text_input(
             label(field, required=required),
@@ -63,16 +64,19 @@ def applicant_fields(prefix: str, errors: dict[str, str]) -> dict:
             # is off (validate="") so every message comes from us, in the user's language.
             type=INPUT_TYPES.get(field, "default"),
             validate="" if field in INPUT_TYPES else None,
-            # Room over the limit, so an over-long paste gets a message rather than a cut.
-            max_chars=limit + 50,
+            # No max_chars: Streamlit silently drops a longer value, and the person would
+            # read "required" instead of "too long (at most N characters)".
         )
         if field in {"email", "phone", "postcode", "birth_year"}:
-            st.caption(t(help_key))
+            # Plain text, not st.caption: Streamlit's faded caption grey fails WCAG contrast.
+            st.markdown(t(help_key))
         field_error(errors, field)
     return raw
 
 
-def wish_fields(prefix: str, errors: dict[str, str], *, sources: tuple[str, ...] = PUBLIC_SOURCES) -> dict:
+def wish_fields(
+    prefix: str, errors: dict[str, str], *, sources: tuple[str, ...] = PUBLIC_SOURCES
+) -> dict:
     raw: dict[str, object] = {}
     # Format functions run again outside the page run (e.g. in tests): pin the language.
     current = lang()
@@ -94,7 +98,7 @@ def wish_fields(prefix: str, errors: dict[str, str], *, sources: tuple[str, ...]
         key=f"{prefix}_source",
     )
     field_error(errors, "source")
-    raw["about"] = st.text_area(label("about"), key=f"{prefix}_about", max_chars=MAX_TEXT + 50)
+    raw["about"] = st.text_area(label("about"), key=f"{prefix}_about")
     field_error(errors, "about")
     return raw
 
@@ -108,8 +112,15 @@ def seats_text(choice: MeetingChoice, language: str) -> str:
 
 
 def meeting_label(choice: MeetingChoice, language: str) -> str:
-    """"Tuesday 1 December 2026 at 18:00 – Online meeting" in `language`."""
-    return f"{format_when(choice.starts_at, language)} – {i18n.t(f'booking.mode_{choice.mode}', language)}"
+    """ "Tuesday 1 December 2026 at 18:00 – Online meeting" in `language`."""
+    mode = i18n.t(f"booking.mode_{choice.mode}", language)
+    return f"{format_when(choice.starts_at, language)} – {mode}"
+
+
+def meeting_option(choice: MeetingChoice, language: str) -> str:
+    """One line per meeting (radio options carry everything: Streamlit's option captions
+    are too faint for WCAG contrast)."""
+    return f"{meeting_label(choice, language)} – {meeting_caption(choice, language)}"
 
 
 def meeting_caption(choice: MeetingChoice, language: str) -> str:
@@ -117,5 +128,8 @@ def meeting_caption(choice: MeetingChoice, language: str) -> str:
     if choice.mode == "digital":
         place = i18n.t("booking.link_by_email", language)
     else:
-        place = choice.address or i18n.t("booking.address_follows", language)
-    return f"{place} · {seats_text(choice, language)}"
+        # Option labels render Markdown; the address is typed by staff, so it is escaped.
+        place = (
+            plain(choice.address) if choice.address else i18n.t("booking.address_follows", language)
+        )
+    return f"{place} – {seats_text(choice, language)}"

@@ -41,6 +41,11 @@ STAFF_PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/applicant.py", "casework.nav_applicant", ":material/person:", "applicant", "applicants.read", hidden=True),
     PageSpec("pages/handover.py", "casework.nav_handover", ":material/swap_horiz:", "handover", "applicants.write"),
     PageSpec("pages/import_applicants.py", "casework.nav_import", ":material/upload_file:", "import", "data.import"),
+    PageSpec("pages/outbox.py", "mail.nav_outbox", ":material/outgoing_mail:", "outbox", "outbox.read"),
+    PageSpec("pages/mail_templates.py", "mail.nav_templates", ":material/mail:", "mail-templates", "outbox.read", "nav.section_admin"),
+    PageSpec("pages/meetings.py", "meetings.title", ":material/groups:", "meetings", "meetings.read"),
+    PageSpec("pages/meeting.py", "meetings.detail_title", ":material/event:", "meeting", "meetings.write", hidden=True),
+    PageSpec("pages/combined_meeting.py", "combined.title", ":material/handshake:", "combined-meeting", "meetings.write"),
     PageSpec("pages/phone_signup.py", "phone_signup.nav_title", ":material/phone_in_talk:", "phone-signup", "applicants.write"),
     PageSpec("pages/account.py", "nav.account", ":material/account_circle:", "account", section_key="nav.section_account"),
 )

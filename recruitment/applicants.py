@@ -92,7 +92,9 @@ def _or_blank(value: object) -> object:
     return "" if value is None else value
 
 
-def clean_applicant_input(raw: dict, *, today: date | None = None, require_consent: bool = True) -> ApplicantInput:
+def clean_applicant_input(
+    raw: dict, *, today: date | None = None, require_consent: bool = True
+) -> ApplicantInput:
     """Clean a sign-up; raise one ValidationFailed naming every bad field (catalogue keys).
 
     `require_consent=False` is for imports of people whose consent was recorded elsewhere."""
@@ -118,14 +120,27 @@ def clean_applicant_input(raw: dict, *, today: date | None = None, require_conse
         lambda: put("email", lambda: normalise_email(raw.get("email"), "email")),
         lambda: put("phone", lambda: clean_phone(raw.get("phone"), "phone", required=True)),
         lambda: put("postcode", lambda: _ascii_postcode(raw.get("postcode"))),
-        lambda: put("birth_year", lambda: clean_birth_year(_or_blank(raw.get("birth_year")), "birth_year", today=today)),
-        lambda: put("languages", lambda: clean_choices(raw.get("languages"), "languages", vocabulary.LANGUAGES)),
-        lambda: put("interests", lambda: clean_choices(raw.get("interests"), "interests", vocabulary.INTERESTS)),
         lambda: put(
-            "availability", lambda: clean_choices(raw.get("availability"), "availability", vocabulary.AVAILABILITY)
+            "birth_year",
+            lambda: clean_birth_year(_or_blank(raw.get("birth_year")), "birth_year", today=today),
         ),
         lambda: put(
-            "target_groups", lambda: clean_choices(raw.get("target_groups"), "target_groups", vocabulary.TARGET_GROUPS)
+            "languages",
+            lambda: clean_choices(raw.get("languages"), "languages", vocabulary.LANGUAGES),
+        ),
+        lambda: put(
+            "interests",
+            lambda: clean_choices(raw.get("interests"), "interests", vocabulary.INTERESTS),
+        ),
+        lambda: put(
+            "availability",
+            lambda: clean_choices(raw.get("availability"), "availability", vocabulary.AVAILABILITY),
+        ),
+        lambda: put(
+            "target_groups",
+            lambda: clean_choices(
+                raw.get("target_groups"), "target_groups", vocabulary.TARGET_GROUPS
+            ),
         ),
         source,
         lambda: put("about", lambda: clean_text(raw.get("about"), "about", max_length=MAX_TEXT)),
@@ -148,7 +163,11 @@ def ensure_token(session: Session, applicant: Applicant, *, now: datetime | None
     """The applicant's self-service token, issued anew if missing or expired, and valid
     for another `token_valid_days` from now."""
     now = now or utcnow()
-    if not applicant.token or applicant.token_expires_at is None or applicant.token_expires_at <= now:
+    if (
+        not applicant.token
+        or applicant.token_expires_at is None
+        or applicant.token_expires_at <= now
+    ):
         applicant.token = new_token()
     applicant.token_expires_at = now + timedelta(days=int(get_setting(session, "token_valid_days")))
     return applicant.token
@@ -272,8 +291,9 @@ def sign_up(
     """The public sign-up in one step: clean, upsert the person, then book the chosen
     meeting (moving an existing booking there) or record the wish to be phoned.
 
-    Staff (`by_id`) may sign someone up without a meeting. `allow_waitlist=False` means the person was shown free seats: if the meeting filled
-    up meanwhile they get MeetingFull and can choose again, and nothing is saved."""
+    Staff (`by_id`) may sign someone up without a meeting. `allow_waitlist=False`
+    means the person was shown free seats: if the meeting filled up meanwhile they get
+    MeetingFull and can choose again, and nothing is saved."""
     raw = {**raw, "source": raw.get("source") or source}
     if callback:
         raw["callback_requested"] = True
@@ -286,11 +306,17 @@ def sign_up(
     collect(meeting_chosen, lambda: data.append(clean_applicant_input(raw, today=today)))
     existing = find_by_email(session, data[0].email)
     asked_before = bool(existing and existing.callback_requested)
-    applicant, created = upsert_applicant(session=session, data=data[0], source=data[0].source, by_id=by_id, lang=lang)
+    applicant, created = upsert_applicant(
+        session=session, data=data[0], source=data[0].source, by_id=by_id, lang=lang
+    )
     registration = None
     if meeting_id is not None:
         registration = booking.book_or_move(
-            session=session, applicant_id=applicant.id, meeting_id=meeting_id, by_id=by_id, allow_waitlist=allow_waitlist
+            session=session,
+            applicant_id=applicant.id,
+            meeting_id=meeting_id,
+            by_id=by_id,
+            allow_waitlist=allow_waitlist,
         )
     elif callback and not asked_before and applicant.email:
         mail.queue_email(
@@ -310,6 +336,8 @@ def sign_up(
         token=applicant.token or "",
         registration_id=registration.id if registration else None,
         status=registration.status if registration else None,
-        waitlist_position=booking.waitlist_position(session, registration) if registration else None,
+        waitlist_position=booking.waitlist_position(session, registration)
+        if registration
+        else None,
         created=created,
     )

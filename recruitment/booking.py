@@ -33,7 +33,11 @@ from .pipeline import EXITS, move_applicant
 from .settings import get_setting
 
 #: Statuses that hold a seat (a no-show held one too: the seat was theirs).
-SEAT_HOLDING = (RegistrationStatus.REGISTERED.value, RegistrationStatus.ATTENDED.value, RegistrationStatus.NO_SHOW.value)
+SEAT_HOLDING = (
+    RegistrationStatus.REGISTERED.value,
+    RegistrationStatus.ATTENDED.value,
+    RegistrationStatus.NO_SHOW.value,
+)
 ACTIVE = (RegistrationStatus.REGISTERED.value, RegistrationStatus.WAITLISTED.value)
 
 
@@ -81,7 +85,10 @@ def waitlist(session: Session, meeting_id: int) -> list[Registration]:
     return list(
         session.scalars(
             select(Registration)
-            .where(Registration.meeting_id == meeting_id, Registration.status == RegistrationStatus.WAITLISTED.value)
+            .where(
+                Registration.meeting_id == meeting_id,
+                Registration.status == RegistrationStatus.WAITLISTED.value,
+            )
             .order_by(Registration.queued_at, Registration.id)
         )
     )
@@ -98,13 +105,18 @@ def waitlist_position(session: Session, registration: Registration) -> int | Non
             Registration.meeting_id == registration.meeting_id,
             Registration.status == RegistrationStatus.WAITLISTED.value,
             (Registration.queued_at < registration.queued_at)
-            | ((Registration.queued_at == registration.queued_at) & (Registration.id < registration.id)),
+            | (
+                (Registration.queued_at == registration.queued_at)
+                & (Registration.id < registration.id)
+            ),
         )
     )
     return ahead + 1
 
 
-def open_meetings(session: Session, *, now: datetime | None = None, limit: int = 20) -> list[MeetingChoice]:
+def open_meetings(
+    session: Session, *, now: datetime | None = None, limit: int = 20
+) -> list[MeetingChoice]:
     """Planned standard meetings still ahead, soonest first, with seats left."""
     now = now or utcnow()
     taken = (
@@ -192,7 +204,9 @@ def mail_context(session: Session, registration: Registration) -> dict[str, obje
     }
 
 
-def _notify(session: Session, registration: Registration, kind: str, *, cancel: bool = False) -> None:
+def _notify(
+    session: Session, registration: Registration, kind: str, *, cancel: bool = False
+) -> None:
     applicant = registration.applicant
     if not applicant.email:
         return
@@ -223,7 +237,9 @@ def _enter_meeting_booked(session: Session, applicant: Applicant, by_id: int | N
             to_stage=Stage.MEETING_BOOKED.value,
         )
     if applicant.stage == Stage.SIGNED_UP.value:
-        move_applicant(session=session, applicant_id=applicant.id, to_stage=Stage.MEETING_BOOKED, by_id=by_id)
+        move_applicant(
+            session=session, applicant_id=applicant.id, to_stage=Stage.MEETING_BOOKED, by_id=by_id
+        )
 
 
 def _leave_meeting_booked(session: Session, applicant: Applicant, by_id: int | None) -> None:
@@ -236,10 +252,14 @@ def _leave_meeting_booked(session: Session, applicant: Applicant, by_id: int | N
         .where(Registration.applicant_id == applicant.id, Registration.status.in_(ACTIVE))
     )
     if not active:
-        move_applicant(session=session, applicant_id=applicant.id, to_stage=Stage.SIGNED_UP, by_id=by_id)
+        move_applicant(
+            session=session, applicant_id=applicant.id, to_stage=Stage.SIGNED_UP, by_id=by_id
+        )
 
 
-def _place(session: Session, registration: Registration, meeting: InfoMeeting, allow_waitlist: bool) -> None:
+def _place(
+    session: Session, registration: Registration, meeting: InfoMeeting, allow_waitlist: bool
+) -> None:
     """Give `registration` a seat at the locked `meeting`, or a waitlist place."""
     if seats_taken(session, meeting.id) < meeting.capacity:
         registration.status = RegistrationStatus.REGISTERED.value
@@ -271,12 +291,16 @@ def book_meeting(
     if applicant is None or applicant.anonymised_at is not None:
         raise NotFound(f"applicant {applicant_id} not found")
     registration = session.scalars(
-        select(Registration).where(Registration.applicant_id == applicant_id, Registration.meeting_id == meeting_id)
+        select(Registration).where(
+            Registration.applicant_id == applicant_id, Registration.meeting_id == meeting_id
+        )
     ).first()
     if registration is not None and registration.status in ACTIVE:
         return registration  # a double click, or the same sign-up sent twice
     if registration is None:
-        registration = Registration(applicant_id=applicant_id, meeting_id=meeting_id, ics_uid=f"{uuid.uuid4()}@verve")
+        registration = Registration(
+            applicant_id=applicant_id, meeting_id=meeting_id, ics_uid=f"{uuid.uuid4()}@verve"
+        )
         registration.ics_sequence = 0
         _place(session, registration, meeting, allow_waitlist)
         session.add(registration)
@@ -291,7 +315,9 @@ def book_meeting(
     return registration
 
 
-def fill_from_waitlist(session: Session, meeting_id: int, *, now: datetime | None = None) -> list[Registration]:
+def fill_from_waitlist(
+    session: Session, meeting_id: int, *, now: datetime | None = None
+) -> list[Registration]:
     """Move waitlisted people up into free seats, first in line first, and tell them."""
     now = now or utcnow()
     meeting = _lock_meeting(session, meeting_id)
@@ -317,7 +343,12 @@ def _get_registration(session: Session, registration_id: int) -> Registration:
 
 
 def cancel_registration(
-    *, session: Session, registration_id: int, by_id: int | None = None, now: datetime | None = None, notify: bool = True
+    *,
+    session: Session,
+    registration_id: int,
+    by_id: int | None = None,
+    now: datetime | None = None,
+    notify: bool = True,
 ) -> Registration:
     """Cancel a booking or waitlist place; the first in line gets the freed seat."""
     now = now or utcnow()
@@ -374,7 +405,11 @@ def rebook(
     from_meeting_id = registration.meeting_id
     if to_meeting_id == from_meeting_id:
         return book_meeting(
-            session=session, applicant_id=registration.applicant_id, meeting_id=to_meeting_id, by_id=by_id, now=now
+            session=session,
+            applicant_id=registration.applicant_id,
+            meeting_id=to_meeting_id,
+            by_id=by_id,
+            now=now,
         )
     # Lock both meetings in id order, so two opposite rebookings cannot deadlock.
     locked = {mid: _lock_meeting(session, mid) for mid in sorted((from_meeting_id, to_meeting_id))}
@@ -382,7 +417,8 @@ def rebook(
     session.refresh(registration)
     clash = session.scalars(
         select(Registration).where(
-            Registration.applicant_id == registration.applicant_id, Registration.meeting_id == to_meeting_id
+            Registration.applicant_id == registration.applicant_id,
+            Registration.meeting_id == to_meeting_id,
         )
     ).first()
     if clash is not None:
@@ -416,17 +452,28 @@ def active_registrations(session: Session, applicant_id: int) -> list[Registrati
 
 
 def book_or_move(
-    *, session: Session, applicant_id: int, meeting_id: int, by_id: int | None = None, allow_waitlist: bool = True
+    *,
+    session: Session,
+    applicant_id: int,
+    meeting_id: int,
+    by_id: int | None = None,
+    allow_waitlist: bool = True,
 ) -> Registration:
     """Book `meeting_id` for someone; an applicant who already holds a booking elsewhere
     has that booking moved (one person, one booking, one calendar entry)."""
     current = active_registrations(session, applicant_id)
     if current and all(r.meeting_id != meeting_id for r in current):
         return rebook(
-            session=session, registration_id=current[0].id, to_meeting_id=meeting_id, by_id=by_id,
+            session=session,
+            registration_id=current[0].id,
+            to_meeting_id=meeting_id,
+            by_id=by_id,
             allow_waitlist=allow_waitlist,
         )
     return book_meeting(
-        session=session, applicant_id=applicant_id, meeting_id=meeting_id, by_id=by_id, allow_waitlist=allow_waitlist
+        session=session,
+        applicant_id=applicant_id,
+        meeting_id=meeting_id,
+        by_id=by_id,
+        allow_waitlist=allow_waitlist,
     )
-

@@ -80,7 +80,11 @@ def registration_ics(
     if organizer_email:
         event.add("organizer", f"mailto:{organizer_email}")
     if attendee_email:
-        event.add("attendee", f"mailto:{attendee_email}", parameters={"ROLE": "REQ-PARTICIPANT", "RSVP": "FALSE"})
+        event.add(
+            "attendee",
+            f"mailto:{attendee_email}",
+            parameters={"ROLE": "REQ-PARTICIPANT", "RSVP": "FALSE"},
+        )
     calendar.add_component(event)
     # The VTIMEZONE for Europe/Oslo, so clients do not have to guess the TZID.
     calendar.add_missing_timezones()

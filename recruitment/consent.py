@@ -24,13 +24,17 @@ def current_consent_version(session: Session) -> ConsentVersion:
     try:
         with session.begin_nested():
             row = ConsentVersion(
-                version=CURRENT_VERSION, text_nb=t("privacy.text", "nb"), text_en=t("privacy.text", "en")
+                version=CURRENT_VERSION,
+                text_nb=t("privacy.text", "nb"),
+                text_en=t("privacy.text", "en"),
             )
             session.add(row)
             session.flush()
         return row
     except IntegrityError:
-        return session.scalars(select(ConsentVersion).where(ConsentVersion.version == CURRENT_VERSION)).one()
+        return session.scalars(
+            select(ConsentVersion).where(ConsentVersion.version == CURRENT_VERSION)
+        ).one()
 
 
 def consent_text(session: Session, lang: str) -> tuple[str, str]:

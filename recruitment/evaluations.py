@@ -61,7 +61,9 @@ def submit_evaluation(
     collect(
         lambda: values.__setitem__("rating", _rating(rating)),
         lambda: values.__setitem__("got_information", _yes_no(got_information, "got_information")),
-        lambda: values.__setitem__("technical_problems", _yes_no(technical_problems, "technical_problems")),
+        lambda: values.__setitem__(
+            "technical_problems", _yes_no(technical_problems, "technical_problems")
+        ),
         lambda: values.__setitem__("comment", clean_text(comment, "comment")),
     )
     attended = session.scalar(

@@ -65,7 +65,9 @@ class MyPage:
         return Stage(self.stage) in EXITS
 
 
-def applicant_for_token(session: Session, token: str | None, *, now: datetime | None = None) -> Applicant:
+def applicant_for_token(
+    session: Session, token: str | None, *, now: datetime | None = None
+) -> Applicant:
     """The applicant whose valid link this is, or UnknownLink."""
     now = now or utcnow()
     token = (token or "").strip()
@@ -113,7 +115,9 @@ def my_page(*, session: Session, token: str, now: datetime | None = None) -> MyP
         phone=applicant.phone,
         postcode=applicant.postcode,
         stage=applicant.stage,
-        coordinator_name=(coordinator.full_name or None) if coordinator is not None and coordinator.active else None,
+        coordinator_name=(coordinator.full_name or None)
+        if coordinator is not None and coordinator.active
+        else None,
         callback_requested=applicant.callback_requested,
         language=lang,
         bookings=views,
@@ -136,16 +140,24 @@ def cancel_my_booking(*, session: Session, token: str, registration_id: int) -> 
     booking.cancel_registration(session=session, registration_id=registration_id)
 
 
-def choose_my_meeting(*, session: Session, token: str, meeting_id: int, allow_waitlist: bool = True) -> int:
+def choose_my_meeting(
+    *, session: Session, token: str, meeting_id: int, allow_waitlist: bool = True
+) -> int:
     """Book a meeting, or move my booking to it; returns the registration id."""
     applicant = applicant_for_token(session, token)
     if Stage(applicant.stage) in EXITS:
         move_applicant(
-            session=session, applicant_id=applicant.id, to_stage=Stage.SIGNED_UP, by_id=None,
+            session=session,
+            applicant_id=applicant.id,
+            to_stage=Stage.SIGNED_UP,
+            by_id=None,
             reason_text="booked again from the personal link",
         )
     registration = booking.book_or_move(
-        session=session, applicant_id=applicant.id, meeting_id=meeting_id, allow_waitlist=allow_waitlist
+        session=session,
+        applicant_id=applicant.id,
+        meeting_id=meeting_id,
+        allow_waitlist=allow_waitlist,
     )
     return registration.id
 
@@ -166,7 +178,11 @@ def update_my_contact(*, session: Session, token: str, raw: dict) -> None:
         put("postcode", lambda: clean_postcode(raw.get("postcode"), "postcode")),
     )
     if clean["email"] != applicant.email:
-        taken = session.scalar(select(Applicant.id).where(Applicant.email == clean["email"], Applicant.id != applicant.id))
+        taken = session.scalar(
+            select(Applicant.id).where(
+                Applicant.email == clean["email"], Applicant.id != applicant.id
+            )
+        )
         if taken is not None:
             raise ValidationFailed({"email": "self_service.email_in_use"})
     for name, value in clean.items():
@@ -174,7 +190,13 @@ def update_my_contact(*, session: Session, token: str, raw: dict) -> None:
     session.flush()
 
 
-def withdraw_me(*, session: Session, token: str, reason_code: str = "changed_mind", reason_text: str | None = None) -> None:
+def withdraw_me(
+    *,
+    session: Session,
+    token: str,
+    reason_code: str = "changed_mind",
+    reason_text: str | None = None,
+) -> None:
     """Leave the pipeline: every booking is cancelled (seats go to the waitlist)."""
     applicant = applicant_for_token(session, token)
     if Stage(applicant.stage) in EXITS:

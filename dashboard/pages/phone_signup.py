@@ -3,7 +3,14 @@
 import streamlit as st
 
 from dashboard.access import require
-from dashboard.applicant_form import applicant_fields, error_summary, field_error, meeting_caption, meeting_label, wish_fields
+from dashboard.applicant_form import (
+    applicant_fields,
+    error_summary,
+    field_error,
+    meeting_caption,
+    meeting_label,
+    wish_fields,
+)
 from dashboard.components import plain
 from dashboard.data import clear_caches, sessions
 from dashboard.i18n import error_message, lang, t
@@ -34,11 +41,17 @@ with st.form("phone_signup", enter_to_submit=False, clear_on_submit=False):
     meeting = st.selectbox(
         t("signup.meeting"),
         [NO_MEETING] + [c.id for c in choices],
-        format_func=lambda o: no_meeting if o == NO_MEETING else f"{meeting_label(by_id[o], current)} · {meeting_caption(by_id[o], current)}",
+        format_func=lambda o: (
+            no_meeting
+            if o == NO_MEETING
+            else f"{meeting_label(by_id[o], current)} · {meeting_caption(by_id[o], current)}"
+        ),
         key="phone_signup_meeting",
     )
     field_error(errors, "meeting")
-    raw["consent"] = st.checkbox(f"{t('phone_signup.consent')} {t('common.required_mark')}", key="phone_signup_consent")
+    raw["consent"] = st.checkbox(
+        f"{t('phone_signup.consent')} {t('common.required_mark')}", key="phone_signup_consent"
+    )
     field_error(errors, "consent")
     submitted = st.form_submit_button(t("phone_signup.submit"), type="primary")
 
@@ -59,7 +72,11 @@ if submitted:
             "phone_signup.created" if result.created else "phone_signup.updated", name=name
         )
         # A fresh, empty form for the next caller.
-        for key in [k for k in st.session_state if str(k).startswith("phone_signup_") and k != "phone_signup_flash"]:
+        for key in [
+            k
+            for k in st.session_state
+            if str(k).startswith("phone_signup_") and k != "phone_signup_flash"
+        ]:
             del st.session_state[key]
         clear_caches()
         st.rerun()

@@ -13,5 +13,10 @@ st.title(t("privacy.title"))
 with sessions().begin() as session:
     version, text = consent_text(session, lang())
 st.text(text)
-st.caption(t("privacy.version", version=version))
-st.page_link("pages/signup.py", label=t("privacy.back"), icon=":material/arrow_back:", query_params={"lang": lang()})
+st.write(t("privacy.version", version=version))
+st.page_link(
+    "pages/signup.py",
+    label=t("privacy.back"),
+    icon=":material/arrow_back:",
+    query_params={"lang": lang()},
+)

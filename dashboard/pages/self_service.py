@@ -3,7 +3,7 @@ stage in plain words, and the few things they may do themselves."""
 
 import streamlit as st
 
-from dashboard.applicant_form import field_error, meeting_caption, meeting_label
+from dashboard.applicant_form import field_error, meeting_option
 from dashboard.components import plain, public_header
 from dashboard.data import clear_caches, sessions
 from dashboard.i18n import error_message, lang, t
@@ -91,12 +91,22 @@ for booking in page.bookings:
         if st.session_state.get("self_service_confirm_cancel") == booking.registration_id:
             st.warning(t("self_service.confirm_cancel"), icon=":material/help:")
             yes, no = st.columns(2)
-            if yes.button(t("self_service.yes_cancel"), key="self_service_yes_cancel", type="primary"):
-                act(self_service.cancel_my_booking, "self_service.cancelled", registration_id=booking.registration_id)
+            if yes.button(
+                t("self_service.yes_cancel"), key="self_service_yes_cancel", type="primary"
+            ):
+                act(
+                    self_service.cancel_my_booking,
+                    "self_service.cancelled",
+                    registration_id=booking.registration_id,
+                )
             if no.button(t("self_service.no_keep"), key="self_service_no_keep"):
                 st.session_state.pop("self_service_confirm_cancel", None)
                 st.rerun()
-        elif st.button(t("self_service.cancel"), key=f"self_service_cancel_{booking.registration_id}", icon=":material/event_busy:"):
+        elif st.button(
+            t("self_service.cancel"),
+            key=f"self_service_cancel_{booking.registration_id}",
+            icon=":material/event_busy:",
+        ):
             st.session_state["self_service_confirm_cancel"] = booking.registration_id
             st.rerun()
 
@@ -116,12 +126,13 @@ if page.stage in {"signed_up", "meeting_booked", "withdrawn"}:
                 t("signup.meeting"),
                 [c.id for c in offered],
                 index=None,
-                format_func=lambda o: meeting_label(by_id[o], current),
-                captions=[plain(meeting_caption(c, current)) for c in offered],
+                format_func=lambda o: meeting_option(by_id[o], current),
                 key="self_service_meeting",
             )
             field_error(errors, "meeting")
-            if st.form_submit_button(t("self_service.choose"), type="primary", icon=":material/event_available:"):
+            if st.form_submit_button(
+                t("self_service.choose"), type="primary", icon=":material/event_available:"
+            ):
                 if choice is None:
                     st.session_state["self_service_errors"] = {"meeting": "signup.choose_meeting"}
                     st.rerun()
@@ -138,21 +149,34 @@ for due in page.evaluations_due:
         st.subheader(t("self_service.evaluation_title", when=format_when(due.starts_at, current)))
         yes_no = {True: t("self_service.yes"), False: t("self_service.no")}
         rating = st.radio(
-            t("self_service.evaluation_rating"), [1, 2, 3, 4, 5], index=None, horizontal=True,
+            t("self_service.evaluation_rating"),
+            [1, 2, 3, 4, 5],
+            index=None,
+            horizontal=True,
             key=f"self_service_rating_{due.meeting_id}",
         )
         field_error(errors, "rating")
         got_information = st.radio(
-            t("self_service.evaluation_got_information"), [True, False], index=None, horizontal=True,
-            format_func=yes_no.__getitem__, key=f"self_service_got_information_{due.meeting_id}",
+            t("self_service.evaluation_got_information"),
+            [True, False],
+            index=None,
+            horizontal=True,
+            format_func=yes_no.__getitem__,
+            key=f"self_service_got_information_{due.meeting_id}",
         )
         field_error(errors, "got_information")
         technical = st.radio(
-            t("self_service.evaluation_technical"), [True, False], index=None, horizontal=True,
-            format_func=yes_no.__getitem__, key=f"self_service_technical_{due.meeting_id}",
+            t("self_service.evaluation_technical"),
+            [True, False],
+            index=None,
+            horizontal=True,
+            format_func=yes_no.__getitem__,
+            key=f"self_service_technical_{due.meeting_id}",
         )
         field_error(errors, "technical_problems")
-        comment = st.text_area(t("self_service.evaluation_comment"), key=f"self_service_comment_{due.meeting_id}")
+        comment = st.text_area(
+            t("self_service.evaluation_comment"), key=f"self_service_comment_{due.meeting_id}"
+        )
         field_error(errors, "comment")
         if st.form_submit_button(t("self_service.evaluation_send"), type="primary"):
             act(
@@ -167,7 +191,11 @@ for due in page.evaluations_due:
 
 # --- contact details ------------------------------------------------------------------
 contact_fields = ("first_name", "last_name", "email", "phone", "postcode")
-with st.expander(t("self_service.contact_title"), icon=":material/edit:", expanded=bool(set(errors) & set(contact_fields))):
+with st.expander(
+    t("self_service.contact_title"),
+    icon=":material/edit:",
+    expanded=bool(set(errors) & set(contact_fields)),
+):
     with st.form("self_service_contact", enter_to_submit=False):
         raw = {}
         for field in contact_fields:
@@ -175,7 +203,6 @@ with st.expander(t("self_service.contact_title"), icon=":material/edit:", expand
                 f"{t(f'signup.{field}')} {t('common.required_mark')}",
                 value=getattr(page, field) or "",
                 key=f"self_service_{field}",
-                max_chars=150,
             )
             field_error(errors, field)
         if st.form_submit_button(t("common.save"), type="primary"):
@@ -188,14 +215,24 @@ if not page.has_left:
             st.write(t("self_service.withdraw_text"))
             reason = st.selectbox(
                 t("self_service.withdraw_reason"),
-                [code for code in EXIT_REASONS["withdrawn"] if code not in {"no_response", "other"}],
+                [
+                    code
+                    for code in EXIT_REASONS["withdrawn"]
+                    if code not in {"no_response", "other"}
+                ],
                 index=None,
                 format_func=lambda code: t(f"reasons.{code}"),
                 key="self_service_withdraw_reason",
             )
-            confirmed = st.checkbox(t("self_service.withdraw_confirm"), key="self_service_withdraw_confirm")
+            confirmed = st.checkbox(
+                t("self_service.withdraw_confirm"), key="self_service_withdraw_confirm"
+            )
             if st.form_submit_button(t("self_service.withdraw_button")):
                 if not confirmed:
                     st.error(t("self_service.must_confirm"), icon=":material/error:")
                 else:
-                    act(self_service.withdraw_me, "self_service.withdrawn", reason_code=reason or "changed_mind")
+                    act(
+                        self_service.withdraw_me,
+                        "self_service.withdrawn",
+                        reason_code=reason or "changed_mind",
+                    )

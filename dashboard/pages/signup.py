@@ -9,8 +9,7 @@ from dashboard.applicant_form import (
     applicant_fields,
     error_summary,
     field_error,
-    meeting_caption,
-    meeting_label,
+    meeting_option,
     wish_fields,
 )
 from dashboard.components import plain, public_header
@@ -35,17 +34,24 @@ def thank_you(done: dict) -> None:
     with sessions()() as session:
         page = my_page(session=session, token=done["token"])
         ics = (
-            ics_for_registration(session=session, token=done["token"], registration_id=done["registration_id"])
+            ics_for_registration(
+                session=session, token=done["token"], registration_id=done["registration_id"]
+            )
             if done["status"] == "registered"
             else None
         )
     booked = next((b for b in page.bookings if b.registration_id == done["registration_id"]), None)
     if booked is None:
-        st.success(t("signup.thanks_callback", phone=plain(page.phone or "")), icon=":material/call:")
+        st.success(
+            t("signup.thanks_callback", phone=plain(page.phone or "")), icon=":material/call:"
+        )
     elif booked.status == "registered":
         st.success(t("signup.thanks_registered"), icon=":material/check_circle:")
     else:
-        st.info(t("signup.thanks_waitlisted", position=booked.waitlist_position), icon=":material/hourglass_top:")
+        st.info(
+            t("signup.thanks_waitlisted", position=booked.waitlist_position),
+            icon=":material/hourglass_top:",
+        )
     if booked is not None:
         st.markdown(
             t(
@@ -108,16 +114,13 @@ with st.form("signup", enter_to_submit=False, border=False):
         t("signup.meeting"),
         options,
         index=None,
-        format_func=lambda o: phone_label if o == PHONE else meeting_label(by_id[o], current),
-        captions=[
-            t("signup.phone_option_caption") if o == PHONE else plain(meeting_caption(by_id[o], current)) for o in options
-        ],
+        format_func=lambda o: phone_label if o == PHONE else meeting_option(by_id[o], current),
         key="signup_meeting",
     )
     field_error(errors, "meeting")
 
     st.header(t("signup.step_about_you"), divider="gray")
-    st.caption(t("signup.required_note"))
+    st.markdown(t("signup.required_note"))
     raw = applicant_fields("signup", errors)
 
     st.header(t("signup.step_wishes"), divider="gray")
@@ -125,7 +128,8 @@ with st.form("signup", enter_to_submit=False, border=False):
 
     st.header(t("signup.step_send"), divider="gray")
     raw["consent"] = st.checkbox(
-        f"{t('signup.consent', url=f'privacy?lang={lang()}')} {t('common.required_mark')}", key="signup_consent"
+        f"{t('signup.consent', url=f'privacy?lang={lang()}')} {t('common.required_mark')}",
+        key="signup_consent",
     )
     field_error(errors, "consent")
     submitted = st.form_submit_button(t("signup.submit"), type="primary", icon=":material/send:")

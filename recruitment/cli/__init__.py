@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from . import core
+from . import core, outbox
 from . import demo as demo_commands
 
 
@@ -18,7 +18,7 @@ def main() -> None:
     """
 
 
-for command in core.COMMANDS:
+for command in core.COMMANDS + outbox.COMMANDS:
     main.add_command(command)
 for command in demo_commands.COMMANDS:
     main.add_command(command)

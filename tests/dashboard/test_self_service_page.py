@@ -4,11 +4,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
 
 from db.models import Applicant, ConsentVersion, Evaluation, Registration
 from recruitment import booking
 from recruitment.applicants import ensure_token
-from streamlit.testing.v1 import AppTest
 from tests.dashboard.conftest import ROOT, logged_in
 
 
@@ -30,7 +30,9 @@ def booked_applicant(session_factory, make_applicant, make_meeting, coordinator)
         meeting_id = make_meeting(**meeting)
         with session_factory.begin() as s:
             token = ensure_token(s, s.get(Applicant, applicant_id))
-            registration = booking.book_meeting(session=s, applicant_id=applicant_id, meeting_id=meeting_id)
+            registration = booking.book_meeting(
+                session=s, applicant_id=applicant_id, meeting_id=meeting_id
+            )
             return applicant_id, registration.id, token
 
     return make
@@ -38,7 +40,11 @@ def booked_applicant(session_factory, make_applicant, make_meeting, coordinator)
 
 def texts(at) -> str:
     parts = [e.value for e in at.error] + [e.value for e in at.success] + [e.value for e in at.info]
-    parts += [m.value for m in at.markdown] + [h.value for h in at.header] + [w.value for w in at.warning]
+    parts += (
+        [m.value for m in at.markdown]
+        + [h.value for h in at.header]
+        + [w.value for w in at.warning]
+    )
     return "\n".join(str(p) for p in parts)
 
 
@@ -60,7 +66,9 @@ def test_an_expired_link_gets_the_same_message(visitor, booked_applicant, sessio
 
 
 def test_the_page_shows_booking_stage_and_coordinator_in_plain_words(visitor, booked_applicant):
-    _, _, token = booked_applicant(mode="in_person", join_url=None, address="Helsehuset, Storgata 1")
+    _, _, token = booked_applicant(
+        mode="in_person", join_url=None, address="Helsehuset, Storgata 1"
+    )
     at = visitor(token)
     assert not at.exception
     shown = texts(at)
@@ -71,7 +79,9 @@ def test_the_page_shows_booking_stage_and_coordinator_in_plain_words(visitor, bo
     assert at.get("download_button")
 
 
-def test_cancelling_asks_first_then_cancels_and_offers_other_meetings(visitor, booked_applicant, session, make_meeting):
+def test_cancelling_asks_first_then_cancels_and_offers_other_meetings(
+    visitor, booked_applicant, session, make_meeting
+):
     _, registration_id, token = booked_applicant()
     at = visitor(token)
     at.button(key=f"self_service_cancel_{registration_id}").click().run()
@@ -82,7 +92,9 @@ def test_cancelling_asks_first_then_cancels_and_offers_other_meetings(visitor, b
     assert session.get(Registration, registration_id).status == "cancelled"
 
 
-def test_rebooking_from_the_page_moves_the_booking(visitor, booked_applicant, session, make_meeting):
+def test_rebooking_from_the_page_moves_the_booking(
+    visitor, booked_applicant, session, make_meeting
+):
     _, registration_id, token = booked_applicant()
     later = make_meeting(starts_at=datetime.now(UTC).replace(microsecond=0) + timedelta(days=30))
     at = visitor(token)
@@ -117,7 +129,9 @@ def test_withdrawing_needs_a_tick_and_then_leaves_the_pipeline(visitor, booked_a
     assert session.get(Applicant, applicant_id).stage == "withdrawn"
 
 
-def test_an_attendee_evaluates_a_held_meeting_once(visitor, booked_applicant, session_factory, session):
+def test_an_attendee_evaluates_a_held_meeting_once(
+    visitor, booked_applicant, session_factory, session
+):
     applicant_id, registration_id, token = booked_applicant()
     with session_factory.begin() as s:
         registration = s.get(Registration, registration_id)
@@ -129,11 +143,17 @@ def test_an_attendee_evaluates_a_held_meeting_once(visitor, booked_applicant, se
     at.radio(key=f"self_service_got_information_{meeting_id}").set_value(True)
     at.radio(key=f"self_service_technical_{meeting_id}").set_value(False)
     at.text_area(key=f"self_service_comment_{meeting_id}").input("<script>alert(1)</script>")
-    at.button(key=f"FormSubmitter:self_service_evaluation_{meeting_id}-Send my answer").click().run()
+    at.button(
+        key=f"FormSubmitter:self_service_evaluation_{meeting_id}-Send my answer"
+    ).click().run()
     assert not at.exception
     assert "Thank you for your answer!" in texts(at)
     evaluation = session.scalars(select(Evaluation)).one()
-    assert (evaluation.rating, evaluation.got_information, evaluation.technical_problems) == (4, True, False)
+    assert (evaluation.rating, evaluation.got_information, evaluation.technical_problems) == (
+        4,
+        True,
+        False,
+    )
     assert not [f for f in at.get("form") if "evaluation" in str(getattr(f, "id", ""))]
 
 
@@ -148,8 +168,14 @@ def test_a_coordinator_registers_someone_who_phoned(app, coordinator, session, m
     meeting_id = make_meeting()
     at = app(coordinator, lang="en").run().switch_page("pages/phone_signup.py").run()
     assert not at.exception
-    for field, value in {"first_name": "Per", "last_name": "Hansen", "email": "per@example.no", "phone": "91234567",
-                         "postcode": "1606", "birth_year": "1950"}.items():
+    for field, value in {
+        "first_name": "Per",
+        "last_name": "Hansen",
+        "email": "per@example.no",
+        "phone": "91234567",
+        "postcode": "1606",
+        "birth_year": "1950",
+    }.items():
         at.text_input(key=f"phone_signup_{field}").input(value)
     at.selectbox(key="phone_signup_meeting").set_value(meeting_id)
     at.checkbox(key="phone_signup_consent").check()
@@ -162,7 +188,9 @@ def test_a_coordinator_registers_someone_who_phoned(app, coordinator, session, m
 
 def test_a_manager_cannot_open_the_phone_sign_up_even_by_its_address(app_database, manager):
     # The menu does not offer it to managers; the page itself refuses too.
-    at = logged_in(AppTest.from_file(str(ROOT / "dashboard" / "pages" / "phone_signup.py")), manager)
+    at = logged_in(
+        AppTest.from_file(str(ROOT / "dashboard" / "pages" / "phone_signup.py")), manager
+    )
     at.query_params["lang"] = "en"
     at.run()
     assert "You do not have access to this page." in [e.value for e in at.error]

@@ -46,19 +46,44 @@ def count(session, model) -> int:
     return n
 
 
-def test_the_page_offers_upcoming_meetings_with_seats_left_and_the_phone_option(page, make_meeting, make_applicant, session_factory):
+def test_the_page_offers_upcoming_meetings_with_seats_left_and_the_phone_option(
+    page, make_meeting, make_applicant, session_factory
+):
     make_meeting(capacity=3, starts_at=datetime(2030, 12, 3, 17, 0, tzinfo=UTC))
-    make_meeting(mode="in_person", join_url=None, address="Helsehuset, Storgata 1", capacity=1,
-                 starts_at=datetime(2030, 12, 10, 11, 0, tzinfo=UTC))
+    make_meeting(
+        mode="in_person",
+        join_url=None,
+        address="Helsehuset, Storgata 1",
+        capacity=1,
+        starts_at=datetime(2030, 12, 10, 11, 0, tzinfo=UTC),
+    )
     at = page()
     assert not at.exception
     radio = at.radio(key="signup_meeting")
-    assert radio.options[0] == "Tuesday 3 December 2030 at 18:00 – Online meeting"
+    assert (
+        radio.options[0]
+        == "Tuesday 3 December 2030 at 18:00 – Online meeting – Link sent by e-mail – 3 seats left"
+    )
+    assert (
+        radio.options[1]
+        == r"Tuesday 10 December 2030 at 12:00 – In-person meeting – Helsehuset, Storgata 1 – 1 seat left"
+    )
     assert radio.options[-1] == "I'd rather be phoned / I can't join digital meetings"
     labels = [w.label for w in at.text_input]
-    assert labels == ["First name (required)", "Last name (required)", "Email (required)", "Phone (required)",
-                      "Postcode (required)", "Birth year (required)"]
-    assert [w.label for w in at.multiselect] == ["Languages", "Interests", "Availability", "Which groups you would like to help"]
+    assert labels == [
+        "First name (required)",
+        "Last name (required)",
+        "Email (required)",
+        "Phone (required)",
+        "Postcode (required)",
+        "Birth year (required)",
+    ]
+    assert [w.label for w in at.multiselect] == [
+        "Languages",
+        "Interests",
+        "Availability",
+        "Which groups you would like to help",
+    ]
     assert at.selectbox(key="signup_source").label == "How did you hear about us"
 
 
@@ -66,7 +91,9 @@ def test_the_page_is_in_bokmal_by_default(page, make_meeting):
     make_meeting(starts_at=datetime(2030, 12, 3, 17, 0, tzinfo=UTC))
     at = page(lang=None)
     assert at.title[0].value == "Bli støttekontakt"
-    assert at.radio(key="signup_meeting").options[0] == "tirsdag 3. desember 2030 kl. 18.00 – Digitalt møte"
+    assert at.radio(key="signup_meeting").options[0] == (
+        "tirsdag 3. desember 2030 kl. 18.00 – Digitalt møte – Lenken sendes på e-post – 10 ledige plasser"
+    )
     assert at.text_input(key="signup_first_name").label == "Fornavn (må fylles ut)"
 
 
@@ -85,15 +112,23 @@ def test_a_complete_sign_up_books_the_meeting_and_shows_the_thank_you(page, make
     assert at.get("download_button")
 
 
-def test_every_bad_field_gets_its_message_and_nothing_is_saved_and_nothing_typed_is_lost(page, make_meeting, session):
+def test_every_bad_field_gets_its_message_and_nothing_is_saved_and_nothing_typed_is_lost(
+    page, make_meeting, session
+):
     make_meeting()
     at = page()
     fill(at, email="not-an-email", postcode="160", birth_year="2015", first_name="   ")
     at.button[0].click().run()
     assert not at.exception
     shown = texts(at)
-    for message in ["This field is required.", "Enter a valid e-mail address", "The postcode must have four digits.",
-                    "You must be at least 18", "Choose a meeting", "You must consent"]:
+    for message in [
+        "This field is required.",
+        "Enter a valid e-mail address",
+        "The postcode must have four digits.",
+        "You must be at least 18",
+        "Choose a meeting",
+        "You must consent",
+    ]:
         assert message in shown
     assert at.text_input(key="signup_email").value == "not-an-email"
     assert at.text_input(key="signup_last_name").value == "Nordmann"
@@ -145,3 +180,70 @@ def test_script_and_markdown_in_names_are_shown_as_text(page, make_meeting, sess
     assert not at.exception
     applicant = session.scalars(select(Applicant)).one()
     assert applicant.first_name == "<script>alert(1)</script>"
+
+
+def test_a_meeting_cancelled_while_the_form_was_open_asks_for_a_new_choice_and_saves_nothing(
+    page, make_meeting, session_factory, session
+):
+    from db.models import InfoMeeting
+
+    meeting_id = make_meeting()
+    other_id = make_meeting(starts_at=datetime.now(UTC).replace(microsecond=0) + timedelta(days=12))
+    at = page()
+    fill(at)
+    at.radio(key="signup_meeting").set_value(meeting_id)
+    at.checkbox(key="signup_consent").check()
+    with session_factory.begin() as s:
+        s.get(InfoMeeting, meeting_id).status = "cancelled"
+    at.button[0].click().run()
+    assert not at.exception
+    shown = texts(at)
+    assert "no longer available" in shown or "Choose a meeting" in shown
+    assert count(session, Applicant) == 0
+    assert at.text_input(key="signup_email").value == "kari@example.no"
+    assert (
+        len(at.radio(key="signup_meeting").options) == 2
+    )  # the other meeting and the phone option
+    at.radio(key="signup_meeting").set_value(other_id)
+    at.button[0].click().run()
+    assert at.title[0].value == "Thank you for signing up!"
+
+
+def test_sending_the_same_form_twice_keeps_one_applicant_and_one_message(
+    page, make_meeting, session
+):
+    meeting_id = make_meeting()
+    at = page()
+    fill(at)
+    at.radio(key="signup_meeting").set_value(meeting_id)
+    at.checkbox(key="signup_consent").check()
+    at.button[0].click().run()
+    # The second click of a double click arrives with the same form once more.
+    at.session_state["signup_done"] = None
+    at.run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert count(session, Applicant) == 1
+    assert count(session, OutboxMessage) == 1
+
+
+def test_a_ten_thousand_character_name_gets_the_too_long_message_with_its_limit(page, session):
+    at = page()
+    fill(at, first_name="x" * 10_000)
+    at.radio(key="signup_meeting").set_value("phone")
+    at.checkbox(key="signup_consent").check()
+    at.button[0].click().run()
+    assert not at.exception
+    assert "The text is too long (at most 100 characters)." in texts(at)
+    assert count(session, Applicant) == 0
+
+
+def test_an_international_e_mail_and_phone_are_accepted(page, session):
+    at = page()
+    fill(at, email="Åse@Bærum.no", phone="+46 70 123 45 67")
+    at.radio(key="signup_meeting").set_value("phone")
+    at.checkbox(key="signup_consent").check()
+    at.button[0].click().run()
+    assert not at.exception
+    applicant = session.scalars(select(Applicant)).one()
+    assert (applicant.email, applicant.phone) == ("åse@bærum.no", "+46701234567")

@@ -29,12 +29,18 @@ def raw(**changes) -> dict:
 def sign_up(session_factory, **changes) -> tuple[int, bool]:
     with session_factory.begin() as s:
         applicant, created = upsert_applicant(
-            session=s, data=clean_applicant_input(raw(**changes)), source="website", by_id=None, lang="nb"
+            session=s,
+            data=clean_applicant_input(raw(**changes)),
+            source="website",
+            by_id=None,
+            lang="nb",
         )
         return applicant.id, created
 
 
-def test_a_new_e_mail_creates_an_applicant_in_signed_up_with_consent_and_a_token(session_factory, session):
+def test_a_new_e_mail_creates_an_applicant_in_signed_up_with_consent_and_a_token(
+    session_factory, session
+):
     applicant_id, created = sign_up(session_factory)
     assert created
     applicant = session.get(Applicant, applicant_id)
@@ -44,7 +50,9 @@ def test_a_new_e_mail_creates_an_applicant_in_signed_up_with_consent_and_a_token
     assert consent.version == CURRENT_VERSION and "personvern" not in consent.text_en.lower()
     assert len(applicant.token) >= 43
     assert applicant.token_expires_at > datetime.now(UTC) + timedelta(days=300)
-    events = session.scalars(select(StageEvent).where(StageEvent.applicant_id == applicant_id)).all()
+    events = session.scalars(
+        select(StageEvent).where(StageEvent.applicant_id == applicant_id)
+    ).all()
     assert [(e.from_stage, e.to_stage) for e in events] == [(None, "signed_up")]
 
 
@@ -52,7 +60,12 @@ def test_the_same_e_mail_typed_differently_updates_the_one_applicant(session_fac
     first_id, _ = sign_up(session_factory)
     token = session.get(Applicant, first_id).token
     session.rollback()  # end the read (SQLite: release the writer lock BEGIN IMMEDIATE took)
-    second_id, created = sign_up(session_factory, email="  KARI@Example.NO ", phone="+46 70 123 45 67", first_name="Kari Anne")
+    second_id, created = sign_up(
+        session_factory,
+        email="  KARI@Example.NO ",
+        phone="+46 70 123 45 67",
+        first_name="Kari Anne",
+    )
     assert second_id == first_id and not created
     assert session.scalar(select(func.count()).select_from(Applicant)) == 1
     session.expire_all()
@@ -62,16 +75,28 @@ def test_the_same_e_mail_typed_differently_updates_the_one_applicant(session_fac
     assert session.scalar(select(func.count()).select_from(StageEvent)) == 1
 
 
-def test_a_withdrawn_applicant_who_signs_up_again_is_reopened_with_a_reason(session_factory, session):
+def test_a_withdrawn_applicant_who_signs_up_again_is_reopened_with_a_reason(
+    session_factory, session
+):
     applicant_id, _ = sign_up(session_factory)
     with session_factory.begin() as s:
-        move_applicant(session=s, applicant_id=applicant_id, to_stage="withdrawn", by_id=None, reason_code="no_time")
+        move_applicant(
+            session=s,
+            applicant_id=applicant_id,
+            to_stage="withdrawn",
+            by_id=None,
+            reason_code="no_time",
+        )
     again_id, created = sign_up(session_factory)
     assert again_id == applicant_id and not created
     applicant = session.get(Applicant, applicant_id)
     assert applicant.stage == Stage.SIGNED_UP and applicant.exit_reason is None
     last = session.scalars(select(StageEvent).order_by(StageEvent.id.desc())).first()
-    assert (last.from_stage, last.to_stage, last.reason_code) == ("withdrawn", "signed_up", "reopened")
+    assert (last.from_stage, last.to_stage, last.reason_code) == (
+        "withdrawn",
+        "signed_up",
+        "reopened",
+    )
 
 
 def test_an_expired_token_is_replaced_on_a_new_sign_up(session_factory, session):

@@ -15,13 +15,17 @@ from recruitment.errors import MeetingFull, MeetingUnavailable, ValidationFailed
 
 def book(session_factory, applicant_id, meeting_id, **kwargs) -> tuple[int, str]:
     with session_factory.begin() as s:
-        registration = booking.book_meeting(session=s, applicant_id=applicant_id, meeting_id=meeting_id, **kwargs)
+        registration = booking.book_meeting(
+            session=s, applicant_id=applicant_id, meeting_id=meeting_id, **kwargs
+        )
         return registration.id, registration.status
 
 
 def statuses(session, meeting_id) -> dict[str, int]:
     rows = session.execute(
-        select(Registration.status, func.count()).where(Registration.meeting_id == meeting_id).group_by(Registration.status)
+        select(Registration.status, func.count())
+        .where(Registration.meeting_id == meeting_id)
+        .group_by(Registration.status)
     ).all()
     session.rollback()
     return dict(rows)
@@ -63,8 +67,12 @@ def test_booking_gives_a_seat_moves_the_stage_and_queues_a_confirmation_with_an_
     assert event["LOCATION"] == "https://teams.example.com/meet/abc"
 
 
-def test_an_in_person_meeting_puts_the_address_in_the_invite(session_factory, session, make_applicant, make_meeting):
-    meeting_id = make_meeting(mode="in_person", join_url=None, address="Helsehuset, Storgata 1, Fredrikstad")
+def test_an_in_person_meeting_puts_the_address_in_the_invite(
+    session_factory, session, make_applicant, make_meeting
+):
+    meeting_id = make_meeting(
+        mode="in_person", join_url=None, address="Helsehuset, Storgata 1, Fredrikstad"
+    )
     book(session_factory, make_applicant(), meeting_id)
     [message] = outbox(session)
     assert event_of(message.ics)["LOCATION"] == "Helsehuset, Storgata 1, Fredrikstad"
@@ -82,7 +90,9 @@ def test_a_full_meeting_puts_the_next_applicant_on_the_waitlist_without_an_invit
     message = outbox(session, applicant_id=second)[0]
     assert message.ics is None
     # The waitlisted person is not sent the join link before they have a seat.
-    assert "teams.example.com" not in str(booking.mail_context(session, session.get(Registration, 2))["place"])
+    assert "teams.example.com" not in str(
+        booking.mail_context(session, session.get(Registration, 2))["place"]
+    )
 
 
 def test_a_full_meeting_refuses_when_the_waitlist_was_not_chosen_and_saves_nothing(
@@ -96,9 +106,16 @@ def test_a_full_meeting_refuses_when_the_waitlist_was_not_chosen_and_saves_nothi
 
 
 @pytest.mark.parametrize(
-    "change", [{"status": "cancelled"}, {"status": "held"}, {"starts_at": datetime.now(UTC) - timedelta(hours=1)}]
+    "change",
+    [
+        {"status": "cancelled"},
+        {"status": "held"},
+        {"starts_at": datetime.now(UTC) - timedelta(hours=1)},
+    ],
 )
-def test_a_cancelled_held_or_past_meeting_cannot_be_booked(session_factory, session, make_applicant, make_meeting, change):
+def test_a_cancelled_held_or_past_meeting_cannot_be_booked(
+    session_factory, session, make_applicant, make_meeting, change
+):
     meeting_id = make_meeting(**change)
     applicant_id = make_applicant()
     with pytest.raises(MeetingUnavailable):
@@ -147,25 +164,41 @@ def test_cancelling_sends_method_cancel_with_the_same_uid_and_returns_the_stage(
     assert calendar["METHOD"] == "CANCEL" and event["STATUS"] == "CANCELLED"
     assert event["UID"] == registration.ics_uid and event["SEQUENCE"] == 1
     assert session.get(Applicant, applicant_id).stage == "signed_up"
-    moves = session.execute(select(StageEvent.from_stage, StageEvent.to_stage).order_by(StageEvent.id)).all()
-    assert [tuple(m) for m in moves] == [(None, "signed_up"), ("signed_up", "meeting_booked"), ("meeting_booked", "signed_up")]
+    moves = session.execute(
+        select(StageEvent.from_stage, StageEvent.to_stage).order_by(StageEvent.id)
+    ).all()
+    assert [tuple(m) for m in moves] == [
+        (None, "signed_up"),
+        ("signed_up", "meeting_booked"),
+        ("meeting_booked", "signed_up"),
+    ]
 
 
-def test_rebooking_keeps_the_row_and_uid_and_bumps_the_sequence(session_factory, session, make_applicant, make_meeting):
+def test_rebooking_keeps_the_row_and_uid_and_bumps_the_sequence(
+    session_factory, session, make_applicant, make_meeting
+):
     applicant_id = make_applicant()
     old_meeting = make_meeting(capacity=1)
-    new_meeting = make_meeting(starts_at=datetime.now(UTC).replace(microsecond=0) + timedelta(days=14))
+    new_meeting = make_meeting(
+        starts_at=datetime.now(UTC).replace(microsecond=0) + timedelta(days=14)
+    )
     registration_id, _ = book(session_factory, applicant_id, old_meeting)
     waiting = make_applicant()
     waiting_reg = book(session_factory, waiting, old_meeting)[0]
     uid = session.get(Registration, registration_id).ics_uid
     session.rollback()
     with session_factory.begin() as s:
-        moved = booking.rebook(session=s, registration_id=registration_id, to_meeting_id=new_meeting)
+        moved = booking.rebook(
+            session=s, registration_id=registration_id, to_meeting_id=new_meeting
+        )
         assert moved.id == registration_id
     session.expire_all()
     registration = session.get(Registration, registration_id)
-    assert (registration.meeting_id, registration.ics_uid, registration.ics_sequence) == (new_meeting, uid, 1)
+    assert (registration.meeting_id, registration.ics_uid, registration.ics_sequence) == (
+        new_meeting,
+        uid,
+        1,
+    )
     [message] = outbox(session, kind="rebooked")
     event = event_of(message.ics)
     assert (event["UID"], event["SEQUENCE"]) == (uid, 1)
@@ -182,12 +215,23 @@ def test_rebooking_to_a_full_meeting_without_the_waitlist_changes_nothing(
     registration_id, _ = book(session_factory, applicant_id, old_meeting)
     book(session_factory, make_applicant(), full_meeting)
     with pytest.raises(MeetingFull), session_factory.begin() as s:
-        booking.rebook(session=s, registration_id=registration_id, to_meeting_id=full_meeting, allow_waitlist=False)
+        booking.rebook(
+            session=s,
+            registration_id=registration_id,
+            to_meeting_id=full_meeting,
+            allow_waitlist=False,
+        )
     registration = session.get(Registration, registration_id)
-    assert (registration.meeting_id, registration.status, registration.ics_sequence) == (old_meeting, "registered", 0)
+    assert (registration.meeting_id, registration.status, registration.ics_sequence) == (
+        old_meeting,
+        "registered",
+        0,
+    )
 
 
-def test_booking_again_after_cancelling_reuses_the_calendar_entry(session_factory, session, make_applicant, make_meeting):
+def test_booking_again_after_cancelling_reuses_the_calendar_entry(
+    session_factory, session, make_applicant, make_meeting
+):
     applicant_id, meeting_id = make_applicant(), make_meeting()
     registration_id, _ = book(session_factory, applicant_id, meeting_id)
     with session_factory.begin() as s:
@@ -209,40 +253,74 @@ def test_open_meetings_show_seats_left_and_hide_cancelled_past_and_combined_ones
     assert [(c.id, c.seats_left, c.capacity) for c in choices] == [(soon, 1, 2)]
 
 
-def test_sign_up_with_a_meeting_creates_the_applicant_and_the_booking_in_one_go(session_factory, session, make_meeting):
+def test_sign_up_with_a_meeting_creates_the_applicant_and_the_booking_in_one_go(
+    session_factory, session, make_meeting
+):
     meeting_id = make_meeting()
-    raw = {"first_name": "Kari", "last_name": "Nordmann", "email": "kari@example.no", "phone": "91234567",
-           "postcode": "1606", "birth_year": 1960, "consent": True}
+    raw = {
+        "first_name": "Kari",
+        "last_name": "Nordmann",
+        "email": "kari@example.no",
+        "phone": "91234567",
+        "postcode": "1606",
+        "birth_year": 1960,
+        "consent": True,
+    }
     with session_factory.begin() as s:
         result = sign_up(session=s, raw=raw, meeting_id=meeting_id, lang="en")
     assert result.status == "registered" and result.created and len(result.token) >= 43
     # The same person signing up again for another meeting moves their booking.
     other = make_meeting(starts_at=datetime.now(UTC).replace(microsecond=0) + timedelta(days=20))
     with session_factory.begin() as s:
-        again = sign_up(session=s, raw={**raw, "email": "KARI@example.no"}, meeting_id=other, lang="en")
-    assert (again.applicant_id, again.registration_id) == (result.applicant_id, result.registration_id)
+        again = sign_up(
+            session=s, raw={**raw, "email": "KARI@example.no"}, meeting_id=other, lang="en"
+        )
+    assert (again.applicant_id, again.registration_id) == (
+        result.applicant_id,
+        result.registration_id,
+    )
     assert session.scalar(select(func.count()).select_from(Applicant)) == 1
     assert session.get(Registration, result.registration_id).meeting_id == other
     assert [m.language for m in outbox(session)] == ["en", "en"]
 
 
-def test_sign_up_into_a_meeting_that_filled_up_saves_nothing(session_factory, session, make_applicant, make_meeting):
+def test_sign_up_into_a_meeting_that_filled_up_saves_nothing(
+    session_factory, session, make_applicant, make_meeting
+):
     meeting_id = make_meeting(capacity=1)
     book(session_factory, make_applicant(), meeting_id)
-    raw = {"first_name": "Kari", "last_name": "Nordmann", "email": "kari@example.no", "phone": "91234567",
-           "postcode": "1606", "birth_year": 1960, "consent": True}
+    raw = {
+        "first_name": "Kari",
+        "last_name": "Nordmann",
+        "email": "kari@example.no",
+        "phone": "91234567",
+        "postcode": "1606",
+        "birth_year": 1960,
+        "consent": True,
+    }
     with pytest.raises(MeetingFull), session_factory.begin() as s:
         sign_up(session=s, raw=raw, meeting_id=meeting_id, allow_waitlist=False)
     assert session.scalar(select(func.count()).select_from(Applicant)) == 1
 
 
-def test_asking_to_be_phoned_signs_up_without_a_meeting_and_flags_the_call_back(session_factory, session):
-    raw = {"first_name": "Per", "last_name": "Hansen", "email": "per@example.no", "phone": "91234567",
-           "postcode": "1606", "birth_year": 1950, "consent": True}
+def test_asking_to_be_phoned_signs_up_without_a_meeting_and_flags_the_call_back(
+    session_factory, session
+):
+    raw = {
+        "first_name": "Per",
+        "last_name": "Hansen",
+        "email": "per@example.no",
+        "phone": "91234567",
+        "postcode": "1606",
+        "birth_year": 1950,
+        "consent": True,
+    }
     with session_factory.begin() as s:
         result = sign_up(session=s, raw=raw, meeting_id=None, callback=True)
     applicant = session.get(Applicant, result.applicant_id)
-    assert applicant.stage == "signed_up" and applicant.callback_requested and applicant.prefers_phone
+    assert (
+        applicant.stage == "signed_up" and applicant.callback_requested and applicant.prefers_phone
+    )
     assert [m.kind for m in outbox(session)] == ["callback_requested"]
     with pytest.raises(ValidationFailed) as caught, session_factory.begin() as s:
         sign_up(session=s, raw=raw, meeting_id=None, callback=False)
@@ -262,9 +340,15 @@ def test_fifty_concurrent_bookings_for_ten_seats_register_exactly_ten(
         try:
             barrier.wait(timeout=30)
             with session_factory.begin() as s:
-                registration = booking.book_meeting(session=s, applicant_id=applicant_id, meeting_id=meeting_id)
+                registration = booking.book_meeting(
+                    session=s, applicant_id=applicant_id, meeting_id=meeting_id
+                )
                 # The place the booking saw inside its own transaction.
-                results[applicant_id] = (registration.id, registration.status, booking.waitlist_position(s, registration))
+                results[applicant_id] = (
+                    registration.id,
+                    registration.status,
+                    booking.waitlist_position(s, registration),
+                )
         except BaseException as error:  # collected and re-raised in the main thread
             errors.append(error)
 
@@ -278,10 +362,91 @@ def test_fifty_concurrent_bookings_for_ten_seats_register_exactly_ten(
     assert statuses(session, meeting_id) == {"registered": 10, "waitlisted": 40}
     # Arrival order: the positions each booking was told are 1..40, and the waitlist
     # the database serves is in exactly that order.
-    told = sorted((pos, reg_id) for reg_id, status, pos in results.values() if status == "waitlisted")
+    told = sorted(
+        (pos, reg_id) for reg_id, status, pos in results.values() if status == "waitlisted"
+    )
     assert [pos for pos, _ in told] == list(range(1, 41))
     assert [reg_id for _, reg_id in told] == [r.id for r in booking.waitlist(session, meeting_id)]
     # Every seated booking arrived before every waitlisted one.
     rows = {r.id: r for r in session.scalars(select(Registration))}
-    last_seated = max(rows[reg_id].queued_at for reg_id, status, _ in results.values() if status == "registered")
+    last_seated = max(
+        rows[reg_id].queued_at for reg_id, status, _ in results.values() if status == "registered"
+    )
     assert all(rows[reg_id].queued_at >= last_seated for _, reg_id in told)
+
+
+def run_together(actions) -> list[BaseException]:
+    """Start every action in its own thread and transaction at the same moment."""
+    barrier = threading.Barrier(len(actions))
+    errors: list[BaseException] = []
+
+    def run(action) -> None:
+        try:
+            barrier.wait(timeout=30)
+            action()
+        except BaseException as error:  # collected and reported by the test
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return errors
+
+
+def test_the_same_e_mail_sent_ten_times_at_once_makes_one_applicant_and_one_booking(
+    session_factory, session, make_meeting
+):
+    meeting_id = make_meeting()
+    raw = {
+        "first_name": "Kari",
+        "last_name": "Nordmann",
+        "email": "kari@example.no",
+        "phone": "91234567",
+        "postcode": "1606",
+        "birth_year": 1960,
+        "consent": True,
+    }
+
+    def send() -> None:
+        with session_factory.begin() as s:
+            sign_up(session=s, raw=raw, meeting_id=meeting_id)
+
+    assert run_together([send] * 10) == []
+    assert session.scalar(select(func.count()).select_from(Applicant)) == 1
+    assert statuses(session, meeting_id) == {"registered": 1}
+    assert len(outbox(session)) == 1
+
+
+def test_cancellations_and_new_bookings_at_once_never_exceed_capacity_and_serve_the_line_in_order(
+    session_factory, session, make_applicant, make_meeting
+):
+    meeting_id = make_meeting(capacity=5)
+    seated = [book(session_factory, make_applicant(), meeting_id)[0] for _ in range(5)]
+    line = [book(session_factory, make_applicant(), meeting_id)[0] for _ in range(6)]
+    newcomers = [make_applicant() for _ in range(10)]
+
+    def cancel(registration_id):
+        def action() -> None:
+            with session_factory.begin() as s:
+                booking.cancel_registration(session=s, registration_id=registration_id)
+
+        return action
+
+    def arrive(applicant_id):
+        return lambda: book(session_factory, applicant_id, meeting_id)
+
+    errors = run_together([cancel(r) for r in seated[:3]] + [arrive(a) for a in newcomers])
+    assert errors == []
+    assert statuses(session, meeting_id) == {"registered": 5, "cancelled": 3, "waitlisted": 13}
+    # The three freed seats went to the first three who were already waiting.
+    now_seated = set(
+        session.scalars(
+            select(Registration.id).where(
+                Registration.meeting_id == meeting_id, Registration.status == "registered"
+            )
+        )
+    )
+    assert now_seated == set(seated[3:]) | set(line[:3])
+    assert [r.id for r in booking.waitlist(session, meeting_id)][:3] == line[3:]

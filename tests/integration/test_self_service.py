@@ -48,7 +48,9 @@ def test_an_unknown_link_reveals_nothing(session_factory, token):
     assert caught.value.key == "self_service.unknown_link"
 
 
-def test_an_expired_link_is_refused_like_an_unknown_one(session_factory, make_applicant, with_token):
+def test_an_expired_link_is_refused_like_an_unknown_one(
+    session_factory, make_applicant, with_token
+):
     applicant_id = make_applicant()
     token = with_token(applicant_id)
     with session_factory.begin() as s:
@@ -66,10 +68,15 @@ def test_an_anonymised_applicants_link_stops_working(session_factory, make_appli
         self_service.my_page(session=s, token=token)
 
 
-def test_cancel_then_choose_another_meeting_from_the_link(session_factory, session, make_applicant, make_meeting, with_token):
+def test_cancel_then_choose_another_meeting_from_the_link(
+    session_factory, session, make_applicant, make_meeting, with_token
+):
     applicant_id = make_applicant()
     token = with_token(applicant_id)
-    first, second = make_meeting(), make_meeting(starts_at=datetime.now(UTC).replace(microsecond=0) + timedelta(days=9))
+    first, second = (
+        make_meeting(),
+        make_meeting(starts_at=datetime.now(UTC).replace(microsecond=0) + timedelta(days=9)),
+    )
     registration_id = booked(session_factory, applicant_id, first)
     with session_factory.begin() as s:
         self_service.cancel_my_booking(session=s, token=token, registration_id=registration_id)
@@ -93,22 +100,41 @@ def test_someone_elses_booking_cannot_be_cancelled_with_my_link(
     assert session.get(Registration, their_registration).status == "registered"
 
 
-def test_contact_details_are_updated_with_the_same_checks(session_factory, session, make_applicant, with_token):
+def test_contact_details_are_updated_with_the_same_checks(
+    session_factory, session, make_applicant, with_token
+):
     applicant_id = make_applicant()
     other = make_applicant(email="taken@example.no")
     token = with_token(applicant_id)
-    good = {"first_name": "Kari", "last_name": "Berg", "email": "KARI@example.no", "phone": "+47 912 34 567", "postcode": "0150"}
+    good = {
+        "first_name": "Kari",
+        "last_name": "Berg",
+        "email": "KARI@example.no",
+        "phone": "+47 912 34 567",
+        "postcode": "0150",
+    }
     with pytest.raises(ValidationFailed) as caught, session_factory.begin() as s:
-        self_service.update_my_contact(session=s, token=token, raw={**good, "phone": "12", "postcode": ""})
-    assert caught.value.fields == {"phone": "validation.phone_invalid", "postcode": "validation.required"}
+        self_service.update_my_contact(
+            session=s, token=token, raw={**good, "phone": "12", "postcode": ""}
+        )
+    assert caught.value.fields == {
+        "phone": "validation.phone_invalid",
+        "postcode": "validation.required",
+    }
     with pytest.raises(ValidationFailed) as caught, session_factory.begin() as s:
-        self_service.update_my_contact(session=s, token=token, raw={**good, "email": "taken@example.no"})
+        self_service.update_my_contact(
+            session=s, token=token, raw={**good, "email": "taken@example.no"}
+        )
     assert caught.value.fields == {"email": "self_service.email_in_use"}
     with session_factory.begin() as s:
         self_service.update_my_contact(session=s, token=token, raw=good)
     applicant = session.get(Applicant, applicant_id)
     assert (applicant.last_name, applicant.email, applicant.phone, applicant.postcode) == (
-        "Berg", "kari@example.no", "+4791234567", "0150")
+        "Berg",
+        "kari@example.no",
+        "+4791234567",
+        "0150",
+    )
     assert session.get(Applicant, other).email == "taken@example.no"
 
 
@@ -137,12 +163,22 @@ def _attended_held_meeting(session_factory, make_applicant, make_meeting):
     return applicant_id, meeting_id
 
 
-def test_an_attendee_answers_the_evaluation_once(session_factory, session, make_applicant, make_meeting, with_token):
+def test_an_attendee_answers_the_evaluation_once(
+    session_factory, session, make_applicant, make_meeting, with_token
+):
     applicant_id, meeting_id = _attended_held_meeting(session_factory, make_applicant, make_meeting)
     token = with_token(applicant_id)
     with session_factory() as s:
-        assert [d.meeting_id for d in self_service.my_page(session=s, token=token).evaluations_due] == [meeting_id]
-    answer = dict(meeting_id=meeting_id, rating=4, got_information=True, technical_problems=False, comment="<b>Bra</b>")
+        assert [
+            d.meeting_id for d in self_service.my_page(session=s, token=token).evaluations_due
+        ] == [meeting_id]
+    answer = dict(
+        meeting_id=meeting_id,
+        rating=4,
+        got_information=True,
+        technical_problems=False,
+        comment="<b>Bra</b>",
+    )
     with session_factory.begin() as s:
         self_service.evaluate_meeting(session=s, token=token, **answer)
     with pytest.raises(AlreadyAnswered), session_factory.begin() as s:
@@ -154,23 +190,40 @@ def test_an_attendee_answers_the_evaluation_once(session_factory, session, make_
         assert self_service.my_page(session=s, token=token).evaluations_due == []
 
 
-def test_only_attendees_of_a_held_meeting_may_evaluate(session_factory, make_applicant, make_meeting, with_token):
+def test_only_attendees_of_a_held_meeting_may_evaluate(
+    session_factory, make_applicant, make_meeting, with_token
+):
     applicant_id = make_applicant()
     meeting_id = make_meeting()
     booked(session_factory, applicant_id, meeting_id)
     token = with_token(applicant_id)
     with pytest.raises(NotFound), session_factory.begin() as s:
         self_service.evaluate_meeting(
-            session=s, token=token, meeting_id=meeting_id, rating=5, got_information=True, technical_problems=False
+            session=s,
+            token=token,
+            meeting_id=meeting_id,
+            rating=5,
+            got_information=True,
+            technical_problems=False,
         )
 
 
 @pytest.mark.parametrize("rating", [0, 6, "5", None, True, 3.5])
-def test_a_rating_outside_one_to_five_is_refused(session_factory, make_applicant, make_meeting, with_token, rating):
+def test_a_rating_outside_one_to_five_is_refused(
+    session_factory, make_applicant, make_meeting, with_token, rating
+):
     applicant_id, meeting_id = _attended_held_meeting(session_factory, make_applicant, make_meeting)
     token = with_token(applicant_id)
     with pytest.raises(ValidationFailed) as caught, session_factory.begin() as s:
         self_service.evaluate_meeting(
-            session=s, token=token, meeting_id=meeting_id, rating=rating, got_information=None, technical_problems=False
+            session=s,
+            token=token,
+            meeting_id=meeting_id,
+            rating=rating,
+            got_information=None,
+            technical_problems=False,
         )
-    assert caught.value.fields == {"rating": "evaluations.rating_invalid", "got_information": "validation.required"}
+    assert caught.value.fields == {
+        "rating": "evaluations.rating_invalid",
+        "got_information": "validation.required",
+    }

@@ -49,7 +49,15 @@ def test_a_good_sign_up_comes_back_clean_and_normalised():
 
 def test_every_bad_field_is_reported_at_once_with_catalogue_keys():
     fields = errors_for(
-        good(first_name=" ", last_name="", email="nope", phone="12", postcode="160", birth_year="2020", consent=False)
+        good(
+            first_name=" ",
+            last_name="",
+            email="nope",
+            phone="12",
+            postcode="160",
+            birth_year="2020",
+            consent=False,
+        )
     )
     assert fields == {
         "first_name": "validation.required",
@@ -63,19 +71,31 @@ def test_every_bad_field_is_reported_at_once_with_catalogue_keys():
     assert set(fields.values()) <= set(catalogue())
 
 
-@pytest.mark.parametrize("field", ["first_name", "last_name", "email", "phone", "postcode", "birth_year"])
+@pytest.mark.parametrize(
+    "field", ["first_name", "last_name", "email", "phone", "postcode", "birth_year"]
+)
 @pytest.mark.parametrize("blank", ["", "   ", "\t\n", None])
 def test_empty_and_whitespace_only_required_fields_are_refused(field, blank):
     assert errors_for(good(**{field: blank})) == {field: "validation.required"}
 
 
-@pytest.mark.parametrize("field", ["first_name", "last_name", "email", "phone", "postcode", "about"])
+@pytest.mark.parametrize(
+    "field", ["first_name", "last_name", "email", "phone", "postcode", "about"]
+)
 def test_ten_thousand_character_fields_are_refused_as_too_long(field):
     assert errors_for(good(**{field: "a" * 10_000})) == {field: "validation.too_long"}
 
 
 @pytest.mark.parametrize(
-    "email", ["plainaddress", "@example.no", "kari@", "kari@@example.no", "kari@example", "kari nordmann@example.no"]
+    "email",
+    [
+        "plainaddress",
+        "@example.no",
+        "kari@",
+        "kari@@example.no",
+        "kari@example",
+        "kari nordmann@example.no",
+    ],
 )
 def test_malformed_e_mail_addresses_are_refused(email):
     assert errors_for(good(email=email)) == {"email": "validation.email_invalid"}
@@ -108,7 +128,9 @@ def test_norwegian_and_international_phone_numbers_are_accepted(typed, stored):
     assert clean_applicant_input(good(phone=typed), today=TODAY).phone == stored
 
 
-@pytest.mark.parametrize("phone", ["1234567", "912345678", "call me", "+1 23", "91234567; DROP TABLE"])
+@pytest.mark.parametrize(
+    "phone", ["1234567", "912345678", "call me", "+1 23", "91234567; DROP TABLE"]
+)
 def test_phone_numbers_that_are_not_numbers_are_refused(phone):
     assert errors_for(good(phone=phone)) == {"phone": "validation.phone_invalid"}
 
@@ -138,7 +160,12 @@ def test_someone_turning_eighteen_this_year_may_sign_up():
 
 
 @pytest.mark.parametrize(
-    "text", ["<script>alert(1)</script>", "**Kari** [click](javascript:alert(1))", "<img src=x onerror=alert(1)>"]
+    "text",
+    [
+        "<script>alert(1)</script>",
+        "**Kari** [click](javascript:alert(1))",
+        "<img src=x onerror=alert(1)>",
+    ],
 )
 def test_script_and_markdown_in_names_and_free_text_are_kept_as_typed_text(text):
     data = clean_applicant_input(good(first_name=text, about=text), today=TODAY)
@@ -159,7 +186,10 @@ def test_an_unknown_source_is_refused_and_a_missing_one_means_the_website():
 
 def test_consent_may_be_waived_for_imports_only():
     assert errors_for(good(consent=False)) == {"consent": "validation.consent_required"}
-    assert clean_applicant_input(good(consent=False), today=TODAY, require_consent=False).consent is False
+    assert (
+        clean_applicant_input(good(consent=False), today=TODAY, require_consent=False).consent
+        is False
+    )
 
 
 def test_asking_to_be_phoned_marks_a_preference_for_the_phone():

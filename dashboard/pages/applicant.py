@@ -76,8 +76,11 @@ st.markdown(
         coordinator=plain(profile["coordinator"]) if profile["coordinator"] else t("casework.unassigned"),
     )
 )
+# Always one slot here, filled or not, so the tabs below keep their place in the page
+# and the open tab stays open after an action reruns the page.
+flash_slot = st.empty()
 if flash := st.session_state.pop("applicant_flash", None):
-    st.success(flash)
+    flash_slot.success(flash)
 
 tab_profile, tab_timeline, tab_journal, tab_checks, tab_actions = st.tabs(
     [t("casework.tab_profile"), t("casework.tab_timeline"), t("casework.tab_journal"), t("casework.tab_checks"), t("casework.tab_actions")]

@@ -36,6 +36,11 @@ FIRST_RUN_PAGE = PageSpec("pages/first_run.py", "nav.first_run", ":material/rock
 #: to roles that hold its permission (and checks that permission again itself).
 STAFF_PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/home.py", "nav.home", ":material/home:", "home"),
+    PageSpec("pages/pipeline.py", "casework.nav_pipeline", ":material/view_kanban:", "pipeline", "applicants.list"),
+    PageSpec("pages/applicants.py", "casework.nav_applicants", ":material/groups:", "applicants", "applicants.list"),
+    PageSpec("pages/applicant.py", "casework.nav_applicant", ":material/person:", "applicant", "applicants.read", hidden=True),
+    PageSpec("pages/handover.py", "casework.nav_handover", ":material/swap_horiz:", "handover", "applicants.write"),
+    PageSpec("pages/import_applicants.py", "casework.nav_import", ":material/upload_file:", "import", "data.import"),
     PageSpec("pages/outbox.py", "mail.nav_outbox", ":material/outgoing_mail:", "outbox", "outbox.read"),
     PageSpec("pages/mail_templates.py", "mail.nav_templates", ":material/mail:", "mail-templates", "outbox.read", "nav.section_admin"),
     PageSpec("pages/meetings.py", "meetings.title", ":material/groups:", "meetings", "meetings.read"),

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from openpyxl import Workbook
@@ -92,9 +93,11 @@ def applicant_export_rows(
     if applicant_ids is not None:
         query = query.where(Applicant.id.in_(list(applicant_ids)))
     headings = export_headings(lang)
+    # The same few labels recur on every row; look each up once per export.
+    label = cache(lambda key: t(key, lang))
     rows = []
     for applicant, coordinator_name, coordinator_username in session.execute(query):
-        values = _values(applicant, coordinator_name or coordinator_username or "", lang)
+        values = _values(applicant, coordinator_name or coordinator_username or "", label)
         rows.append(dict(zip(headings, (values[field] for field, _ in COLUMNS), strict=True)))
     filters = {"stage": stage.value if stage else None, "coordinator_id": coordinator_id}
     if applicant_ids is not None:
@@ -119,8 +122,8 @@ def applicant_export_rows(
     return rows
 
 
-def _values(applicant: Applicant, coordinator: str, lang: str) -> dict[str, Any]:
-    yes, no = t("common.yes", lang), t("common.no", lang)
+def _values(applicant: Applicant, coordinator: str, label: Callable[[str], str]) -> dict[str, Any]:
+    yes, no = label("common.yes"), label("common.no")
     values: dict[str, Any] = {
         "id": applicant.id,
         "first_name": applicant.first_name,
@@ -130,11 +133,11 @@ def _values(applicant: Applicant, coordinator: str, lang: str) -> dict[str, Any]
         "birth_year": applicant.birth_year if applicant.birth_year is not None else "",
         "postcode": applicant.postcode or "",
         "area": applicant.area or "",
-        "stage": t(f"stages.{applicant.stage}", lang),
+        "stage": label(f"stages.{applicant.stage}"),
         "stage_changed_at": _iso(applicant.stage_changed_at),
-        "exit_reason": t(f"reasons.{applicant.exit_reason}", lang) if applicant.exit_reason else "",
+        "exit_reason": label(f"reasons.{applicant.exit_reason}") if applicant.exit_reason else "",
         "coordinator": coordinator,
-        "source": t(f"vocab.source_{applicant.source}", lang),
+        "source": label(f"vocab.source_{applicant.source}"),
         "driving_licence": yes if applicant.driving_licence else no,
         "prefers_phone": yes if applicant.prefers_phone else no,
         "callback_requested": yes if applicant.callback_requested else no,
@@ -143,7 +146,7 @@ def _values(applicant: Applicant, coordinator: str, lang: str) -> dict[str, Any]
     }
     for field, prefix in _VOCAB_LISTS.items():
         codes = getattr(applicant, field) or []
-        values[field] = ", ".join(t(f"vocab.{prefix}_{code}", lang) for code in codes)
+        values[field] = ", ".join(label(f"vocab.{prefix}_{code}") for code in codes)
     return values
 
 

@@ -23,6 +23,10 @@ DEFAULTS: dict[str, Any] = {
     # Some offices want the police certificate before the interview is scheduled.
     "police_certificate_before_interview": False,
     "reminder_days_before": 2,
+    # Delivery attempts per e-mail before it is marked failed (back-off doubles each time).
+    "mail_max_attempts": 8,
+    # Meeting times in e-mails are written in this zone.
+    "time_zone": "Europe/Oslo",
     "max_hours_per_contact": 40,
     "token_valid_days": 365,
     "session_timeout_minutes": 30,

@@ -31,6 +31,9 @@ from recruitment.access import Actor
 from recruitment.pipeline import record_sign_up
 from recruitment.staff import actor_for
 
+# The real SMTP server fixture (`smtp_server`, aiosmtpd on 127.0.0.1) for the mail tests.
+pytest_plugins = ["tests.smtp"]
+
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from . import core
+from . import core, outbox
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -17,5 +17,5 @@ def main() -> None:
     """
 
 
-for command in core.COMMANDS:
+for command in core.COMMANDS + outbox.COMMANDS:
     main.add_command(command)

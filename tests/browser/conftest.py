@@ -203,12 +203,29 @@ def staff_accounts(live_server) -> dict[str, str]:
     return names
 
 
+def fill(locator, value: str) -> None:
+    """Type into a Streamlit input and make sure the value stuck (under load the first
+    keystrokes can land before the widget is ready)."""
+    for _ in range(3):
+        locator.fill(value)
+        if locator.input_value() == value:
+            return
+        locator.page.wait_for_timeout(500)
+    assert locator.input_value() == value
+
+
 def log_in(page, server: LiveServer, username: str, password: str = STAFF_PASSWORD, lang: str = "en") -> None:
+    """Log in on the staff login page; returns once the login form has been answered."""
     open_page(page, server, "/login", lang=lang)
-    page.get_by_label("Username", exact=True).fill(username)
-    page.get_by_label("Password", exact=True).fill(password)
+    fill(page.get_by_label("Username", exact=True), username)
+    fill(page.get_by_label("Password", exact=True), password)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_timeout(300)
+    # Either the start page replaces the form, or an error is shown beneath it.
+    page.wait_for_function(
+        """() => !document.querySelector('[data-testid="stForm"]')
+               || document.querySelector('[data-testid="stAlert"]')""",
+        timeout=30_000,
+    )
     wait_for_app(page)
 
 

@@ -1,0 +1,141 @@
+"""Mail commands: deliver the outbox, keep delivering, list and retry, send reminders."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from recruitment.access import Actor
+from recruitment.errors import VerveError
+from recruitment.outbox import (
+    DeliveryPolicy,
+    SmtpSettingsIncomplete,
+    outbox_messages,
+    queue_reminders_now,
+    retry_message,
+    send_due,
+    smtp_settings,
+    work,
+)
+
+from .common import fail, sessions
+
+CLI = Actor.system("cli")
+
+
+def _smtp():
+    try:
+        settings = smtp_settings()
+    except SmtpSettingsIncomplete as error:
+        raise fail(error) from error
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    if settings is None:
+        click.echo(
+            "no SMTP configured (VERVE_SMTP_HOST or [smtp] in .streamlit/secrets.toml): "
+            "messages stay queued and can be read in the app",
+            err=True,
+        )
+    return settings
+
+
+@click.group("outbox")
+def outbox_group() -> None:
+    """Outgoing e-mail: run `verve outbox work` beside the app to deliver it."""
+
+
+@outbox_group.command("send")
+@click.option("--batch-size", default=50, show_default=True, help="Messages claimed per round.")
+def outbox_send(batch_size: int) -> None:
+    """Queue due reminders, deliver every message that is due now, print counts and exit."""
+    settings = _smtp()
+    factory = sessions()
+    reminders = queue_reminders_now(factory)
+    try:
+        stats = send_due(
+            session_factory=factory,
+            smtp_settings=settings,
+            batch_size=batch_size,
+            policy=DeliveryPolicy.from_env(),
+        )
+    except VerveError as error:
+        raise fail(error) from error
+    stats.reminders = reminders
+    click.echo(str(stats))
+
+
+@outbox_group.command("work")
+@click.option("--batch-size", default=20, show_default=True, help="Messages claimed per round.")
+@click.option(
+    "--poll",
+    "poll_seconds",
+    default=2.0,
+    show_default=True,
+    help="Seconds between looks at the queue.",
+)
+@click.option(
+    "--reminders-every", default=300.0, show_default=True, help="Seconds between reminder runs."
+)
+def outbox_work(batch_size: int, poll_seconds: float, reminders_every: float) -> None:
+    """Keep delivering as messages arrive, until SIGTERM or Ctrl-C."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    settings = _smtp()
+    try:
+        stats = work(
+            session_factory=sessions(),
+            smtp_settings=settings,
+            batch_size=batch_size,
+            policy=DeliveryPolicy.from_env(),
+            poll_seconds=poll_seconds,
+            reminder_every_seconds=reminders_every,
+        )
+    except VerveError as error:
+        raise fail(error) from error
+    click.echo(str(stats))
+
+
+@outbox_group.command("list")
+@click.option("--status", type=click.Choice(["queued", "sending", "sent", "failed"]), default=None)
+@click.option("--limit", default=50, show_default=True)
+def outbox_list(status: str | None, limit: int) -> None:
+    """Messages, newest first."""
+    with sessions()() as session:
+        frame = outbox_messages(session=session, actor=CLI, status=status, limit=limit)
+    if frame.empty:
+        click.echo("no messages")
+        return
+    for row in frame.itertuples(index=False):
+        error = f"  [{row.last_error}]" if row.last_error else ""
+        click.echo(
+            f"{row.id:>6}  {row.status:<8} {row.attempts:>2}  {row.kind:<22} {row.to_address:<32} "
+            f"{row.subject}{error}"
+        )
+
+
+@outbox_group.command("retry")
+@click.argument("outbox_id", type=int)
+def outbox_retry(outbox_id: int) -> None:
+    """Queue a failed message again."""
+    try:
+        with sessions().begin() as session:
+            retry_message(session=session, actor=CLI, outbox_id=outbox_id)
+    except VerveError as error:
+        raise fail(error) from error
+    click.echo(f"message {outbox_id} queued again")
+
+
+@click.group("reminders")
+def reminders_group() -> None:
+    """Meeting reminders (the mail worker queues them by itself, too)."""
+
+
+@reminders_group.command("send")
+def reminders_send() -> None:
+    """Queue the meeting reminders that are due now."""
+    click.echo(f"{queue_reminders_now(sessions())} reminder(s) queued")
+
+
+COMMANDS = [outbox_group, reminders_group]

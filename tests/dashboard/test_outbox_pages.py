@@ -1,0 +1,120 @@
+"""The outbox and template pages as coordinators and managers see them."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+from db.models import OutboxMessage
+from recruitment.mail import queue_email
+from recruitment.outbox import DeliveryPolicy, send_due
+from tests.dashboard.conftest import ROOT, logged_in
+
+OUTBOX = str(ROOT / "dashboard" / "pages" / "outbox.py")
+TEMPLATES = str(ROOT / "dashboard" / "pages" / "mail_templates.py")
+
+
+@pytest.fixture(autouse=True)
+def no_smtp_from_the_environment(monkeypatch):
+    for name in ("VERVE_SMTP_HOST", "VERVE_SMTP_SENDER"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("recruitment.outbox.SECRETS_FILES", ())
+
+
+def page(path: str, actor, lang: str = "en") -> AppTest:
+    at = AppTest.from_file(path, default_timeout=30)
+    at.query_params["lang"] = lang
+    return logged_in(at, actor)
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for e in at.text] + [e.value for e in at.info] + [e.value for e in at.error]
+    return "\n".join(
+        str(p) for p in parts + [e.value for e in at.success] + [e.value for e in at.markdown]
+    )
+
+
+def queue(session_factory, to: str, **fields) -> int:
+    with session_factory.begin() as s:
+        return queue_email(
+            session=s, kind="callback_requested", to_address=to, lang="en", context={}, **fields
+        ).id
+
+
+def test_a_message_refused_with_550_is_shown_as_failed_and_a_coordinator_can_send_it_again(
+    app_database, session_factory, session, smtp_server, coordinator
+):
+    outbox_id = queue(session_factory, "gone@example.no")
+    smtp_server.handler.refuse.add("gone@example.no")
+    send_due(
+        session_factory=session_factory, smtp_settings=smtp_server.settings, policy=DeliveryPolicy()
+    )
+
+    at = page(OUTBOX, coordinator).run()
+
+    assert not at.exception
+    assert at.metric[1].value == "1"  # failed
+    table = at.dataframe[0].value
+    assert list(table["status_label"]) == ["Failed"] and list(table["to_address"]) == [
+        "gone@example.no"
+    ]
+    assert list(table["kind_label"]) == ["Call-back requested"]
+    assert "550" in table["last_error"][0]
+    shown = texts(at)
+    assert "To: gone@example.no" in shown and "We will call you soon" in shown and "550" in shown
+
+    at.button(key="outbox_retry").click().run()
+
+    assert not at.exception
+    assert "queued again" in texts(at)
+    assert (
+        session.scalar(select(OutboxMessage.status).where(OutboxMessage.id == outbox_id))
+        == "queued"
+    )
+
+
+def test_without_a_mail_server_coordinators_read_queued_messages_in_the_app(
+    app_database, session_factory, coordinator, make_applicant
+):
+    queue(session_factory, "jane@example.no", applicant_id=make_applicant(first_name="Jane <b>"))
+
+    at = page(OUTBOX, coordinator).run()
+
+    assert not at.exception
+    shown = texts(at)
+    assert "No mail server is set up" in shown
+    assert "Hello Jane <b>," in shown  # shown as text, never as HTML
+    assert not at.button  # nothing to retry: it is only queued
+
+
+def test_managers_cannot_open_the_outbox(app_database, manager):
+    at = page(OUTBOX, manager).run()
+    assert not at.exception
+    assert "You do not have access" in texts(at) or at.error
+    assert not at.dataframe
+
+
+def test_the_template_page_previews_every_kind_in_both_languages(app_database, coordinator):
+    at = page(TEMPLATES, coordinator).run()
+    assert not at.exception
+    assert "Subject: You have a place at the information meeting on" in texts(at)
+
+    at.selectbox(key="template_kind").set_value("meeting_cancelled").run()
+    at.selectbox(key="template_language").set_value("nb").run()
+
+    assert not at.exception
+    assert "Emne: Avlyst: informasjonsmøtet" in texts(
+        at
+    ) or "Subject: Avlyst: informasjonsmøtet" in texts(at)
+    assert "templates/nb/meeting_cancelled.txt" in " ".join(c.value for c in at.caption)
+
+
+def test_coordinators_get_the_mail_pages_in_the_menu_and_managers_do_not(coordinator, manager):
+    from dashboard.navigation import staff_pages_for
+
+    def paths(actor):
+        return {spec.path for spec in staff_pages_for(actor)}
+
+    assert {"pages/outbox.py", "pages/mail_templates.py"} <= paths(coordinator)
+    assert not {"pages/outbox.py", "pages/mail_templates.py"} & paths(manager)

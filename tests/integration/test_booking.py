@@ -57,6 +57,7 @@ def test_booking_gives_a_seat_moves_the_stage_and_queues_a_confirmation_with_an_
     assert session.get(Applicant, applicant_id).stage == "meeting_booked"
     [message] = outbox(session, kind="booking_confirmation")
     assert message.registration_id == registration_id
+    assert "my-page?token=" in message.body_text and "teams.example.com/meet/abc" in message.body_text
     calendar = parse(message.ics)
     assert calendar["METHOD"] == "REQUEST"
     assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Oslo"]

@@ -27,7 +27,7 @@ from db.models import (
 )
 
 from . import funnel, stats
-from .access import Actor, allowed, require
+from .access import Actor, allowed, require, requires
 from .funnel import (
     Filters,
     day_end,
@@ -90,6 +90,7 @@ def _rate_row(metric: str, mode: str, successes: int, n: int) -> dict:
     }
 
 
+@requires("analytics.read")
 def mode_rates(
     *, session: Session, actor: Actor, since: date | None = None, until: date | None = None, now: datetime | None = None
 ) -> pd.DataFrame:
@@ -187,6 +188,7 @@ def mode_verdicts(rates: pd.DataFrame) -> pd.DataFrame:
 DAYS_TO_INTERVIEW_COLUMNS = ["mode", "n", "median_days", "p90_days"]
 
 
+@requires("analytics.read")
 def days_to_interview(
     *, session: Session, actor: Actor, since: date | None = None, until: date | None = None
 ) -> pd.DataFrame:
@@ -219,6 +221,7 @@ def days_to_interview(
 SCORE_COLUMNS = ["mode", "answers", "mean_rating", "median_rating"]
 
 
+@requires("analytics.read")
 def evaluation_scores_by_mode(
     *, session: Session, actor: Actor, since: date | None = None, until: date | None = None
 ) -> pd.DataFrame:
@@ -251,6 +254,7 @@ def evaluation_scores_by_mode(
 SIGNUP_COLUMNS = ["month", "source", "signups"]
 
 
+@requires("analytics.read")
 def signups_by_source(
     *, session: Session, actor: Actor, since: date | None = None, until: date | None = None
 ) -> pd.DataFrame:
@@ -272,6 +276,7 @@ def signups_by_source(
 MEETING_COLUMNS = ["month", "mode", "meetings", "seats", "filled"]
 
 
+@requires("analytics.read")
 def meetings_by_mode(
     *, session: Session, actor: Actor, since: date | None = None, until: date | None = None, now: datetime | None = None
 ) -> pd.DataFrame:
@@ -307,6 +312,7 @@ def meetings_by_mode(
 PLACEMENT_COLUMNS = ["month", "placements"]
 
 
+@requires("analytics.read")
 def placements_per_month(
     *, session: Session, actor: Actor, since: date | None = None, until: date | None = None
 ) -> pd.DataFrame:
@@ -326,6 +332,7 @@ def placements_per_month(
 COHORT_COLUMNS = ["cohort", "stage", "applicants"]
 
 
+@requires("analytics.read")
 def cohorts(*, session: Session, actor: Actor, filters: Filters = Filters()) -> pd.DataFrame:
     """Applicants per sign-up month and the furthest funnel stage each reached."""
     require(actor, "analytics.read")
@@ -358,6 +365,7 @@ def cohort_matrix(table: pd.DataFrame) -> pd.DataFrame:
 TIME_COLUMNS = ["month", "stage", "stays", "median_days", "p90_days"]
 
 
+@requires("analytics.read")
 def time_in_stage(
     *, session: Session, actor: Actor, since: date | None = None, until: date | None = None
 ) -> pd.DataFrame:
@@ -398,6 +406,7 @@ STUCK_COLUMNS = ["id", "name", "stage", "since", "days", "coordinator"]
 STUCK_LIMIT = 500
 
 
+@requires("applicants.list")
 def stuck_applicants(*, session: Session, actor: Actor, now: datetime | None = None) -> pd.DataFrame:
     """Applicants still in the pipeline whose stage has not changed for longer than the
     office's `stuck_after_days` (longest first, at most STUCK_LIMIT)."""
@@ -448,6 +457,7 @@ EVALUATION_COLUMNS = [
 ]
 
 
+@requires("analytics.read")
 def evaluations_by_meeting(
     *, session: Session, actor: Actor, since: date | None = None, until: date | None = None
 ) -> pd.DataFrame:
@@ -480,6 +490,7 @@ COMMENT_COLUMNS = ["starts_at", "mode", "rating", "comment"]
 COMMENT_LIMIT = 500
 
 
+@requires("analytics.read")
 def evaluation_comments(
     *, session: Session, actor: Actor, since: date | None = None, until: date | None = None, mode: str | None = None
 ) -> pd.DataFrame:
@@ -505,6 +516,7 @@ def evaluation_comments(
 # --- one call per page -------------------------------------------------------------------
 
 
+@requires("analytics.read")
 def funnel_report(*, session: Session, actor: Actor, filters: Filters = Filters()) -> dict[str, pd.DataFrame | bool]:
     """Everything the Funnel page shows: `has_data`, `funnel`, `exits`."""
     if not funnel.has_data(session=session, actor=actor):
@@ -516,6 +528,7 @@ def funnel_report(*, session: Session, actor: Actor, filters: Filters = Filters(
     }
 
 
+@requires("analytics.read")
 def mode_report(
     *, session: Session, actor: Actor, since: date | None = None, until: date | None = None
 ) -> dict[str, pd.DataFrame | bool]:
@@ -533,6 +546,7 @@ def mode_report(
     }
 
 
+@requires("analytics.read")
 def trends_report(
     *, session: Session, actor: Actor, since: date | None = None, until: date | None = None
 ) -> dict[str, pd.DataFrame | bool]:
@@ -548,6 +562,7 @@ def trends_report(
     }
 
 
+@requires("analytics.read")
 def time_report(
     *, session: Session, actor: Actor, since: date | None = None, until: date | None = None
 ) -> dict[str, pd.DataFrame | bool | int | None]:
@@ -564,6 +579,7 @@ def time_report(
     }
 
 
+@requires("analytics.read")
 def evaluation_report(
     *, session: Session, actor: Actor, since: date | None = None, until: date | None = None, mode: str | None = None
 ) -> dict[str, pd.DataFrame | bool]:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, aliased
 from db.models import Applicant, InfoMeeting, Registration, RegistrationStatus, Stage, StaffUser, utcnow
 
 from . import exports
-from .access import Actor, allowed, require
+from .access import Actor, allowed, require, requires
 from .errors import NotFound, ValidationFailed
 from .journal import timeline
 from .pipeline import EXIT_REASONS, EXITS, FUNNEL, allowed_moves, needs_reason
@@ -140,6 +140,7 @@ def _conditions(session: Session, filters: ApplicantFilters, *, now: datetime) -
     return where
 
 
+@requires("applicants.list")
 def applicant_query(
     *, session: Session, actor: Actor, filters: ApplicantFilters, now: datetime | None = None
 ) -> Select:
@@ -177,6 +178,7 @@ def applicant_query(
     )
 
 
+@requires("applicants.list")
 def count_applicants(
     *, session: Session, actor: Actor, filters: ApplicantFilters, now: datetime | None = None
 ) -> int:
@@ -186,6 +188,7 @@ def count_applicants(
     return int(session.scalar(query) or 0)
 
 
+@requires("applicants.list")
 def applicant_page(
     *,
     session: Session,
@@ -208,6 +211,7 @@ def applicant_page(
     return frame, total
 
 
+@requires("applicants.list")
 def stage_counts(*, session: Session, actor: Actor) -> pd.DataFrame:
     """How many applicants stand in each stage now: columns stage, rank (1..9), count."""
     require(actor, "applicants.list")
@@ -223,6 +227,7 @@ def stage_counts(*, session: Session, actor: Actor) -> pd.DataFrame:
     )
 
 
+@requires("applicants.list")
 def filter_choices(*, session: Session, actor: Actor) -> dict[str, list]:
     """What the filter widgets offer: areas and sources in use, coordinators, meetings.
 
@@ -251,6 +256,7 @@ def filter_choices(*, session: Session, actor: Actor) -> dict[str, list]:
 MAX_EXPORT_BY_ID = 30_000
 
 
+@requires("applicants.read")
 def export_applicants(
     *,
     session: Session,
@@ -317,6 +323,7 @@ _PROFILE_FIELDS: tuple[str, ...] = (
 )
 
 
+@requires("applicants.read")
 def applicant_profile(*, session: Session, actor: Actor, applicant_id: int) -> dict[str, Any]:
     """The full record of one applicant as plain values (plus `coordinator`, a name)."""
     require(actor, "applicants.read")
@@ -329,6 +336,7 @@ def applicant_profile(*, session: Session, actor: Actor, applicant_id: int) -> d
     return profile
 
 
+@requires("applicants.list")
 def work_summary(
     *, session: Session, actor: Actor, now: datetime | None = None, limit: int = 10
 ) -> dict[str, Any]:
@@ -379,6 +387,7 @@ def work_summary(
     return summary
 
 
+@requires("applicants.read")
 def applicant_file(*, session: Session, actor: Actor, applicant_id: int) -> dict[str, Any]:
     """Everything the applicant page shows: profile, timeline (stage events and journal
     merged, newest first), the moves open from the current stage, and who can take the case."""

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, aliased
 
 from db.models import Applicant, AuditEvent, StaffUser, Stage, utcnow
 
-from .access import Actor, require
+from .access import Actor, require, requires
 from .errors import ValidationFailed
 from .i18n import t
 
@@ -61,6 +61,7 @@ _VOCAB_LISTS = {
 }
 
 
+@requires("data.export")
 def applicant_export_rows(
     *,
     session: Session,

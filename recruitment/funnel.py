@@ -34,7 +34,7 @@ from sqlalchemy.types import Date, String
 from db.models import Applicant, InfoMeeting, Registration, Stage, StaffUser, StageEvent
 
 from . import stats, vocabulary
-from .access import Actor, require
+from .access import Actor, require, requires
 from .pipeline import EXITS, FUNNEL, RANK
 
 # --- two portable SQL expressions ---------------------------------------------------
@@ -226,6 +226,7 @@ def reached_counts(session: Session, filters: Filters = Filters(), *, today: dat
     return [int(value) for value in row]
 
 
+@requires("analytics.read")
 def funnel_counts(*, session: Session, actor: Actor, filters: Filters = Filters(), today: date | None = None) -> pd.DataFrame:
     """The funnel for `filters` as a tidy table (see FUNNEL_COLUMNS)."""
     require(actor, "analytics.read")
@@ -248,6 +249,7 @@ def funnel_counts(*, session: Session, actor: Actor, filters: Filters = Filters(
     return pd.DataFrame(rows, columns=FUNNEL_COLUMNS)
 
 
+@requires("analytics.read")
 def funnel_summary(*, session: Session, actor: Actor, filters: Filters = Filters()) -> dict:
     """The funnel as plain values for `verve funnel --json` (same numbers as the page)."""
     table = funnel_counts(session=session, actor=actor, filters=filters)
@@ -274,6 +276,7 @@ def funnel_summary(*, session: Session, actor: Actor, filters: Filters = Filters
 EXIT_COLUMNS = ["from_stage", "exit", "reason", "exits"]
 
 
+@requires("analytics.read")
 def funnel_exits(*, session: Session, actor: Actor, filters: Filters = Filters(), today: date | None = None) -> pd.DataFrame:
     """Exits from the pipeline per stage left and reason, for the applicants in `filters`."""
     require(actor, "analytics.read")
@@ -308,6 +311,7 @@ def funnel_exits(*, session: Session, actor: Actor, filters: Filters = Filters()
     return frame.reset_index(drop=True)
 
 
+@requires("analytics.read")
 def filter_options(*, session: Session, actor: Actor) -> dict[str, list]:
     """What the filter widgets offer: sources, areas and coordinators in use."""
     require(actor, "analytics.read")
@@ -328,6 +332,7 @@ def filter_options(*, session: Session, actor: Actor) -> dict[str, list]:
     }
 
 
+@requires("analytics.read")
 def has_data(*, session: Session, actor: Actor) -> bool:
     """Whether there is anything to analyse yet (any stage event at all)."""
     require(actor, "analytics.read")

@@ -14,12 +14,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from db.models import Applicant, AuditEvent, InfoMeeting, Registration, RegistrationStatus, Stage, StaffUser, utcnow
+from db.models import Applicant, InfoMeeting, Registration, RegistrationStatus, Stage, StaffUser, utcnow
 
-from .access import Actor, allowed, require
+from . import exports
+from .access import Actor, allowed, require, requires
 from .errors import NotFound, ValidationFailed
 from .journal import timeline
 from .pipeline import EXIT_REASONS, EXITS, FUNNEL, allowed_moves, needs_reason
@@ -70,21 +71,38 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _search_condition(text: str) -> ColumnElement[bool]:
+def _folded(column: ColumnElement[str], dialect: str) -> ColumnElement[str]:
+    """The column in lower case. SQLite's lower() knows only ASCII, so Æ, Ø and Å (and
+    the accented letters names often carry) are folded explicitly there."""
+    if dialect == "sqlite":
+        for upper, lower in _SQLITE_FOLD:
+            column = func.replace(column, upper, lower)
+    return func.lower(column)
+
+
+# Only the capitals Norwegian names start with; each one is a replace() per row.
+_SQLITE_FOLD = tuple((c, c.lower()) for c in "ÆØÅÉ")
+
+
+def _search_condition(text: str, dialect: str) -> ColumnElement[bool]:
     """Name, e-mail or phone contains the text, case-insensitively; phones match on digits
-    so "912 34 567" finds "+4791234567"."""
+    so "912 34 567" finds "+4791234567".
+
+    What was typed decides which columns are searched: a number only the phone, an
+    address only the e-mail. That is what the coordinator means, and it spares the
+    database folding every name of the register for a phone number."""
     text = " ".join(text.split())
     pattern = _like_pattern(text.lower())
-    full_name = func.lower(Applicant.first_name + " " + Applicant.last_name)
-    conditions: list[ColumnElement[bool]] = [
-        full_name.like(pattern, escape="\\"),
-        func.lower(Applicant.email).like(pattern, escape="\\"),
-    ]
     digits = re.sub(r"\D", "", text)
-    # A couple of digits match half the register; from three on they identify a number.
-    if len(digits) >= 3 and len(digits) >= len(re.sub(r"[\s+()\-.]", "", text)):
-        conditions.append(Applicant.phone.like(f"%{digits}%"))
-    return or_(*conditions)
+    looks_like_phone = bool(digits) and not re.sub(r"[\d\s+()\-.]", "", text)
+    if looks_like_phone:
+        # A couple of digits match half the register; from three on they identify a number.
+        return Applicant.phone.like(f"%{digits}%") if len(digits) >= 3 else false()
+    email = func.lower(Applicant.email).like(pattern, escape="\\")
+    if "@" in text:
+        return email
+    full_name = _folded(Applicant.first_name + " " + Applicant.last_name, dialect)
+    return or_(email, full_name.like(pattern, escape="\\"))
 
 
 def _conditions(session: Session, filters: ApplicantFilters, *, now: datetime) -> list[ColumnElement[bool]]:
@@ -118,14 +136,16 @@ def _conditions(session: Session, filters: ApplicantFilters, *, now: datetime) -
         # (stage, stage_changed_at) is indexed: this is a range scan per open stage.
         where.append(and_(Applicant.stage.in_(STUCK_STAGES), Applicant.stage_changed_at < now - timedelta(days=days)))
     if filters.search and filters.search.strip():
-        where.append(_search_condition(filters.search))
+        where.append(_search_condition(filters.search, session.get_bind().dialect.name))
     return where
 
 
+@requires("applicants.list")
 def applicant_query(
     *, session: Session, actor: Actor, filters: ApplicantFilters, now: datetime | None = None
 ) -> Select:
-    """The filtered list as a `Select` of labelled columns, ordered by name, for paging."""
+    """The filtered list as a `Select` of labelled columns, ordered by name (stuck ones by
+    how long they have waited), for paging."""
     require(actor, "applicants.list")
     coordinator = aliased(StaffUser)
     columns = [
@@ -144,14 +164,21 @@ def applicant_query(
             Applicant.callback_requested.label("callback_requested"),
             Applicant.created_at.label("created_at"),
         ]
+    # Stuck cases come longest-waiting first: that is the order they need attention in.
+    order = (
+        (Applicant.stage_changed_at, Applicant.id)
+        if filters.stuck
+        else (Applicant.last_name, Applicant.first_name, Applicant.id)
+    )
     return (
         select(*columns)
         .outerjoin(coordinator, coordinator.id == Applicant.coordinator_id)
         .where(*_conditions(session, filters, now=now or utcnow()))
-        .order_by(Applicant.last_name, Applicant.first_name, Applicant.id)
+        .order_by(*order)
     )
 
 
+@requires("applicants.list")
 def count_applicants(
     *, session: Session, actor: Actor, filters: ApplicantFilters, now: datetime | None = None
 ) -> int:
@@ -161,6 +188,7 @@ def count_applicants(
     return int(session.scalar(query) or 0)
 
 
+@requires("applicants.list")
 def applicant_page(
     *,
     session: Session,
@@ -183,6 +211,7 @@ def applicant_page(
     return frame, total
 
 
+@requires("applicants.list")
 def stage_counts(*, session: Session, actor: Actor) -> pd.DataFrame:
     """How many applicants stand in each stage now: columns stage, rank (1..9), count."""
     require(actor, "applicants.list")
@@ -198,6 +227,7 @@ def stage_counts(*, session: Session, actor: Actor) -> pd.DataFrame:
     )
 
 
+@requires("applicants.list")
 def filter_choices(*, session: Session, actor: Actor) -> dict[str, list]:
     """What the filter widgets offer: areas and sources in use, coordinators, meetings.
 
@@ -221,49 +251,49 @@ def filter_choices(*, session: Session, actor: Actor) -> dict[str, list]:
     }
 
 
+#: Above this many matches a narrowed export would need more query parameters than
+#: SQLite and PostgreSQL accept; the whole register goes out by `verve export applicants`.
+MAX_EXPORT_BY_ID = 30_000
+
+
+@requires("applicants.read")
 def export_applicants(
-    *, session: Session, actor: Actor, filters: ApplicantFilters, fmt: str, now: datetime | None = None
+    *,
+    session: Session,
+    actor: Actor,
+    filters: ApplicantFilters,
+    fmt: str,
+    lang: str = "nb",
+    now: datetime | None = None,
 ) -> bytes:
-    """The whole filtered list as CSV or Excel bytes; audited, as every export of personal data."""
-    require(actor, "data.export")
+    """The whole filtered list as CSV or Excel bytes, through the shared exporter (which
+    checks `data.export`, guards against formula injection and writes the audit event)."""
     require(actor, "applicants.read")
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in exports.FORMATS:
         raise ValidationFailed({"format": "validation.unknown_choice"})
-    query = applicant_query(session=session, actor=actor, filters=filters, now=now)
-    frame = pd.DataFrame([dict(row._mapping) for row in session.execute(query)], columns=list(FULL_COLUMNS))
-    for column in ("stage_changed_at", "created_at"):
-        # Excel cannot hold timezone-aware times; the export states UTC in the header.
-        frame[column] = pd.to_datetime(frame[column], utc=True).dt.tz_localize(None)
-    frame = frame.rename(columns={"stage_changed_at": "stage_changed_at_utc", "created_at": "created_at_utc"})
-    session.add(
-        AuditEvent(
-            actor_id=actor.id,
-            actor_name=actor.username,
-            action="export",
-            target_type="applicant",
-            detail={"format": fmt, "rows": len(frame), "filters": filters.as_dict()},
+    simple = ApplicantFilters(stage=filters.stage, coordinator_id=filters.coordinator_id)
+    if filters == simple and filters.coordinator_id != UNASSIGNED:
+        rows = exports.applicant_export_rows(
+            session=session, actor=actor, stage=filters.stage, coordinator_id=filters.coordinator_id,
+            lang=lang, file_format=fmt,
         )
-    )
-    session.flush()
-    return _to_bytes(frame, fmt)
+    else:
+        query = _ids_query(session, filters, now=now or utcnow())
+        ids = list(session.scalars(query.limit(MAX_EXPORT_BY_ID + 1)))
+        if len(ids) > MAX_EXPORT_BY_ID:
+            raise ValidationFailed({"filters": "casework.export_too_many"}, max=MAX_EXPORT_BY_ID)
+        rows = exports.applicant_export_rows(session=session, actor=actor, applicant_ids=ids, lang=lang, file_format=fmt)
+    return exports.export_bytes(rows, fmt, exports.export_headings(lang))
 
 
-def _to_bytes(frame: pd.DataFrame, fmt: str) -> bytes:
-    """Serialise with the shared exporters when present (recruitment.exports), else pandas."""
-    try:
-        from . import exports  # the demo area's shared CSV/Excel writers
-    except ImportError:
-        exports = None
-    if exports is not None and hasattr(exports, "to_csv_bytes"):
-        return exports.to_csv_bytes(frame) if fmt == "csv" else exports.to_xlsx_bytes(frame)
-    if fmt == "csv":
-        # BOM + semicolons: what Excel in a Norwegian locale opens correctly by double-click.
-        return frame.to_csv(index=False, sep=";").encode("utf-8-sig")
-    import io
+def exportable(filters: ApplicantFilters, total: int) -> bool:
+    """Whether `export_applicants` can send this list in one download."""
+    simple = filters == ApplicantFilters(stage=filters.stage, coordinator_id=filters.coordinator_id)
+    return (simple and filters.coordinator_id != UNASSIGNED) or total <= MAX_EXPORT_BY_ID
 
-    buffer = io.BytesIO()
-    frame.to_excel(buffer, index=False, engine="openpyxl")
-    return buffer.getvalue()
+
+def _ids_query(session: Session, filters: ApplicantFilters, *, now: datetime) -> Select:
+    return select(Applicant.id).where(*_conditions(session, filters, now=now)).order_by(Applicant.id)
 
 
 _PROFILE_FIELDS: tuple[str, ...] = (
@@ -293,6 +323,7 @@ _PROFILE_FIELDS: tuple[str, ...] = (
 )
 
 
+@requires("applicants.read")
 def applicant_profile(*, session: Session, actor: Actor, applicant_id: int) -> dict[str, Any]:
     """The full record of one applicant as plain values (plus `coordinator`, a name)."""
     require(actor, "applicants.read")
@@ -305,6 +336,7 @@ def applicant_profile(*, session: Session, actor: Actor, applicant_id: int) -> d
     return profile
 
 
+@requires("applicants.list")
 def work_summary(
     *, session: Session, actor: Actor, now: datetime | None = None, limit: int = 10
 ) -> dict[str, Any]:
@@ -355,6 +387,7 @@ def work_summary(
     return summary
 
 
+@requires("applicants.read")
 def applicant_file(*, session: Session, actor: Actor, applicant_id: int) -> dict[str, Any]:
     """Everything the applicant page shows: profile, timeline (stage events and journal
     merged, newest first), the moves open from the current stage, and who can take the case."""

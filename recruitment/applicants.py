@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from db.models import Applicant, Stage, utcnow
 
 from . import booking, mail, vocabulary
-from .access import Actor, require
+from .access import Actor, require, requires
 from .consent import current_consent_version
 from .errors import ValidationFailed
 from .i18n import language
@@ -241,6 +241,7 @@ def upsert_applicant(
     return applicant, created
 
 
+@requires("applicants.write")
 def register_caller(
     *,
     session: Session,

@@ -199,26 +199,38 @@ def mail_context(session: Session, registration: Registration) -> dict[str, obje
         "status": t("booking.status_waitlisted", lang, position=position)
         if position
         else t("booking.status_registered", lang),
+        "waitlist_position": position,
         "self_service_url": self_service_url(session, applicant),
         "office_name": get_setting(session, "office_name"),
     }
 
 
 def _notify(
-    session: Session, registration: Registration, kind: str, *, cancel: bool = False
+    session: Session,
+    registration: Registration,
+    kind: str,
+    *,
+    cancel: bool = False,
+    extra: dict[str, object] | None = None,
 ) -> None:
     applicant = registration.applicant
     if not applicant.email:
         return
-    # Only a seat goes into the calendar; a waitlist place is not an appointment.
     seated = registration.status in SEAT_HOLDING
+    if registration.status == RegistrationStatus.WAITLISTED.value and kind in {
+        "booking_confirmation",
+        "rebooked",
+    }:
+        # A waitlist place is its own message: no seat promised, no join link.
+        kind = "waitlisted"
+    # Only a seat goes into the calendar; a waitlist place is not an appointment.
     ics = ics_for(session, registration, cancel=cancel) if (seated or cancel) else None
     queue_email(
         session=session,
         kind=kind,
         to_address=applicant.email,
         lang=applicant.language,
-        context=mail_context(session, registration),
+        context={**mail_context(session, registration), **(extra or {})},
         applicant_id=applicant.id,
         meeting_id=registration.meeting_id,
         registration_id=registration.id,
@@ -428,13 +440,22 @@ def rebook(
         session.delete(clash)
         session.flush()
     had_seat = registration.status == RegistrationStatus.REGISTERED.value
+    old_when = calendar.format_when(registration.meeting.starts_at, registration.applicant.language)
     registration.meeting_id = to_meeting_id
     registration.meeting = target
     _place(session, registration, target, allow_waitlist)
     registration.ics_sequence += 1
     session.flush()
     _enter_meeting_booked(session, registration.applicant, by_id)
-    _notify(session, registration, "rebooked")
+    # Moved from a seat onto a waitlist: the calendar entry already sent is withdrawn.
+    withdraw_entry = had_seat and registration.status == RegistrationStatus.WAITLISTED.value
+    _notify(
+        session,
+        registration,
+        "rebooked",
+        cancel=withdraw_entry,
+        extra={"old_meeting_when": old_when},
+    )
     if had_seat:
         fill_from_waitlist(session, from_meeting_id, now=now)
     return registration

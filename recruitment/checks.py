@@ -26,7 +26,7 @@ from db.models import (
     utcnow,
 )
 
-from .access import Actor, require
+from .access import Actor, require, requires
 from .errors import NotFound, ValidationFailed, VerveError
 from .pipeline import advance_stage
 from .settings import get_setting
@@ -127,6 +127,7 @@ def _applicant(session: Session, applicant_id: int) -> Applicant:
     return applicant
 
 
+@requires("applicants.write")
 def record_check(
     *,
     session: Session,
@@ -198,6 +199,7 @@ def record_check(
     session.flush()
 
 
+@requires("applicants.read")
 def list_checks(*, session: Session, actor: Actor, applicant_id: int) -> list[CheckView]:
     """Every check for one applicant, required or not, in the usual order."""
     require(actor, "applicants.read")
@@ -227,6 +229,7 @@ def missing_checks(session: Session, applicant_id: int) -> list[str]:
     return [kind for kind in required_checks(session) if not _is_done(existing.get(kind))]
 
 
+@requires("applicants.write")
 def approve(*, session: Session, actor: Actor, applicant_id: int) -> None:
     """Approve an interviewed applicant whose interview recommends them and whose
     required checks are all done; refuse, saying why, otherwise."""
@@ -268,6 +271,7 @@ class ChecksOverview:
         return self.stage == Stage.INTERVIEWED.value and not self.missing
 
 
+@requires("applicants.read")
 def checks_overview(*, session: Session, actor: Actor, applicant_id: int) -> ChecksOverview:
     require(actor, "applicants.read")
     applicant = session.get(Applicant, applicant_id)

@@ -24,7 +24,7 @@ from db.models import (
 )
 
 from . import booking, meetings
-from .access import Actor, require
+from .access import Actor, require, requires
 from .errors import NotFound, ValidationFailed, VerveError
 from .interviews import ensure_may_interview, record_outcome
 from .pipeline import advance_stage
@@ -51,6 +51,7 @@ class SittingResult:
     reject_reason_text: str | None = None
 
 
+@requires("meetings.write")
 def book_combined_meeting(
     *,
     session: Session,
@@ -116,6 +117,7 @@ def book_combined_meeting(
     return meeting_id
 
 
+@requires("meetings.write")
 def record_sitting(
     *, session: Session, actor: Actor, meeting_id: int, results: list[SittingResult], now: datetime | None = None
 ) -> None:
@@ -176,6 +178,7 @@ def record_sitting(
     meetings.mark_held(session=session, actor=actor, meeting_id=meeting_id, now=now)
 
 
+@requires("applicants.read")
 def candidates(*, session: Session, actor: Actor, search: str = "", limit: int = 50) -> dict[int, str]:
     """Applicants who can be booked into a combined sitting (signed up or booked on a
     meeting), those who prefer phone over digital meetings first: id -> label."""
@@ -201,6 +204,7 @@ class SittingToRecord:
     applicants: dict[int, str]  # applicant id -> name
 
 
+@requires("applicants.read")
 def sittings_to_record(*, session: Session, actor: Actor) -> list[SittingToRecord]:
     """Planned combined sittings with the applicants booked into them, soonest first."""
     require(actor, "applicants.read")

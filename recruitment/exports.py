@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, aliased
 
 from db.models import Applicant, AuditEvent, StaffUser, Stage, utcnow
 
-from .access import Actor, requires
+from .access import Actor, require, requires
 from .errors import ValidationFailed
 from .i18n import t
 
@@ -74,6 +74,7 @@ def applicant_export_rows(
 ) -> list[dict[str, Any]]:
     """The applicants (optionally one stage, one coordinator's or the given ids) as
     rows of readable values keyed by translated column headings; records the export."""
+    require(actor, "data.export")
     if stage is not None:
         try:
             stage = Stage(stage)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Applicant, AuditEvent, Role, StaffUser, utcnow
 
-from .access import Actor, require
+from .access import Actor, require, requires
 from .applicant_list import OPEN_STAGES
 from .errors import NotFound, VerveError
 from .i18n import t
@@ -70,6 +70,7 @@ def _record_move(
     )
 
 
+@requires("applicants.write")
 def assign_applicant(
     *, session: Session, actor: Actor, applicant_id: int, coordinator_id: int | None
 ) -> None:
@@ -85,6 +86,7 @@ def assign_applicant(
     session.flush()
 
 
+@requires("applicants.write")
 def hand_over(
     *,
     session: Session,
@@ -133,6 +135,7 @@ def hand_over(
     return len(applicants)
 
 
+@requires("applicants.write")
 def mark_back(*, session: Session, actor: Actor, staff_id: int) -> None:
     """Clear a coordinator's away date (their applicants stay where they were handed)."""
     require(actor, "applicants.write")
@@ -141,6 +144,7 @@ def mark_back(*, session: Session, actor: Actor, staff_id: int) -> None:
     session.flush()
 
 
+@requires("applicants.list")
 def case_workers(*, session: Session, actor: Actor, today: date | None = None) -> list[dict[str, Any]]:
     """Active coordinators and admins with their away date and number of open applicants."""
     require(actor, "applicants.list")
@@ -169,6 +173,7 @@ def case_workers(*, session: Session, actor: Actor, today: date | None = None) -
     ]
 
 
+@requires("applicants.list")
 def unassigned_count(*, session: Session, actor: Actor) -> int:
     """Open applicants nobody is responsible for (the queue the office must empty)."""
     require(actor, "applicants.list")
@@ -184,6 +189,7 @@ def unassigned_count(*, session: Session, actor: Actor) -> int:
     )
 
 
+@requires("applicants.write")
 def take_unassigned(*, session: Session, actor: Actor, applicant_ids: list[int]) -> int:
     """The acting coordinator takes these unassigned applicants; ones taken meanwhile are skipped."""
     require(actor, "applicants.write")

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Applicant, AuditEvent, JournalChannel, JournalEntry, Stage, StageEvent, utcnow
 
-from .access import Actor, require
+from .access import Actor, require, requires
 from .errors import ValidationFailed, VerveError
 from .i18n import t
 from .validation import (
@@ -291,6 +291,7 @@ def _existing_by_email(session: Session, emails: list[str]) -> dict[str, int]:
     return found
 
 
+@requires("data.import")
 def preview_import(
     *, session: Session, actor: Actor, table: Table, mapping: dict[str, str | None], today: date | None = None
 ) -> list[RowPlan]:
@@ -350,6 +351,7 @@ def preview_rows(plans: list[RowPlan], lang: str) -> list[dict[str, Any]]:
 _UPDATABLE = ("first_name", "last_name", "phone", "birth_year", "postcode", "area", "about")
 
 
+@requires("data.import")
 def confirm_import(
     *,
     session: Session,

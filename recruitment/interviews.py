@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Applicant, Interview, InterviewOutcome, StaffUser, Stage, utcnow
 
-from .access import Actor, require
+from .access import Actor, require, requires
 from .checks import police_certificate_seen
 from .errors import NotFound, ValidationFailed, VerveError
 from .pipeline import advance_stage
@@ -109,6 +109,7 @@ def ensure_may_interview(session: Session, applicant_id: int) -> None:
         raise CertificateBeforeInterview(f"applicant {applicant_id} has no police certificate seen")
 
 
+@requires("applicants.write")
 def schedule_interview(
     *,
     session: Session,
@@ -148,6 +149,7 @@ def schedule_interview(
     return interview.id
 
 
+@requires("applicants.write")
 def reschedule_interview(
     *,
     session: Session,
@@ -174,6 +176,7 @@ def reschedule_interview(
     session.flush()
 
 
+@requires("applicants.write")
 def cancel_interview(
     *, session: Session, actor: Actor, interview_id: int, reason_text: str | None = None, now: datetime | None = None
 ) -> None:
@@ -213,6 +216,7 @@ def clean_scores(scores: dict[str, int | None]) -> tuple[dict[str, int], dict[st
     return cleaned, fields
 
 
+@requires("applicants.write")
 def record_outcome(
     *,
     session: Session,
@@ -271,6 +275,7 @@ def record_outcome(
         )
 
 
+@requires("applicants.read")
 def list_interviews(*, session: Session, actor: Actor, applicant_id: int) -> list[InterviewView]:
     """An applicant's interviews, newest first."""
     require(actor, "applicants.read")
@@ -318,6 +323,7 @@ class InterviewOverview:
         return next((view for view in self.interviews if view.outcome is not None), None)
 
 
+@requires("applicants.read")
 def interview_overview(*, session: Session, actor: Actor, applicant_id: int) -> InterviewOverview:
     require(actor, "applicants.read")
     applicant = session.get(Applicant, applicant_id)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, aliased
 
 from db.models import Applicant, JournalChannel, JournalEntry, StaffUser, StageEvent, utcnow
 
-from .access import Actor, require
+from .access import NO_PERMISSION, Actor, require, requires
 from .errors import NotFound, PermissionDenied, ValidationFailed, VerveError
 from .validation import clean_text, collect
 
@@ -63,6 +63,7 @@ def _clean_entry(channel: str, subject: object, body: object) -> tuple[str | Non
     return values["subject"], values["body"]
 
 
+@requires("applicants.write")
 def add_entry(
     *,
     session: Session,
@@ -106,6 +107,7 @@ def record_system_entry(
     return entry.id
 
 
+@requires(NO_PERMISSION)
 def can_edit(entry: JournalEntry, actor: Actor, now: datetime) -> bool:
     """Only the author, only their own hand-written entries, only within 24 hours."""
     return (
@@ -117,6 +119,7 @@ def can_edit(entry: JournalEntry, actor: Actor, now: datetime) -> bool:
     )
 
 
+@requires("applicants.write")
 def edit_entry(
     *,
     session: Session,
@@ -142,6 +145,7 @@ def edit_entry(
     session.flush()
 
 
+@requires("applicants.read")
 def list_entries(
     *, session: Session, actor: Actor, applicant_id: int, now: datetime | None = None
 ) -> list[dict[str, Any]]:
@@ -171,6 +175,7 @@ def list_entries(
     ]
 
 
+@requires("applicants.read")
 def timeline(*, session: Session, actor: Actor, applicant_id: int) -> list[dict[str, Any]]:
     """Stage events and journal entries merged by time, newest first.
 

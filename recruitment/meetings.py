@@ -32,7 +32,7 @@ from db.models import (
 )
 
 from . import booking, calendar
-from .access import Actor, require
+from .access import Actor, require, requires
 from .errors import NotFound, ValidationFailed, VerveError
 from .i18n import t
 from .mail import queue_email
@@ -208,6 +208,7 @@ def _planned(meeting: InfoMeeting) -> None:
 # --- planning ------------------------------------------------------------------------
 
 
+@requires("meetings.write")
 def create_meeting(
     *,
     session: Session,
@@ -252,6 +253,7 @@ def create_meeting(
     return meeting.id
 
 
+@requires("meetings.write")
 def create_series(
     *,
     session: Session,
@@ -300,6 +302,7 @@ def create_series(
     ]
 
 
+@requires("meetings.write")
 def edit_meeting(
     *,
     session: Session,
@@ -394,6 +397,7 @@ def _queue_confirmation(session: Session, registration: Registration) -> int:
     return 1
 
 
+@requires("meetings.write")
 def send_reminder(*, session: Session, actor: Actor, meeting_id: int, now: datetime | None = None) -> int:
     """Queue a reminder to everyone still registered for a planned meeting; return how many."""
     require(actor, "meetings.write")
@@ -420,6 +424,7 @@ def send_reminder(*, session: Session, actor: Actor, meeting_id: int, now: datet
     return queued
 
 
+@requires("meetings.write")
 def resend_confirmation(
     *, session: Session, actor: Actor, meeting_id: int, registration_id: int | None = None
 ) -> int:
@@ -466,6 +471,7 @@ def next_meeting(
     return session.scalars(query.limit(1)).first()
 
 
+@requires("meetings.write")
 def cancel_meeting(
     *, session: Session, actor: Actor, meeting_id: int, reason_text: str | None = None, now: datetime | None = None
 ) -> int:
@@ -544,6 +550,7 @@ def _holds_other_booking(session: Session, applicant_id: int) -> bool:
 # --- the day of the meeting ---------------------------------------------------------------
 
 
+@requires("meetings.write")
 def mark_attendance(
     *, session: Session, actor: Actor, meeting_id: int, attended: dict[int, bool], now: datetime | None = None
 ) -> dict[str, int]:
@@ -597,6 +604,7 @@ def mark_attendance(
     return counts
 
 
+@requires("meetings.write")
 def mark_held(*, session: Session, actor: Actor, meeting_id: int, now: datetime | None = None) -> None:
     """Record that a planned meeting took place."""
     require(actor, "meetings.write")
@@ -686,6 +694,7 @@ def _view(row) -> MeetingView:
     )
 
 
+@requires("meetings.read")
 def get_meeting(*, session: Session, actor: Actor, meeting_id: int) -> MeetingView:
     require(actor, "meetings.read")
     row = session.execute(_counts_query().where(InfoMeeting.id == meeting_id)).first()
@@ -694,6 +703,7 @@ def get_meeting(*, session: Session, actor: Actor, meeting_id: int) -> MeetingVi
     return _view(row)
 
 
+@requires("meetings.read")
 def list_meetings(
     *, session: Session, actor: Actor, when: str = "upcoming", now: datetime | None = None, limit: int = 200
 ) -> list[MeetingView]:
@@ -732,6 +742,7 @@ def meetings_frame(views: list[MeetingView], lang: str) -> pd.DataFrame:
     )
 
 
+@requires("applicants.read")
 def registrations_frame(
     *, session: Session, actor: Actor, meeting_id: int, statuses: tuple[str, ...], lang: str = "nb"
 ) -> pd.DataFrame:
@@ -762,6 +773,7 @@ def registrations_frame(
     )
 
 
+@requires("meetings.read")
 def host_choices(*, session: Session, actor: Actor) -> dict[int, str]:
     """Active staff who can host a meeting or hold an interview: id -> name."""
     require(actor, "meetings.read")
@@ -773,6 +785,7 @@ def host_choices(*, session: Session, actor: Actor) -> dict[int, str]:
     return {id_: name or username for id_, name, username in rows}
 
 
+@requires("meetings.read")
 def meeting_for_day(*, session: Session, actor: Actor, day: date) -> list[MeetingView]:
     """Meetings on an Oslo calendar day (the coordinator's "today")."""
     require(actor, "meetings.read")

@@ -43,7 +43,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import JournalChannel, JournalEntry, OutboxMessage, OutboxStatus, utcnow
 
-from .access import Actor, require
+from .access import Actor, require, requires
 from .errors import NotFound, VerveError
 from .i18n import t
 from .mail import AUTOMATIC_KINDS
@@ -700,6 +700,7 @@ def work(
 # --- what coordinators see --------------------------------------------------------------
 
 
+@requires("outbox.read")
 def outbox_counts(*, session: Session, actor: Actor, now: datetime | None = None) -> dict[str, int]:
     """Messages per status (`sent` counts the last seven days)."""
     require(actor, "outbox.read")
@@ -730,6 +731,7 @@ OUTBOX_COLUMNS = [
 ]
 
 
+@requires("outbox.read")
 def outbox_messages(
     *,
     session: Session,
@@ -759,6 +761,7 @@ def outbox_messages(
     return frame
 
 
+@requires("outbox.read")
 def outbox_message(*, session: Session, actor: Actor, outbox_id: int) -> dict[str, Any]:
     """One message as plain values, to read it in the app."""
     require(actor, "outbox.read")
@@ -786,6 +789,7 @@ class NotRetryable(VerveError):
     key = "mail.not_retryable"
 
 
+@requires("outbox.write")
 def retry_message(*, session: Session, actor: Actor, outbox_id: int) -> None:
     """Queue a failed message again, with a fresh set of attempts, due now."""
     require(actor, "outbox.write")

@@ -76,8 +76,11 @@ st.markdown(
         coordinator=plain(profile["coordinator"]) if profile["coordinator"] else t("casework.unassigned"),
     )
 )
+# Always one slot here, filled or not, so the tabs below keep their place in the page
+# and the open tab stays open after an action reruns the page.
+flash_slot = st.empty()
 if flash := st.session_state.pop("applicant_flash", None):
-    st.success(flash)
+    flash_slot.success(flash)
 
 tab_profile, tab_timeline, tab_journal, tab_checks, tab_actions = st.tabs(
     [t("casework.tab_profile"), t("casework.tab_timeline"), t("casework.tab_journal"), t("casework.tab_checks"), t("casework.tab_actions")]
@@ -108,7 +111,7 @@ with tab_profile:
     if profile["exit_reason"]:
         facts.append(("field_exit_reason", t(f"reasons.{profile['exit_reason']}")))
     for key, value in facts:
-        st.markdown(f"**{t(f"casework.{key}")}:** {plain(value)}")
+        st.markdown(f"**{t('casework.' + key)}:** {plain(value)}")
     if profile["about"]:
         st.markdown(f"**{t('casework.field_about')}:**")
         st.text(profile["about"])
@@ -139,7 +142,7 @@ with tab_timeline:
 with tab_journal:
     if can_write:
         with st.form("journal_add", clear_on_submit=True):
-            channel = st.selectbox(t("casework.field_channel"), STAFF_CHANNELS, format_func=lambda c: t(f"casework.channel_{c}"), key="journal_channel")
+            channel = st.selectbox(t("casework.field_channel"), STAFF_CHANNELS, format_func={c: channel_label(c) for c in STAFF_CHANNELS}.get, key="journal_channel")
             subject = st.text_input(t("casework.field_subject"), key="journal_subject")
             body = st.text_area(t("casework.field_body"), key="journal_body")
             if st.form_submit_button(t("casework.journal_add"), icon=":material/add:"):
@@ -178,14 +181,14 @@ with tab_actions:
         st.subheader(t("casework.move_title"))
         moves = {move["to_stage"]: move for move in record["moves"]}
         target = st.selectbox(
-            t("casework.move_to"), list(moves), format_func=lambda s: t(f"stages.{s}"), key="move_target"
+            t("casework.move_to"), list(moves), format_func={s: t(f"stages.{s}") for s in moves}.get, key="move_target"
         )
         move = moves[target]
         with st.form("move_form"):
             reason_code = None
             if move["reasons"]:
                 reason_code = st.selectbox(
-                    t("casework.move_reason"), move["reasons"], format_func=lambda r: t(f"reasons.{r}"), key="move_reason",
+                    t("casework.move_reason"), move["reasons"], format_func={r: t(f"reasons.{r}") for r in move["reasons"]}.get, key="move_reason",
                     index=None, placeholder=t("casework.move_reason_placeholder"),
                 )
             reason_text = st.text_area(
@@ -204,11 +207,15 @@ with tab_actions:
         st.subheader(t("casework.assign_title"))
         workers = {str(w["id"]): w for w in record["case_workers"]}
         options = ["", *workers]
+        away_word = t("casework.away")
+        worker_labels = {"": t("casework.unassigned")} | {
+            v: w["name"] + (f" ({away_word})" if w["away"] else "") for v, w in workers.items()
+        }
         current = str(profile["coordinator_id"]) if profile["coordinator_id"] else ""
         with st.form("assign_form"):
             chosen = st.selectbox(
                 t("casework.field_coordinator"), options, index=options.index(current) if current in options else 0,
-                format_func=lambda v: (workers[v]["name"] + (f" ({t('casework.away')})" if workers[v]["away"] else "")) if v else t("casework.unassigned"),
+                format_func=worker_labels.get,
                 key="assign_coordinator",
             )
             if st.form_submit_button(t("casework.assign_submit")):

@@ -11,9 +11,18 @@ import streamlit as st
 
 from dashboard import access
 from dashboard.data import sessions
-from dashboard.i18n import error_message, t
+from dashboard.i18n import error_message, lang, t
 from recruitment.access import allowed
-from recruitment.applicant_list import ALL_STAGES, UNASSIGNED, ApplicantFilters, applicant_page, export_applicants, filter_choices
+from recruitment.applicant_list import (
+    ALL_STAGES,
+    MAX_EXPORT_BY_ID,
+    UNASSIGNED,
+    ApplicantFilters,
+    applicant_page,
+    export_applicants,
+    exportable,
+    filter_choices,
+)
 from recruitment.errors import VerveError
 
 PAGE_SIZE = 50
@@ -55,6 +64,16 @@ def mode_label(mode: str) -> str:
 meeting_names = {str(m["id"]): f"{m['starts_at'].astimezone(OSLO):%d.%m.%Y %H:%M} · {mode_label(m['mode'])}" for m in choices["meetings"]}
 
 
+def labels(mapping: dict[str, str]):
+    """A format_func over labels computed now (AppTest calls it outside the script run)."""
+    return lambda value: mapping.get(value, str(value)) if value else any_label
+
+
+any_label = t("casework.any")
+stage_labels = {stage: t(f"stages.{stage}") for stage in ALL_STAGES}
+source_labels = {source: t(f"vocab.source_{source}") for source in choices["sources"]}
+
+
 def _options(values: list[str], current: str) -> list[str]:
     # Keep a value from the URL selectable even if no row has it (yet).
     return [ANY, *values, *([current] if current and current not in values else [])]
@@ -64,24 +83,24 @@ search = st.text_input(t("casework.search"), key="applicants_search", placeholde
 row1 = st.columns(4)
 stage = row1[0].selectbox(
     t("casework.field_stage"), _options(list(ALL_STAGES), ""), key="applicants_stage",
-    format_func=lambda v: t(f"stages.{v}") if v else t("casework.any"),
+    format_func=labels(stage_labels),
 )
 coordinator = row1[1].selectbox(
     t("casework.field_coordinator"), _options(list(coordinator_names), st.session_state["applicants_coordinator"]),
-    key="applicants_coordinator", format_func=lambda v: coordinator_names.get(v, v) if v else t("casework.any"),
+    key="applicants_coordinator", format_func=labels(coordinator_names),
 )
 area = row1[2].selectbox(
     t("casework.field_area"), _options(choices["areas"], st.session_state["applicants_area"]), key="applicants_area",
-    format_func=lambda v: v or t("casework.any"),
+    format_func=labels({}),
 )
 source = row1[3].selectbox(
     t("casework.field_source"), _options(choices["sources"], st.session_state["applicants_source"]), key="applicants_source",
-    format_func=lambda v: t(f"vocab.source_{v}") if v else t("casework.any"),
+    format_func=labels(source_labels),
 )
 row2 = st.columns([2, 1, 1])
 meeting = row2[0].selectbox(
     t("casework.meeting"), _options(list(meeting_names), st.session_state["applicants_meeting"]), key="applicants_meeting",
-    format_func=lambda v: meeting_names.get(v, v) if v else t("casework.any"),
+    format_func=labels(meeting_names),
 )
 stuck = row2[1].checkbox(t("casework.stuck"), key="applicants_stuck", help=t("casework.stuck_help"))
 callback = row2[2].checkbox(t("casework.callback_wanted"), key="applicants_callback")
@@ -148,17 +167,20 @@ if nav[1].button(t("casework.next_page"), key="applicants_next", disabled=page >
 if allowed(actor, "data.export") and can_open and total:
     st.subheader(t("casework.export_title"))
     st.caption(t("casework.export_note", total=total))
-
+    language = lang()
 
     def _export(fmt: str):
         # Runs only when the button is clicked, so only a real download is audited.
         def build() -> bytes:
             with sessions().begin() as session:
-                return export_applicants(session=session, actor=actor, filters=filters, fmt=fmt)
+                return export_applicants(session=session, actor=actor, filters=filters, fmt=fmt, lang=language)
 
         return build
 
     left, right = st.columns(2)
+    if not exportable(filters, total):
+        st.info(t("casework.export_too_many", max=MAX_EXPORT_BY_ID))
+        st.stop()
     left.download_button(
         t("common.download_csv"), data=_export("csv"), file_name="soekere.csv", mime="text/csv",
         key="applicants_export_csv", icon=":material/download:",

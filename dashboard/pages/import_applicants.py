@@ -47,6 +47,7 @@ st.caption(t("casework.import_file_read", name=source["name"], rows=len(table.ro
 st.subheader(t("casework.import_mapping_title"))
 suggested = suggest_mapping(table.headers)
 NONE = ""
+header_labels = {NONE: t("casework.import_not_in_file")} | {header: header for header in table.headers}
 with st.form("import_mapping"):
     columns = st.columns(3)
     mapping = {}
@@ -56,7 +57,7 @@ with st.form("import_mapping"):
             t(f"casework.field_{name}"),
             options,
             index=options.index(suggested[name]) if suggested[name] else 0,
-            format_func=lambda h: h or t("casework.import_not_in_file"),
+            format_func=header_labels.get,
             key=f"import_map_{name}",
         ) or None
     st.caption(t("casework.import_required_note"))

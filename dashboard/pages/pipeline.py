@@ -31,7 +31,8 @@ chart = (
 )
 event = st.altair_chart(chart, on_select="rerun", key="pipeline_chart", use_container_width=True)
 
-chosen = (event.selection.get("stage") or [{}])[0].get("stage") if event else None
+selected = ((event or {}).get("selection") or {}).get("stage") or [{}]
+chosen = selected[0].get("stage")
 if chosen:
     st.switch_page("pages/applicants.py", query_params={"stage": chosen})
 

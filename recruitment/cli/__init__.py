@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import click
 
-from . import core, outbox, security
-from . import demo as demo_commands
+from . import core, demo, funnel, outbox, security
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -18,6 +17,6 @@ def main() -> None:
     """
 
 
-for module in (core, outbox, security, demo_commands):
+for module in (core, demo, funnel, outbox, security):
     for command in module.COMMANDS:
         main.add_command(command)

@@ -57,6 +57,7 @@ def test_booking_gives_a_seat_moves_the_stage_and_queues_a_confirmation_with_an_
     assert session.get(Applicant, applicant_id).stage == "meeting_booked"
     [message] = outbox(session, kind="booking_confirmation")
     assert message.registration_id == registration_id
+    assert "my-page?token=" in message.body_text and "teams.example.com/meet/abc" in message.body_text
     calendar = parse(message.ics)
     assert calendar["METHOD"] == "REQUEST"
     assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Oslo"]
@@ -88,7 +89,7 @@ def test_a_full_meeting_puts_the_next_applicant_on_the_waitlist_without_an_invit
     assert status == "waitlisted"
     assert session.get(Applicant, second).stage == "meeting_booked"
     message = outbox(session, applicant_id=second)[0]
-    assert message.ics is None
+    assert message.kind == "waitlisted" and message.ics is None
     # The waitlisted person is not sent the join link before they have a seat.
     assert "teams.example.com" not in str(
         booking.mail_context(session, session.get(Registration, 2))["place"]
@@ -450,3 +451,17 @@ def test_cancellations_and_new_bookings_at_once_never_exceed_capacity_and_serve_
     )
     assert now_seated == set(seated[3:]) | set(line[:3])
     assert [r.id for r in booking.waitlist(session, meeting_id)][:3] == line[3:]
+
+
+def test_rebooking_from_a_seat_onto_a_waitlist_withdraws_the_calendar_entry(
+    session_factory, session, make_applicant, make_meeting
+):
+    applicant_id = make_applicant()
+    seat_meeting, full_meeting = make_meeting(), make_meeting(capacity=1)
+    registration_id, _ = book(session_factory, applicant_id, seat_meeting)
+    book(session_factory, make_applicant(), full_meeting)
+    with session_factory.begin() as s:
+        booking.rebook(session=s, registration_id=registration_id, to_meeting_id=full_meeting)
+    [message] = outbox(session, applicant_id=applicant_id, kind="waitlisted")
+    assert parse(message.ics)["METHOD"] == "CANCEL"
+    assert event_of(message.ics)["SEQUENCE"] == 1

@@ -1,0 +1,62 @@
+"""Plain arithmetic for analytics: conversion, Wilson intervals, the two-proportion
+test and medians. No database here; the callers hand in counts already aggregated in SQL."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Iterable
+
+from scipy.stats import norm
+
+#: Below this many people in either group a difference is never called clear.
+MIN_GROUP = 10
+ALPHA = 0.05
+
+
+def conversion(reached: int, base: int) -> float | None:
+    """The share of `base` that got to `reached`; None when there is no base."""
+    if base <= 0:
+        return None
+    return reached / base
+
+
+def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float | None, float | None]:
+    """The Wilson score interval for a proportion: honest for small n and rates near 0 or 1."""
+    if n <= 0:
+        return None, None
+    if not 0 <= successes <= n:
+        raise ValueError("successes must be between 0 and n")
+    z = float(norm.ppf(1 - (1 - confidence) / 2))
+    p = successes / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    margin = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return float(max(0.0, centre - margin)), float(min(1.0, centre + margin))
+
+
+def two_proportion_test(x1: int, n1: int, x2: int, n2: int) -> tuple[float | None, float | None]:
+    """The pooled two-proportion z-test: (z, two-sided p-value); (None, None) without data."""
+    if n1 <= 0 or n2 <= 0:
+        return None, None
+    pooled = (x1 + x2) / (n1 + n2)
+    variance = pooled * (1 - pooled) * (1 / n1 + 1 / n2)
+    if variance == 0:
+        # Both groups all-yes or all-no: no difference to find.
+        return 0.0, 1.0
+    z = (x1 / n1 - x2 / n2) / math.sqrt(variance)
+    return z, float(2 * norm.sf(abs(z)))
+
+
+def verdict(x1: int, n1: int, x2: int, n2: int, *, alpha: float = ALPHA) -> str:
+    """`clear`, `unclear` or `too_few`: whether two rates differ beyond chance."""
+    if min(n1, n2) < MIN_GROUP:
+        return "too_few"
+    _, p = two_proportion_test(x1, n1, x2, n2)
+    return "clear" if p is not None and p < alpha else "unclear"
+
+
+def median(values: Iterable[float]) -> float | None:
+    """The median, or None for no values."""
+    values = list(values)
+    return statistics.median(values) if values else None

@@ -1,0 +1,122 @@
+"""Every analytics page as a manager: with data (numbers, chart, table, CSV) and on an
+empty database (a friendly "no data yet", no exception); refused to nobody."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.integration.analytics_dataset import build_known_dataset
+
+from .conftest import ROOT, logged_in
+
+PAGES = ["funnel", "digital_vs_in_person", "trends", "time_in_stage", "evaluations"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    # Cached results are per process; each test has its own database.
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+def page(name: str, actor, lang: str = "en") -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard" / "pages" / f"{name}.py"), default_timeout=60)
+    at.query_params["lang"] = lang
+    return logged_in(at, actor)
+
+
+def texts(at) -> str:
+    parts = [m.value for m in at.markdown] + [i.value for i in at.info] + [s.value for s in at.success]
+    return " ".join(parts + [title.value for title in at.title])
+
+
+@pytest.fixture
+def known(app_database, session_factory, make_applicant):
+    return build_known_dataset(session_factory, make_applicant)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_each_analytics_page_says_no_data_yet_on_an_empty_database(name, app_database, manager):
+    at = page(name, manager).run()
+    assert not at.exception, at.exception
+    assert "No data yet" in texts(at)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_each_analytics_page_shows_numbers_a_table_and_a_csv_for_a_manager(name, known, manager):
+    at = page(name, manager).run()
+    assert not at.exception, at.exception
+    assert "No data yet" not in texts(at)
+    assert len(at.dataframe) >= 1
+    assert any(button.proto.label == "Download as CSV" for button in at.get("download_button"))
+
+
+def test_the_funnel_page_shows_the_headline_and_the_exact_counts(known, manager):
+    at = page("funnel", manager).run()
+    assert "6 signed up, 1 were placed (17%)." in texts(at)
+    assert at.title[0].value == "Funnel"
+    funnel = at.dataframe[0].value
+    assert funnel["reached"].tolist() == [6, 4, 3, 2, 2, 1, 1]
+    assert len(at.get("vega_lite_chart")) == 2  # the funnel and the exits
+
+
+def test_the_funnel_page_filters_by_meeting_mode(known, manager):
+    # Bokmål: AppTest formats options outside the script, where the language is the default.
+    at = page("funnel", manager, lang="nb").run()
+    at.selectbox(key="filter_mode").select("in_person").run()
+    assert not at.exception
+    assert at.dataframe[0].value["reached"].tolist() == [2, 2, 2, 1, 1, 0, 0]
+
+
+def test_the_funnel_page_is_called_trakt_in_bokmal(known, manager):
+    at = page("funnel", manager, lang="nb").run()
+    assert at.title[0].value == "Trakt"
+
+
+def test_digital_vs_in_person_gives_a_plain_words_verdict(known, manager):
+    at = page("digital_vs_in_person", manager).run()
+    assert "too few people to say anything reliable yet" in " ".join(m.value for m in at.markdown)
+
+
+def test_evaluation_comments_are_shown_as_text_not_html(known, manager):
+    at = page("evaluations", manager).run()
+    comments = at.dataframe[-1].value
+    assert "<b>Bra</b> møte, men lyden falt ut" in comments["comment"].tolist()
+    assert all("<b>" not in m.value for m in at.markdown)
+
+
+def test_a_manager_sees_the_stuck_list_without_links_to_full_records(known, manager):
+    at = page("time_in_stage", manager).run()
+    stuck = at.dataframe[-1].value
+    assert "link" not in stuck.columns
+    assert len(stuck) == 2
+
+
+def test_the_refresh_button_reads_the_database_again(known, manager, make_applicant):
+    at = page("funnel", manager).run()
+    assert at.dataframe[0].value["reached"].iloc[0] == 6
+    make_applicant()
+    at.run()
+    assert at.dataframe[0].value["reached"].iloc[0] == 6  # still cached
+    at.button(key="analytics_refresh").click().run()
+    assert at.dataframe[0].value["reached"].iloc[0] == 7
+
+
+def test_analytics_pages_are_refused_without_login(app_database):
+    at = AppTest.from_file(str(ROOT / "dashboard" / "pages" / "funnel.py")).run()
+    assert at.error and not at.dataframe
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_each_analytics_page_runs_on_demo_data_as_a_manager(name, app_database, session_factory, make_staff):
+    from recruitment import demo
+
+    demo.generate(session_factory, applicants=300, seed=1)
+    manager = make_staff("manager", username="demo-page-manager")
+    at = page(name, manager).run()
+    assert not at.exception, at.exception
+    assert "No data yet" not in texts(at)
+    assert len(at.dataframe) >= 1

@@ -1,0 +1,53 @@
+"""The analytics arithmetic against values worked out by hand or published."""
+
+import pytest
+
+from recruitment import stats
+
+
+def test_conversion_is_the_share_of_the_base_and_none_without_a_base():
+    assert stats.conversion(3, 4) == 0.75
+    assert stats.conversion(0, 0) is None
+
+
+def test_wilson_interval_matches_the_published_example():
+    # Newcombe (1998), example: 81 of 263 -> 0.2553 to 0.3662
+    low, high = stats.wilson_interval(81, 263)
+    assert low == pytest.approx(0.2553, abs=5e-4)
+    assert high == pytest.approx(0.3662, abs=5e-4)
+
+
+def test_wilson_interval_for_all_successes_stays_below_one_and_is_not_degenerate():
+    low, high = stats.wilson_interval(10, 10)
+    assert low == pytest.approx(0.7225, abs=5e-4)
+    assert high == pytest.approx(1.0)
+
+
+def test_wilson_interval_of_zero_trials_is_unknown_and_bad_counts_are_refused():
+    assert stats.wilson_interval(0, 0) == (None, None)
+    with pytest.raises(ValueError):
+        stats.wilson_interval(5, 4)
+
+
+def test_two_proportion_test_matches_a_hand_computed_value():
+    # 50/100 vs 30/100: pooled 0.4, se = sqrt(0.4*0.6*0.02) = 0.069282; z = 2.8868
+    z, p = stats.two_proportion_test(50, 100, 30, 100)
+    assert z == pytest.approx(2.8868, abs=1e-4)
+    assert p == pytest.approx(0.003892, abs=1e-5)
+
+
+def test_two_proportion_test_of_identical_extremes_finds_no_difference():
+    assert stats.two_proportion_test(10, 10, 20, 20) == (0.0, 1.0)
+    assert stats.two_proportion_test(1, 0, 1, 1) == (None, None)
+
+
+def test_verdict_says_clear_unclear_or_too_few():
+    assert stats.verdict(50, 100, 30, 100) == "clear"
+    assert stats.verdict(50, 100, 45, 100) == "unclear"
+    assert stats.verdict(5, 5, 0, 5) == "too_few"
+
+
+def test_median_of_even_and_odd_counts_and_of_nothing():
+    assert stats.median([1, 3, 2]) == 2
+    assert stats.median([1, 2, 3, 10]) == 2.5
+    assert stats.median([]) is None

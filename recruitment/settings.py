@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import available_timezones
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,6 +33,10 @@ DEFAULTS: dict[str, Any] = {
     "office_email": "",
     "office_phone": "",
     "public_base_url": "http://localhost:8501",
+    # Delivery attempts before an e-mail is marked failed (with back-off between them).
+    "mail_max_attempts": 8,
+    # Meetings are planned, shown and written in e-mails in this time zone.
+    "time_zone": "Europe/Oslo",
 }
 
 _TYPES: dict[str, type] = {key: type(value) for key, value in DEFAULTS.items()}
@@ -48,6 +53,7 @@ LIMITS: dict[str, tuple[int, int]] = {
     "session_timeout_minutes": (1, 24 * 60),
     "lockout_threshold": (3, 100),
     "lockout_minutes": (1, 24 * 60),
+    "mail_max_attempts": (1, 50),
 }
 
 
@@ -77,6 +83,8 @@ def change_setting(*, session: Session, actor: Actor, key: str, value: Any) -> N
         raise ValidationFailed({key: "errors.wrong_type"})
     if key in LIMITS and not LIMITS[key][0] <= value <= LIMITS[key][1]:
         raise ValidationFailed({key: "security.setting_out_of_range"}, min=LIMITS[key][0], max=LIMITS[key][1])
+    if key == "time_zone" and value not in available_timezones():
+        raise ValidationFailed({key: "errors.wrong_type"})
     if key == "required_checks" and (
         not all(isinstance(v, str) for v in value) or not set(value) <= {kind.value for kind in CheckKind}
     ):

@@ -82,7 +82,7 @@ def clean_postcode(value: object, field: str = "postcode", *, required: bool = T
     text = clean_text(value, field, required=required, max_length=10)
     if text is None:
         return None
-    if not re.fullmatch(r"\d{4}", text):
+    if not re.fullmatch(r"[0-9]{4}", text):  # \d would also take other scripts' digits
         raise ValidationFailed({field: "validation.postcode_invalid"})
     return text
 

@@ -12,6 +12,13 @@ ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "dashboard" / "app.py")
 
 
+@pytest.fixture(params=["sqlite"])
+def backend(request) -> str:
+    """Pages are tested on SQLite only: what differs between the databases lives in the
+    services, which tests/integration runs on both."""
+    return request.param
+
+
 @pytest.fixture
 def app_database(database_url, monkeypatch) -> str:
     monkeypatch.setenv("DATABASE_URL", database_url)

@@ -24,3 +24,10 @@ def test_a_setting_of_the_wrong_type_is_refused(session, admin, value):
 def test_a_coordinator_cannot_change_settings(session, coordinator):
     with pytest.raises(PermissionDenied):
         change_setting(session=session, actor=coordinator, key="stuck_after_days", value=3)
+
+
+def test_an_unknown_time_zone_is_refused_and_a_real_one_kept(session, admin):
+    with pytest.raises(ValidationFailed):
+        change_setting(session=session, actor=admin, key="time_zone", value="Mars/Olympus")
+    change_setting(session=session, actor=admin, key="time_zone", value="Europe/Copenhagen")
+    assert get_setting(session, "time_zone") == "Europe/Copenhagen"

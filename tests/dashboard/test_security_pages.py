@@ -115,7 +115,15 @@ GUARDED = [spec for spec in STAFF_PAGES if spec.permission and (ROOT / "dashboar
 def test_every_guarded_page_refuses_roles_without_its_permission_even_opened_directly(spec, app_database, make_staff):
     for role in ("admin", "coordinator", "manager"):
         actor = make_staff(role)
-        at = _page(Path(spec.path).name, actor).run()
+        if allowed(actor, spec.permission):
+            # Through the router, as a user reaches it (its links need the navigation).
+            at = logged_in(AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=30), actor)
+            at.query_params["lang"] = "en"
+            at.run()
+            at.switch_page(spec.path).run()
+        else:
+            # Opened as a file, bypassing navigation: the page itself must refuse.
+            at = _page(Path(spec.path).name, actor).run()
         assert not at.exception, (spec.path, role, at.exception)
         refused = "You do not have access to this page." in [e.value for e in at.error]
         assert refused == (not allowed(actor, spec.permission)), (spec.path, role)

@@ -80,8 +80,9 @@ def test_a_coordinators_morning_attendance_then_an_interview(page, live_server, 
     grid = page.get_by_test_id("stDataFrame").first
     box = grid.bounding_box()
     row_height, header_height = 35, 36
-    # The checkbox sits in the middle of the first column (about 115 px wide).
-    page.mouse.click(box["x"] + 57, box["y"] + header_height + row_height / 2)
+    # The checkbox sits in the middle of the first column (about 138 px wide: its
+    # label plus the edit icon); a click beside the box itself does not tick it.
+    page.mouse.click(box["x"] + 69, box["y"] + header_height + row_height / 2)
     page.wait_for_timeout(300)
     page.get_by_role("button", name="Save attendance").click()
     wait_for_app(page)

@@ -121,14 +121,16 @@ def _log_in(page, server, role: str) -> None:
     """Log in and wait for the staff menu, the sign that the session holds the login
     (the password check and the reruns after it can take seconds on a busy machine)."""
     log_in(page, server, ACCOUNTS[role][0])
-    page.locator("[data-testid='stSidebarNav']").first.wait_for(state="visible", timeout=30_000)
+    page.locator("[data-testid='stSidebar'] [data-testid='stPageLink']").first.wait_for(state="visible", timeout=30_000)
     wait_for_app(page)
 
 
 def _go(page, server, path: str, **query: str) -> None:
     """Open `path` inside the running session (a menu link keeps the login; a fresh
     page load would start a new, logged-out session); public pages load directly."""
-    link = page.locator(f"[data-testid='stSidebarNav'] a[href$='{path}']")
+    menu = "[data-testid='stSidebar'] [data-testid='stPageLink']"
+    # Menu links are relative ("staff"); the default page's is empty.
+    link = page.locator(f"{menu} a[href='{path.lstrip('/')}'], {menu} a[href$='{path}']")
     if not query and link.count():
         link.first.click()
         page.wait_for_timeout(300)

@@ -14,7 +14,7 @@ from recruitment.errors import VerveError
 OSLO = ZoneInfo("Europe/Oslo")
 
 actor = access.require("staff.read")
-st.title(t("home.title", name=actor.name))
+st.title(t("home.title", name=plain(actor.name)))
 st.write(t(f"home.intro_{actor.role}"))
 
 try:

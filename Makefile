@@ -5,8 +5,9 @@ PY := $(VENV)/bin/python
 HASH := $(shell sha1sum pyproject.toml 2>/dev/null | cut -c1-12)
 RUN_STAMP := $(VENV)/.run-$(HASH)
 TEST_STAMP := $(VENV)/.test-$(HASH)
-# Parallel workers for the test suite.
-TEST_WORKERS ?= auto
+# Parallel workers for the test suite: three keep two cores busy while browser and
+# PostgreSQL tests wait on I/O.
+TEST_WORKERS ?= 3
 
 .PHONY: run test install install-test node bench clean
 

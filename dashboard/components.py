@@ -4,25 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .i18n import LANGUAGE_NAMES, lang, t
+from .i18n import lang, language_switch, t
 
 
 def public_header() -> None:
     """The top of every public page: the language choice and the way to staff login."""
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    with right:
-        current = lang()
-        choice = st.selectbox(
-            t("common.language"),
-            options=list(LANGUAGE_NAMES),
-            index=list(LANGUAGE_NAMES).index(current),
-            format_func=LANGUAGE_NAMES.__getitem__,
-            key="public_language",
-        )
-        if choice != current:
-            st.session_state["lang"] = choice
-            st.query_params["lang"] = choice
-            st.rerun()
+    language_switch(where=right, key="public_language")
     with left:
         st.page_link("pages/login.py", label=t("nav.staff_login"), icon=":material/login:", query_params={"lang": lang()})
 

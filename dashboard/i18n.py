@@ -23,7 +23,7 @@ def t(key: str, /, **params: object) -> str:
     return i18n.t(key, lang(), **params)
 
 
-def language_switch(*, where=None) -> None:
+def language_switch(*, where=None, key: str = "language_switch") -> None:
     """A small selector that keeps the choice in the URL so links and reloads keep it."""
     where = where or st.sidebar
     current = lang()
@@ -32,7 +32,7 @@ def language_switch(*, where=None) -> None:
         options=list(LANGUAGE_NAMES),
         index=list(LANGUAGE_NAMES).index(current),
         format_func=LANGUAGE_NAMES.__getitem__,
-        key="language_switch",
+        key=key,
     )
     if choice != current:
         st.session_state["lang"] = choice

@@ -285,6 +285,7 @@ class StageEvent(Base):
         CheckConstraint(f"from_stage IS NULL OR {_in('from_stage', Stage)}", name="from_stage"),
         Index("ix_stage_event_applicant_at", "applicant_id", "at"),
         Index("ix_stage_event_to_stage_applicant", "to_stage", "applicant_id"),
+        Index("ix_stage_event_at_stay", "at", "from_stage", "from_at"),
         # Covers the analytics reads (furthest stage per applicant, LEAD over an
         # applicant's timeline) so they scan the index alone, never the table.
         Index("ix_stage_event_applicant_timeline", "applicant_id", "at", "id", "to_stage"),
@@ -295,6 +296,9 @@ class StageEvent(Base):
     from_stage: Mapped[str | None] = mapped_column(String(24))
     to_stage: Mapped[str] = mapped_column(String(24))
     at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the applicant entered `from_stage` (the previous event's `at`), so the time
+    # spent in a stage is one row's `at - from_at`: no window over every event.
+    from_at: Mapped[datetime | None]
     by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     reason_code: Mapped[str | None] = mapped_column(String(64))
     reason_text: Mapped[str | None] = mapped_column(Text)

@@ -370,24 +370,19 @@ def time_in_stage(
     *, session: Session, actor: Actor, since: date | None = None, until: date | None = None
 ) -> pd.DataFrame:
     """Days spent in each funnel stage, for stays that ended in each month: from the event
-    that moved someone into a stage to their next event (LEAD over their events)."""
+    that moved someone into a stage to the event that moved them on (its `from_at`)."""
     require(actor, "analytics.read")
-    left = func.lead(StageEvent.at, type_=StageEvent.at.type).over(
-        partition_by=StageEvent.applicant_id, order_by=(StageEvent.at, StageEvent.id)
-    )
-    stays = select(StageEvent.to_stage.label("stage"), StageEvent.at.label("entered"), left.label("left")).subquery(
-        "stays"
-    )
+    # A stay in stage S is the event that left S: it carries when S began (from_at).
     durations = (
         select(
-            month_of(stays.c.left).label("month"),
-            stays.c.stage,
-            days_between(stays.c.entered, stays.c.left).label("days"),
+            month_of(StageEvent.at).label("month"),
+            StageEvent.from_stage.label("stage"),
+            days_between(StageEvent.from_at, StageEvent.at).label("days"),
         )
         .where(
-            stays.c.left.is_not(None),
-            stays.c.stage.in_([stage.value for stage in FUNNEL]),
-            _in_period(stays.c.left, since, until),
+            StageEvent.from_at.is_not(None),
+            StageEvent.from_stage.in_([stage.value for stage in FUNNEL]),
+            _in_period(StageEvent.at, since, until),
         )
         .subquery("durations")
     )

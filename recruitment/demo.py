@@ -523,6 +523,7 @@ class _Life:
                 "from_stage": self.stage,
                 "to_stage": to,
                 "at": at,
+                "from_at": self.at,
                 "by_id": by,
                 "reason_code": reason,
                 "reason_text": text,

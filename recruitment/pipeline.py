@@ -147,6 +147,7 @@ def move_applicant(
         from_stage=from_stage.value,
         to_stage=to_stage.value,
         at=when,
+        from_at=applicant.stage_changed_at,
         by_id=by_id,
         reason_code=reason_code,
         reason_text=reason_text,

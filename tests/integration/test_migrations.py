@@ -21,3 +21,24 @@ def test_every_model_table_exists_after_migrating(engine):
 def test_upgrading_a_database_that_is_already_at_head_changes_nothing(engine):
     migrate.upgrade(engine)
     assert migrate.is_up_to_date(engine)
+
+
+def test_the_from_at_migration_fills_in_when_each_previous_stage_began(engine, session_factory, coordinator, make_applicant):
+    from alembic import command
+    from sqlalchemy import select
+
+    from db.models import StageEvent
+    from recruitment.pipeline import advance_stage
+
+    applicant_id = make_applicant()
+    for stage in ("meeting_booked", "meeting_attended"):
+        with session_factory.begin() as s:
+            advance_stage(session=s, actor=coordinator, applicant_id=applicant_id, to_stage=stage)
+    config = migrate.alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0110_casework")
+    migrate.upgrade(engine)
+    with session_factory() as s:
+        events = s.execute(select(StageEvent.at, StageEvent.from_at).order_by(StageEvent.id)).all()
+    assert [row.from_at for row in events] == [None, events[0].at, events[1].at]

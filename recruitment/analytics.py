@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import Numeric, and_, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -373,20 +373,35 @@ def time_in_stage(
     that moved someone into a stage to the event that moved them on (its `from_at`)."""
     require(actor, "analytics.read")
     # A stay in stage S is the event that left S: it carries when S began (from_at).
-    durations = (
-        select(
-            month_of(StageEvent.at).label("month"),
-            StageEvent.from_stage.label("stage"),
-            days_between(StageEvent.from_at, StageEvent.at).label("days"),
-        )
+    # SQL counts the stays per duration (in hundredths of a day, about 15 minutes), and
+    # the percentiles are read from that small histogram rather than by sorting every stay.
+    days = func.round(cast(days_between(StageEvent.from_at, StageEvent.at), Numeric), 2)
+    month = month_of(StageEvent.at)
+    histogram = (
+        select(month.label("month"), StageEvent.from_stage.label("stage"), days.label("days"), func.count().label("n"))
         .where(
             StageEvent.from_at.is_not(None),
             StageEvent.from_stage.in_([stage.value for stage in FUNNEL]),
             _in_period(StageEvent.at, since, until),
         )
-        .subquery("durations")
+        .group_by(month, StageEvent.from_stage, days)
+        .order_by(month, StageEvent.from_stage, days)
     )
-    rows = session.execute(percentiles(durations, ["month", "stage"], "days", MEDIAN_AND_P90)).all()
+    cells: dict[tuple[str, str], tuple[list[float], list[int]]] = {}
+    for row in session.execute(histogram):
+        values, counts = cells.setdefault((row.month, row.stage), ([], []))
+        values.append(float(row.days))
+        counts.append(int(row.n))
+    rows = [
+        (
+            month_key,
+            stage,
+            sum(counts),
+            stats.percentile_from_counts(values, counts, 0.5),
+            stats.percentile_from_counts(values, counts, 0.9),
+        )
+        for (month_key, stage), (values, counts) in cells.items()
+    ]
     frame = _frame(rows, ["month", "stage", "stays", "median_days", "p90_days"])
     order = {stage.value: i for i, stage in enumerate(FUNNEL)}
     frame["_order"] = frame["stage"].map(order)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from scipy.stats import norm
 
@@ -60,3 +60,26 @@ def median(values: Iterable[float]) -> float | None:
     """The median, or None for no values."""
     values = list(values)
     return statistics.median(values) if values else None
+
+
+def percentile_from_counts(values: Sequence[float], counts: Sequence[int], fraction: float) -> float | None:
+    """The `fraction` percentile (0..1) of a histogram: sorted distinct `values`, each seen
+    `counts` times; interpolated like PostgreSQL's percentile_cont."""
+    total = sum(counts)
+    if total == 0:
+        return None
+    position = fraction * (total - 1)
+    low_rank = int(position)
+    weight = position - low_rank
+
+    def value_at(rank: int) -> float:
+        seen = 0
+        for value, count in zip(values, counts, strict=True):
+            seen += count
+            if rank < seen:
+                return value
+        return values[-1]
+
+    low = value_at(low_rank)
+    high = value_at(low_rank + 1) if low_rank + 1 < total else low
+    return low + weight * (high - low)

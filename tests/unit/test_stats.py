@@ -51,3 +51,16 @@ def test_median_of_even_and_odd_counts_and_of_nothing():
     assert stats.median([1, 3, 2]) == 2
     assert stats.median([1, 2, 3, 10]) == 2.5
     assert stats.median([]) is None
+
+
+def test_percentiles_from_a_histogram_match_the_list_they_count():
+    import statistics
+
+    from recruitment.stats import percentile_from_counts
+
+    values, counts = [1.0, 2.0, 4.0, 7.5], [2, 1, 3, 1]
+    flat = [v for v, c in zip(values, counts) for _ in range(c)]
+    assert percentile_from_counts(values, counts, 0.5) == statistics.median(flat)
+    # percentile_cont(0.9) of 7 values: position 5.4 -> 4.0 + 0.4 * (7.5 - 4.0)
+    assert percentile_from_counts(values, counts, 0.9) == pytest.approx(5.4)
+    assert percentile_from_counts([], [], 0.5) is None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import Numeric, and_, case, cast, func, literal, select
+from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -375,7 +375,9 @@ def time_in_stage(
     # A stay in stage S is the event that left S: it carries when S began (from_at).
     # SQL counts the stays per duration (in hundredths of a day, about 15 minutes), and
     # the percentiles are read from that small histogram rather than by sorting every stay.
-    days = func.round(cast(days_between(StageEvent.from_at, StageEvent.at), Numeric), 2)
+    # floor(x * 100 + 0.5) / 100 rounds in floating point on both databases (a cast to
+    # NUMERIC for round() made PostgreSQL's grouping slower than the sort it replaced).
+    days = func.floor(days_between(StageEvent.from_at, StageEvent.at) * 100 + 0.5) / 100
     month = month_of(StageEvent.at)
     histogram = (
         select(month.label("month"), StageEvent.from_stage.label("stage"), days.label("days"), func.count().label("n"))

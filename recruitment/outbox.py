@@ -393,28 +393,37 @@ def claim(
     return claimed
 
 
+def _update_own_claims(session: Session, ids: list[int], worker_id: str, **values) -> int:
+    """Update the rows in `ids` that this worker still holds (status sending, its claim);
+    a row another worker has taken over meanwhile is left alone. Returns the rows changed."""
+    return session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_(ids),
+            OutboxMessage.status == SENDING,
+            OutboxMessage.claimed_by == worker_id,
+        )
+        .values(**values)
+    ).rowcount
+
+
 def _mark_sent(session_factory: sessionmaker[Session], message: Claimed, worker_id: str) -> None:
     now = utcnow()
     with session_factory.begin() as session:
-        result = session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id == message.id,
-                OutboxMessage.status == SENDING,
-                OutboxMessage.claimed_by == worker_id,
-            )
-            .values(
-                status=SENT,
-                sent_at=now,
-                attempts=message.attempts + 1,
-                claimed_by=None,
-                claimed_at=None,
-                last_error=None,
-            )
+        changed = _update_own_claims(
+            session,
+            [message.id],
+            worker_id,
+            status=SENT,
+            sent_at=now,
+            attempts=message.attempts + 1,
+            claimed_by=None,
+            claimed_at=None,
+            last_error=None,
         )
         # Only the worker whose claim still stood records it, so the journal holds
         # each message once even when a stale claim was taken over meanwhile.
-        if result.rowcount == 1 and message.applicant_id is not None:
+        if changed == 1 and message.applicant_id is not None:
             session.add(
                 JournalEntry(
                     applicant_id=message.applicant_id,
@@ -441,21 +450,16 @@ def _mark_unsent(
     attempts = message.attempts + 1
     status = FAILED if permanent or attempts >= max_attempts else QUEUED
     with session_factory.begin() as session:
-        session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id == message.id,
-                OutboxMessage.status == SENDING,
-                OutboxMessage.claimed_by == worker_id,
-            )
-            .values(
-                status=status,
-                attempts=attempts,
-                last_error=error[:2000],
-                claimed_by=None,
-                claimed_at=None,
-                next_attempt_at=now + policy.delay(attempts),
-            )
+        _update_own_claims(
+            session,
+            [message.id],
+            worker_id,
+            status=status,
+            attempts=attempts,
+            last_error=error[:2000],
+            claimed_by=None,
+            claimed_at=None,
+            next_attempt_at=now + policy.delay(attempts),
         )
     log.warning(
         "message %s %s after attempt %s: %s",
@@ -472,29 +476,13 @@ def _release(session_factory: sessionmaker[Session], ids: list[int], worker_id: 
     if not ids:
         return
     with session_factory.begin() as session:
-        session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id.in_(ids),
-                OutboxMessage.status == SENDING,
-                OutboxMessage.claimed_by == worker_id,
-            )
-            .values(status=QUEUED, claimed_by=None, claimed_at=None)
-        )
+        _update_own_claims(session, ids, worker_id, status=QUEUED, claimed_by=None, claimed_at=None)
 
 
 def _renew(session_factory: sessionmaker[Session], ids: list[int], worker_id: str) -> None:
     """Extend this worker's claim on rows it still has to send."""
     with session_factory.begin() as session:
-        session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id.in_(ids),
-                OutboxMessage.status == SENDING,
-                OutboxMessage.claimed_by == worker_id,
-            )
-            .values(claimed_at=utcnow())
-        )
+        _update_own_claims(session, ids, worker_id, claimed_at=utcnow())
 
 
 def _send_batch(

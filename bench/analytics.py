@@ -41,8 +41,8 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from db import migrate  # noqa: E402
 from db.models import StaffUser, StageEvent  # noqa: E402
 from db.session import make_engine, make_session_factory  # noqa: E402
-from recruitment.funnel import Filters, reached_counts  # noqa: E402
-from recruitment.pipeline import RANK  # noqa: E402
+from recruitment.analytics.funnel import Filters, reached_counts
+from recruitment.core.pipeline import RANK
 
 PAGES = ["funnel", "digital_vs_in_person", "trends", "time_in_stage", "evaluations"]
 PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from db import migrate
 from db.session import make_engine, make_session_factory
-from recruitment.demo import generate
+from recruitment.demo.generator import generate
 
 
 def main() -> None:

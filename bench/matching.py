@@ -25,9 +25,10 @@ from sqlalchemy import func, insert, select
 from db import migrate
 from db.models import Applicant, Placement, ServiceUser
 from db.session import make_engine, make_session_factory
-from recruitment import geography, matching
-from recruitment.access import Actor
-from recruitment.vocabulary import AVAILABILITY, INTERESTS, LANGUAGES, TARGET_GROUPS
+from recruitment.placement import geography
+from recruitment.placement import matching
+from recruitment.core.access import Actor
+from recruitment.core.vocabulary import AVAILABILITY, INTERESTS, LANGUAGES, TARGET_GROUPS
 
 ACTOR = Actor.system("bench")
 

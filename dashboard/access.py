@@ -10,11 +10,11 @@ import time
 
 import streamlit as st
 
-from recruitment.access import Actor, allowed
-from recruitment.settings import DEFAULTS
-from recruitment.staff import active_actor
+from recruitment.core.access import Actor, allowed
+from recruitment.core.settings import DEFAULTS
+from recruitment.accounts.staff import active_actor
 
-from .i18n import t
+from dashboard.i18n import t
 
 _KEY = "actor"
 _SEEN = "actor_seen_at"
@@ -54,7 +54,7 @@ def current_actor() -> Actor | None:
 
 
 def _fresh(values: dict) -> Actor | None:
-    from .data import sessions
+    from dashboard.data import sessions
 
     with sessions()() as session:
         actor = active_actor(session, values.get("id"))
@@ -84,9 +84,9 @@ def log_out() -> None:
 
 def log_out_recorded(actor: Actor) -> None:
     """Log out at the user's request, with a line in the audit log."""
-    from recruitment.staff import log_out as record_log_out
+    from recruitment.accounts.staff import log_out as record_log_out
 
-    from .data import sessions
+    from dashboard.data import sessions
 
     with sessions().begin() as session:
         record_log_out(session=session, actor=actor, client=client_address())

@@ -7,7 +7,7 @@ from dashboard import access, navigation
 from dashboard.components import plain
 from dashboard.data import sessions
 from dashboard.i18n import language_switch, t
-from recruitment.staff import has_staff
+from recruitment.accounts.staff import has_staff
 
 st.set_page_config(
     page_title="Verve",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .i18n import lang, language_switch, t
+from dashboard.i18n import lang, language_switch, t
 
 
 def public_header() -> None:
@@ -12,7 +12,7 @@ def public_header() -> None:
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     language_switch(where=right, key="public_language")
     with left:
-        st.page_link("pages/login.py", label=t("nav.staff_login"), icon=":material/login:", query_params={"lang": lang()})
+        st.page_link("accounts/login.py", label=t("nav.staff_login"), icon=":material/login:", query_params={"lang": lang()})
 
 
 def show_field_errors(fields: dict[str, str], labels: dict[str, str]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from recruitment import i18n
+from recruitment.core import i18n
 
 LANGUAGE_NAMES = {"nb": "Norsk (bokmål)", "en": "English"}
 

@@ -27,9 +27,9 @@ from db.models import (
     StaffUser,
 )
 from db.session import make_engine, make_session_factory
-from recruitment.access import Actor
-from recruitment.pipeline import record_sign_up
-from recruitment.staff import actor_for
+from recruitment.core.access import Actor
+from recruitment.core.pipeline import record_sign_up
+from recruitment.accounts.staff import actor_for
 
 # The real SMTP server fixture (`smtp_server`, aiosmtpd on 127.0.0.1) for the mail tests.
 pytest_plugins = ["tests.smtp"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from . import core, demo, funnel, outbox, security
+from recruitment.cli import core, demo, funnel, outbox, security
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db import migrate
 from db.session import database_url, make_engine, make_session_factory
-from recruitment.errors import ValidationFailed, VerveError
-from recruitment.i18n import t
+from recruitment.core.errors import ValidationFailed, VerveError
+from recruitment.core.i18n import t
 
 
 @cache

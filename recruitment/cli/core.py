@@ -8,11 +8,11 @@ import click
 
 from db import migrate
 from db.session import database_url
-from recruitment.access import Actor
-from recruitment.errors import VerveError
-from recruitment.staff import add_staff_user
+from recruitment.core.access import Actor
+from recruitment.core.errors import VerveError
+from recruitment.accounts.staff import add_staff_user
 
-from .common import engine, fail, sessions
+from recruitment.cli.common import engine, fail, sessions
 
 
 @click.group("db")

@@ -8,12 +8,12 @@ from pathlib import Path
 import click
 
 from db.models import Stage
-from recruitment.access import Actor
-from recruitment.demo import DatabaseNotEmpty, generate
-from recruitment.errors import VerveError
-from recruitment.exports import FORMATS, applicant_export_rows, export_bytes, export_headings
+from recruitment.core.access import Actor
+from recruitment.demo.generator import DatabaseNotEmpty, generate
+from recruitment.core.errors import VerveError
+from recruitment.casework.exports import FORMATS, applicant_export_rows, export_bytes, export_headings
 
-from .common import fail, sessions
+from recruitment.cli.common import fail, sessions
 
 
 @click.command("demo")

@@ -6,11 +6,11 @@ import json
 
 import click
 
-from recruitment.access import Actor
-from recruitment.errors import VerveError
-from recruitment.funnel import Filters, funnel_summary
+from recruitment.core.access import Actor
+from recruitment.core.errors import VerveError
+from recruitment.analytics.funnel import Filters, funnel_summary
 
-from .common import fail, sessions
+from recruitment.cli.common import fail, sessions
 
 
 @click.command("funnel")

@@ -6,9 +6,9 @@ import logging
 
 import click
 
-from recruitment.access import Actor
-from recruitment.errors import VerveError
-from recruitment.outbox import (
+from recruitment.core.access import Actor
+from recruitment.core.errors import VerveError
+from recruitment.messaging.outbox import (
     DeliveryPolicy,
     SmtpSettingsIncomplete,
     outbox_messages,
@@ -19,7 +19,7 @@ from recruitment.outbox import (
     work,
 )
 
-from .common import fail, sessions
+from recruitment.cli.common import fail, sessions
 
 CLI = Actor.system("cli")
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from recruitment.access import Actor
-from recruitment.errors import VerveError
-from recruitment.retention import run_retention
+from recruitment.core.access import Actor
+from recruitment.core.errors import VerveError
+from recruitment.accounts.retention import run_retention
 
-from .common import fail, sessions
+from recruitment.cli.common import fail, sessions
 
 
 @click.group("retention")

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from db import migrate
 from db.models import StaffUser
 from db.session import make_engine, make_session_factory
-from recruitment.staff import hash_password
+from recruitment.accounts.staff import hash_password
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"

@@ -12,12 +12,12 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from db.models import Applicant, InfoMeeting, Interview, Registration, StageEvent
-from recruitment.i18n import t
-from recruitment.meetings import local
-from recruitment.pipeline import move_applicant, record_sign_up
+from recruitment.core.i18n import t
+from recruitment.casework.meetings import local
+from recruitment.core.pipeline import move_applicant, record_sign_up
 from tests.browser.conftest import log_in, screenshot, wait_for_app
 
-APPLICANT_PAGE = "pages/applicant.py"
+APPLICANT_PAGE = "casework/applicant.py"
 
 
 def _applicant_page_exists() -> bool:

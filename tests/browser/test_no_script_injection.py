@@ -27,8 +27,8 @@ from db.models import (
     StaffUser,
     StageEvent,
 )
-from recruitment.access import Actor, allowed
-from recruitment.staff import hash_password
+from recruitment.core.access import Actor, allowed
+from recruitment.accounts.staff import hash_password
 from tests.browser.conftest import STAFF_PASSWORD, log_in, open_page, wait_for_app
 
 pytestmark = pytest.mark.browser

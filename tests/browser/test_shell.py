@@ -26,8 +26,9 @@ def test_a_wrong_password_is_refused_in_the_browser(page, live_server, staff_acc
 
 
 def test_the_first_visitor_after_a_server_start_gets_the_router_too(page, tmp_path):
-    # Before any session has run app.py, Streamlit treats dashboard/pages/ as an
-    # old-style pages folder and would run /login without the router and its menu.
+    # Streamlit runs a folder called pages/ beside app.py as an old-style pages folder
+    # until some session has called st.navigation; no such folder exists, so even the
+    # first visitor after a start goes through the router and gets its menu.
     server = start_server(tmp_path)
     try:
         accounts = add_staff_accounts(server)

@@ -12,6 +12,20 @@ ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "dashboard" / "app.py")
 
 
+def page_path(name: str) -> str:
+    """The file of the page `name` ("funnel" or "funnel.py"), in whichever area folder of
+    dashboard/ holds it; fails loudly when there is none."""
+    stem = Path(name).stem
+    matches = sorted((ROOT / "dashboard").glob(f"*/{stem}.py"))
+    assert len(matches) == 1, f"page {name!r}: {matches}"
+    return str(matches[0])
+
+
+def page_route(name: str) -> str:
+    """`page_path(name)` relative to app.py, as `AppTest.switch_page` wants it."""
+    return str(Path(page_path(name)).relative_to(ROOT / "dashboard"))
+
+
 @pytest.fixture(params=["sqlite"])
 def backend(request) -> str:
     """Pages are tested on SQLite only: what differs between the databases lives in the

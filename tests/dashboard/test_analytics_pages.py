@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.integration.analytics_dataset import build_known_dataset
 
-from .conftest import ROOT, logged_in
+from .conftest import page_path, ROOT, logged_in
 
 PAGES = ["funnel", "digital_vs_in_person", "trends", "time_in_stage", "evaluations"]
 
@@ -23,7 +23,7 @@ def fresh_cache():
 
 
 def page(name: str, actor, lang: str = "en") -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard" / "pages" / f"{name}.py"), default_timeout=60)
+    at = AppTest.from_file(page_path(f"{name}.py"), default_timeout=60)
     at.query_params["lang"] = lang
     return logged_in(at, actor)
 
@@ -106,13 +106,13 @@ def test_the_refresh_button_reads_the_database_again(known, manager, make_applic
 
 
 def test_analytics_pages_are_refused_without_login(app_database):
-    at = AppTest.from_file(str(ROOT / "dashboard" / "pages" / "funnel.py")).run()
+    at = AppTest.from_file(page_path("funnel.py")).run()
     assert at.error and not at.dataframe
 
 
 @pytest.mark.parametrize("name", PAGES)
 def test_each_analytics_page_runs_on_demo_data_as_a_manager(name, app_database, session_factory, make_staff):
-    from recruitment import demo
+    from recruitment.demo import generator as demo
 
     demo.generate(session_factory, applicants=300, seed=1)
     manager = make_staff("manager", username="demo-page-manager")

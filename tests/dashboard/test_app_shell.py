@@ -1,7 +1,7 @@
 from sqlalchemy import select
 
 from db.models import AuditEvent, StaffUser
-from recruitment.staff import hash_password
+from recruitment.accounts.staff import hash_password
 
 
 def _texts(at) -> str:
@@ -55,7 +55,7 @@ def test_a_visitor_sees_the_public_sign_up_page_at_the_root(app, session):
 def test_a_wrong_password_is_refused_and_recorded(app, session):
     _with_account(session)
     at = app(lang="en").run()
-    at.switch_page("pages/login.py").run()
+    at.switch_page("accounts/login.py").run()
     at.text_input(key="login_username").input("kari")
     at.text_input(key="login_password").input("not the password")
     at.button[0].click().run()
@@ -69,7 +69,7 @@ def test_a_wrong_password_is_refused_and_recorded(app, session):
 def test_the_right_password_logs_in(app, session):
     _with_account(session)
     at = app(lang="en").run()
-    at.switch_page("pages/login.py").run()
+    at.switch_page("accounts/login.py").run()
     at.text_input(key="login_username").input("Kari ")
     at.text_input(key="login_password").input("a long enough password")
     at.button[0].click().run()

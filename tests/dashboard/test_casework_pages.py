@@ -6,12 +6,9 @@ import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from tests.dashboard.conftest import ROOT, logged_in
+from tests.dashboard.conftest import page_path, page_route, ROOT, logged_in
 
 from db.models import Applicant, AuditEvent, JournalEntry, StageEvent
-
-ROOT_PAGES = "pages/{}.py"
-
 
 def _texts(at) -> str:
     parts = []
@@ -25,7 +22,7 @@ def _open(app, actor, page, lang="en", **params):
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
-    at.switch_page(ROOT_PAGES.format(page)).run()
+    at.switch_page(page_route(page)).run()
     assert not at.exception, at.exception
     return at
 
@@ -66,7 +63,7 @@ def test_the_pipeline_shows_how_many_stand_in_each_stage(app, manager, make_appl
 
 
 def test_selecting_a_bar_opens_the_list_filtered_to_that_stage(app, coordinator, make_applicant, session_factory):
-    from recruitment.pipeline import advance_stage
+    from recruitment.core.pipeline import advance_stage
 
     booked = make_applicant(first_name="Bo", last_name="Booked")
     make_applicant(first_name="Siri", last_name="Signed")
@@ -129,7 +126,7 @@ def test_a_manager_sees_the_list_without_contact_details_or_export(app, manager,
 
 
 def test_the_applicant_page_shows_profile_timeline_and_journal(app, coordinator, make_applicant, session_factory):
-    from recruitment.journal import add_entry
+    from recruitment.casework.journal import add_entry
 
     applicant = make_applicant(first_name="Tone", last_name="Timeline", signed_up_at=datetime.now(UTC) - timedelta(days=2))
     with session_factory.begin() as s:
@@ -200,7 +197,7 @@ def test_hand_over_moves_the_cases_and_reports_it(app, coordinator, make_staff, 
 @pytest.mark.parametrize("page", ["handover", "import_applicants", "applicant"])
 def test_pages_that_change_cases_refuse_a_manager_even_by_url(app_database, manager, page):
     # Navigation does not offer these pages to managers; each page checks again itself.
-    at = AppTest.from_file(str(ROOT / "dashboard" / "pages" / f"{page}.py"), default_timeout=30)
+    at = AppTest.from_file(page_path(f"{page}.py"), default_timeout=30)
     at.query_params["lang"] = "en"
     logged_in(at, manager).run()
     assert not at.exception

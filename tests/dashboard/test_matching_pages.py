@@ -5,8 +5,8 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from db.models import Applicant, AuditEvent, Placement, ServiceUser
-from recruitment.i18n import t
-from tests.dashboard.conftest import ROOT, logged_in
+from recruitment.core.i18n import t
+from tests.dashboard.conftest import page_path, ROOT, logged_in
 from tests.matching_factories import make_contact, make_service_user
 
 
@@ -30,7 +30,7 @@ def open_page(app, actor, page, *, lang=None, **query):
 
 
 def test_a_coordinator_registers_a_service_user_on_the_form(app, session, coordinator):
-    at = open_page(app, coordinator, "pages/service_users.py")
+    at = open_page(app, coordinator, "placement/service_users.py")
     assert not at.exception
     at.text_input(key="su_case_ref").input("SAK-2026/042")
     at.selectbox(key="su_age_group").select("elderly")
@@ -54,7 +54,7 @@ def test_a_coordinator_registers_a_service_user_on_the_form(app, session, coordi
 def test_a_national_identity_number_as_case_reference_is_refused_on_the_form(
     app, session, coordinator
 ):
-    at = open_page(app, coordinator, "pages/service_users.py")
+    at = open_page(app, coordinator, "placement/service_users.py")
     at.text_input(key="su_case_ref").input("01019012345")
     at.button(key="su_create").click().run()
 
@@ -65,7 +65,7 @@ def test_a_national_identity_number_as_case_reference_is_refused_on_the_form(
 
 def test_the_list_shows_waiting_service_users(app, session_factory, coordinator):
     make_service_user(session_factory, case_ref="SAK-LIST-1")
-    at = open_page(app, coordinator, "pages/service_users.py")
+    at = open_page(app, coordinator, "placement/service_users.py")
     assert not at.exception
     assert "SAK-LIST-1" in at.dataframe[0].value["case_ref"].tolist()
 
@@ -85,7 +85,7 @@ def test_choosing_a_suggestion_starts_the_placement(
     )
     make_contact(session_factory, make_applicant, first_name="Liv", postcode="9008", area="Tromsø")
 
-    at = open_page(app, coordinator, "pages/service_user.py", id=user)
+    at = open_page(app, coordinator, "placement/service_user.py", id=user)
     assert not at.exception, at.exception
     suggestions = at.dataframe[0].value
     assert suggestions["label"].tolist()[0].startswith("Per ")
@@ -114,7 +114,7 @@ def test_a_proposed_placement_is_started_from_the_record_and_the_certificate_rul
 ):
     user = make_service_user(session_factory)
     contact = make_contact(session_factory, make_applicant, police_certificate=False)
-    at = open_page(app, coordinator, "pages/service_user.py", id=user)
+    at = open_page(app, coordinator, "placement/service_user.py", id=user)
     at.selectbox(key="choose_contact").select(contact)
     at.button(key="choose_submit").click().run()
     assert "Oppdraget er foreslått." in _texts(at)
@@ -132,14 +132,14 @@ def test_a_manager_cannot_open_service_users_but_sees_supply_and_demand(
     app, session_factory, manager
 ):
     make_service_user(session_factory, area="Fredrikstad")
-    at = open_page(app, manager, "pages/supply_demand.py")
+    at = open_page(app, manager, "analytics/supply_demand.py")
     assert not at.exception, at.exception
     assert at.title[0].value == "Tilbud og behov"
     assert at.metric[0].value == "1"
 
     # The page is not in a manager's navigation, and opened directly it refuses too.
     direct = logged_in(
-        AppTest.from_file(str(ROOT / "dashboard" / "pages" / "service_user.py")), manager
+        AppTest.from_file(page_path("service_user.py")), manager
     )
     direct.query_params["id"] = "1"
     direct.run()
@@ -154,7 +154,7 @@ def test_the_matching_page_ranks_service_users_for_a_contact(
     contact = make_contact(session_factory, make_applicant, interests=["music"])
     make_service_user(session_factory, case_ref="SAK-MUSIC", interests=["music"])
     make_service_user(session_factory, case_ref="SAK-SPORT", interests=["sports"])
-    at = open_page(app, coordinator, "pages/matching.py", applicant=contact)
+    at = open_page(app, coordinator, "placement/matching.py", applicant=contact)
     assert not at.exception, at.exception
     assert at.dataframe[0].value["label"].tolist() == ["SAK-MUSIC", "SAK-SPORT"]
 
@@ -163,7 +163,7 @@ def test_a_coordinator_edits_and_then_closes_a_service_user(
     app, session, session_factory, coordinator
 ):
     user = make_service_user(session_factory, hours_per_month=8)
-    at = open_page(app, coordinator, "pages/service_user.py", id=user)
+    at = open_page(app, coordinator, "placement/service_user.py", id=user)
     at.number_input(key="edit_hours").set_value(12)
     at.text_input(key="edit_postcode").set_value("0150")
     at.text_input(key="edit_area").set_value("")

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from db.models import Applicant, InfoMeeting, Interview, OutboxMessage, Registration, StageEvent
-from recruitment.i18n import t
-from recruitment.pipeline import move_applicant
+from recruitment.core.i18n import t
+from recruitment.core.pipeline import move_applicant
 
 from .conftest import logged_in
 
@@ -62,7 +62,7 @@ def booked(session_factory, make_applicant):
 
 
 def test_a_coordinator_creates_a_monthly_series_from_the_meetings_page(page, coordinator, session_factory):
-    at = page(coordinator, "pages/meetings.py")
+    at = page(coordinator, "casework/meetings.py")
     assert not at.exception
     at.date_input(key="series_first_day").set_value(date.today() + timedelta(days=1))
     at.radio(key="series_rule").set_value("monthly")
@@ -85,7 +85,7 @@ def test_a_coordinator_creates_a_monthly_series_from_the_meetings_page(page, coo
 
 
 def test_a_digital_meeting_without_a_link_is_refused_with_the_fields_message(page, coordinator, session_factory):
-    at = page(coordinator, "pages/meetings.py")
+    at = page(coordinator, "casework/meetings.py")
     at.radio(key="one_mode").set_value("digital")
     button(at, nb("meetings.save")).click().run()
     assert nb("meetings.field_error", field=nb("meetings.join_url"), message=nb("meetings.error_join_url_required")) in errors(at)
@@ -95,7 +95,7 @@ def test_a_digital_meeting_without_a_link_is_refused_with_the_fields_message(pag
 
 def test_managers_see_the_meeting_list_but_no_forms(page, manager, make_meeting):
     make_meeting()
-    at = page(manager, "pages/meetings.py")
+    at = page(manager, "casework/meetings.py")
     assert not at.exception
     assert len(at.dataframe) == 1
     assert not any(b.label == nb("meetings.save") for b in at.button)
@@ -104,7 +104,7 @@ def test_managers_see_the_meeting_list_but_no_forms(page, manager, make_meeting)
 def test_attendance_is_marked_for_everyone_in_one_table(page, coordinator, make_meeting, booked, session_factory):
     meeting_id = make_meeting(starts_at=datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30))
     came, away = booked(meeting_id, first_name="Anne"), booked(meeting_id, first_name="Bjørn")
-    at = page(coordinator, "pages/meeting.py", id=str(meeting_id))
+    at = page(coordinator, "casework/meeting.py", id=str(meeting_id))
     assert not at.exception, at.exception
     at.session_state["attendance_table"] = {"edited_rows": {0: {"attended": True}}, "added_rows": [], "deleted_rows": []}
     button(at, nb("meetings.save_attendance")).click().run()
@@ -121,7 +121,7 @@ def test_the_meeting_page_sends_a_reminder_and_resends_the_confirmation(page, co
     meeting_id = make_meeting()
     booked(meeting_id)
     booked(meeting_id)
-    at = page(coordinator, "pages/meeting.py", id=str(meeting_id))
+    at = page(coordinator, "casework/meeting.py", id=str(meeting_id))
     button(at, nb("meetings.send_reminder")).click().run()
     assert nb("meetings.reminder_queued", count=2) in [s.value for s in at.success]
     button(at, nb("meetings.resend")).click().run()
@@ -134,7 +134,7 @@ def test_the_meeting_page_sends_a_reminder_and_resends_the_confirmation(page, co
 def test_cancelling_from_the_meeting_page_needs_the_confirmation_tick(page, coordinator, make_meeting, booked, session_factory):
     meeting_id = make_meeting()
     booked(meeting_id)
-    at = page(coordinator, "pages/meeting.py", id=str(meeting_id))
+    at = page(coordinator, "casework/meeting.py", id=str(meeting_id))
     button(at, nb("meetings.cancel")).click().run()
     with session_factory() as s:
         assert s.get(InfoMeeting, meeting_id).status == "planned"
@@ -146,7 +146,7 @@ def test_cancelling_from_the_meeting_page_needs_the_confirmation_tick(page, coor
 
 
 def test_an_unknown_meeting_id_says_so(page, coordinator):
-    at = page(coordinator, "pages/meeting.py", id="999")
+    at = page(coordinator, "casework/meeting.py", id="999")
     assert nb("meetings.not_found") in errors(at)
 
 
@@ -154,7 +154,7 @@ def test_an_unknown_meeting_id_says_so(page, coordinator):
 
 
 def panels_script(applicant_id: int) -> None:
-    from dashboard.panels import checks_panel, interviews_panel
+    from dashboard.casework.applicant_panels import checks_panel, interviews_panel
 
     interviews_panel(applicant_id)
     checks_panel(applicant_id)
@@ -240,7 +240,7 @@ def test_a_manager_sees_no_forms_in_the_panels(panels, manager, make_applicant):
 
 def test_the_combined_page_books_and_records_a_sitting_in_one_step(page, coordinator, make_applicant, session_factory):
     applicant_id = make_applicant(first_name="Gunnar", prefers_phone=True)
-    at = page(coordinator, "pages/combined_meeting.py")
+    at = page(coordinator, "casework/combined_meeting.py")
     assert not at.exception, at.exception
     at.multiselect(key="combined_applicants").select(applicant_id)
     at.date_input(key="combined_date").set_value(date.today() + timedelta(days=1))

@@ -7,19 +7,19 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from db.models import OutboxMessage
-from recruitment.mail import queue_email
-from recruitment.outbox import DeliveryPolicy, send_due
-from tests.dashboard.conftest import ROOT, logged_in
+from recruitment.messaging.mail import queue_email
+from recruitment.messaging.outbox import DeliveryPolicy, send_due
+from tests.dashboard.conftest import page_path, ROOT, logged_in
 
-OUTBOX = str(ROOT / "dashboard" / "pages" / "outbox.py")
-TEMPLATES = str(ROOT / "dashboard" / "pages" / "mail_templates.py")
+OUTBOX = page_path("outbox.py")
+TEMPLATES = page_path("mail_templates.py")
 
 
 @pytest.fixture(autouse=True)
 def no_smtp_from_the_environment(monkeypatch):
     for name in ("VERVE_SMTP_HOST", "VERVE_SMTP_SENDER"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr("recruitment.outbox.SECRETS_FILES", ())
+    monkeypatch.setattr("recruitment.messaging.outbox.SECRETS_FILES", ())
 
 
 def page(path: str, actor, lang: str = "en") -> AppTest:
@@ -116,5 +116,5 @@ def test_coordinators_get_the_mail_pages_in_the_menu_and_managers_do_not(coordin
     def paths(actor):
         return {spec.path for spec in staff_pages_for(actor)}
 
-    assert {"pages/outbox.py", "pages/mail_templates.py"} <= paths(coordinator)
-    assert not {"pages/outbox.py", "pages/mail_templates.py"} & paths(manager)
+    assert {"messaging/outbox.py", "messaging/mail_templates.py"} <= paths(coordinator)
+    assert not {"messaging/outbox.py", "messaging/mail_templates.py"} & paths(manager)

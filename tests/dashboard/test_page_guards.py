@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from dashboard.navigation import PUBLIC_PAGES, STAFF_PAGES, staff_pages_for
-from recruitment.access import Actor, allowed
+from recruitment.core.access import Actor, allowed
 
 ROOT = Path(__file__).resolve().parents[2]
 ROLES = ["admin", "coordinator", "manager"]

@@ -11,10 +11,10 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.navigation import STAFF_PAGES
 from db.models import AuditEvent, Setting, StaffUser
-from recruitment.access import allowed
-from recruitment.staff import hash_password
+from recruitment.core.access import allowed
+from recruitment.accounts.staff import hash_password
 
-from .conftest import logged_in
+from .conftest import page_path, logged_in
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a long enough password"
@@ -31,7 +31,7 @@ def _texts(at) -> str:
 
 
 def _page(name, actor, *, lang="en"):
-    at = AppTest.from_file(str(ROOT / "dashboard" / "pages" / name), default_timeout=30)
+    at = AppTest.from_file(page_path(name), default_timeout=30)
     at.query_params["lang"] = lang
     if actor is not None:
         logged_in(at, actor)
@@ -86,7 +86,7 @@ def _account(session, username="kari", role="coordinator"):
 def test_the_login_page_says_the_account_is_locked_and_refuses_even_the_right_password(app, session):
     _account(session)
     at = app(lang="en").run()
-    at.switch_page("pages/login.py").run()
+    at.switch_page("accounts/login.py").run()
     for _ in range(10):
         at.text_input(key="login_username").input("kari")
         at.text_input(key="login_password").input("wrong password")
@@ -104,7 +104,7 @@ def test_the_login_page_says_the_account_is_locked_and_refuses_even_the_right_pa
 def test_the_login_page_offers_no_single_sign_on_when_none_is_configured(app, session):
     _account(session)
     at = app(lang="en").run()
-    at.switch_page("pages/login.py").run()
+    at.switch_page("accounts/login.py").run()
     assert not [b for b in at.button if "Log in with" in str(b.label)]
 
 
@@ -146,14 +146,12 @@ def test_a_manager_cannot_reach_an_applicants_personal_page(app, manager, make_a
     assert not at.exception
     assert all(spec.url_path != "applicant" for spec in __import__("dashboard.navigation", fromlist=["x"]).staff_pages_for(manager))
     assert "Hemmelig" not in _texts(at)
-    page = ROOT / "dashboard" / "pages" / "applicant.py"
-    if page.exists():
-        direct = _page("applicant.py", manager)
-        direct.query_params["id"] = str(applicant)
-        direct.session_state["applicant_id"] = applicant
-        direct.run()
-        assert "Hemmelig" not in _texts(direct)
-        assert "You do not have access to this page." in [e.value for e in direct.error]
+    direct = _page("applicant.py", manager)
+    direct.query_params["id"] = str(applicant)
+    direct.session_state["applicant_id"] = applicant
+    direct.run()
+    assert "Hemmelig" not in _texts(direct)
+    assert "You do not have access to this page." in [e.value for e in direct.error]
     # And the service behind it refuses too, however it is reached.
     assert not allowed(manager, "applicants.read")
 
@@ -216,7 +214,7 @@ def test_the_retention_page_shows_nothing_due_on_a_fresh_database(app_database, 
 
 def test_the_account_page_changes_the_password(app_database, session):
     _account(session)
-    from recruitment.staff import actor_for
+    from recruitment.accounts.staff import actor_for
 
     actor = actor_for(session.scalar(select(StaffUser)))
     session.rollback()

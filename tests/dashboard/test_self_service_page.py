@@ -7,9 +7,9 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from db.models import Applicant, ConsentVersion, Evaluation, Registration
-from recruitment import booking
-from recruitment.applicants import ensure_token
-from tests.dashboard.conftest import ROOT, logged_in
+from recruitment.journey import booking
+from recruitment.journey.applicants import ensure_token
+from tests.dashboard.conftest import page_path, ROOT, logged_in
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def visitor(app, coordinator):
         at = app(lang=lang).run()
         if token is not None:
             at.query_params["token"] = token
-        return at.switch_page("pages/self_service.py").run()
+        return at.switch_page("journey/self_service.py").run()
 
     return open_page
 
@@ -158,7 +158,7 @@ def test_an_attendee_evaluates_a_held_meeting_once(
 
 
 def test_the_privacy_page_shows_the_current_version_and_records_it(app, coordinator, session):
-    at = app(lang="en").run().switch_page("pages/privacy.py").run()
+    at = app(lang="en").run().switch_page("journey/privacy.py").run()
     assert not at.exception
     assert "The municipality stores the details" in at.text[0].value
     assert session.scalar(select(ConsentVersion.version)) == "2026-11"
@@ -166,7 +166,7 @@ def test_the_privacy_page_shows_the_current_version_and_records_it(app, coordina
 
 def test_a_coordinator_registers_someone_who_phoned(app, coordinator, session, make_meeting):
     meeting_id = make_meeting()
-    at = app(coordinator, lang="en").run().switch_page("pages/phone_signup.py").run()
+    at = app(coordinator, lang="en").run().switch_page("journey/phone_signup.py").run()
     assert not at.exception
     for field, value in {
         "first_name": "Per",
@@ -189,7 +189,7 @@ def test_a_coordinator_registers_someone_who_phoned(app, coordinator, session, m
 def test_a_manager_cannot_open_the_phone_sign_up_even_by_its_address(app_database, manager):
     # The menu does not offer it to managers; the page itself refuses too.
     at = logged_in(
-        AppTest.from_file(str(ROOT / "dashboard" / "pages" / "phone_signup.py")), manager
+        AppTest.from_file(page_path("phone_signup.py")), manager
     )
     at.query_params["lang"] = "en"
     at.run()

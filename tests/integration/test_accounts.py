@@ -8,10 +8,10 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from db.models import AuditEvent, StaffUser
-from recruitment.audit import AuditFilters, audit_events
-from recruitment.errors import PermissionDenied, ValidationFailed
-from recruitment.settings import change_setting
-from recruitment.staff import (
+from recruitment.accounts.audit import AuditFilters, audit_events
+from recruitment.core.errors import PermissionDenied, ValidationFailed
+from recruitment.core.settings import change_setting
+from recruitment.accounts.staff import (
     LastAdmin,
     add_staff_user,
     attempt_login,
@@ -199,7 +199,7 @@ def test_the_database_refuses_to_change_or_delete_audit_rows(session_factory, ka
 
 
 def test_a_view_of_a_service_users_record_is_audited_for_those_who_may_see_it(session_factory, session, coordinator, manager):
-    from recruitment.audit import record_service_user_view
+    from recruitment.accounts.audit import record_service_user_view
 
     with session_factory.begin() as s:
         record_service_user_view(session=s, actor=coordinator, service_user_id=7)
@@ -210,7 +210,7 @@ def test_a_view_of_a_service_users_record_is_audited_for_those_who_may_see_it(se
 
 
 def test_coordinators_and_managers_cannot_read_or_change_the_settings_page_values(session_factory, coordinator, manager, admin):
-    from recruitment.settings import change_settings, settings_for_admin
+    from recruitment.core.settings import change_settings, settings_for_admin
 
     for actor in (coordinator, manager):
         with session_factory.begin() as s, pytest.raises(PermissionDenied):

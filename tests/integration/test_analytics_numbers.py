@@ -7,9 +7,10 @@ from datetime import date
 
 import pytest
 
-from recruitment import analytics, funnel
-from recruitment.errors import PermissionDenied
-from recruitment.funnel import Filters
+from recruitment.analytics import views as analytics
+from recruitment.analytics import funnel
+from recruitment.core.errors import PermissionDenied
+from recruitment.analytics.funnel import Filters
 
 from .analytics_dataset import build_known_dataset
 
@@ -167,7 +168,7 @@ def test_analytics_on_an_empty_database_gives_empty_tables_not_errors(session, m
 
 
 def test_analytics_refuses_someone_without_the_permission(session):
-    from recruitment.access import Actor
+    from recruitment.core.access import Actor
 
     nobody = Actor(id=None, username="visitor", role="applicant")
     with pytest.raises(PermissionDenied):

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Applicant, AuditEvent, Registration
-from recruitment.applicant_list import (
+from recruitment.casework.applicant_list import (
     FULL_COLUMNS,
     LIST_COLUMNS,
     UNASSIGNED,
@@ -14,9 +14,9 @@ from recruitment.applicant_list import (
     export_applicants,
     stage_counts,
 )
-from recruitment.errors import PermissionDenied
-from recruitment.pipeline import advance_stage
-from recruitment.settings import change_setting
+from recruitment.core.errors import PermissionDenied
+from recruitment.core.pipeline import advance_stage
+from recruitment.core.settings import change_setting
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 

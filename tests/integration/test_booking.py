@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import Applicant, OutboxMessage, Registration, StageEvent
-from recruitment import booking
-from recruitment.applicants import sign_up
-from recruitment.errors import MeetingFull, MeetingUnavailable, ValidationFailed
+from recruitment.journey import booking
+from recruitment.journey.applicants import sign_up
+from recruitment.core.errors import MeetingFull, MeetingUnavailable, ValidationFailed
 
 
 def book(session_factory, applicant_id, meeting_id, **kwargs) -> tuple[int, str]:

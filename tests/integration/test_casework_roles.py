@@ -7,11 +7,13 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import Applicant, AuditEvent, JournalEntry, StageEvent
-from recruitment import handover, importing, journal
-from recruitment.applicant_list import ApplicantFilters, applicant_page, applicant_profile, export_applicants
-from recruitment.errors import PermissionDenied
-from recruitment.pipeline import advance_stage
-from recruitment.settings import change_setting
+from recruitment.casework import handover
+from recruitment.casework import importing
+from recruitment.casework import journal
+from recruitment.casework.applicant_list import ApplicantFilters, applicant_page, applicant_profile, export_applicants
+from recruitment.core.errors import PermissionDenied
+from recruitment.core.pipeline import advance_stage
+from recruitment.core.settings import change_setting
 
 CSV = b"Fornavn;Etternavn;E-post\nOla;Nordmann;ola@example.no\n"
 

@@ -6,7 +6,7 @@ from sqlalchemy.exc import IntegrityError, StatementError
 
 from db.session import make_engine
 from db.models import Applicant, InfoMeeting, StageEvent
-from recruitment.validation import normalise_email
+from recruitment.core.validation import normalise_email
 
 
 def test_sqlite_runs_with_wal_and_foreign_keys(tmp_path):

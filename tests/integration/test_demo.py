@@ -25,9 +25,9 @@ from db.models import (
     Stage,
     StageEvent,
 )
-from recruitment import vocabulary
-from recruitment.demo import DatabaseNotEmpty, generate
-from recruitment.pipeline import EXIT_REASONS, EXITS, is_allowed
+from recruitment.core import vocabulary
+from recruitment.demo.generator import DatabaseNotEmpty, generate
+from recruitment.core.pipeline import EXIT_REASONS, EXITS, is_allowed
 
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, tzinfo=UTC)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from recruitment import funnel
-from recruitment.pipeline import EXIT_REASONS, EXITS, FUNNEL, RANK, allowed_moves, move_applicant
+from recruitment.analytics import funnel
+from recruitment.core.pipeline import EXIT_REASONS, EXITS, FUNNEL, RANK, allowed_moves, move_applicant
 
 
 def test_sql_funnel_matches_a_python_tally_of_random_legal_histories(session, session_factory, make_applicant, manager):

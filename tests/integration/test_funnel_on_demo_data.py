@@ -6,8 +6,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from db.models import StageEvent
-from recruitment import demo, funnel
-from recruitment.pipeline import RANK
+from recruitment.demo import generator as demo
+from recruitment.analytics import funnel
+from recruitment.core.pipeline import RANK
 
 
 def test_funnel_on_demo_data_equals_an_independent_count_and_never_increases(session, session_factory, manager):

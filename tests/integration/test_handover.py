@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Applicant, AuditEvent, JournalEntry, StaffUser
-from recruitment.errors import NotFound, PermissionDenied
-from recruitment.handover import (
+from recruitment.core.errors import NotFound, PermissionDenied
+from recruitment.casework.handover import (
     InvalidHandOver,
     assign_applicant,
     case_workers,
@@ -14,7 +14,7 @@ from recruitment.handover import (
     take_unassigned,
     unassigned_count,
 )
-from recruitment.pipeline import advance_stage
+from recruitment.core.pipeline import advance_stage
 
 TODAY = date(2026, 11, 23)
 

@@ -6,9 +6,9 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from db.models import Applicant, AuditEvent, JournalEntry, StageEvent
-from recruitment import importing
-from recruitment.errors import PermissionDenied, ValidationFailed
-from recruitment.importing import (
+from recruitment.casework import importing
+from recruitment.core.errors import PermissionDenied, ValidationFailed
+from recruitment.casework.importing import (
     ImportFileUnreadable,
     check_mapping,
     confirm_import,

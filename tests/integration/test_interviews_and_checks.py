@@ -9,10 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Applicant, ApplicantCheck, InfoMeeting, Interview, OutboxMessage, Registration, StageEvent
-from recruitment import checks, combined, interviews
-from recruitment.errors import NotFound, PermissionDenied, ValidationFailed
-from recruitment.pipeline import move_applicant
-from recruitment.settings import change_setting
+from recruitment.casework import checks
+from recruitment.casework import combined
+from recruitment.casework import interviews
+from recruitment.core.errors import NotFound, PermissionDenied, ValidationFailed
+from recruitment.core.pipeline import move_applicant
+from recruitment.core.settings import change_setting
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 3, 2)

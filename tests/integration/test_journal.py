@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import JournalEntry, utcnow
-from recruitment.errors import NotFound, PermissionDenied, ValidationFailed
-from recruitment.journal import (
+from recruitment.core.errors import NotFound, PermissionDenied, ValidationFailed
+from recruitment.casework.journal import (
     EntryLocked,
     NotAuthor,
     add_entry,
@@ -14,7 +14,7 @@ from recruitment.journal import (
     record_system_entry,
     timeline,
 )
-from recruitment.pipeline import advance_stage
+from recruitment.core.pipeline import advance_stage
 
 
 def test_a_coordinator_records_a_phone_call_with_who_and_when(session_factory, session, coordinator, make_applicant):
@@ -77,7 +77,7 @@ def test_system_entries_can_never_be_edited(session_factory, coordinator, make_a
 
 
 def test_the_journal_offers_no_way_to_delete():
-    import recruitment.journal as journal
+    import recruitment.casework.journal as journal
 
     assert not [name for name in dir(journal) if "delete" in name or "remove" in name]
 

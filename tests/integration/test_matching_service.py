@@ -7,8 +7,9 @@ import pytest
 from sqlalchemy import event, update
 
 from db.models import Applicant
-from recruitment import matching, placements
-from recruitment.errors import NotFound, PermissionDenied
+from recruitment.placement import matching
+from recruitment.placement import placements
+from recruitment.core.errors import NotFound, PermissionDenied
 from tests.matching_factories import make_contact, make_service_user
 
 
@@ -112,7 +113,7 @@ def test_a_closed_or_anonymised_service_user_never_appears_in_suggestions(
 def test_closing_a_service_user_takes_them_out_of_a_contacts_suggestions(
     session_factory, coordinator, make_applicant, read
 ):
-    from recruitment import service_users
+    from recruitment.placement import service_users
 
     contact = make_contact(session_factory, make_applicant)
     user = make_service_user(session_factory)

@@ -16,9 +16,9 @@ from db.models import (
     Registration,
     StageEvent,
 )
-from recruitment import meetings
-from recruitment.errors import NotFound, PermissionDenied, ValidationFailed
-from recruitment.pipeline import move_applicant
+from recruitment.casework import meetings
+from recruitment.core.errors import NotFound, PermissionDenied, ValidationFailed
+from recruitment.core.pipeline import move_applicant
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -339,7 +339,7 @@ def test_cancelling_tells_every_registrant_and_offers_the_next_meeting(
 def test_cancelling_when_no_later_meeting_has_seats_says_a_new_one_will_come(
     session_factory, coordinator, make_applicant, make_meeting, book, mail_contexts
 ):
-    from recruitment.i18n import t
+    from recruitment.core.i18n import t
 
     meeting_id = make_meeting(starts_at=NOW + timedelta(days=2))
     full = make_meeting(starts_at=NOW + timedelta(days=9), capacity=1)

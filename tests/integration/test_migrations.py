@@ -28,7 +28,7 @@ def test_the_from_at_migration_fills_in_when_each_previous_stage_began(engine, s
     from sqlalchemy import select
 
     from db.models import StageEvent
-    from recruitment.pipeline import advance_stage
+    from recruitment.core.pipeline import advance_stage
 
     applicant_id = make_applicant()
     for stage in ("meeting_booked", "meeting_attended"):

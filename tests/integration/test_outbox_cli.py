@@ -11,13 +11,13 @@ from sqlalchemy import select
 
 from db.models import OutboxMessage, Registration
 from recruitment.cli import common, main
-from recruitment.mail import queue_email
+from recruitment.messaging.mail import queue_email
 
 
 @pytest.fixture
 def verve(database_url, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setattr("recruitment.outbox.SECRETS_FILES", ())
+    monkeypatch.setattr("recruitment.messaging.outbox.SECRETS_FILES", ())
     common.engine.cache_clear()
     runner = CliRunner()
 

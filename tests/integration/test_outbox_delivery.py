@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import select, update
 
 from db.models import JournalEntry, OutboxMessage, utcnow
-from recruitment import outbox
-from recruitment.errors import PermissionDenied
-from recruitment.mail import queue_email
-from recruitment.outbox import (
+from recruitment.messaging import outbox
+from recruitment.core.errors import PermissionDenied
+from recruitment.messaging.mail import queue_email
+from recruitment.messaging.outbox import (
     DeliveryPolicy,
     NotRetryable,
     WorkerBusy,
@@ -322,7 +322,7 @@ def test_a_second_worker_on_sqlite_is_refused_with_a_clear_message(
             send_due(
                 session_factory=session_factory, smtp_settings=smtp_server.settings, policy=FAST
             )
-    from recruitment.i18n import t
+    from recruitment.core.i18n import t
 
     message = t(refused.value.key, "en", **refused.value.params)
     assert "Another mail worker is already running" in message and "-outbox.lock" in message

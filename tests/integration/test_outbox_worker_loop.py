@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import OutboxMessage, Registration
-from recruitment.mail import queue_email
-from recruitment.outbox import DeliveryPolicy, work
+from recruitment.messaging.mail import queue_email
+from recruitment.messaging.outbox import DeliveryPolicy, work
 from tests.smtp import subject
 
 

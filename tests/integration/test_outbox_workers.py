@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from db.models import JournalEntry, OutboxMessage
-from recruitment.outbox import DeliveryPolicy, work
+from recruitment.messaging.outbox import DeliveryPolicy, work
 
 VERVE = str(Path(sys.executable).with_name("verve"))
 

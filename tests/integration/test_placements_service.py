@@ -4,16 +4,16 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Applicant, JournalEntry, Placement, ServiceUser, StageEvent
-from recruitment import placements
-from recruitment.errors import PermissionDenied
-from recruitment.placements import (
+from recruitment.placement import placements
+from recruitment.core.errors import PermissionDenied
+from recruitment.placement.placements import (
     AlreadyMatched,
     ContactNotAvailable,
     HoursLimitExceeded,
     PoliceCertificateMissing,
     WrongPlacementStatus,
 )
-from recruitment.settings import change_setting
+from recruitment.core.settings import change_setting
 from tests.matching_factories import make_contact, make_service_user
 
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Applicant, InfoMeeting, OutboxMessage, Registration, Setting
-from recruitment.reminders import queue_due_reminders
+from recruitment.messaging.reminders import queue_due_reminders
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 

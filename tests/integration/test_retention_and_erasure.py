@@ -19,10 +19,10 @@ from db.models import (
     ServiceUser,
     StageEvent,
 )
-from recruitment.errors import PermissionDenied
-from recruitment.pipeline import move_applicant
-from recruitment.privacy_rights import erase_applicant, export_applicant, export_html, export_json
-from recruitment.retention import months_before, retention_due, run_retention
+from recruitment.core.errors import PermissionDenied
+from recruitment.core.pipeline import move_applicant
+from recruitment.accounts.privacy_rights import erase_applicant, export_applicant, export_html, export_json
+from recruitment.accounts.retention import months_before, retention_due, run_retention
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 LONG_AGO = NOW - timedelta(days=500)
@@ -115,7 +115,7 @@ def test_retention_anonymises_people_who_left_long_ago_and_keeps_the_funnel(sess
 
 
 def test_the_retention_period_is_the_admin_setting(session_factory, admin, make_applicant, make_meeting):
-    from recruitment.settings import change_setting
+    from recruitment.core.settings import change_setting
 
     person = _person(session_factory, make_applicant, make_meeting, at=RECENT - timedelta(days=10), exit_to="rejected")
     with session_factory.begin() as s:

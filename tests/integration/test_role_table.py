@@ -1,6 +1,6 @@
 """Every service in `recruitment` that takes an `actor` is called as admin,
 coordinator, manager and nobody; PermissionDenied must be raised exactly when the one
-table, `recruitment.access.PERMISSIONS`, says the role lacks the service's permission.
+table, `recruitment.core.access.PERMISSIONS`, says the role lacks the service's permission.
 
 A service declares its permission with `@requires("...")` (recruitment/access.py); a
 service that takes `actor` without declaring one fails the first test here."""
@@ -12,8 +12,8 @@ import pkgutil
 import pytest
 
 import recruitment
-from recruitment.access import NO_PERMISSION, PERMISSIONS, allowed
-from recruitment.errors import PermissionDenied
+from recruitment.core.access import NO_PERMISSION, PERMISSIONS, allowed
+from recruitment.core.errors import PermissionDenied
 
 ROLES = ("admin", "coordinator", "manager", None)
 
@@ -21,7 +21,7 @@ ROLES = ("admin", "coordinator", "manager", None)
 def _services():
     found = {}
     for info in pkgutil.walk_packages(recruitment.__path__, "recruitment."):
-        if info.name.startswith("recruitment.cli") or info.name == "recruitment.access":
+        if info.name.startswith("recruitment.cli") or info.name == "recruitment.core.access":
             continue  # click commands call the services as the system actor; access is the check itself
         module = importlib.import_module(info.name)
         for name, fn in vars(module).items():
@@ -36,14 +36,14 @@ SERVICES = _services()
 
 
 def test_the_services_were_found():
-    assert "recruitment.pipeline.advance_stage" in SERVICES
-    assert "recruitment.staff.change_role" in SERVICES
+    assert "recruitment.core.pipeline.advance_stage" in SERVICES
+    assert "recruitment.accounts.staff.change_role" in SERVICES
     assert len(SERVICES) >= 15
 
 
 def test_every_service_that_takes_an_actor_declares_its_permission():
     undeclared = sorted(name for name, fn in SERVICES.items() if not hasattr(fn, "permission"))
-    assert not undeclared, f"add @requires('<permission>') from recruitment.access to: {undeclared}"
+    assert not undeclared, f"add @requires('<permission>') from recruitment.core.access to: {undeclared}"
     unknown = sorted(
         name for name, fn in SERVICES.items() if fn.permission != NO_PERMISSION and fn.permission not in PERMISSIONS
     )
@@ -86,6 +86,6 @@ def test_each_role_is_refused_exactly_where_the_table_says(name, session, actors
 
 
 def test_the_system_actor_holds_every_permission():
-    from recruitment.access import Actor
+    from recruitment.core.access import Actor
 
     assert all(allowed(Actor.system(), permission) for permission in PERMISSIONS)

@@ -6,10 +6,11 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import Applicant, Evaluation, Registration
-from recruitment import booking, self_service
-from recruitment.applicants import ensure_token
-from recruitment.errors import NotFound, ValidationFailed
-from recruitment.evaluations import AlreadyAnswered
+from recruitment.journey import booking
+from recruitment.journey import self_service
+from recruitment.journey.applicants import ensure_token
+from recruitment.core.errors import NotFound, ValidationFailed
+from recruitment.journey.evaluations import AlreadyAnswered
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from db.models import AuditEvent, JournalEntry, ServiceUser
-from recruitment import service_users
-from recruitment.errors import PermissionDenied, ValidationFailed
-from recruitment.service_users import ImportRefused, ServiceUserHasPlacements
+from recruitment.placement import service_users
+from recruitment.core.errors import PermissionDenied, ValidationFailed
+from recruitment.placement.service_users import ImportRefused, ServiceUserHasPlacements
 from tests.matching_factories import make_contact
 
 
@@ -140,7 +140,7 @@ def test_a_manager_can_neither_read_nor_write_a_service_user(
 def test_closing_withdraws_open_proposals_but_not_running_placements(
     session_factory, session, coordinator, make_applicant
 ):
-    from recruitment import placements
+    from recruitment.placement import placements
 
     new_id = create(session_factory, coordinator)
     contact = make_contact(session_factory, make_applicant)

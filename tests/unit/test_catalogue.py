@@ -3,9 +3,9 @@ import string
 
 import pytest
 
-from recruitment import vocabulary
-from recruitment.i18n import LANGUAGES, catalogue, t
-from recruitment.pipeline import EXIT_REASONS, REOPEN_REASON
+from recruitment.core import vocabulary
+from recruitment.core.i18n import LANGUAGES, catalogue, t
+from recruitment.core.pipeline import EXIT_REASONS, REOPEN_REASON
 from db.models import Role, Stage
 
 KEYS = sorted(catalogue())

@@ -2,7 +2,7 @@
 
 import pytest
 
-from recruitment.exports import safe_cell
+from recruitment.casework.exports import safe_cell
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+47 900 00 000", "-2", "@SUM(A1)", "\t=1", "\r=1"])

@@ -3,9 +3,9 @@ import math
 import numpy as np
 import pytest
 
-from recruitment import geography
-from recruitment.errors import ValidationFailed
-from recruitment.service_users import clean_case_ref
+from recruitment.placement import geography
+from recruitment.core.errors import ValidationFailed
+from recruitment.placement.service_users import clean_case_ref
 
 
 def test_a_postcode_gives_its_place_and_municipality():

@@ -8,16 +8,9 @@ from email.parser import BytesParser
 
 import pytest
 
-from recruitment import mail
-from recruitment.mail import KINDS, format_when, preview, render, template_source
-from recruitment.outbox import (
-    Claimed,
-    DeliveryPolicy,
-    SmtpSettings,
-    build_message,
-    ics_method,
-    smtp_settings,
-)
+from recruitment.messaging import mail
+from recruitment.messaging.mail import KINDS, format_when, preview, render, template_source
+from recruitment.messaging.outbox import Claimed, DeliveryPolicy, SmtpSettings, build_message, ics_method, smtp_settings
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])

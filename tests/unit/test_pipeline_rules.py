@@ -1,7 +1,7 @@
 import pytest
 
 from db.models import Stage
-from recruitment.pipeline import EXITS, FUNNEL, allowed_moves, is_allowed, needs_reason
+from recruitment.core.pipeline import EXITS, FUNNEL, allowed_moves, is_allowed, needs_reason
 
 OPEN = list(FUNNEL)
 ALL = list(Stage)

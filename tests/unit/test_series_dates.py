@@ -4,8 +4,8 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from recruitment import meetings
-from recruitment.errors import ValidationFailed
+from recruitment.casework import meetings
+from recruitment.core.errors import ValidationFailed
 
 
 def test_a_weekly_series_every_second_week_crosses_the_autumn_change_at_the_same_local_time():

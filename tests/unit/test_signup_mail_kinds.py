@@ -2,9 +2,9 @@
 
 import pytest
 
-from recruitment.mail import KINDS, template_source
+from recruitment.messaging.mail import KINDS, template_source
 
-#: The kinds recruitment.booking and recruitment.applicants queue.
+#: The kinds recruitment.journey.booking and recruitment.journey.applicants queue.
 JOURNEY_KINDS = [
     "booking_confirmation",
     "waitlisted",

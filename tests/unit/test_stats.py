@@ -2,7 +2,7 @@
 
 import pytest
 
-from recruitment import stats
+from recruitment.core import stats
 
 
 def test_conversion_is_the_share_of_the_base_and_none_without_a_base():
@@ -56,7 +56,7 @@ def test_median_of_even_and_odd_counts_and_of_nothing():
 def test_percentiles_from_a_histogram_match_the_list_they_count():
     import statistics
 
-    from recruitment.stats import percentile_from_counts
+    from recruitment.core.stats import percentile_from_counts
 
     values, counts = [1.0, 2.0, 4.0, 7.5], [2, 1, 3, 1]
     flat = [v for v, c in zip(values, counts) for _ in range(c)]

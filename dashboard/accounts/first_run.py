@@ -1,0 +1,54 @@
+"""First run on an empty database: create the first administrator, optionally with demo data."""
+
+import streamlit as st
+
+from dashboard import access
+from dashboard.data import clear_caches, sessions
+from dashboard.i18n import error_message, t
+from recruitment.core.errors import ValidationFailed, VerveError
+from recruitment.accounts.staff import actor_for, create_first_admin
+
+st.title(t("first_run.title"))
+st.write(t("first_run.intro"))
+
+errors: dict[str, str] = st.session_state.get("first_run_errors", {})
+
+
+def _field_error(field: str) -> None:
+    if field in errors:
+        st.error(t(errors[field], min=12, max=64), icon=":material/error:")
+
+
+with st.form("first_run"):
+    full_name = st.text_input(t("first_run.full_name"), key="first_run_full_name")
+    username = st.text_input(t("login.username"), key="first_run_username")
+    _field_error("username")
+    password = st.text_input(t("login.password"), type="password", key="first_run_password")
+    _field_error("password")
+    repeat = st.text_input(t("first_run.repeat_password"), type="password", key="first_run_repeat")
+    _field_error("repeat")
+    demo = st.toggle(t("first_run.demo"), key="first_run_demo", help=t("first_run.demo_help"))
+    submitted = st.form_submit_button(t("first_run.submit"), type="primary")
+
+if submitted:
+    try:
+        if password != repeat:
+            raise ValidationFailed({"repeat": "validation.passwords_differ"})
+        with sessions().begin() as session:
+            user = create_first_admin(session=session, username=username, password=password, full_name=full_name)
+            actor = actor_for(user)
+    except ValidationFailed as error:
+        st.session_state["first_run_errors"] = error.fields
+        st.rerun()
+    except VerveError as error:
+        st.error(error_message(error))
+    else:
+        st.session_state.pop("first_run_errors", None)
+        if demo:
+            with st.spinner(t("first_run.demo_running")):
+                from recruitment.demo.generator import generate
+
+                generate(sessions(), applicants=2000, seed=1)
+        clear_caches()
+        access.log_in(actor)
+        st.rerun()

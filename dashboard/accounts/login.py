@@ -1,0 +1,89 @@
+"""Staff login: username and password, or single sign-on when it is configured."""
+
+from zoneinfo import ZoneInfo
+
+import streamlit as st
+
+from dashboard import access
+from dashboard.data import sessions
+from dashboard.i18n import error_message, lang, t
+from recruitment.core.errors import VerveError
+from recruitment.core.settings import get_setting
+from recruitment.accounts.staff import attempt_login, sso_login
+
+OFFICE_TIME = ZoneInfo("Europe/Oslo")
+
+
+def sso_providers() -> list[str]:
+    """The single-sign-on providers configured in `.streamlit/secrets.toml` [auth]:
+    named sub-tables (`[auth.microsoft]`), or "" for one unnamed provider."""
+    try:
+        auth = st.secrets.get("auth")
+    except Exception:  # noqa: BLE001 - no secrets file at all: no SSO
+        return []
+    if not auth:
+        return []
+    named = [name for name, value in auth.items() if hasattr(value, "keys")]
+    return named or ([""] if "client_id" in auth else [])
+
+
+def _finish(outcome, session_timeout) -> None:
+    if outcome.actor is not None:
+        access.log_in(outcome.actor, timeout_minutes=session_timeout)
+        st.rerun()
+    elif outcome.locked_until is not None:
+        until = outcome.locked_until.astimezone(OFFICE_TIME).strftime("%H:%M")
+        st.error(t("errors.account_locked", until=until), icon=":material/lock:")
+    else:
+        st.error(t("errors.authentication_failed"), icon=":material/error:")
+
+
+if access.current_actor() is not None:
+    st.switch_page("casework/home.py")
+
+st.title(t("login.title"))
+if st.session_state.pop(access.EXPIRED, False):
+    st.info(t("login.session_expired"))
+
+providers = sso_providers()
+# Back from the identity provider: map the identity to a staff account, once per session.
+if providers and st.user.is_logged_in and not st.session_state.get("sso_tried"):
+    st.session_state["sso_tried"] = True
+    with sessions().begin() as session:
+        outcome = sso_login(
+            session=session,
+            subject=st.user.get("sub"),
+            email=st.user.get("email"),
+            provider=",".join(providers),
+            client=access.client_address(),
+        )
+        timeout = get_setting(session, "session_timeout_minutes")
+    if outcome.actor is None and outcome.locked_until is None:
+        st.error(t("security.sso_no_account"), icon=":material/error:")
+        if st.button(t("common.log_out"), key="sso_log_out"):
+            st.logout()
+    else:
+        _finish(outcome, timeout)
+
+with st.form("login"):
+    username = st.text_input(t("login.username"), key="login_username", autocomplete="username")
+    password = st.text_input(t("login.password"), type="password", key="login_password", autocomplete="current-password")
+    submitted = st.form_submit_button(t("login.submit"), type="primary")
+
+if submitted:
+    try:
+        with sessions().begin() as session:
+            outcome = attempt_login(session=session, username=username, password=password, client=access.client_address())
+            timeout = get_setting(session, "session_timeout_minutes")
+    except VerveError as error:
+        st.error(error_message(error), icon=":material/error:")
+    else:
+        _finish(outcome, timeout)
+
+for provider in providers:
+    label = t("security.sso_login", provider=provider.title() if provider else t("security.sso_default_name"))
+    if st.button(label, key=f"sso_{provider or 'default'}", icon=":material/key:"):
+        st.session_state.pop("sso_tried", None)
+        st.login(provider) if provider else st.login()
+
+st.page_link("journey/signup.py", label=t("login.back_to_public"), icon=":material/arrow_back:", query_params={"lang": lang()})

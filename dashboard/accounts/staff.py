@@ -1,0 +1,105 @@
+"""Admins: add staff, change their role, deactivate them, reset a password or lift a lock."""
+
+import streamlit as st
+
+from dashboard import access
+from dashboard.data import sessions
+from dashboard.i18n import error_message, t
+from db.models import Role
+from recruitment.core.errors import ValidationFailed, VerveError
+from recruitment.accounts.staff import (
+    MIN_PASSWORD_LENGTH,
+    add_staff_user,
+    change_role,
+    list_staff,
+    reset_password,
+    set_active,
+    unlock,
+)
+
+actor = access.require("staff.manage")
+st.title(t("security.nav_staff"))
+
+ROLES = [role.value for role in Role]
+# Labels computed once per run: a format_func must not depend on when it is called.
+ROLE_LABELS = {role: t(f"roles.{role}") for role in ROLES}
+
+
+def _show(error: VerveError) -> None:
+    if isinstance(error, ValidationFailed):
+        for field, key in error.fields.items():
+            label = t(f"security.field_{field}") if field in FIELDS else field
+            st.error(f"{label}: {t(key, min=MIN_PASSWORD_LENGTH, max=64)}", icon=":material/error:")
+    else:
+        st.error(error_message(error), icon=":material/error:")
+
+
+FIELDS = {"username", "role", "password", "new_password", "email", "full_name"}
+
+
+def _run(action, success_key: str, **arguments) -> None:
+    try:
+        with sessions().begin() as session:
+            action(session=session, actor=actor, **arguments)
+    except VerveError as error:
+        _show(error)
+    else:
+        st.success(t(success_key), icon=":material/check:")
+
+
+with sessions()() as session:
+    people = list_staff(session=session, actor=actor)
+
+st.dataframe(
+    [
+        {
+            t("security.field_username"): p["username"],
+            t("security.field_full_name"): p["full_name"],
+            t("security.field_email"): p["email"] or "",
+            t("security.field_role"): t(f"roles.{p['role']}"),
+            t("security.active"): p["active"],
+            t("security.locked"): p["locked"],
+            t("security.last_login"): p["last_login_at"],
+        }
+        for p in people
+    ],
+    hide_index=True,
+    use_container_width=True,
+)
+
+by_id = {p["id"]: p for p in people}
+with st.expander(t("security.add_staff"), icon=":material/person_add:"):
+    with st.form("add_staff", clear_on_submit=False):
+        username = st.text_input(t("security.field_username"), key="staff_new_username")
+        full_name = st.text_input(t("security.field_full_name"), key="staff_new_full_name")
+        email = st.text_input(t("security.field_email"), key="staff_new_email", help=t("security.email_help"))
+        role = st.selectbox(t("security.field_role"), ROLES, format_func=ROLE_LABELS.__getitem__, key="staff_new_role", index=1)
+        password = st.text_input(t("security.field_password"), type="password", key="staff_new_password", help=t("security.password_rules", min=MIN_PASSWORD_LENGTH))
+        if st.form_submit_button(t("security.add_staff"), type="primary"):
+            _run(add_staff_user, "security.staff_added", username=username, role=role, password=password or None, full_name=full_name, email=email or None)
+
+st.subheader(t("security.change_staff"))
+chosen = st.selectbox(
+    t("security.choose_staff"),
+    list(by_id),
+    format_func=lambda i: f"{by_id[i]['username']} ({by_id[i]['full_name']})",
+    key="staff_chosen",
+)
+if chosen is not None:
+    person = by_id[chosen]
+    with st.form("staff_role"):
+        new_role = st.selectbox(t("security.field_role"), ROLES, index=ROLES.index(person["role"]), format_func=ROLE_LABELS.__getitem__, key="staff_role")
+        if st.form_submit_button(t("security.change_role")):
+            _run(change_role, "security.saved", user_id=chosen, role=new_role)
+    with st.form("staff_password", clear_on_submit=True):
+        new_password = st.text_input(t("security.new_password"), type="password", key="staff_reset_password")
+        if st.form_submit_button(t("security.reset_password")):
+            _run(reset_password, "security.saved", user_id=chosen, new_password=new_password)
+    left, right = st.columns(2)
+    if person["active"]:
+        if left.button(t("security.deactivate"), key="staff_deactivate", icon=":material/person_off:"):
+            _run(set_active, "security.saved", user_id=chosen, active=False)
+    elif left.button(t("security.reactivate"), key="staff_reactivate", icon=":material/person:"):
+        _run(set_active, "security.saved", user_id=chosen, active=True)
+    if person["locked"] and right.button(t("security.unlock"), key="staff_unlock", icon=":material/lock_open:"):
+        _run(unlock, "security.saved", user_id=chosen)

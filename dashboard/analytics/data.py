@@ -1,0 +1,73 @@
+"""Cached reads for the analytics pages. Each wrapper takes only hashable plain values,
+opens one read transaction and calls one recruitment function. The cache is short-lived
+and `dashboard.data.clear_caches()` (called after every write) empties it, as does the
+Refresh button (`clear()`)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from recruitment.analytics import views as analytics
+from recruitment.analytics import funnel
+from recruitment.core.access import Actor
+from recruitment.analytics.funnel import Filters
+
+from dashboard.data import sessions
+
+TTL_SECONDS = 300
+
+
+def _actor(values: tuple) -> Actor:
+    return Actor(*values)
+
+
+def actor_key(actor: Actor) -> tuple:
+    """The actor as a hashable cache key (the role decides what may be read)."""
+    return (actor.id, actor.username, actor.role, actor.name)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def filter_options(actor: tuple) -> dict:
+    with sessions().begin() as session:
+        return funnel.filter_options(session=session, actor=_actor(actor))
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def funnel_report(actor: tuple, filters: Filters) -> dict:
+    with sessions().begin() as session:
+        return analytics.funnel_report(session=session, actor=_actor(actor), filters=filters)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def mode_report(actor: tuple, since: date | None, until: date | None) -> dict:
+    with sessions().begin() as session:
+        return analytics.mode_report(session=session, actor=_actor(actor), since=since, until=until)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def trends_report(actor: tuple, since: date | None, until: date | None) -> dict:
+    with sessions().begin() as session:
+        return analytics.trends_report(session=session, actor=_actor(actor), since=since, until=until)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def time_report(actor: tuple, since: date | None, until: date | None) -> dict:
+    with sessions().begin() as session:
+        return analytics.time_report(session=session, actor=_actor(actor), since=since, until=until)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def evaluation_report(actor: tuple, since: date | None, until: date | None, mode: str | None) -> dict:
+    with sessions().begin() as session:
+        return analytics.evaluation_report(session=session, actor=_actor(actor), since=since, until=until, mode=mode)
+
+
+CACHED = (filter_options, funnel_report, mode_report, trends_report, time_report, evaluation_report)
+
+
+def clear() -> None:
+    """Forget every cached analytics result (the next view reads the database again)."""
+    for function in CACHED:
+        function.clear()

@@ -1,0 +1,67 @@
+"""Supply and demand: waiting service users against contacts with room, by area and
+target group, with waiting times. Aggregates only, so managers may see it."""
+
+import streamlit as st
+
+from dashboard import access
+from dashboard.data import sessions
+from dashboard.i18n import t
+from recruitment.placement import matching
+
+actor = access.require("analytics.read")
+st.title(t("supply_demand.title"))
+st.caption(t("supply_demand.intro"))
+
+with sessions().begin() as session:
+    picture = matching.supply_and_demand(session=session, actor=actor)
+
+c1, c2, c3 = st.columns(3)
+c1.metric(t("supply_demand.waiting"), picture.waiting)
+c2.metric(t("supply_demand.available"), picture.available)
+c3.metric(
+    t("supply_demand.average_wait"),
+    "–"
+    if picture.average_days_waiting is None
+    else t("supply_demand.days", days=round(picture.average_days_waiting)),
+)
+
+columns = {
+    "area": t("supply_demand.area"),
+    "target_group": t("supply_demand.target_group"),
+    "waiting": t("supply_demand.waiting"),
+    "available": t("supply_demand.available"),
+    "age_group": t("supply_demand.age_group"),
+    "hours_per_month": t("supply_demand.hours_per_month"),
+    "days_waiting": t("supply_demand.days_waiting"),
+}
+
+st.subheader(t("supply_demand.by_area"))
+if picture.by_area.empty:
+    st.info(t("common.no_data"))
+else:
+    st.bar_chart(
+        picture.by_area, x="area", y=["waiting", "available"], stack=False, x_label=columns["area"]
+    )
+    st.dataframe(picture.by_area, hide_index=True, column_config=columns)
+
+st.subheader(t("supply_demand.by_target_group"))
+# Codes shown with their translated labels.
+target_labels = {
+    code: t(f"vocab.target_group_{code}") for code in picture.by_target_group["target_group"]
+}
+st.dataframe(
+    picture.by_target_group.replace({"target_group": target_labels}),
+    hide_index=True,
+    column_config=columns,
+)
+
+st.subheader(t("supply_demand.longest_waits"))
+if picture.longest_waits.empty:
+    st.info(t("common.no_data"))
+else:
+    age_labels = {code: t(f"vocab.age_group_{code}") for code in picture.longest_waits["age_group"]}
+    st.dataframe(
+        picture.longest_waits.replace({"age_group": age_labels}),
+        hide_index=True,
+        column_config=columns,
+    )

@@ -1,0 +1,106 @@
+"""Widgets shared by the analytics pages: period and filter pickers, the Refresh button,
+the "no data yet" notice and the table-with-CSV that accompanies every chart."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from db.models import Stage
+from recruitment.core import vocabulary
+from recruitment.core.access import Actor, allowed
+from recruitment.analytics.funnel import Filters
+from recruitment.core.pipeline import FUNNEL
+
+from dashboard.analytics import data as analytics_data
+from dashboard.i18n import t
+
+MODES = ("digital", "in_person")
+
+
+def stage_labels() -> dict[str, str]:
+    return {stage.value: t(f"stages.{stage.value}") for stage in FUNNEL}
+
+
+def all_stage_labels() -> dict[str, str]:
+    return {stage.value: t(f"stages.{stage.value}") for stage in Stage}
+
+
+def mode_labels() -> dict[str, str]:
+    return {mode: t(f"analytics.mode_{mode}") for mode in MODES}
+
+
+def refresh_button(actor: Actor) -> None:
+    """Managers (and anyone who reads analytics) can drop the cache and read afresh."""
+    if allowed(actor, "analytics.read") and st.button(
+        t("analytics.refresh"), help=t("analytics.refresh_help"), icon=":material/refresh:", key="analytics_refresh"
+    ):
+        analytics_data.clear()
+
+
+def period(*, help_key: str = "analytics.period_help", key: str = "period") -> tuple[date | None, date | None]:
+    """Two date pickers (last twelve months by default); either may be cleared."""
+    today = date.today()
+    left, right = st.columns(2)
+    since = left.date_input(t("analytics.since"), value=today - timedelta(days=365), key=f"{key}_since", help=t(help_key), format="YYYY-MM-DD")
+    until = right.date_input(t("analytics.until"), value=today, key=f"{key}_until", format="YYYY-MM-DD")
+    return since or None, until or None
+
+
+def _choice(where, label_key: str, options: list, format_func, key: str):
+    """A select box with "All" first; returns None for All."""
+    choice = where.selectbox(t(label_key), options=[None, *options], format_func=lambda v: t("analytics.all") if v is None else format_func(v), key=key)
+    return choice
+
+
+def funnel_filters(actor: Actor) -> Filters:
+    since, until = period()
+    options = analytics_data.filter_options(analytics_data.actor_key(actor))
+    columns = st.columns(5)
+    mode = _choice(columns[0], "analytics.mode", list(MODES), lambda m: t(f"analytics.mode_{m}"), "filter_mode")
+    source = _choice(columns[1], "analytics.source", options["sources"], _source_label, "filter_source")
+    area = _choice(columns[2], "analytics.area", options["areas"], str, "filter_area")
+    names = dict(options["coordinators"])
+    coordinator = _choice(columns[3], "analytics.coordinator", list(names), names.get, "filter_coordinator")
+    age = _choice(columns[4], "analytics.age_group", list(vocabulary.APPLICANT_AGE_BANDS), str, "filter_age")
+    return Filters(since=since, until=until, mode=mode, source=source, area=area, coordinator_id=coordinator, age_group=age)
+
+
+def mode_choice(key: str = "mode_choice") -> str | None:
+    return _choice(st, "analytics.mode", list(MODES), lambda m: t(f"analytics.mode_{m}"), key)
+
+
+def _source_label(code: str) -> str:
+    return t(f"vocab.source_{code}") if code in vocabulary.SOURCES else code
+
+
+def no_data() -> None:
+    st.info(t("analytics.no_data"), icon=":material/hourglass_empty:")
+
+
+def table(frame: pd.DataFrame, *, name: str, columns: dict[str, str] | None = None, formats: dict | None = None, expanded: bool = False, key: str | None = None) -> None:
+    """The numbers behind a chart: a table (user text is shown as plain cell text) and a CSV
+    download of exactly those rows, with codes and unrounded values for further use."""
+    columns = columns or {}
+    config = {column: st.column_config.Column(label=columns.get(column, column)) for column in frame.columns}
+    for column, kind in (formats or {}).items():
+        if kind == "percent":
+            config[column] = st.column_config.NumberColumn(label=columns.get(column, column), format="percent")
+        elif kind == "number":
+            config[column] = st.column_config.NumberColumn(label=columns.get(column, column), format="%.2f")
+    with st.expander(t("analytics.show_table"), expanded=expanded):
+        st.dataframe(frame, hide_index=True, column_config=config, width="stretch")
+    st.download_button(
+        t("analytics.download_csv"),
+        data=frame.to_csv(index=False).encode("utf-8"),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=key or f"csv_{name}",
+        icon=":material/download:",
+    )
+
+
+def percent(value) -> str:
+    return "–" if value is None or pd.isna(value) else f"{value:.0%}"

@@ -1,0 +1,66 @@
+"""The staff start page: what needs attention today, by role."""
+
+from zoneinfo import ZoneInfo
+
+import streamlit as st
+
+from dashboard import access
+from dashboard.components import plain
+from dashboard.data import sessions
+from dashboard.i18n import error_message, t
+from recruitment.casework.applicant_list import work_summary
+from recruitment.core.errors import VerveError
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+actor = access.require("staff.read")
+st.title(t("home.title", name=plain(actor.name)))
+st.write(t(f"home.intro_{actor.role}"))
+
+try:
+    with sessions().begin() as session:
+        summary = work_summary(session=session, actor=actor)
+except VerveError as error:
+    st.error(error_message(error))
+    st.stop()
+
+st.subheader(t("casework.home_meetings_today"))
+if not summary["meetings_today"]:
+    st.caption(t("casework.home_no_meetings_today"))
+for meeting in summary["meetings_today"]:
+    st.markdown(
+        t(
+            "casework.home_meeting_line",
+            time=meeting["starts_at"].astimezone(OSLO).strftime("%H:%M"),
+            mode=t(f"casework.mode_{meeting['mode']}"),
+            booked=meeting["booked"],
+            capacity=meeting["capacity"],
+        )
+    )
+
+cols = st.columns(4)
+cols[0].metric(t("casework.home_stuck"), summary["stuck"])
+if "unassigned" in summary:
+    cols[1].metric(t("casework.home_unassigned"), summary["unassigned"])
+    cols[2].metric(t("casework.home_callbacks"), summary["callbacks"])
+    cols[3].metric(t("casework.home_mine_open"), summary.get("mine_open", 0))
+
+links = st.columns(3)
+links[0].page_link("casework/applicants.py", label=t("casework.home_link_stuck"), icon=":material/hourglass_bottom:", query_params={"stuck": "1"})
+if "unassigned" in summary:
+    links[1].page_link("casework/applicants.py", label=t("casework.home_link_unassigned"), icon=":material/person_off:", query_params={"coordinator": "none"})
+    links[2].page_link("casework/applicants.py", label=t("casework.home_link_callbacks"), icon=":material/call:", query_params={"callback": "1"})
+
+if "mine_callback" in summary:
+    st.subheader(t("casework.home_mine_needing_action"))
+    needing = [frame for frame in (summary["mine_callback"], summary["mine_stuck"]) if not frame.empty]
+    if not needing:
+        st.caption(t("casework.home_nothing_needing_action"))
+    for frame in needing:
+        for row in frame.itertuples():
+            st.page_link(
+                "casework/applicant.py",
+                label=f"{plain(row.name)} · {t(f'stages.{row.stage}')}",
+                icon=":material/person:",
+                query_params={"id": str(row.id)},
+            )

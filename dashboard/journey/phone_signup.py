@@ -1,0 +1,75 @@
+"""Staff sign-up of someone who phoned in: the same form and checks, source "phone"."""
+
+import streamlit as st
+
+from dashboard.access import require
+from dashboard.journey.applicant_form import applicant_fields, error_summary, field_error, meeting_caption, meeting_label, wish_fields
+from dashboard.components import plain
+from dashboard.data import clear_caches, sessions
+from dashboard.i18n import error_message, lang, t
+from recruitment.journey.applicants import register_caller
+from recruitment.journey.booking import open_meetings
+from recruitment.core.errors import ValidationFailed, VerveError
+
+actor = require("applicants.write")
+st.title(t("phone_signup.title"))
+st.write(t("phone_signup.intro"))
+
+flash = st.session_state.pop("phone_signup_flash", None)
+if flash:
+    st.success(flash, icon=":material/check_circle:")
+
+with sessions()() as session:
+    choices = open_meetings(session)
+by_id = {c.id: c for c in choices}
+current = lang()
+errors: dict[str, str] = st.session_state.get("phone_signup_errors", {})
+NO_MEETING = 0
+
+with st.form("phone_signup", enter_to_submit=False, clear_on_submit=False):
+    error_summary(errors)
+    raw = applicant_fields("phone_signup", errors)
+    raw |= wish_fields("phone_signup", errors, sources=("phone",))
+    no_meeting = t("phone_signup.no_meeting")
+    meeting = st.selectbox(
+        t("signup.meeting"),
+        [NO_MEETING] + [c.id for c in choices],
+        format_func=lambda o: (
+            no_meeting
+            if o == NO_MEETING
+            else f"{meeting_label(by_id[o], current)} · {meeting_caption(by_id[o], current)}"
+        ),
+        key="phone_signup_meeting",
+    )
+    field_error(errors, "meeting")
+    raw["consent"] = st.checkbox(
+        f"{t('phone_signup.consent')} {t('common.required_mark')}", key="phone_signup_consent"
+    )
+    field_error(errors, "consent")
+    submitted = st.form_submit_button(t("phone_signup.submit"), type="primary")
+
+if submitted:
+    try:
+        with sessions().begin() as session:
+            result = register_caller(
+                session=session, actor=actor, raw=raw, meeting_id=meeting or None, lang=current
+            )
+    except ValidationFailed as error:
+        st.session_state["phone_signup_errors"] = error.fields
+        st.rerun()
+    except VerveError as error:
+        st.error(error_message(error), icon=":material/error:")
+    else:
+        name = plain(f"{raw['first_name']} {raw['last_name']}".strip())
+        st.session_state["phone_signup_flash"] = t(
+            "phone_signup.created" if result.created else "phone_signup.updated", name=name
+        )
+        # A fresh, empty form for the next caller.
+        for key in [
+            k
+            for k in st.session_state
+            if str(k).startswith("phone_signup_") and k != "phone_signup_flash"
+        ]:
+            del st.session_state[key]
+        clear_caches()
+        st.rerun()

@@ -1,0 +1,238 @@
+"""The applicant's own page, reached by the personal link (?token=...): the booking and
+stage in plain words, and the few things they may do themselves."""
+
+import streamlit as st
+
+from dashboard.journey.applicant_form import field_error, meeting_option
+from dashboard.components import plain, public_header
+from dashboard.data import clear_caches, sessions
+from dashboard.i18n import error_message, lang, t
+from recruitment.journey import self_service
+from recruitment.journey.booking import open_meetings
+from recruitment.journey.calendar import format_when
+from recruitment.core.errors import ValidationFailed, VerveError
+from recruitment.core.pipeline import EXIT_REASONS
+
+public_header()
+st.title(t("self_service.title"))
+
+token = st.query_params.get("token", "")
+try:
+    with sessions()() as session:
+        page = self_service.my_page(session=session, token=token)
+        choices = open_meetings(session)
+except self_service.UnknownLink:
+    # Unknown, mistyped and expired links all get the same words: nothing is revealed.
+    st.info(t("self_service.unknown_link"), icon=":material/link_off:")
+    st.stop()
+
+current = lang()
+errors: dict[str, str] = st.session_state.get("self_service_errors", {})
+
+
+def act(action, flash_key: str, **values) -> None:
+    """Run one action on my own record in one transaction, then show its result."""
+    try:
+        with sessions().begin() as session:
+            action(session=session, token=token, **values)
+    except ValidationFailed as error:
+        st.session_state["self_service_errors"] = error.fields
+        st.rerun()
+    except VerveError as error:
+        st.error(error_message(error), icon=":material/error:")
+    else:
+        st.session_state.pop("self_service_errors", None)
+        st.session_state.pop("self_service_confirm_cancel", None)
+        st.session_state["self_service_flash"] = flash_key
+        clear_caches()
+        st.rerun()
+
+
+st.header(t("self_service.hello", name=plain(page.first_name)))
+flash = st.session_state.pop("self_service_flash", None)
+if flash:
+    st.success(t(flash), icon=":material/check_circle:")
+st.write(t(f"self_service.stage_{page.stage}"))
+if page.coordinator_name:
+    st.write(t("self_service.coordinator", name=plain(page.coordinator_name)))
+elif page.stage in {"signed_up", "meeting_booked"}:
+    st.write(t("self_service.no_coordinator"))
+if page.callback_requested and not page.bookings and not page.has_left:
+    st.info(t("self_service.callback_pending"), icon=":material/call:")
+
+# --- my booking -----------------------------------------------------------------
+for booking in page.bookings:
+    with st.container(border=True):
+        st.subheader(t("self_service.your_booking"))
+        st.markdown(
+            t(
+                "signup.meeting_details",
+                when=format_when(booking.starts_at, current),
+                mode=t(f"booking.mode_{booking.mode}"),
+                place=plain(booking.place),
+            )
+        )
+        if booking.status == "registered":
+            st.write(t("self_service.status_registered"))
+            with sessions()() as session:
+                ics = self_service.ics_for_registration(
+                    session=session, token=token, registration_id=booking.registration_id
+                )
+            st.download_button(
+                t("signup.download_ics"),
+                data=ics,
+                file_name="informasjonsmote.ics",
+                mime="text/calendar",
+                icon=":material/calendar_add_on:",
+                key=f"self_service_ics_{booking.registration_id}",
+            )
+        else:
+            st.write(t("self_service.status_waitlisted", position=booking.waitlist_position))
+        if st.session_state.get("self_service_confirm_cancel") == booking.registration_id:
+            st.warning(t("self_service.confirm_cancel"), icon=":material/help:")
+            yes, no = st.columns(2)
+            if yes.button(
+                t("self_service.yes_cancel"), key="self_service_yes_cancel", type="primary"
+            ):
+                act(
+                    self_service.cancel_my_booking,
+                    "self_service.cancelled",
+                    registration_id=booking.registration_id,
+                )
+            if no.button(t("self_service.no_keep"), key="self_service_no_keep"):
+                st.session_state.pop("self_service_confirm_cancel", None)
+                st.rerun()
+        elif st.button(
+            t("self_service.cancel"),
+            key=f"self_service_cancel_{booking.registration_id}",
+            icon=":material/event_busy:",
+        ):
+            st.session_state["self_service_confirm_cancel"] = booking.registration_id
+            st.rerun()
+
+# --- choose or change meeting ---------------------------------------------------------
+if page.stage in {"signed_up", "meeting_booked", "withdrawn"}:
+    booked_ids = {b.meeting_id for b in page.bookings}
+    offered = [c for c in choices if c.id not in booked_ids]
+    by_id = {c.id: c for c in offered}
+    seen_full: dict = st.session_state.get("self_service_seen_full", {})
+    st.session_state["self_service_seen_full"] = {c.id: c.seats_left <= 0 for c in offered}
+    st.subheader(t("self_service.change_title" if page.bookings else "self_service.choose_title"))
+    if not offered:
+        st.write(t("self_service.no_other_meetings"))
+    else:
+        with st.form("self_service_choose", enter_to_submit=False):
+            choice = st.radio(
+                t("signup.meeting"),
+                [c.id for c in offered],
+                index=None,
+                format_func=lambda o: meeting_option(by_id[o], current),
+                key="self_service_meeting",
+            )
+            field_error(errors, "meeting")
+            if st.form_submit_button(
+                t("self_service.choose"), type="primary", icon=":material/event_available:"
+            ):
+                if choice is None:
+                    st.session_state["self_service_errors"] = {"meeting": "signup.choose_meeting"}
+                    st.rerun()
+                act(
+                    self_service.choose_my_meeting,
+                    "self_service.booked",
+                    meeting_id=choice,
+                    allow_waitlist=seen_full.get(choice, False),
+                )
+
+# --- evaluations of meetings I attended ----------------------------------------------
+for due in page.evaluations_due:
+    with st.form(f"self_service_evaluation_{due.meeting_id}", enter_to_submit=False):
+        st.subheader(t("self_service.evaluation_title", when=format_when(due.starts_at, current)))
+        yes_no = {True: t("self_service.yes"), False: t("self_service.no")}
+        rating = st.radio(
+            t("self_service.evaluation_rating"),
+            [1, 2, 3, 4, 5],
+            index=None,
+            horizontal=True,
+            key=f"self_service_rating_{due.meeting_id}",
+        )
+        field_error(errors, "rating")
+        got_information = st.radio(
+            t("self_service.evaluation_got_information"),
+            [True, False],
+            index=None,
+            horizontal=True,
+            format_func=yes_no.__getitem__,
+            key=f"self_service_got_information_{due.meeting_id}",
+        )
+        field_error(errors, "got_information")
+        technical = st.radio(
+            t("self_service.evaluation_technical"),
+            [True, False],
+            index=None,
+            horizontal=True,
+            format_func=yes_no.__getitem__,
+            key=f"self_service_technical_{due.meeting_id}",
+        )
+        field_error(errors, "technical_problems")
+        comment = st.text_area(
+            t("self_service.evaluation_comment"), key=f"self_service_comment_{due.meeting_id}"
+        )
+        field_error(errors, "comment")
+        if st.form_submit_button(t("self_service.evaluation_send"), type="primary"):
+            act(
+                self_service.evaluate_meeting,
+                "self_service.evaluation_thanks",
+                meeting_id=due.meeting_id,
+                rating=rating,
+                got_information=got_information,
+                technical_problems=technical,
+                comment=comment,
+            )
+
+# --- contact details ------------------------------------------------------------------
+contact_fields = ("first_name", "last_name", "email", "phone", "postcode")
+with st.expander(
+    t("self_service.contact_title"),
+    icon=":material/edit:",
+    expanded=bool(set(errors) & set(contact_fields)),
+):
+    with st.form("self_service_contact", enter_to_submit=False):
+        raw = {}
+        for field in contact_fields:
+            raw[field] = st.text_input(
+                f"{t(f'signup.{field}')} {t('common.required_mark')}",
+                value=getattr(page, field) or "",
+                key=f"self_service_{field}",
+            )
+            field_error(errors, field)
+        if st.form_submit_button(t("common.save"), type="primary"):
+            act(self_service.update_my_contact, "self_service.contact_saved", raw=raw)
+
+# --- withdraw -------------------------------------------------------------------------
+if not page.has_left:
+    with st.expander(t("self_service.withdraw_title"), icon=":material/logout:"):
+        with st.form("self_service_withdraw", enter_to_submit=False):
+            st.write(t("self_service.withdraw_text"))
+            reason = st.selectbox(
+                t("self_service.withdraw_reason"),
+                [
+                    code
+                    for code in EXIT_REASONS["withdrawn"]
+                    if code not in {"no_response", "other"}
+                ],
+                index=None,
+                format_func=lambda code: t(f"reasons.{code}"),
+                key="self_service_withdraw_reason",
+            )
+            confirmed = st.checkbox(
+                t("self_service.withdraw_confirm"), key="self_service_withdraw_confirm"
+            )
+            if st.form_submit_button(t("self_service.withdraw_button")):
+                if not confirmed:
+                    st.error(t("self_service.must_confirm"), icon=":material/error:")
+                else:
+                    act(
+                        self_service.withdraw_me,
+                        "self_service.withdrawn",
+                        reason_code=reason or "changed_mind",
+                    )

@@ -1,0 +1,164 @@
+"""The public sign-up page: what a support contact does, the upcoming info meetings as
+clear choices, the sign-up form, and the thank-you screen that follows."""
+
+import uuid
+
+import streamlit as st
+
+from dashboard.journey.applicant_form import applicant_fields, error_summary, field_error, meeting_option, wish_fields
+from dashboard.components import plain, public_header
+from dashboard.data import clear_caches, sessions
+from dashboard.i18n import error_message, lang, t
+from recruitment.journey.applicants import sign_up
+from recruitment.journey.booking import open_meetings
+from recruitment.journey.calendar import format_when
+from recruitment.core.errors import MeetingFull, MeetingUnavailable, ValidationFailed, VerveError
+from recruitment.journey.self_service import ics_for_registration, my_page
+
+PHONE = "phone"  # the choice "I'd rather be phoned" among the meetings
+
+
+def start_over() -> None:
+    for key in [k for k in st.session_state if str(k).startswith("signup_")]:
+        del st.session_state[key]
+
+
+def thank_you(done: dict) -> None:
+    st.title(t("signup.thanks_title"))
+    with sessions()() as session:
+        page = my_page(session=session, token=done["token"])
+        ics = (
+            ics_for_registration(
+                session=session, token=done["token"], registration_id=done["registration_id"]
+            )
+            if done["status"] == "registered"
+            else None
+        )
+    booked = next((b for b in page.bookings if b.registration_id == done["registration_id"]), None)
+    if booked is None:
+        st.success(
+            t("signup.thanks_callback", phone=plain(page.phone or "")), icon=":material/call:"
+        )
+    elif booked.status == "registered":
+        st.success(t("signup.thanks_registered"), icon=":material/check_circle:")
+    else:
+        st.info(
+            t("signup.thanks_waitlisted", position=booked.waitlist_position),
+            icon=":material/hourglass_top:",
+        )
+    if booked is not None:
+        st.markdown(
+            t(
+                "signup.meeting_details",
+                when=format_when(booked.starts_at, lang()),
+                mode=t(f"booking.mode_{booked.mode}"),
+                place=plain(booked.place),
+            )
+        )
+    st.subheader(t("signup.next_title"))
+    st.markdown(t("signup.next_steps" if booked is not None else "signup.next_steps_callback"))
+    if ics:
+        st.download_button(
+            t("signup.download_ics"),
+            data=ics,
+            file_name="informasjonsmote.ics",
+            mime="text/calendar",
+            icon=":material/calendar_add_on:",
+            key="signup_download_ics",
+        )
+    st.write(t("signup.my_page_text"))
+    st.page_link(
+        "journey/self_service.py",
+        label=t("signup.my_page_link"),
+        icon=":material/person:",
+        query_params={"token": done["token"], "lang": lang()},
+    )
+    st.button(t("signup.start_over"), on_click=start_over, key="signup_start_over")
+
+
+public_header()
+done = st.session_state.get("signup_done")
+if done:
+    thank_you(done)
+    st.stop()
+
+st.title(t("signup.title"))
+st.write(t("signup.intro"))
+st.write(t("signup.intro_steps"))
+
+with sessions()() as session:
+    choices = open_meetings(session)
+by_id = {c.id: c for c in choices}
+# What the visitor was shown: a meeting that had seats then but is full now must not
+# silently put them on a waitlist they did not choose.
+seen_full: dict = st.session_state.get("signup_seen_full", {})
+st.session_state["signup_seen_full"] = {c.id: c.seats_left <= 0 for c in choices}
+nonce = st.session_state.setdefault("signup_nonce", uuid.uuid4().hex)
+errors: dict[str, str] = st.session_state.get("signup_errors", {})
+
+with st.form("signup", enter_to_submit=False, border=False):
+    error_summary(errors)
+    st.header(t("signup.step_meeting"), divider="gray")
+    if not choices:
+        st.info(t("signup.no_meetings"))
+    options = [c.id for c in choices] + [PHONE]
+    current = lang()
+    phone_label = t("signup.phone_option")
+    choice = st.radio(
+        t("signup.meeting"),
+        options,
+        index=None,
+        format_func=lambda o: phone_label if o == PHONE else meeting_option(by_id[o], current),
+        key="signup_meeting",
+    )
+    field_error(errors, "meeting")
+
+    st.header(t("signup.step_about_you"), divider="gray")
+    st.markdown(t("signup.required_note"))
+    raw = applicant_fields("signup", errors)
+
+    st.header(t("signup.step_wishes"), divider="gray")
+    raw |= wish_fields("signup", errors)
+
+    st.header(t("signup.step_send"), divider="gray")
+    raw["consent"] = st.checkbox(
+        f"{t('signup.consent', url=f'privacy?lang={lang()}')} {t('common.required_mark')}",
+        key="signup_consent",
+    )
+    field_error(errors, "consent")
+    submitted = st.form_submit_button(t("signup.submit"), type="primary", icon=":material/send:")
+
+if submitted and st.session_state.get("signup_sent_nonce") != nonce:
+    meeting_id = choice if isinstance(choice, int) else None
+    try:
+        with sessions().begin() as session:
+            result = sign_up(
+                session=session,
+                raw=raw,
+                meeting_id=meeting_id,
+                callback=choice == PHONE,
+                allow_waitlist=seen_full.get(meeting_id, False),
+                lang=lang(),
+            )
+    except ValidationFailed as error:
+        st.session_state["signup_errors"] = error.fields
+        st.rerun()
+    except (MeetingFull, MeetingUnavailable) as error:
+        # The choices are shown again as they now stand; everything typed is kept.
+        st.session_state["signup_errors"] = {"meeting": error.key}
+        st.rerun()
+    except VerveError as error:
+        st.error(error_message(error), icon=":material/error:")
+    else:
+        # A second click of the same form finds this and only shows the thank-you again.
+        st.session_state["signup_sent_nonce"] = nonce
+        st.session_state.pop("signup_errors", None)
+        st.session_state["signup_done"] = {
+            "token": result.token,
+            "registration_id": result.registration_id,
+            "status": result.status,
+        }
+        clear_caches()
+        st.rerun()
+elif submitted:
+    st.rerun()

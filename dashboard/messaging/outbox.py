@@ -1,0 +1,114 @@
+"""Outgoing e-mail: what is queued, failed and sent; read a message; send a failed one again."""
+
+import streamlit as st
+
+from dashboard import access
+from dashboard.data import clear_caches, sessions
+from dashboard.i18n import error_message, lang, t
+from recruitment.core.access import allowed
+from recruitment.core.errors import VerveError
+from recruitment.messaging.outbox import outbox_counts, outbox_message, outbox_messages, retry_message, smtp_settings
+
+actor = access.require("outbox.read")
+st.title(t("mail.nav_outbox"))
+st.caption(t("mail.outbox_intro"))
+
+try:
+    smtp = smtp_settings()
+except (VerveError, ValueError):
+    smtp = None
+if smtp is None:
+    st.info(t("mail.no_smtp"), icon=":material/mail_lock:")
+else:
+    st.caption(t("mail.smtp_configured", host=smtp.host))
+
+if notice := st.session_state.pop("outbox_notice", None):
+    st.success(t(notice), icon=":material/check_circle:")
+
+with sessions()() as session:
+    counts = outbox_counts(session=session, actor=actor)
+queued, failed, sent = st.columns(3)
+queued.metric(t("mail.count_queued"), counts["queued"] + counts["sending"])
+failed.metric(t("mail.count_failed"), counts["failed"])
+sent.metric(t("mail.count_sent"), counts["sent"])
+
+status_labels = {code: t(f"mail.status_{code}") for code in ("failed", "queued", "sending", "sent")}
+status = st.segmented_control(
+    t("mail.filter_status"),
+    options=list(status_labels),
+    format_func=status_labels.__getitem__,
+    default="failed" if counts["failed"] else "queued",
+    key="outbox_status",
+)
+with sessions()() as session:
+    frame = outbox_messages(session=session, actor=actor, status=status, lang=lang())
+
+if frame.empty:
+    st.write(t("mail.no_messages"))
+    st.stop()
+
+st.dataframe(
+    frame,
+    hide_index=True,
+    key="outbox_table",
+    column_order=[
+        "id",
+        "created_at",
+        "kind_label",
+        "to_address",
+        "subject",
+        "status_label",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+    ],
+    column_config={
+        "id": st.column_config.NumberColumn(t("mail.col_id"), format="%d"),
+        "created_at": st.column_config.DatetimeColumn(
+            t("mail.col_created"), format="YYYY-MM-DD HH:mm"
+        ),
+        "kind_label": t("mail.col_kind"),
+        "to_address": t("mail.col_to"),
+        "subject": t("mail.col_subject"),
+        "status_label": t("mail.col_status"),
+        "attempts": st.column_config.NumberColumn(t("mail.col_attempts"), format="%d"),
+        "next_attempt_at": st.column_config.DatetimeColumn(
+            t("mail.col_next_attempt"), format="YYYY-MM-DD HH:mm"
+        ),
+        "sent_at": st.column_config.DatetimeColumn(t("mail.col_sent"), format="YYYY-MM-DD HH:mm"),
+        "last_error": t("mail.col_error"),
+    },
+)
+
+st.subheader(t("mail.read_message"))
+subjects = dict(zip(frame["id"], frame["subject"], strict=True))
+chosen = st.selectbox(
+    t("mail.choose_message"),
+    options=list(subjects),
+    format_func=lambda outbox_id: f"{outbox_id} · {subjects[outbox_id]}",
+    key="outbox_chosen",
+)
+with sessions()() as session:
+    message = outbox_message(session=session, actor=actor, outbox_id=int(chosen))
+
+with st.container(border=True):
+    st.text(t("mail.message_to", to=message["to_address"]))
+    st.text(t("mail.template_subject", subject=message["subject"]))
+    st.text(message["body_text"])
+    if message["has_ics"]:
+        st.caption(t("mail.has_calendar"))
+if message["last_error"]:
+    st.text(f"{t('mail.last_error')}: {message['last_error']}")
+
+if message["status"] == "failed" and allowed(actor, "outbox.write"):
+    if st.button(t("mail.retry"), key="outbox_retry", icon=":material/send:"):
+        try:
+            with sessions().begin() as session:
+                retry_message(session=session, actor=actor, outbox_id=message["id"])
+        except VerveError as error:
+            st.error(error_message(error))
+        else:
+            clear_caches()
+            st.session_state["outbox_notice"] = "mail.retried"
+            st.rerun()

@@ -1,0 +1,74 @@
+"""For one approved support contact: waiting service users ranked, with the why."""
+
+import streamlit as st
+
+from dashboard import access
+from dashboard.data import sessions
+from dashboard.i18n import error_message, t
+from recruitment.placement import matching
+from recruitment.core.errors import VerveError
+
+actor = access.require("service_users.read")
+st.title(t("matching.title"))
+st.caption(t("matching.intro"))
+
+with sessions().begin() as session:
+    contacts = matching.contact_choices(session=session, actor=actor)
+if not contacts:
+    st.info(t("matching.no_contacts"))
+    st.stop()
+
+ids = list(contacts)
+preselected = st.query_params.get("applicant", "")
+index = ids.index(int(preselected)) if preselected.isdigit() and int(preselected) in contacts else 0
+applicant_id = st.selectbox(
+    t("matching.contact"), ids, index=index, format_func=contacts.get, key="match_contact"
+)
+
+try:
+    with sessions().begin() as session:
+        suggestions = matching.suggest_service_users(
+            session=session, actor=actor, applicant_id=applicant_id
+        )
+except VerveError as error:
+    st.error(error_message(error))
+    st.stop()
+
+if not suggestions:
+    st.info(t("matching.no_service_users"))
+    st.stop()
+
+st.dataframe(
+    [{**s.as_row(), "days_waiting": s.extra.get("days_waiting")} for s in suggestions],
+    hide_index=True,
+    column_config={
+        "id": None,
+        "label": t("service_users.field_case_ref"),
+        "score": st.column_config.ProgressColumn(
+            t("matching.score"), min_value=0, max_value=100, format="%.0f"
+        ),
+        **{
+            part: st.column_config.NumberColumn(
+                f"{t(f'matching.part_{part}')} (/{matching.WEIGHTS[part]})", format="%.1f"
+            )
+            for part in matching.PARTS
+        },
+        "distance_km": st.column_config.NumberColumn(t("matching.distance_km"), format="%.1f km"),
+        "shared_interests": t("matching.shared_interests"),
+        "shared_languages": t("matching.shared_languages"),
+        "load_hours": t("matching.load_hours"),
+        "hours": t("service_users.field_hours_per_month"),
+        "area": t("service_users.field_area"),
+        "days_waiting": t("service_users.days_waiting"),
+    },
+)
+labels = {s.id: s.label for s in suggestions}
+chosen = st.selectbox(
+    t("service_users.open"), list(labels), format_func=labels.get, key="match_open_choice"
+)
+st.page_link(
+    "placement/service_user.py",
+    label=t("service_users.open_button"),
+    icon=":material/open_in_new:",
+    query_params={"id": str(chosen)},
+)

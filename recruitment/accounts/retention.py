@@ -1,0 +1,206 @@
+"""Retention: people who left are anonymised once `retention_months` have passed since
+their last event. Anonymisation removes personal data from every table but keeps the
+stage events (which carry none once their free text is gone), so funnels stay right."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from db.models import (
+    Applicant,
+    ApplicantCheck,
+    Evaluation,
+    Interview,
+    JournalEntry,
+    OutboxMessage,
+    Placement,
+    ServiceUser,
+    ServiceUserStatus,
+    Stage,
+    StageEvent,
+    utcnow,
+)
+
+from recruitment.core.access import Actor, requires
+from recruitment.accounts.audit import record
+from recruitment.core.errors import NotFound
+from recruitment.core.settings import get_setting
+
+EXIT_STAGES = (Stage.WITHDRAWN.value, Stage.REJECTED.value)
+
+
+def months_before(at: datetime, months: int) -> datetime:
+    """The same moment `months` calendar months earlier (31 March - 1 month = 28/29 Feb)."""
+    index = at.year * 12 + at.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    return at.replace(year=year, month=month, day=min(at.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionPlan:
+    """Who is due for anonymisation, and who was anonymised when the plan was run."""
+
+    cutoff: datetime
+    applicants: list[dict[str, Any]] = field(default_factory=list)
+    service_users: list[dict[str, Any]] = field(default_factory=list)
+    done: bool = False
+
+
+def _latest(*values: datetime | None) -> datetime | None:
+    present = [v for v in values if v is not None]
+    return max(present) if present else None
+
+
+def _due(session: Session, now: datetime) -> RetentionPlan:
+    cutoff = months_before(now, get_setting(session, "retention_months"))
+    last_stage = dict(
+        session.execute(
+            select(StageEvent.applicant_id, func.max(StageEvent.at))
+            .join(Applicant, Applicant.id == StageEvent.applicant_id)
+            .where(Applicant.stage.in_(EXIT_STAGES), Applicant.anonymised_at.is_(None))
+            .group_by(StageEvent.applicant_id)
+        ).all()
+    )
+    last_note = dict(
+        session.execute(
+            select(JournalEntry.applicant_id, func.max(JournalEntry.created_at))
+            .where(JournalEntry.applicant_id.in_(list(last_stage)))
+            .group_by(JournalEntry.applicant_id)
+        ).all()
+    ) if last_stage else {}
+    applicants = []
+    for applicant_id, stage, changed in session.execute(
+        select(Applicant.id, Applicant.stage, Applicant.stage_changed_at)
+        .where(Applicant.stage.in_(EXIT_STAGES), Applicant.anonymised_at.is_(None))
+        .order_by(Applicant.id)
+    ):
+        last = _latest(last_stage.get(applicant_id), last_note.get(applicant_id), changed)
+        if last is not None and last < cutoff:
+            applicants.append({"id": applicant_id, "stage": stage, "last_event_at": last})
+
+    service_users = []
+    closed = session.execute(
+        select(ServiceUser.id, ServiceUser.closed_at, ServiceUser.created_at)
+        .where(ServiceUser.status == ServiceUserStatus.CLOSED.value, ServiceUser.anonymised_at.is_(None))
+        .order_by(ServiceUser.id)
+    ).all()
+    notes = dict(
+        session.execute(
+            select(JournalEntry.service_user_id, func.max(JournalEntry.created_at))
+            .where(JournalEntry.service_user_id.in_([row[0] for row in closed]))
+            .group_by(JournalEntry.service_user_id)
+        ).all()
+    ) if closed else {}
+    for user_id, closed_at, created_at in closed:
+        last = _latest(closed_at or created_at, notes.get(user_id))
+        if last is not None and last < cutoff:
+            service_users.append({"id": user_id, "status": ServiceUserStatus.CLOSED.value, "last_event_at": last})
+    return RetentionPlan(cutoff=cutoff, applicants=applicants, service_users=service_users)
+
+
+@requires("retention.run")
+def retention_due(*, session: Session, actor: Actor, now: datetime | None = None) -> RetentionPlan:
+    """Who would be anonymised if retention ran now (ids and dates, no personal data)."""
+    return _due(session, now or utcnow())
+
+
+@requires("retention.run")
+def run_retention(
+    *, session: Session, actor: Actor, now: datetime | None = None, dry_run: bool = False
+) -> RetentionPlan:
+    """Anonymise everyone due (or only report them, with `dry_run`); audited."""
+    now = now or utcnow()
+    plan = _due(session, now)
+    if dry_run:
+        return plan
+    for row in plan.applicants:
+        anonymise_applicant(session, row["id"], now=now)
+        record(session=session, actor=actor, action="applicant.anonymised", target_type="applicant", target_id=row["id"], detail={"reason": "retention"})
+    for row in plan.service_users:
+        anonymise_service_user(session, row["id"], now=now)
+        record(session=session, actor=actor, action="service_user.anonymised", target_type="service_user", target_id=row["id"], detail={"reason": "retention"})
+    record(
+        session=session,
+        actor=actor,
+        action="retention.run",
+        detail={"applicants": len(plan.applicants), "service_users": len(plan.service_users), "cutoff": plan.cutoff.isoformat()},
+    )
+    return RetentionPlan(cutoff=plan.cutoff, applicants=plan.applicants, service_users=plan.service_users, done=True)
+
+
+# --- the anonymisation itself (no permission check: callers have checked) -----------------
+
+
+def anonymise_applicant(session: Session, applicant_id: int, *, now: datetime | None = None) -> None:
+    """Remove an applicant's personal data from every table, keeping the husk of the row
+    and its stage events so the funnel still counts them."""
+    applicant = session.get(Applicant, applicant_id, with_for_update=True)
+    if applicant is None:
+        raise NotFound(f"applicant {applicant_id} not found")
+    if applicant.anonymised_at is not None:
+        return
+    address = (applicant.email or "").lower()
+
+    # The case record and the mail sent to the person go entirely.
+    session.execute(delete(JournalEntry).where(JournalEntry.applicant_id == applicant_id))
+    mail = OutboxMessage.applicant_id == applicant_id
+    if address:
+        mail = or_(mail, func.lower(OutboxMessage.to_address) == address)
+    session.execute(delete(OutboxMessage).where(mail))
+
+    # Rows other statistics count stay, with their free text removed.
+    session.execute(update(StageEvent).where(StageEvent.applicant_id == applicant_id).values(reason_text=None))
+    session.execute(
+        update(Interview)
+        .where(Interview.applicant_id == applicant_id)
+        .values(notes=None, place=None, score_motivation=None, score_reliability=None, score_experience=None, score_fit=None)
+    )
+    session.execute(update(ApplicantCheck).where(ApplicantCheck.applicant_id == applicant_id).values(note=None))
+    session.execute(update(Placement).where(Placement.applicant_id == applicant_id).values(end_reason_text=None))
+    # An evaluation is anonymous feedback on a meeting: it stays, unlinked from the person.
+    session.execute(update(Evaluation).where(Evaluation.applicant_id == applicant_id).values(applicant_id=None))
+
+    applicant.first_name = ""
+    applicant.last_name = ""
+    applicant.email = None
+    applicant.phone = None
+    applicant.birth_year = None
+    applicant.postcode = None
+    applicant.area = None
+    applicant.languages = []
+    applicant.interests = []
+    applicant.availability = []
+    applicant.target_groups = []
+    applicant.about = None
+    applicant.driving_licence = False
+    applicant.prefers_phone = False
+    applicant.callback_requested = False
+    applicant.token = None
+    applicant.token_expires_at = None
+    applicant.anonymised_at = now or utcnow()
+    session.flush()
+
+
+def anonymise_service_user(session: Session, service_user_id: int, *, now: datetime | None = None) -> None:
+    """Remove a service user's personal data; the row stays for waiting-time statistics."""
+    user = session.get(ServiceUser, service_user_id, with_for_update=True)
+    if user is None:
+        raise NotFound(f"service user {service_user_id} not found")
+    if user.anonymised_at is not None:
+        return
+    session.execute(delete(JournalEntry).where(JournalEntry.service_user_id == service_user_id))
+    session.execute(update(Placement).where(Placement.service_user_id == service_user_id).values(end_reason_text=None))
+    user.case_ref = None
+    user.postcode = None
+    user.interests = []
+    user.languages = []
+    user.preferences = {}
+    user.anonymised_at = now or utcnow()
+    session.flush()

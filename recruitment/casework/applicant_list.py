@@ -1,0 +1,411 @@
+"""The applicant list and the pipeline overview: filters, search and counts done in SQL,
+so the page stays fast with 100,000 applicants (it only ever fetches one page of rows).
+
+Filters are plain values (`ApplicantFilters`), the query builder returns a `Select`
+so callers paginate, and totals come from one COUNT over the same conditions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, fields
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from db.models import Applicant, InfoMeeting, Registration, RegistrationStatus, Stage, StaffUser, utcnow
+
+from recruitment.casework import exports
+from recruitment.core.access import Actor, allowed, require, requires
+from recruitment.core.errors import NotFound, ValidationFailed
+from recruitment.casework.journal import timeline
+from recruitment.core.pipeline import EXIT_REASONS, EXITS, FUNNEL, allowed_moves, needs_reason
+from recruitment.core.settings import get_setting
+
+#: Stages in which a case can be "stuck": still open and waiting for the office.
+#: `placed` is where a case is meant to rest, so it is never stuck.
+STUCK_STAGES: tuple[str, ...] = tuple(s.value for s in FUNNEL if s is not Stage.PLACED)
+#: Open means not exited: someone placed is still the office's responsibility.
+OPEN_STAGES: tuple[str, ...] = tuple(s.value for s in FUNNEL)
+ALL_STAGES: tuple[str, ...] = tuple(s.value for s in (*FUNNEL, *EXITS))
+MAX_PAGE_SIZE = 500
+OFFICE_TZ = ZoneInfo("Europe/Oslo")
+UNASSIGNED = -1  # the coordinator filter value that means "nobody"
+
+#: Columns every staff member with `applicants.list` sees (managers included).
+LIST_COLUMNS: tuple[str, ...] = ("id", "name", "stage", "stage_changed_at", "area", "coordinator")
+#: Columns added for those who may read the full record.
+FULL_COLUMNS: tuple[str, ...] = (*LIST_COLUMNS, "email", "phone", "source", "callback_requested", "created_at")
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicantFilters:
+    """What the list is narrowed to; every field left at its default means "any"."""
+
+    stage: str | None = None
+    coordinator_id: int | None = None  # UNASSIGNED for applicants without a coordinator
+    meeting_id: int | None = None
+    area: str | None = None
+    source: str | None = None
+    callback_requested: bool | None = None
+    stuck: bool = False
+    open_only: bool = False
+    search: str = ""
+
+    @classmethod
+    def from_mapping(cls, values: dict[str, Any]) -> ApplicantFilters:
+        """Filters from a plain dict (query parameters, session state); unknown keys ignored."""
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in names})
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _folded(column: ColumnElement[str], dialect: str) -> ColumnElement[str]:
+    """The column in lower case. SQLite's lower() knows only ASCII, so Æ, Ø and Å (and
+    the accented letters names often carry) are folded explicitly there."""
+    if dialect == "sqlite":
+        for upper, lower in _SQLITE_FOLD:
+            column = func.replace(column, upper, lower)
+    return func.lower(column)
+
+
+# Only the capitals Norwegian names start with; each one is a replace() per row.
+_SQLITE_FOLD = tuple((c, c.lower()) for c in "ÆØÅÉ")
+
+
+def _search_condition(text: str, dialect: str) -> ColumnElement[bool]:
+    """Name, e-mail or phone contains the text, case-insensitively; phones match on digits
+    so "912 34 567" finds "+4791234567".
+
+    What was typed decides which columns are searched: a number only the phone, an
+    address only the e-mail. That is what the coordinator means, and it spares the
+    database folding every name of the register for a phone number."""
+    text = " ".join(text.split())
+    pattern = _like_pattern(text.lower())
+    digits = re.sub(r"\D", "", text)
+    looks_like_phone = bool(digits) and not re.sub(r"[\d\s+()\-.]", "", text)
+    if looks_like_phone:
+        # A couple of digits match half the register; from three on they identify a number.
+        return Applicant.phone.like(f"%{digits}%") if len(digits) >= 3 else false()
+    email = func.lower(Applicant.email).like(pattern, escape="\\")
+    if "@" in text:
+        return email
+    full_name = _folded(Applicant.first_name + " " + Applicant.last_name, dialect)
+    return or_(email, full_name.like(pattern, escape="\\"))
+
+
+def _conditions(session: Session, filters: ApplicantFilters, *, now: datetime) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = [Applicant.anonymised_at.is_(None)]
+    if filters.stage:
+        if filters.stage not in ALL_STAGES:
+            raise ValidationFailed({"stage": "validation.unknown_choice"})
+        where.append(Applicant.stage == filters.stage)
+    if filters.open_only:
+        where.append(Applicant.stage.in_(OPEN_STAGES))
+    if filters.coordinator_id == UNASSIGNED:
+        where.append(Applicant.coordinator_id.is_(None))
+    elif filters.coordinator_id is not None:
+        where.append(Applicant.coordinator_id == filters.coordinator_id)
+    if filters.meeting_id is not None:
+        where.append(
+            exists().where(
+                Registration.applicant_id == Applicant.id,
+                Registration.meeting_id == filters.meeting_id,
+                Registration.status != RegistrationStatus.CANCELLED.value,
+            )
+        )
+    if filters.area:
+        where.append(Applicant.area == filters.area)
+    if filters.source:
+        where.append(Applicant.source == filters.source)
+    if filters.callback_requested is not None:
+        where.append(Applicant.callback_requested == bool(filters.callback_requested))
+    if filters.stuck:
+        days = int(get_setting(session, "stuck_after_days"))
+        # (stage, stage_changed_at) is indexed: this is a range scan per open stage.
+        where.append(and_(Applicant.stage.in_(STUCK_STAGES), Applicant.stage_changed_at < now - timedelta(days=days)))
+    if filters.search and filters.search.strip():
+        where.append(_search_condition(filters.search, session.get_bind().dialect.name))
+    return where
+
+
+@requires("applicants.list")
+def applicant_query(
+    *, session: Session, actor: Actor, filters: ApplicantFilters, now: datetime | None = None
+) -> Select:
+    """The filtered list as a `Select` of labelled columns, ordered by name (stuck ones by
+    how long they have waited), for paging."""
+    require(actor, "applicants.list")
+    coordinator = aliased(StaffUser)
+    columns = [
+        Applicant.id.label("id"),
+        (Applicant.first_name + " " + Applicant.last_name).label("name"),
+        Applicant.stage.label("stage"),
+        Applicant.stage_changed_at.label("stage_changed_at"),
+        Applicant.area.label("area"),
+        coordinator.full_name.label("coordinator"),
+    ]
+    if allowed(actor, "applicants.read"):
+        columns += [
+            Applicant.email.label("email"),
+            Applicant.phone.label("phone"),
+            Applicant.source.label("source"),
+            Applicant.callback_requested.label("callback_requested"),
+            Applicant.created_at.label("created_at"),
+        ]
+    # Stuck cases come longest-waiting first: that is the order they need attention in.
+    order = (
+        (Applicant.stage_changed_at, Applicant.id)
+        if filters.stuck
+        else (Applicant.last_name, Applicant.first_name, Applicant.id)
+    )
+    return (
+        select(*columns)
+        .outerjoin(coordinator, coordinator.id == Applicant.coordinator_id)
+        .where(*_conditions(session, filters, now=now or utcnow()))
+        .order_by(*order)
+    )
+
+
+@requires("applicants.list")
+def count_applicants(
+    *, session: Session, actor: Actor, filters: ApplicantFilters, now: datetime | None = None
+) -> int:
+    """How many applicants match, with one COUNT (no join, no rows fetched)."""
+    require(actor, "applicants.list")
+    query = select(func.count(Applicant.id)).where(*_conditions(session, filters, now=now or utcnow()))
+    return int(session.scalar(query) or 0)
+
+
+@requires("applicants.list")
+def applicant_page(
+    *,
+    session: Session,
+    actor: Actor,
+    filters: ApplicantFilters,
+    page: int = 1,
+    page_size: int = 50,
+    now: datetime | None = None,
+) -> tuple[pd.DataFrame, int]:
+    """One page of the list (columns as LIST_COLUMNS or FULL_COLUMNS by role) and the total."""
+    require(actor, "applicants.list")
+    page_size = max(1, min(int(page_size), MAX_PAGE_SIZE))
+    page = max(1, int(page))
+    now = now or utcnow()
+    total = count_applicants(session=session, actor=actor, filters=filters, now=now)
+    query = applicant_query(session=session, actor=actor, filters=filters, now=now)
+    result = session.execute(query.limit(page_size).offset((page - 1) * page_size))
+    columns = FULL_COLUMNS if allowed(actor, "applicants.read") else LIST_COLUMNS
+    frame = pd.DataFrame([dict(row._mapping) for row in result], columns=list(columns))
+    return frame, total
+
+
+@requires("applicants.list")
+def stage_counts(*, session: Session, actor: Actor) -> pd.DataFrame:
+    """How many applicants stand in each stage now: columns stage, rank (1..9), count."""
+    require(actor, "applicants.list")
+    counted = dict(
+        session.execute(
+            select(Applicant.stage, func.count(Applicant.id))
+            .where(Applicant.anonymised_at.is_(None))
+            .group_by(Applicant.stage)
+        ).all()
+    )
+    return pd.DataFrame(
+        [{"stage": stage, "rank": i, "count": int(counted.get(stage, 0))} for i, stage in enumerate(ALL_STAGES, 1)]
+    )
+
+
+@requires("applicants.list")
+def filter_choices(*, session: Session, actor: Actor) -> dict[str, list]:
+    """What the filter widgets offer: areas and sources in use, coordinators, meetings.
+
+    Distinct values come from indexed columns, so this stays cheap on a large register."""
+    require(actor, "applicants.list")
+    areas = session.scalars(select(Applicant.area).where(Applicant.area.is_not(None)).distinct().order_by(Applicant.area))
+    sources = session.scalars(select(Applicant.source).distinct().order_by(Applicant.source))
+    staff = session.execute(
+        select(StaffUser.id, StaffUser.full_name)
+        .where(StaffUser.role.in_(("coordinator", "admin")), StaffUser.active.is_(True))
+        .order_by(StaffUser.full_name)
+    ).all()
+    meetings = session.execute(
+        select(InfoMeeting.id, InfoMeeting.starts_at, InfoMeeting.mode).order_by(InfoMeeting.starts_at.desc()).limit(200)
+    ).all()
+    return {
+        "areas": list(areas),
+        "sources": list(sources),
+        "coordinators": [{"id": i, "name": n} for i, n in staff],
+        "meetings": [{"id": i, "starts_at": s, "mode": m} for i, s, m in meetings],
+    }
+
+
+#: Above this many matches a narrowed export would need more query parameters than
+#: SQLite and PostgreSQL accept; the whole register goes out by `verve export applicants`.
+MAX_EXPORT_BY_ID = 30_000
+
+
+@requires("applicants.read")
+def export_applicants(
+    *,
+    session: Session,
+    actor: Actor,
+    filters: ApplicantFilters,
+    fmt: str,
+    lang: str = "nb",
+    now: datetime | None = None,
+) -> bytes:
+    """The whole filtered list as CSV or Excel bytes, through the shared exporter (which
+    checks `data.export`, guards against formula injection and writes the audit event)."""
+    require(actor, "applicants.read")
+    if fmt not in exports.FORMATS:
+        raise ValidationFailed({"format": "validation.unknown_choice"})
+    simple = ApplicantFilters(stage=filters.stage, coordinator_id=filters.coordinator_id)
+    if filters == simple and filters.coordinator_id != UNASSIGNED:
+        rows = exports.applicant_export_rows(
+            session=session, actor=actor, stage=filters.stage, coordinator_id=filters.coordinator_id,
+            lang=lang, file_format=fmt,
+        )
+    else:
+        query = _ids_query(session, filters, now=now or utcnow())
+        ids = list(session.scalars(query.limit(MAX_EXPORT_BY_ID + 1)))
+        if len(ids) > MAX_EXPORT_BY_ID:
+            raise ValidationFailed({"filters": "casework.export_too_many"}, max=MAX_EXPORT_BY_ID)
+        rows = exports.applicant_export_rows(session=session, actor=actor, applicant_ids=ids, lang=lang, file_format=fmt)
+    return exports.export_bytes(rows, fmt, exports.export_headings(lang))
+
+
+def exportable(filters: ApplicantFilters, total: int) -> bool:
+    """Whether `export_applicants` can send this list in one download."""
+    simple = filters == ApplicantFilters(stage=filters.stage, coordinator_id=filters.coordinator_id)
+    return (simple and filters.coordinator_id != UNASSIGNED) or total <= MAX_EXPORT_BY_ID
+
+
+def _ids_query(session: Session, filters: ApplicantFilters, *, now: datetime) -> Select:
+    return select(Applicant.id).where(*_conditions(session, filters, now=now)).order_by(Applicant.id)
+
+
+_PROFILE_FIELDS: tuple[str, ...] = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "birth_year",
+    "postcode",
+    "area",
+    "languages",
+    "interests",
+    "availability",
+    "target_groups",
+    "driving_licence",
+    "prefers_phone",
+    "callback_requested",
+    "source",
+    "language",
+    "consent_at",
+    "stage",
+    "stage_changed_at",
+    "exit_reason",
+    "coordinator_id",
+    "created_at",
+    "about",
+)
+
+
+@requires("applicants.read")
+def applicant_profile(*, session: Session, actor: Actor, applicant_id: int) -> dict[str, Any]:
+    """The full record of one applicant as plain values (plus `coordinator`, a name)."""
+    require(actor, "applicants.read")
+    applicant = session.get(Applicant, applicant_id)
+    if applicant is None or applicant.anonymised_at is not None:
+        raise NotFound(f"applicant {applicant_id} not found")
+    profile = {name: getattr(applicant, name) for name in _PROFILE_FIELDS}
+    profile["id"] = applicant.id
+    profile["coordinator"] = applicant.coordinator.full_name if applicant.coordinator else None
+    return profile
+
+
+@requires("applicants.list")
+def work_summary(
+    *, session: Session, actor: Actor, now: datetime | None = None, limit: int = 10
+) -> dict[str, Any]:
+    """What the start page shows, by role: today's meetings and stage counts for everyone;
+    for case workers also their applicants needing action, call-backs and the unassigned queue."""
+    require(actor, "applicants.list")
+    now = now or utcnow()
+    # "Today" is the office's day in Norway, not the UTC day.
+    local = now.astimezone(OFFICE_TZ)
+    start = local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
+    booked = (
+        select(func.count(Registration.id))
+        .where(
+            Registration.meeting_id == InfoMeeting.id,
+            Registration.status.in_((RegistrationStatus.REGISTERED.value, RegistrationStatus.ATTENDED.value)),
+        )
+        .scalar_subquery()
+    )
+    meetings = session.execute(
+        select(InfoMeeting.id, InfoMeeting.starts_at, InfoMeeting.mode, InfoMeeting.capacity, booked.label("booked"))
+        .where(
+            InfoMeeting.starts_at >= start,
+            InfoMeeting.starts_at < start + timedelta(days=1),
+            InfoMeeting.status != "cancelled",
+        )
+        .order_by(InfoMeeting.starts_at)
+    ).all()
+    summary: dict[str, Any] = {
+        "meetings_today": [dict(row._mapping) for row in meetings],
+        "stuck": count_applicants(session=session, actor=actor, filters=ApplicantFilters(stuck=True), now=now),
+    }
+    if not allowed(actor, "applicants.read"):
+        return summary
+    unassigned = ApplicantFilters(coordinator_id=UNASSIGNED, open_only=True)
+    callbacks = ApplicantFilters(callback_requested=True, open_only=True)
+    summary["unassigned"] = count_applicants(session=session, actor=actor, filters=unassigned, now=now)
+    summary["callbacks"] = count_applicants(session=session, actor=actor, filters=callbacks, now=now)
+    if actor.id is not None:
+        mine_stuck = ApplicantFilters(coordinator_id=actor.id, stuck=True)
+        mine_callback = ApplicantFilters(coordinator_id=actor.id, callback_requested=True, open_only=True)
+        needing, _ = applicant_page(session=session, actor=actor, filters=mine_callback, page_size=limit, now=now)
+        stuck, _ = applicant_page(session=session, actor=actor, filters=mine_stuck, page_size=limit, now=now)
+        summary["mine_callback"] = needing
+        summary["mine_stuck"] = stuck
+        summary["mine_open"] = count_applicants(
+            session=session, actor=actor, filters=ApplicantFilters(coordinator_id=actor.id, open_only=True), now=now
+        )
+    return summary
+
+
+@requires("applicants.read")
+def applicant_file(*, session: Session, actor: Actor, applicant_id: int) -> dict[str, Any]:
+    """Everything the applicant page shows: profile, timeline (stage events and journal
+    merged, newest first), the moves open from the current stage, and who can take the case."""
+    from recruitment.casework.handover import case_workers
+
+    profile = applicant_profile(session=session, actor=actor, applicant_id=applicant_id)
+    ranked = {stage: i for i, stage in enumerate(ALL_STAGES)}
+    moves = sorted(allowed_moves(profile["stage"]), key=lambda s: ranked[s.value])
+    return {
+        "profile": profile,
+        "timeline": timeline(session=session, actor=actor, applicant_id=applicant_id),
+        "moves": [
+            {
+                "to_stage": move.value,
+                "needs_reason": needs_reason(profile["stage"], move),
+                "reasons": list(EXIT_REASONS.get(move, ())),
+            }
+            for move in moves
+        ],
+        "case_workers": case_workers(session=session, actor=actor),
+    }

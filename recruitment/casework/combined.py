@@ -1,0 +1,229 @@
+"""The combined sitting: a small in-person meeting where one or two applicants (often
+people without a PC or digital skills) get the information meeting and the interview
+with a staff member at once. The whole sitting is recorded in one action."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import (
+    Applicant,
+    InfoMeeting,
+    Interview,
+    MeetingKind,
+    MeetingMode,
+    MeetingStatus,
+    Registration,
+    RegistrationStatus,
+    Stage,
+    utcnow,
+)
+
+from recruitment.journey import booking
+from recruitment.casework import meetings
+from recruitment.core.access import Actor, require, requires
+from recruitment.core.errors import NotFound, ValidationFailed, VerveError
+from recruitment.casework.interviews import ensure_may_interview, record_outcome
+from recruitment.core.pipeline import advance_stage
+
+MAX_APPLICANTS = 2
+
+
+class CombinedNotPossible(VerveError):
+    """An applicant is not at a stage from which a combined sitting can be booked."""
+
+    key = "combined.error_wrong_stage"
+
+
+@dataclass(frozen=True, slots=True)
+class SittingResult:
+    """What happened to one applicant at a combined sitting."""
+
+    applicant_id: int
+    attended: bool
+    outcome: str | None = None
+    scores: dict[str, int | None] = field(default_factory=dict)
+    notes: str | None = None
+    reject: bool = False
+    reject_reason_text: str | None = None
+
+
+@requires("meetings.write")
+def book_combined_meeting(
+    *,
+    session: Session,
+    actor: Actor,
+    applicant_ids: list[int],
+    starts_at: datetime,
+    address: str,
+    host_id: int | None,
+    duration_minutes: int = 90,
+    language: str = "nb",
+    notes: str | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Plan a small in-person sitting for one or two applicants and book them in, each
+    with a confirmation and calendar invitation. Returns the meeting id."""
+    require(actor, "meetings.write")
+    require(actor, "applicants.write")
+    now = now or utcnow()
+    applicant_ids = list(dict.fromkeys(applicant_ids))
+    if not 1 <= len(applicant_ids) <= MAX_APPLICANTS:
+        raise ValidationFailed({"applicant_ids": "combined.error_count"})
+    applicants = [session.get(Applicant, applicant_id) for applicant_id in applicant_ids]
+    for applicant_id, applicant in zip(applicant_ids, applicants, strict=True):
+        if applicant is None or applicant.anonymised_at is not None:
+            raise NotFound(f"applicant {applicant_id} not found")
+        if applicant.stage not in (Stage.SIGNED_UP.value, Stage.MEETING_BOOKED.value):
+            raise CombinedNotPossible(
+                f"applicant {applicant_id} is in {applicant.stage}", name=f"{applicant.first_name} {applicant.last_name}"
+            )
+    meeting_id = meetings.create_meeting(
+        session=session,
+        actor=actor,
+        starts_at=starts_at,
+        mode=MeetingMode.IN_PERSON.value,
+        address=address,
+        capacity=MAX_APPLICANTS,
+        duration_minutes=duration_minutes,
+        language=language,
+        host_id=host_id,
+        notes=notes,
+        kind=MeetingKind.COMBINED.value,
+        now=now,
+    )
+    for applicant_id in applicant_ids:
+        # One person, one booking: a seat or waitlist place elsewhere moves here (same
+        # calendar entry, updated), and the seat it frees goes to that meeting's waitlist.
+        current = booking.active_registrations(session, applicant_id)
+        if current:
+            booking.rebook(
+                session=session,
+                registration_id=current[0].id,
+                to_meeting_id=meeting_id,
+                by_id=actor.id,
+                allow_waitlist=False,
+                now=now,
+            )
+            for extra in current[1:]:
+                booking.cancel_registration(session=session, registration_id=extra.id, by_id=actor.id, now=now)
+        else:
+            booking.book_meeting(
+                session=session, applicant_id=applicant_id, meeting_id=meeting_id, by_id=actor.id, allow_waitlist=False, now=now
+            )
+    return meeting_id
+
+
+@requires("meetings.write")
+def record_sitting(
+    *, session: Session, actor: Actor, meeting_id: int, results: list[SittingResult], now: datetime | None = None
+) -> None:
+    """Record attendance and the interview outcome of a combined sitting in one step:
+    each attendee moves through `meeting_attended`, `interview_scheduled` and
+    `interviewed` (three stage events); absentees are recorded as no-shows. The meeting
+    is then marked held."""
+    require(actor, "meetings.write")
+    require(actor, "applicants.write")
+    now = now or utcnow()
+    meeting = session.get(InfoMeeting, meeting_id, with_for_update=True)
+    if meeting is None or meeting.kind != MeetingKind.COMBINED.value:
+        raise NotFound(f"combined meeting {meeting_id} not found")
+    registrations = {
+        r.applicant_id: r
+        for r in session.scalars(
+            select(Registration).where(
+                Registration.meeting_id == meeting_id, Registration.status == RegistrationStatus.REGISTERED.value
+            )
+        )
+    }
+    if {result.applicant_id for result in results} - set(registrations):
+        raise NotFound("an applicant in the results is not booked into this sitting")
+    meetings.mark_attendance(
+        session=session,
+        actor=actor,
+        meeting_id=meeting_id,
+        attended={registrations[r.applicant_id].id: r.attended for r in results},
+        now=now,
+    )
+    for result in results:
+        if not result.attended:
+            continue
+        ensure_may_interview(session, result.applicant_id)
+        interview = Interview(
+            applicant_id=result.applicant_id,
+            scheduled_at=meeting.starts_at,
+            place=meeting.address,
+            interviewer_id=meeting.host_id or actor.id,
+            meeting_id=meeting.id,
+        )
+        session.add(interview)
+        session.flush()
+        advance_stage(
+            session=session, actor=actor, applicant_id=result.applicant_id, to_stage=Stage.INTERVIEW_SCHEDULED, at=now
+        )
+        record_outcome(
+            session=session,
+            actor=actor,
+            interview_id=interview.id,
+            outcome=result.outcome or "",
+            scores=result.scores,
+            notes=result.notes,
+            reject=result.reject,
+            reject_reason_text=result.reject_reason_text,
+            now=now,
+        )
+    meetings.mark_held(session=session, actor=actor, meeting_id=meeting_id, now=now)
+
+
+@requires("applicants.read")
+def candidates(*, session: Session, actor: Actor, search: str = "", limit: int = 50) -> dict[int, str]:
+    """Applicants who can be booked into a combined sitting (signed up or booked on a
+    meeting), those who prefer phone over digital meetings first: id -> label."""
+    require(actor, "applicants.read")
+    query = select(Applicant.id, Applicant.first_name, Applicant.last_name, Applicant.phone).where(
+        Applicant.stage.in_((Stage.SIGNED_UP.value, Stage.MEETING_BOOKED.value)), Applicant.anonymised_at.is_(None)
+    )
+    words = search.split()
+    for word in words[:3]:
+        pattern = f"%{word.lower()}%"
+        query = query.where(
+            Applicant.first_name.ilike(pattern) | Applicant.last_name.ilike(pattern) | Applicant.phone.ilike(pattern)
+        )
+    query = query.order_by(Applicant.prefers_phone.desc(), Applicant.created_at, Applicant.id).limit(limit)
+    return {id_: f"{first} {last} ({phone or '–'})" for id_, first, last, phone in session.execute(query)}
+
+
+@dataclass(frozen=True, slots=True)
+class SittingToRecord:
+    meeting_id: int
+    starts_at: datetime
+    address: str | None
+    applicants: dict[int, str]  # applicant id -> name
+
+
+@requires("applicants.read")
+def sittings_to_record(*, session: Session, actor: Actor) -> list[SittingToRecord]:
+    """Planned combined sittings with the applicants booked into them, soonest first."""
+    require(actor, "applicants.read")
+    rows = session.execute(
+        select(InfoMeeting, Applicant.id, Applicant.first_name, Applicant.last_name)
+        .join(Registration, Registration.meeting_id == InfoMeeting.id)
+        .join(Applicant, Applicant.id == Registration.applicant_id)
+        .where(
+            InfoMeeting.kind == MeetingKind.COMBINED.value,
+            InfoMeeting.status == MeetingStatus.PLANNED.value,
+            Registration.status == RegistrationStatus.REGISTERED.value,
+        )
+        .order_by(InfoMeeting.starts_at, InfoMeeting.id, Registration.id)
+    ).all()
+    sittings: dict[int, SittingToRecord] = {}
+    for meeting, applicant_id, first, last in rows:
+        sitting = sittings.setdefault(
+            meeting.id, SittingToRecord(meeting.id, meeting.starts_at, meeting.address, {})
+        )
+        sitting.applicants[applicant_id] = f"{first} {last}"
+    return list(sittings.values())

@@ -1,0 +1,113 @@
+"""Who may do what. Every service that reads or writes personal data takes the acting
+user and checks one permission from PERMISSIONS, so roles hold however a service is
+reached (page, URL, CLI), not only through what the navigation shows."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from db.models import Role
+
+from recruitment.core.errors import PermissionDenied
+
+SYSTEM = "system"  # the CLI, the mail worker and scheduled jobs
+
+ADMIN, COORDINATOR, MANAGER = Role.ADMIN.value, Role.COORDINATOR.value, Role.MANAGER.value
+STAFF = frozenset({ADMIN, COORDINATOR, MANAGER})
+CASEWORK = frozenset({ADMIN, COORDINATOR})
+
+# The one table of what each role may do. Tests call every service as each role
+# (and as nobody) and compare with this table.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    # Full applicant records: profile, timeline, journal, checks.
+    "applicants.read": CASEWORK,
+    "applicants.write": CASEWORK,
+    # Read-only lists with name, stage and dates (e.g. "stuck" applicants for managers).
+    "applicants.list": STAFF,
+    "meetings.read": STAFF,
+    "meetings.write": CASEWORK,
+    "service_users.read": CASEWORK,
+    "service_users.write": CASEWORK,
+    "placements.write": CASEWORK,
+    "analytics.read": STAFF,
+    "outbox.read": CASEWORK,
+    "outbox.write": CASEWORK,
+    "data.export": CASEWORK,
+    "data.import": CASEWORK,
+    "data.erase": frozenset({ADMIN}),
+    "settings.read": STAFF,
+    "settings.write": frozenset({ADMIN}),
+    "staff.read": STAFF,
+    "staff.manage": frozenset({ADMIN}),
+    "audit.read": frozenset({ADMIN}),
+    "retention.run": frozenset({ADMIN}),
+    # One's own account: change one's password, see one's details.
+    "account.own": STAFF,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The person (or system process) on whose behalf a service runs."""
+
+    id: int | None
+    username: str
+    role: str
+    name: str = ""
+
+    @classmethod
+    def system(cls, name: str = "system") -> Actor:
+        return cls(id=None, username=name, role=SYSTEM, name=name)
+
+    @property
+    def is_system(self) -> bool:
+        return self.role == SYSTEM
+
+
+def allowed(actor: Actor | None, permission: str) -> bool:
+    """Whether `actor` holds `permission`. The system actor holds every permission."""
+    if permission not in PERMISSIONS:
+        raise KeyError(f"unknown permission {permission!r}")
+    if actor is None:
+        return False
+    return actor.is_system or actor.role in PERMISSIONS[permission]
+
+
+def require(actor: Actor | None, permission: str) -> Actor:
+    """Raise PermissionDenied unless `actor` holds `permission`; return the actor."""
+    if not allowed(actor, permission):
+        raise PermissionDenied(
+            f"{getattr(actor, 'username', 'anonymous')} may not {permission}", permission=permission
+        )
+    assert actor is not None
+    return actor
+
+
+F = TypeVar("F", bound=Callable[..., object])
+
+#: Marks a service that takes `actor` but deliberately checks no permission (e.g. the
+#: audit helper, which records whoever acted, logged in or not).
+NO_PERMISSION = ""
+
+
+def requires(permission: str) -> Callable[[F], F]:
+    """Decorate a service `def verb(*, session, actor, ...)`: check `permission` before
+    the body runs, and record it on the function (`fn.permission`) so the role-table
+    test can call every service as every role and compare with PERMISSIONS."""
+    if permission != NO_PERMISSION and permission not in PERMISSIONS:
+        raise KeyError(f"unknown permission {permission!r}")
+
+    def decorate(fn: F) -> F:
+        @functools.wraps(fn)
+        def guarded(*args, **kwargs):
+            if permission != NO_PERMISSION:
+                require(kwargs.get("actor"), permission)
+            return fn(*args, **kwargs)
+
+        guarded.permission = permission  # type: ignore[attr-defined]
+        return guarded  # type: ignore[return-value]
+
+    return decorate

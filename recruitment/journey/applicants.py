@@ -1,0 +1,346 @@
+"""Applicants as the sign-up, the phone sign-up and the import create them: cleaning
+what people typed, and the one-person-per-e-mail upsert."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from db.models import Applicant, Stage, utcnow
+
+from recruitment.journey import booking
+from recruitment.messaging import mail
+from recruitment.core import vocabulary
+from recruitment.core.access import Actor, require, requires
+from recruitment.journey.consent import current_consent_version
+from recruitment.core.errors import ValidationFailed
+from recruitment.core.i18n import language
+from recruitment.core.pipeline import EXITS, REOPEN_REASON, move_applicant, record_sign_up
+from recruitment.core.settings import get_setting
+from recruitment.core.validation import (
+    MAX_TEXT,
+    clean_birth_year,
+    clean_choices,
+    clean_name,
+    clean_phone,
+    clean_postcode,
+    clean_text,
+    collect,
+    normalise_email,
+)
+
+#: The fields of the sign-up form, in the order they are shown (and errors listed).
+FIELDS: tuple[str, ...] = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "postcode",
+    "birth_year",
+    "languages",
+    "interests",
+    "availability",
+    "target_groups",
+    "source",
+    "about",
+    "consent",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicantInput:
+    """A sign-up after cleaning: plain, valid, normalised values."""
+
+    first_name: str
+    last_name: str
+    email: str
+    phone: str | None
+    postcode: str | None
+    birth_year: int | None
+    languages: list[str] = field(default_factory=list)
+    interests: list[str] = field(default_factory=list)
+    availability: list[str] = field(default_factory=list)
+    target_groups: list[str] = field(default_factory=list)
+    source: str = "website"
+    about: str | None = None
+    driving_licence: bool = False
+    prefers_phone: bool = False
+    callback_requested: bool = False
+    consent: bool = False
+
+
+def _flag(raw: dict, key: str) -> bool:
+    value = raw.get(key)
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "ja", "x"}
+    return bool(value)
+
+
+def _ascii_postcode(value: object) -> str | None:
+    postcode = clean_postcode(value, "postcode")
+    # `\d` also matches full-width and other scripts' digits, which are no Norwegian postcode.
+    if postcode is not None and not postcode.isascii():
+        raise ValidationFailed({"postcode": "validation.postcode_invalid"})
+    return postcode
+
+
+def _or_blank(value: object) -> object:
+    # An empty number box arrives as None; it is as missing as an empty text.
+    return "" if value is None else value
+
+
+def clean_applicant_input(
+    raw: dict, *, today: date | None = None, require_consent: bool = True
+) -> ApplicantInput:
+    """Clean a sign-up; raise one ValidationFailed naming every bad field (catalogue keys).
+
+    `require_consent=False` is for imports of people whose consent was recorded elsewhere."""
+    out: dict[str, object] = {}
+
+    def put(name: str, fn) -> None:
+        out[name] = fn()
+
+    def consent() -> None:
+        out["consent"] = _flag(raw, "consent")
+        if require_consent and not out["consent"]:
+            raise ValidationFailed({"consent": "validation.consent_required"})
+
+    def source() -> None:
+        value = clean_text(raw.get("source"), "source", max_length=32) or "website"
+        if value not in vocabulary.SOURCES:
+            raise ValidationFailed({"source": "validation.unknown_choice"})
+        out["source"] = value
+
+    collect(
+        lambda: put("first_name", lambda: clean_name(raw.get("first_name"), "first_name")),
+        lambda: put("last_name", lambda: clean_name(raw.get("last_name"), "last_name")),
+        lambda: put("email", lambda: normalise_email(raw.get("email"), "email")),
+        lambda: put("phone", lambda: clean_phone(raw.get("phone"), "phone", required=True)),
+        lambda: put("postcode", lambda: _ascii_postcode(raw.get("postcode"))),
+        lambda: put(
+            "birth_year",
+            lambda: clean_birth_year(_or_blank(raw.get("birth_year")), "birth_year", today=today),
+        ),
+        lambda: put(
+            "languages",
+            lambda: clean_choices(raw.get("languages"), "languages", vocabulary.LANGUAGES),
+        ),
+        lambda: put(
+            "interests",
+            lambda: clean_choices(raw.get("interests"), "interests", vocabulary.INTERESTS),
+        ),
+        lambda: put(
+            "availability",
+            lambda: clean_choices(raw.get("availability"), "availability", vocabulary.AVAILABILITY),
+        ),
+        lambda: put(
+            "target_groups",
+            lambda: clean_choices(
+                raw.get("target_groups"), "target_groups", vocabulary.TARGET_GROUPS
+            ),
+        ),
+        source,
+        lambda: put("about", lambda: clean_text(raw.get("about"), "about", max_length=MAX_TEXT)),
+        consent,
+    )
+    return ApplicantInput(
+        **out,  # type: ignore[arg-type]
+        driving_licence=_flag(raw, "driving_licence"),
+        prefers_phone=_flag(raw, "prefers_phone") or _flag(raw, "callback_requested"),
+        callback_requested=_flag(raw, "callback_requested"),
+    )
+
+
+def new_token() -> str:
+    """An unguessable self-service token: 32 random bytes (256 bits), URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+def ensure_token(session: Session, applicant: Applicant, *, now: datetime | None = None) -> str:
+    """The applicant's self-service token, issued anew if missing or expired, and valid
+    for another `token_valid_days` from now."""
+    now = now or utcnow()
+    if (
+        not applicant.token
+        or applicant.token_expires_at is None
+        or applicant.token_expires_at <= now
+    ):
+        applicant.token = new_token()
+    applicant.token_expires_at = now + timedelta(days=int(get_setting(session, "token_valid_days")))
+    return applicant.token
+
+
+def _apply(applicant: Applicant, data: ApplicantInput, lang: str) -> None:
+    applicant.first_name = data.first_name
+    applicant.last_name = data.last_name
+    applicant.email = data.email
+    applicant.phone = data.phone
+    applicant.postcode = data.postcode
+    applicant.birth_year = data.birth_year
+    applicant.languages = list(data.languages)
+    applicant.interests = list(data.interests)
+    applicant.availability = list(data.availability)
+    applicant.target_groups = list(data.target_groups)
+    if data.about is not None:
+        applicant.about = data.about
+    applicant.driving_licence = data.driving_licence
+    applicant.prefers_phone = data.prefers_phone
+    # A call-back once asked for stays asked for until a coordinator has called.
+    applicant.callback_requested = applicant.callback_requested or data.callback_requested
+    applicant.language = language(lang)
+
+
+def find_by_email(session: Session, email: str, *, lock: bool = False) -> Applicant | None:
+    query = select(Applicant).where(Applicant.email == email)
+    if lock:
+        query = query.with_for_update()
+    return session.scalars(query.execution_options(populate_existing=True)).first()
+
+
+def upsert_applicant(
+    *, session: Session, data: ApplicantInput, source: str, by_id: int | None, lang: str
+) -> tuple[Applicant, bool]:
+    """The one applicant with this e-mail, updated, or a new one; True when created.
+
+    Someone who withdrew or was rejected and signs up again is reopened to `signed_up`."""
+    now = utcnow()
+    applicant = find_by_email(session, data.email, lock=True)
+    created = False
+    if applicant is None:
+        applicant = Applicant(email=data.email, source=source, created_at=now)
+        _apply(applicant, data, lang)
+        try:
+            # A simultaneous sign-up with the same address (a double click on two
+            # replicas) loses on the unique e-mail and updates the winner's row instead.
+            with session.begin_nested():
+                record_sign_up(session=session, applicant=applicant, by_id=by_id, at=now)
+            created = True
+        except IntegrityError:
+            applicant = find_by_email(session, data.email, lock=True)
+            if applicant is None:
+                raise
+    if not created:
+        _apply(applicant, data, lang)
+        if Stage(applicant.stage) in EXITS:
+            move_applicant(
+                session=session,
+                applicant_id=applicant.id,
+                to_stage=Stage.SIGNED_UP,
+                by_id=by_id,
+                reason_code=REOPEN_REASON,
+                reason_text=f"signed up again ({source})",
+            )
+    if data.consent:
+        applicant.consent_at = now
+        applicant.consent_version_id = current_consent_version(session).id
+    ensure_token(session, applicant, now=now)
+    session.flush()
+    return applicant, created
+
+
+@requires("applicants.write")
+def register_caller(
+    *,
+    session: Session,
+    actor: Actor,
+    raw: dict,
+    meeting_id: int | None = None,
+    lang: str = "nb",
+    today: date | None = None,
+) -> SignUpResult:
+    """Staff sign-up of someone who phoned in: the same checks, source "phone", and a
+    meeting booked if one was chosen."""
+    require(actor, "applicants.write")
+    return sign_up(
+        session=session,
+        raw={**raw, "source": "phone"},
+        meeting_id=meeting_id,
+        lang=lang,
+        source="phone",
+        by_id=actor.id,
+        today=today,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SignUpResult:
+    """What the thank-you screen needs, as plain values."""
+
+    applicant_id: int
+    token: str
+    registration_id: int | None
+    status: str | None  # registered / waitlisted, or None for a call-back request
+    waitlist_position: int | None
+    created: bool
+
+
+def sign_up(
+    *,
+    session: Session,
+    raw: dict,
+    meeting_id: int | None,
+    callback: bool = False,
+    allow_waitlist: bool = True,
+    lang: str = "nb",
+    source: str = "website",
+    by_id: int | None = None,
+    today: date | None = None,
+) -> SignUpResult:
+    """The public sign-up in one step: clean, upsert the person, then book the chosen
+    meeting (moving an existing booking there) or record the wish to be phoned.
+
+    Staff (`by_id`) may sign someone up without a meeting. `allow_waitlist=False`
+    means the person was shown free seats: if the meeting filled up meanwhile they get
+    MeetingFull and can choose again, and nothing is saved."""
+    raw = {**raw, "source": raw.get("source") or source}
+    if callback:
+        raw["callback_requested"] = True
+
+    def meeting_chosen() -> None:
+        if meeting_id is None and not callback and by_id is None:
+            raise ValidationFailed({"meeting": "signup.choose_meeting"})
+
+    data: list[ApplicantInput] = []
+    collect(meeting_chosen, lambda: data.append(clean_applicant_input(raw, today=today)))
+    existing = find_by_email(session, data[0].email)
+    asked_before = bool(existing and existing.callback_requested)
+    applicant, created = upsert_applicant(
+        session=session, data=data[0], source=data[0].source, by_id=by_id, lang=lang
+    )
+    registration = None
+    if meeting_id is not None:
+        registration = booking.book_or_move(
+            session=session,
+            applicant_id=applicant.id,
+            meeting_id=meeting_id,
+            by_id=by_id,
+            allow_waitlist=allow_waitlist,
+        )
+    elif callback and not asked_before and applicant.email:
+        mail.queue_email(
+            session=session,
+            kind="callback_requested",
+            to_address=applicant.email,
+            lang=applicant.language,
+            context={
+                "first_name": applicant.first_name,
+                "self_service_url": booking.self_service_url(session, applicant),
+                "office_name": get_setting(session, "office_name"),
+            },
+            applicant_id=applicant.id,
+        )
+    return SignUpResult(
+        applicant_id=applicant.id,
+        token=applicant.token or "",
+        registration_id=registration.id if registration else None,
+        status=registration.status if registration else None,
+        waitlist_position=booking.waitlist_position(session, registration)
+        if registration
+        else None,
+        created=created,
+    )

@@ -1,0 +1,246 @@
+"""The applicant's own page, reached by the personal link: what they see and may do.
+
+There is no staff actor here: the token is the permission. Every function checks it
+first; an unknown or expired token raises the same NotFound, revealing nothing."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Applicant, Registration, Stage, utcnow
+
+from recruitment.journey import booking
+from recruitment.journey import calendar
+from recruitment.core.errors import NotFound, ValidationFailed
+from recruitment.journey.evaluations import evaluations_due, submit_evaluation
+from recruitment.core.pipeline import EXIT_REASONS, EXITS, move_applicant
+from recruitment.core.validation import clean_name, clean_phone, clean_postcode, collect, normalise_email
+
+
+class UnknownLink(NotFound):
+    key = "self_service.unknown_link"
+
+
+@dataclass(frozen=True, slots=True)
+class BookingView:
+    registration_id: int
+    meeting_id: int
+    starts_at: datetime
+    duration_minutes: int
+    mode: str
+    place: str
+    status: str
+    waitlist_position: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class DueEvaluation:
+    meeting_id: int
+    starts_at: datetime
+    mode: str
+
+
+@dataclass(frozen=True, slots=True)
+class MyPage:
+    """Everything the page shows, as plain values."""
+
+    first_name: str
+    last_name: str
+    email: str
+    phone: str | None
+    postcode: str | None
+    stage: str
+    coordinator_name: str | None
+    callback_requested: bool
+    language: str
+    bookings: list[BookingView]
+    evaluations_due: list[DueEvaluation]
+
+    @property
+    def has_left(self) -> bool:
+        return Stage(self.stage) in EXITS
+
+
+def applicant_for_token(
+    session: Session, token: str | None, *, now: datetime | None = None
+) -> Applicant:
+    """The applicant whose valid link this is, or UnknownLink."""
+    now = now or utcnow()
+    token = (token or "").strip()
+    # Tokens are 43 characters; anything far off is not worth a query.
+    if not 20 <= len(token) <= 64:
+        raise UnknownLink("no such link")
+    applicant = session.scalars(select(Applicant).where(Applicant.token == token)).first()
+    if (
+        applicant is None
+        or not hmac.compare_digest(applicant.token or "", token)
+        or applicant.anonymised_at is not None
+        or applicant.token_expires_at is None
+        or applicant.token_expires_at <= now
+    ):
+        raise UnknownLink("no such link")
+    return applicant
+
+
+def my_page(*, session: Session, token: str, now: datetime | None = None) -> MyPage:
+    """The applicant's booking, stage, coordinator and what they may still answer."""
+    applicant = applicant_for_token(session, token, now=now)
+    lang = applicant.language
+    views = [
+        BookingView(
+            registration_id=r.id,
+            meeting_id=r.meeting_id,
+            starts_at=r.meeting.starts_at,
+            duration_minutes=r.meeting.duration_minutes,
+            mode=r.meeting.mode,
+            place=calendar.meeting_place(r.meeting, lang, reveal_link=r.status == "registered"),
+            status=r.status,
+            waitlist_position=booking.waitlist_position(session, r),
+        )
+        for r in booking.active_registrations(session, applicant.id)
+    ]
+    due = [
+        DueEvaluation(meeting_id=m.id, starts_at=m.starts_at, mode=m.mode)
+        for m in evaluations_due(session, applicant.id)
+    ]
+    coordinator = applicant.coordinator
+    return MyPage(
+        first_name=applicant.first_name,
+        last_name=applicant.last_name,
+        email=applicant.email or "",
+        phone=applicant.phone,
+        postcode=applicant.postcode,
+        stage=applicant.stage,
+        coordinator_name=(coordinator.full_name or None)
+        if coordinator is not None and coordinator.active
+        else None,
+        callback_requested=applicant.callback_requested,
+        language=lang,
+        bookings=views,
+        evaluations_due=due,
+    )
+
+
+def _own_registration(session: Session, applicant: Applicant, registration_id: int) -> Registration:
+    registration = session.get(Registration, registration_id)
+    # Someone else's booking id answers exactly like a missing one.
+    if registration is None or registration.applicant_id != applicant.id:
+        raise NotFound("no such booking")
+    return registration
+
+
+def cancel_my_booking(*, session: Session, token: str, registration_id: int) -> None:
+    """Cancel one of my bookings (the first on the waitlist gets the seat)."""
+    applicant = applicant_for_token(session, token)
+    _own_registration(session, applicant, registration_id)
+    booking.cancel_registration(session=session, registration_id=registration_id)
+
+
+def choose_my_meeting(
+    *, session: Session, token: str, meeting_id: int, allow_waitlist: bool = True
+) -> int:
+    """Book a meeting, or move my booking to it; returns the registration id."""
+    applicant = applicant_for_token(session, token)
+    if Stage(applicant.stage) in EXITS:
+        move_applicant(
+            session=session,
+            applicant_id=applicant.id,
+            to_stage=Stage.SIGNED_UP,
+            by_id=None,
+            reason_text="booked again from the personal link",
+        )
+    registration = booking.book_or_move(
+        session=session,
+        applicant_id=applicant.id,
+        meeting_id=meeting_id,
+        allow_waitlist=allow_waitlist,
+    )
+    return registration.id
+
+
+def update_my_contact(*, session: Session, token: str, raw: dict) -> None:
+    """Change name, e-mail, phone and postcode, with the sign-up's checks."""
+    applicant = applicant_for_token(session, token)
+    clean: dict[str, object] = {}
+
+    def put(name, fn):
+        return lambda: clean.__setitem__(name, fn())
+
+    collect(
+        put("first_name", lambda: clean_name(raw.get("first_name"), "first_name")),
+        put("last_name", lambda: clean_name(raw.get("last_name"), "last_name")),
+        put("email", lambda: normalise_email(raw.get("email"), "email")),
+        put("phone", lambda: clean_phone(raw.get("phone"), "phone", required=True)),
+        put("postcode", lambda: clean_postcode(raw.get("postcode"), "postcode")),
+    )
+    if clean["email"] != applicant.email:
+        taken = session.scalar(
+            select(Applicant.id).where(
+                Applicant.email == clean["email"], Applicant.id != applicant.id
+            )
+        )
+        if taken is not None:
+            raise ValidationFailed({"email": "self_service.email_in_use"})
+    for name, value in clean.items():
+        setattr(applicant, name, value)
+    session.flush()
+
+
+def withdraw_me(
+    *,
+    session: Session,
+    token: str,
+    reason_code: str = "changed_mind",
+    reason_text: str | None = None,
+) -> None:
+    """Leave the pipeline: every booking is cancelled (seats go to the waitlist)."""
+    applicant = applicant_for_token(session, token)
+    if Stage(applicant.stage) in EXITS:
+        return
+    if reason_code not in EXIT_REASONS[Stage.WITHDRAWN]:
+        reason_code = "other" if reason_text else "changed_mind"
+    for registration in booking.active_registrations(session, applicant.id):
+        booking.cancel_registration(session=session, registration_id=registration.id)
+    session.refresh(applicant)
+    move_applicant(
+        session=session,
+        applicant_id=applicant.id,
+        to_stage=Stage.WITHDRAWN,
+        by_id=None,
+        reason_code=reason_code,
+        reason_text=reason_text or "withdrew from the personal link",
+    )
+
+
+def ics_for_registration(*, session: Session, token: str, registration_id: int) -> str:
+    """The calendar invite of one of my bookings, for download."""
+    applicant = applicant_for_token(session, token)
+    return booking.ics_for(session, _own_registration(session, applicant, registration_id))
+
+
+def evaluate_meeting(
+    *,
+    session: Session,
+    token: str,
+    meeting_id: int,
+    rating: object,
+    got_information: object,
+    technical_problems: object,
+    comment: object = None,
+) -> int:
+    """My answers to a meeting I attended (once)."""
+    applicant = applicant_for_token(session, token)
+    return submit_evaluation(
+        session=session,
+        applicant_id=applicant.id,
+        meeting_id=meeting_id,
+        rating=rating,
+        got_information=got_information,
+        technical_problems=technical_problems,
+        comment=comment,
+    )

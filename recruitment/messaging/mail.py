@@ -1,0 +1,358 @@
+"""Queueing e-mail in the transactional outbox, and the templates it is written from.
+
+A message is written to `outbox_message` in the same transaction as the change that
+caused it; nothing is sent from a page run. Delivery is the outbox worker's job
+(`recruitment.messaging.outbox`).
+
+Templates are plain files the office can edit: `templates/<lang>/<kind>.txt`, whose
+first line is the subject and the rest (after one empty line) the body, written in
+Jinja2 (`{{ first_name }}`). An optional `templates/<lang>/<kind>.html` replaces the
+generated HTML part for that kind. A folder named by VERVE_TEMPLATE_DIR, laid out the
+same way, is searched first, so an office can keep its own wording outside the code.
+A kind without a template file falls back to the catalogue keys
+`mail.<kind>_subject` / `mail.<kind>_body`.
+
+Messages are rendered when they are queued, so what a coordinator reads in the outbox
+is exactly what will be sent.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import ChainableUndefined, FileSystemLoader, TemplateError, TemplateNotFound
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
+from sqlalchemy.orm import Session
+
+from db.models import Applicant, InfoMeeting, MeetingMode, OutboxMessage, utcnow
+
+from recruitment.core.i18n import LANGUAGES, language, t
+from recruitment.core.settings import get_setting
+
+log = logging.getLogger(__name__)
+
+BUILTIN_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+TEMPLATE_DIR_ENV = "VERVE_TEMPLATE_DIR"
+
+#: Every kind of message Verve sends, in the order the preview page lists them.
+KINDS = (
+    "booking_confirmation",
+    "rebooked",
+    "booking_cancelled",
+    "waitlisted",
+    "waitlist_moved_up",
+    "meeting_reminder",
+    "meeting_cancelled",
+    "callback_requested",
+    "evaluation_request",
+)
+
+#: Kinds no person's own action directly caused (a schedule, or someone else's
+#: cancellation). They carry `Auto-Submitted: auto-generated` (RFC 3834) so holiday
+#: auto-replies are not sent back to the office. Answers to the applicant's own action
+#: (confirmations) and messages a coordinator sent do not: they are personal replies.
+AUTOMATIC_KINDS = frozenset({"meeting_reminder", "waitlist_moved_up", "evaluation_request"})
+
+SUBJECT_MAX = 300
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedMail:
+    subject: str
+    text: str
+    html: str
+    source: str  # the template file used, or "catalogue"
+
+
+# --- templates --------------------------------------------------------------------
+
+
+def template_dirs() -> list[Path]:
+    """Where templates are looked up, first match wins: the office's folder, then ours."""
+    dirs = []
+    override = os.environ.get(TEMPLATE_DIR_ENV, "").strip()
+    if override:
+        dirs.append(Path(override).expanduser())
+    dirs.append(BUILTIN_TEMPLATES)
+    return dirs
+
+
+_ENVIRONMENTS: dict[tuple[tuple[str, ...], bool], SandboxedEnvironment] = {}
+
+
+def _environment(dirs: list[Path], *, html: bool) -> SandboxedEnvironment:
+    # Sandboxed because the office edits these files; Jinja reloads a file when it
+    # changes, so an edit shows at the next message without a restart.
+    key = (tuple(str(d) for d in dirs), html)
+    if key not in _ENVIRONMENTS:
+        _ENVIRONMENTS[key] = SandboxedEnvironment(
+            loader=FileSystemLoader([str(d) for d in dirs], encoding="utf-8"),
+            autoescape=html,
+            undefined=ChainableUndefined,  # a value a caller did not give shows as empty
+            keep_trailing_newline=False,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+    return _ENVIRONMENTS[key]
+
+
+def template_source(kind: str, lang: str, suffix: str = "txt") -> Path | None:
+    """The file that `kind` in `lang` is rendered from, or None (catalogue fallback)."""
+    for folder in template_dirs():
+        path = folder / lang / f"{kind}.{suffix}"
+        if path.is_file():
+            return path
+    return None
+
+
+def render(kind: str, lang: str, context: dict[str, Any]) -> RenderedMail:
+    """`kind` in `lang` with `context`: subject, plain text and the HTML part."""
+    lang = language(lang)
+    values = {key: _display(value, lang) for key, value in context.items()}
+    for dirs in (template_dirs(), [BUILTIN_TEMPLATES]):
+        try:
+            return _render_files(dirs, kind, lang, values)
+        except TemplateNotFound:
+            continue
+        except TemplateError:
+            # A broken edit must not stop a booking: fall back to the shipped wording.
+            log.exception("mail template %s/%s is broken; using the built-in one", lang, kind)
+            continue
+    subject = _format_lenient(t(f"mail.{kind}_subject", lang), values)
+    text = _format_lenient(t(f"mail.{kind}_body", lang), values)
+    return RenderedMail(
+        subject[:SUBJECT_MAX], text, _html_from_text(subject, text, values, lang), "catalogue"
+    )
+
+
+def _render_files(dirs: list[Path], kind: str, lang: str, values: dict[str, Any]) -> RenderedMail:
+    text_env = _environment(dirs, html=False)
+    template = text_env.get_template(f"{lang}/{kind}.txt")
+    rendered = template.render(values).strip("\n")
+    first, _, rest = rendered.partition("\n")
+    subject = " ".join(first.split())[:SUBJECT_MAX]
+    text = rest.strip("\n") + "\n"
+    html_env = _environment(dirs, html=True)
+    try:
+        html = html_env.get_template(f"{lang}/{kind}.html").render(values, subject=subject)
+    except TemplateNotFound:
+        html = _html_from_text(subject, text, values, lang, dirs=dirs)
+    return RenderedMail(subject, text, html, template.filename or kind)
+
+
+_URL = re.compile(r"^https?://[^\s<>\"']+$")
+
+
+def _html_from_text(
+    subject: str, text: str, values: dict[str, Any], lang: str, dirs: list[Path] | None = None
+) -> str:
+    """The HTML part made from the plain text: every character escaped, paragraphs kept,
+    and only the links Verve itself put in (`*_url` values) made clickable."""
+    urls = sorted(
+        {
+            str(v)
+            for k, v in values.items()
+            if k.endswith("_url") and isinstance(v, str) and _URL.match(v)
+        },
+        key=len,
+        reverse=True,
+    )
+    pattern = re.compile("|".join(re.escape(u) for u in urls)) if urls else None
+
+    def linked(line: str) -> Markup:
+        if pattern is None:
+            return escape(line)
+        parts, pos = [], 0
+        for match in pattern.finditer(line):
+            parts.append(escape(line[pos : match.start()]))
+            parts.append(Markup('<a href="{0}">{0}</a>').format(match.group()))
+            pos = match.end()
+        parts.append(escape(line[pos:]))
+        return Markup("").join(parts)
+
+    paragraphs = [
+        [linked(line) for line in block.splitlines()]
+        for block in re.split(r"\n\s*\n", text.strip())
+        if block.strip()
+    ]
+    env = _environment(dirs or template_dirs(), html=True)
+    try:
+        layout = env.get_template("layout.html")
+    except TemplateNotFound:
+        layout = _environment([BUILTIN_TEMPLATES], html=True).get_template("layout.html")
+    return layout.render(subject=subject, paragraphs=paragraphs, lang=lang)
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _format_lenient(text: str, values: dict[str, Any]) -> str:
+    try:
+        return text.format_map(_Blank(values))
+    except (ValueError, IndexError, AttributeError):
+        return text
+
+
+# --- dates and context ----------------------------------------------------------------
+
+
+def office_zone(session: Session | None = None) -> ZoneInfo:
+    name = get_setting(session, "time_zone") if session is not None else "Europe/Oslo"
+    try:
+        return ZoneInfo(name)
+    except (KeyError, ValueError):
+        return ZoneInfo("Europe/Oslo")
+
+
+def format_when(at: datetime, lang: str, zone: ZoneInfo | None = None) -> str:
+    """A meeting time as people write it: "tirsdag 1. desember 2026 kl. 18.00"."""
+    local = at.astimezone(zone or ZoneInfo("Europe/Oslo"))
+    weekday = t("mail.weekdays", lang).split()[local.weekday()]
+    month = t("mail.months", lang).split()[local.month - 1]
+    return t(
+        "mail.date_time",
+        lang,
+        weekday=weekday,
+        day=local.day,
+        month=month,
+        year=local.year,
+        time=local.strftime("%H.%M" if language(lang) == "nb" else "%H:%M"),
+    )
+
+
+def _display(value: Any, lang: str) -> Any:
+    if isinstance(value, datetime):
+        return format_when(value, lang)
+    return value
+
+
+def standard_context(
+    session: Session, lang: str, *, applicant_id: int | None = None, meeting_id: int | None = None
+) -> dict[str, Any]:
+    """What every template may use, read from the database: the office, the applicant
+    and the meeting. The caller's own context is laid over this."""
+    base_url = str(get_setting(session, "public_base_url")).rstrip("/")
+    values: dict[str, Any] = {
+        "office_name": get_setting(session, "office_name"),
+        "office_email": get_setting(session, "office_email"),
+        "office_phone": get_setting(session, "office_phone"),
+        "signup_url": f"{base_url}/signup?lang={lang}",
+    }
+    if applicant_id is not None and (applicant := session.get(Applicant, applicant_id)) is not None:
+        values.update(first_name=applicant.first_name, last_name=applicant.last_name)
+        if applicant.token:
+            values["self_service_url"] = f"{base_url}/my-page?token={applicant.token}&lang={lang}"
+    if meeting_id is not None and (meeting := session.get(InfoMeeting, meeting_id)) is not None:
+        zone = office_zone(session)
+        values.update(
+            meeting_when=format_when(meeting.starts_at, lang, zone),
+            meeting_ends=(meeting.starts_at + timedelta(minutes=meeting.duration_minutes))
+            .astimezone(zone)
+            .strftime("%H.%M" if lang == "nb" else "%H:%M"),
+            meeting_duration_minutes=meeting.duration_minutes,
+            meeting_digital=meeting.mode == MeetingMode.DIGITAL.value,
+            meeting_mode=t(f"mail.mode_{meeting.mode}", lang),
+            join_url=meeting.join_url or "",
+            address=meeting.address or "",
+        )
+    return values
+
+
+SAMPLE_CONTEXT: dict[str, Any] = {
+    "first_name": "Kari",
+    "last_name": "Nordmann",
+    "office_name": "Støttekontakttjenesten",
+    "office_email": "stottekontakt@kommune.example",
+    "office_phone": "69 00 00 00",
+    "meeting_when": "",
+    "meeting_ends": "19.30",
+    "meeting_duration_minutes": 90,
+    "meeting_digital": True,
+    "join_url": "https://teams.example.com/l/meetup-join/abc",
+    "address": "Helsehuset, Kirkegata 1",
+    "self_service_url": "https://verve.kommune.example/my-page?token=sample",
+    "signup_url": "https://verve.kommune.example/signup",
+    "old_meeting_when": "",
+    "evaluation_url": "https://verve.kommune.example/my-page?token=sample&evaluate=1",
+    "waitlist_position": 3,
+}
+
+
+def sample_context(lang: str, *, digital: bool = True) -> dict[str, Any]:
+    """Made-up values for previewing templates (no real person's data)."""
+    at = datetime(2026, 12, 1, 17, 0, tzinfo=ZoneInfo("UTC"))
+    return {
+        **SAMPLE_CONTEXT,
+        "meeting_when": format_when(at, lang),
+        "old_meeting_when": format_when(at - timedelta(days=7), lang),
+        "meeting_digital": digital,
+        "meeting_mode": t("mail.mode_digital" if digital else "mail.mode_in_person", lang),
+    }
+
+
+def preview(kind: str, lang: str, *, digital: bool = True) -> RenderedMail:
+    """`kind` in `lang` rendered with sample data, for the template page."""
+    return render(kind, lang, sample_context(language(lang), digital=digital))
+
+
+# --- queueing ----------------------------------------------------------------------------
+
+
+def queue_email(
+    *,
+    session: Session,
+    kind: str,
+    to_address: str,
+    lang: str,
+    context: dict[str, object],
+    applicant_id: int | None = None,
+    meeting_id: int | None = None,
+    registration_id: int | None = None,
+    ics: str | None = None,
+    send_after: datetime | None = None,
+) -> OutboxMessage:
+    """Render message `kind` in `lang` with `context` and queue it for delivery."""
+    lang = language(lang)
+    values = standard_context(session, lang, applicant_id=applicant_id, meeting_id=meeting_id)
+    values.update(context)
+    mail = render(kind, lang, values)
+    message = OutboxMessage(
+        kind=kind,
+        to_address=to_address,
+        language=lang,
+        subject=mail.subject,
+        body_text=mail.text,
+        body_html=mail.html,
+        ics=ics,
+        applicant_id=applicant_id,
+        meeting_id=meeting_id,
+        registration_id=registration_id,
+        # Fixed when queued, so every delivery attempt of this row carries the same id.
+        message_id=f"<{uuid.uuid4()}@verve.invalid>",
+        next_attempt_at=send_after or utcnow(),
+    )
+    session.add(message)
+    session.flush()
+    return message
+
+
+__all__ = [
+    "KINDS",
+    "LANGUAGES",
+    "RenderedMail",
+    "preview",
+    "queue_email",
+    "render",
+    "template_source",
+]

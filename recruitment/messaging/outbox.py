@@ -1,0 +1,791 @@
+"""Delivering the outbox over SMTP, and what coordinators see of it.
+
+Delivery is at-least-once with a stable Message-ID, which is as close to exactly once
+as SMTP allows:
+
+1. A worker *claims* due rows in one short transaction (`SELECT … FOR UPDATE SKIP
+   LOCKED` on PostgreSQL, so concurrent workers never claim the same row), setting
+   `status='sending'`, `claimed_by` and `claimed_at`, and commits.
+2. It sends each claimed message, then marks it `sent` in a transaction of its own
+   (and writes it to the applicant's journal there).
+3. A worker killed between 2's send and its mark leaves the row `sending`. Once the
+   claim is older than the lease, any worker reclaims it and sends it again with the
+   same Message-ID. That one message may arrive twice; a receiving server or mail
+   client that drops duplicate Message-IDs shows it once. Nothing is lost.
+
+On SQLite, one worker at a time is enforced with a lock file beside the database.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import signal
+import smtplib
+import socket
+import ssl
+import threading
+import time
+import tomllib
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field, fields
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Engine, and_, func, or_, select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.models import JournalChannel, JournalEntry, OutboxMessage, OutboxStatus, utcnow
+
+from recruitment.core.access import Actor, require, requires
+from recruitment.core.errors import NotFound, VerveError
+from recruitment.core.i18n import t
+from recruitment.messaging.mail import AUTOMATIC_KINDS
+from recruitment.core.settings import get_setting
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+log = logging.getLogger(__name__)
+
+QUEUED, SENDING, SENT, FAILED = (s.value for s in OutboxStatus)
+
+
+class WorkerBusy(VerveError):
+    """Another worker holds the SQLite database's delivery lock."""
+
+    key = "mail.worker_busy"
+
+
+class SmtpSettingsIncomplete(VerveError):
+    key = "mail.smtp_settings_incomplete"
+
+
+# --- settings ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where and how to hand mail over. `security`: starttls, tls (implicit) or none."""
+
+    host: str
+    port: int = 587
+    security: str = "starttls"
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    sender: str = ""
+    reply_to: str | None = None
+    timeout: float = 30.0
+    # A CA bundle for a server whose certificate a private (e.g. municipal) CA signed.
+    ca_file: str | None = None
+
+    @property
+    def sender_address(self) -> str:
+        return parseaddr(self.sender)[1]
+
+
+SMTP_ENV = {
+    "host": "VERVE_SMTP_HOST",
+    "port": "VERVE_SMTP_PORT",
+    "security": "VERVE_SMTP_SECURITY",
+    "user": "VERVE_SMTP_USER",
+    "password": "VERVE_SMTP_PASSWORD",
+    "sender": "VERVE_SMTP_SENDER",
+    "reply_to": "VERVE_SMTP_REPLY_TO",
+    "timeout": "VERVE_SMTP_TIMEOUT",
+    "ca_file": "VERVE_SMTP_CA_FILE",
+}
+SECRETS_FILES = (Path(".streamlit/secrets.toml"), Path.home() / ".streamlit" / "secrets.toml")
+
+
+def _secrets_smtp(paths: tuple[Path, ...]) -> dict[str, Any]:
+    for path in paths:
+        if path.is_file():
+            with path.open("rb") as handle:
+                section = tomllib.load(handle).get("smtp", {})
+            if section:
+                return dict(section)
+    return {}
+
+
+def smtp_settings(
+    environ: Mapping[str, str] | None = None, secrets_files: tuple[Path, ...] = SECRETS_FILES
+) -> SmtpSettings | None:
+    """The SMTP settings from VERVE_SMTP_* (each wins) or `[smtp]` in secrets.toml;
+    None when no host is set, which means: keep messages queued."""
+    environ = os.environ if environ is None else environ
+    values = _secrets_smtp(secrets_files)
+    for name, variable in SMTP_ENV.items():
+        if environ.get(variable, "").strip():
+            values[name] = environ[variable].strip()
+    host = str(values.get("host") or "").strip()
+    if not host:
+        return None
+    security = str(values.get("security") or "").lower() or (
+        "tls" if str(values.get("port")) == "465" else "starttls"
+    )
+    if security not in {"starttls", "tls", "none"}:
+        raise ValueError(f"smtp security must be starttls, tls or none, not {security!r}")
+    default_port = {"tls": 465, "starttls": 587, "none": 25}[security]
+    sender = str(values.get("sender") or "").strip()
+    if not sender:
+        raise SmtpSettingsIncomplete("no sender address for SMTP")
+    return SmtpSettings(
+        host=host,
+        port=int(values.get("port") or default_port),
+        security=security,
+        user=(str(values["user"]) if values.get("user") else None),
+        password=(str(values["password"]) if values.get("password") else None),
+        sender=sender,
+        reply_to=(str(values["reply_to"]) if values.get("reply_to") else None),
+        timeout=float(values.get("timeout") or 30),
+        ca_file=(str(values["ca_file"]) if values.get("ca_file") else None),
+    )
+
+
+@dataclass(frozen=True)
+class DeliveryPolicy:
+    """Retry and lease timings. Back-off doubles per attempt: base, 2×base, 4×base … up
+    to `backoff_max_seconds`; after `max_attempts` (default: the `mail_max_attempts`
+    setting) a message is failed. A claim older than `lease_seconds` is taken over."""
+
+    max_attempts: int | None = None
+    backoff_seconds: float = 60.0
+    backoff_max_seconds: float = 6 * 3600.0
+    lease_seconds: float = 600.0
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> DeliveryPolicy:
+        environ = os.environ if environ is None else environ
+        names = {
+            "max_attempts": "VERVE_MAIL_MAX_ATTEMPTS",
+            "backoff_seconds": "VERVE_MAIL_BACKOFF_SECONDS",
+            "backoff_max_seconds": "VERVE_MAIL_BACKOFF_MAX_SECONDS",
+            "lease_seconds": "VERVE_MAIL_LEASE_SECONDS",
+        }
+        values: dict[str, Any] = {}
+        for name, variable in names.items():
+            if environ.get(variable, "").strip():
+                values[name] = (int if name == "max_attempts" else float)(environ[variable])
+        return cls(**values)
+
+    def delay(self, attempts: int) -> timedelta:
+        """The wait before the next try after `attempts` failed ones."""
+        seconds = self.backoff_seconds * (2 ** max(attempts - 1, 0))
+        return timedelta(seconds=min(seconds, self.backoff_max_seconds))
+
+
+# --- the message ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A claimed row as plain values (the claim transaction is over when it is sent)."""
+
+    id: int
+    kind: str
+    to_address: str
+    language: str
+    subject: str
+    body_text: str
+    body_html: str | None
+    ics: str | None
+    message_id: str
+    attempts: int
+    applicant_id: int | None
+    reclaimed: bool
+
+
+_METHOD = re.compile(r"^METHOD:([A-Za-z-]+)\s*$", re.MULTILINE)
+
+
+def ics_method(ics: str) -> str:
+    """The iTIP method of a calendar object (REQUEST, CANCEL …); PUBLISH if it has none."""
+    match = _METHOD.search(ics)
+    return match.group(1).upper() if match else "PUBLISH"
+
+
+def build_message(
+    message: Claimed, smtp: SmtpSettings, *, now: datetime | None = None
+) -> EmailMessage:
+    """The MIME message: text and HTML alternatives, and the .ics attached."""
+    mime = EmailMessage()
+    mime["From"] = smtp.sender
+    mime["To"] = message.to_address
+    if smtp.reply_to:
+        mime["Reply-To"] = smtp.reply_to
+    mime["Subject"] = message.subject
+    mime["Date"] = format_datetime(now or utcnow())
+    mime["Message-ID"] = message.message_id
+    if message.kind in AUTOMATIC_KINDS:
+        mime["Auto-Submitted"] = "auto-generated"
+    mime.set_content(message.body_text)
+    if message.body_html:
+        mime.add_alternative(message.body_html, subtype="html")
+    if message.ics:
+        method = ics_method(message.ics)
+        mime.add_attachment(
+            message.ics,
+            subtype="calendar",
+            filename="cancel.ics" if method == "CANCEL" else "invite.ics",
+            params={"method": method},
+        )
+    # Last: set_content and add_* move or drop Content-* headers set before them.
+    mime["Content-Language"] = message.language
+    return mime
+
+
+def _connect(smtp: SmtpSettings) -> smtplib.SMTP:
+    context = ssl.create_default_context(cafile=smtp.ca_file)
+    if smtp.security == "tls":
+        connection: smtplib.SMTP = smtplib.SMTP_SSL(
+            smtp.host, smtp.port, timeout=smtp.timeout, context=context
+        )
+    else:
+        connection = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout)
+        if smtp.security == "starttls":
+            connection.starttls(context=context)
+    if smtp.user:
+        connection.login(smtp.user, smtp.password or "")
+    return connection
+
+
+def _classify(error: Exception) -> tuple[bool, bool, str]:
+    """(permanent, connection_lost, text) for a failed send."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        text = "; ".join(
+            f"{addr}: {code} {_text(msg)}" for addr, (code, msg) in error.recipients.items()
+        )
+        return all(500 <= code < 600 for code in codes), False, text
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        # The office's credentials, not this message: retry, it may be fixed meanwhile.
+        return False, True, f"{error.smtp_code} {_text(error.smtp_error)}"
+    if isinstance(error, smtplib.SMTPConnectError):
+        return False, True, f"{error.smtp_code} {_text(error.smtp_error)}"
+    if isinstance(error, smtplib.SMTPResponseException):
+        code = error.smtp_code
+        return 500 <= code < 600, code == 421, f"{code} {_text(error.smtp_error)}"
+    # Disconnected, refused, reset, timed out, TLS trouble: the server, not the message.
+    return False, True, f"{type(error).__name__}: {error}"
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+# --- delivery ------------------------------------------------------------------------
+
+
+@dataclass
+class SendStats:
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    released: int = 0
+    reclaimed: int = 0
+    reminders: int = 0
+
+    def add(self, other: SendStats) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+    def __str__(self) -> str:
+        return ", ".join(f"{f.name} {getattr(self, f.name)}" for f in fields(self))
+
+
+def _engine(session_factory: sessionmaker[Session]) -> Engine:
+    return session_factory.kw["bind"]
+
+
+def lock_path(engine: Engine) -> Path | None:
+    """The lock file that keeps SQLite to one worker; None where no lock is needed."""
+    if engine.dialect.name != "sqlite":
+        return None
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).with_name(Path(database).name + "-outbox.lock")
+
+
+@contextmanager
+def single_worker(engine: Engine) -> Iterator[None]:
+    """Hold the delivery lock for SQLite (PostgreSQL needs none: rows are claimed)."""
+    path = lock_path(engine)
+    if path is None:
+        yield
+        return
+    import fcntl  # POSIX only; the lock is released by the kernel if the worker dies
+
+    handle = path.open("a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise WorkerBusy(f"another worker holds {path}", lock=str(path)) from None
+    try:
+        yield
+    finally:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+
+def _max_attempts(session_factory: sessionmaker[Session], policy: DeliveryPolicy) -> int:
+    if policy.max_attempts is not None:
+        return policy.max_attempts
+    with session_factory() as session:
+        return int(get_setting(session, "mail_max_attempts"))
+
+
+def claim(
+    *,
+    session_factory: sessionmaker[Session],
+    worker_id: str,
+    batch_size: int,
+    policy: DeliveryPolicy,
+    now: datetime | None = None,
+) -> list[Claimed]:
+    """Claim up to `batch_size` due rows (and stale claims) for `worker_id`, committed."""
+    now = now or utcnow()
+    stale = now - timedelta(seconds=policy.lease_seconds)
+    due = or_(
+        and_(OutboxMessage.status == QUEUED, OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_at < stale),
+    )
+    with session_factory.begin() as session:
+        rows = session.scalars(
+            select(OutboxMessage)
+            .where(due)
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(batch_size)
+            .with_for_update(skip_locked=True)
+        ).all()
+        claimed = []
+        for row in rows:
+            claimed.append(
+                Claimed(
+                    id=row.id,
+                    kind=row.kind,
+                    to_address=row.to_address,
+                    language=row.language,
+                    subject=row.subject,
+                    body_text=row.body_text,
+                    body_html=row.body_html,
+                    ics=row.ics,
+                    message_id=row.message_id,
+                    attempts=row.attempts,
+                    applicant_id=row.applicant_id,
+                    reclaimed=row.status == SENDING,
+                )
+            )
+            if row.status == SENDING:
+                log.warning(
+                    "reclaiming message %s left by %s at %s", row.id, row.claimed_by, row.claimed_at
+                )
+            row.status, row.claimed_by, row.claimed_at = SENDING, worker_id, now
+    return claimed
+
+
+def _update_own_claims(session: Session, ids: list[int], worker_id: str, **values) -> int:
+    """Update the rows in `ids` that this worker still holds (status sending, its claim);
+    a row another worker has taken over meanwhile is left alone. Returns the rows changed."""
+    return session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_(ids),
+            OutboxMessage.status == SENDING,
+            OutboxMessage.claimed_by == worker_id,
+        )
+        .values(**values)
+    ).rowcount
+
+
+def _mark_sent(session_factory: sessionmaker[Session], message: Claimed, worker_id: str) -> None:
+    now = utcnow()
+    with session_factory.begin() as session:
+        changed = _update_own_claims(
+            session,
+            [message.id],
+            worker_id,
+            status=SENT,
+            sent_at=now,
+            attempts=message.attempts + 1,
+            claimed_by=None,
+            claimed_at=None,
+            last_error=None,
+        )
+        # Only the worker whose claim still stood records it, so the journal holds
+        # each message once even when a stale claim was taken over meanwhile.
+        if changed == 1 and message.applicant_id is not None:
+            session.add(
+                JournalEntry(
+                    applicant_id=message.applicant_id,
+                    channel=JournalChannel.EMAIL.value,
+                    subject=message.subject[:300],
+                    body=message.body_text,
+                    outbox_id=message.id,
+                    created_at=now,
+                )
+            )
+
+
+def _mark_unsent(
+    session_factory: sessionmaker[Session],
+    message: Claimed,
+    worker_id: str,
+    *,
+    error: str,
+    permanent: bool,
+    max_attempts: int,
+    policy: DeliveryPolicy,
+) -> str:
+    now = utcnow()
+    attempts = message.attempts + 1
+    status = FAILED if permanent or attempts >= max_attempts else QUEUED
+    with session_factory.begin() as session:
+        _update_own_claims(
+            session,
+            [message.id],
+            worker_id,
+            status=status,
+            attempts=attempts,
+            last_error=error[:2000],
+            claimed_by=None,
+            claimed_at=None,
+            next_attempt_at=now + policy.delay(attempts),
+        )
+    log.warning(
+        "message %s %s after attempt %s: %s",
+        message.id,
+        "failed" if status == FAILED else "will be retried",
+        attempts,
+        error,
+    )
+    return status
+
+
+def _release(session_factory: sessionmaker[Session], ids: list[int], worker_id: str) -> None:
+    """Give claimed but unsent rows back at once (on shutdown), so no lease must pass."""
+    if not ids:
+        return
+    with session_factory.begin() as session:
+        _update_own_claims(session, ids, worker_id, status=QUEUED, claimed_by=None, claimed_at=None)
+
+
+def _renew(session_factory: sessionmaker[Session], ids: list[int], worker_id: str) -> None:
+    """Extend this worker's claim on rows it still has to send."""
+    with session_factory.begin() as session:
+        _update_own_claims(session, ids, worker_id, claimed_at=utcnow())
+
+
+def _send_batch(
+    *,
+    session_factory: sessionmaker[Session],
+    smtp: SmtpSettings,
+    worker_id: str,
+    batch_size: int,
+    policy: DeliveryPolicy,
+    stop: threading.Event | None = None,
+) -> SendStats:
+    stats = SendStats()
+    batch = claim(
+        session_factory=session_factory, worker_id=worker_id, batch_size=batch_size, policy=policy
+    )
+    stats.claimed = len(batch)
+    stats.reclaimed = sum(m.reclaimed for m in batch)
+    if not batch:
+        return stats
+    max_attempts = _max_attempts(session_factory, policy)
+    connection: smtplib.SMTP | None = None
+    renewed = time.monotonic()
+    try:
+        for index, message in enumerate(batch):
+            rest = [m.id for m in batch[index:]]
+            if stop is not None and stop.is_set():
+                _release(session_factory, rest, worker_id)
+                stats.released += len(rest)
+                break
+            if time.monotonic() - renewed > policy.lease_seconds / 3:
+                # A slow server must not let the lease run out under a live worker.
+                _renew(session_factory, rest, worker_id)
+                renewed = time.monotonic()
+            try:
+                mime = build_message(message, smtp)
+                if connection is None:
+                    connection = _connect(smtp)
+                connection.send_message(
+                    mime, from_addr=smtp.sender_address, to_addrs=[message.to_address]
+                )
+            except (TimeoutError, smtplib.SMTPException, OSError) as error:
+                permanent, lost, text = _classify(error)
+                status = _mark_unsent(
+                    session_factory,
+                    message,
+                    worker_id,
+                    error=text,
+                    permanent=permanent,
+                    max_attempts=max_attempts,
+                    policy=policy,
+                )
+                stats.failed += status == FAILED
+                stats.retried += status == QUEUED
+                if lost:
+                    # The server is unreachable: the rest wait their back-off too,
+                    # rather than each waiting out a connection timeout now.
+                    with suppress(Exception):
+                        if connection is not None:
+                            connection.close()
+                    connection = None
+                    for later in batch[index + 1 :]:
+                        status = _mark_unsent(
+                            session_factory,
+                            later,
+                            worker_id,
+                            error=text,
+                            permanent=False,
+                            max_attempts=max_attempts,
+                            policy=policy,
+                        )
+                        stats.failed += status == FAILED
+                        stats.retried += status == QUEUED
+                    break
+                continue
+            except (ValueError, TypeError) as error:
+                # A message that cannot even be built will not get better by waiting.
+                _mark_unsent(
+                    session_factory,
+                    message,
+                    worker_id,
+                    error=f"{type(error).__name__}: {error}",
+                    permanent=True,
+                    max_attempts=max_attempts,
+                    policy=policy,
+                )
+                stats.failed += 1
+                continue
+            _mark_sent(session_factory, message, worker_id)
+            stats.sent += 1
+    finally:
+        if connection is not None:
+            with suppress(Exception):
+                connection.quit()
+    return stats
+
+
+def default_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident() % 100000}"
+
+
+def send_due(
+    *,
+    session_factory: sessionmaker[Session],
+    smtp_settings: SmtpSettings | None,
+    worker_id: str | None = None,
+    batch_size: int = 50,
+    policy: DeliveryPolicy | None = None,
+    max_batches: int | None = None,
+) -> SendStats:
+    """Deliver every message that is due now (batch after batch) and return the counts.
+    Without SMTP settings nothing is sent: the messages stay queued."""
+    stats = SendStats()
+    if smtp_settings is None:
+        return stats
+    policy = policy or DeliveryPolicy()
+    worker_id = worker_id or default_worker_id()
+    with single_worker(_engine(session_factory)):
+        batches = 0
+        while max_batches is None or batches < max_batches:
+            round_stats = _send_batch(
+                session_factory=session_factory,
+                smtp=smtp_settings,
+                worker_id=worker_id,
+                batch_size=batch_size,
+                policy=policy,
+            )
+            stats.add(round_stats)
+            batches += 1
+            if round_stats.claimed < batch_size or round_stats.sent == 0:
+                break
+    return stats
+
+
+def queue_reminders_now(session_factory: sessionmaker[Session]) -> int:
+    """Queue due meeting reminders in a transaction of their own."""
+    from recruitment.messaging.reminders import queue_due_reminders
+
+    with session_factory.begin() as session:
+        return queue_due_reminders(session=session, now=utcnow())
+
+
+def work(
+    *,
+    session_factory: sessionmaker[Session],
+    smtp_settings: SmtpSettings | None,
+    worker_id: str | None = None,
+    batch_size: int = 20,
+    policy: DeliveryPolicy | None = None,
+    poll_seconds: float = 2.0,
+    reminder_every_seconds: float = 300.0,
+    stop: threading.Event | None = None,
+    handle_signals: bool = True,
+) -> SendStats:
+    """Keep delivering until SIGTERM/SIGINT (or `stop`): poll for due messages, queue
+    reminders every few minutes. A message being sent is finished and marked first."""
+    policy = policy or DeliveryPolicy()
+    worker_id = worker_id or default_worker_id()
+    stop = stop or threading.Event()
+    totals = SendStats()
+    previous: dict[int, Any] = {}
+    if handle_signals and threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            previous[signum] = signal.signal(signum, lambda *_: stop.set())
+    try:
+        with single_worker(_engine(session_factory)):
+            log.info(
+                "mail worker %s started (%s)",
+                worker_id,
+                f"SMTP {smtp_settings.host}:{smtp_settings.port}"
+                if smtp_settings
+                else "no SMTP: queue only",
+            )
+            next_reminders = 0.0
+            while not stop.is_set():
+                busy = False
+                try:
+                    if time.monotonic() >= next_reminders:
+                        totals.reminders += queue_reminders_now(session_factory)
+                        next_reminders = time.monotonic() + reminder_every_seconds
+                    if smtp_settings is not None:
+                        round_stats = _send_batch(
+                            session_factory=session_factory,
+                            smtp=smtp_settings,
+                            worker_id=worker_id,
+                            batch_size=batch_size,
+                            policy=policy,
+                            stop=stop,
+                        )
+                        totals.add(round_stats)
+                        busy = round_stats.sent > 0 and round_stats.claimed == batch_size
+                except OperationalError:
+                    # The database went away for a moment (restart, failover): wait, retry.
+                    log.exception("database unavailable; retrying")
+                if not busy:
+                    stop.wait(poll_seconds)
+            log.info("mail worker %s stopped: %s", worker_id, totals)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    return totals
+
+
+# --- what coordinators see --------------------------------------------------------------
+
+
+@requires("outbox.read")
+def outbox_counts(*, session: Session, actor: Actor, now: datetime | None = None) -> dict[str, int]:
+    """Messages per status (`sent` counts the last seven days)."""
+    require(actor, "outbox.read")
+    now = now or utcnow()
+    counts = dict(
+        session.execute(
+            select(OutboxMessage.status, func.count())
+            .where(
+                or_(OutboxMessage.status != SENT, OutboxMessage.sent_at >= now - timedelta(days=7))
+            )
+            .group_by(OutboxMessage.status)
+        ).all()
+    )
+    return {status.value: int(counts.get(status.value, 0)) for status in OutboxStatus}
+
+
+OUTBOX_COLUMNS = [
+    "id",
+    "created_at",
+    "kind",
+    "to_address",
+    "subject",
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "sent_at",
+    "last_error",
+]
+
+
+@requires("outbox.read")
+def outbox_messages(
+    *,
+    session: Session,
+    actor: Actor,
+    status: str | None = None,
+    limit: int = 500,
+    lang: str = "nb",
+) -> pd.DataFrame:
+    """Newest first: id, created_at, kind, to_address, subject, status, attempts,
+    next_attempt_at, sent_at, last_error, and kind_label/status_label in `lang`."""
+    require(actor, "outbox.read")
+    import pandas as pd  # here, not at the top: every `verve` command would pay 1.5 s for it
+
+    query = select(*(getattr(OutboxMessage, c) for c in OUTBOX_COLUMNS)).order_by(
+        OutboxMessage.id.desc()
+    )
+    if status:
+        query = query.where(OutboxMessage.status == status)
+    rows = session.execute(query.limit(limit)).all()
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=OUTBOX_COLUMNS)
+    kinds = {kind: t(f"mail.kind_{kind}", lang) for kind in set(frame["kind"])}
+    frame["kind_label"] = [
+        k if label.startswith("mail.") else label
+        for k, label in ((k, kinds[k]) for k in frame["kind"])
+    ]
+    frame["status_label"] = [t(f"mail.status_{code}", lang) for code in frame["status"]]
+    return frame
+
+
+@requires("outbox.read")
+def outbox_message(*, session: Session, actor: Actor, outbox_id: int) -> dict[str, Any]:
+    """One message as plain values, to read it in the app."""
+    require(actor, "outbox.read")
+    row = session.get(OutboxMessage, outbox_id)
+    if row is None:
+        raise NotFound(f"outbox message {outbox_id}")
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "to_address": row.to_address,
+        "language": row.language,
+        "subject": row.subject,
+        "body_text": row.body_text,
+        "has_ics": bool(row.ics),
+        "status": row.status,
+        "attempts": row.attempts,
+        "last_error": row.last_error,
+        "created_at": row.created_at,
+        "sent_at": row.sent_at,
+        "message_id": row.message_id,
+    }
+
+
+class NotRetryable(VerveError):
+    key = "mail.not_retryable"
+
+
+@requires("outbox.write")
+def retry_message(*, session: Session, actor: Actor, outbox_id: int) -> None:
+    """Queue a failed message again, with a fresh set of attempts, due now."""
+    require(actor, "outbox.write")
+    row = session.get(OutboxMessage, outbox_id)
+    if row is None:
+        raise NotFound(f"outbox message {outbox_id}")
+    if row.status != FAILED:
+        raise NotRetryable(f"message {outbox_id} is {row.status}")
+    row.status, row.attempts, row.next_attempt_at = QUEUED, 0, utcnow()
+    row.claimed_by = row.claimed_at = None
+    session.flush()

@@ -9,7 +9,7 @@ TEST_STAMP := $(VENV)/.test-$(HASH)
 # PostgreSQL tests wait on I/O.
 TEST_WORKERS ?= 3
 
-.PHONY: run test install install-test node bench clean
+.PHONY: run test lint install install-test node bench clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Verve needs Python 3.11 or newer")'
@@ -40,7 +40,13 @@ run: install
 	$(VENV)/bin/verve db upgrade
 	$(VENV)/bin/streamlit run dashboard/app.py
 
-test: install-test node
+# Style and the import contracts first: a breach fails `make test` (and so CI).
+lint: install-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+test: lint node
 	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 bench: install-test

@@ -1,6 +1,6 @@
 """Benchmark of the analytics pages (issue 7), run on demand, never in the test suite.
 
-    .venv/bin/python bench/analytics.py                       # 10 000 and 100 000, SQLite and PostgreSQL
+    .venv/bin/python bench/analytics.py      # 10 000 and 100 000, SQLite and PostgreSQL
     .venv/bin/python bench/analytics.py --sizes 2000 --backends sqlite --repeat 3
 
 For each backend and size it builds a database with `verve demo --applicants N --seed 1`
@@ -41,14 +41,18 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from db import migrate  # noqa: E402
 from db.models import StaffUser, StageEvent  # noqa: E402
 from db.session import make_engine, make_session_factory  # noqa: E402
-from recruitment.analytics.funnel import Filters, reached_counts
-from recruitment.core.pipeline import RANK
+from recruitment.analytics.funnel import Filters, reached_counts  # noqa: E402
+from recruitment.core.pipeline import RANK  # noqa: E402
 
 PAGES = ["funnel", "digital_vs_in_person", "trends", "time_in_stage", "evaluations"]
-PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN_URL = os.environ.get(
+    "BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 PG_DATABASE = "verve_bench_analytics"
 # The command that fills a database; BENCH_DEMO_COMMAND may name another (e.g. a wrapper).
-DEMO_COMMAND = os.environ.get("BENCH_DEMO_COMMAND", str(Path(sys.executable).with_name("verve"))).split()
+DEMO_COMMAND = os.environ.get(
+    "BENCH_DEMO_COMMAND", str(Path(sys.executable).with_name("verve"))
+).split()
 
 
 def page_default_filters() -> Filters:
@@ -67,7 +71,9 @@ def sqlite_url(folder: Path, size: int) -> str:
 def postgres_url(size: int) -> str:
     admin = make_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": PG_DATABASE})
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": PG_DATABASE}
+        )
         if not exists:
             connection.execute(text(f'CREATE DATABASE "{PG_DATABASE}"'))
     admin.dispose()
@@ -87,17 +93,28 @@ def populate(url: str, size: int, *, reuse: bool = False) -> tuple[float, int]:
     engine = make_engine(url)
     migrate.upgrade(engine)
     started = time.perf_counter()
-    result = subprocess.run(["true"]) if reuse else subprocess.run(
-        [*DEMO_COMMAND, "demo", "--applicants", str(size), "--seed", "1"],
-        env={**os.environ, "DATABASE_URL": url},
-        capture_output=True,
-        text=True,
+    result = (
+        subprocess.run(["true"])
+        if reuse
+        else subprocess.run(
+            [*DEMO_COMMAND, "demo", "--applicants", str(size), "--seed", "1"],
+            env={**os.environ, "DATABASE_URL": url},
+            capture_output=True,
+            text=True,
+        )
     )
     if result.returncode != 0:
-        raise SystemExit(f"`verve demo` failed ({result.returncode}): {result.stderr[-2000:] or result.stdout[-2000:]}")
+        raise SystemExit(
+            f"`verve demo` failed ({result.returncode}): "
+            f"{result.stderr[-2000:] or result.stdout[-2000:]}"
+        )
     seconds = time.perf_counter() - started
     with make_session_factory(engine).begin() as session:
-        manager = StaffUser(username=f"bench-manager-{size}-{time.time_ns()}", role="manager", full_name="Bench Manager")
+        manager = StaffUser(
+            username=f"bench-manager-{size}-{time.time_ns()}",
+            role="manager",
+            full_name="Bench Manager",
+        )
         session.add(manager)
         session.flush()
         manager_id = manager.id
@@ -138,14 +155,25 @@ def naive_funnel(engine, filters: Filters):
     """The obvious pandas version: every stage event into a DataFrame, then count."""
 
     def run():
-        events = pd.read_sql(select(StageEvent.applicant_id, StageEvent.to_stage, StageEvent.at), engine)
+        events = pd.read_sql(
+            select(StageEvent.applicant_id, StageEvent.to_stage, StageEvent.at), engine
+        )
         events["at"] = pd.to_datetime(events["at"], utc=True, format="mixed")
-        events["rank"] = events["to_stage"].map({stage.value: rank for stage, rank in RANK.items()}).fillna(0)
-        per_applicant = events.groupby("applicant_id").agg(furthest=("rank", "max"), signed_up_at=("at", "min"))
+        events["rank"] = (
+            events["to_stage"].map({stage.value: rank for stage, rank in RANK.items()}).fillna(0)
+        )
+        per_applicant = events.groupby("applicant_id").agg(
+            furthest=("rank", "max"), signed_up_at=("at", "min")
+        )
         if filters.since:
-            per_applicant = per_applicant[per_applicant["signed_up_at"] >= pd.Timestamp(filters.since, tz="UTC")]
+            per_applicant = per_applicant[
+                per_applicant["signed_up_at"] >= pd.Timestamp(filters.since, tz="UTC")
+            ]
         if filters.until:
-            per_applicant = per_applicant[per_applicant["signed_up_at"] < pd.Timestamp(filters.until + timedelta(days=1), tz="UTC")]
+            per_applicant = per_applicant[
+                per_applicant["signed_up_at"]
+                < pd.Timestamp(filters.until + timedelta(days=1), tz="UTC")
+            ]
         return [int((per_applicant["furthest"] >= rank).sum()) for rank in RANK.values()]
 
     return run
@@ -162,7 +190,12 @@ def analytics_page(name: str, manager_id: int):
         st.cache_data.clear()  # uncached: every number read from the database again
         at = AppTest.from_file(path, default_timeout=120)
         at.query_params["lang"] = "en"
-        at.session_state["actor"] = {"id": manager_id, "username": "bench", "role": "manager", "name": "Bench"}
+        at.session_state["actor"] = {
+            "id": manager_id,
+            "username": "bench",
+            "role": "manager",
+            "name": "Bench",
+        }
         at.session_state["actor_seen_at"] = time.time()
         at.run()
         if at.exception:
@@ -177,7 +210,11 @@ def analytics_page(name: str, manager_id: int):
 
 
 def bench_one(backend: str, size: int, url: str, repeat: int, *, reuse: bool = False) -> dict:
-    print(f"\n== {backend}, {size:,} applicants (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)", flush=True)
+    print(
+        f"\n== {backend}, {size:,} applicants (load average {os.getloadavg()[0]:.1f} on "
+        f"{os.cpu_count()} CPUs)",
+        flush=True,
+    )
     seconds, manager_id = populate(url, size, reuse=reuse)
     print(f"   verve demo: {seconds:.1f} s", flush=True)
     os.environ["DATABASE_URL"] = url
@@ -186,10 +223,16 @@ def bench_one(backend: str, size: int, url: str, repeat: int, *, reuse: bool = F
     filters = page_default_filters()
     result = {"backend": backend, "size": size, "demo_s": seconds}
     sql_counts, naive_counts = sql_funnel(sessions, filters)(), naive_funnel(engine, filters)()
-    all_time_sql, all_time_naive = sql_funnel(sessions, Filters())(), naive_funnel(engine, Filters())()
+    all_time_sql, all_time_naive = (
+        sql_funnel(sessions, Filters())(),
+        naive_funnel(engine, Filters())(),
+    )
     result["check"] = sql_counts == naive_counts and all_time_sql == all_time_naive
     result["monotone"] = all(a >= b for a, b in zip(all_time_sql, all_time_sql[1:], strict=False))
-    print(f"   funnel (all time): {all_time_sql}  independent pandas count: {all_time_naive}", flush=True)
+    print(
+        f"   funnel (all time): {all_time_sql}  independent pandas count: {all_time_naive}",
+        flush=True,
+    )
     result["a"] = measure(sql_funnel(sessions, filters), repeat)
     result["a_all_time"] = measure(sql_funnel(sessions, Filters()), repeat)
     result["b"] = measure(empty_page, repeat)
@@ -203,8 +246,13 @@ def bench_one(backend: str, size: int, url: str, repeat: int, *, reuse: bool = F
 
 
 def report(results: list[dict]) -> None:
-    print(f"\n== summary (medians, milliseconds; load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
-    header = f"{'backend':<11}{'size':>8}{'a':>8}{'b':>8}" + "".join(f"{'c:' + n[:10]:>14}" for n in PAGES)
+    print(
+        f"\n== summary (medians, milliseconds; load average now {os.getloadavg()[0]:.1f} on "
+        f"{os.cpu_count()} CPUs)"
+    )
+    header = f"{'backend':<11}{'size':>8}{'a':>8}{'b':>8}" + "".join(
+        f"{'c:' + n[:10]:>14}" for n in PAGES
+    )
     header += f"{'d':>9}{'c_f/(a+b)':>11}{'c_d/(a+b)':>11}{'d/a':>7}  check"
     print(header)
     for r in results:
@@ -212,7 +260,8 @@ def report(results: list[dict]) -> None:
         line += "".join(f"{r[f'c_{n}'] * 1e3:>14.1f}" for n in PAGES)
         line += f"{r['d'] * 1e3:>9.1f}{r['c_funnel'] / (r['a'] + r['b']):>11.2f}"
         line += f"{r['c_digital_vs_in_person'] / (r['a'] + r['b']):>11.2f}{r['d'] / r['a']:>7.1f}"
-        line += f"  {'same counts' if r['check'] else 'DIFFERENT COUNTS'}{'' if r['monotone'] else ' NOT MONOTONE'}"
+        line += "  same counts" if r["check"] else "  DIFFERENT COUNTS"
+        line += "" if r["monotone"] else " NOT MONOTONE"
         print(line)
     by_backend: dict[str, list[dict]] = {}
     for r in results:
@@ -224,17 +273,29 @@ def report(results: list[dict]) -> None:
         small, large = rows[0], rows[-1]
         factor = large["size"] / small["size"]
         growth = ", ".join(
-            f"{key}: x{large[key] / small[key]:.1f}" for key in ("a", "a_all_time", *(f"c_{n}" for n in PAGES), "d")
+            f"{key}: x{large[key] / small[key]:.1f}"
+            for key in ("a", "a_all_time", *(f"c_{n}" for n in PAGES), "d")
         )
-        print(f"growth {backend} {small['size']:,} -> {large['size']:,} (data x{factor:.0f}): {growth}")
+        print(
+            f"growth {backend} {small['size']:,} -> {large['size']:,} (data x{factor:.0f}): "
+            f"{growth}"
+        )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
+    parser.add_argument(
+        "--backends", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"]
+    )
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--database", help="measure this database (already filled by `verve demo`) instead; give its size with --sizes")
+    parser.add_argument(
+        "--database",
+        help="measure this database (already filled by `verve demo`) instead; "
+        "give its size with --sizes",
+    )
     args = parser.parse_args()
     results = []
     if args.database:

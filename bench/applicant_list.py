@@ -11,9 +11,9 @@ runs per query in milliseconds; the page aims for well under 300 ms each.
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import tempfile
-import random
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,11 +21,16 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 from db import migrate
-from db.models import Applicant, Stage, StaffUser
+from db.models import Applicant, StaffUser, Stage
 from db.session import make_engine, make_session_factory
-from recruitment.casework.applicant_list import UNASSIGNED, ApplicantFilters, applicant_page, stage_counts
-from recruitment.demo.generator import generate
 from recruitment.accounts.staff import actor_for
+from recruitment.casework.applicant_list import (
+    UNASSIGNED,
+    ApplicantFilters,
+    applicant_page,
+    stage_counts,
+)
+from recruitment.demo.generator import generate
 
 TARGET_MS = 300
 
@@ -33,14 +38,50 @@ TARGET_MS = 300
 def _fill(sessions, count: int, seed: int = 7) -> None:
     """A plain register: staff, applicants spread over stages, ages, areas and sources."""
     rng = random.Random(seed)
-    first = ["Ola", "Kari", "Per", "Anne", "Øyvind", "Ingrid", "Ali", "Fatima", "Jonas", "Sara", "Åse", "Lars"]
-    last = ["Hansen", "Johansen", "Olsen", "Larsen", "Andersen", "Pedersen", "Nilsen", "Kristiansen", "Berg", "Haugen"]
-    areas = ["Fredrikstad", "Sarpsborg", "Halden", "Moss", "Råde", "Hvaler", "Rakkestad", "Skiptvedt"]
+    first = [
+        "Ola",
+        "Kari",
+        "Per",
+        "Anne",
+        "Øyvind",
+        "Ingrid",
+        "Ali",
+        "Fatima",
+        "Jonas",
+        "Sara",
+        "Åse",
+        "Lars",
+    ]
+    last = [
+        "Hansen",
+        "Johansen",
+        "Olsen",
+        "Larsen",
+        "Andersen",
+        "Pedersen",
+        "Nilsen",
+        "Kristiansen",
+        "Berg",
+        "Haugen",
+    ]
+    areas = [
+        "Fredrikstad",
+        "Sarpsborg",
+        "Halden",
+        "Moss",
+        "Råde",
+        "Hvaler",
+        "Rakkestad",
+        "Skiptvedt",
+    ]
     sources = ["website", "social_media", "friend", "nav", "event", "phone", "newspaper"]
     stages = [s.value for s in Stage]
     now = datetime.now(UTC)
     with sessions.begin() as session:
-        staff = [StaffUser(username=f"coordinator{i}", full_name=f"Koordinator {i}", role="coordinator") for i in range(12)]
+        staff = [
+            StaffUser(username=f"coordinator{i}", full_name=f"Koordinator {i}", role="coordinator")
+            for i in range(12)
+        ]
         session.add_all(staff)
         session.flush()
         staff_ids = [s.id for s in staff]
@@ -70,7 +111,10 @@ def _generate(sessions, count: int) -> None:
     try:
         generate(sessions, applicants=count, seed=7)
     except Exception as error:  # the demo generator lagging behind a schema change
-        print(f"recruitment.demo.generator.generate failed ({type(error).__name__}: {error}); using a plain filler")
+        print(
+            f"recruitment.demo.generator.generate failed ({type(error).__name__}: {error}); using "
+            "a plain filler"
+        )
         _fill(sessions, count)
 
 
@@ -91,9 +135,14 @@ def main() -> None:
             print(f"reusing {args.keep}")
         else:
             _generate(sessions, args.applicants)
-            print(f"{engine.dialect.name}: {args.applicants:,} applicants generated in {time.perf_counter() - started:.0f} s")
+            print(
+                f"{engine.dialect.name}: {args.applicants:,} applicants generated in "
+                f"{time.perf_counter() - started:.0f} s"
+            )
         with sessions() as session:
-            staff = session.scalars(select(StaffUser).where(StaffUser.role == "coordinator")).first()
+            staff = session.scalars(
+                select(StaffUser).where(StaffUser.role == "coordinator")
+            ).first()
             actor = actor_for(staff)
             some = session.execute(select(StaffUser.id)).scalars().first()
         cases = {
@@ -107,7 +156,10 @@ def main() -> None:
             "search name 'hansen'": (ApplicantFilters(search="hansen"), 1),
             "search phone '4123'": (ApplicantFilters(search="4123"), 1),
             "search e-mail 'ola.'": (ApplicantFilters(search="ola."), 1),
-            "combined: area+source+stuck+search": (ApplicantFilters(area="Fredrikstad", source="website", stuck=True, search="an"), 1),
+            "combined: area+source+stuck+search": (
+                ApplicantFilters(area="Fredrikstad", source="website", stuck=True, search="an"),
+                1,
+            ),
         }
         print(f"{'query':40} {'median ms':>10} {'rows':>6} {'total':>8}")
         worst = 0.0
@@ -116,7 +168,9 @@ def main() -> None:
             for _ in range(5):
                 with sessions() as session:
                     started = time.perf_counter()
-                    rows, total = applicant_page(session=session, actor=actor, filters=filters, page=page, page_size=50)
+                    rows, total = applicant_page(
+                        session=session, actor=actor, filters=filters, page=page, page_size=50
+                    )
                     timings.append((time.perf_counter() - started) * 1000)
             median = statistics.median(timings)
             worst = max(worst, median)
@@ -128,7 +182,10 @@ def main() -> None:
                 stage_counts(session=session, actor=actor)
                 timings.append((time.perf_counter() - started) * 1000)
         print(f"{'stage counts (pipeline chart)':40} {statistics.median(timings):10.1f}")
-        print(f"slowest list query: {worst:.0f} ms (target {TARGET_MS} ms): {'OK' if worst < TARGET_MS else 'SLOW'}")
+        print(
+            f"slowest list query: {worst:.0f} ms (target {TARGET_MS} ms): "
+            f"{'OK' if worst < TARGET_MS else 'SLOW'}"
+        )
         engine.dispose()
 
 

@@ -25,10 +25,9 @@ from sqlalchemy import func, insert, select
 from db import migrate
 from db.models import Applicant, Placement, ServiceUser
 from db.session import make_engine, make_session_factory
-from recruitment.placement import geography
-from recruitment.placement import matching
 from recruitment.core.access import Actor
 from recruitment.core.vocabulary import AVAILABILITY, INTERESTS, LANGUAGES, TARGET_GROUPS
+from recruitment.placement import geography, matching, scoring
 
 ACTOR = Actor.system("bench")
 
@@ -105,12 +104,12 @@ def seed(session_factory, contacts: int) -> int:
         return user.id
 
 
-def fast(session_factory, user_id: int) -> list[matching.Suggestion]:
+def fast(session_factory, user_id: int) -> list[scoring.Suggestion]:
     with session_factory.begin() as s:
         return matching.suggest_contacts(session=s, actor=ACTOR, service_user_id=user_id, limit=20)
 
 
-def baseline(session_factory, user_id: int) -> list[matching.Suggestion]:
+def baseline(session_factory, user_id: int) -> list[scoring.Suggestion]:
     """The obvious way: ORM objects, one load query and one postcode lookup per contact."""
     with session_factory.begin() as s:
         user = s.get(ServiceUser, user_id)
@@ -126,7 +125,7 @@ def baseline(session_factory, user_id: int) -> list[matching.Suggestion]:
             )
             if load + demand.hours > 40:
                 continue
-            supply = matching.Supply(
+            supply = scoring.Supply(
                 id=contact.id,
                 name=f"{contact.first_name} {contact.last_name}",
                 postcode=contact.postcode,
@@ -140,7 +139,7 @@ def baseline(session_factory, user_id: int) -> list[matching.Suggestion]:
                 load_hours=int(load),
             )
             km = geography.distance_km(demand.postcode, supply.postcode)
-            parts = matching.score_pair(demand, supply, km=km, max_hours=40, year=date.today().year)
+            parts = scoring.score_pair(demand, supply, km=km, max_hours=40, year=date.today().year)
             out.append((sum(parts.values()), contact.id))
         out.sort(reverse=True)
         return out[:20]
@@ -171,7 +170,7 @@ def main() -> None:
         user_id = seed(factory, args.contacts)
         geography.lookup("0150")  # load the postcode table once, as a running app has
 
-        matching._parse_codes.cache_clear()
+        scoring._parse_codes.cache_clear()
         cold_s, _ = timed(lambda: fast(factory, user_id), 1)
         fast_s, ranked = timed(lambda: fast(factory, user_id), args.runs)
         base_s, base = timed(lambda: baseline(factory, user_id), args.baseline_runs)
@@ -179,7 +178,8 @@ def main() -> None:
             "baseline and fast ranking disagree"
         )
         print(
-            f"database: {engine.dialect.name}; contacts: {args.contacts}; runs: {args.runs} (baseline {args.baseline_runs})"
+            f"database: {engine.dialect.name}; contacts: {args.contacts}; runs: {args.runs} "
+            f"(baseline {args.baseline_runs})"
         )
         print(
             f"rank {args.contacts:,} contacts for one service user: median {fast_s * 1000:.1f} ms"
@@ -187,7 +187,8 @@ def main() -> None:
         print(f"first ranking after start (code-list cache empty): {cold_s * 1000:.1f} ms")
         print(f"baseline (ORM objects, one load query per contact): median {base_s * 1000:.1f} ms")
         print(
-            f"speed-up: {base_s / fast_s:.1f}x; best score {ranked[0].score:.1f} ({ranked[0].label})"
+            f"speed-up: {base_s / fast_s:.1f}x; best score {ranked[0].score:.1f} "
+            f"({ranked[0].label})"
         )
         engine.dispose()
 

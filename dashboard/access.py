@@ -10,11 +10,10 @@ import time
 
 import streamlit as st
 
+from dashboard.i18n import t
+from recruitment.accounts.staff import active_actor
 from recruitment.core.access import Actor, allowed
 from recruitment.core.settings import DEFAULTS
-from recruitment.accounts.staff import active_actor
-
-from dashboard.i18n import t
 
 _KEY = "actor"
 _SEEN = "actor_seen_at"
@@ -84,9 +83,8 @@ def log_out() -> None:
 
 def log_out_recorded(actor: Actor) -> None:
     """Log out at the user's request, with a line in the audit log."""
-    from recruitment.accounts.staff import log_out as record_log_out
-
     from dashboard.data import sessions
+    from recruitment.accounts.staff import log_out as record_log_out
 
     with sessions().begin() as session:
         record_log_out(session=session, actor=actor, client=client_address())

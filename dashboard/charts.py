@@ -15,7 +15,9 @@ def _relabel(frame: pd.DataFrame, column: str, labels: dict[str, str]) -> pd.Dat
     return frame
 
 
-def funnel_chart(funnel: pd.DataFrame, *, stage_labels: dict[str, str], count_title: str, stage_title: str) -> alt.Chart:
+def funnel_chart(
+    funnel: pd.DataFrame, *, stage_labels: dict[str, str], count_title: str, stage_title: str
+) -> alt.Chart:
     """Horizontal bars, one per stage in funnel order, with the count and overall share."""
     data = _relabel(funnel, "stage", stage_labels)
     order = list(data["stage"])
@@ -29,10 +31,18 @@ def funnel_chart(funnel: pd.DataFrame, *, stage_labels: dict[str, str], count_ti
     return (bars + text).properties(height=alt.Step(34))
 
 
-def exits_chart(exits: pd.DataFrame, *, stage_labels: dict[str, str], reason_labels: dict[str, str], titles: dict[str, str]) -> alt.Chart:
+def exits_chart(
+    exits: pd.DataFrame,
+    *,
+    stage_labels: dict[str, str],
+    reason_labels: dict[str, str],
+    titles: dict[str, str],
+) -> alt.Chart:
     """Stacked bars: exits per stage left, coloured by reason."""
     data = _relabel(_relabel(exits, "from_stage", stage_labels), "reason", reason_labels)
-    order = [stage_labels[code] for code in stage_labels if stage_labels[code] in set(data["from_stage"])]
+    order = [
+        stage_labels[code] for code in stage_labels if stage_labels[code] in set(data["from_stage"])
+    ]
     return (
         alt.Chart(data)
         .mark_bar()
@@ -45,22 +55,48 @@ def exits_chart(exits: pd.DataFrame, *, stage_labels: dict[str, str], reason_lab
     )
 
 
-def rates_chart(rates: pd.DataFrame, *, metric_labels: dict[str, str], mode_labels: dict[str, str], rate_title: str) -> alt.Chart:
+def rates_chart(
+    rates: pd.DataFrame,
+    *,
+    metric_labels: dict[str, str],
+    mode_labels: dict[str, str],
+    rate_title: str,
+) -> alt.Chart:
     """Each rate per mode as a point with its 95% interval as a bar across it."""
-    data = _relabel(_relabel(rates.dropna(subset=["rate"]), "metric", metric_labels), "mode", mode_labels)
-    colours = alt.Scale(domain=[mode_labels[m] for m in MODE_COLOURS], range=list(MODE_COLOURS.values()))
+    data = _relabel(
+        _relabel(rates.dropna(subset=["rate"]), "metric", metric_labels), "mode", mode_labels
+    )
+    colours = alt.Scale(
+        domain=[mode_labels[m] for m in MODE_COLOURS], range=list(MODE_COLOURS.values())
+    )
     base = alt.Chart(data).encode(
         y=alt.Y("mode:N", title=None),
         color=alt.Color("mode:N", scale=colours, title=None),
     )
     interval = base.mark_rule(strokeWidth=3).encode(
-        x=alt.X("low:Q", title=rate_title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])), x2="high:Q"
+        x=alt.X(
+            "low:Q", title=rate_title, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])
+        ),
+        x2="high:Q",
     )
-    point = base.mark_point(filled=True, size=90).encode(x="rate:Q", tooltip=["metric", "mode", "successes", "n", "rate", "low", "high"])
-    return (interval + point).properties(height=60).facet(row=alt.Row("metric:N", title=None, sort=list(metric_labels.values())))
+    point = base.mark_point(filled=True, size=90).encode(
+        x="rate:Q", tooltip=["metric", "mode", "successes", "n", "rate", "low", "high"]
+    )
+    return (
+        (interval + point)
+        .properties(height=60)
+        .facet(row=alt.Row("metric:N", title=None, sort=list(metric_labels.values())))
+    )
 
 
-def monthly_lines(frame: pd.DataFrame, *, value: str, colour: str | None, titles: dict[str, str], colour_labels: dict[str, str] | None = None) -> alt.Chart:
+def monthly_lines(
+    frame: pd.DataFrame,
+    *,
+    value: str,
+    colour: str | None,
+    titles: dict[str, str],
+    colour_labels: dict[str, str] | None = None,
+) -> alt.Chart:
     """A line per `colour` group over months (or one line without a group)."""
     data = _relabel(frame, colour, colour_labels) if colour and colour_labels else frame
     encoding = {
@@ -73,10 +109,17 @@ def monthly_lines(frame: pd.DataFrame, *, value: str, colour: str | None, titles
     return alt.Chart(data).mark_line(point=True).encode(**encoding)
 
 
-def seats_chart(meetings: pd.DataFrame, *, mode_labels: dict[str, str], titles: dict[str, str]) -> alt.Chart:
+def seats_chart(
+    meetings: pd.DataFrame, *, mode_labels: dict[str, str], titles: dict[str, str]
+) -> alt.Chart:
     """Seats offered and filled per month, one panel per mode."""
     data = _relabel(meetings, "mode", mode_labels)
-    long = data.melt(id_vars=["month", "mode"], value_vars=["seats", "filled"], var_name="measure", value_name="value")
+    long = data.melt(
+        id_vars=["month", "mode"],
+        value_vars=["seats", "filled"],
+        var_name="measure",
+        value_name="value",
+    )
     long["measure"] = long["measure"].map({"seats": titles["seats"], "filled": titles["filled"]})
     return (
         alt.Chart(long)
@@ -93,7 +136,9 @@ def seats_chart(meetings: pd.DataFrame, *, mode_labels: dict[str, str], titles: 
     )
 
 
-def time_in_stage_chart(table: pd.DataFrame, *, stage_labels: dict[str, str], titles: dict[str, str]) -> alt.Chart:
+def time_in_stage_chart(
+    table: pd.DataFrame, *, stage_labels: dict[str, str], titles: dict[str, str]
+) -> alt.Chart:
     """Median days per stage over months, with the 90th percentile as a faint band top."""
     data = _relabel(table, "stage", stage_labels)
     order = [label for label in stage_labels.values() if label in set(data["stage"])]
@@ -105,10 +150,14 @@ def time_in_stage_chart(table: pd.DataFrame, *, stage_labels: dict[str, str], ti
     return base.mark_line(point=True).encode(y=alt.Y("median_days:Q", title=titles["median_days"]))
 
 
-def scores_chart(by_meeting: pd.DataFrame, *, mode_labels: dict[str, str], titles: dict[str, str]) -> alt.Chart:
+def scores_chart(
+    by_meeting: pd.DataFrame, *, mode_labels: dict[str, str], titles: dict[str, str]
+) -> alt.Chart:
     """Average rating per meeting over time, coloured by mode."""
     data = _relabel(by_meeting, "mode", mode_labels)
-    colours = alt.Scale(domain=[mode_labels[m] for m in MODE_COLOURS], range=list(MODE_COLOURS.values()))
+    colours = alt.Scale(
+        domain=[mode_labels[m] for m in MODE_COLOURS], range=list(MODE_COLOURS.values())
+    )
     return (
         alt.Chart(data)
         .mark_circle()
@@ -117,6 +166,13 @@ def scores_chart(by_meeting: pd.DataFrame, *, mode_labels: dict[str, str], title
             y=alt.Y("mean_rating:Q", title=titles["mean_rating"], scale=alt.Scale(domain=[1, 5])),
             size=alt.Size("answers:Q", title=titles["answers"]),
             color=alt.Color("mode:N", scale=colours, title=None),
-            tooltip=["starts_at", "mode", "answers", "mean_rating", "got_information", "technical_problems"],
+            tooltip=[
+                "starts_at",
+                "mode",
+                "answers",
+                "mean_rating",
+                "got_information",
+                "technical_problems",
+            ],
         )
     )

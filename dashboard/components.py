@@ -12,7 +12,12 @@ def public_header() -> None:
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     language_switch(where=right, key="public_language")
     with left:
-        st.page_link("accounts/login.py", label=t("nav.staff_login"), icon=":material/login:", query_params={"lang": lang()})
+        st.page_link(
+            "accounts/login.py",
+            label=t("nav.staff_login"),
+            icon=":material/login:",
+            query_params={"lang": lang()},
+        )
 
 
 def show_field_errors(fields: dict[str, str], labels: dict[str, str]) -> None:

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from recruitment.core.access import Actor, allowed
-
 from dashboard.i18n import t
+from recruitment.core.access import Actor, allowed
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,46 +24,217 @@ class PageSpec:
 #: Pages a visitor sees without logging in; the first is the root URL.
 PUBLIC_PAGES: tuple[PageSpec, ...] = (
     PageSpec("journey/signup.py", "nav.signup", ":material/volunteer_activism:", "signup"),
-    PageSpec("journey/self_service.py", "nav.self_service", ":material/person:", "my-page", hidden=True),
+    PageSpec(
+        "journey/self_service.py", "nav.self_service", ":material/person:", "my-page", hidden=True
+    ),
     PageSpec("journey/privacy.py", "nav.privacy", ":material/policy:", "privacy", hidden=True),
     PageSpec("accounts/login.py", "nav.login", ":material/login:", "login", hidden=True),
 )
 
-FIRST_RUN_PAGE = PageSpec("accounts/first_run.py", "nav.first_run", ":material/rocket_launch:", "setup")
+FIRST_RUN_PAGE = PageSpec(
+    "accounts/first_run.py", "nav.first_run", ":material/rocket_launch:", "setup"
+)
 
 #: Pages for logged-in staff, in menu order, grouped by section; each is offered only
 #: to roles that hold its permission (and checks that permission again itself).
 STAFF_PAGES: tuple[PageSpec, ...] = (
     # Daily casework
     PageSpec("casework/home.py", "nav.home", ":material/home:", "home"),
-    PageSpec("casework/pipeline.py", "casework.nav_pipeline", ":material/view_kanban:", "pipeline", "applicants.list"),
-    PageSpec("casework/applicants.py", "casework.nav_applicants", ":material/groups:", "applicants", "applicants.list"),
-    PageSpec("casework/applicant.py", "casework.nav_applicant", ":material/person:", "applicant", "applicants.read", hidden=True),
-    PageSpec("casework/meetings.py", "meetings.title", ":material/event_available:", "meetings", "meetings.read"),
-    PageSpec("casework/meeting.py", "meetings.detail_title", ":material/event:", "meeting", "meetings.write", hidden=True),
-    PageSpec("casework/combined_meeting.py", "combined.title", ":material/handshake:", "combined-meeting", "meetings.write"),
-    PageSpec("journey/phone_signup.py", "phone_signup.nav_title", ":material/phone_in_talk:", "phone-signup", "applicants.write"),
-    PageSpec("casework/handover.py", "casework.nav_handover", ":material/swap_horiz:", "handover", "applicants.write"),
-    PageSpec("casework/import_applicants.py", "casework.nav_import", ":material/upload_file:", "import", "data.import"),
-    PageSpec("messaging/outbox.py", "mail.nav_outbox", ":material/outgoing_mail:", "outbox", "outbox.read"),
+    PageSpec(
+        "casework/pipeline.py",
+        "casework.nav_pipeline",
+        ":material/view_kanban:",
+        "pipeline",
+        "applicants.list",
+    ),
+    PageSpec(
+        "casework/applicants.py",
+        "casework.nav_applicants",
+        ":material/groups:",
+        "applicants",
+        "applicants.list",
+    ),
+    PageSpec(
+        "casework/applicant.py",
+        "casework.nav_applicant",
+        ":material/person:",
+        "applicant",
+        "applicants.read",
+        hidden=True,
+    ),
+    PageSpec(
+        "casework/meetings.py",
+        "meetings.title",
+        ":material/event_available:",
+        "meetings",
+        "meetings.read",
+    ),
+    PageSpec(
+        "casework/meeting.py",
+        "meetings.detail_title",
+        ":material/event:",
+        "meeting",
+        "meetings.write",
+        hidden=True,
+    ),
+    PageSpec(
+        "casework/combined_meeting.py",
+        "combined.title",
+        ":material/handshake:",
+        "combined-meeting",
+        "meetings.write",
+    ),
+    PageSpec(
+        "journey/phone_signup.py",
+        "phone_signup.nav_title",
+        ":material/phone_in_talk:",
+        "phone-signup",
+        "applicants.write",
+    ),
+    PageSpec(
+        "casework/handover.py",
+        "casework.nav_handover",
+        ":material/swap_horiz:",
+        "handover",
+        "applicants.write",
+    ),
+    PageSpec(
+        "casework/import_applicants.py",
+        "casework.nav_import",
+        ":material/upload_file:",
+        "import",
+        "data.import",
+    ),
+    PageSpec(
+        "messaging/outbox.py",
+        "mail.nav_outbox",
+        ":material/outgoing_mail:",
+        "outbox",
+        "outbox.read",
+    ),
     # Placement: the demand side
-    PageSpec("placement/service_users.py", "service_users.nav_list", ":material/diversity_3:", "service-users", "service_users.read", "nav.section_placement"),
-    PageSpec("placement/service_user.py", "service_users.nav_detail", ":material/person_pin:", "service-user", "service_users.read", "nav.section_placement", hidden=True),
-    PageSpec("placement/matching.py", "matching.nav_title", ":material/join_inner:", "matching", "service_users.read", "nav.section_placement"),
+    PageSpec(
+        "placement/service_users.py",
+        "service_users.nav_list",
+        ":material/diversity_3:",
+        "service-users",
+        "service_users.read",
+        "nav.section_placement",
+    ),
+    PageSpec(
+        "placement/service_user.py",
+        "service_users.nav_detail",
+        ":material/person_pin:",
+        "service-user",
+        "service_users.read",
+        "nav.section_placement",
+        hidden=True,
+    ),
+    PageSpec(
+        "placement/matching.py",
+        "matching.nav_title",
+        ":material/join_inner:",
+        "matching",
+        "service_users.read",
+        "nav.section_placement",
+    ),
     # Analytics (read-only; managers' pages)
-    PageSpec("analytics/funnel.py", "analytics.nav_funnel", ":material/filter_alt:", "funnel", "analytics.read", "nav.section_analytics"),
-    PageSpec("analytics/digital_vs_in_person.py", "analytics.nav_digital_vs_in_person", ":material/compare:", "digital-vs-in-person", "analytics.read", "nav.section_analytics"),
-    PageSpec("analytics/trends.py", "analytics.nav_trends", ":material/trending_up:", "trends", "analytics.read", "nav.section_analytics"),
-    PageSpec("analytics/time_in_stage.py", "analytics.nav_time_in_stage", ":material/hourglass_top:", "time-in-stage", "analytics.read", "nav.section_analytics"),
-    PageSpec("analytics/evaluations.py", "analytics.nav_evaluations", ":material/reviews:", "evaluations", "analytics.read", "nav.section_analytics"),
-    PageSpec("analytics/supply_demand.py", "supply_demand.nav_title", ":material/balance:", "supply-demand", "analytics.read", "nav.section_analytics"),
+    PageSpec(
+        "analytics/funnel.py",
+        "analytics.nav_funnel",
+        ":material/filter_alt:",
+        "funnel",
+        "analytics.read",
+        "nav.section_analytics",
+    ),
+    PageSpec(
+        "analytics/digital_vs_in_person.py",
+        "analytics.nav_digital_vs_in_person",
+        ":material/compare:",
+        "digital-vs-in-person",
+        "analytics.read",
+        "nav.section_analytics",
+    ),
+    PageSpec(
+        "analytics/trends.py",
+        "analytics.nav_trends",
+        ":material/trending_up:",
+        "trends",
+        "analytics.read",
+        "nav.section_analytics",
+    ),
+    PageSpec(
+        "analytics/time_in_stage.py",
+        "analytics.nav_time_in_stage",
+        ":material/hourglass_top:",
+        "time-in-stage",
+        "analytics.read",
+        "nav.section_analytics",
+    ),
+    PageSpec(
+        "analytics/evaluations.py",
+        "analytics.nav_evaluations",
+        ":material/reviews:",
+        "evaluations",
+        "analytics.read",
+        "nav.section_analytics",
+    ),
+    PageSpec(
+        "analytics/supply_demand.py",
+        "supply_demand.nav_title",
+        ":material/balance:",
+        "supply-demand",
+        "analytics.read",
+        "nav.section_analytics",
+    ),
     # Administration
-    PageSpec("accounts/staff.py", "security.nav_staff", ":material/badge:", "staff", "staff.manage", "nav.section_admin"),
-    PageSpec("accounts/settings.py", "security.nav_settings", ":material/settings:", "settings", "settings.write", "nav.section_admin"),
-    PageSpec("accounts/audit.py", "security.nav_audit", ":material/policy:", "audit", "audit.read", "nav.section_admin"),
-    PageSpec("accounts/retention.py", "security.nav_retention", ":material/auto_delete:", "retention", "retention.run", "nav.section_admin"),
-    PageSpec("messaging/mail_templates.py", "mail.nav_templates", ":material/mail:", "mail-templates", "outbox.read", "nav.section_admin"),
-    PageSpec("accounts/account.py", "nav.account", ":material/account_circle:", "account", section_key="nav.section_account"),
+    PageSpec(
+        "accounts/staff.py",
+        "security.nav_staff",
+        ":material/badge:",
+        "staff",
+        "staff.manage",
+        "nav.section_admin",
+    ),
+    PageSpec(
+        "accounts/settings.py",
+        "security.nav_settings",
+        ":material/settings:",
+        "settings",
+        "settings.write",
+        "nav.section_admin",
+    ),
+    PageSpec(
+        "accounts/audit.py",
+        "security.nav_audit",
+        ":material/policy:",
+        "audit",
+        "audit.read",
+        "nav.section_admin",
+    ),
+    PageSpec(
+        "accounts/retention.py",
+        "security.nav_retention",
+        ":material/auto_delete:",
+        "retention",
+        "retention.run",
+        "nav.section_admin",
+    ),
+    PageSpec(
+        "messaging/mail_templates.py",
+        "mail.nav_templates",
+        ":material/mail:",
+        "mail-templates",
+        "outbox.read",
+        "nav.section_admin",
+    ),
+    PageSpec(
+        "accounts/account.py",
+        "nav.account",
+        ":material/account_circle:",
+        "account",
+        section_key="nav.section_account",
+    ),
 )
 
 
@@ -80,7 +250,9 @@ def _page(spec: PageSpec, *, default: bool = False) -> st.Page:
 
 
 def staff_pages_for(actor: Actor) -> list[PageSpec]:
-    return [spec for spec in STAFF_PAGES if spec.permission is None or allowed(actor, spec.permission)]
+    return [
+        spec for spec in STAFF_PAGES if spec.permission is None or allowed(actor, spec.permission)
+    ]
 
 
 def build(actor: Actor | None, *, first_run: bool) -> st.navigation:

@@ -230,7 +230,9 @@ class Applicant(Base):
     __table_args__ = (
         CheckConstraint(_in("stage", Stage), name="stage"),
         CheckConstraint("language IN ('nb', 'en')", name="language"),
-        CheckConstraint("birth_year IS NULL OR birth_year BETWEEN 1900 AND 2100", name="birth_year"),
+        CheckConstraint(
+            "birth_year IS NULL OR birth_year BETWEEN 1900 AND 2100", name="birth_year"
+        ),
         Index("ix_applicant_stage_changed", "stage", "stage_changed_at"),
         # Covers the "stuck" filter and the live counts (anonymised people excluded)
         # without reading the table: 100,000 applicants count in ms, not a second.
@@ -383,7 +385,9 @@ class Evaluation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Nullable so that the answer survives anonymisation of the person who gave it.
-    applicant_id: Mapped[int | None] = mapped_column(ForeignKey("applicant.id", ondelete="SET NULL"))
+    applicant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("applicant.id", ondelete="SET NULL")
+    )
     meeting_id: Mapped[int] = mapped_column(ForeignKey("info_meeting.id"), index=True)
     rating: Mapped[int]
     got_information: Mapped[bool] = mapped_column(Boolean)
@@ -485,7 +489,9 @@ class Placement(Base):
     __table_args__ = (
         CheckConstraint(_in("status", PlacementStatus), name="status"),
         CheckConstraint("hours_per_month > 0 AND hours_per_month <= 200", name="hours"),
-        CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="dates"),
+        CheckConstraint(
+            "end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="dates"
+        ),
         Index("ix_placement_applicant_status", "applicant_id", "status"),
         Index("ix_placement_service_user_status", "service_user_id", "status"),
     )
@@ -526,7 +532,9 @@ class JournalEntry(Base):
     subject: Mapped[str | None] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text, default="")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
-    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id", ondelete="SET NULL"))
+    outbox_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_message.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]
 
@@ -544,7 +552,9 @@ class OutboxMessage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
     applicant_id: Mapped[int | None] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))
-    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("info_meeting.id", ondelete="SET NULL"))
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("info_meeting.id", ondelete="SET NULL")
+    )
     registration_id: Mapped[int | None] = mapped_column(
         ForeignKey("registration.id", ondelete="SET NULL")
     )

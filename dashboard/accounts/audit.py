@@ -16,14 +16,29 @@ st.caption(t("security.audit_intro"))
 ALL = t("security.audit_all")
 with st.form("audit_filters"):
     c1, c2, c3 = st.columns(3)
-    action = c1.selectbox(t("security.audit_action"), ["", *ACTIONS], format_func=lambda a: a or ALL, key="audit_action")
+    action = c1.selectbox(
+        t("security.audit_action"),
+        ["", *ACTIONS],
+        format_func=lambda a: a or ALL,
+        key="audit_action",
+    )
     who = c2.text_input(t("security.audit_who"), key="audit_who")
-    period = c3.date_input(t("security.audit_period"), value=(date.today() - timedelta(days=30), date.today()), key="audit_period")
+    period = c3.date_input(
+        t("security.audit_period"),
+        value=(date.today() - timedelta(days=30), date.today()),
+        key="audit_period",
+    )
     st.form_submit_button(t("security.audit_filter"))
 
 since, until = (period + (None,))[:2] if isinstance(period, tuple) else (period, None)
 with sessions()() as session:
-    rows = audit_events(session=session, actor=actor, filters=AuditFilters(action=action or None, actor_name=who or None, since=since, until=until))
+    rows = audit_events(
+        session=session,
+        actor=actor,
+        filters=AuditFilters(
+            action=action or None, actor_name=who or None, since=since, until=until
+        ),
+    )
 
 st.write(t("security.audit_count", count=len(rows)))
 st.dataframe(
@@ -32,7 +47,9 @@ st.dataframe(
             t("security.audit_at"): row["at"],
             t("security.audit_action"): row["action"],
             t("security.audit_who"): row["actor"] or "",
-            t("security.audit_target"): f"{row['target_type'] or ''} {row['target_id'] or ''}".strip(),
+            t(
+                "security.audit_target"
+            ): f"{row['target_type'] or ''} {row['target_id'] or ''}".strip(),
             t("security.audit_client"): row["client"] or "",
             t("security.audit_detail"): ", ".join(f"{k}={v}" for k, v in row["detail"].items()),
         }

@@ -5,8 +5,8 @@ import streamlit as st
 from dashboard import access
 from dashboard.data import clear_caches, sessions
 from dashboard.i18n import error_message, t
-from recruitment.core.errors import ValidationFailed, VerveError
 from recruitment.accounts.staff import actor_for, create_first_admin
+from recruitment.core.errors import ValidationFailed, VerveError
 
 st.title(t("first_run.title"))
 st.write(t("first_run.intro"))
@@ -35,7 +35,9 @@ if submitted:
         if password != repeat:
             raise ValidationFailed({"repeat": "validation.passwords_differ"})
         with sessions().begin() as session:
-            user = create_first_admin(session=session, username=username, password=password, full_name=full_name)
+            user = create_first_admin(
+                session=session, username=username, password=password, full_name=full_name
+            )
             actor = actor_for(user)
     except ValidationFailed as error:
         st.session_state["first_run_errors"] = error.fields

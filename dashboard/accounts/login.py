@@ -7,9 +7,9 @@ import streamlit as st
 from dashboard import access
 from dashboard.data import sessions
 from dashboard.i18n import error_message, lang, t
+from recruitment.accounts.staff import attempt_login, sso_login
 from recruitment.core.errors import VerveError
 from recruitment.core.settings import get_setting
-from recruitment.accounts.staff import attempt_login, sso_login
 
 OFFICE_TIME = ZoneInfo("Europe/Oslo")
 
@@ -67,13 +67,20 @@ if providers and st.user.is_logged_in and not st.session_state.get("sso_tried"):
 
 with st.form("login"):
     username = st.text_input(t("login.username"), key="login_username", autocomplete="username")
-    password = st.text_input(t("login.password"), type="password", key="login_password", autocomplete="current-password")
+    password = st.text_input(
+        t("login.password"), type="password", key="login_password", autocomplete="current-password"
+    )
     submitted = st.form_submit_button(t("login.submit"), type="primary")
 
 if submitted:
     try:
         with sessions().begin() as session:
-            outcome = attempt_login(session=session, username=username, password=password, client=access.client_address())
+            outcome = attempt_login(
+                session=session,
+                username=username,
+                password=password,
+                client=access.client_address(),
+            )
             timeout = get_setting(session, "session_timeout_minutes")
     except VerveError as error:
         st.error(error_message(error), icon=":material/error:")
@@ -81,9 +88,17 @@ if submitted:
         _finish(outcome, timeout)
 
 for provider in providers:
-    label = t("security.sso_login", provider=provider.title() if provider else t("security.sso_default_name"))
+    label = t(
+        "security.sso_login",
+        provider=provider.title() if provider else t("security.sso_default_name"),
+    )
     if st.button(label, key=f"sso_{provider or 'default'}", icon=":material/key:"):
         st.session_state.pop("sso_tried", None)
         st.login(provider) if provider else st.login()
 
-st.page_link("journey/signup.py", label=t("login.back_to_public"), icon=":material/arrow_back:", query_params={"lang": lang()})
+st.page_link(
+    "journey/signup.py",
+    label=t("login.back_to_public"),
+    icon=":material/arrow_back:",
+    query_params={"lang": lang()},
+)

@@ -1,13 +1,19 @@
-"""Admins: who is due for anonymisation and running it; a person's copy of their data and erasure."""
+"""Admins: who is due for anonymisation and running it; a person's copy of their data and
+erasure."""
 
 import streamlit as st
 
 from dashboard import access
 from dashboard.data import clear_caches, sessions
 from dashboard.i18n import error_message, lang, t
-from recruitment.core.errors import VerveError
-from recruitment.accounts.privacy_rights import erase_applicant, export_applicant, export_html, export_json
+from recruitment.accounts.privacy_rights import (
+    erase_applicant,
+    export_applicant,
+    export_html,
+    export_json,
+)
 from recruitment.accounts.retention import retention_due, run_retention
+from recruitment.core.errors import VerveError
 from recruitment.core.settings import get_setting
 
 actor = access.require("retention.run")
@@ -22,10 +28,20 @@ c1, c2 = st.columns(2)
 c1.metric(t("security.retention_applicants_due"), len(plan.applicants))
 c2.metric(t("security.retention_service_users_due"), len(plan.service_users))
 due_rows = [
-    {t("security.retention_kind"): t("security.retention_applicant"), "ID": row["id"], t("security.retention_status"): t(f"stages.{row['stage']}"), t("security.retention_last_event"): row["last_event_at"]}
+    {
+        t("security.retention_kind"): t("security.retention_applicant"),
+        "ID": row["id"],
+        t("security.retention_status"): t(f"stages.{row['stage']}"),
+        t("security.retention_last_event"): row["last_event_at"],
+    }
     for row in plan.applicants
 ] + [
-    {t("security.retention_kind"): t("security.retention_service_user"), "ID": row["id"], t("security.retention_status"): row["status"], t("security.retention_last_event"): row["last_event_at"]}
+    {
+        t("security.retention_kind"): t("security.retention_service_user"),
+        "ID": row["id"],
+        t("security.retention_status"): row["status"],
+        t("security.retention_last_event"): row["last_event_at"],
+    }
     for row in plan.service_users
 ]
 if due_rows:
@@ -43,7 +59,14 @@ if due_rows:
                     st.error(error_message(error), icon=":material/error:")
                 else:
                     clear_caches()
-                    st.success(t("security.retention_done", applicants=len(done.applicants), service_users=len(done.service_users)), icon=":material/check:")
+                    st.success(
+                        t(
+                            "security.retention_done",
+                            applicants=len(done.applicants),
+                            service_users=len(done.service_users),
+                        ),
+                        icon=":material/check:",
+                    )
 else:
     st.success(t("security.retention_nothing_due"), icon=":material/check:")
 
@@ -51,7 +74,13 @@ st.divider()
 st.subheader(t("security.rights_title"))
 st.caption(t("security.rights_intro"))
 with st.form("rights"):
-    applicant_id = st.number_input(t("security.rights_applicant_id"), min_value=1, step=1, value=None, key="rights_applicant_id")
+    applicant_id = st.number_input(
+        t("security.rights_applicant_id"),
+        min_value=1,
+        step=1,
+        value=None,
+        key="rights_applicant_id",
+    )
     c1, c2 = st.columns(2)
     export = c1.form_submit_button(t("security.rights_export"), icon=":material/download:")
     confirm_erase = st.checkbox(t("security.rights_erase_confirm"), key="rights_erase_confirm")
@@ -65,8 +94,20 @@ if export and applicant_id:
         st.error(error_message(error), icon=":material/error:")
     else:
         # Offered as files only: the HTML is never rendered inside the app.
-        st.download_button(t("security.rights_download_json"), export_json(data), file_name=f"applicant-{int(applicant_id)}.json", mime="application/json", key="rights_json")
-        st.download_button(t("security.rights_download_html"), export_html(data, lang()), file_name=f"applicant-{int(applicant_id)}.html", mime="text/html", key="rights_html")
+        st.download_button(
+            t("security.rights_download_json"),
+            export_json(data),
+            file_name=f"applicant-{int(applicant_id)}.json",
+            mime="application/json",
+            key="rights_json",
+        )
+        st.download_button(
+            t("security.rights_download_html"),
+            export_html(data, lang()),
+            file_name=f"applicant-{int(applicant_id)}.html",
+            mime="text/html",
+            key="rights_html",
+        )
 if erase and applicant_id:
     if not confirm_erase:
         st.error(t("security.confirm_first"), icon=":material/error:")

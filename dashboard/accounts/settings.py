@@ -6,9 +6,10 @@ from dashboard import access
 from dashboard.data import clear_caches, sessions
 from dashboard.i18n import error_message, t
 from db.models import CheckKind
-from recruitment.core.errors import ValidationFailed, VerveError
+from recruitment.accounts.office_settings import change_settings, settings_for_admin
 from recruitment.accounts.privacy_rights import consent_versions
-from recruitment.core.settings import DEFAULTS, LIMITS, change_settings, settings_for_admin
+from recruitment.core.errors import ValidationFailed, VerveError
+from recruitment.core.settings import DEFAULTS, LIMITS
 
 actor = access.require("settings.write")
 st.title(t("security.nav_settings"))
@@ -28,11 +29,27 @@ with st.form("settings"):
             values[key] = st.toggle(label, value=bool(current[key]), key=widget_key)
         elif isinstance(default, int):
             low, high = LIMITS.get(key, (0, 10**6))
-            values[key] = int(st.number_input(label, value=int(current[key]), step=1, key=widget_key, help=t("security.setting_range", min=low, max=high)))
+            values[key] = int(
+                st.number_input(
+                    label,
+                    value=int(current[key]),
+                    step=1,
+                    key=widget_key,
+                    help=t("security.setting_range", min=low, max=high),
+                )
+            )
         elif isinstance(default, list):
-            values[key] = st.multiselect(label, [k.value for k in CheckKind], default=list(current[key]), format_func=CHECK_LABELS.__getitem__, key=widget_key)
+            values[key] = st.multiselect(
+                label,
+                [k.value for k in CheckKind],
+                default=list(current[key]),
+                format_func=CHECK_LABELS.__getitem__,
+                key=widget_key,
+            )
         else:
-            values[key] = st.text_input(label, value=str(current[key]), key=widget_key, max_chars=300)
+            values[key] = st.text_input(
+                label, value=str(current[key]), key=widget_key, max_chars=300
+            )
         if key in errors:
             low, high = LIMITS.get(key, (0, 0))
             st.error(t(errors[key], min=low, max=high), icon=":material/error:")
@@ -55,7 +72,11 @@ st.subheader(t("security.consent_versions"))
 if versions:
     st.dataframe(
         [
-            {t("security.consent_version"): v["version"], t("security.consent_published"): v["published_at"], t("security.consent_accepted_by"): v["accepted_by"]}
+            {
+                t("security.consent_version"): v["version"],
+                t("security.consent_published"): v["published_at"],
+                t("security.consent_accepted_by"): v["accepted_by"],
+            }
             for v in versions
         ],
         hide_index=True,

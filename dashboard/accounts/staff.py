@@ -6,7 +6,6 @@ from dashboard import access
 from dashboard.data import sessions
 from dashboard.i18n import error_message, t
 from db.models import Role
-from recruitment.core.errors import ValidationFailed, VerveError
 from recruitment.accounts.staff import (
     MIN_PASSWORD_LENGTH,
     add_staff_user,
@@ -16,6 +15,7 @@ from recruitment.accounts.staff import (
     set_active,
     unlock,
 )
+from recruitment.core.errors import ValidationFailed, VerveError
 
 actor = access.require("staff.manage")
 st.title(t("security.nav_staff"))
@@ -72,11 +72,32 @@ with st.expander(t("security.add_staff"), icon=":material/person_add:"):
     with st.form("add_staff", clear_on_submit=False):
         username = st.text_input(t("security.field_username"), key="staff_new_username")
         full_name = st.text_input(t("security.field_full_name"), key="staff_new_full_name")
-        email = st.text_input(t("security.field_email"), key="staff_new_email", help=t("security.email_help"))
-        role = st.selectbox(t("security.field_role"), ROLES, format_func=ROLE_LABELS.__getitem__, key="staff_new_role", index=1)
-        password = st.text_input(t("security.field_password"), type="password", key="staff_new_password", help=t("security.password_rules", min=MIN_PASSWORD_LENGTH))
+        email = st.text_input(
+            t("security.field_email"), key="staff_new_email", help=t("security.email_help")
+        )
+        role = st.selectbox(
+            t("security.field_role"),
+            ROLES,
+            format_func=ROLE_LABELS.__getitem__,
+            key="staff_new_role",
+            index=1,
+        )
+        password = st.text_input(
+            t("security.field_password"),
+            type="password",
+            key="staff_new_password",
+            help=t("security.password_rules", min=MIN_PASSWORD_LENGTH),
+        )
         if st.form_submit_button(t("security.add_staff"), type="primary"):
-            _run(add_staff_user, "security.staff_added", username=username, role=role, password=password or None, full_name=full_name, email=email or None)
+            _run(
+                add_staff_user,
+                "security.staff_added",
+                username=username,
+                role=role,
+                password=password or None,
+                full_name=full_name,
+                email=email or None,
+            )
 
 st.subheader(t("security.change_staff"))
 chosen = st.selectbox(
@@ -88,18 +109,30 @@ chosen = st.selectbox(
 if chosen is not None:
     person = by_id[chosen]
     with st.form("staff_role"):
-        new_role = st.selectbox(t("security.field_role"), ROLES, index=ROLES.index(person["role"]), format_func=ROLE_LABELS.__getitem__, key="staff_role")
+        new_role = st.selectbox(
+            t("security.field_role"),
+            ROLES,
+            index=ROLES.index(person["role"]),
+            format_func=ROLE_LABELS.__getitem__,
+            key="staff_role",
+        )
         if st.form_submit_button(t("security.change_role")):
             _run(change_role, "security.saved", user_id=chosen, role=new_role)
     with st.form("staff_password", clear_on_submit=True):
-        new_password = st.text_input(t("security.new_password"), type="password", key="staff_reset_password")
+        new_password = st.text_input(
+            t("security.new_password"), type="password", key="staff_reset_password"
+        )
         if st.form_submit_button(t("security.reset_password")):
             _run(reset_password, "security.saved", user_id=chosen, new_password=new_password)
     left, right = st.columns(2)
     if person["active"]:
-        if left.button(t("security.deactivate"), key="staff_deactivate", icon=":material/person_off:"):
+        if left.button(
+            t("security.deactivate"), key="staff_deactivate", icon=":material/person_off:"
+        ):
             _run(set_active, "security.saved", user_id=chosen, active=False)
     elif left.button(t("security.reactivate"), key="staff_reactivate", icon=":material/person:"):
         _run(set_active, "security.saved", user_id=chosen, active=True)
-    if person["locked"] and right.button(t("security.unlock"), key="staff_unlock", icon=":material/lock_open:"):
+    if person["locked"] and right.button(
+        t("security.unlock"), key="staff_unlock", icon=":material/lock_open:"
+    ):
         _run(unlock, "security.saved", user_id=chosen)

@@ -9,12 +9,10 @@ from datetime import date
 
 import streamlit as st
 
-from recruitment.analytics import views as analytics
-from recruitment.analytics import funnel
-from recruitment.core.access import Actor
-from recruitment.analytics.funnel import Filters
-
 from dashboard.data import sessions
+from recruitment.analytics import funnel, reports
+from recruitment.analytics.funnel import Filters
+from recruitment.core.access import Actor
 
 TTL_SECONDS = 300
 
@@ -37,31 +35,35 @@ def filter_options(actor: tuple) -> dict:
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def funnel_report(actor: tuple, filters: Filters) -> dict:
     with sessions().begin() as session:
-        return analytics.funnel_report(session=session, actor=_actor(actor), filters=filters)
+        return reports.funnel_report(session=session, actor=_actor(actor), filters=filters)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def mode_report(actor: tuple, since: date | None, until: date | None) -> dict:
     with sessions().begin() as session:
-        return analytics.mode_report(session=session, actor=_actor(actor), since=since, until=until)
+        return reports.mode_report(session=session, actor=_actor(actor), since=since, until=until)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def trends_report(actor: tuple, since: date | None, until: date | None) -> dict:
     with sessions().begin() as session:
-        return analytics.trends_report(session=session, actor=_actor(actor), since=since, until=until)
+        return reports.trends_report(session=session, actor=_actor(actor), since=since, until=until)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def time_report(actor: tuple, since: date | None, until: date | None) -> dict:
     with sessions().begin() as session:
-        return analytics.time_report(session=session, actor=_actor(actor), since=since, until=until)
+        return reports.time_report(session=session, actor=_actor(actor), since=since, until=until)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def evaluation_report(actor: tuple, since: date | None, until: date | None, mode: str | None) -> dict:
+def evaluation_report(
+    actor: tuple, since: date | None, until: date | None, mode: str | None
+) -> dict:
     with sessions().begin() as session:
-        return analytics.evaluation_report(session=session, actor=_actor(actor), since=since, until=until, mode=mode)
+        return reports.evaluation_report(
+            session=session, actor=_actor(actor), since=since, until=until, mode=mode
+        )
 
 
 CACHED = (filter_options, funnel_report, mode_report, trends_report, time_report, evaluation_report)

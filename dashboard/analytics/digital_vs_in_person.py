@@ -33,7 +33,12 @@ if rates["n"].sum() == 0:
     st.info(t("analytics.no_rows"))
 else:
     st.altair_chart(
-        charts.rates_chart(rates, metric_labels=metrics, mode_labels=ui.mode_labels(), rate_title=t("analytics.rate")),
+        charts.rates_chart(
+            rates,
+            metric_labels=metrics,
+            mode_labels=ui.mode_labels(),
+            rate_title=t("analytics.rate"),
+        ),
         width="stretch",
     )
 ui.table(
@@ -42,13 +47,20 @@ ui.table(
     columns={c: t(f"analytics.{c}") for c in rates.columns},
     formats={"rate": "percent", "low": "percent", "high": "percent"},
 )
-verdict_table = verdicts.assign(verdict=verdicts["verdict"].map(lambda v: t(f"analytics.verdict_word_{v}")))
+verdict_table = verdicts.assign(
+    verdict=verdicts["verdict"].map(lambda v: t(f"analytics.verdict_word_{v}"))
+)
 ui.table(
     verdict_table,
     name="digital_vs_in_person_verdicts",
     columns={c: t(f"analytics.{c}") for c in ("metric", "difference", "p_value", "verdict")}
     | {"digital": t("analytics.mode_digital"), "in_person": t("analytics.mode_in_person")},
-    formats={"digital": "percent", "in_person": "percent", "difference": "percent", "p_value": "number"},
+    formats={
+        "digital": "percent",
+        "in_person": "percent",
+        "difference": "percent",
+        "p_value": "number",
+    },
 )
 
 left, right = st.columns(2)
@@ -59,7 +71,13 @@ with left:
         st.info(t("analytics.no_rows"))
     names = {"mode": t("analytics.mode"), "n": t("analytics.people")}
     names |= {c: t(f"analytics.{c}") for c in ("median_days", "p90_days")}
-    ui.table(days, name="days_to_interview", columns=names, formats={"median_days": "number", "p90_days": "number"}, expanded=True)
+    ui.table(
+        days,
+        name="days_to_interview",
+        columns=names,
+        formats={"median_days": "number", "p90_days": "number"},
+        expanded=True,
+    )
 with right:
     st.subheader(t("analytics.scores_title"))
     scores = report["scores"]

@@ -18,19 +18,51 @@ if not report["has_data"]:
     ui.no_data()
     st.stop()
 
-keys = ("meeting_id", "starts_at", "mode", "answers", "mean_rating", "median_rating", "got_information", "technical_problems", "comments", "rating", "comment")
-titles = {key: t(f"analytics.{key}") for key in keys if key != "meeting_id"} | {"meeting_id": t("analytics.meeting")}
+keys = (
+    "meeting_id",
+    "starts_at",
+    "mode",
+    "answers",
+    "mean_rating",
+    "median_rating",
+    "got_information",
+    "technical_problems",
+    "comments",
+    "rating",
+    "comment",
+)
+titles = {key: t(f"analytics.{key}") for key in keys if key != "meeting_id"} | {
+    "meeting_id": t("analytics.meeting")
+}
 
 st.subheader(t("analytics.by_meeting_title"))
 by_meeting = report["by_meeting"]
 if by_meeting.empty:
     st.info(t("analytics.no_rows"))
 else:
-    st.altair_chart(charts.scores_chart(by_meeting, mode_labels=ui.mode_labels(), titles=titles), width="stretch")
-ui.table(by_meeting, name="evaluations_by_meeting", columns=titles, formats={"got_information": "percent", "technical_problems": "percent", "mean_rating": "number"})
+    st.altair_chart(
+        charts.scores_chart(by_meeting, mode_labels=ui.mode_labels(), titles=titles),
+        width="stretch",
+    )
+ui.table(
+    by_meeting,
+    name="evaluations_by_meeting",
+    columns=titles,
+    formats={
+        "got_information": "percent",
+        "technical_problems": "percent",
+        "mean_rating": "number",
+    },
+)
 
 st.subheader(t("analytics.by_mode_title"))
-ui.table(report["by_mode"], name="evaluations_by_mode", columns=titles, formats={"mean_rating": "number", "median_rating": "number"}, expanded=True)
+ui.table(
+    report["by_mode"],
+    name="evaluations_by_mode",
+    columns=titles,
+    formats={"mean_rating": "number", "median_rating": "number"},
+    expanded=True,
+)
 
 st.subheader(t("analytics.comments_title"))
 comments = report["comments"]

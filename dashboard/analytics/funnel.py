@@ -32,7 +32,12 @@ else:
         )
     )
     st.altair_chart(
-        charts.funnel_chart(table, stage_labels=labels, count_title=t("analytics.reached"), stage_title=t("analytics.stage")),
+        charts.funnel_chart(
+            table,
+            stage_labels=labels,
+            count_title=t("analytics.reached"),
+            stage_title=t("analytics.stage"),
+        ),
         width="stretch",
     )
 names = {c: t(f"analytics.{c}") for c in table.columns if c != "rank"}
@@ -40,7 +45,9 @@ ui.table(
     table,
     name="funnel",
     columns=names,
-    formats={c: "percent" for c in ("step_conversion", "step_low", "step_high", "overall_conversion")},
+    formats={
+        c: "percent" for c in ("step_conversion", "step_low", "step_high", "overall_conversion")
+    },
 )
 
 st.subheader(t("analytics.exits_title"))

@@ -18,7 +18,20 @@ if not report["has_data"]:
     ui.no_data()
     st.stop()
 
-titles = {key: t(f"analytics.{key}") for key in ("month", "signups", "source", "mode", "meetings", "seats", "filled", "placements", "measure")}
+titles = {
+    key: t(f"analytics.{key}")
+    for key in (
+        "month",
+        "signups",
+        "source",
+        "mode",
+        "meetings",
+        "seats",
+        "filled",
+        "placements",
+        "measure",
+    )
+}
 sources = {code: t(f"vocab.source_{code}") for code in vocabulary.SOURCES}
 
 st.subheader(t("analytics.signups_title"))
@@ -26,7 +39,12 @@ signups = report["signups"]
 if signups.empty:
     st.info(t("analytics.no_rows"))
 else:
-    st.altair_chart(charts.monthly_lines(signups, value="signups", colour="source", titles=titles, colour_labels=sources), width="stretch")
+    st.altair_chart(
+        charts.monthly_lines(
+            signups, value="signups", colour="source", titles=titles, colour_labels=sources
+        ),
+        width="stretch",
+    )
 ui.table(signups, name="signups_by_source", columns=titles)
 
 st.subheader(t("analytics.meetings_title"))
@@ -34,7 +52,9 @@ meetings = report["meetings"]
 if meetings.empty:
     st.info(t("analytics.no_rows"))
 else:
-    st.altair_chart(charts.seats_chart(meetings, mode_labels=ui.mode_labels(), titles=titles), width="stretch")
+    st.altair_chart(
+        charts.seats_chart(meetings, mode_labels=ui.mode_labels(), titles=titles), width="stretch"
+    )
 ui.table(meetings, name="meetings_by_mode", columns=titles)
 
 st.subheader(t("analytics.placements_title"))
@@ -42,7 +62,10 @@ placements = report["placements"]
 if placements.empty:
     st.info(t("analytics.no_rows"))
 else:
-    st.altair_chart(charts.monthly_lines(placements, value="placements", colour=None, titles=titles), width="stretch")
+    st.altair_chart(
+        charts.monthly_lines(placements, value="placements", colour=None, titles=titles),
+        width="stretch",
+    )
 ui.table(placements, name="placements_per_month", columns=titles)
 
 st.subheader(t("analytics.cohorts_title"))

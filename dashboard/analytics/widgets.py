@@ -8,14 +8,13 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from db.models import Stage
-from recruitment.core import vocabulary
-from recruitment.core.access import Actor, allowed
-from recruitment.analytics.funnel import Filters
-from recruitment.core.pipeline import FUNNEL
-
 from dashboard.analytics import data as analytics_data
 from dashboard.i18n import t
+from db.models import Stage
+from recruitment.analytics.funnel import Filters
+from recruitment.core import vocabulary
+from recruitment.core.access import Actor, allowed
+from recruitment.core.pipeline import FUNNEL
 
 MODES = ("digital", "in_person")
 
@@ -35,23 +34,41 @@ def mode_labels() -> dict[str, str]:
 def refresh_button(actor: Actor) -> None:
     """Managers (and anyone who reads analytics) can drop the cache and read afresh."""
     if allowed(actor, "analytics.read") and st.button(
-        t("analytics.refresh"), help=t("analytics.refresh_help"), icon=":material/refresh:", key="analytics_refresh"
+        t("analytics.refresh"),
+        help=t("analytics.refresh_help"),
+        icon=":material/refresh:",
+        key="analytics_refresh",
     ):
         analytics_data.clear()
 
 
-def period(*, help_key: str = "analytics.period_help", key: str = "period") -> tuple[date | None, date | None]:
+def period(
+    *, help_key: str = "analytics.period_help", key: str = "period"
+) -> tuple[date | None, date | None]:
     """Two date pickers (last twelve months by default); either may be cleared."""
     today = date.today()
     left, right = st.columns(2)
-    since = left.date_input(t("analytics.since"), value=today - timedelta(days=365), key=f"{key}_since", help=t(help_key), format="YYYY-MM-DD")
-    until = right.date_input(t("analytics.until"), value=today, key=f"{key}_until", format="YYYY-MM-DD")
+    since = left.date_input(
+        t("analytics.since"),
+        value=today - timedelta(days=365),
+        key=f"{key}_since",
+        help=t(help_key),
+        format="YYYY-MM-DD",
+    )
+    until = right.date_input(
+        t("analytics.until"), value=today, key=f"{key}_until", format="YYYY-MM-DD"
+    )
     return since or None, until or None
 
 
 def _choice(where, label_key: str, options: list, format_func, key: str):
     """A select box with "All" first; returns None for All."""
-    choice = where.selectbox(t(label_key), options=[None, *options], format_func=lambda v: t("analytics.all") if v is None else format_func(v), key=key)
+    choice = where.selectbox(
+        t(label_key),
+        options=[None, *options],
+        format_func=lambda v: t("analytics.all") if v is None else format_func(v),
+        key=key,
+    )
     return choice
 
 
@@ -59,13 +76,29 @@ def funnel_filters(actor: Actor) -> Filters:
     since, until = period()
     options = analytics_data.filter_options(analytics_data.actor_key(actor))
     columns = st.columns(5)
-    mode = _choice(columns[0], "analytics.mode", list(MODES), lambda m: t(f"analytics.mode_{m}"), "filter_mode")
-    source = _choice(columns[1], "analytics.source", options["sources"], _source_label, "filter_source")
+    mode = _choice(
+        columns[0], "analytics.mode", list(MODES), lambda m: t(f"analytics.mode_{m}"), "filter_mode"
+    )
+    source = _choice(
+        columns[1], "analytics.source", options["sources"], _source_label, "filter_source"
+    )
     area = _choice(columns[2], "analytics.area", options["areas"], str, "filter_area")
     names = dict(options["coordinators"])
-    coordinator = _choice(columns[3], "analytics.coordinator", list(names), names.get, "filter_coordinator")
-    age = _choice(columns[4], "analytics.age_group", list(vocabulary.APPLICANT_AGE_BANDS), str, "filter_age")
-    return Filters(since=since, until=until, mode=mode, source=source, area=area, coordinator_id=coordinator, age_group=age)
+    coordinator = _choice(
+        columns[3], "analytics.coordinator", list(names), names.get, "filter_coordinator"
+    )
+    age = _choice(
+        columns[4], "analytics.age_group", list(vocabulary.APPLICANT_AGE_BANDS), str, "filter_age"
+    )
+    return Filters(
+        since=since,
+        until=until,
+        mode=mode,
+        source=source,
+        area=area,
+        coordinator_id=coordinator,
+        age_group=age,
+    )
 
 
 def mode_choice(key: str = "mode_choice") -> str | None:
@@ -80,16 +113,31 @@ def no_data() -> None:
     st.info(t("analytics.no_data"), icon=":material/hourglass_empty:")
 
 
-def table(frame: pd.DataFrame, *, name: str, columns: dict[str, str] | None = None, formats: dict | None = None, expanded: bool = False, key: str | None = None) -> None:
+def table(
+    frame: pd.DataFrame,
+    *,
+    name: str,
+    columns: dict[str, str] | None = None,
+    formats: dict | None = None,
+    expanded: bool = False,
+    key: str | None = None,
+) -> None:
     """The numbers behind a chart: a table (user text is shown as plain cell text) and a CSV
     download of exactly those rows, with codes and unrounded values for further use."""
     columns = columns or {}
-    config = {column: st.column_config.Column(label=columns.get(column, column)) for column in frame.columns}
+    config = {
+        column: st.column_config.Column(label=columns.get(column, column))
+        for column in frame.columns
+    }
     for column, kind in (formats or {}).items():
         if kind == "percent":
-            config[column] = st.column_config.NumberColumn(label=columns.get(column, column), format="percent")
+            config[column] = st.column_config.NumberColumn(
+                label=columns.get(column, column), format="percent"
+            )
         elif kind == "number":
-            config[column] = st.column_config.NumberColumn(label=columns.get(column, column), format="%.2f")
+            config[column] = st.column_config.NumberColumn(
+                label=columns.get(column, column), format="%.2f"
+            )
     with st.expander(t("analytics.show_table"), expanded=expanded):
         st.dataframe(frame, hide_index=True, column_config=config, width="stretch")
     st.download_button(

@@ -6,17 +6,16 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from dashboard import access
+from dashboard.casework.applicant_panels import checks_panel, interviews_panel
 from dashboard.components import plain
 from dashboard.data import clear_caches, sessions
 from dashboard.i18n import error_message, t
-from recruitment.core.access import allowed
 from recruitment.casework.applicant_list import applicant_file
-from recruitment.core.errors import ValidationFailed, VerveError
 from recruitment.casework.handover import assign_applicant
 from recruitment.casework.journal import STAFF_CHANNELS, add_entry, edit_entry
+from recruitment.core.access import allowed
+from recruitment.core.errors import ValidationFailed, VerveError
 from recruitment.core.pipeline import advance_stage
-
-from dashboard.casework.applicant_panels import checks_panel, interviews_panel
 
 OSLO = ZoneInfo("Europe/Oslo")
 actor = access.require("applicants.read")
@@ -51,7 +50,9 @@ try:
     applicant_id = int(st.query_params.get("id", ""))
 except ValueError:
     st.error(t("casework.applicant_missing_id"))
-    st.page_link("casework/applicants.py", label=t("casework.back_to_list"), icon=":material/arrow_back:")
+    st.page_link(
+        "casework/applicants.py", label=t("casework.back_to_list"), icon=":material/arrow_back:"
+    )
     st.stop()
 
 try:
@@ -59,18 +60,24 @@ try:
         record = applicant_file(session=session, actor=actor, applicant_id=applicant_id)
 except VerveError as error:
     st.error(error_message(error))
-    st.page_link("casework/applicants.py", label=t("casework.back_to_list"), icon=":material/arrow_back:")
+    st.page_link(
+        "casework/applicants.py", label=t("casework.back_to_list"), icon=":material/arrow_back:"
+    )
     st.stop()
 
 profile = record["profile"]
-st.page_link("casework/applicants.py", label=t("casework.back_to_list"), icon=":material/arrow_back:")
+st.page_link(
+    "casework/applicants.py", label=t("casework.back_to_list"), icon=":material/arrow_back:"
+)
 st.title(f"{plain(profile['first_name'])} {plain(profile['last_name'])}")
 st.markdown(
     t(
         "casework.applicant_status_line",
         stage=t(f"stages.{profile['stage']}"),
         since=when(profile["stage_changed_at"]),
-        coordinator=plain(profile["coordinator"]) if profile["coordinator"] else t("casework.unassigned"),
+        coordinator=plain(profile["coordinator"])
+        if profile["coordinator"]
+        else t("casework.unassigned"),
     )
 )
 # Always one slot here, filled or not, so the tabs below keep their place in the page
@@ -80,10 +87,17 @@ if flash := st.session_state.pop("applicant_flash", None):
     flash_slot.success(flash)
 
 tab_profile, tab_timeline, tab_journal, tab_checks, tab_actions = st.tabs(
-    [t("casework.tab_profile"), t("casework.tab_timeline"), t("casework.tab_journal"), t("casework.tab_checks"), t("casework.tab_actions")]
+    [
+        t("casework.tab_profile"),
+        t("casework.tab_timeline"),
+        t("casework.tab_journal"),
+        t("casework.tab_checks"),
+        t("casework.tab_actions"),
+    ]
 )
 
 with tab_profile:
+
     def vocab(prefix: str, codes: list[str]) -> str:
         return ", ".join(t(f"vocab.{prefix}_{code}") for code in codes) or "–"
 
@@ -121,7 +135,11 @@ with tab_timeline:
         with st.container(border=True):
             if item["kind"] == "stage":
                 moved = (
-                    t("casework.timeline_stage", to=t(f"stages.{item['to_stage']}"), from_=t(f"stages.{item['from_stage']}"))
+                    t(
+                        "casework.timeline_stage",
+                        to=t(f"stages.{item['to_stage']}"),
+                        from_=t(f"stages.{item['from_stage']}"),
+                    )
                     if item["from_stage"]
                     else t("casework.timeline_signed_up")
                 )
@@ -139,29 +157,69 @@ with tab_timeline:
 with tab_journal:
     if can_write:
         with st.form("journal_add", clear_on_submit=True):
-            channel = st.selectbox(t("casework.field_channel"), STAFF_CHANNELS, format_func={c: channel_label(c) for c in STAFF_CHANNELS}.get, key="journal_channel")
+            channel = st.selectbox(
+                t("casework.field_channel"),
+                STAFF_CHANNELS,
+                format_func={c: channel_label(c) for c in STAFF_CHANNELS}.get,
+                key="journal_channel",
+            )
             subject = st.text_input(t("casework.field_subject"), key="journal_subject")
             body = st.text_area(t("casework.field_body"), key="journal_body")
             if st.form_submit_button(t("casework.journal_add"), icon=":material/add:"):
-                if run(lambda s: add_entry(session=s, actor=actor, applicant_id=applicant_id, channel=channel, subject=subject, body=body), "casework.journal_added"):
+                if run(
+                    lambda s: add_entry(
+                        session=s,
+                        actor=actor,
+                        applicant_id=applicant_id,
+                        channel=channel,
+                        subject=subject,
+                        body=body,
+                    ),
+                    "casework.journal_added",
+                ):
                     st.rerun()
     st.caption(t("casework.journal_rule"))
     entries = [item for item in record["timeline"] if item["kind"] == "journal"]
     for entry in entries:
         with st.container(border=True):
-            st.markdown(f"**{when(entry['at'])}** · {channel_label(entry['channel'])} · {plain(entry['who'] or t('casework.channel_system'))}")
+            st.markdown(
+                f"**{when(entry['at'])}** · {channel_label(entry['channel'])} · "
+                f"{plain(entry['who'] or t('casework.channel_system'))}"
+            )
             if entry["subject"]:
                 st.markdown(f"*{plain(entry['subject'])}*")
             st.text(entry["body"])
             if entry["edited_at"]:
                 st.caption(t("casework.journal_edited", at=when(entry["edited_at"])))
             if can_write and entry["editable"]:
-                with st.expander(t("casework.journal_correct")), st.form(f"journal_edit_{entry['id']}"):
-                    new_subject = st.text_input(t("casework.field_subject"), value=entry["subject"] or "", key=f"journal_edit_subject_{entry['id']}")
-                    new_body = st.text_area(t("casework.field_body"), value=entry["body"], key=f"journal_edit_body_{entry['id']}")
+                with (
+                    st.expander(t("casework.journal_correct")),
+                    st.form(f"journal_edit_{entry['id']}"),
+                ):
+                    new_subject = st.text_input(
+                        t("casework.field_subject"),
+                        value=entry["subject"] or "",
+                        key=f"journal_edit_subject_{entry['id']}",
+                    )
+                    new_body = st.text_area(
+                        t("casework.field_body"),
+                        value=entry["body"],
+                        key=f"journal_edit_body_{entry['id']}",
+                    )
                     if st.form_submit_button(t("common.save")):
                         entry_id = entry["id"]
-                        if run(lambda s: edit_entry(session=s, actor=actor, entry_id=entry_id, subject=new_subject, body=new_body), "common.saved"):
+                        if run(
+                            lambda s, entry_id=entry_id, subject=new_subject, body=new_body: (
+                                edit_entry(
+                                    session=s,
+                                    actor=actor,
+                                    entry_id=entry_id,
+                                    subject=subject,
+                                    body=body,
+                                )
+                            ),
+                            "common.saved",
+                        ):
                             st.rerun()
 
 with tab_checks:
@@ -175,24 +233,37 @@ with tab_actions:
         st.subheader(t("casework.move_title"))
         moves = {move["to_stage"]: move for move in record["moves"]}
         target = st.selectbox(
-            t("casework.move_to"), list(moves), format_func={s: t(f"stages.{s}") for s in moves}.get, key="move_target"
+            t("casework.move_to"),
+            list(moves),
+            format_func={s: t(f"stages.{s}") for s in moves}.get,
+            key="move_target",
         )
         move = moves[target]
         with st.form("move_form"):
             reason_code = None
             if move["reasons"]:
                 reason_code = st.selectbox(
-                    t("casework.move_reason"), move["reasons"], format_func={r: t(f"reasons.{r}") for r in move["reasons"]}.get, key="move_reason",
-                    index=None, placeholder=t("casework.move_reason_placeholder"),
+                    t("casework.move_reason"),
+                    move["reasons"],
+                    format_func={r: t(f"reasons.{r}") for r in move["reasons"]}.get,
+                    key="move_reason",
+                    index=None,
+                    placeholder=t("casework.move_reason_placeholder"),
                 )
             reason_text = st.text_area(
-                t("casework.move_reason_text") if move["reasons"] else t("casework.move_comment"), key="move_reason_text",
+                t("casework.move_reason_text") if move["reasons"] else t("casework.move_comment"),
+                key="move_reason_text",
                 help=t("casework.move_other_needs_text") if move["reasons"] else None,
             )
             if st.form_submit_button(t("casework.move_submit"), type="primary"):
                 if run(
                     lambda s: advance_stage(
-                        session=s, actor=actor, applicant_id=applicant_id, to_stage=target, reason_code=reason_code, reason_text=reason_text
+                        session=s,
+                        actor=actor,
+                        applicant_id=applicant_id,
+                        to_stage=target,
+                        reason_code=reason_code,
+                        reason_text=reason_text,
                     ),
                     "casework.moved",
                 ):
@@ -208,13 +279,20 @@ with tab_actions:
         current = str(profile["coordinator_id"]) if profile["coordinator_id"] else ""
         with st.form("assign_form"):
             chosen = st.selectbox(
-                t("casework.field_coordinator"), options, index=options.index(current) if current in options else 0,
+                t("casework.field_coordinator"),
+                options,
+                index=options.index(current) if current in options else 0,
                 format_func=worker_labels.get,
                 key="assign_coordinator",
             )
             if st.form_submit_button(t("casework.assign_submit")):
                 if run(
-                    lambda s: assign_applicant(session=s, actor=actor, applicant_id=applicant_id, coordinator_id=int(chosen) if chosen else None),
+                    lambda s: assign_applicant(
+                        session=s,
+                        actor=actor,
+                        applicant_id=applicant_id,
+                        coordinator_id=int(chosen) if chosen else None,
+                    ),
                     "casework.assigned",
                 ):
                     st.rerun()

@@ -11,16 +11,13 @@ from datetime import date, time, timedelta
 
 import streamlit as st
 
-from recruitment.casework import checks
-from recruitment.casework import interviews
-from recruitment.casework import meetings
-from recruitment.core.access import allowed
-from recruitment.core.errors import ValidationFailed, VerveError
-
 from dashboard import access
 from dashboard.components import plain
 from dashboard.data import clear_caches, sessions
 from dashboard.i18n import error_message, lang, t
+from recruitment.casework import checks, interviews, meeting_views, meetings
+from recruitment.core.access import allowed
+from recruitment.core.errors import ValidationFailed, VerveError
 
 APPLICANT_PAGE = "casework/applicant.py"
 
@@ -58,7 +55,9 @@ def show_error(error: VerveError) -> None:
     if isinstance(error, ValidationFailed):
         for field, key in error.fields.items():
             label = t(FIELD_LABELS[field]) if field in FIELD_LABELS else field
-            st.error(t("meetings.field_error", field=label, message=t(key)), icon=":material/error:")
+            st.error(
+                t("meetings.field_error", field=label, message=t(key)), icon=":material/error:"
+            )
     else:
         st.error(error_message(error), icon=":material/error:")
 
@@ -69,8 +68,15 @@ def applicant_link(names: dict[int, str], *, key: str) -> None:
 
     if not names or not any(spec.path == APPLICANT_PAGE for spec in STAFF_PAGES):
         return
-    chosen = st.selectbox(t("meetings.open_applicant"), options=list(names), format_func=names.__getitem__, key=key)
-    st.page_link(APPLICANT_PAGE, label=t("meetings.open_applicant"), icon=":material/person:", query_params={"id": str(chosen)})
+    chosen = st.selectbox(
+        t("meetings.open_applicant"), options=list(names), format_func=names.__getitem__, key=key
+    )
+    st.page_link(
+        APPLICANT_PAGE,
+        label=t("meetings.open_applicant"),
+        icon=":material/person:",
+        query_params={"id": str(chosen)},
+    )
 
 
 def _done(message_key: str, **params: object) -> None:
@@ -84,10 +90,22 @@ def _flash() -> None:
         st.success(message)
 
 
-def _when_inputs(prefix: str, *, day: date | None = None, at: time | None = None) -> tuple[date, time]:
+def _when_inputs(
+    prefix: str, *, day: date | None = None, at: time | None = None
+) -> tuple[date, time]:
     left, right = st.columns(2)
-    chosen_day = left.date_input(t("interviews.date"), value=day or date.today() + timedelta(days=3), format="DD.MM.YYYY", key=f"{prefix}_date")
-    chosen_time = right.time_input(t("interviews.time"), value=at or time(10, 0), step=timedelta(minutes=15), key=f"{prefix}_time")
+    chosen_day = left.date_input(
+        t("interviews.date"),
+        value=day or date.today() + timedelta(days=3),
+        format="DD.MM.YYYY",
+        key=f"{prefix}_date",
+    )
+    chosen_time = right.time_input(
+        t("interviews.time"),
+        value=at or time(10, 0),
+        step=timedelta(minutes=15),
+        key=f"{prefix}_time",
+    )
     return chosen_day, chosen_time
 
 
@@ -99,8 +117,10 @@ def interviews_panel(applicant_id: int) -> None:
     actor = access.require("applicants.read")
     may_write = allowed(actor, "applicants.write")
     with sessions().begin() as session:
-        overview = interviews.interview_overview(session=session, actor=actor, applicant_id=applicant_id)
-        staff = meetings.host_choices(session=session, actor=actor)
+        overview = interviews.interview_overview(
+            session=session, actor=actor, applicant_id=applicant_id
+        )
+        staff = meeting_views.host_choices(session=session, actor=actor)
     st.subheader(t("interviews.heading"))
     _flash()
     current = overview.open
@@ -132,9 +152,18 @@ def interviews_panel(applicant_id: int) -> None:
     if recorded:
         st.caption(t("interviews.history"))
         for view in recorded:
-            st.write(t("interviews.history_line", when=meetings.format_when(view.scheduled_at, lang()), outcome=t(f"interviews.outcome_{view.outcome}")))
+            st.write(
+                t(
+                    "interviews.history_line",
+                    when=meetings.format_when(view.scheduled_at, lang()),
+                    outcome=t(f"interviews.outcome_{view.outcome}"),
+                )
+            )
             st.caption(
-                " · ".join(f"{t(f'interviews.score_{name}')}: {view.scores[name]}" for name in interviews.RUBRIC)
+                " · ".join(
+                    f"{t(f'interviews.score_{name}')}: {view.scores[name]}"
+                    for name in interviews.RUBRIC
+                )
             )
             if view.notes:
                 st.text(view.notes)
@@ -145,7 +174,13 @@ def interviews_panel(applicant_id: int) -> None:
 def _staff_select(staff: dict[int, str], *, key: str, default: int | None) -> int | None:
     options = list(staff)
     index = options.index(default) if default in staff else 0
-    return st.selectbox(t("interviews.interviewer"), options=options, index=index if options else None, format_func=staff.__getitem__, key=key)
+    return st.selectbox(
+        t("interviews.interviewer"),
+        options=options,
+        index=index if options else None,
+        format_func=staff.__getitem__,
+        key=key,
+    )
 
 
 def _schedule_form(applicant_id: int, staff: dict[int, str], me: int | None) -> None:
@@ -176,8 +211,12 @@ def _reschedule_form(current: interviews.InterviewView, staff: dict[int, str]) -
     start = meetings.local(current.scheduled_at)
     with st.form(f"reschedule_interview_{current.id}"):
         day, at = _when_inputs("reschedule", day=start.date(), at=start.time())
-        place = st.text_input(t("interviews.place"), value=current.place or "", key="reschedule_place")
-        interviewer_id = _staff_select(staff, key="reschedule_interviewer", default=current.interviewer_id)
+        place = st.text_input(
+            t("interviews.place"), value=current.place or "", key="reschedule_place"
+        )
+        interviewer_id = _staff_select(
+            staff, key="reschedule_interviewer", default=current.interviewer_id
+        )
         if st.form_submit_button(t("interviews.reschedule")):
             try:
                 with sessions().begin() as session:
@@ -202,7 +241,9 @@ def _cancel_form(interview_id: int) -> None:
         if st.form_submit_button(t("interviews.cancel")):
             try:
                 with sessions().begin() as session:
-                    interviews.cancel_interview(session=session, actor=actor, interview_id=interview_id, reason_text=reason)
+                    interviews.cancel_interview(
+                        session=session, actor=actor, interview_id=interview_id, reason_text=reason
+                    )
             except VerveError as error:
                 show_error(error)
             else:
@@ -213,7 +254,13 @@ def rubric_inputs(prefix: str, initial: dict[str, int | None] | None = None) -> 
     """The four 1-5 scores, as sliders (keys `<prefix>_score_<name>`)."""
     initial = initial or {}
     return {
-        name: st.slider(t(f"interviews.score_{name}"), min_value=1, max_value=5, value=initial.get(name) or 3, key=f"{prefix}_score_{name}")
+        name: st.slider(
+            t(f"interviews.score_{name}"),
+            min_value=1,
+            max_value=5,
+            value=initial.get(name) or 3,
+            key=f"{prefix}_score_{name}",
+        )
         for name in interviews.RUBRIC
     }
 
@@ -230,13 +277,19 @@ def outcome_inputs(prefix: str, initial: str | None = None) -> str:
     )
 
 
-def _outcome_form(interview_id: int, *, key: str, initial: interviews.InterviewView | None = None) -> None:
+def _outcome_form(
+    interview_id: int, *, key: str, initial: interviews.InterviewView | None = None
+) -> None:
     actor = access.require("applicants.write")
     with st.form(key):
         st.markdown(f"**{t('interviews.record')}**")
         outcome = outcome_inputs("record", initial.outcome if initial else None)
         scores = rubric_inputs("record", initial.scores if initial else None)
-        notes = st.text_area(t("interviews.notes"), value=(initial.notes or "") if initial else "", key="record_notes")
+        notes = st.text_area(
+            t("interviews.notes"),
+            value=(initial.notes or "") if initial else "",
+            key="record_notes",
+        )
         reject = st.checkbox(t("interviews.reject"), key="record_reject")
         reject_text = st.text_input(t("interviews.reject_text"), key="record_reject_text")
         if st.form_submit_button(t("interviews.record"), type="primary"):
@@ -275,7 +328,12 @@ def _check_line(view: checks.CheckView) -> str:
             seen=view.seen_on.strftime("%d.%m.%Y"),
             by=plain(view.seen_by or "–"),
         )
-    return t("checks.done_on", check=label, required=required, date=view.completed_on.strftime("%d.%m.%Y"))
+    return t(
+        "checks.done_on",
+        check=label,
+        required=required,
+        date=view.completed_on.strftime("%d.%m.%Y"),
+    )
 
 
 def checks_panel(applicant_id: int) -> None:
@@ -294,12 +352,23 @@ def checks_panel(applicant_id: int) -> None:
         return
     with st.form(f"record_check_{applicant_id}"):
         st.markdown(f"**{t('checks.record')}**")
-        kind = st.selectbox(t("checks.kind"), options=list(checks.CHECK_ORDER), format_func=lambda k: t(f"checks.{k}"), key="check_kind")
+        kind = st.selectbox(
+            t("checks.kind"),
+            options=list(checks.CHECK_ORDER),
+            format_func=lambda k: t(f"checks.{k}"),
+            key="check_kind",
+        )
         st.caption(t("checks.certificate_note"))
         left, middle, right = st.columns(3)
-        issued_on = left.date_input(t("checks.issued_on"), value=None, format="DD.MM.YYYY", key="check_issued_on")
-        seen_on = middle.date_input(t("checks.seen_on"), value=None, format="DD.MM.YYYY", key="check_seen_on")
-        completed_on = right.date_input(t("checks.completed_on"), value=None, format="DD.MM.YYYY", key="check_completed_on")
+        issued_on = left.date_input(
+            t("checks.issued_on"), value=None, format="DD.MM.YYYY", key="check_issued_on"
+        )
+        seen_on = middle.date_input(
+            t("checks.seen_on"), value=None, format="DD.MM.YYYY", key="check_seen_on"
+        )
+        completed_on = right.date_input(
+            t("checks.completed_on"), value=None, format="DD.MM.YYYY", key="check_completed_on"
+        )
         note = st.text_input(t("checks.note"), key="check_note")
         if st.form_submit_button(t("checks.save"), type="primary"):
             try:
@@ -323,7 +392,12 @@ def checks_panel(applicant_id: int) -> None:
             st.caption(t("checks.missing", count=len(overview.missing)))
         else:
             st.caption(t("checks.all_done"))
-        if st.button(t("checks.approve"), key=f"approve_{applicant_id}", type="primary", icon=":material/verified:"):
+        if st.button(
+            t("checks.approve"),
+            key=f"approve_{applicant_id}",
+            type="primary",
+            icon=":material/verified:",
+        ):
             try:
                 with sessions().begin() as session:
                     checks.approve(session=session, actor=actor, applicant_id=applicant_id)

@@ -12,7 +12,6 @@ import streamlit as st
 from dashboard import access
 from dashboard.data import sessions
 from dashboard.i18n import error_message, lang, t
-from recruitment.core.access import allowed
 from recruitment.casework.applicant_list import (
     ALL_STAGES,
     MAX_EXPORT_BY_ID,
@@ -23,6 +22,7 @@ from recruitment.casework.applicant_list import (
     exportable,
     filter_choices,
 )
+from recruitment.core.access import allowed
 from recruitment.core.errors import VerveError
 
 PAGE_SIZE = 50
@@ -32,7 +32,10 @@ actor = access.require("applicants.list")
 st.title(t("casework.applicants_title"))
 
 # Filters arriving in the URL set the widgets once per distinct URL, then the widgets rule.
-params = {key: st.query_params.get(key) for key in ("stage", "coordinator", "stuck", "callback", "meeting", "area", "source", "q")}
+params = {
+    key: st.query_params.get(key)
+    for key in ("stage", "coordinator", "stuck", "callback", "meeting", "area", "source", "q")
+}
 if st.session_state.get("applicants_applied_params") != params:
     st.session_state["applicants_applied_params"] = params
     coordinator_param = params["coordinator"]
@@ -53,7 +56,10 @@ if st.session_state.get("applicants_applied_params") != params:
 with sessions().begin() as session:
     choices = filter_choices(session=session, actor=actor)
 
-coordinator_names = {str(UNASSIGNED): t("casework.unassigned"), **{str(c["id"]): c["name"] for c in choices["coordinators"]}}
+coordinator_names = {
+    str(UNASSIGNED): t("casework.unassigned"),
+    **{str(c["id"]): c["name"] for c in choices["coordinators"]},
+}
 OSLO = ZoneInfo("Europe/Oslo")
 
 
@@ -61,7 +67,10 @@ def mode_label(mode: str) -> str:
     return t(f"casework.mode_{mode}")
 
 
-meeting_names = {str(m["id"]): f"{m['starts_at'].astimezone(OSLO):%d.%m.%Y %H:%M} · {mode_label(m['mode'])}" for m in choices["meetings"]}
+meeting_names = {
+    str(m["id"]): f"{m['starts_at'].astimezone(OSLO):%d.%m.%Y %H:%M} · {mode_label(m['mode'])}"
+    for m in choices["meetings"]
+}
 
 
 def labels(mapping: dict[str, str]):
@@ -79,27 +88,39 @@ def _options(values: list[str], current: str) -> list[str]:
     return [ANY, *values, *([current] if current and current not in values else [])]
 
 
-search = st.text_input(t("casework.search"), key="applicants_search", placeholder=t("casework.search_placeholder"))
+search = st.text_input(
+    t("casework.search"), key="applicants_search", placeholder=t("casework.search_placeholder")
+)
 row1 = st.columns(4)
 stage = row1[0].selectbox(
-    t("casework.field_stage"), _options(list(ALL_STAGES), ""), key="applicants_stage",
+    t("casework.field_stage"),
+    _options(list(ALL_STAGES), ""),
+    key="applicants_stage",
     format_func=labels(stage_labels),
 )
 coordinator = row1[1].selectbox(
-    t("casework.field_coordinator"), _options(list(coordinator_names), st.session_state["applicants_coordinator"]),
-    key="applicants_coordinator", format_func=labels(coordinator_names),
+    t("casework.field_coordinator"),
+    _options(list(coordinator_names), st.session_state["applicants_coordinator"]),
+    key="applicants_coordinator",
+    format_func=labels(coordinator_names),
 )
 area = row1[2].selectbox(
-    t("casework.field_area"), _options(choices["areas"], st.session_state["applicants_area"]), key="applicants_area",
+    t("casework.field_area"),
+    _options(choices["areas"], st.session_state["applicants_area"]),
+    key="applicants_area",
     format_func=labels({}),
 )
 source = row1[3].selectbox(
-    t("casework.field_source"), _options(choices["sources"], st.session_state["applicants_source"]), key="applicants_source",
+    t("casework.field_source"),
+    _options(choices["sources"], st.session_state["applicants_source"]),
+    key="applicants_source",
     format_func=labels(source_labels),
 )
 row2 = st.columns([2, 1, 1])
 meeting = row2[0].selectbox(
-    t("casework.meeting"), _options(list(meeting_names), st.session_state["applicants_meeting"]), key="applicants_meeting",
+    t("casework.meeting"),
+    _options(list(meeting_names), st.session_state["applicants_meeting"]),
+    key="applicants_meeting",
     format_func=labels(meeting_names),
 )
 stuck = row2[1].checkbox(t("casework.stuck"), key="applicants_stuck", help=t("casework.stuck_help"))
@@ -122,7 +143,9 @@ if st.session_state.get("applicants_last_filters") != filters.as_dict():
 page = int(st.session_state.get("applicants_page", 1))
 try:
     with sessions().begin() as session:
-        rows, total = applicant_page(session=session, actor=actor, filters=filters, page=page, page_size=PAGE_SIZE)
+        rows, total = applicant_page(
+            session=session, actor=actor, filters=filters, page=page, page_size=PAGE_SIZE
+        )
 except VerveError as error:
     st.error(error_message(error))
     st.stop()
@@ -135,11 +158,17 @@ if "source" in rows:
     rows["source"] = [t(f"vocab.source_{s}") for s in rows["source"]]
 column_config = {name: t(f"casework.field_{name}") for name in rows.columns if name != "id"}
 column_config["id"] = None  # hidden; used to open the applicant
-column_config["stage_changed_at"] = st.column_config.DatetimeColumn(t("casework.field_stage_changed_at"), format="DD.MM.YYYY")
+column_config["stage_changed_at"] = st.column_config.DatetimeColumn(
+    t("casework.field_stage_changed_at"), format="DD.MM.YYYY"
+)
 if "created_at" in rows:
-    column_config["created_at"] = st.column_config.DatetimeColumn(t("casework.field_created_at"), format="DD.MM.YYYY")
+    column_config["created_at"] = st.column_config.DatetimeColumn(
+        t("casework.field_created_at"), format="DD.MM.YYYY"
+    )
 if "callback_requested" in rows:
-    column_config["callback_requested"] = st.column_config.CheckboxColumn(t("casework.field_callback_requested"))
+    column_config["callback_requested"] = st.column_config.CheckboxColumn(
+        t("casework.field_callback_requested")
+    )
 
 can_open = allowed(actor, "applicants.read")
 event = st.dataframe(
@@ -157,10 +186,20 @@ if can_open and total:
     st.caption(t("casework.applicants_open_hint"))
 
 nav = st.columns([1, 1, 4])
-if nav[0].button(t("casework.previous_page"), key="applicants_prev", disabled=page <= 1, icon=":material/chevron_left:"):
+if nav[0].button(
+    t("casework.previous_page"),
+    key="applicants_prev",
+    disabled=page <= 1,
+    icon=":material/chevron_left:",
+):
     st.session_state["applicants_page"] = page - 1
     st.rerun()
-if nav[1].button(t("casework.next_page"), key="applicants_next", disabled=page >= pages, icon=":material/chevron_right:"):
+if nav[1].button(
+    t("casework.next_page"),
+    key="applicants_next",
+    disabled=page >= pages,
+    icon=":material/chevron_right:",
+):
     st.session_state["applicants_page"] = page + 1
     st.rerun()
 
@@ -173,7 +212,9 @@ if allowed(actor, "data.export") and can_open and total:
         # Runs only when the button is clicked, so only a real download is audited.
         def build() -> bytes:
             with sessions().begin() as session:
-                return export_applicants(session=session, actor=actor, filters=filters, fmt=fmt, lang=language)
+                return export_applicants(
+                    session=session, actor=actor, filters=filters, fmt=fmt, lang=language
+                )
 
         return build
 
@@ -182,11 +223,18 @@ if allowed(actor, "data.export") and can_open and total:
         st.info(t("casework.export_too_many", max=MAX_EXPORT_BY_ID))
         st.stop()
     left.download_button(
-        t("common.download_csv"), data=_export("csv"), file_name="soekere.csv", mime="text/csv",
-        key="applicants_export_csv", icon=":material/download:",
+        t("common.download_csv"),
+        data=_export("csv"),
+        file_name="soekere.csv",
+        mime="text/csv",
+        key="applicants_export_csv",
+        icon=":material/download:",
     )
     right.download_button(
-        t("common.download_xlsx"), data=_export("xlsx"), file_name="soekere.xlsx",
+        t("common.download_xlsx"),
+        data=_export("xlsx"),
+        file_name="soekere.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="applicants_export_xlsx", icon=":material/download:",
+        key="applicants_export_xlsx",
+        icon=":material/download:",
     )

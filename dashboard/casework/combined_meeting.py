@@ -6,11 +6,10 @@ from datetime import date, time, timedelta
 import streamlit as st
 
 from dashboard import access
+from dashboard.casework.applicant_panels import outcome_inputs, rubric_inputs, show_error
 from dashboard.data import clear_caches, sessions
 from dashboard.i18n import lang, t
-from dashboard.casework.applicant_panels import outcome_inputs, rubric_inputs, show_error
-from recruitment.casework import combined
-from recruitment.casework import meetings
+from recruitment.casework import combined, meeting_views, meetings
 from recruitment.core.errors import VerveError
 
 actor = access.require("meetings.write")
@@ -24,16 +23,29 @@ if flash := st.session_state.pop("combined_flash", None):
 search = st.text_input(t("combined.applicants"), key="combined_search", placeholder="…")
 with sessions().begin() as session:
     choices = combined.candidates(session=session, actor=actor, search=search)
-    hosts = meetings.host_choices(session=session, actor=actor)
+    hosts = meeting_views.host_choices(session=session, actor=actor)
     sittings = combined.sittings_to_record(session=session, actor=actor)
 
 book_tab, record_tab = st.tabs([t("combined.book"), t("combined.record")])
 
 with book_tab, st.form("book_combined"):
-    chosen = st.multiselect(t("combined.applicants"), options=list(choices), format_func=choices.__getitem__, max_selections=combined.MAX_APPLICANTS, key="combined_applicants")
+    chosen = st.multiselect(
+        t("combined.applicants"),
+        options=list(choices),
+        format_func=choices.__getitem__,
+        max_selections=combined.MAX_APPLICANTS,
+        key="combined_applicants",
+    )
     left, right = st.columns(2)
-    day = left.date_input(t("meetings.date"), value=date.today() + timedelta(days=7), format="DD.MM.YYYY", key="combined_date")
-    at = right.time_input(t("meetings.time"), value=time(10, 0), step=timedelta(minutes=15), key="combined_time")
+    day = left.date_input(
+        t("meetings.date"),
+        value=date.today() + timedelta(days=7),
+        format="DD.MM.YYYY",
+        key="combined_date",
+    )
+    at = right.time_input(
+        t("meetings.time"), value=time(10, 0), step=timedelta(minutes=15), key="combined_time"
+    )
     address = st.text_input(t("meetings.address"), key="combined_address")
     host_options = list(hosts)
     host_id = st.selectbox(
@@ -43,7 +55,14 @@ with book_tab, st.form("book_combined"):
         format_func=hosts.__getitem__,
         key="combined_host",
     )
-    duration = st.number_input(t("meetings.duration"), min_value=15, max_value=600, value=90, step=15, key="combined_duration")
+    duration = st.number_input(
+        t("meetings.duration"),
+        min_value=15,
+        max_value=600,
+        value=90,
+        step=15,
+        key="combined_duration",
+    )
     if st.form_submit_button(t("combined.book"), type="primary"):
         try:
             with sessions().begin() as session:
@@ -67,8 +86,17 @@ with record_tab:
     if not sittings:
         st.info(t("combined.none_planned"))
     else:
-        labels = {s.meeting_id: f"{meetings.format_when(s.starts_at, lang())} · {', '.join(s.applicants.values())}" for s in sittings}
-        meeting_id = st.selectbox(t("combined.choose"), options=list(labels), format_func=labels.__getitem__, key="combined_sitting")
+        labels = {
+            s.meeting_id: f"{meetings.format_when(s.starts_at, lang())} · "
+            + ", ".join(s.applicants.values())
+            for s in sittings
+        }
+        meeting_id = st.selectbox(
+            t("combined.choose"),
+            options=list(labels),
+            format_func=labels.__getitem__,
+            key="combined_sitting",
+        )
         sitting = next(s for s in sittings if s.meeting_id == meeting_id)
         with st.form(f"record_sitting_{meeting_id}"):
             answers = []
@@ -82,13 +110,20 @@ with record_tab:
                 reject = st.checkbox(t("interviews.reject"), key=f"{prefix}_reject")
                 answers.append(
                     combined.SittingResult(
-                        applicant_id=applicant_id, attended=attended, outcome=outcome, scores=scores, notes=notes, reject=reject
+                        applicant_id=applicant_id,
+                        attended=attended,
+                        outcome=outcome,
+                        scores=scores,
+                        notes=notes,
+                        reject=reject,
                     )
                 )
             if st.form_submit_button(t("combined.save"), type="primary"):
                 try:
                     with sessions().begin() as session:
-                        combined.record_sitting(session=session, actor=actor, meeting_id=meeting_id, results=answers)
+                        combined.record_sitting(
+                            session=session, actor=actor, meeting_id=meeting_id, results=answers
+                        )
                 except VerveError as error:
                     show_error(error)
                 else:

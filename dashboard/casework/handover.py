@@ -9,8 +9,8 @@ from dashboard import access
 from dashboard.data import clear_caches, sessions
 from dashboard.i18n import error_message, t
 from recruitment.casework.applicant_list import UNASSIGNED, ApplicantFilters, applicant_page
-from recruitment.core.errors import VerveError
 from recruitment.casework.handover import case_workers, hand_over, mark_back, take_unassigned
+from recruitment.core.errors import VerveError
 
 actor = access.require("applicants.write")
 st.title(t("casework.handover_title"))
@@ -21,7 +21,10 @@ if flash := st.session_state.pop("handover_flash", None):
 with sessions().begin() as session:
     workers = case_workers(session=session, actor=actor)
     queue, queue_total = applicant_page(
-        session=session, actor=actor, filters=ApplicantFilters(coordinator_id=UNASSIGNED, open_only=True), page_size=100
+        session=session,
+        actor=actor,
+        filters=ApplicantFilters(coordinator_id=UNASSIGNED, open_only=True),
+        page_size=100,
     )
 
 st.subheader(t("casework.handover_team"))
@@ -30,7 +33,9 @@ st.dataframe(
         {
             t("casework.field_name"): w["name"],
             t("casework.handover_open_cases"): w["open_applicants"],
-            t("casework.handover_away_until"): w["away_until"].strftime("%d.%m.%Y") if w["away"] else "",
+            t("casework.handover_away_until"): w["away_until"].strftime("%d.%m.%Y")
+            if w["away"]
+            else "",
         }
         for w in workers
     ],
@@ -44,15 +49,26 @@ with st.form("handover_form"):
     ids = list(names)
     me = str(actor.id) if str(actor.id) in names else None
     from_id = st.selectbox(
-        t("casework.handover_from"), ids, index=ids.index(me) if me else 0, format_func=names.get, key="handover_from"
+        t("casework.handover_from"),
+        ids,
+        index=ids.index(me) if me else 0,
+        format_func=names.get,
+        key="handover_from",
     )
     to_id = st.selectbox(
-        t("casework.handover_to"), ids, index=None, format_func=names.get, key="handover_to",
+        t("casework.handover_to"),
+        ids,
+        index=None,
+        format_func=names.get,
+        key="handover_to",
         placeholder=t("casework.handover_to_placeholder"),
     )
     away_until = st.date_input(
-        t("casework.handover_away_until"), value=date.today() + timedelta(days=14), min_value=date.today(),
-        format="DD.MM.YYYY", key="handover_until",
+        t("casework.handover_away_until"),
+        value=date.today() + timedelta(days=14),
+        min_value=date.today(),
+        format="DD.MM.YYYY",
+        key="handover_until",
     )
     if st.form_submit_button(t("casework.handover_submit"), type="primary"):
         if not to_id:
@@ -60,12 +76,20 @@ with st.form("handover_form"):
         else:
             try:
                 with sessions().begin() as session:
-                    moved = hand_over(session=session, actor=actor, from_id=int(from_id), to_id=int(to_id), away_until=away_until)
+                    moved = hand_over(
+                        session=session,
+                        actor=actor,
+                        from_id=int(from_id),
+                        to_id=int(to_id),
+                        away_until=away_until,
+                    )
             except VerveError as error:
                 st.error(error_message(error))
             else:
                 clear_caches()
-                st.session_state["handover_flash"] = t("casework.handover_done", n=moved, to=names[to_id])
+                st.session_state["handover_flash"] = t(
+                    "casework.handover_done", n=moved, to=names[to_id]
+                )
                 st.rerun()
 
 away = [w for w in workers if w["away"]]
@@ -94,14 +118,21 @@ else:
             "name": t("casework.field_name"),
             "stage": t("casework.field_stage"),
             "area": t("casework.field_area"),
-            "stage_changed_at": st.column_config.DatetimeColumn(t("casework.field_stage_changed_at"), format="DD.MM.YYYY"),
+            "stage_changed_at": st.column_config.DatetimeColumn(
+                t("casework.field_stage_changed_at"), format="DD.MM.YYYY"
+            ),
         },
         on_select="rerun",
         selection_mode="multi-row",
         key="handover_queue_table",
     )
     chosen = [int(queue["id"].iloc[i]) for i in event.selection.rows]
-    if st.button(t("casework.handover_take", n=len(chosen)), key="handover_take", disabled=not chosen, type="primary"):
+    if st.button(
+        t("casework.handover_take", n=len(chosen)),
+        key="handover_take",
+        disabled=not chosen,
+        type="primary",
+    ):
         try:
             with sessions().begin() as session:
                 taken = take_unassigned(session=session, actor=actor, applicant_ids=chosen)

@@ -46,14 +46,31 @@ if "unassigned" in summary:
     cols[3].metric(t("casework.home_mine_open"), summary.get("mine_open", 0))
 
 links = st.columns(3)
-links[0].page_link("casework/applicants.py", label=t("casework.home_link_stuck"), icon=":material/hourglass_bottom:", query_params={"stuck": "1"})
+links[0].page_link(
+    "casework/applicants.py",
+    label=t("casework.home_link_stuck"),
+    icon=":material/hourglass_bottom:",
+    query_params={"stuck": "1"},
+)
 if "unassigned" in summary:
-    links[1].page_link("casework/applicants.py", label=t("casework.home_link_unassigned"), icon=":material/person_off:", query_params={"coordinator": "none"})
-    links[2].page_link("casework/applicants.py", label=t("casework.home_link_callbacks"), icon=":material/call:", query_params={"callback": "1"})
+    links[1].page_link(
+        "casework/applicants.py",
+        label=t("casework.home_link_unassigned"),
+        icon=":material/person_off:",
+        query_params={"coordinator": "none"},
+    )
+    links[2].page_link(
+        "casework/applicants.py",
+        label=t("casework.home_link_callbacks"),
+        icon=":material/call:",
+        query_params={"callback": "1"},
+    )
 
 if "mine_callback" in summary:
     st.subheader(t("casework.home_mine_needing_action"))
-    needing = [frame for frame in (summary["mine_callback"], summary["mine_stuck"]) if not frame.empty]
+    needing = [
+        frame for frame in (summary["mine_callback"], summary["mine_stuck"]) if not frame.empty
+    ]
     if not needing:
         st.caption(t("casework.home_nothing_needing_action"))
     for frame in needing:

@@ -8,7 +8,6 @@ import streamlit as st
 from dashboard import access
 from dashboard.data import clear_caches, sessions
 from dashboard.i18n import error_message, lang, t
-from recruitment.core.errors import ValidationFailed, VerveError
 from recruitment.casework.importing import (
     FIELDS,
     confirm_import,
@@ -18,6 +17,7 @@ from recruitment.casework.importing import (
     read_table,
     suggest_mapping,
 )
+from recruitment.core.errors import ValidationFailed, VerveError
 
 actor = access.require("data.import")
 st.title(t("casework.import_title"))
@@ -27,7 +27,9 @@ if result := st.session_state.pop("import_result", None):
 
 # A new key after each import empties the uploader.
 uploaded = st.file_uploader(
-    t("casework.import_file"), type=["csv", "txt", "xlsx"], key=f"import_file_{st.session_state.get('import_round', 0)}"
+    t("casework.import_file"),
+    type=["csv", "txt", "xlsx"],
+    key=f"import_file_{st.session_state.get('import_round', 0)}",
 )
 if uploaded is not None:
     # Kept as plain bytes so the later steps (and reruns) work on exactly this file.
@@ -42,24 +44,36 @@ try:
 except VerveError as error:
     st.error(error_message(error))
     st.stop()
-st.caption(t("casework.import_file_read", name=source["name"], rows=len(table.rows), columns=len(table.headers)))
+st.caption(
+    t(
+        "casework.import_file_read",
+        name=source["name"],
+        rows=len(table.rows),
+        columns=len(table.headers),
+    )
+)
 
 st.subheader(t("casework.import_mapping_title"))
 suggested = suggest_mapping(table.headers)
 NONE = ""
-header_labels = {NONE: t("casework.import_not_in_file")} | {header: header for header in table.headers}
+header_labels = {NONE: t("casework.import_not_in_file")} | {
+    header: header for header in table.headers
+}
 with st.form("import_mapping"):
     columns = st.columns(3)
     mapping = {}
     for i, name in enumerate(FIELDS):
         options = [NONE, *table.headers]
-        mapping[name] = columns[i % 3].selectbox(
-            t(f"casework.field_{name}"),
-            options,
-            index=options.index(suggested[name]) if suggested[name] else 0,
-            format_func=header_labels.get,
-            key=f"import_map_{name}",
-        ) or None
+        mapping[name] = (
+            columns[i % 3].selectbox(
+                t(f"casework.field_{name}"),
+                options,
+                index=options.index(suggested[name]) if suggested[name] else 0,
+                format_func=header_labels.get,
+                key=f"import_map_{name}",
+            )
+            or None
+        )
     st.caption(t("casework.import_required_note"))
     if st.form_submit_button(t("casework.import_preview"), icon=":material/preview:"):
         st.session_state["import_preview_for"] = {"file": fingerprint, "mapping": mapping}
@@ -106,7 +120,13 @@ if st.button(
 ):
     try:
         with sessions().begin() as session:
-            done = confirm_import(session=session, actor=actor, table=table, mapping=ready["mapping"], filename=source["name"])
+            done = confirm_import(
+                session=session,
+                actor=actor,
+                table=table,
+                mapping=ready["mapping"],
+                filename=source["name"],
+            )
     except VerveError as error:
         st.error(error_message(error))
     else:
@@ -114,5 +134,9 @@ if st.button(
         for key in ("import_source", "import_preview_for"):
             st.session_state.pop(key, None)
         st.session_state["import_round"] = st.session_state.get("import_round", 0) + 1
-        st.session_state["import_result"] = {"created": done.created, "updated": done.updated, "rejected": done.rejected}
+        st.session_state["import_result"] = {
+            "created": done.created,
+            "updated": done.updated,
+            "rejected": done.rejected,
+        }
         st.rerun()

@@ -6,11 +6,11 @@ from datetime import timedelta
 import streamlit as st
 
 from dashboard import access
+from dashboard.casework.applicant_panels import applicant_link, show_error
 from dashboard.components import plain
 from dashboard.data import clear_caches, sessions
 from dashboard.i18n import lang, t
-from dashboard.casework.applicant_panels import applicant_link, show_error
-from recruitment.casework import meetings
+from recruitment.casework import attendance, meeting_views, meetings
 from recruitment.core.errors import NotFound, VerveError
 
 actor = access.require("meetings.write")
@@ -19,10 +19,22 @@ st.page_link("casework/meetings.py", label=t("meetings.back_to_list"), icon=":ma
 try:
     meeting_id = int(st.query_params.get("id", ""))
     with sessions().begin() as session:
-        meeting = meetings.get_meeting(session=session, actor=actor, meeting_id=meeting_id)
-        seats = meetings.registrations_frame(session=session, actor=actor, meeting_id=meeting_id, statuses=meetings.MARKABLE, lang=lang())
-        waitlist = meetings.registrations_frame(session=session, actor=actor, meeting_id=meeting_id, statuses=("waitlisted",), lang=lang())
-        hosts = meetings.host_choices(session=session, actor=actor)
+        meeting = meeting_views.get_meeting(session=session, actor=actor, meeting_id=meeting_id)
+        seats = meeting_views.registrations_frame(
+            session=session,
+            actor=actor,
+            meeting_id=meeting_id,
+            statuses=attendance.MARKABLE,
+            lang=lang(),
+        )
+        waitlist = meeting_views.registrations_frame(
+            session=session,
+            actor=actor,
+            meeting_id=meeting_id,
+            statuses=("waitlisted",),
+            lang=lang(),
+        )
+        hosts = meeting_views.host_choices(session=session, actor=actor)
 except (ValueError, NotFound):
     st.error(t("meetings.not_found"))
     st.stop()
@@ -32,9 +44,15 @@ st.title(t("meetings.detail_title") + " " + when)
 st.write(
     " · ".join(
         [
-            t(f"meetings.mode_{meeting.mode}") + (f" ({t('meetings.kind_combined')})" if meeting.kind == "combined" else ""),
+            t(f"meetings.mode_{meeting.mode}")
+            + (f" ({t('meetings.kind_combined')})" if meeting.kind == "combined" else ""),
             t(f"meetings.status_{meeting.status}"),
-            t("meetings.seats", registered=meeting.registered + meeting.attended + meeting.no_show, capacity=meeting.capacity, waitlisted=meeting.waitlisted),
+            t(
+                "meetings.seats",
+                registered=meeting.registered + meeting.attended + meeting.no_show,
+                capacity=meeting.capacity,
+                waitlisted=meeting.waitlisted,
+            ),
         ]
     )
 )
@@ -45,7 +63,9 @@ else:
 if meeting.host_name:
     st.caption(t("meetings.host") + ": " + plain(meeting.host_name))
 if meeting.reminder_sent_at:
-    st.caption(t("meetings.reminder_sent_at", when=meetings.format_when(meeting.reminder_sent_at, lang())))
+    st.caption(
+        t("meetings.reminder_sent_at", when=meetings.format_when(meeting.reminder_sent_at, lang()))
+    )
 
 if flash := st.session_state.pop("meeting_flash", None):
     st.success(flash)
@@ -69,18 +89,30 @@ else:
                 "stage": st.column_config.TextColumn(t("meetings.col_stage")),
             },
         )
-        if st.form_submit_button(t("meetings.save_attendance"), type="primary", disabled=meeting.status == "cancelled"):
-            attended = dict(zip(edited["registration_id"].astype(int), edited["attended"].astype(bool), strict=True))
+        if st.form_submit_button(
+            t("meetings.save_attendance"), type="primary", disabled=meeting.status == "cancelled"
+        ):
+            attended = dict(
+                zip(
+                    edited["registration_id"].astype(int),
+                    edited["attended"].astype(bool),
+                    strict=True,
+                )
+            )
             try:
                 with sessions().begin() as session:
-                    counts = meetings.mark_attendance(session=session, actor=actor, meeting_id=meeting_id, attended=attended)
+                    counts = attendance.mark_attendance(
+                        session=session, actor=actor, meeting_id=meeting_id, attended=attended
+                    )
             except VerveError as error:
                 show_error(error)
             else:
                 clear_caches()
                 st.session_state["meeting_flash"] = t("meetings.attendance_saved", **counts)
                 st.rerun()
-    applicant_link(dict(zip(seats["applicant_id"], seats["name"], strict=True)), key="seat_applicant")
+    applicant_link(
+        dict(zip(seats["applicant_id"], seats["name"], strict=True)), key="seat_applicant"
+    )
 
 st.subheader(t("meetings.waitlist"))
 if waitlist.empty:
@@ -105,7 +137,7 @@ left, right = st.columns(2)
 if left.button(t("meetings.mark_held"), key="mark_held", icon=":material/event_available:"):
     try:
         with sessions().begin() as session:
-            meetings.mark_held(session=session, actor=actor, meeting_id=meeting_id)
+            attendance.mark_held(session=session, actor=actor, meeting_id=meeting_id)
     except VerveError as error:
         show_error(error)
     else:
@@ -126,7 +158,9 @@ registered = seats[seats["status"] == "registered"]
 if not registered.empty:
     with st.form("resend"):
         options = [None, *registered["registration_id"].astype(int)]
-        names = dict(zip(registered["registration_id"].astype(int), registered["name"], strict=True))
+        names = dict(
+            zip(registered["registration_id"].astype(int), registered["name"], strict=True)
+        )
         target = st.selectbox(
             t("meetings.resend_to"),
             options=options,
@@ -136,7 +170,9 @@ if not registered.empty:
         if st.form_submit_button(t("meetings.resend"), icon=":material/forward_to_inbox:"):
             try:
                 with sessions().begin() as session:
-                    count = meetings.resend_confirmation(session=session, actor=actor, meeting_id=meeting_id, registration_id=target)
+                    count = meetings.resend_confirmation(
+                        session=session, actor=actor, meeting_id=meeting_id, registration_id=target
+                    )
             except VerveError as error:
                 show_error(error)
             else:
@@ -145,16 +181,49 @@ if not registered.empty:
 
 with st.expander(t("meetings.edit")), st.form("edit_meeting"):
     start = meetings.local(meeting.starts_at)
-    day = st.date_input(t("meetings.date"), value=start.date(), format="DD.MM.YYYY", key="edit_date")
-    at = st.time_input(t("meetings.time"), value=start.time(), step=timedelta(minutes=15), key="edit_time")
+    day = st.date_input(
+        t("meetings.date"), value=start.date(), format="DD.MM.YYYY", key="edit_date"
+    )
+    at = st.time_input(
+        t("meetings.time"), value=start.time(), step=timedelta(minutes=15), key="edit_time"
+    )
     modes = ["digital", "in_person"]
-    mode = st.radio(t("meetings.mode"), options=modes, index=modes.index(meeting.mode), format_func=lambda m: t(f"meetings.mode_{m}"), horizontal=True, key="edit_mode")
-    join_url = st.text_input(t("meetings.join_url"), value=meeting.join_url or "", key="edit_join_url")
+    mode = st.radio(
+        t("meetings.mode"),
+        options=modes,
+        index=modes.index(meeting.mode),
+        format_func=lambda m: t(f"meetings.mode_{m}"),
+        horizontal=True,
+        key="edit_mode",
+    )
+    join_url = st.text_input(
+        t("meetings.join_url"), value=meeting.join_url or "", key="edit_join_url"
+    )
     address = st.text_input(t("meetings.address"), value=meeting.address or "", key="edit_address")
-    capacity = st.number_input(t("meetings.capacity"), min_value=1, max_value=1000, value=meeting.capacity, step=1, key="edit_capacity")
-    duration = st.number_input(t("meetings.duration"), min_value=15, max_value=600, value=meeting.duration_minutes, step=15, key="edit_duration")
+    capacity = st.number_input(
+        t("meetings.capacity"),
+        min_value=1,
+        max_value=1000,
+        value=meeting.capacity,
+        step=1,
+        key="edit_capacity",
+    )
+    duration = st.number_input(
+        t("meetings.duration"),
+        min_value=15,
+        max_value=600,
+        value=meeting.duration_minutes,
+        step=15,
+        key="edit_duration",
+    )
     languages = ["nb", "en"]
-    language = st.selectbox(t("meetings.language"), options=languages, index=languages.index(meeting.language), format_func=lambda c: t(f"meetings.language_{c}"), key="edit_language")
+    language = st.selectbox(
+        t("meetings.language"),
+        options=languages,
+        index=languages.index(meeting.language),
+        format_func=lambda c: t(f"meetings.language_{c}"),
+        key="edit_language",
+    )
     host_options = [None, *hosts]
     host_id = st.selectbox(
         t("meetings.host"),
@@ -194,7 +263,9 @@ with st.expander(t("meetings.cancel_heading")), st.form("cancel_meeting"):
     if st.form_submit_button(t("meetings.cancel"), type="primary", disabled=False) and confirmed:
         try:
             with sessions().begin() as session:
-                count = meetings.cancel_meeting(session=session, actor=actor, meeting_id=meeting_id, reason_text=reason)
+                count = meetings.cancel_meeting(
+                    session=session, actor=actor, meeting_id=meeting_id, reason_text=reason
+                )
         except VerveError as error:
             show_error(error)
         else:

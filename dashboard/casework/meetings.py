@@ -5,10 +5,10 @@ from datetime import date, time, timedelta
 import streamlit as st
 
 from dashboard import access
+from dashboard.casework.applicant_panels import show_error
 from dashboard.data import clear_caches, sessions
 from dashboard.i18n import lang, t
-from dashboard.casework.applicant_panels import show_error
-from recruitment.casework import meetings
+from recruitment.casework import meeting_views, meetings
 from recruitment.core.access import allowed
 from recruitment.core.errors import VerveError
 
@@ -16,9 +16,9 @@ actor = access.require("meetings.read")
 st.title(t("meetings.title"))
 
 with sessions().begin() as session:
-    upcoming = meetings.list_meetings(session=session, actor=actor, when="upcoming")
-    past = meetings.list_meetings(session=session, actor=actor, when="past")
-    hosts = meetings.host_choices(session=session, actor=actor)
+    upcoming = meeting_views.list_meetings(session=session, actor=actor, when="upcoming")
+    past = meeting_views.list_meetings(session=session, actor=actor, when="past")
+    hosts = meeting_views.host_choices(session=session, actor=actor)
 
 COLUMNS = {
     "when": st.column_config.TextColumn(t("meetings.col_when")),
@@ -40,11 +40,30 @@ for tab, views, empty, key in (
         if not views:
             st.info(t(empty))
             continue
-        st.dataframe(meetings.meetings_frame(views, lang()), column_config=COLUMNS, hide_index=True, key=f"{key}_table")
+        st.dataframe(
+            meeting_views.meetings_frame(views, lang()),
+            column_config=COLUMNS,
+            hide_index=True,
+            key=f"{key}_table",
+        )
         if allowed(actor, "meetings.write"):
-            labels = {view.id: f"{meetings.format_when(view.starts_at, lang())} · {t(f'meetings.mode_{view.mode}')}" for view in views}
-            chosen = st.selectbox(t("meetings.choose_meeting"), options=list(labels), format_func=labels.__getitem__, key=f"{key}_choice")
-            st.page_link("casework/meeting.py", label=t("meetings.open_meeting"), icon=":material/open_in_new:", query_params={"id": str(chosen)})
+            labels = {
+                view.id: f"{meetings.format_when(view.starts_at, lang())} · "
+                + t(f"meetings.mode_{view.mode}")
+                for view in views
+            }
+            chosen = st.selectbox(
+                t("meetings.choose_meeting"),
+                options=list(labels),
+                format_func=labels.__getitem__,
+                key=f"{key}_choice",
+            )
+            st.page_link(
+                "casework/meeting.py",
+                label=t("meetings.open_meeting"),
+                icon=":material/open_in_new:",
+                query_params={"id": str(chosen)},
+            )
 
 if not allowed(actor, "meetings.write"):
     st.stop()
@@ -59,16 +78,49 @@ def host_label(host_id):
 def meeting_fields(prefix: str) -> dict:
     """The fields every meeting has; read inside the form they belong to."""
     mode = st.radio(
-        t("meetings.mode"), options=["digital", "in_person"], format_func=lambda m: t(f"meetings.mode_{m}"), horizontal=True, key=f"{prefix}_mode"
+        t("meetings.mode"),
+        options=["digital", "in_person"],
+        format_func=lambda m: t(f"meetings.mode_{m}"),
+        horizontal=True,
+        key=f"{prefix}_mode",
     )
     return {
         "mode": mode,
         "join_url": st.text_input(t("meetings.join_url"), key=f"{prefix}_join_url"),
         "address": st.text_input(t("meetings.address"), key=f"{prefix}_address"),
-        "capacity": int(st.number_input(t("meetings.capacity"), min_value=1, max_value=1000, value=20, step=1, key=f"{prefix}_capacity")),
-        "duration_minutes": int(st.number_input(t("meetings.duration"), min_value=15, max_value=600, value=90, step=15, key=f"{prefix}_duration")),
-        "language": st.selectbox(t("meetings.language"), options=["nb", "en"], format_func=lambda c: t(f"meetings.language_{c}"), key=f"{prefix}_language"),
-        "host_id": st.selectbox(t("meetings.host"), options=HOST_OPTIONS, format_func=host_label, index=HOST_OPTIONS.index(actor.id) if actor.id in hosts else 0, key=f"{prefix}_host"),
+        "capacity": int(
+            st.number_input(
+                t("meetings.capacity"),
+                min_value=1,
+                max_value=1000,
+                value=20,
+                step=1,
+                key=f"{prefix}_capacity",
+            )
+        ),
+        "duration_minutes": int(
+            st.number_input(
+                t("meetings.duration"),
+                min_value=15,
+                max_value=600,
+                value=90,
+                step=15,
+                key=f"{prefix}_duration",
+            )
+        ),
+        "language": st.selectbox(
+            t("meetings.language"),
+            options=["nb", "en"],
+            format_func=lambda c: t(f"meetings.language_{c}"),
+            key=f"{prefix}_language",
+        ),
+        "host_id": st.selectbox(
+            t("meetings.host"),
+            options=HOST_OPTIONS,
+            format_func=host_label,
+            index=HOST_OPTIONS.index(actor.id) if actor.id in hosts else 0,
+            key=f"{prefix}_host",
+        ),
         "notes": st.text_area(t("meetings.notes"), key=f"{prefix}_notes"),
     }
 
@@ -76,30 +128,78 @@ def meeting_fields(prefix: str) -> dict:
 one_tab, series_tab = st.tabs([t("meetings.create_one"), t("meetings.create_series")])
 
 with one_tab, st.form("create_meeting"):
-    day = st.date_input(t("meetings.date"), value=date.today() + timedelta(days=14), format="DD.MM.YYYY", key="one_date")
-    at = st.time_input(t("meetings.time"), value=time(18, 0), step=timedelta(minutes=15), key="one_time")
+    day = st.date_input(
+        t("meetings.date"),
+        value=date.today() + timedelta(days=14),
+        format="DD.MM.YYYY",
+        key="one_date",
+    )
+    at = st.time_input(
+        t("meetings.time"), value=time(18, 0), step=timedelta(minutes=15), key="one_time"
+    )
     fields = meeting_fields("one")
     if st.form_submit_button(t("meetings.save"), type="primary"):
         try:
             with sessions().begin() as session:
-                meetings.create_meeting(session=session, actor=actor, starts_at=meetings.oslo_datetime(day, at), **fields)
+                meetings.create_meeting(
+                    session=session,
+                    actor=actor,
+                    starts_at=meetings.oslo_datetime(day, at),
+                    **fields,
+                )
         except VerveError as error:
             show_error(error)
         else:
             clear_caches()
             st.success(t("meetings.created"))
 
-NTH = {1: "meetings.nth_1", 2: "meetings.nth_2", 3: "meetings.nth_3", 4: "meetings.nth_4", -1: "meetings.nth_last"}
+NTH = {
+    1: "meetings.nth_1",
+    2: "meetings.nth_2",
+    3: "meetings.nth_3",
+    4: "meetings.nth_4",
+    -1: "meetings.nth_last",
+}
 
 with series_tab, st.form("create_series"):
-    first_day = st.date_input(t("meetings.first_date"), value=date.today() + timedelta(days=7), format="DD.MM.YYYY", key="series_first_day")
-    at = st.time_input(t("meetings.time"), value=time(18, 0), step=timedelta(minutes=15), key="series_time")
-    rule = st.radio(t("meetings.rule"), options=list(meetings.SERIES_RULES), format_func=lambda r: t(f"meetings.rule_{r}"), horizontal=True, key="series_rule")
+    first_day = st.date_input(
+        t("meetings.first_date"),
+        value=date.today() + timedelta(days=7),
+        format="DD.MM.YYYY",
+        key="series_first_day",
+    )
+    at = st.time_input(
+        t("meetings.time"), value=time(18, 0), step=timedelta(minutes=15), key="series_time"
+    )
+    rule = st.radio(
+        t("meetings.rule"),
+        options=list(meetings.SERIES_RULES),
+        format_func=lambda r: t(f"meetings.rule_{r}"),
+        horizontal=True,
+        key="series_rule",
+    )
     left, middle, right = st.columns(3)
-    weekday = left.selectbox(t("meetings.weekday"), options=range(7), format_func=lambda d: t(f"meetings.weekday_{d}"), index=1, key="series_weekday")
-    nth = middle.selectbox(t("meetings.nth"), options=list(NTH), format_func=lambda n: t(NTH[n]), key="series_nth")
-    interval = right.number_input(t("meetings.interval"), min_value=1, max_value=12, value=1, step=1, key="series_interval")
-    count = st.number_input(t("meetings.count"), min_value=1, max_value=meetings.MAX_SERIES, value=6, step=1, key="series_count")
+    weekday = left.selectbox(
+        t("meetings.weekday"),
+        options=range(7),
+        format_func=lambda d: t(f"meetings.weekday_{d}"),
+        index=1,
+        key="series_weekday",
+    )
+    nth = middle.selectbox(
+        t("meetings.nth"), options=list(NTH), format_func=lambda n: t(NTH[n]), key="series_nth"
+    )
+    interval = right.number_input(
+        t("meetings.interval"), min_value=1, max_value=12, value=1, step=1, key="series_interval"
+    )
+    count = st.number_input(
+        t("meetings.count"),
+        min_value=1,
+        max_value=meetings.MAX_SERIES,
+        value=6,
+        step=1,
+        key="series_count",
+    )
     fields = meeting_fields("series")
     if st.form_submit_button(t("meetings.save_series"), type="primary"):
         try:

@@ -25,7 +25,10 @@ chart = (
         y=alt.Y("label:N", sort=list(counts["label"]), title=t("casework.field_stage")),
         x=alt.X("count:Q", title=t("casework.pipeline_count")),
         color=alt.condition(selection, alt.value("#1f6f8b"), alt.value("#9bbfcc")),
-        tooltip=[alt.Tooltip("label:N", title=t("casework.field_stage")), alt.Tooltip("count:Q", title=t("casework.pipeline_count"))],
+        tooltip=[
+            alt.Tooltip("label:N", title=t("casework.field_stage")),
+            alt.Tooltip("count:Q", title=t("casework.pipeline_count")),
+        ],
     )
     .add_params(selection)
 )
@@ -44,4 +47,9 @@ st.dataframe(
     key="pipeline_table",
 )
 for stage in counts["stage"]:
-    st.page_link("casework/applicants.py", label=t(f"stages.{stage}"), query_params={"stage": stage}, icon=":material/list:")
+    st.page_link(
+        "casework/applicants.py",
+        label=t(f"stages.{stage}"),
+        query_params={"stage": stage},
+        icon=":material/list:",
+    )

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from recruitment.core import i18n
-from recruitment.core import vocabulary
-from recruitment.journey.booking import MeetingChoice
-from recruitment.journey.calendar import format_when
-from recruitment.core.validation import MAX_EMAIL, MAX_NAME, MAX_TEXT
-
 from dashboard.components import plain
 from dashboard.i18n import lang, t
+from recruitment.core import i18n, vocabulary
+from recruitment.core.validation import MAX_EMAIL, MAX_NAME, MAX_TEXT
+from recruitment.journey.booking import MeetingChoice
+from recruitment.journey.calendar import format_when
 
 # (field, autocomplete hint, required, max length)
 TEXT_FIELDS: tuple[tuple[str, str, bool, int], ...] = (

@@ -3,13 +3,20 @@
 import streamlit as st
 
 from dashboard.access import require
-from dashboard.journey.applicant_form import applicant_fields, error_summary, field_error, meeting_caption, meeting_label, wish_fields
 from dashboard.components import plain
 from dashboard.data import clear_caches, sessions
 from dashboard.i18n import error_message, lang, t
+from dashboard.journey.applicant_form import (
+    applicant_fields,
+    error_summary,
+    field_error,
+    meeting_caption,
+    meeting_label,
+    wish_fields,
+)
+from recruitment.core.errors import ValidationFailed, VerveError
 from recruitment.journey.applicants import register_caller
 from recruitment.journey.booking import open_meetings
-from recruitment.core.errors import ValidationFailed, VerveError
 
 actor = require("applicants.write")
 st.title(t("phone_signup.title"))

@@ -3,15 +3,15 @@ stage in plain words, and the few things they may do themselves."""
 
 import streamlit as st
 
-from dashboard.journey.applicant_form import field_error, meeting_option
 from dashboard.components import plain, public_header
 from dashboard.data import clear_caches, sessions
 from dashboard.i18n import error_message, lang, t
+from dashboard.journey.applicant_form import field_error, meeting_option
+from recruitment.core.errors import ValidationFailed, VerveError
+from recruitment.core.pipeline import EXIT_REASONS
 from recruitment.journey import self_service
 from recruitment.journey.booking import open_meetings
 from recruitment.journey.calendar import format_when
-from recruitment.core.errors import ValidationFailed, VerveError
-from recruitment.core.pipeline import EXIT_REASONS
 
 public_header()
 st.title(t("self_service.title"))

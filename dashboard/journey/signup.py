@@ -5,14 +5,20 @@ import uuid
 
 import streamlit as st
 
-from dashboard.journey.applicant_form import applicant_fields, error_summary, field_error, meeting_option, wish_fields
 from dashboard.components import plain, public_header
 from dashboard.data import clear_caches, sessions
 from dashboard.i18n import error_message, lang, t
+from dashboard.journey.applicant_form import (
+    applicant_fields,
+    error_summary,
+    field_error,
+    meeting_option,
+    wish_fields,
+)
+from recruitment.core.errors import MeetingFull, MeetingUnavailable, ValidationFailed, VerveError
 from recruitment.journey.applicants import sign_up
 from recruitment.journey.booking import open_meetings
 from recruitment.journey.calendar import format_when
-from recruitment.core.errors import MeetingFull, MeetingUnavailable, ValidationFailed, VerveError
 from recruitment.journey.self_service import ics_for_registration, my_page
 
 PHONE = "phone"  # the choice "I'd rather be phoned" among the meetings

@@ -7,7 +7,13 @@ from dashboard.data import clear_caches, sessions
 from dashboard.i18n import error_message, lang, t
 from recruitment.core.access import allowed
 from recruitment.core.errors import VerveError
-from recruitment.messaging.outbox import outbox_counts, outbox_message, outbox_messages, retry_message, smtp_settings
+from recruitment.messaging.outbox_views import (
+    outbox_counts,
+    outbox_message,
+    outbox_messages,
+    retry_message,
+)
+from recruitment.messaging.smtp import smtp_settings
 
 actor = access.require("outbox.read")
 st.title(t("mail.nav_outbox"))

@@ -5,8 +5,8 @@ import streamlit as st
 from dashboard import access
 from dashboard.data import sessions
 from dashboard.i18n import error_message, t
-from recruitment.placement import matching
 from recruitment.core.errors import VerveError
+from recruitment.placement import matching, scoring
 
 actor = access.require("service_users.read")
 st.title(t("matching.title"))
@@ -49,9 +49,9 @@ st.dataframe(
         ),
         **{
             part: st.column_config.NumberColumn(
-                f"{t(f'matching.part_{part}')} (/{matching.WEIGHTS[part]})", format="%.1f"
+                f"{t(f'matching.part_{part}')} (/{scoring.WEIGHTS[part]})", format="%.1f"
             )
-            for part in matching.PARTS
+            for part in scoring.PARTS
         },
         "distance_km": st.column_config.NumberColumn(t("matching.distance_km"), format="%.1f km"),
         "shared_interests": t("matching.shared_interests"),

@@ -7,11 +7,9 @@ from dashboard import access
 from dashboard.components import plain
 from dashboard.data import clear_caches, sessions
 from dashboard.i18n import error_message, t
-from recruitment.placement import matching
-from recruitment.placement import placements
-from recruitment.placement import service_users
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
 from recruitment.core.vocabulary import AGE_GROUPS, AVAILABILITY, INTERESTS, LANGUAGES
+from recruitment.placement import matching, placements, scoring, service_users
 
 actor = access.require("service_users.read")
 can_place = access.allowed(actor, "placements.write")
@@ -50,7 +48,9 @@ except NotFound:
     st.error(t("service_users.not_found"))
     st.stop()
 
-st.page_link("placement/service_users.py", label=t("service_users.back"), icon=":material/arrow_back:")
+st.page_link(
+    "placement/service_users.py", label=t("service_users.back"), icon=":material/arrow_back:"
+)
 st.title(t("service_users.detail_title", case_ref=record.case_ref or f"#{record.id}"))
 st.caption(t(f"service_users.status_{record.status}"))
 
@@ -60,7 +60,8 @@ with left:
         f"**{t('service_users.field_age_group')}:** {t(f'vocab.age_group_{record.age_group}')}"
     )
     st.markdown(
-        f"**{t('service_users.field_postcode')}:** {plain(record.postcode or '–')} {plain(record.area or '')}"
+        f"**{t('service_users.field_postcode')}:** {plain(record.postcode or '–')} "
+        f"{plain(record.area or '')}"
     )
     st.markdown(f"**{t('service_users.field_hours_per_month')}:** {record.hours_per_month}")
     st.markdown(f"**{t('service_users.field_waiting_since')}:** {record.waiting_since.isoformat()}")
@@ -160,7 +161,7 @@ st.caption(t("matching.why_help"))
 if not suggestions:
     st.info(t("matching.no_suggestions"))
 else:
-    part_labels = {part: t(f"matching.part_{part}") for part in matching.PARTS}
+    part_labels = {part: t(f"matching.part_{part}") for part in scoring.PARTS}
     st.dataframe(
         [s.as_row() for s in suggestions],
         hide_index=True,
@@ -172,7 +173,7 @@ else:
             ),
             **{
                 part: st.column_config.NumberColumn(
-                    f"{label} (/{matching.WEIGHTS[part]})", format="%.1f"
+                    f"{label} (/{scoring.WEIGHTS[part]})", format="%.1f"
                 )
                 for part, label in part_labels.items()
             },

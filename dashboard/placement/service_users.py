@@ -8,10 +8,10 @@ from dashboard import access
 from dashboard.components import show_field_errors
 from dashboard.data import clear_caches, sessions
 from dashboard.i18n import error_message, t
-from recruitment.placement import service_users
 from recruitment.core.errors import ValidationFailed, VerveError
-from recruitment.placement.service_users import GENDERS, IMPORT_FIELDS
 from recruitment.core.vocabulary import AGE_GROUPS, AVAILABILITY, INTERESTS, LANGUAGES
+from recruitment.placement import service_users
+from recruitment.placement.service_users import GENDERS, IMPORT_FIELDS
 
 actor = access.require("service_users.read")
 st.title(t("service_users.title"))
@@ -205,7 +205,8 @@ with tab_import:
             mapping = {}
             cols = st.columns(3)
             for i, field in enumerate(IMPORT_FIELDS):
-                # Preselect a column whose name is the field's code, so prepared files map themselves.
+                # Preselect a column whose name is the field's code, so prepared files
+                # map themselves.
                 guess = field if field in frame.headers else ""
                 mapping[field] = cols[i % 3].selectbox(
                     FIELD_LABELS[field] + (" *" if IMPORT_FIELDS[field] else ""),

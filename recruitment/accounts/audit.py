@@ -12,7 +12,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import AuditEvent, utcnow
-
 from recruitment.core.access import NO_PERMISSION, Actor, requires
 
 #: Actions the app records; the audit page offers them as a filter.
@@ -86,7 +85,9 @@ class AuditFilters:
 
 
 @requires("audit.read")
-def audit_events(*, session: Session, actor: Actor, filters: AuditFilters | None = None) -> list[dict[str, Any]]:
+def audit_events(
+    *, session: Session, actor: Actor, filters: AuditFilters | None = None
+) -> list[dict[str, Any]]:
     """The newest audit rows matching `filters`, as plain dicts (admins only)."""
     filters = filters or AuditFilters()
     query = select(AuditEvent)
@@ -128,4 +129,11 @@ def record_service_user_view(
 ) -> None:
     """Note that `actor` opened a service user's record (call it from the service that
     reads the record, in the same transaction)."""
-    record(session=session, actor=actor, action="service_user.viewed", target_type="service_user", target_id=service_user_id, client=client)
+    record(
+        session=session,
+        actor=actor,
+        action="service_user.viewed",
+        target_type="service_user",
+        target_id=service_user_id,
+        client=client,
+    )

@@ -27,13 +27,12 @@ from db.models import (
     StageEvent,
     utcnow,
 )
-
-from recruitment.core.access import Actor, requires
 from recruitment.accounts.audit import record
+from recruitment.accounts.retention import anonymise_applicant
+from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound
 from recruitment.core.i18n import language, t
 from recruitment.core.pipeline import EXITS, move_applicant
-from recruitment.accounts.retention import anonymise_applicant
 
 _APPLICANT_FIELDS = (
     "id", "first_name", "last_name", "email", "phone", "birth_year", "postcode", "area",
@@ -64,7 +63,11 @@ def _applicant(session: Session, applicant_id: int) -> Applicant:
 def export_applicant(*, session: Session, actor: Actor, applicant_id: int) -> dict[str, Any]:
     """Everything held about one applicant, as JSON-ready plain values; audited."""
     applicant = _applicant(session, applicant_id)
-    consent = session.get(ConsentVersion, applicant.consent_version_id) if applicant.consent_version_id else None
+    consent = (
+        session.get(ConsentVersion, applicant.consent_version_id)
+        if applicant.consent_version_id
+        else None
+    )
 
     def rows(model, fields, *where, order=None):
         query = select(model).where(*where)
@@ -77,7 +80,10 @@ def export_applicant(*, session: Session, actor: Actor, applicant_id: int) -> di
     if address:
         mail_filter = or_(mail_filter, func.lower(OutboxMessage.to_address) == address)
     registrations = [
-        {**_row(reg, ("status", "created_at", "cancelled_at")), **_row(meeting, ("starts_at", "mode", "address"))}
+        {
+            **_row(reg, ("status", "created_at", "cancelled_at")),
+            **_row(meeting, ("starts_at", "mode", "address")),
+        }
         for reg, meeting in session.execute(
             select(Registration, InfoMeeting)
             .join(InfoMeeting, InfoMeeting.id == Registration.meeting_id)
@@ -88,17 +94,81 @@ def export_applicant(*, session: Session, actor: Actor, applicant_id: int) -> di
     data = {
         "exported_at": utcnow().isoformat(),
         "applicant": _row(applicant, _APPLICANT_FIELDS),
-        "consent": {"version": consent.version, "published_at": _plain(consent.published_at)} if consent else None,
-        "stage_events": rows(StageEvent, ("from_stage", "to_stage", "at", "reason_code", "reason_text"), StageEvent.applicant_id == applicant_id, order=StageEvent.at),
+        "consent": {"version": consent.version, "published_at": _plain(consent.published_at)}
+        if consent
+        else None,
+        "stage_events": rows(
+            StageEvent,
+            ("from_stage", "to_stage", "at", "reason_code", "reason_text"),
+            StageEvent.applicant_id == applicant_id,
+            order=StageEvent.at,
+        ),
         "registrations": registrations,
-        "interviews": rows(Interview, ("scheduled_at", "place", "outcome", "score_motivation", "score_reliability", "score_experience", "score_fit", "notes"), Interview.applicant_id == applicant_id, order=Interview.scheduled_at),
-        "checks": rows(ApplicantCheck, ("kind", "completed_on", "issued_on", "seen_on", "note"), ApplicantCheck.applicant_id == applicant_id, order=ApplicantCheck.kind),
-        "evaluations": rows(Evaluation, ("meeting_id", "rating", "got_information", "technical_problems", "comment", "created_at"), Evaluation.applicant_id == applicant_id),
-        "placements": rows(Placement, ("status", "start_date", "end_date", "hours_per_month", "end_reason", "end_reason_text"), Placement.applicant_id == applicant_id),
-        "journal": rows(JournalEntry, ("created_at", "channel", "subject", "body"), JournalEntry.applicant_id == applicant_id, order=JournalEntry.created_at),
-        "messages": rows(OutboxMessage, ("created_at", "status", "to_address", "subject", "body_text", "sent_at"), mail_filter, order=OutboxMessage.created_at),
-    }  # fmt: skip
-    record(session=session, actor=actor, action="applicant.exported", target_type="applicant", target_id=applicant_id)
+        "interviews": rows(
+            Interview,
+            (
+                "scheduled_at",
+                "place",
+                "outcome",
+                "score_motivation",
+                "score_reliability",
+                "score_experience",
+                "score_fit",
+                "notes",
+            ),
+            Interview.applicant_id == applicant_id,
+            order=Interview.scheduled_at,
+        ),
+        "checks": rows(
+            ApplicantCheck,
+            ("kind", "completed_on", "issued_on", "seen_on", "note"),
+            ApplicantCheck.applicant_id == applicant_id,
+            order=ApplicantCheck.kind,
+        ),
+        "evaluations": rows(
+            Evaluation,
+            (
+                "meeting_id",
+                "rating",
+                "got_information",
+                "technical_problems",
+                "comment",
+                "created_at",
+            ),
+            Evaluation.applicant_id == applicant_id,
+        ),
+        "placements": rows(
+            Placement,
+            (
+                "status",
+                "start_date",
+                "end_date",
+                "hours_per_month",
+                "end_reason",
+                "end_reason_text",
+            ),
+            Placement.applicant_id == applicant_id,
+        ),
+        "journal": rows(
+            JournalEntry,
+            ("created_at", "channel", "subject", "body"),
+            JournalEntry.applicant_id == applicant_id,
+            order=JournalEntry.created_at,
+        ),
+        "messages": rows(
+            OutboxMessage,
+            ("created_at", "status", "to_address", "subject", "body_text", "sent_at"),
+            mail_filter,
+            order=OutboxMessage.created_at,
+        ),
+    }
+    record(
+        session=session,
+        actor=actor,
+        action="applicant.exported",
+        target_type="applicant",
+        target_id=applicant_id,
+    )
     return data
 
 
@@ -118,10 +188,12 @@ def export_html(data: dict[str, Any], lang: str = "nb") -> str:
         "<!DOCTYPE html>",
         f'<html lang="{e(lang)}"><head><meta charset="utf-8">',
         # No scripts, no remote content, whatever the data holds.
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">',
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src '
+        "'unsafe-inline'\">",
         f"<title>{e(t('security.export_title', lang, name=name))}</title>",
         "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;}"
-        "table{border-collapse:collapse;margin-bottom:1.5em;}td,th{border:1px solid #999;padding:.3em .5em;"
+        "table{border-collapse:collapse;margin-bottom:1.5em;}td,th{border:1px solid "
+        "#999;padding:.3em .5em;"
         "text-align:left;vertical-align:top;white-space:pre-wrap;}</style></head><body>",
         f"<h1>{e(t('security.export_title', lang, name=name))}</h1>",
         f"<p>{e(t('security.export_intro', lang, at=data['exported_at']))}</p>",
@@ -133,7 +205,8 @@ def export_html(data: dict[str, Any], lang: str = "nb") -> str:
         heads = list(rows[0])
         head = "".join(f"<th>{e(str(h))}</th>" for h in heads)
         body = "".join(
-            "<tr>" + "".join(f"<td>{e(_text(row.get(h)))}</td>" for h in heads) + "</tr>" for row in rows
+            "<tr>" + "".join(f"<td>{e(_text(row.get(h)))}</td>" for h in heads) + "</tr>"
+            for row in rows
         )
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -146,7 +219,16 @@ def export_html(data: dict[str, Any], lang: str = "nb") -> str:
     consent = data.get("consent")
     parts.append(f"<h2>{e(t('security.export_section_consent', lang))}</h2>")
     parts.append(table_of([consent] if consent else []))
-    for section in ("stage_events", "registrations", "interviews", "checks", "evaluations", "placements", "journal", "messages"):
+    for section in (
+        "stage_events",
+        "registrations",
+        "interviews",
+        "checks",
+        "evaluations",
+        "placements",
+        "journal",
+        "messages",
+    ):
         heading = t(f"security.export_section_{section}", lang)
         parts.append(f"<h2>{e(heading)}</h2>")
         parts.append(table_of(data.get(section) or []))
@@ -165,23 +247,40 @@ def _text(value: Any) -> str:
 
 
 @requires("data.erase")
-def erase_applicant(*, session: Session, actor: Actor, applicant_id: int, now: datetime | None = None) -> None:
+def erase_applicant(
+    *, session: Session, actor: Actor, applicant_id: int, now: datetime | None = None
+) -> None:
     """Erase an applicant on their request: personal data goes from every table; an
     applicant still in the pipeline is first recorded as withdrawn so the funnel stays
     true. Audited with ids only."""
     applicant = _applicant(session, applicant_id)
     now = now or utcnow()
     if Stage(applicant.stage) not in EXITS:
-        move_applicant(session=session, applicant_id=applicant_id, to_stage=Stage.WITHDRAWN, by_id=actor.id, reason_code="changed_mind", at=now)
+        move_applicant(
+            session=session,
+            applicant_id=applicant_id,
+            to_stage=Stage.WITHDRAWN,
+            by_id=actor.id,
+            reason_code="changed_mind",
+            at=now,
+        )
         for placement in session.scalars(
             select(Placement).where(
-                Placement.applicant_id == applicant_id, Placement.status != PlacementStatus.ENDED.value
+                Placement.applicant_id == applicant_id,
+                Placement.status != PlacementStatus.ENDED.value,
             )
         ):
             placement.status = PlacementStatus.ENDED.value
             placement.end_date = max(now.date(), placement.start_date or now.date())
     anonymise_applicant(session, applicant_id, now=now)
-    record(session=session, actor=actor, action="applicant.erased", target_type="applicant", target_id=applicant_id, detail={"reason": "request"})
+    record(
+        session=session,
+        actor=actor,
+        action="applicant.erased",
+        target_type="applicant",
+        target_id=applicant_id,
+        detail={"reason": "request"},
+    )
 
 
 @requires("settings.write")
@@ -189,10 +288,14 @@ def consent_versions(*, session: Session, actor: Actor) -> list[dict[str, Any]]:
     """Every privacy-notice version with how many applicants accepted it (admins)."""
     counts = dict(
         session.execute(
-            select(Applicant.consent_version_id, func.count()).group_by(Applicant.consent_version_id)
+            select(Applicant.consent_version_id, func.count()).group_by(
+                Applicant.consent_version_id
+            )
         ).all()
     )
     return [
         {"version": v.version, "published_at": v.published_at, "accepted_by": counts.get(v.id, 0)}
-        for v in session.scalars(select(ConsentVersion).order_by(ConsentVersion.published_at.desc()))
+        for v in session.scalars(
+            select(ConsentVersion).order_by(ConsentVersion.published_at.desc())
+        )
     ]

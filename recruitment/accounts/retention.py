@@ -26,9 +26,8 @@ from db.models import (
     StageEvent,
     utcnow,
 )
-
-from recruitment.core.access import Actor, requires
 from recruitment.accounts.audit import record
+from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound
 from recruitment.core.settings import get_setting
 
@@ -68,13 +67,17 @@ def _due(session: Session, now: datetime) -> RetentionPlan:
             .group_by(StageEvent.applicant_id)
         ).all()
     )
-    last_note = dict(
-        session.execute(
-            select(JournalEntry.applicant_id, func.max(JournalEntry.created_at))
-            .where(JournalEntry.applicant_id.in_(list(last_stage)))
-            .group_by(JournalEntry.applicant_id)
-        ).all()
-    ) if last_stage else {}
+    last_note = (
+        dict(
+            session.execute(
+                select(JournalEntry.applicant_id, func.max(JournalEntry.created_at))
+                .where(JournalEntry.applicant_id.in_(list(last_stage)))
+                .group_by(JournalEntry.applicant_id)
+            ).all()
+        )
+        if last_stage
+        else {}
+    )
     applicants = []
     for applicant_id, stage, changed in session.execute(
         select(Applicant.id, Applicant.stage, Applicant.stage_changed_at)
@@ -88,20 +91,29 @@ def _due(session: Session, now: datetime) -> RetentionPlan:
     service_users = []
     closed = session.execute(
         select(ServiceUser.id, ServiceUser.closed_at, ServiceUser.created_at)
-        .where(ServiceUser.status == ServiceUserStatus.CLOSED.value, ServiceUser.anonymised_at.is_(None))
+        .where(
+            ServiceUser.status == ServiceUserStatus.CLOSED.value,
+            ServiceUser.anonymised_at.is_(None),
+        )
         .order_by(ServiceUser.id)
     ).all()
-    notes = dict(
-        session.execute(
-            select(JournalEntry.service_user_id, func.max(JournalEntry.created_at))
-            .where(JournalEntry.service_user_id.in_([row[0] for row in closed]))
-            .group_by(JournalEntry.service_user_id)
-        ).all()
-    ) if closed else {}
+    notes = (
+        dict(
+            session.execute(
+                select(JournalEntry.service_user_id, func.max(JournalEntry.created_at))
+                .where(JournalEntry.service_user_id.in_([row[0] for row in closed]))
+                .group_by(JournalEntry.service_user_id)
+            ).all()
+        )
+        if closed
+        else {}
+    )
     for user_id, closed_at, created_at in closed:
         last = _latest(closed_at or created_at, notes.get(user_id))
         if last is not None and last < cutoff:
-            service_users.append({"id": user_id, "status": ServiceUserStatus.CLOSED.value, "last_event_at": last})
+            service_users.append(
+                {"id": user_id, "status": ServiceUserStatus.CLOSED.value, "last_event_at": last}
+            )
     return RetentionPlan(cutoff=cutoff, applicants=applicants, service_users=service_users)
 
 
@@ -122,23 +134,45 @@ def run_retention(
         return plan
     for row in plan.applicants:
         anonymise_applicant(session, row["id"], now=now)
-        record(session=session, actor=actor, action="applicant.anonymised", target_type="applicant", target_id=row["id"], detail={"reason": "retention"})
+        record(
+            session=session,
+            actor=actor,
+            action="applicant.anonymised",
+            target_type="applicant",
+            target_id=row["id"],
+            detail={"reason": "retention"},
+        )
     for row in plan.service_users:
         anonymise_service_user(session, row["id"], now=now)
-        record(session=session, actor=actor, action="service_user.anonymised", target_type="service_user", target_id=row["id"], detail={"reason": "retention"})
+        record(
+            session=session,
+            actor=actor,
+            action="service_user.anonymised",
+            target_type="service_user",
+            target_id=row["id"],
+            detail={"reason": "retention"},
+        )
     record(
         session=session,
         actor=actor,
         action="retention.run",
-        detail={"applicants": len(plan.applicants), "service_users": len(plan.service_users), "cutoff": plan.cutoff.isoformat()},
+        detail={
+            "applicants": len(plan.applicants),
+            "service_users": len(plan.service_users),
+            "cutoff": plan.cutoff.isoformat(),
+        },
     )
-    return RetentionPlan(cutoff=plan.cutoff, applicants=plan.applicants, service_users=plan.service_users, done=True)
+    return RetentionPlan(
+        cutoff=plan.cutoff, applicants=plan.applicants, service_users=plan.service_users, done=True
+    )
 
 
 # --- the anonymisation itself (no permission check: callers have checked) -----------------
 
 
-def anonymise_applicant(session: Session, applicant_id: int, *, now: datetime | None = None) -> None:
+def anonymise_applicant(
+    session: Session, applicant_id: int, *, now: datetime | None = None
+) -> None:
     """Remove an applicant's personal data from every table, keeping the husk of the row
     and its stage events so the funnel still counts them."""
     applicant = session.get(Applicant, applicant_id, with_for_update=True)
@@ -156,16 +190,31 @@ def anonymise_applicant(session: Session, applicant_id: int, *, now: datetime | 
     session.execute(delete(OutboxMessage).where(mail))
 
     # Rows other statistics count stay, with their free text removed.
-    session.execute(update(StageEvent).where(StageEvent.applicant_id == applicant_id).values(reason_text=None))
+    session.execute(
+        update(StageEvent).where(StageEvent.applicant_id == applicant_id).values(reason_text=None)
+    )
     session.execute(
         update(Interview)
         .where(Interview.applicant_id == applicant_id)
-        .values(notes=None, place=None, score_motivation=None, score_reliability=None, score_experience=None, score_fit=None)
+        .values(
+            notes=None,
+            place=None,
+            score_motivation=None,
+            score_reliability=None,
+            score_experience=None,
+            score_fit=None,
+        )
     )
-    session.execute(update(ApplicantCheck).where(ApplicantCheck.applicant_id == applicant_id).values(note=None))
-    session.execute(update(Placement).where(Placement.applicant_id == applicant_id).values(end_reason_text=None))
+    session.execute(
+        update(ApplicantCheck).where(ApplicantCheck.applicant_id == applicant_id).values(note=None)
+    )
+    session.execute(
+        update(Placement).where(Placement.applicant_id == applicant_id).values(end_reason_text=None)
+    )
     # An evaluation is anonymous feedback on a meeting: it stays, unlinked from the person.
-    session.execute(update(Evaluation).where(Evaluation.applicant_id == applicant_id).values(applicant_id=None))
+    session.execute(
+        update(Evaluation).where(Evaluation.applicant_id == applicant_id).values(applicant_id=None)
+    )
 
     applicant.first_name = ""
     applicant.last_name = ""
@@ -188,7 +237,9 @@ def anonymise_applicant(session: Session, applicant_id: int, *, now: datetime | 
     session.flush()
 
 
-def anonymise_service_user(session: Session, service_user_id: int, *, now: datetime | None = None) -> None:
+def anonymise_service_user(
+    session: Session, service_user_id: int, *, now: datetime | None = None
+) -> None:
     """Remove a service user's personal data; the row stays for waiting-time statistics."""
     user = session.get(ServiceUser, service_user_id, with_for_update=True)
     if user is None:
@@ -196,7 +247,11 @@ def anonymise_service_user(session: Session, service_user_id: int, *, now: datet
     if user.anonymised_at is not None:
         return
     session.execute(delete(JournalEntry).where(JournalEntry.service_user_id == service_user_id))
-    session.execute(update(Placement).where(Placement.service_user_id == service_user_id).values(end_reason_text=None))
+    session.execute(
+        update(Placement)
+        .where(Placement.service_user_id == service_user_id)
+        .values(end_reason_text=None)
+    )
     user.case_ref = None
     user.postcode = None
     user.interests = []

@@ -15,9 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import AuditEvent, Role, StaffUser, utcnow
-
-from recruitment.core.access import Actor, requires
 from recruitment.accounts.audit import record
+from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
 from recruitment.core.settings import get_setting
 from recruitment.core.validation import clean_text, normalise_email
@@ -62,7 +61,9 @@ def _dummy_hash() -> str:
     return _hasher.hash("not a real password, only for timing")
 
 
-def check_password_policy(password: object, field: str = "password", *, username: str | None = None) -> str:
+def check_password_policy(
+    password: object, field: str = "password", *, username: str | None = None
+) -> str:
     """At least 12 characters, not only digits, at least 4 different characters, not a
     well-known password and not containing the username."""
     if not isinstance(password, str) or not password:
@@ -86,7 +87,9 @@ def clean_username(value: object, field: str = "username") -> str:
 
 
 def actor_for(user: StaffUser) -> Actor:
-    return Actor(id=user.id, username=user.username, role=user.role, name=user.full_name or user.username)
+    return Actor(
+        id=user.id, username=user.username, role=user.role, name=user.full_name or user.username
+    )
 
 
 def has_staff(session: Session) -> bool:
@@ -118,11 +121,15 @@ def add_staff_user(
     return _create(session, actor, username, role, password, full_name, email)
 
 
-def create_first_admin(*, session: Session, username: str, password: str, full_name: str = "") -> StaffUser:
+def create_first_admin(
+    *, session: Session, username: str, password: str, full_name: str = ""
+) -> StaffUser:
     """The first administrator of an empty installation; refused once any account exists."""
     if has_staff(session):
         raise ValidationFailed({"username": "validation.first_admin_exists"})
-    return _create(session, Actor.system("first-run"), username, Role.ADMIN.value, password, full_name, None)
+    return _create(
+        session, Actor.system("first-run"), username, Role.ADMIN.value, password, full_name, None
+    )
 
 
 def _create(session, actor, username, role, password, full_name, email) -> StaffUser:
@@ -221,15 +228,31 @@ def attempt_login(
     now = now or utcnow()
     name = (username or "").strip().lower()[:64]
     user = session.scalar(select(StaffUser).where(StaffUser.username == name)) if name else None
-    subject = {"target_type": "staff_user", "target_id": user.id if user else None, "client": client}
+    subject = {
+        "target_type": "staff_user",
+        "target_id": user.id if user else None,
+        "client": client,
+    }
     who = Actor(id=user.id if user else None, username=name, role="", name=name)
 
     locked = client_locked_until(session, client, now=now)
-    if locked is None and user is not None and user.locked_until is not None and user.locked_until > now:
+    if (
+        locked is None
+        and user is not None
+        and user.locked_until is not None
+        and user.locked_until > now
+    ):
         locked = user.locked_until
     if locked is not None:
         # No password check at all while locked: a correct guess must not be confirmed.
-        record(session=session, actor=who, action="login.locked", at=now, detail={"until": locked.isoformat()}, **subject)
+        record(
+            session=session,
+            actor=who,
+            action="login.locked",
+            at=now,
+            detail={"until": locked.isoformat()},
+            **subject,
+        )
         return LoginOutcome(None, locked)
 
     ok = False
@@ -264,10 +287,17 @@ def attempt_login(
 
 
 def authenticate(
-    *, session: Session, username: str, password: str, client: str | None = None, now: datetime | None = None
+    *,
+    session: Session,
+    username: str,
+    password: str,
+    client: str | None = None,
+    now: datetime | None = None,
 ) -> Actor | None:
     """The actor for a correct username and password, else None (see attempt_login)."""
-    return attempt_login(session=session, username=username, password=password, client=client, now=now).actor
+    return attempt_login(
+        session=session, username=username, password=password, client=client, now=now
+    ).actor
 
 
 def sso_login(
@@ -282,7 +312,11 @@ def sso_login(
     """Map an identity from the single-sign-on provider to an active staff account: by
     its `sub` first, else by e-mail (and then remember the `sub`). No account, no entry."""
     now = now or utcnow()
-    user = session.scalar(select(StaffUser).where(StaffUser.oidc_subject == subject)) if subject else None
+    user = (
+        session.scalar(select(StaffUser).where(StaffUser.oidc_subject == subject))
+        if subject
+        else None
+    )
     if user is None and email:
         try:
             address = normalise_email(email)
@@ -290,35 +324,66 @@ def sso_login(
             address = None
         if address:
             user = session.scalar(
-                select(StaffUser).where(func.lower(StaffUser.email) == address, StaffUser.oidc_subject.is_(None))
+                select(StaffUser).where(
+                    func.lower(StaffUser.email) == address, StaffUser.oidc_subject.is_(None)
+                )
             )
             if user is not None and subject:
                 user.oidc_subject = subject[:255]
     target = {"target_type": "staff_user", "target_id": user.id if user else None, "client": client}
-    who = Actor(id=user.id if user else None, username=(user.username if user else (email or "")[:64]), role="")
+    who = Actor(
+        id=user.id if user else None,
+        username=(user.username if user else (email or "")[:64]),
+        role="",
+    )
     if user is None or not user.active:
-        record(session=session, actor=who, action="login.failed", at=now, detail={"sso": provider}, **target)
+        record(
+            session=session,
+            actor=who,
+            action="login.failed",
+            at=now,
+            detail={"sso": provider},
+            **target,
+        )
         return LoginOutcome(None)
     if user.locked_until is not None and user.locked_until > now:
-        record(session=session, actor=who, action="login.locked", at=now, detail={"sso": provider}, **target)
+        record(
+            session=session,
+            actor=who,
+            action="login.locked",
+            at=now,
+            detail={"sso": provider},
+            **target,
+        )
         return LoginOutcome(None, user.locked_until)
     user.last_login_at = now
     actor = actor_for(user)
-    record(session=session, actor=actor, action="login.sso", at=now, detail={"sso": provider}, **target)
+    record(
+        session=session, actor=actor, action="login.sso", at=now, detail={"sso": provider}, **target
+    )
     return LoginOutcome(actor)
 
 
 @requires("account.own")
 def log_out(*, session: Session, actor: Actor, client: str | None = None) -> None:
     """Record that the staff member logged out (the dashboard forgets the session)."""
-    record(session=session, actor=actor, action="logout", target_type="staff_user", target_id=actor.id, client=client)
+    record(
+        session=session,
+        actor=actor,
+        action="logout",
+        target_type="staff_user",
+        target_id=actor.id,
+        client=client,
+    )
 
 
 # --- one's own account ---------------------------------------------------------------
 
 
 @requires("account.own")
-def change_own_password(*, session: Session, actor: Actor, current_password: str, new_password: str) -> None:
+def change_own_password(
+    *, session: Session, actor: Actor, current_password: str, new_password: str
+) -> None:
     """Change one's own password after proving the current one."""
     user = session.get(StaffUser, actor.id) if actor.id is not None else None
     if user is None or not user.active:
@@ -333,14 +398,22 @@ def change_own_password(*, session: Session, actor: Actor, current_password: str
     if new_password == current_password:
         raise ValidationFailed({"new_password": "security.password_unchanged"})
     user.password_hash = hash_password(new_password)
-    record(session=session, actor=actor, action="password.changed", target_type="staff_user", target_id=user.id)
+    record(
+        session=session,
+        actor=actor,
+        action="password.changed",
+        target_type="staff_user",
+        target_id=user.id,
+    )
 
 
 # --- the admin's staff pages -----------------------------------------------------------
 
 
 @requires("staff.read")
-def list_staff(*, session: Session, actor: Actor, now: datetime | None = None) -> list[dict[str, Any]]:
+def list_staff(
+    *, session: Session, actor: Actor, now: datetime | None = None
+) -> list[dict[str, Any]]:
     """Every account with role, status and last login (no password data)."""
     now = now or utcnow()
     users = session.scalars(select(StaffUser).order_by(StaffUser.active.desc(), StaffUser.username))
@@ -371,7 +444,9 @@ def _other_active_admins(session: Session, user_id: int) -> int:
     return session.scalar(
         select(func.count())
         .select_from(StaffUser)
-        .where(StaffUser.role == Role.ADMIN.value, StaffUser.active.is_(True), StaffUser.id != user_id)
+        .where(
+            StaffUser.role == Role.ADMIN.value, StaffUser.active.is_(True), StaffUser.id != user_id
+        )
     )
 
 
@@ -422,7 +497,13 @@ def reset_password(*, session: Session, actor: Actor, user_id: int, new_password
     user.password_hash = hash_password(new_password)
     user.failed_logins = 0
     user.locked_until = None
-    record(session=session, actor=actor, action="password.reset", target_type="staff_user", target_id=user.id)
+    record(
+        session=session,
+        actor=actor,
+        action="password.reset",
+        target_type="staff_user",
+        target_id=user.id,
+    )
 
 
 @requires("staff.manage")
@@ -431,4 +512,10 @@ def unlock(*, session: Session, actor: Actor, user_id: int) -> None:
     user = _user(session, user_id)
     user.failed_logins = 0
     user.locked_until = None
-    record(session=session, actor=actor, action="staff.unlocked", target_type="staff_user", target_id=user.id)
+    record(
+        session=session,
+        actor=actor,
+        action="staff.unlocked",
+        target_type="staff_user",
+        target_id=user.id,
+    )

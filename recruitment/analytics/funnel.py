@@ -31,10 +31,8 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.expression import FunctionElement
 from sqlalchemy.types import Date, String
 
-from db.models import Applicant, InfoMeeting, Registration, Stage, StaffUser, StageEvent
-
-from recruitment.core import stats
-from recruitment.core import vocabulary
+from db.models import Applicant, InfoMeeting, Registration, StaffUser, StageEvent
+from recruitment.core import stats, vocabulary
 from recruitment.core.access import Actor, require, requires
 from recruitment.core.pipeline import EXITS, FUNNEL, RANK
 
@@ -73,14 +71,16 @@ class days_between(FunctionElement):  # noqa: N801
 @compiles(days_between, "sqlite")
 def _days_sqlite(element, compiler, **kw):
     earlier, later = list(element.clauses)
-    return f"(julianday({compiler.process(later, **kw)}) - julianday({compiler.process(earlier, **kw)}))"
+    later_sql, earlier_sql = compiler.process(later, **kw), compiler.process(earlier, **kw)
+    return f"(julianday({later_sql}) - julianday({earlier_sql}))"
 
 
 @compiles(days_between, "postgresql")
 def _days_postgresql(element, compiler, **kw):
     earlier, later = list(element.clauses)
     return (
-        f"(EXTRACT(EPOCH FROM ({compiler.process(later, **kw)} - {compiler.process(earlier, **kw)}))"
+        f"(EXTRACT(EPOCH FROM ({compiler.process(later, **kw)} - "
+        f"{compiler.process(earlier, **kw)}))"
         " / 86400.0)::float"
     )
 
@@ -139,11 +139,17 @@ def birth_years_for(age_group: str, year: int) -> tuple[int, int]:
     """The inclusive birth-year range that `age_group_for_birth_year` maps to `age_group`."""
     if age_group not in vocabulary.APPLICANT_AGE_BANDS:
         raise ValueError(f"unknown age group {age_group!r}")
-    years = [y for y in range(year - 120, year + 1) if vocabulary.age_group_for_birth_year(y, year) == age_group]
+    years = [
+        y
+        for y in range(year - 120, year + 1)
+        if vocabulary.age_group_for_birth_year(y, year) == age_group
+    ]
     return min(years), max(years)
 
 
-RANK_OF_STAGE = case({stage.value: rank for stage, rank in RANK.items()}, value=StageEvent.to_stage, else_=0)
+RANK_OF_STAGE = case(
+    {stage.value: rank for stage, rank in RANK.items()}, value=StageEvent.to_stage, else_=0
+)
 
 
 def meeting_mode_per_applicant():
@@ -173,7 +179,13 @@ def meeting_mode_per_applicant():
         .subquery("ranked_registration")
     )
     return (
-        select(ranked.c.applicant_id, ranked.c.mode, ranked.c.meeting_id, ranked.c.starts_at, ranked.c.status)
+        select(
+            ranked.c.applicant_id,
+            ranked.c.mode,
+            ranked.c.meeting_id,
+            ranked.c.starts_at,
+            ranked.c.status,
+        )
         .where(ranked.c.rn == 1)
         .subquery("applicant_mode")
     )
@@ -207,7 +219,9 @@ def reach(filters: Filters = Filters(), *, today: date | None = None):
             query = query.where(Applicant.birth_year.between(first, last))
     if filters.mode:
         modes = meeting_mode_per_applicant()
-        query = query.join(modes, modes.c.applicant_id == StageEvent.applicant_id).where(modes.c.mode == filters.mode)
+        query = query.join(modes, modes.c.applicant_id == StageEvent.applicant_id).where(
+            modes.c.mode == filters.mode
+        )
     return query.subquery("reach")
 
 
@@ -215,20 +229,37 @@ def reach(filters: Filters = Filters(), *, today: date | None = None):
 
 #: Columns of `funnel_counts`: stage code, rank 1-7, applicants who reached it, share of
 #: the previous stage (step) and of the first stage (overall), with 95% Wilson bounds of the step.
-FUNNEL_COLUMNS = ["stage", "rank", "reached", "step_conversion", "step_low", "step_high", "overall_conversion"]
+FUNNEL_COLUMNS = [
+    "stage",
+    "rank",
+    "reached",
+    "step_conversion",
+    "step_low",
+    "step_high",
+    "overall_conversion",
+]
 
 
-def reached_counts(session: Session, filters: Filters = Filters(), *, today: date | None = None) -> list[int]:
+def reached_counts(
+    session: Session, filters: Filters = Filters(), *, today: date | None = None
+) -> list[int]:
     """How many applicants reached each funnel stage, in funnel order (one SQL pass)."""
     r = reach(filters, today=today)
     row = session.execute(
-        select(*(func.coalesce(func.sum(case((r.c.furthest >= rank, 1), else_=0)), 0) for rank in RANK.values()))
+        select(
+            *(
+                func.coalesce(func.sum(case((r.c.furthest >= rank, 1), else_=0)), 0)
+                for rank in RANK.values()
+            )
+        )
     ).one()
     return [int(value) for value in row]
 
 
 @requires("analytics.read")
-def funnel_counts(*, session: Session, actor: Actor, filters: Filters = Filters(), today: date | None = None) -> pd.DataFrame:
+def funnel_counts(
+    *, session: Session, actor: Actor, filters: Filters = Filters(), today: date | None = None
+) -> pd.DataFrame:
     """The funnel for `filters` as a tidy table (see FUNNEL_COLUMNS)."""
     require(actor, "analytics.read")
     counts = reached_counts(session, filters, today=today)
@@ -241,7 +272,9 @@ def funnel_counts(*, session: Session, actor: Actor, filters: Filters = Filters(
                 "stage": stage.value,
                 "rank": RANK[stage],
                 "reached": reached,
-                "step_conversion": stats.conversion(reached, previous) if i else (1.0 if reached else None),
+                "step_conversion": stats.conversion(reached, previous)
+                if i
+                else (1.0 if reached else None),
                 "step_low": low,
                 "step_high": high,
                 "overall_conversion": stats.conversion(reached, counts[0]),
@@ -264,8 +297,12 @@ def funnel_summary(*, session: Session, actor: Actor, filters: Filters = Filters
             {
                 "stage": row.stage,
                 "reached": int(row.reached),
-                "step_conversion": None if pd.isna(row.step_conversion) else round(float(row.step_conversion), 4),
-                "overall_conversion": None if pd.isna(row.overall_conversion) else round(float(row.overall_conversion), 4),
+                "step_conversion": None
+                if pd.isna(row.step_conversion)
+                else round(float(row.step_conversion), 4),
+                "overall_conversion": None
+                if pd.isna(row.overall_conversion)
+                else round(float(row.overall_conversion), 4),
             }
             for row in table.itertuples()
         ],
@@ -278,16 +315,29 @@ EXIT_COLUMNS = ["from_stage", "exit", "reason", "exits"]
 
 
 @requires("analytics.read")
-def funnel_exits(*, session: Session, actor: Actor, filters: Filters = Filters(), today: date | None = None) -> pd.DataFrame:
+def funnel_exits(
+    *, session: Session, actor: Actor, filters: Filters = Filters(), today: date | None = None
+) -> pd.DataFrame:
     """Exits from the pipeline per stage left and reason, for the applicants in `filters`."""
     require(actor, "analytics.read")
     reason = func.coalesce(StageEvent.reason_code, "other")
     query = (
-        select(StageEvent.from_stage, StageEvent.to_stage, reason.label("reason"), func.count().label("exits"))
+        select(
+            StageEvent.from_stage,
+            StageEvent.to_stage,
+            reason.label("reason"),
+            func.count().label("exits"),
+        )
         .where(StageEvent.to_stage.in_([stage.value for stage in EXITS]))
         .group_by(StageEvent.from_stage, StageEvent.to_stage, reason)
     )
-    if filters.mode or filters.source or filters.area or filters.coordinator_id or filters.age_group:
+    if (
+        filters.mode
+        or filters.source
+        or filters.area
+        or filters.coordinator_id
+        or filters.age_group
+    ):
         r = reach(filters, today=today)
         query = query.join(r, r.c.applicant_id == StageEvent.applicant_id)
     elif filters.since or filters.until:
@@ -295,10 +345,14 @@ def funnel_exits(*, session: Session, actor: Actor, filters: Filters = Filters()
         # index seek, instead of grouping the whole event log first.
         first = aliased(StageEvent)
         signed_up_at = (
-            select(func.min(first.at)).where(first.applicant_id == StageEvent.applicant_id).scalar_subquery()
+            select(func.min(first.at))
+            .where(first.applicant_id == StageEvent.applicant_id)
+            .scalar_subquery()
         )
         if filters.since:
-            query = query.where(signed_up_at >= literal(day_start(filters.since), StageEvent.at.type))
+            query = query.where(
+                signed_up_at >= literal(day_start(filters.since), StageEvent.at.type)
+            )
         if filters.until:
             query = query.where(signed_up_at < literal(day_end(filters.until), StageEvent.at.type))
     rows = session.execute(query).all()
@@ -307,7 +361,9 @@ def funnel_exits(*, session: Session, actor: Actor, filters: Filters = Filters()
         return frame
     order = {stage.value: i for i, stage in enumerate(FUNNEL)}
     frame["_order"] = frame["from_stage"].map(order).fillna(len(order))
-    frame = frame.sort_values(["_order", "exit", "exits"], ascending=[True, True, False]).drop(columns="_order")
+    frame = frame.sort_values(["_order", "exit", "exits"], ascending=[True, True, False]).drop(
+        columns="_order"
+    )
     frame["exits"] = frame["exits"].astype(int)
     return frame.reset_index(drop=True)
 
@@ -318,11 +374,18 @@ def filter_options(*, session: Session, actor: Actor) -> dict[str, list]:
     require(actor, "analytics.read")
     sources = session.scalars(select(Applicant.source).distinct().order_by(Applicant.source)).all()
     areas = session.scalars(
-        select(Applicant.area).where(Applicant.area.is_not(None)).distinct().order_by(Applicant.area)
+        select(Applicant.area)
+        .where(Applicant.area.is_not(None))
+        .distinct()
+        .order_by(Applicant.area)
     ).all()
     coordinators = session.execute(
         select(StaffUser.id, StaffUser.full_name, StaffUser.username)
-        .where(StaffUser.id.in_(select(Applicant.coordinator_id).where(Applicant.coordinator_id.is_not(None))))
+        .where(
+            StaffUser.id.in_(
+                select(Applicant.coordinator_id).where(Applicant.coordinator_id.is_not(None))
+            )
+        )
         .order_by(StaffUser.full_name)
     ).all()
     return {

@@ -17,20 +17,33 @@ import pandas as pd
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from db.models import Applicant, InfoMeeting, Registration, RegistrationStatus, Stage, StaffUser, utcnow
-
+from db.models import (
+    Applicant,
+    InfoMeeting,
+    Registration,
+    RegistrationStatus,
+    StaffUser,
+    Stage,
+    utcnow,
+)
 from recruitment.casework import exports
+from recruitment.casework.handover import case_workers
+from recruitment.casework.journal import timeline
 from recruitment.core.access import Actor, allowed, require, requires
 from recruitment.core.errors import NotFound, ValidationFailed
-from recruitment.casework.journal import timeline
-from recruitment.core.pipeline import EXIT_REASONS, EXITS, FUNNEL, allowed_moves, needs_reason
+from recruitment.core.pipeline import (
+    EXIT_REASONS,
+    EXITS,
+    FUNNEL,
+    OPEN_STAGES,
+    allowed_moves,
+    needs_reason,
+)
 from recruitment.core.settings import get_setting
 
 #: Stages in which a case can be "stuck": still open and waiting for the office.
 #: `placed` is where a case is meant to rest, so it is never stuck.
 STUCK_STAGES: tuple[str, ...] = tuple(s.value for s in FUNNEL if s is not Stage.PLACED)
-#: Open means not exited: someone placed is still the office's responsibility.
-OPEN_STAGES: tuple[str, ...] = tuple(s.value for s in FUNNEL)
 ALL_STAGES: tuple[str, ...] = tuple(s.value for s in (*FUNNEL, *EXITS))
 MAX_PAGE_SIZE = 500
 OFFICE_TZ = ZoneInfo("Europe/Oslo")
@@ -39,7 +52,14 @@ UNASSIGNED = -1  # the coordinator filter value that means "nobody"
 #: Columns every staff member with `applicants.list` sees (managers included).
 LIST_COLUMNS: tuple[str, ...] = ("id", "name", "stage", "stage_changed_at", "area", "coordinator")
 #: Columns added for those who may read the full record.
-FULL_COLUMNS: tuple[str, ...] = (*LIST_COLUMNS, "email", "phone", "source", "callback_requested", "created_at")
+FULL_COLUMNS: tuple[str, ...] = (
+    *LIST_COLUMNS,
+    "email",
+    "phone",
+    "source",
+    "callback_requested",
+    "created_at",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +125,9 @@ def _search_condition(text: str, dialect: str) -> ColumnElement[bool]:
     return or_(email, full_name.like(pattern, escape="\\"))
 
 
-def _conditions(session: Session, filters: ApplicantFilters, *, now: datetime) -> list[ColumnElement[bool]]:
+def _conditions(
+    session: Session, filters: ApplicantFilters, *, now: datetime
+) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = [Applicant.anonymised_at.is_(None)]
     if filters.stage:
         if filters.stage not in ALL_STAGES:
@@ -134,7 +156,12 @@ def _conditions(session: Session, filters: ApplicantFilters, *, now: datetime) -
     if filters.stuck:
         days = int(get_setting(session, "stuck_after_days"))
         # (stage, stage_changed_at) is indexed: this is a range scan per open stage.
-        where.append(and_(Applicant.stage.in_(STUCK_STAGES), Applicant.stage_changed_at < now - timedelta(days=days)))
+        where.append(
+            and_(
+                Applicant.stage.in_(STUCK_STAGES),
+                Applicant.stage_changed_at < now - timedelta(days=days),
+            )
+        )
     if filters.search and filters.search.strip():
         where.append(_search_condition(filters.search, session.get_bind().dialect.name))
     return where
@@ -184,7 +211,9 @@ def count_applicants(
 ) -> int:
     """How many applicants match, with one COUNT (no join, no rows fetched)."""
     require(actor, "applicants.list")
-    query = select(func.count(Applicant.id)).where(*_conditions(session, filters, now=now or utcnow()))
+    query = select(func.count(Applicant.id)).where(
+        *_conditions(session, filters, now=now or utcnow())
+    )
     return int(session.scalar(query) or 0)
 
 
@@ -223,7 +252,10 @@ def stage_counts(*, session: Session, actor: Actor) -> pd.DataFrame:
         ).all()
     )
     return pd.DataFrame(
-        [{"stage": stage, "rank": i, "count": int(counted.get(stage, 0))} for i, stage in enumerate(ALL_STAGES, 1)]
+        [
+            {"stage": stage, "rank": i, "count": int(counted.get(stage, 0))}
+            for i, stage in enumerate(ALL_STAGES, 1)
+        ]
     )
 
 
@@ -233,7 +265,12 @@ def filter_choices(*, session: Session, actor: Actor) -> dict[str, list]:
 
     Distinct values come from indexed columns, so this stays cheap on a large register."""
     require(actor, "applicants.list")
-    areas = session.scalars(select(Applicant.area).where(Applicant.area.is_not(None)).distinct().order_by(Applicant.area))
+    areas = session.scalars(
+        select(Applicant.area)
+        .where(Applicant.area.is_not(None))
+        .distinct()
+        .order_by(Applicant.area)
+    )
     sources = session.scalars(select(Applicant.source).distinct().order_by(Applicant.source))
     staff = session.execute(
         select(StaffUser.id, StaffUser.full_name)
@@ -241,7 +278,9 @@ def filter_choices(*, session: Session, actor: Actor) -> dict[str, list]:
         .order_by(StaffUser.full_name)
     ).all()
     meetings = session.execute(
-        select(InfoMeeting.id, InfoMeeting.starts_at, InfoMeeting.mode).order_by(InfoMeeting.starts_at.desc()).limit(200)
+        select(InfoMeeting.id, InfoMeeting.starts_at, InfoMeeting.mode)
+        .order_by(InfoMeeting.starts_at.desc())
+        .limit(200)
     ).all()
     return {
         "areas": list(areas),
@@ -274,15 +313,21 @@ def export_applicants(
     simple = ApplicantFilters(stage=filters.stage, coordinator_id=filters.coordinator_id)
     if filters == simple and filters.coordinator_id != UNASSIGNED:
         rows = exports.applicant_export_rows(
-            session=session, actor=actor, stage=filters.stage, coordinator_id=filters.coordinator_id,
-            lang=lang, file_format=fmt,
+            session=session,
+            actor=actor,
+            stage=filters.stage,
+            coordinator_id=filters.coordinator_id,
+            lang=lang,
+            file_format=fmt,
         )
     else:
         query = _ids_query(session, filters, now=now or utcnow())
         ids = list(session.scalars(query.limit(MAX_EXPORT_BY_ID + 1)))
         if len(ids) > MAX_EXPORT_BY_ID:
             raise ValidationFailed({"filters": "casework.export_too_many"}, max=MAX_EXPORT_BY_ID)
-        rows = exports.applicant_export_rows(session=session, actor=actor, applicant_ids=ids, lang=lang, file_format=fmt)
+        rows = exports.applicant_export_rows(
+            session=session, actor=actor, applicant_ids=ids, lang=lang, file_format=fmt
+        )
     return exports.export_bytes(rows, fmt, exports.export_headings(lang))
 
 
@@ -293,7 +338,9 @@ def exportable(filters: ApplicantFilters, total: int) -> bool:
 
 
 def _ids_query(session: Session, filters: ApplicantFilters, *, now: datetime) -> Select:
-    return select(Applicant.id).where(*_conditions(session, filters, now=now)).order_by(Applicant.id)
+    return (
+        select(Applicant.id).where(*_conditions(session, filters, now=now)).order_by(Applicant.id)
+    )
 
 
 _PROFILE_FIELDS: tuple[str, ...] = (
@@ -351,12 +398,20 @@ def work_summary(
         select(func.count(Registration.id))
         .where(
             Registration.meeting_id == InfoMeeting.id,
-            Registration.status.in_((RegistrationStatus.REGISTERED.value, RegistrationStatus.ATTENDED.value)),
+            Registration.status.in_(
+                (RegistrationStatus.REGISTERED.value, RegistrationStatus.ATTENDED.value)
+            ),
         )
         .scalar_subquery()
     )
     meetings = session.execute(
-        select(InfoMeeting.id, InfoMeeting.starts_at, InfoMeeting.mode, InfoMeeting.capacity, booked.label("booked"))
+        select(
+            InfoMeeting.id,
+            InfoMeeting.starts_at,
+            InfoMeeting.mode,
+            InfoMeeting.capacity,
+            booked.label("booked"),
+        )
         .where(
             InfoMeeting.starts_at >= start,
             InfoMeeting.starts_at < start + timedelta(days=1),
@@ -366,23 +421,38 @@ def work_summary(
     ).all()
     summary: dict[str, Any] = {
         "meetings_today": [dict(row._mapping) for row in meetings],
-        "stuck": count_applicants(session=session, actor=actor, filters=ApplicantFilters(stuck=True), now=now),
+        "stuck": count_applicants(
+            session=session, actor=actor, filters=ApplicantFilters(stuck=True), now=now
+        ),
     }
     if not allowed(actor, "applicants.read"):
         return summary
     unassigned = ApplicantFilters(coordinator_id=UNASSIGNED, open_only=True)
     callbacks = ApplicantFilters(callback_requested=True, open_only=True)
-    summary["unassigned"] = count_applicants(session=session, actor=actor, filters=unassigned, now=now)
-    summary["callbacks"] = count_applicants(session=session, actor=actor, filters=callbacks, now=now)
+    summary["unassigned"] = count_applicants(
+        session=session, actor=actor, filters=unassigned, now=now
+    )
+    summary["callbacks"] = count_applicants(
+        session=session, actor=actor, filters=callbacks, now=now
+    )
     if actor.id is not None:
         mine_stuck = ApplicantFilters(coordinator_id=actor.id, stuck=True)
-        mine_callback = ApplicantFilters(coordinator_id=actor.id, callback_requested=True, open_only=True)
-        needing, _ = applicant_page(session=session, actor=actor, filters=mine_callback, page_size=limit, now=now)
-        stuck, _ = applicant_page(session=session, actor=actor, filters=mine_stuck, page_size=limit, now=now)
+        mine_callback = ApplicantFilters(
+            coordinator_id=actor.id, callback_requested=True, open_only=True
+        )
+        needing, _ = applicant_page(
+            session=session, actor=actor, filters=mine_callback, page_size=limit, now=now
+        )
+        stuck, _ = applicant_page(
+            session=session, actor=actor, filters=mine_stuck, page_size=limit, now=now
+        )
         summary["mine_callback"] = needing
         summary["mine_stuck"] = stuck
         summary["mine_open"] = count_applicants(
-            session=session, actor=actor, filters=ApplicantFilters(coordinator_id=actor.id, open_only=True), now=now
+            session=session,
+            actor=actor,
+            filters=ApplicantFilters(coordinator_id=actor.id, open_only=True),
+            now=now,
         )
     return summary
 
@@ -391,8 +461,6 @@ def work_summary(
 def applicant_file(*, session: Session, actor: Actor, applicant_id: int) -> dict[str, Any]:
     """Everything the applicant page shows: profile, timeline (stage events and journal
     merged, newest first), the moves open from the current stage, and who can take the case."""
-    from recruitment.casework.handover import case_workers
-
     profile = applicant_profile(session=session, actor=actor, applicant_id=applicant_id)
     ranked = {stage: i for i, stage in enumerate(ALL_STAGES)}
     moves = sorted(allowed_moves(profile["stage"]), key=lambda s: ranked[s.value])

@@ -25,7 +25,6 @@ from db.models import (
     Stage,
     utcnow,
 )
-
 from recruitment.core.access import Actor, require, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
 from recruitment.core.pipeline import advance_stage
@@ -37,7 +36,12 @@ POLICE = CheckKind.POLICE_CERTIFICATE.value
 CONTRACT = CheckKind.CONTRACT.value
 #: Stages in which checks are taken (from the interview until placement).
 CHECK_STAGES = frozenset(
-    {Stage.INTERVIEW_SCHEDULED.value, Stage.INTERVIEWED.value, Stage.APPROVED.value, Stage.PLACED.value}
+    {
+        Stage.INTERVIEW_SCHEDULED.value,
+        Stage.INTERVIEWED.value,
+        Stage.APPROVED.value,
+        Stage.PLACED.value,
+    }
 )
 
 
@@ -84,7 +88,9 @@ def required_checks(session: Session) -> list[str]:
 def _checks(session: Session, applicant_id: int) -> dict[str, ApplicantCheck]:
     return {
         check.kind: check
-        for check in session.scalars(select(ApplicantCheck).where(ApplicantCheck.applicant_id == applicant_id))
+        for check in session.scalars(
+            select(ApplicantCheck).where(ApplicantCheck.applicant_id == applicant_id)
+        )
     }
 
 
@@ -99,13 +105,16 @@ def _is_done(check: ApplicantCheck | None) -> bool:
 def police_certificate_seen(session: Session, applicant_id: int) -> bool:
     """Whether the police certificate is recorded as seen (a placement may not start before)."""
     seen_on = session.scalar(
-        select(ApplicantCheck.seen_on).where(ApplicantCheck.applicant_id == applicant_id, ApplicantCheck.kind == POLICE)
+        select(ApplicantCheck.seen_on).where(
+            ApplicantCheck.applicant_id == applicant_id, ApplicantCheck.kind == POLICE
+        )
     )
     return seen_on is not None
 
 
 def certificate_fresh_enough(session: Session, *, issued_on: date, contract_on: date) -> bool:
-    """Whether a certificate issued on `issued_on` is recent enough for a contract on `contract_on`."""
+    """Whether a certificate issued on `issued_on` is recent enough for a contract on
+    `contract_on`."""
     months = int(get_setting(session, "police_certificate_max_age_months"))
     return issued_on >= contract_on - relativedelta(months=months)
 
@@ -113,7 +122,8 @@ def certificate_fresh_enough(session: Session, *, issued_on: date, contract_on: 
 def _too_old(session: Session, *, issued_on: date, contract_on: date) -> CertificateTooOld:
     months = int(get_setting(session, "police_certificate_max_age_months"))
     return CertificateTooOld(
-        f"certificate issued {issued_on} is more than {months} months before the contract {contract_on}",
+        f"certificate issued {issued_on} is more than {months} months before the contract "
+        f"{contract_on}",
         months=months,
         issued=issued_on.strftime("%d.%m.%Y"),
         contract=contract_on.strftime("%d.%m.%Y"),
@@ -181,7 +191,9 @@ def record_check(
         police = existing.get(POLICE)
         if not _is_done(police):
             raise CertificateMissing(f"applicant {applicant_id} has no police certificate seen")
-        if not certificate_fresh_enough(session, issued_on=police.issued_on, contract_on=completed_on):
+        if not certificate_fresh_enough(
+            session, issued_on=police.issued_on, contract_on=completed_on
+        ):
             raise _too_old(session, issued_on=police.issued_on, contract_on=completed_on)
     if kind == POLICE and _is_done(existing.get(CONTRACT)):
         contract_on = existing[CONTRACT].completed_on
@@ -236,10 +248,16 @@ def approve(*, session: Session, actor: Actor, applicant_id: int) -> None:
     require(actor, "applicants.write")
     applicant = _applicant(session, applicant_id)
     if applicant.stage != Stage.INTERVIEWED.value:
-        raise ChecksNotOpen(f"applicant {applicant_id} is in {applicant.stage}", stage=applicant.stage)
+        raise ChecksNotOpen(
+            f"applicant {applicant_id} is in {applicant.stage}", stage=applicant.stage
+        )
     outcome = session.scalar(
         select(Interview.outcome)
-        .where(Interview.applicant_id == applicant_id, Interview.outcome.is_not(None), Interview.cancelled_at.is_(None))
+        .where(
+            Interview.applicant_id == applicant_id,
+            Interview.outcome.is_not(None),
+            Interview.cancelled_at.is_(None),
+        )
         .order_by(Interview.recorded_at.desc(), Interview.id.desc())
         .limit(1)
     )
@@ -251,7 +269,9 @@ def approve(*, session: Session, actor: Actor, applicant_id: int) -> None:
     existing = _checks(session, applicant_id)
     police, contract = existing.get(POLICE), existing.get(CONTRACT)
     if _is_done(police) and _is_done(contract):
-        if not certificate_fresh_enough(session, issued_on=police.issued_on, contract_on=contract.completed_on):
+        if not certificate_fresh_enough(
+            session, issued_on=police.issued_on, contract_on=contract.completed_on
+        ):
             raise _too_old(session, issued_on=police.issued_on, contract_on=contract.completed_on)
     advance_stage(session=session, actor=actor, applicant_id=applicant_id, to_stage=Stage.APPROVED)
 
@@ -277,4 +297,8 @@ def checks_overview(*, session: Session, actor: Actor, applicant_id: int) -> Che
     applicant = session.get(Applicant, applicant_id)
     if applicant is None or applicant.anonymised_at is not None:
         raise NotFound(f"applicant {applicant_id} not found")
-    return ChecksOverview(applicant_id, applicant.stage, list_checks(session=session, actor=actor, applicant_id=applicant_id))
+    return ChecksOverview(
+        applicant_id,
+        applicant.stage,
+        list_checks(session=session, actor=actor, applicant_id=applicant_id),
+    )

@@ -22,13 +22,12 @@ from db.models import (
     Stage,
     utcnow,
 )
-
-from recruitment.journey import booking
-from recruitment.casework import meetings
+from recruitment.casework import attendance, meetings
+from recruitment.casework.interviews import ensure_may_interview, record_outcome
 from recruitment.core.access import Actor, require, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
-from recruitment.casework.interviews import ensure_may_interview, record_outcome
 from recruitment.core.pipeline import advance_stage
+from recruitment.journey import booking
 
 MAX_APPLICANTS = 2
 
@@ -80,7 +79,8 @@ def book_combined_meeting(
             raise NotFound(f"applicant {applicant_id} not found")
         if applicant.stage not in (Stage.SIGNED_UP.value, Stage.MEETING_BOOKED.value):
             raise CombinedNotPossible(
-                f"applicant {applicant_id} is in {applicant.stage}", name=f"{applicant.first_name} {applicant.last_name}"
+                f"applicant {applicant_id} is in {applicant.stage}",
+                name=f"{applicant.first_name} {applicant.last_name}",
             )
     meeting_id = meetings.create_meeting(
         session=session,
@@ -110,17 +110,29 @@ def book_combined_meeting(
                 now=now,
             )
             for extra in current[1:]:
-                booking.cancel_registration(session=session, registration_id=extra.id, by_id=actor.id, now=now)
+                booking.cancel_registration(
+                    session=session, registration_id=extra.id, by_id=actor.id, now=now
+                )
         else:
             booking.book_meeting(
-                session=session, applicant_id=applicant_id, meeting_id=meeting_id, by_id=actor.id, allow_waitlist=False, now=now
+                session=session,
+                applicant_id=applicant_id,
+                meeting_id=meeting_id,
+                by_id=actor.id,
+                allow_waitlist=False,
+                now=now,
             )
     return meeting_id
 
 
 @requires("meetings.write")
 def record_sitting(
-    *, session: Session, actor: Actor, meeting_id: int, results: list[SittingResult], now: datetime | None = None
+    *,
+    session: Session,
+    actor: Actor,
+    meeting_id: int,
+    results: list[SittingResult],
+    now: datetime | None = None,
 ) -> None:
     """Record attendance and the interview outcome of a combined sitting in one step:
     each attendee moves through `meeting_attended`, `interview_scheduled` and
@@ -136,13 +148,14 @@ def record_sitting(
         r.applicant_id: r
         for r in session.scalars(
             select(Registration).where(
-                Registration.meeting_id == meeting_id, Registration.status == RegistrationStatus.REGISTERED.value
+                Registration.meeting_id == meeting_id,
+                Registration.status == RegistrationStatus.REGISTERED.value,
             )
         )
     }
     if {result.applicant_id for result in results} - set(registrations):
         raise NotFound("an applicant in the results is not booked into this sitting")
-    meetings.mark_attendance(
+    attendance.mark_attendance(
         session=session,
         actor=actor,
         meeting_id=meeting_id,
@@ -163,7 +176,11 @@ def record_sitting(
         session.add(interview)
         session.flush()
         advance_stage(
-            session=session, actor=actor, applicant_id=result.applicant_id, to_stage=Stage.INTERVIEW_SCHEDULED, at=now
+            session=session,
+            actor=actor,
+            applicant_id=result.applicant_id,
+            to_stage=Stage.INTERVIEW_SCHEDULED,
+            at=now,
         )
         record_outcome(
             session=session,
@@ -176,25 +193,35 @@ def record_sitting(
             reject_reason_text=result.reject_reason_text,
             now=now,
         )
-    meetings.mark_held(session=session, actor=actor, meeting_id=meeting_id, now=now)
+    attendance.mark_held(session=session, actor=actor, meeting_id=meeting_id, now=now)
 
 
 @requires("applicants.read")
-def candidates(*, session: Session, actor: Actor, search: str = "", limit: int = 50) -> dict[int, str]:
+def candidates(
+    *, session: Session, actor: Actor, search: str = "", limit: int = 50
+) -> dict[int, str]:
     """Applicants who can be booked into a combined sitting (signed up or booked on a
     meeting), those who prefer phone over digital meetings first: id -> label."""
     require(actor, "applicants.read")
     query = select(Applicant.id, Applicant.first_name, Applicant.last_name, Applicant.phone).where(
-        Applicant.stage.in_((Stage.SIGNED_UP.value, Stage.MEETING_BOOKED.value)), Applicant.anonymised_at.is_(None)
+        Applicant.stage.in_((Stage.SIGNED_UP.value, Stage.MEETING_BOOKED.value)),
+        Applicant.anonymised_at.is_(None),
     )
     words = search.split()
     for word in words[:3]:
         pattern = f"%{word.lower()}%"
         query = query.where(
-            Applicant.first_name.ilike(pattern) | Applicant.last_name.ilike(pattern) | Applicant.phone.ilike(pattern)
+            Applicant.first_name.ilike(pattern)
+            | Applicant.last_name.ilike(pattern)
+            | Applicant.phone.ilike(pattern)
         )
-    query = query.order_by(Applicant.prefers_phone.desc(), Applicant.created_at, Applicant.id).limit(limit)
-    return {id_: f"{first} {last} ({phone or '–'})" for id_, first, last, phone in session.execute(query)}
+    query = query.order_by(
+        Applicant.prefers_phone.desc(), Applicant.created_at, Applicant.id
+    ).limit(limit)
+    return {
+        id_: f"{first} {last} ({phone or '–'})"
+        for id_, first, last, phone in session.execute(query)
+    }
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from db.models import Applicant, AuditEvent, StaffUser, Stage, utcnow
-
 from recruitment.core.access import Actor, require, requires
 from recruitment.core.errors import ValidationFailed
 from recruitment.core.i18n import t

@@ -16,12 +16,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Applicant, AuditEvent, Role, StaffUser, utcnow
-
+from recruitment.casework.journal import record_system_entry
 from recruitment.core.access import Actor, require, requires
-from recruitment.casework.applicant_list import OPEN_STAGES
 from recruitment.core.errors import NotFound, VerveError
 from recruitment.core.i18n import t
-from recruitment.casework.journal import record_system_entry
+from recruitment.core.pipeline import OPEN_STAGES
 
 #: Roles that can be responsible for an applicant.
 CASE_ROLES: tuple[str, ...] = (Role.COORDINATOR.value, Role.ADMIN.value)
@@ -34,7 +33,9 @@ class InvalidHandOver(VerveError):
 def _case_worker(session: Session, staff_id: int) -> StaffUser:
     user = session.get(StaffUser, staff_id)
     if user is None or not user.active or user.role not in CASE_ROLES:
-        raise NotFound(f"no active coordinator {staff_id}", key="casework.handover_no_such_coordinator")
+        raise NotFound(
+            f"no active coordinator {staff_id}", key="casework.handover_no_such_coordinator"
+        )
     return user
 
 
@@ -51,7 +52,9 @@ def _record_move(
     if to_user is None:
         body = t("casework.journal_unassigned", "nb", by=actor.name or actor.username)
     else:
-        body = t("casework.journal_assigned", "nb", to=to_user.full_name, by=actor.name or actor.username)
+        body = t(
+            "casework.journal_assigned", "nb", to=to_user.full_name, by=actor.name or actor.username
+        )
     record_system_entry(session=session, applicant_id=applicant.id, body=body, by_id=actor.id)
     session.add(
         AuditEvent(
@@ -105,7 +108,11 @@ def hand_over(
     from_user = _case_worker(session, from_id)
     to_user = _case_worker(session, to_id)
     if _is_away(to_user, today):
-        raise InvalidHandOver("colleague is away", key="casework.handover_colleague_away", until=str(to_user.away_until))
+        raise InvalidHandOver(
+            "colleague is away",
+            key="casework.handover_colleague_away",
+            until=str(to_user.away_until),
+        )
     if away_until is not None and away_until < today:
         raise InvalidHandOver("away date in the past", key="casework.handover_date_past")
     from_user.away_until = away_until
@@ -128,7 +135,11 @@ def hand_over(
             action="handover",
             target_type="staff_user",
             target_id=from_id,
-            detail={"to_id": to_id, "away_until": away_until.isoformat() if away_until else None, "moved": len(applicants)},
+            detail={
+                "to_id": to_id,
+                "away_until": away_until.isoformat() if away_until else None,
+                "moved": len(applicants),
+            },
         )
     )
     session.flush()
@@ -145,7 +156,9 @@ def mark_back(*, session: Session, actor: Actor, staff_id: int) -> None:
 
 
 @requires("applicants.list")
-def case_workers(*, session: Session, actor: Actor, today: date | None = None) -> list[dict[str, Any]]:
+def case_workers(
+    *, session: Session, actor: Actor, today: date | None = None
+) -> list[dict[str, Any]]:
     """Active coordinators and admins with their away date and number of open applicants."""
     require(actor, "applicants.list")
     today = today or utcnow().date()
@@ -156,7 +169,12 @@ def case_workers(*, session: Session, actor: Actor, today: date | None = None) -
         .subquery()
     )
     rows = session.execute(
-        select(StaffUser.id, StaffUser.full_name, StaffUser.away_until, func.coalesce(open_counts.c.n, 0))
+        select(
+            StaffUser.id,
+            StaffUser.full_name,
+            StaffUser.away_until,
+            func.coalesce(open_counts.c.n, 0),
+        )
         .outerjoin(open_counts, open_counts.c.coordinator_id == StaffUser.id)
         .where(StaffUser.active.is_(True), StaffUser.role.in_(CASE_ROLES))
         .order_by(StaffUser.full_name)
@@ -191,7 +209,8 @@ def unassigned_count(*, session: Session, actor: Actor) -> int:
 
 @requires("applicants.write")
 def take_unassigned(*, session: Session, actor: Actor, applicant_ids: list[int]) -> int:
-    """The acting coordinator takes these unassigned applicants; ones taken meanwhile are skipped."""
+    """The acting coordinator takes these unassigned applicants; ones taken meanwhile are
+    skipped."""
     require(actor, "applicants.write")
     if actor.id is None:
         raise InvalidHandOver("the system cannot own cases")
@@ -199,7 +218,11 @@ def take_unassigned(*, session: Session, actor: Actor, applicant_ids: list[int])
     taken = 0
     for applicant in session.scalars(
         select(Applicant)
-        .where(Applicant.id.in_(applicant_ids), Applicant.coordinator_id.is_(None), Applicant.anonymised_at.is_(None))
+        .where(
+            Applicant.id.in_(applicant_ids),
+            Applicant.coordinator_id.is_(None),
+            Applicant.anonymised_at.is_(None),
+        )
         .order_by(Applicant.id)
         .with_for_update()
     ):

@@ -25,7 +25,6 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from db.models import Applicant, AuditEvent, JournalChannel, JournalEntry, Stage, StageEvent, utcnow
-
 from recruitment.core.access import Actor, require, requires
 from recruitment.core.errors import ValidationFailed, VerveError
 from recruitment.core.i18n import t
@@ -60,11 +59,41 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "last_name": ("etternavn", "lastname", "surname", "familyname", "last"),
     "full_name": ("navn", "fulltnavn", "name", "fullname"),
     "email": ("epost", "epostadresse", "email", "emailaddress", "mail", "epostadr"),
-    "phone": ("telefon", "telefonnummer", "tlf", "tlfnr", "mobil", "mobilnummer", "phone", "phonenumber", "mobile"),
+    "phone": (
+        "telefon",
+        "telefonnummer",
+        "tlf",
+        "tlfnr",
+        "mobil",
+        "mobilnummer",
+        "phone",
+        "phonenumber",
+        "mobile",
+    ),
     "birth_year": ("fodselsar", "fødselsår", "født", "fodt", "birthyear", "yearofbirth", "born"),
     "postcode": ("postnummer", "postnr", "postcode", "zip", "zipcode", "postalcode"),
-    "area": ("bydel", "omrade", "område", "sted", "poststed", "kommune", "area", "district", "city"),
-    "about": ("merknad", "kommentar", "notat", "om", "beskrivelse", "note", "notes", "comment", "about"),
+    "area": (
+        "bydel",
+        "omrade",
+        "område",
+        "sted",
+        "poststed",
+        "kommune",
+        "area",
+        "district",
+        "city",
+    ),
+    "about": (
+        "merknad",
+        "kommentar",
+        "notat",
+        "om",
+        "beskrivelse",
+        "note",
+        "notes",
+        "comment",
+        "about",
+    ),
 }
 
 
@@ -144,10 +173,14 @@ def _table(rows: list[list[str]]) -> Table:
     if not rows:
         raise ImportFileUnreadable("the file has no rows", key="casework.import_empty")
     if len(rows) - 1 > MAX_ROWS:
-        raise ImportFileUnreadable("too many rows", key="casework.import_too_many_rows", max=MAX_ROWS)
+        raise ImportFileUnreadable(
+            "too many rows", key="casework.import_too_many_rows", max=MAX_ROWS
+        )
     width = max(len(row) for row in rows)
     padded = [row + [""] * (width - len(row)) for row in rows]
-    return Table(headers=_unique_headers(padded[0]), rows=[[c.strip() for c in r] for r in padded[1:]])
+    return Table(
+        headers=_unique_headers(padded[0]), rows=[[c.strip() for c in r] for r in padded[1:]]
+    )
 
 
 def _read_csv(data: bytes) -> Table:
@@ -191,7 +224,9 @@ def read_table(data: bytes, filename: str) -> Table:
     if not data:
         raise ImportFileUnreadable("empty file", key="casework.import_empty")
     if len(data) > MAX_BYTES:
-        raise ImportFileUnreadable("file too large", key="casework.import_too_large", max_mb=MAX_BYTES // 2**20)
+        raise ImportFileUnreadable(
+            "file too large", key="casework.import_too_large", max_mb=MAX_BYTES // 2**20
+        )
     if filename.lower().endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
         return _read_xlsx(data)
     return _read_csv(data)
@@ -213,7 +248,11 @@ def suggest_mapping(headers: list[str]) -> dict[str, str | None]:
         synonyms = SYNONYMS[name]
         exact = [h for h, n in normalised.items() if n in synonyms and h not in used]
         # "E-postadresse til søker" still says e-mail: fall back to a prefix match.
-        loose = [h for h, n in normalised.items() if h not in used and any(n.startswith(s) for s in synonyms if len(s) > 3)]
+        loose = [
+            h
+            for h, n in normalised.items()
+            if h not in used and any(n.startswith(s) for s in synonyms if len(s) > 3)
+        ]
         choice = (exact or loose or [None])[0]
         mapping[name] = choice
         if choice is not None:
@@ -227,12 +266,18 @@ def suggest_mapping(headers: list[str]) -> dict[str, str | None]:
 def check_mapping(mapping: dict[str, str | None], headers: list[str]) -> dict[str, str]:
     """The clean mapping (field -> header); ValidationFailed naming each missing column."""
     clean = {name: header for name, header in mapping.items() if name in FIELDS and header}
-    unknown = {name: "casework.import_unknown_column" for name, header in clean.items() if header not in headers}
+    unknown = {
+        name: "casework.import_unknown_column"
+        for name, header in clean.items()
+        if header not in headers
+    }
     missing: dict[str, str] = {}
     if "email" not in clean:
         missing["email"] = "casework.import_column_missing"
     if not ("full_name" in clean or ("first_name" in clean and "last_name" in clean)):
-        missing["first_name" if "first_name" not in clean else "last_name"] = "casework.import_column_missing"
+        missing["first_name" if "first_name" not in clean else "last_name"] = (
+            "casework.import_column_missing"
+        )
     if unknown or missing:
         raise ValidationFailed({**unknown, **missing})
     return clean
@@ -276,8 +321,16 @@ def _clean_row(raw: dict[str, str], today: date) -> tuple[dict[str, Any], dict[s
     if raw.get("birth_year"):
         # Spreadsheets often hold a full date of birth in this column.
         year = re.search(r"(19|20)\d\d", raw["birth_year"])
-        attempt("birth_year", lambda: clean_birth_year(year.group(0) if year else raw["birth_year"], today=today))
-    attempt("postcode", lambda: clean_postcode(raw.get("postcode", "").zfill(4) if raw.get("postcode") else None, required=False))
+        attempt(
+            "birth_year",
+            lambda: clean_birth_year(year.group(0) if year else raw["birth_year"], today=today),
+        )
+    attempt(
+        "postcode",
+        lambda: clean_postcode(
+            raw.get("postcode", "").zfill(4) if raw.get("postcode") else None, required=False
+        ),
+    )
     attempt("area", lambda: clean_text(raw.get("area"), "area", max_length=100))
     attempt("about", lambda: clean_text(raw.get("about"), "about"))
     return values, errors
@@ -287,13 +340,22 @@ def _existing_by_email(session: Session, emails: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for start in range(0, len(emails), 500):
         chunk = emails[start : start + 500]
-        found.update(session.execute(select(Applicant.email, Applicant.id).where(Applicant.email.in_(chunk))).all())
+        found.update(
+            session.execute(
+                select(Applicant.email, Applicant.id).where(Applicant.email.in_(chunk))
+            ).all()
+        )
     return found
 
 
 @requires("data.import")
 def preview_import(
-    *, session: Session, actor: Actor, table: Table, mapping: dict[str, str | None], today: date | None = None
+    *,
+    session: Session,
+    actor: Actor,
+    table: Table,
+    mapping: dict[str, str | None],
+    today: date | None = None,
 ) -> list[RowPlan]:
     """Row by row, what confirming would do; reads only, writes nothing."""
     require(actor, "data.import")
@@ -303,8 +365,17 @@ def preview_import(
     plans: list[RowPlan] = []
     for number, row in enumerate(table.rows, start=2):
         values, errors = _clean_row({name: row[i] for name, i in index.items()}, today)
-        plans.append(RowPlan(row_number=number, action="reject" if errors else "create", values=values, errors=errors))
-    existing = _existing_by_email(session, sorted({p.values["email"] for p in plans if p.action == "create"}))
+        plans.append(
+            RowPlan(
+                row_number=number,
+                action="reject" if errors else "create",
+                values=values,
+                errors=errors,
+            )
+        )
+    existing = _existing_by_email(
+        session, sorted({p.values["email"] for p in plans if p.action == "create"})
+    )
     first_row_for: dict[str, int] = {}
     for plan in plans:
         if plan.action == "reject":
@@ -331,7 +402,10 @@ def preview_rows(plans: list[RowPlan], lang: str) -> list[dict[str, Any]]:
     """The preview as table rows in `lang`: row, action, name, e-mail, and why."""
     out = []
     for plan in plans:
-        reasons = [f"{t(f'casework.field_{name}', lang)}: {t(key, lang)}" for name, key in plan.errors.items()]
+        reasons = [
+            f"{t(f'casework.field_{name}', lang)}: {t(key, lang)}"
+            for name, key in plan.errors.items()
+        ]
         if plan.duplicate_of_row:
             reasons.append(t("casework.import_duplicate_of", lang, row=plan.duplicate_of_row))
         if plan.applicant_id:
@@ -340,7 +414,9 @@ def preview_rows(plans: list[RowPlan], lang: str) -> list[dict[str, Any]]:
             {
                 "row": plan.row_number,
                 "action": t(f"casework.import_action_{plan.action}", lang),
-                "name": " ".join(filter(None, (plan.values.get("first_name"), plan.values.get("last_name")))),
+                "name": " ".join(
+                    filter(None, (plan.values.get("first_name"), plan.values.get("last_name")))
+                ),
                 "email": plan.values.get("email", ""),
                 "why": "; ".join(reasons),
             }
@@ -405,23 +481,46 @@ def confirm_import(
     if new:
         session.execute(
             insert(StageEvent),
-            [{"applicant_id": a.id, "from_stage": None, "to_stage": Stage.SIGNED_UP.value, "at": now, "by_id": actor.id} for a in new],
+            [
+                {
+                    "applicant_id": a.id,
+                    "from_stage": None,
+                    "to_stage": Stage.SIGNED_UP.value,
+                    "at": now,
+                    "by_id": actor.id,
+                }
+                for a in new
+            ],
         )
         session.execute(
             insert(JournalEntry),
             [
-                {"applicant_id": a.id, "channel": JournalChannel.SYSTEM.value, "body": note, "author_id": actor.id, "created_at": now}
+                {
+                    "applicant_id": a.id,
+                    "channel": JournalChannel.SYSTEM.value,
+                    "body": note,
+                    "author_id": actor.id,
+                    "created_at": now,
+                }
                 for a in new
             ],
         )
-    result = ImportResult(created=created, updated=updated, rejected=sum(p.action == "reject" for p in plans))
+    result = ImportResult(
+        created=created, updated=updated, rejected=sum(p.action == "reject" for p in plans)
+    )
     session.add(
         AuditEvent(
             actor_id=actor.id,
             actor_name=actor.username,
             action="import",
             target_type="applicant",
-            detail={"file": filename, "rows": len(plans), "created": created, "updated": updated, "rejected": result.rejected},
+            detail={
+                "file": filename,
+                "rows": len(plans),
+                "created": created,
+                "updated": updated,
+                "rejected": result.rejected,
+            },
         )
     )
     session.flush()

@@ -10,9 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Applicant, Interview, InterviewOutcome, StaffUser, Stage, utcnow
-
-from recruitment.core.access import Actor, require, requires
 from recruitment.casework.checks import police_certificate_seen
+from recruitment.core.access import Actor, require, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
 from recruitment.core.pipeline import advance_stage
 from recruitment.core.settings import get_setting
@@ -70,7 +69,12 @@ def _interview(session: Session, interview_id: int) -> Interview:
 
 
 def _check_details(
-    session: Session, *, scheduled_at: datetime, place: str | None, interviewer_id: int | None, now: datetime
+    session: Session,
+    *,
+    scheduled_at: datetime,
+    place: str | None,
+    interviewer_id: int | None,
+    now: datetime,
 ) -> tuple[str | None, dict[str, str]]:
     fields: dict[str, str] = {}
     if scheduled_at.tzinfo is None:
@@ -95,14 +99,19 @@ def open_interview(session: Session, applicant_id: int) -> Interview | None:
     """The applicant's scheduled interview that has neither outcome nor cancellation."""
     return session.scalars(
         select(Interview)
-        .where(Interview.applicant_id == applicant_id, Interview.outcome.is_(None), Interview.cancelled_at.is_(None))
+        .where(
+            Interview.applicant_id == applicant_id,
+            Interview.outcome.is_(None),
+            Interview.cancelled_at.is_(None),
+        )
         .order_by(Interview.scheduled_at.desc())
         .limit(1)
     ).first()
 
 
 def ensure_may_interview(session: Session, applicant_id: int) -> None:
-    """Refuse when the office wants the police certificate before the interview and it is not seen."""
+    """Refuse when the office wants the police certificate before the interview and it is not
+    seen."""
     if get_setting(session, "police_certificate_before_interview") and not police_certificate_seen(
         session, applicant_id
     ):
@@ -132,7 +141,9 @@ def schedule_interview(
         raise InterviewAlreadyScheduled(f"applicant {applicant_id} already has an interview")
     if applicant.stage != Stage.MEETING_ATTENDED.value:
         raise WrongStageForInterview(f"applicant {applicant_id} is in {applicant.stage}")
-    place, fields = _check_details(session, scheduled_at=scheduled_at, place=place, interviewer_id=interviewer_id, now=now)
+    place, fields = _check_details(
+        session, scheduled_at=scheduled_at, place=place, interviewer_id=interviewer_id, now=now
+    )
     if fields:
         raise ValidationFailed(fields)
     ensure_may_interview(session, applicant_id)
@@ -145,7 +156,13 @@ def schedule_interview(
     )
     session.add(interview)
     session.flush()
-    advance_stage(session=session, actor=actor, applicant_id=applicant_id, to_stage=Stage.INTERVIEW_SCHEDULED, at=now)
+    advance_stage(
+        session=session,
+        actor=actor,
+        applicant_id=applicant_id,
+        to_stage=Stage.INTERVIEW_SCHEDULED,
+        at=now,
+    )
     return interview.id
 
 
@@ -166,7 +183,11 @@ def reschedule_interview(
     if interview.outcome is not None or interview.cancelled_at is not None:
         raise InterviewNotOpen(f"interview {interview_id} is closed")
     place, fields = _check_details(
-        session, scheduled_at=scheduled_at, place=place, interviewer_id=interviewer_id, now=now or utcnow()
+        session,
+        scheduled_at=scheduled_at,
+        place=place,
+        interviewer_id=interviewer_id,
+        now=now or utcnow(),
     )
     if fields:
         raise ValidationFailed(fields)
@@ -178,7 +199,12 @@ def reschedule_interview(
 
 @requires("applicants.write")
 def cancel_interview(
-    *, session: Session, actor: Actor, interview_id: int, reason_text: str | None = None, now: datetime | None = None
+    *,
+    session: Session,
+    actor: Actor,
+    interview_id: int,
+    reason_text: str | None = None,
+    now: datetime | None = None,
 ) -> None:
     """Call off an open interview; the applicant goes back to `meeting_attended`."""
     require(actor, "applicants.write")
@@ -262,7 +288,13 @@ def record_outcome(
     interview.recorded_by_id = actor.id
     session.flush()
     if not revising:
-        advance_stage(session=session, actor=actor, applicant_id=applicant.id, to_stage=Stage.INTERVIEWED, at=now)
+        advance_stage(
+            session=session,
+            actor=actor,
+            applicant_id=applicant.id,
+            to_stage=Stage.INTERVIEWED,
+            at=now,
+        )
     if reject:
         advance_stage(
             session=session,
@@ -281,7 +313,9 @@ def list_interviews(*, session: Session, actor: Actor, applicant_id: int) -> lis
     require(actor, "applicants.read")
     names = dict(session.execute(select(StaffUser.id, StaffUser.full_name)).all())
     interviews = session.scalars(
-        select(Interview).where(Interview.applicant_id == applicant_id).order_by(Interview.scheduled_at.desc(), Interview.id.desc())
+        select(Interview)
+        .where(Interview.applicant_id == applicant_id)
+        .order_by(Interview.scheduled_at.desc(), Interview.id.desc())
     )
     return [
         InterviewView(

@@ -15,7 +15,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from db.models import Applicant, JournalChannel, JournalEntry, StaffUser, StageEvent, utcnow
-
 from recruitment.core.access import NO_PERMISSION, Actor, require, requires
 from recruitment.core.errors import NotFound, PermissionDenied, ValidationFailed, VerveError
 from recruitment.core.validation import clean_text, collect
@@ -58,7 +57,9 @@ def _clean_entry(channel: str, subject: object, body: object) -> tuple[str | Non
     collect(
         check_channel,
         lambda: values.__setitem__("subject", clean_text(subject, "subject", max_length=300)),
-        lambda: values.__setitem__("body", clean_text(body, "body", required=True, max_length=MAX_BODY)),
+        lambda: values.__setitem__(
+            "body", clean_text(body, "body", required=True, max_length=MAX_BODY)
+        ),
     )
     return values["subject"], values["body"]
 
@@ -92,7 +93,12 @@ def add_entry(
 
 
 def record_system_entry(
-    *, session: Session, applicant_id: int, body: str, subject: str | None = None, by_id: int | None = None
+    *,
+    session: Session,
+    applicant_id: int,
+    body: str,
+    subject: str | None = None,
+    by_id: int | None = None,
 ) -> int:
     """A line the software writes itself (hand-over, import); for services that checked access."""
     entry = JournalEntry(
@@ -136,7 +142,11 @@ def edit_entry(
     if entry is None or entry.applicant_id is None:
         raise NotFound(f"journal entry {entry_id} not found")
     _live_applicant(session, entry.applicant_id)
-    if entry.channel not in STAFF_CHANNELS or entry.outbox_id is not None or now - entry.created_at > EDIT_WINDOW:
+    if (
+        entry.channel not in STAFF_CHANNELS
+        or entry.outbox_id is not None
+        or now - entry.created_at > EDIT_WINDOW
+    ):
         raise EntryLocked(f"journal entry {entry_id} can no longer be changed")
     if entry.author_id != actor.id:
         raise NotAuthor(f"{actor.username} did not write journal entry {entry_id}")
@@ -149,7 +159,8 @@ def edit_entry(
 def list_entries(
     *, session: Session, actor: Actor, applicant_id: int, now: datetime | None = None
 ) -> list[dict[str, Any]]:
-    """The applicant's journal, newest first, each with who wrote it and whether `actor` may edit it."""
+    """The applicant's journal, newest first, each with who wrote it and whether `actor` may edit
+    it."""
     require(actor, "applicants.read")
     _live_applicant(session, applicant_id)
     now = now or utcnow()

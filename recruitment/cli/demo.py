@@ -8,12 +8,16 @@ from pathlib import Path
 import click
 
 from db.models import Stage
-from recruitment.core.access import Actor
-from recruitment.demo.generator import DatabaseNotEmpty, generate
-from recruitment.core.errors import VerveError
-from recruitment.casework.exports import FORMATS, applicant_export_rows, export_bytes, export_headings
-
+from recruitment.casework.exports import (
+    FORMATS,
+    applicant_export_rows,
+    export_bytes,
+    export_headings,
+)
 from recruitment.cli.common import fail, sessions
+from recruitment.core.access import Actor
+from recruitment.core.errors import VerveError
+from recruitment.demo.generator import DatabaseNotEmpty, generate
 
 
 @click.command("demo")

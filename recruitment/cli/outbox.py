@@ -6,20 +6,12 @@ import logging
 
 import click
 
+from recruitment.cli.common import fail, sessions
 from recruitment.core.access import Actor
 from recruitment.core.errors import VerveError
-from recruitment.messaging.outbox import (
-    DeliveryPolicy,
-    SmtpSettingsIncomplete,
-    outbox_messages,
-    queue_reminders_now,
-    retry_message,
-    send_due,
-    smtp_settings,
-    work,
-)
-
-from recruitment.cli.common import fail, sessions
+from recruitment.messaging.outbox import DeliveryPolicy, queue_reminders_now, send_due, work
+from recruitment.messaging.outbox_views import outbox_messages, retry_message
+from recruitment.messaging.smtp import SmtpSettingsIncomplete, smtp_settings
 
 CLI = Actor.system("cli")
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import click
 
+from recruitment.accounts.retention import run_retention
+from recruitment.cli.common import fail, sessions
 from recruitment.core.access import Actor
 from recruitment.core.errors import VerveError
-from recruitment.accounts.retention import run_retention
-
-from recruitment.cli.common import fail, sessions
 
 
 @click.group("retention")
@@ -27,11 +26,20 @@ def retention_run(dry_run: bool) -> None:
     except VerveError as error:
         raise fail(error) from error
     verb = "would anonymise" if dry_run else "anonymised"
-    click.echo(f"cut-off {plan.cutoff.date().isoformat()}: {verb} {len(plan.applicants)} applicant(s), {len(plan.service_users)} service user(s)")
+    click.echo(
+        f"cut-off {plan.cutoff.date().isoformat()}: {verb} {len(plan.applicants)} applicant(s), "
+        f"{len(plan.service_users)} service user(s)"
+    )
     for row in plan.applicants:
-        click.echo(f"  applicant {row['id']} ({row['stage']}, last event {row['last_event_at'].date().isoformat()})")
+        click.echo(
+            f"  applicant {row['id']} ({row['stage']}, last event "
+            f"{row['last_event_at'].date().isoformat()})"
+        )
     for row in plan.service_users:
-        click.echo(f"  service user {row['id']} (closed, last event {row['last_event_at'].date().isoformat()})")
+        click.echo(
+            f"  service user {row['id']} (closed, last event "
+            f"{row['last_event_at'].date().isoformat()})"
+        )
 
 
 COMMANDS = [retention_group]

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from db.models import Role
-
 from recruitment.core.errors import PermissionDenied
 
 SYSTEM = "system"  # the CLI, the mail worker and scheduled jobs

@@ -8,7 +8,6 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from db.models import Applicant, Stage, StageEvent, utcnow
-
 from recruitment.core.access import Actor, require, requires
 from recruitment.core.errors import InvalidStageTransition, NotFound, ReasonRequired
 
@@ -23,6 +22,8 @@ FUNNEL: tuple[Stage, ...] = (
     Stage.PLACED,
 )
 EXITS: tuple[Stage, ...] = (Stage.WITHDRAWN, Stage.REJECTED)
+#: Open means not exited: someone placed is still the office's responsibility.
+OPEN_STAGES: tuple[str, ...] = tuple(s.value for s in FUNNEL)
 RANK: dict[Stage, int] = {stage: i for i, stage in enumerate(FUNNEL, start=1)}
 
 #: Reasons offered when someone leaves the pipeline (labels live in the catalogue
@@ -171,7 +172,11 @@ def record_sign_up(
         session.add(applicant)
         session.flush()
     event = StageEvent(
-        applicant_id=applicant.id, from_stage=None, to_stage=Stage.SIGNED_UP.value, at=when, by_id=by_id
+        applicant_id=applicant.id,
+        from_stage=None,
+        to_stage=Stage.SIGNED_UP.value,
+        at=when,
+        by_id=by_id,
     )
     session.add(event)
     session.flush()

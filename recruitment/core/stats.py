@@ -21,7 +21,9 @@ def conversion(reached: int, base: int) -> float | None:
     return reached / base
 
 
-def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float | None, float | None]:
+def wilson_interval(
+    successes: int, n: int, confidence: float = 0.95
+) -> tuple[float | None, float | None]:
     """The Wilson score interval for a proportion: honest for small n and rates near 0 or 1."""
     if n <= 0:
         return None, None
@@ -62,7 +64,9 @@ def median(values: Iterable[float]) -> float | None:
     return statistics.median(values) if values else None
 
 
-def percentile_from_counts(values: Sequence[float], counts: Sequence[int], fraction: float) -> float | None:
+def percentile_from_counts(
+    values: Sequence[float], counts: Sequence[int], fraction: float
+) -> float | None:
     """The `fraction` percentile (0..1) of a histogram: sorted distinct `values`, each seen
     `counts` times; interpolated like PostgreSQL's percentile_cont."""
     total = sum(counts)

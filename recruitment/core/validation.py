@@ -17,7 +17,9 @@ _PHONE_ALLOWED = re.compile(r"^\+?[0-9 ()\-.]+$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def clean_text(value: object, field: str, *, required: bool = False, max_length: int = MAX_TEXT) -> str | None:
+def clean_text(
+    value: object, field: str, *, required: bool = False, max_length: int = MAX_TEXT
+) -> str | None:
     """Trimmed text without control characters; None when empty and not required."""
     if value is None:
         text = ""
@@ -110,7 +112,9 @@ def clean_birth_year(value: object, field: str = "birth_year", *, today: date | 
     return value
 
 
-def clean_choices(values: object, field: str, allowed: tuple[str, ...] | frozenset[str]) -> list[str]:
+def clean_choices(
+    values: object, field: str, allowed: tuple[str, ...] | frozenset[str]
+) -> list[str]:
     """A list of codes from `allowed`, without duplicates, order kept."""
     if values is None:
         return []

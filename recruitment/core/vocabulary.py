@@ -19,7 +19,14 @@ INTERESTS: tuple[str, ...] = (
     "cafe_chat",
     "shopping_errands",
 )
-TARGET_GROUPS: tuple[str, ...] = ("children", "youth", "adults", "elderly", "disability", "mental_health")
+TARGET_GROUPS: tuple[str, ...] = (
+    "children",
+    "youth",
+    "adults",
+    "elderly",
+    "disability",
+    "mental_health",
+)
 AVAILABILITY: tuple[str, ...] = ("weekday_daytime", "weekday_evening", "weekend")
 LANGUAGES: tuple[str, ...] = (
     "no",

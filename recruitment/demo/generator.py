@@ -54,7 +54,6 @@ from db.models import (
     StageEvent,
     UTCDateTime,
 )
-
 from recruitment.core import vocabulary
 from recruitment.core.errors import VerveError
 from recruitment.core.pipeline import EXIT_REASONS, REOPEN_REASON, is_allowed

@@ -12,12 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import Applicant, Stage, utcnow
-
-from recruitment.journey import booking
-from recruitment.messaging import mail
 from recruitment.core import vocabulary
 from recruitment.core.access import Actor, require, requires
-from recruitment.journey.consent import current_consent_version
 from recruitment.core.errors import ValidationFailed
 from recruitment.core.i18n import language
 from recruitment.core.pipeline import EXITS, REOPEN_REASON, move_applicant, record_sign_up
@@ -33,6 +29,9 @@ from recruitment.core.validation import (
     collect,
     normalise_email,
 )
+from recruitment.journey import booking
+from recruitment.journey.consent import current_consent_version
+from recruitment.messaging import mail
 
 #: The fields of the sign-up form, in the order they are shown (and errors listed).
 FIELDS: tuple[str, ...] = (

@@ -24,13 +24,17 @@ from db.models import (
     Stage,
     utcnow,
 )
-
-from recruitment.journey import calendar
-from recruitment.core.errors import InvalidStageTransition, MeetingFull, MeetingUnavailable, NotFound
+from recruitment.core.errors import (
+    InvalidStageTransition,
+    MeetingFull,
+    MeetingUnavailable,
+    NotFound,
+)
 from recruitment.core.i18n import t
-from recruitment.messaging.mail import queue_email
 from recruitment.core.pipeline import EXITS, move_applicant
 from recruitment.core.settings import get_setting
+from recruitment.journey import calendar
+from recruitment.messaging.mail import queue_email
 
 #: Statuses that hold a seat (a no-show held one too: the seat was theirs).
 SEAT_HOLDING = (

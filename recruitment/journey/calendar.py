@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 import icalendar
 
 from db.models import InfoMeeting, MeetingMode, utcnow
-
 from recruitment.core.i18n import t
 
 OSLO = ZoneInfo("Europe/Oslo")

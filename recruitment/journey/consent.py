@@ -8,7 +8,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import ConsentVersion
-
 from recruitment.core.i18n import t
 
 #: Bump this (and edit `privacy.text`) when the notice changes; older rows stay.

@@ -7,7 +7,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import Evaluation, InfoMeeting, MeetingStatus, Registration, RegistrationStatus
-
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
 from recruitment.core.validation import clean_text, collect
 

@@ -13,13 +13,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Applicant, Registration, Stage, utcnow
-
-from recruitment.journey import booking
-from recruitment.journey import calendar
 from recruitment.core.errors import NotFound, ValidationFailed
-from recruitment.journey.evaluations import evaluations_due, submit_evaluation
 from recruitment.core.pipeline import EXIT_REASONS, EXITS, move_applicant
-from recruitment.core.validation import clean_name, clean_phone, clean_postcode, collect, normalise_email
+from recruitment.core.validation import (
+    clean_name,
+    clean_phone,
+    clean_postcode,
+    collect,
+    normalise_email,
+)
+from recruitment.journey import booking, calendar
+from recruitment.journey.evaluations import evaluations_due, submit_evaluation
 
 
 class UnknownLink(NotFound):

@@ -34,7 +34,6 @@ from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
 from db.models import Applicant, InfoMeeting, MeetingMode, OutboxMessage, utcnow
-
 from recruitment.core.i18n import LANGUAGES, language, t
 from recruitment.core.settings import get_setting
 

@@ -1,4 +1,5 @@
-"""Delivering the outbox over SMTP, and what coordinators see of it.
+"""Delivering the outbox: claims, leases, sending and marking (SMTP details in `smtp`,
+what coordinators see in `outbox_views`).
 
 Delivery is at-least-once with a stable Message-ID, which is as close to exactly once
 as SMTP allows:
@@ -20,37 +21,26 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import signal
 import smtplib
 import socket
-import ssl
 import threading
 import time
-import tomllib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
-from email.message import EmailMessage
-from email.utils import format_datetime, parseaddr
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import Engine, and_, func, or_, select, update
+from sqlalchemy import Engine, and_, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import JournalChannel, JournalEntry, OutboxMessage, OutboxStatus, utcnow
-
-from recruitment.core.access import Actor, require, requires
-from recruitment.core.errors import NotFound, VerveError
-from recruitment.core.i18n import t
-from recruitment.messaging.mail import AUTOMATIC_KINDS
+from recruitment.core.errors import VerveError
 from recruitment.core.settings import get_setting
-
-if TYPE_CHECKING:
-    import pandas as pd
+from recruitment.messaging.smtp import Claimed, SmtpSettings, build_message, classify, connect
 
 log = logging.getLogger(__name__)
 
@@ -61,92 +51,6 @@ class WorkerBusy(VerveError):
     """Another worker holds the SQLite database's delivery lock."""
 
     key = "mail.worker_busy"
-
-
-class SmtpSettingsIncomplete(VerveError):
-    key = "mail.smtp_settings_incomplete"
-
-
-# --- settings ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SmtpSettings:
-    """Where and how to hand mail over. `security`: starttls, tls (implicit) or none."""
-
-    host: str
-    port: int = 587
-    security: str = "starttls"
-    user: str | None = None
-    password: str | None = field(default=None, repr=False)
-    sender: str = ""
-    reply_to: str | None = None
-    timeout: float = 30.0
-    # A CA bundle for a server whose certificate a private (e.g. municipal) CA signed.
-    ca_file: str | None = None
-
-    @property
-    def sender_address(self) -> str:
-        return parseaddr(self.sender)[1]
-
-
-SMTP_ENV = {
-    "host": "VERVE_SMTP_HOST",
-    "port": "VERVE_SMTP_PORT",
-    "security": "VERVE_SMTP_SECURITY",
-    "user": "VERVE_SMTP_USER",
-    "password": "VERVE_SMTP_PASSWORD",
-    "sender": "VERVE_SMTP_SENDER",
-    "reply_to": "VERVE_SMTP_REPLY_TO",
-    "timeout": "VERVE_SMTP_TIMEOUT",
-    "ca_file": "VERVE_SMTP_CA_FILE",
-}
-SECRETS_FILES = (Path(".streamlit/secrets.toml"), Path.home() / ".streamlit" / "secrets.toml")
-
-
-def _secrets_smtp(paths: tuple[Path, ...]) -> dict[str, Any]:
-    for path in paths:
-        if path.is_file():
-            with path.open("rb") as handle:
-                section = tomllib.load(handle).get("smtp", {})
-            if section:
-                return dict(section)
-    return {}
-
-
-def smtp_settings(
-    environ: Mapping[str, str] | None = None, secrets_files: tuple[Path, ...] = SECRETS_FILES
-) -> SmtpSettings | None:
-    """The SMTP settings from VERVE_SMTP_* (each wins) or `[smtp]` in secrets.toml;
-    None when no host is set, which means: keep messages queued."""
-    environ = os.environ if environ is None else environ
-    values = _secrets_smtp(secrets_files)
-    for name, variable in SMTP_ENV.items():
-        if environ.get(variable, "").strip():
-            values[name] = environ[variable].strip()
-    host = str(values.get("host") or "").strip()
-    if not host:
-        return None
-    security = str(values.get("security") or "").lower() or (
-        "tls" if str(values.get("port")) == "465" else "starttls"
-    )
-    if security not in {"starttls", "tls", "none"}:
-        raise ValueError(f"smtp security must be starttls, tls or none, not {security!r}")
-    default_port = {"tls": 465, "starttls": 587, "none": 25}[security]
-    sender = str(values.get("sender") or "").strip()
-    if not sender:
-        raise SmtpSettingsIncomplete("no sender address for SMTP")
-    return SmtpSettings(
-        host=host,
-        port=int(values.get("port") or default_port),
-        security=security,
-        user=(str(values["user"]) if values.get("user") else None),
-        password=(str(values["password"]) if values.get("password") else None),
-        sender=sender,
-        reply_to=(str(values["reply_to"]) if values.get("reply_to") else None),
-        timeout=float(values.get("timeout") or 30),
-        ca_file=(str(values["ca_file"]) if values.get("ca_file") else None),
-    )
 
 
 @dataclass(frozen=True)
@@ -179,105 +83,6 @@ class DeliveryPolicy:
         """The wait before the next try after `attempts` failed ones."""
         seconds = self.backoff_seconds * (2 ** max(attempts - 1, 0))
         return timedelta(seconds=min(seconds, self.backoff_max_seconds))
-
-
-# --- the message ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Claimed:
-    """A claimed row as plain values (the claim transaction is over when it is sent)."""
-
-    id: int
-    kind: str
-    to_address: str
-    language: str
-    subject: str
-    body_text: str
-    body_html: str | None
-    ics: str | None
-    message_id: str
-    attempts: int
-    applicant_id: int | None
-    reclaimed: bool
-
-
-_METHOD = re.compile(r"^METHOD:([A-Za-z-]+)\s*$", re.MULTILINE)
-
-
-def ics_method(ics: str) -> str:
-    """The iTIP method of a calendar object (REQUEST, CANCEL …); PUBLISH if it has none."""
-    match = _METHOD.search(ics)
-    return match.group(1).upper() if match else "PUBLISH"
-
-
-def build_message(
-    message: Claimed, smtp: SmtpSettings, *, now: datetime | None = None
-) -> EmailMessage:
-    """The MIME message: text and HTML alternatives, and the .ics attached."""
-    mime = EmailMessage()
-    mime["From"] = smtp.sender
-    mime["To"] = message.to_address
-    if smtp.reply_to:
-        mime["Reply-To"] = smtp.reply_to
-    mime["Subject"] = message.subject
-    mime["Date"] = format_datetime(now or utcnow())
-    mime["Message-ID"] = message.message_id
-    if message.kind in AUTOMATIC_KINDS:
-        mime["Auto-Submitted"] = "auto-generated"
-    mime.set_content(message.body_text)
-    if message.body_html:
-        mime.add_alternative(message.body_html, subtype="html")
-    if message.ics:
-        method = ics_method(message.ics)
-        mime.add_attachment(
-            message.ics,
-            subtype="calendar",
-            filename="cancel.ics" if method == "CANCEL" else "invite.ics",
-            params={"method": method},
-        )
-    # Last: set_content and add_* move or drop Content-* headers set before them.
-    mime["Content-Language"] = message.language
-    return mime
-
-
-def _connect(smtp: SmtpSettings) -> smtplib.SMTP:
-    context = ssl.create_default_context(cafile=smtp.ca_file)
-    if smtp.security == "tls":
-        connection: smtplib.SMTP = smtplib.SMTP_SSL(
-            smtp.host, smtp.port, timeout=smtp.timeout, context=context
-        )
-    else:
-        connection = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout)
-        if smtp.security == "starttls":
-            connection.starttls(context=context)
-    if smtp.user:
-        connection.login(smtp.user, smtp.password or "")
-    return connection
-
-
-def _classify(error: Exception) -> tuple[bool, bool, str]:
-    """(permanent, connection_lost, text) for a failed send."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _ in error.recipients.values()]
-        text = "; ".join(
-            f"{addr}: {code} {_text(msg)}" for addr, (code, msg) in error.recipients.items()
-        )
-        return all(500 <= code < 600 for code in codes), False, text
-    if isinstance(error, smtplib.SMTPAuthenticationError):
-        # The office's credentials, not this message: retry, it may be fixed meanwhile.
-        return False, True, f"{error.smtp_code} {_text(error.smtp_error)}"
-    if isinstance(error, smtplib.SMTPConnectError):
-        return False, True, f"{error.smtp_code} {_text(error.smtp_error)}"
-    if isinstance(error, smtplib.SMTPResponseException):
-        code = error.smtp_code
-        return 500 <= code < 600, code == 421, f"{code} {_text(error.smtp_error)}"
-    # Disconnected, refused, reset, timed out, TLS trouble: the server, not the message.
-    return False, True, f"{type(error).__name__}: {error}"
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
 
 # --- delivery ------------------------------------------------------------------------
@@ -519,12 +324,12 @@ def _send_batch(
             try:
                 mime = build_message(message, smtp)
                 if connection is None:
-                    connection = _connect(smtp)
+                    connection = connect(smtp)
                 connection.send_message(
                     mime, from_addr=smtp.sender_address, to_addrs=[message.to_address]
                 )
             except (TimeoutError, smtplib.SMTPException, OSError) as error:
-                permanent, lost, text = _classify(error)
+                permanent, lost, text = classify(error)
                 status = _mark_unsent(
                     session_factory,
                     message,
@@ -683,109 +488,3 @@ def work(
         for signum, handler in previous.items():
             signal.signal(signum, handler)
     return totals
-
-
-# --- what coordinators see --------------------------------------------------------------
-
-
-@requires("outbox.read")
-def outbox_counts(*, session: Session, actor: Actor, now: datetime | None = None) -> dict[str, int]:
-    """Messages per status (`sent` counts the last seven days)."""
-    require(actor, "outbox.read")
-    now = now or utcnow()
-    counts = dict(
-        session.execute(
-            select(OutboxMessage.status, func.count())
-            .where(
-                or_(OutboxMessage.status != SENT, OutboxMessage.sent_at >= now - timedelta(days=7))
-            )
-            .group_by(OutboxMessage.status)
-        ).all()
-    )
-    return {status.value: int(counts.get(status.value, 0)) for status in OutboxStatus}
-
-
-OUTBOX_COLUMNS = [
-    "id",
-    "created_at",
-    "kind",
-    "to_address",
-    "subject",
-    "status",
-    "attempts",
-    "next_attempt_at",
-    "sent_at",
-    "last_error",
-]
-
-
-@requires("outbox.read")
-def outbox_messages(
-    *,
-    session: Session,
-    actor: Actor,
-    status: str | None = None,
-    limit: int = 500,
-    lang: str = "nb",
-) -> pd.DataFrame:
-    """Newest first: id, created_at, kind, to_address, subject, status, attempts,
-    next_attempt_at, sent_at, last_error, and kind_label/status_label in `lang`."""
-    require(actor, "outbox.read")
-    import pandas as pd  # here, not at the top: every `verve` command would pay 1.5 s for it
-
-    query = select(*(getattr(OutboxMessage, c) for c in OUTBOX_COLUMNS)).order_by(
-        OutboxMessage.id.desc()
-    )
-    if status:
-        query = query.where(OutboxMessage.status == status)
-    rows = session.execute(query.limit(limit)).all()
-    frame = pd.DataFrame([tuple(r) for r in rows], columns=OUTBOX_COLUMNS)
-    kinds = {kind: t(f"mail.kind_{kind}", lang) for kind in set(frame["kind"])}
-    frame["kind_label"] = [
-        k if label.startswith("mail.") else label
-        for k, label in ((k, kinds[k]) for k in frame["kind"])
-    ]
-    frame["status_label"] = [t(f"mail.status_{code}", lang) for code in frame["status"]]
-    return frame
-
-
-@requires("outbox.read")
-def outbox_message(*, session: Session, actor: Actor, outbox_id: int) -> dict[str, Any]:
-    """One message as plain values, to read it in the app."""
-    require(actor, "outbox.read")
-    row = session.get(OutboxMessage, outbox_id)
-    if row is None:
-        raise NotFound(f"outbox message {outbox_id}")
-    return {
-        "id": row.id,
-        "kind": row.kind,
-        "to_address": row.to_address,
-        "language": row.language,
-        "subject": row.subject,
-        "body_text": row.body_text,
-        "has_ics": bool(row.ics),
-        "status": row.status,
-        "attempts": row.attempts,
-        "last_error": row.last_error,
-        "created_at": row.created_at,
-        "sent_at": row.sent_at,
-        "message_id": row.message_id,
-    }
-
-
-class NotRetryable(VerveError):
-    key = "mail.not_retryable"
-
-
-@requires("outbox.write")
-def retry_message(*, session: Session, actor: Actor, outbox_id: int) -> None:
-    """Queue a failed message again, with a fresh set of attempts, due now."""
-    require(actor, "outbox.write")
-    row = session.get(OutboxMessage, outbox_id)
-    if row is None:
-        raise NotFound(f"outbox message {outbox_id}")
-    if row.status != FAILED:
-        raise NotRetryable(f"message {outbox_id} is {row.status}")
-    row.status, row.attempts, row.next_attempt_at = QUEUED, 0, utcnow()
-    row.claimed_by = row.claimed_at = None
-    session.flush()

@@ -25,9 +25,8 @@ from db.models import (
     Stage,
     utcnow,
 )
-
-from recruitment.messaging.mail import queue_email
 from recruitment.core.settings import get_setting
+from recruitment.messaging.mail import queue_email
 
 REMINDER = "meeting_reminder"
 

@@ -24,9 +24,8 @@ from db.models import (
     Stage,
     utcnow,
 )
-
-from recruitment.core.access import Actor, requires
 from recruitment.casework.checks import police_certificate_seen
+from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
 from recruitment.core.i18n import t
 from recruitment.core.pipeline import move_applicant

@@ -27,15 +27,14 @@ from db.models import (
     StaffUser,
     utcnow,
 )
-
 from recruitment.accounts import audit
-from recruitment.placement import geography
 from recruitment.casework import importing
 from recruitment.core.access import Actor, require, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
 from recruitment.core.i18n import t
 from recruitment.core.validation import clean_choices, clean_postcode, clean_text, collect
 from recruitment.core.vocabulary import AGE_GROUPS, AVAILABILITY, INTERESTS, LANGUAGES
+from recruitment.placement import geography
 
 #: What a service user may wish for in a contact. Gender is kept and shown to the
 #: coordinator, but applicants do not record a gender, so it is not scored.

@@ -8,7 +8,6 @@ except under CI=true, where that is an error. Screenshots go to `artifacts/`.
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -76,12 +75,26 @@ def start_server(folder: Path) -> LiveServer:
     log = folder / "streamlit.log"
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-            "--server.port", str(port), "--server.address", "127.0.0.1",
-            "--server.headless", "true", "--browser.gatherUsageStats", "false",
-            "--server.fileWatcherType", "none",
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "dashboard" / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
         ],
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -125,7 +138,9 @@ def browser():
     if not Path(CHROMIUM).exists():
         _unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True
+        )
         yield browser
         browser.close()
 
@@ -137,7 +152,10 @@ def page(browser, request):
     page = context.new_page()
     page.set_default_timeout(20_000)
     page.console_errors = []
-    page.on("console", lambda message: message.type == "error" and page.console_errors.append(message.text))
+    page.on(
+        "console",
+        lambda message: message.type == "error" and page.console_errors.append(message.text),
+    )
     yield page
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:
@@ -178,7 +196,8 @@ def wait_for_app(page, *, settle_ms: int = 300) -> None:
     page.wait_for_function(
         """() => {
             const app = document.querySelector('[data-testid="stApp"]');
-            return app && !['running', 'rerunRequested'].includes(app.getAttribute('data-test-script-state'));
+            const state = app && app.getAttribute('data-test-script-state');
+            return app && !['running', 'rerunRequested'].includes(state);
         }""",
         timeout=30_000,
     )
@@ -195,7 +214,11 @@ def open_page(page, server: LiveServer, path: str = "/", **query: str) -> None:
 
 def add_staff_accounts(server: LiveServer) -> dict[str, str]:
     """One account per role in the server's database: role -> username."""
-    names = {"admin": "browser-admin", "coordinator": "browser-coordinator", "manager": "browser-manager"}
+    names = {
+        "admin": "browser-admin",
+        "coordinator": "browser-coordinator",
+        "manager": "browser-manager",
+    }
     with server.sessions.begin() as session:
         for role, username in names.items():
             session.add(
@@ -225,7 +248,9 @@ def fill(locator, value: str) -> None:
     assert locator.input_value() == value
 
 
-def log_in(page, server: LiveServer, username: str, password: str = STAFF_PASSWORD, lang: str = "en") -> None:
+def log_in(
+    page, server: LiveServer, username: str, password: str = STAFF_PASSWORD, lang: str = "en"
+) -> None:
     """Log in on the staff login page; returns once the login form has been answered."""
     open_page(page, server, "/login", lang=lang)
     fill(page.get_by_label("Username", exact=True), username)
@@ -250,7 +275,12 @@ def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
              values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
     )
     return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
         for v in result["violations"]
         if v["impact"] in impacts
     ]

@@ -14,7 +14,12 @@ def _fill(server) -> None:
     def make_applicant(**fields) -> int:
         n = next(counter)
         at = fields.pop("signed_up_at")
-        values = {"first_name": "Ola", "last_name": f"Funnel{n}", "email": f"funnel{n}@example.no", "area": "Fredrikstad"}
+        values = {
+            "first_name": "Ola",
+            "last_name": f"Funnel{n}",
+            "email": f"funnel{n}@example.no",
+            "area": "Fredrikstad",
+        }
         with server.sessions.begin() as s:
             applicant = Applicant(**values | fields, consent_at=datetime.now(UTC))
             record_sign_up(session=s, applicant=applicant, by_id=None, at=at)

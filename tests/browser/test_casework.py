@@ -8,9 +8,13 @@ from recruitment.core.pipeline import record_sign_up
 from tests.browser.conftest import log_in, screenshot, wait_for_app
 
 
-def test_a_coordinator_opens_a_call_back_request_and_records_the_call(page, live_server, staff_accounts):
+def test_a_coordinator_opens_a_call_back_request_and_records_the_call(
+    page, live_server, staff_accounts
+):
     with live_server.sessions.begin() as session:
-        me = session.scalar(select(StaffUser).where(StaffUser.username == staff_accounts["coordinator"]))
+        me = session.scalar(
+            select(StaffUser).where(StaffUser.username == staff_accounts["coordinator"])
+        )
         applicant = Applicant(
             first_name="Bror <b>Browser</b>",
             last_name="Ås",
@@ -39,7 +43,9 @@ def test_a_coordinator_opens_a_call_back_request_and_records_the_call(page, live
     screenshot(page, "casework-journal-added")
 
     with live_server.sessions() as session:
-        entry = session.scalar(select(JournalEntry).where(JournalEntry.applicant_id == applicant_id))
+        entry = session.scalar(
+            select(JournalEntry).where(JournalEntry.applicant_id == applicant_id)
+        )
     assert entry is not None and entry.body == "Called back; wants the digital meeting in March."
     # Static 404s (e.g. a favicon) are the shell's business; script errors are ours.
     assert not [e for e in page.console_errors if not e.startswith("Failed to load resource")]

@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from db.models import Applicant, InfoMeeting, Interview, Registration, StageEvent
-from recruitment.core.i18n import t
 from recruitment.casework.meetings import local
+from recruitment.core.i18n import t
 from recruitment.core.pipeline import move_applicant, record_sign_up
 from tests.browser.conftest import log_in, screenshot, wait_for_app
 
@@ -35,15 +35,30 @@ def todays_meeting(live_server):
         starts = now + timedelta(minutes=1)
     tag = uuid.uuid4().hex[:8]
     with live_server.sessions.begin() as session:
-        meeting = InfoMeeting(starts_at=starts, mode="in_person", address="Helsehuset, Storgata 1", capacity=10)
+        meeting = InfoMeeting(
+            starts_at=starts, mode="in_person", address="Helsehuset, Storgata 1", capacity=10
+        )
         session.add(meeting)
         session.flush()
         people = []
         for first in ("Aud", "Bror"):
-            applicant = Applicant(first_name=first, last_name=f"Morgen{tag}", email=f"{first.lower()}.{tag}@example.no")
+            applicant = Applicant(
+                first_name=first,
+                last_name=f"Morgen{tag}",
+                email=f"{first.lower()}.{tag}@example.no",
+            )
             record_sign_up(session=session, applicant=applicant, by_id=None)
-            session.add(Registration(applicant_id=applicant.id, meeting_id=meeting.id, status="registered", ics_uid=f"{uuid.uuid4()}@t"))
-            move_applicant(session=session, applicant_id=applicant.id, to_stage="meeting_booked", by_id=None)
+            session.add(
+                Registration(
+                    applicant_id=applicant.id,
+                    meeting_id=meeting.id,
+                    status="registered",
+                    ics_uid=f"{uuid.uuid4()}@t",
+                )
+            )
+            move_applicant(
+                session=session, applicant_id=applicant.id, to_stage="meeting_booked", by_id=None
+            )
             people.append(applicant.id)
     return meeting.id, people
 
@@ -63,7 +78,9 @@ def go_to(page, link_name, url_pattern: str) -> None:
     wait_for_app(page)
 
 
-def test_a_coordinators_morning_attendance_then_an_interview(page, live_server, staff_accounts, todays_meeting):
+def test_a_coordinators_morning_attendance_then_an_interview(
+    page, live_server, staff_accounts, todays_meeting
+):
     meeting_id, (came, stayed_away) = todays_meeting
     log_in(page, live_server, staff_accounts["coordinator"])
 
@@ -89,7 +106,12 @@ def test_a_coordinators_morning_attendance_then_an_interview(page, live_server, 
     expect(page.get_by_text("Attendance saved: 1 attended, 1 did not come.")).to_be_visible()
     screenshot(page, "morning-attendance")
     with live_server.sessions() as session:
-        statuses = {r.applicant_id: r.status for r in session.scalars(select(Registration).where(Registration.meeting_id == meeting_id))}
+        statuses = {
+            r.applicant_id: r.status
+            for r in session.scalars(
+                select(Registration).where(Registration.meeting_id == meeting_id)
+            )
+        }
         assert statuses == {came: "attended", stayed_away: "no_show"}
 
     if not _applicant_page_exists():
@@ -114,6 +136,15 @@ def test_a_coordinators_morning_attendance_then_an_interview(page, live_server, 
     with live_server.sessions() as session:
         assert session.get(Applicant, came).stage == "interviewed"
         interview = session.scalars(select(Interview).where(Interview.applicant_id == came)).one()
-        assert (interview.outcome, interview.place, interview.notes) == ("recommend", "Rådhuset, rom 4", "Rolig og trygg")
-        stages = [e.to_stage for e in session.scalars(select(StageEvent).where(StageEvent.applicant_id == came).order_by(StageEvent.id))]
+        assert (interview.outcome, interview.place, interview.notes) == (
+            "recommend",
+            "Rådhuset, rom 4",
+            "Rolig og trygg",
+        )
+        stages = [
+            e.to_stage
+            for e in session.scalars(
+                select(StageEvent).where(StageEvent.applicant_id == came).order_by(StageEvent.id)
+            )
+        ]
         assert stages[-3:] == ["meeting_attended", "interview_scheduled", "interviewed"]

@@ -27,27 +27,46 @@ from db.models import (
     StaffUser,
     StageEvent,
 )
-from recruitment.core.access import Actor, allowed
 from recruitment.accounts.staff import hash_password
+from recruitment.core.access import Actor, allowed
 from tests.browser.conftest import STAFF_PASSWORD, log_in, open_page, wait_for_app
 
 pytestmark = pytest.mark.browser
 
 SCRIPT = '<script>window.__xss="script";alert("xss-script")</script>'
-IMAGE = '<img src=x onerror="window.__xss=\'img\';alert(\'xss-img\')">'
+IMAGE = "<img src=x onerror=\"window.__xss='img';alert('xss-img')\">"
 LINK = '[click me](javascript:window.__xss="link";alert("xss-link"))'
 AUTOLINK = '<javascript:alert("xss-autolink")> **bold?** $x^2$'
 PAYLOADS = (SCRIPT, IMAGE, LINK, AUTOLINK)
 
 # Accounts whose names are payloads: every staff page shows the name in the sidebar.
-ACCOUNTS = {"admin": ("xss-admin", SCRIPT), "coordinator": ("xss-coordinator", IMAGE), "manager": ("xss-manager", LINK)}
+ACCOUNTS = {
+    "admin": ("xss-admin", SCRIPT),
+    "coordinator": ("xss-coordinator", IMAGE),
+    "manager": ("xss-manager", LINK),
+}
 
 # Forms with free text: (role or None for the public, url path, {field label: payload},
 # submit button). Add a line when a page with a form lands (signup, journal, meetings...).
 FORMS: list[tuple[str | None, str, dict[str, str], str]] = [
     (None, "/login", {"Username": SCRIPT, "Password": "whatever it is"}, "Log in"),
-    ("admin", "/staff", {"Full name": IMAGE, "Username": "xss-new", "E-mail": "xss@example.no", "First password": "a long secret phrase"}, "Add a staff member"),
-    ("admin", "/settings", {"Office name": SCRIPT, "Office e-mail": IMAGE, "Office phone": LINK}, "Save the settings"),
+    (
+        "admin",
+        "/staff",
+        {
+            "Full name": IMAGE,
+            "Username": "xss-new",
+            "E-mail": "xss@example.no",
+            "First password": "a long secret phrase",
+        },
+        "Add a staff member",
+    ),
+    (
+        "admin",
+        "/settings",
+        {"Office name": SCRIPT, "Office e-mail": IMAGE, "Office phone": LINK},
+        "Save the settings",
+    ),
 ]
 
 # Detail pages reached by a link, with the query they need ("{applicant}" etc. are
@@ -62,27 +81,89 @@ def seeded(live_server) -> dict[str, int]:
     now = datetime.now(UTC).replace(microsecond=0)
     with live_server.sessions.begin() as s:
         for role, (username, name) in ACCOUNTS.items():
-            s.add(StaffUser(username=username, role=role, full_name=name, password_hash=hash_password(STAFF_PASSWORD)))
+            s.add(
+                StaffUser(
+                    username=username,
+                    role=role,
+                    full_name=name,
+                    password_hash=hash_password(STAFF_PASSWORD),
+                )
+            )
         applicant = Applicant(
-            first_name=SCRIPT[:100], last_name=IMAGE[:100], email="xss.applicant@example.no", phone="+4790000000",
-            area=LINK[:100], about=" ".join(PAYLOADS), source="website", consent_at=now, stage="interviewed",
+            first_name=SCRIPT[:100],
+            last_name=IMAGE[:100],
+            email="xss.applicant@example.no",
+            phone="+4790000000",
+            area=LINK[:100],
+            about=" ".join(PAYLOADS),
+            source="website",
+            consent_at=now,
+            stage="interviewed",
             stage_changed_at=now - timedelta(days=40),
         )
         s.add(applicant)
         s.flush()
-        s.add(StageEvent(applicant_id=applicant.id, from_stage=None, to_stage="signed_up", at=now - timedelta(days=60), reason_text=SCRIPT))
-        s.add(StageEvent(applicant_id=applicant.id, from_stage="signed_up", to_stage="interviewed", at=now - timedelta(days=40), reason_text=IMAGE))
-        meeting = InfoMeeting(starts_at=now + timedelta(days=3), mode="in_person", address=IMAGE[:300], capacity=10, notes=SCRIPT)
+        s.add(
+            StageEvent(
+                applicant_id=applicant.id,
+                from_stage=None,
+                to_stage="signed_up",
+                at=now - timedelta(days=60),
+                reason_text=SCRIPT,
+            )
+        )
+        s.add(
+            StageEvent(
+                applicant_id=applicant.id,
+                from_stage="signed_up",
+                to_stage="interviewed",
+                at=now - timedelta(days=40),
+                reason_text=IMAGE,
+            )
+        )
+        meeting = InfoMeeting(
+            starts_at=now + timedelta(days=3),
+            mode="in_person",
+            address=IMAGE[:300],
+            capacity=10,
+            notes=SCRIPT,
+        )
         s.add(meeting)
         s.flush()
-        s.add(Interview(applicant_id=applicant.id, scheduled_at=now + timedelta(days=1), place=LINK, notes=" ".join(PAYLOADS)))
+        s.add(
+            Interview(
+                applicant_id=applicant.id,
+                scheduled_at=now + timedelta(days=1),
+                place=LINK,
+                notes=" ".join(PAYLOADS),
+            )
+        )
         s.add(ApplicantCheck(applicant_id=applicant.id, kind="reference_1", note=SCRIPT))
-        s.add(JournalEntry(applicant_id=applicant.id, channel="note", subject=IMAGE, body=" ".join(PAYLOADS)))
-        user = ServiceUser(case_ref=SCRIPT[:64], age_group="adult", area=IMAGE[:100], preferences={"note": LINK}, waiting_since=date.today())
+        s.add(
+            JournalEntry(
+                applicant_id=applicant.id, channel="note", subject=IMAGE, body=" ".join(PAYLOADS)
+            )
+        )
+        user = ServiceUser(
+            case_ref=SCRIPT[:64],
+            age_group="adult",
+            area=IMAGE[:100],
+            preferences={"note": LINK},
+            waiting_since=date.today(),
+        )
         s.add(user)
         s.flush()
         s.add(JournalEntry(service_user_id=user.id, channel="note", subject=LINK, body=SCRIPT))
-        s.add(OutboxMessage(kind="confirmation", applicant_id=applicant.id, to_address="xss.applicant@example.no", subject=SCRIPT, body_text=IMAGE, message_id="<xss@verve.invalid>"))
+        s.add(
+            OutboxMessage(
+                kind="confirmation",
+                applicant_id=applicant.id,
+                to_address="xss.applicant@example.no",
+                subject=SCRIPT,
+                body_text=IMAGE,
+                message_id="<xss@verve.invalid>",
+            )
+        )
         return {"applicant": applicant.id, "meeting": meeting.id, "service_user": user.id}
 
 
@@ -95,16 +176,27 @@ def _watch(page) -> list[str]:
 
     page.on("dialog", on_dialog)
     # `<img src=x>` made into an element would fetch ".../x": record such requests.
-    page.on("request", lambda request: request.url.rstrip("/").endswith("/x") and dialogs.append(f"fetched {request.url}"))
+    page.on(
+        "request",
+        lambda request: (
+            request.url.rstrip("/").endswith("/x") and dialogs.append(f"fetched {request.url}")
+        ),
+    )
     return dialogs
 
 
 def _assert_nothing_ran(page, dialogs: list[str], where: str) -> None:
     page.wait_for_timeout(300)  # an onerror handler fires after the broken image loads
     assert dialogs == [], f"{where}: a dialog opened: {dialogs}"
-    assert page.evaluate("window.__xss === undefined"), f"{where}: payload ran ({page.evaluate('window.__xss')})"
-    assert page.locator("script:text('xss-script')").count() == 0, f"{where}: a script element from user text"
-    assert page.locator("img[onerror]").count() == 0, f"{where}: an image with onerror from user text"
+    assert page.evaluate("window.__xss === undefined"), (
+        f"{where}: payload ran ({page.evaluate('window.__xss')})"
+    )
+    assert page.locator("script:text('xss-script')").count() == 0, (
+        f"{where}: a script element from user text"
+    )
+    assert page.locator("img[onerror]").count() == 0, (
+        f"{where}: an image with onerror from user text"
+    )
     assert page.locator("a[href^='javascript:']").count() == 0, f"{where}: a javascript: link"
     # Streamlit's own probing of base paths (".../login/_stcore/health" 404s) and blocked
     # external fonts show as failed loads; those are not script errors.
@@ -121,7 +213,9 @@ def _log_in(page, server, role: str) -> None:
     """Log in and wait for the staff menu, the sign that the session holds the login
     (the password check and the reruns after it can take seconds on a busy machine)."""
     log_in(page, server, ACCOUNTS[role][0])
-    page.locator("[data-testid='stSidebar'] [data-testid='stPageLink']").first.wait_for(state="visible", timeout=30_000)
+    page.locator("[data-testid='stSidebar'] [data-testid='stPageLink']").first.wait_for(
+        state="visible", timeout=30_000
+    )
     wait_for_app(page)
 
 
@@ -141,11 +235,19 @@ def _go(page, server, path: str, **query: str) -> None:
 
 def _menu_pages(role: str) -> list[str]:
     actor = Actor(id=1, username=role, role=role)
-    return [f"/{spec.url_path}" for spec in STAFF_PAGES if spec.permission is None or allowed(actor, spec.permission)]
+    return [
+        f"/{spec.url_path}"
+        for spec in STAFF_PAGES
+        if spec.permission is None or allowed(actor, spec.permission)
+    ]
 
 
-@pytest.mark.parametrize("role, path, fields, submit", FORMS, ids=[f"{r or 'public'}{p}" for r, p, _, _ in FORMS])
-def test_payloads_typed_into_forms_run_nowhere(page, live_server, seeded, role, path, fields, submit):
+@pytest.mark.parametrize(
+    "role, path, fields, submit", FORMS, ids=[f"{r or 'public'}{p}" for r, p, _, _ in FORMS]
+)
+def test_payloads_typed_into_forms_run_nowhere(
+    page, live_server, seeded, role, path, fields, submit
+):
     dialogs = _watch(page)
     if role:
         _log_in(page, live_server, role)
@@ -169,7 +271,11 @@ def test_no_page_runs_a_payload_for_any_role(page, live_server, seeded, role):
     assert ACCOUNTS[role][1] in page.locator("[data-testid='stMain']").inner_text()
     paths = _menu_pages(role) + [f"/{spec.url_path}" for spec in PUBLIC_PAGES]
     paths += [path for r, path, _ in DETAIL_PAGES if r == role]
-    queries = {path: {k: v.format(**seeded) for k, v in query.items()} for r, path, query in DETAIL_PAGES if r == role}
+    queries = {
+        path: {k: v.format(**seeded) for k, v in query.items()}
+        for r, path, query in DETAIL_PAGES
+        if r == role
+    }
     for path in paths:
         _go(page, live_server, path, **queries.get(path, {}))
         _assert_nothing_ran(page, dialogs, f"{role} {path}")

@@ -2,7 +2,14 @@
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import add_staff_accounts, log_in, open_page, screenshot, start_server, stop_server
+from tests.browser.conftest import (
+    add_staff_accounts,
+    log_in,
+    open_page,
+    screenshot,
+    start_server,
+    stop_server,
+)
 
 
 def test_the_root_url_shows_the_public_sign_up_page_to_a_visitor(page, live_server, staff_accounts):
@@ -12,7 +19,9 @@ def test_the_root_url_shows_the_public_sign_up_page_to_a_visitor(page, live_serv
     screenshot(page, "shell-root-en")
 
 
-def test_a_coordinator_logs_in_and_sees_the_start_page_and_the_menu(page, live_server, staff_accounts):
+def test_a_coordinator_logs_in_and_sees_the_start_page_and_the_menu(
+    page, live_server, staff_accounts
+):
     log_in(page, live_server, staff_accounts["coordinator"])
     expect(page.get_by_role("heading", name="Hello, Browser Coordinator")).to_be_visible()
     sidebar = page.get_by_test_id("stSidebar")

@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from db.models import Applicant, InfoMeeting, Registration
-from recruitment.journey.calendar import format_when
 from recruitment.core.i18n import t
+from recruitment.journey.calendar import format_when
 from tests.browser.conftest import axe_violations, open_page, screenshot, wait_for_app
 
 _numbers = itertools.count(1)

@@ -41,7 +41,12 @@ def app_database(database_url, monkeypatch) -> str:
 
 def logged_in(at: AppTest, actor) -> AppTest:
     """Put `actor` in the session the way the login page does."""
-    at.session_state["actor"] = {"id": actor.id, "username": actor.username, "role": actor.role, "name": actor.name}
+    at.session_state["actor"] = {
+        "id": actor.id,
+        "username": actor.username,
+        "role": actor.role,
+        "name": actor.name,
+    }
     import time
 
     at.session_state["actor_seen_at"] = time.time()

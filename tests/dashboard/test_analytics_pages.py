@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.integration.analytics_dataset import build_known_dataset
 
-from .conftest import page_path, ROOT, logged_in
+from .conftest import logged_in, page_path
 
 PAGES = ["funnel", "digital_vs_in_person", "trends", "time_in_stage", "evaluations"]
 
@@ -29,7 +29,9 @@ def page(name: str, actor, lang: str = "en") -> AppTest:
 
 
 def texts(at) -> str:
-    parts = [m.value for m in at.markdown] + [i.value for i in at.info] + [s.value for s in at.success]
+    parts = (
+        [m.value for m in at.markdown] + [i.value for i in at.info] + [s.value for s in at.success]
+    )
     return " ".join(parts + [title.value for title in at.title])
 
 
@@ -111,7 +113,9 @@ def test_analytics_pages_are_refused_without_login(app_database):
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_each_analytics_page_runs_on_demo_data_as_a_manager(name, app_database, session_factory, make_staff):
+def test_each_analytics_page_runs_on_demo_data_as_a_manager(
+    name, app_database, session_factory, make_staff
+):
     from recruitment.demo import generator as demo
 
     demo.generate(session_factory, applicants=300, seed=1)

@@ -6,7 +6,10 @@ from recruitment.accounts.staff import hash_password
 
 def _texts(at) -> str:
     return " ".join(
-        [m.value for m in at.markdown] + [e.value for e in at.error] + [t.value for t in at.title] + [i.value for i in at.info]
+        [m.value for m in at.markdown]
+        + [e.value for e in at.error]
+        + [t.value for t in at.title]
+        + [i.value for i in at.info]
     )
 
 
@@ -41,7 +44,11 @@ def test_the_first_run_form_refuses_a_short_password_and_saves_nothing(app, sess
 
 
 def _with_account(session, username="kari", password="a long enough password", role="coordinator"):
-    session.add(StaffUser(username=username, role=role, full_name="Kari K", password_hash=hash_password(password)))
+    session.add(
+        StaffUser(
+            username=username, role=role, full_name="Kari K", password_hash=hash_password(password)
+        )
+    )
     session.commit()
 
 

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from tests.dashboard.conftest import page_path, page_route, ROOT, logged_in
-
 from db.models import Applicant, AuditEvent, JournalEntry, StageEvent
+from tests.dashboard.conftest import logged_in, page_path, page_route
+
 
 def _texts(at) -> str:
     parts = []
@@ -30,16 +30,24 @@ def _open(app, actor, page, lang="en", **params):
 # --- start page -------------------------------------------------------------------
 
 
-def test_a_coordinator_sees_todays_meetings_queues_and_their_cases_needing_action(app, coordinator, make_applicant, make_meeting):
+def test_a_coordinator_sees_todays_meetings_queues_and_their_cases_needing_action(
+    app, coordinator, make_applicant, make_meeting
+):
     make_meeting(starts_at=datetime.now(UTC).replace(hour=10, minute=0, second=0, microsecond=0))
-    make_applicant(first_name="Nina", last_name="Call", callback_requested=True, coordinator_id=coordinator.id)
+    make_applicant(
+        first_name="Nina", last_name="Call", callback_requested=True, coordinator_id=coordinator.id
+    )
     make_applicant()  # unassigned
     at = app(coordinator, lang="en").run()
     assert not at.exception
     text = _texts(at)
     assert "Today's information meetings" in text and "of 10 seats taken" in text
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Unassigned"] == "1" and metrics["Call-back requests"] == "1" and metrics["My open cases"] == "1"
+    assert (
+        metrics["Unassigned"] == "1"
+        and metrics["Call-back requests"] == "1"
+        and metrics["My open cases"] == "1"
+    )
     assert any("Nina Call" in link.label for link in at.get("page_link"))
 
 
@@ -62,7 +70,9 @@ def test_the_pipeline_shows_how_many_stand_in_each_stage(app, manager, make_appl
     assert dict(zip(table["label"], table["count"], strict=True))["Signed up"] == 2
 
 
-def test_selecting_a_bar_opens_the_list_filtered_to_that_stage(app, coordinator, make_applicant, session_factory):
+def test_selecting_a_bar_opens_the_list_filtered_to_that_stage(
+    app, coordinator, make_applicant, session_factory
+):
     from recruitment.core.pipeline import advance_stage
 
     booked = make_applicant(first_name="Bo", last_name="Booked")
@@ -125,12 +135,22 @@ def test_a_manager_sees_the_list_without_contact_details_or_export(app, manager,
 # --- applicant page -------------------------------------------------------------------
 
 
-def test_the_applicant_page_shows_profile_timeline_and_journal(app, coordinator, make_applicant, session_factory):
+def test_the_applicant_page_shows_profile_timeline_and_journal(
+    app, coordinator, make_applicant, session_factory
+):
     from recruitment.casework.journal import add_entry
 
-    applicant = make_applicant(first_name="Tone", last_name="Timeline", signed_up_at=datetime.now(UTC) - timedelta(days=2))
+    applicant = make_applicant(
+        first_name="Tone", last_name="Timeline", signed_up_at=datetime.now(UTC) - timedelta(days=2)
+    )
     with session_factory.begin() as s:
-        add_entry(session=s, actor=coordinator, applicant_id=applicant, channel="phone", body="Asked about <b>dates</b>")
+        add_entry(
+            session=s,
+            actor=coordinator,
+            applicant_id=applicant,
+            channel="phone",
+            body="Asked about <b>dates</b>",
+        )
     at = _open(app, coordinator, "applicant", id=str(applicant))
     assert at.title[0].value == "Tone Timeline"
     text = _texts(at)
@@ -139,7 +159,9 @@ def test_the_applicant_page_shows_profile_timeline_and_journal(app, coordinator,
     assert any(element.value == "Asked about <b>dates</b>" for element in at.text)
 
 
-def test_a_coordinator_adds_a_journal_entry_from_the_page(app, coordinator, make_applicant, session):
+def test_a_coordinator_adds_a_journal_entry_from_the_page(
+    app, coordinator, make_applicant, session
+):
     # In bokmål, the default: AppTest formats the meetings panels' choices outside the
     # script run, where only the default language is known.
     applicant = make_applicant()
@@ -150,10 +172,16 @@ def test_a_coordinator_adds_a_journal_entry_from_the_page(app, coordinator, make
     assert not at.exception
     assert "Lagt til i journalen." in _texts(at)
     entry = session.scalar(select(JournalEntry))
-    assert (entry.channel, entry.body, entry.author_id) == ("phone", "Ringte om møtet", coordinator.id)
+    assert (entry.channel, entry.body, entry.author_id) == (
+        "phone",
+        "Ringte om møtet",
+        coordinator.id,
+    )
 
 
-def test_withdrawing_asks_for_a_reason_and_records_the_event(app, coordinator, make_applicant, session):
+def test_withdrawing_asks_for_a_reason_and_records_the_event(
+    app, coordinator, make_applicant, session
+):
     applicant = make_applicant()
     at = _open(app, coordinator, "applicant", lang="nb", id=str(applicant))
     at.selectbox(key="move_target").select("withdrawn").run()
@@ -169,7 +197,11 @@ def test_withdrawing_asks_for_a_reason_and_records_the_event(app, coordinator, m
     assert not at.exception
     session.expire_all()
     event = session.scalar(select(StageEvent).where(StageEvent.to_stage == "withdrawn"))
-    assert (event.reason_code, event.reason_text, event.by_id) == ("other", "Started full-time studies", coordinator.id)
+    assert (event.reason_code, event.reason_text, event.by_id) == (
+        "other",
+        "Started full-time studies",
+        coordinator.id,
+    )
     assert "Søkeren er flyttet." in _texts(at)
 
 
@@ -181,7 +213,9 @@ def test_an_unknown_applicant_id_says_so(app, coordinator):
 # --- hand-over ------------------------------------------------------------------------
 
 
-def test_hand_over_moves_the_cases_and_reports_it(app, coordinator, make_staff, make_applicant, session):
+def test_hand_over_moves_the_cases_and_reports_it(
+    app, coordinator, make_staff, make_applicant, session
+):
     colleague = make_staff("coordinator", full_name="Per Pettersen")
     for _ in range(3):
         make_applicant(coordinator_id=coordinator.id)
@@ -191,7 +225,12 @@ def test_hand_over_moves_the_cases_and_reports_it(app, coordinator, make_staff, 
     assert not at.exception
     assert "3 cases were handed to Per Pettersen." in _texts(at)
     assert set(session.scalars(select(Applicant.coordinator_id))) == {colleague.id}
-    assert session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "applicant.reassign")) == 3
+    assert (
+        session.scalar(
+            select(func.count(AuditEvent.id)).where(AuditEvent.action == "applicant.reassign")
+        )
+        == 3
+    )
 
 
 @pytest.mark.parametrize("page", ["handover", "import_applicants", "applicant"])
@@ -209,12 +248,12 @@ def test_pages_that_change_cases_refuse_a_manager_even_by_url(app_database, mana
 
 
 CSV = (
-    "Fornavn;Etternavn;E-post\n"
-    "Ola;Nordmann;ola@example.no\n"
-    "Kari;Hansen;kari@example.no\n"
-    "Ola;Igjen;OLA@example.no\n"
-    "Bad;Mail;not-an-address\n"
-).encode()
+    b"Fornavn;Etternavn;E-post\n"
+    b"Ola;Nordmann;ola@example.no\n"
+    b"Kari;Hansen;kari@example.no\n"
+    b"Ola;Igjen;OLA@example.no\n"
+    b"Bad;Mail;not-an-address\n"
+)
 
 
 def test_import_previews_row_by_row_and_writes_only_on_confirm(app, coordinator, session):
@@ -228,7 +267,9 @@ def test_import_previews_row_by_row_and_writes_only_on_confirm(app, coordinator,
     preview = at.dataframe[0].value
     assert list(preview["action"]) == ["Create", "Create", "Update", "Reject"]
     assert "same e-mail as row 2" in preview["why"].iloc[2]
-    assert "not valid" in preview["why"].iloc[3].lower() or "e-mail" in preview["why"].iloc[3].lower()
+    assert (
+        "not valid" in preview["why"].iloc[3].lower() or "e-mail" in preview["why"].iloc[3].lower()
+    )
     assert session.scalar(select(func.count(Applicant.id))) == 0
     session.rollback()  # end the read: SQLite takes the write lock at BEGIN
 
@@ -240,7 +281,10 @@ def test_import_previews_row_by_row_and_writes_only_on_confirm(app, coordinator,
 
 def test_import_refuses_a_mapping_without_email(app, coordinator, session):
     at = _open(app, coordinator, "import_applicants")
-    at.session_state["import_source"] = {"name": "liste.csv", "data": b"Navn;Telefon\nOla Nordmann;91234567\n"}
+    at.session_state["import_source"] = {
+        "name": "liste.csv",
+        "data": b"Navn;Telefon\nOla Nordmann;91234567\n",
+    }
     at.run()
     at.button(key="FormSubmitter:import_mapping-Show preview").click().run()
     assert not at.exception

@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from db.models import Applicant, AuditEvent, Placement, ServiceUser
 from recruitment.core.i18n import t
-from tests.dashboard.conftest import page_path, ROOT, logged_in
+from tests.dashboard.conftest import logged_in, page_path
 from tests.matching_factories import make_contact, make_service_user
 
 
@@ -138,9 +138,7 @@ def test_a_manager_cannot_open_service_users_but_sees_supply_and_demand(
     assert at.metric[0].value == "1"
 
     # The page is not in a manager's navigation, and opened directly it refuses too.
-    direct = logged_in(
-        AppTest.from_file(page_path("service_user.py")), manager
-    )
+    direct = logged_in(AppTest.from_file(page_path("service_user.py")), manager)
     direct.query_params["id"] = "1"
     direct.run()
     assert not direct.exception

@@ -31,7 +31,14 @@ def errors(at: AppTest) -> list[str]:
 
 
 def events(session, applicant_id: int) -> list[str]:
-    return [e.to_stage for e in session.scalars(select(StageEvent).where(StageEvent.applicant_id == applicant_id).order_by(StageEvent.id))]
+    return [
+        e.to_stage
+        for e in session.scalars(
+            select(StageEvent)
+            .where(StageEvent.applicant_id == applicant_id)
+            .order_by(StageEvent.id)
+        )
+    ]
 
 
 @pytest.fixture
@@ -54,14 +61,25 @@ def booked(session_factory, make_applicant):
     def make(meeting_id: int, **fields) -> int:
         applicant_id = make_applicant(**fields)
         with session_factory.begin() as s:
-            s.add(Registration(applicant_id=applicant_id, meeting_id=meeting_id, status="registered", ics_uid=f"{uuid.uuid4()}@t"))
-            move_applicant(session=s, applicant_id=applicant_id, to_stage="meeting_booked", by_id=None)
+            s.add(
+                Registration(
+                    applicant_id=applicant_id,
+                    meeting_id=meeting_id,
+                    status="registered",
+                    ics_uid=f"{uuid.uuid4()}@t",
+                )
+            )
+            move_applicant(
+                session=s, applicant_id=applicant_id, to_stage="meeting_booked", by_id=None
+            )
         return applicant_id
 
     return make
 
 
-def test_a_coordinator_creates_a_monthly_series_from_the_meetings_page(page, coordinator, session_factory):
+def test_a_coordinator_creates_a_monthly_series_from_the_meetings_page(
+    page, coordinator, session_factory
+):
     at = page(coordinator, "casework/meetings.py")
     assert not at.exception
     at.date_input(key="series_first_day").set_value(date.today() + timedelta(days=1))
@@ -77,18 +95,26 @@ def test_a_coordinator_creates_a_monthly_series_from_the_meetings_page(page, coo
     with session_factory() as s:
         rows = s.scalars(select(InfoMeeting).order_by(InfoMeeting.starts_at)).all()
         assert len(rows) == 6 and len({m.series_id for m in rows}) == 1
-        assert all(m.address == "Helsehuset, Storgata 1" and m.host_id == coordinator.id for m in rows)
+        assert all(
+            m.address == "Helsehuset, Storgata 1" and m.host_id == coordinator.id for m in rows
+        )
         assert {m.starts_at.astimezone().tzinfo is not None for m in rows} == {True}
     # The new meetings are listed under "upcoming".
     at.run()
     assert len(at.dataframe[0].value) == 6
 
 
-def test_a_digital_meeting_without_a_link_is_refused_with_the_fields_message(page, coordinator, session_factory):
+def test_a_digital_meeting_without_a_link_is_refused_with_the_fields_message(
+    page, coordinator, session_factory
+):
     at = page(coordinator, "casework/meetings.py")
     at.radio(key="one_mode").set_value("digital")
     button(at, nb("meetings.save")).click().run()
-    assert nb("meetings.field_error", field=nb("meetings.join_url"), message=nb("meetings.error_join_url_required")) in errors(at)
+    assert nb(
+        "meetings.field_error",
+        field=nb("meetings.join_url"),
+        message=nb("meetings.error_join_url_required"),
+    ) in errors(at)
     with session_factory() as s:
         assert s.scalars(select(InfoMeeting)).all() == []
 
@@ -101,12 +127,20 @@ def test_managers_see_the_meeting_list_but_no_forms(page, manager, make_meeting)
     assert not any(b.label == nb("meetings.save") for b in at.button)
 
 
-def test_attendance_is_marked_for_everyone_in_one_table(page, coordinator, make_meeting, booked, session_factory):
-    meeting_id = make_meeting(starts_at=datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30))
+def test_attendance_is_marked_for_everyone_in_one_table(
+    page, coordinator, make_meeting, booked, session_factory
+):
+    meeting_id = make_meeting(
+        starts_at=datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=30)
+    )
     came, away = booked(meeting_id, first_name="Anne"), booked(meeting_id, first_name="Bjørn")
     at = page(coordinator, "casework/meeting.py", id=str(meeting_id))
     assert not at.exception, at.exception
-    at.session_state["attendance_table"] = {"edited_rows": {0: {"attended": True}}, "added_rows": [], "deleted_rows": []}
+    at.session_state["attendance_table"] = {
+        "edited_rows": {0: {"attended": True}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     button(at, nb("meetings.save_attendance")).click().run()
     assert not at.exception and not errors(at)
     assert nb("meetings.attendance_saved", attended=1, no_show=1) in [s.value for s in at.success]
@@ -117,7 +151,9 @@ def test_attendance_is_marked_for_everyone_in_one_table(page, coordinator, make_
         assert statuses == {came: "attended", away: "no_show"}
 
 
-def test_the_meeting_page_sends_a_reminder_and_resends_the_confirmation(page, coordinator, make_meeting, booked, session_factory):
+def test_the_meeting_page_sends_a_reminder_and_resends_the_confirmation(
+    page, coordinator, make_meeting, booked, session_factory
+):
     meeting_id = make_meeting()
     booked(meeting_id)
     booked(meeting_id)
@@ -131,7 +167,9 @@ def test_the_meeting_page_sends_a_reminder_and_resends_the_confirmation(page, co
         assert kinds == ["booking_confirmation"] * 2 + ["meeting_reminder"] * 2
 
 
-def test_cancelling_from_the_meeting_page_needs_the_confirmation_tick(page, coordinator, make_meeting, booked, session_factory):
+def test_cancelling_from_the_meeting_page_needs_the_confirmation_tick(
+    page, coordinator, make_meeting, booked, session_factory
+):
     meeting_id = make_meeting()
     booked(meeting_id)
     at = page(coordinator, "casework/meeting.py", id=str(meeting_id))
@@ -208,15 +246,25 @@ def test_a_coordinator_schedules_and_records_an_interview_completes_the_checks_a
 
     with session_factory() as s:
         assert events(s, applicant_id) == [
-            "signed_up", "meeting_booked", "meeting_attended", "interview_scheduled", "interviewed", "approved"
+            "signed_up",
+            "meeting_booked",
+            "meeting_attended",
+            "interview_scheduled",
+            "interviewed",
+            "approved",
         ]
         interview = s.scalars(select(Interview)).one()
-        assert (interview.outcome, interview.score_motivation, interview.notes, interview.place) == (
-            "recommend", 5, "Rolig og trygg", "Rådhuset, rom 4"
-        )
+        assert (
+            interview.outcome,
+            interview.score_motivation,
+            interview.notes,
+            interview.place,
+        ) == ("recommend", 5, "Rolig og trygg", "Rådhuset, rom 4")
 
 
-def test_the_checks_panel_refuses_a_contract_with_an_old_certificate(panels, coordinator, make_applicant, session_factory):
+def test_the_checks_panel_refuses_a_contract_with_an_old_certificate(
+    panels, coordinator, make_applicant, session_factory
+):
     applicant_id = make_applicant()
     with session_factory.begin() as s:
         for stage in ("meeting_booked", "meeting_attended", "interview_scheduled"):
@@ -230,7 +278,9 @@ def test_the_checks_panel_refuses_a_contract_with_an_old_certificate(panels, coo
     at.selectbox(key="check_kind").set_value("contract")
     at.date_input(key="check_completed_on").set_value(today)
     button(at, nb("checks.save")).click().run()
-    assert any("3" in e and nb("checks.police_certificate").lower() in e.lower() for e in errors(at)), errors(at)
+    assert any(
+        "3" in e and nb("checks.police_certificate").lower() in e.lower() for e in errors(at)
+    ), errors(at)
 
 
 def test_a_manager_sees_no_forms_in_the_panels(panels, manager, make_applicant):
@@ -238,7 +288,9 @@ def test_a_manager_sees_no_forms_in_the_panels(panels, manager, make_applicant):
     assert errors(at) == [nb("common.no_access")]
 
 
-def test_the_combined_page_books_and_records_a_sitting_in_one_step(page, coordinator, make_applicant, session_factory):
+def test_the_combined_page_books_and_records_a_sitting_in_one_step(
+    page, coordinator, make_applicant, session_factory
+):
     applicant_id = make_applicant(first_name="Gunnar", prefers_phone=True)
     at = page(coordinator, "casework/combined_meeting.py")
     assert not at.exception, at.exception
@@ -257,4 +309,10 @@ def test_the_combined_page_books_and_records_a_sitting_in_one_step(page, coordin
     button(at, nb("combined.save")).click().run()
     assert not errors(at), errors(at)
     with session_factory() as s:
-        assert events(s, applicant_id) == ["signed_up", "meeting_booked", "meeting_attended", "interview_scheduled", "interviewed"]
+        assert events(s, applicant_id) == [
+            "signed_up",
+            "meeting_booked",
+            "meeting_attended",
+            "interview_scheduled",
+            "interviewed",
+        ]

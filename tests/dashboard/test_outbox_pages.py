@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from db.models import OutboxMessage
 from recruitment.messaging.mail import queue_email
 from recruitment.messaging.outbox import DeliveryPolicy, send_due
-from tests.dashboard.conftest import page_path, ROOT, logged_in
+from tests.dashboard.conftest import logged_in, page_path
 
 OUTBOX = page_path("outbox.py")
 TEMPLATES = page_path("mail_templates.py")
@@ -19,7 +19,7 @@ TEMPLATES = page_path("mail_templates.py")
 def no_smtp_from_the_environment(monkeypatch):
     for name in ("VERVE_SMTP_HOST", "VERVE_SMTP_SENDER"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr("recruitment.messaging.outbox.SECRETS_FILES", ())
+    monkeypatch.setattr("recruitment.messaging.smtp.SECRETS_FILES", ())
 
 
 def page(path: str, actor, lang: str = "en") -> AppTest:

@@ -11,10 +11,10 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.navigation import STAFF_PAGES
 from db.models import AuditEvent, Setting, StaffUser
-from recruitment.core.access import allowed
 from recruitment.accounts.staff import hash_password
+from recruitment.core.access import allowed
 
-from .conftest import page_path, logged_in
+from .conftest import logged_in, page_path
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a long enough password"
@@ -79,11 +79,17 @@ def test_a_deactivated_account_loses_its_open_session_at_once(app, coordinator, 
 
 
 def _account(session, username="kari", role="coordinator"):
-    session.add(StaffUser(username=username, role=role, full_name="Kari K", password_hash=hash_password(PASSWORD)))
+    session.add(
+        StaffUser(
+            username=username, role=role, full_name="Kari K", password_hash=hash_password(PASSWORD)
+        )
+    )
     session.commit()
 
 
-def test_the_login_page_says_the_account_is_locked_and_refuses_even_the_right_password(app, session):
+def test_the_login_page_says_the_account_is_locked_and_refuses_even_the_right_password(
+    app, session
+):
     _account(session)
     at = app(lang="en").run()
     at.switch_page("accounts/login.py").run()
@@ -98,7 +104,10 @@ def test_the_login_page_says_the_account_is_locked_and_refuses_even_the_right_pa
     assert not at.exception
     assert "actor" not in at.session_state
     assert "Too many failed attempts" in _texts(at)
-    assert session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()[-1] == "login.locked"
+    assert (
+        session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()[-1]
+        == "login.locked"
+    )
 
 
 def test_the_login_page_offers_no_single_sign_on_when_none_is_configured(app, session):
@@ -108,16 +117,22 @@ def test_the_login_page_offers_no_single_sign_on_when_none_is_configured(app, se
     assert not [b for b in at.button if "Log in with" in str(b.label)]
 
 
-GUARDED = [spec for spec in STAFF_PAGES if spec.permission and (ROOT / "dashboard" / spec.path).exists()]
+GUARDED = [
+    spec for spec in STAFF_PAGES if spec.permission and (ROOT / "dashboard" / spec.path).exists()
+]
 
 
 @pytest.mark.parametrize("spec", GUARDED, ids=lambda spec: spec.url_path)
-def test_every_guarded_page_refuses_roles_without_its_permission_even_opened_directly(spec, app_database, make_staff):
+def test_every_guarded_page_refuses_roles_without_its_permission_even_opened_directly(
+    spec, app_database, make_staff
+):
     for role in ("admin", "coordinator", "manager"):
         actor = make_staff(role)
         if allowed(actor, spec.permission):
             # Through the router, as a user reaches it (its links need the navigation).
-            at = logged_in(AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=30), actor)
+            at = logged_in(
+                AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=30), actor
+            )
             at.query_params["lang"] = "en"
             at.run()
             at.switch_page(spec.path).run()
@@ -133,7 +148,9 @@ def test_every_guarded_page_refuses_roles_without_its_permission_even_opened_dir
 def test_every_guarded_page_asks_a_visitor_to_log_in(spec, app_database):
     at = _page(Path(spec.path).name, None).run()
     assert not at.exception
-    assert [e.value for e in at.error] == ["You need to log in to see this page."] or "log in" in _texts(at).lower()
+    assert [e.value for e in at.error] == [
+        "You need to log in to see this page."
+    ] or "log in" in _texts(at).lower()
 
 
 def test_a_manager_cannot_reach_an_applicants_personal_page(app, manager, make_applicant):
@@ -144,7 +161,10 @@ def test_a_manager_cannot_reach_an_applicants_personal_page(app, manager, make_a
     at.query_params["id"] = str(applicant)
     at.run()
     assert not at.exception
-    assert all(spec.url_path != "applicant" for spec in __import__("dashboard.navigation", fromlist=["x"]).staff_pages_for(manager))
+    assert all(
+        spec.url_path != "applicant"
+        for spec in __import__("dashboard.navigation", fromlist=["x"]).staff_pages_for(manager)
+    )
     assert "Hemmelig" not in _texts(at)
     direct = _page("applicant.py", manager)
     direct.query_params["id"] = str(applicant)
@@ -166,7 +186,10 @@ def test_an_admin_adds_a_staff_member_and_it_is_audited(app_database, admin, ses
     assert "The account has been created." in _texts(at)
     user = session.scalar(select(StaffUser).where(StaffUser.username == "nils"))
     assert user.role == "coordinator" and user.password_hash.startswith("$argon2")
-    assert session.scalar(select(AuditEvent.action).where(AuditEvent.target_id == user.id)) == "staff.created"
+    assert (
+        session.scalar(select(AuditEvent.action).where(AuditEvent.target_id == user.id))
+        == "staff.created"
+    )
 
 
 def test_the_staff_page_refuses_to_demote_the_last_admin(app_database, admin, session):
@@ -194,7 +217,10 @@ def test_settings_are_saved_with_validation_and_audited(app_database, admin, ses
     assert "Saved (2 changed)." in _texts(at)
     stored = dict(session.execute(select(Setting.key, Setting.value)).all())
     assert stored == {"lockout_threshold": 5, "retention_months": 18}
-    assert len(session.scalars(select(AuditEvent).where(AuditEvent.action == "setting.changed")).all()) == 2
+    assert (
+        len(session.scalars(select(AuditEvent).where(AuditEvent.action == "setting.changed")).all())
+        == 2
+    )
 
 
 def test_the_audit_page_shows_the_log_to_admins(app_database, admin, session):
@@ -203,7 +229,12 @@ def test_the_audit_page_shows_the_log_to_admins(app_database, admin, session):
     at = _page("audit.py", admin).run()
     assert not at.exception, at.exception
     assert "1 events" in _texts(at)
-    assert at.dataframe[0].value.iloc[0].tolist()[1:5] == ["login.failed", "kari", "", "203.0.113.9"]
+    assert at.dataframe[0].value.iloc[0].tolist()[1:5] == [
+        "login.failed",
+        "kari",
+        "",
+        "203.0.113.9",
+    ]
 
 
 def test_the_retention_page_shows_nothing_due_on_a_fresh_database(app_database, admin):

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from db.models import Applicant, ConsentVersion, Evaluation, Registration
 from recruitment.journey import booking
 from recruitment.journey.applicants import ensure_token
-from tests.dashboard.conftest import page_path, ROOT, logged_in
+from tests.dashboard.conftest import logged_in, page_path
 
 
 @pytest.fixture
@@ -188,9 +188,7 @@ def test_a_coordinator_registers_someone_who_phoned(app, coordinator, session, m
 
 def test_a_manager_cannot_open_the_phone_sign_up_even_by_its_address(app_database, manager):
     # The menu does not offer it to managers; the page itself refuses too.
-    at = logged_in(
-        AppTest.from_file(page_path("phone_signup.py")), manager
-    )
+    at = logged_in(AppTest.from_file(page_path("phone_signup.py")), manager)
     at.query_params["lang"] = "en"
     at.run()
     assert "You do not have access to this page." in [e.value for e in at.error]

@@ -65,8 +65,8 @@ def test_the_page_offers_upcoming_meetings_with_seats_left_and_the_phone_option(
         == "Tuesday 3 December 2030 at 18:00 – Online meeting – Link sent by e-mail – 3 seats left"
     )
     assert (
-        radio.options[1]
-        == r"Tuesday 10 December 2030 at 12:00 – In-person meeting – Helsehuset, Storgata 1 – 1 seat left"
+        radio.options[1] == r"Tuesday 10 December 2030 at 12:00 – In-person meeting – "
+        r"Helsehuset, Storgata 1 – 1 seat left"
     )
     assert radio.options[-1] == "I'd rather be phoned / I can't join digital meetings"
     labels = [w.label for w in at.text_input]
@@ -92,7 +92,8 @@ def test_the_page_is_in_bokmal_by_default(page, make_meeting):
     at = page(lang=None)
     assert at.title[0].value == "Bli støttekontakt"
     assert at.radio(key="signup_meeting").options[0] == (
-        "tirsdag 3. desember 2030 kl. 18.00 – Digitalt møte – Lenken sendes på e-post – 10 ledige plasser"
+        "tirsdag 3. desember 2030 kl. 18.00 – Digitalt møte – Lenken sendes på e-post – 10 ledige "
+        "plasser"
     )
     assert at.text_input(key="signup_first_name").label == "Fornavn (må fylles ut)"
 

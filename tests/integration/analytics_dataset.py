@@ -25,9 +25,13 @@ def at(month: int, day: int) -> datetime:
     return datetime(2026, month, day, 10, 0, tzinfo=UTC)
 
 
-def build_known_dataset(session_factory, make_applicant, coordinator_id: int | None = None) -> dict[str, int]:
+def build_known_dataset(
+    session_factory, make_applicant, coordinator_id: int | None = None
+) -> dict[str, int]:
     ids = {
-        "A1": make_applicant(signed_up_at=at(1, 5), source="friend", birth_year=1990, coordinator_id=coordinator_id),
+        "A1": make_applicant(
+            signed_up_at=at(1, 5), source="friend", birth_year=1990, coordinator_id=coordinator_id
+        ),
         "A2": make_applicant(signed_up_at=at(1, 5), birth_year=1960),
         "A3": make_applicant(signed_up_at=at(1, 6), birth_year=1960),
         "A4": make_applicant(signed_up_at=at(1, 6), birth_year=1960),
@@ -36,8 +40,14 @@ def build_known_dataset(session_factory, make_applicant, coordinator_id: int | N
     }
     with session_factory.begin() as s:
         meetings = {}
-        for name, mode, when in (("M1", "digital", at(1, 8)), ("M2", "in_person", at(1, 9)), ("M3", "in_person", at(1, 12))):
-            meeting = InfoMeeting(starts_at=when, mode=mode, capacity=10, status="held", address="Storgata 1")
+        for name, mode, when in (
+            ("M1", "digital", at(1, 8)),
+            ("M2", "in_person", at(1, 9)),
+            ("M3", "in_person", at(1, 12)),
+        ):
+            meeting = InfoMeeting(
+                starts_at=when, mode=mode, capacity=10, status="held", address="Storgata 1"
+            )
             s.add(meeting)
             s.flush()
             meetings[name] = meeting.id
@@ -49,7 +59,10 @@ def build_known_dataset(session_factory, make_applicant, coordinator_id: int | N
         ):
             s.add(
                 Registration(
-                    applicant_id=ids[applicant], meeting_id=meetings[meeting], status=status, ics_uid=f"{applicant}-{meeting}"
+                    applicant_id=ids[applicant],
+                    meeting_id=meetings[meeting],
+                    status=status,
+                    ics_uid=f"{applicant}-{meeting}",
                 )
             )
         moves = [
@@ -71,13 +84,44 @@ def build_known_dataset(session_factory, make_applicant, coordinator_id: int | N
             ("A6", "withdrawn", at(2, 5), "moved"),
         ]
         for applicant, stage, when, reason in moves:
-            move_applicant(session=s, applicant_id=ids[applicant], to_stage=stage, by_id=None, reason_code=reason, at=when)
+            move_applicant(
+                session=s,
+                applicant_id=ids[applicant],
+                to_stage=stage,
+                by_id=None,
+                reason_code=reason,
+                at=when,
+            )
         s.add(Interview(applicant_id=ids["A1"], scheduled_at=at(1, 14)))
         s.add(Interview(applicant_id=ids["A2"], scheduled_at=at(1, 15)))
-        s.add(Evaluation(applicant_id=ids["A1"], meeting_id=meetings["M1"], rating=4, got_information=True,
-                         technical_problems=True, comment="<b>Bra</b> møte, men lyden falt ut"))
-        s.add(Evaluation(applicant_id=ids["A2"], meeting_id=meetings["M2"], rating=5, got_information=True,
-                         technical_problems=False, comment=None))
-        s.add(Evaluation(applicant_id=ids["A4"], meeting_id=meetings["M3"], rating=3, got_information=False,
-                         technical_problems=False, comment="For langt"))
+        s.add(
+            Evaluation(
+                applicant_id=ids["A1"],
+                meeting_id=meetings["M1"],
+                rating=4,
+                got_information=True,
+                technical_problems=True,
+                comment="<b>Bra</b> møte, men lyden falt ut",
+            )
+        )
+        s.add(
+            Evaluation(
+                applicant_id=ids["A2"],
+                meeting_id=meetings["M2"],
+                rating=5,
+                got_information=True,
+                technical_problems=False,
+                comment=None,
+            )
+        )
+        s.add(
+            Evaluation(
+                applicant_id=ids["A4"],
+                meeting_id=meetings["M3"],
+                rating=3,
+                got_information=False,
+                technical_problems=False,
+                comment="For langt",
+            )
+        )
     return ids | meetings

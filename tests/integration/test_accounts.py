@@ -9,8 +9,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from db.models import AuditEvent, StaffUser
 from recruitment.accounts.audit import AuditFilters, audit_events
-from recruitment.core.errors import PermissionDenied, ValidationFailed
-from recruitment.core.settings import change_setting
+from recruitment.accounts.office_settings import change_setting
 from recruitment.accounts.staff import (
     LastAdmin,
     add_staff_user,
@@ -24,6 +23,7 @@ from recruitment.accounts.staff import (
     sso_login,
     unlock,
 )
+from recruitment.core.errors import PermissionDenied, ValidationFailed
 
 PASSWORD = "a long enough password"
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -32,7 +32,15 @@ T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 @pytest.fixture
 def kari(session_factory, admin):
     with session_factory.begin() as s:
-        user = add_staff_user(session=s, actor=admin, username="kari", role="coordinator", password=PASSWORD, full_name="Kari K", email="kari@kommune.no")
+        user = add_staff_user(
+            session=s,
+            actor=admin,
+            username="kari",
+            role="coordinator",
+            password=PASSWORD,
+            full_name="Kari K",
+            email="kari@kommune.no",
+        )
         return user.id
 
 
@@ -42,15 +50,22 @@ def _login(session_factory, password, *, at, username="kari", client=None):
 
 
 def _actions(session, **where):
-    return [row.action for row in session.scalars(select(AuditEvent).filter_by(**where).order_by(AuditEvent.id))]
+    return [
+        row.action
+        for row in session.scalars(select(AuditEvent).filter_by(**where).order_by(AuditEvent.id))
+    ]
 
 
-def test_twenty_wrong_passwords_lock_the_account_for_the_configured_time_and_are_all_audited(session_factory, session, admin, kari):
+def test_twenty_wrong_passwords_lock_the_account_for_the_configured_time_and_are_all_audited(
+    session_factory, session, admin, kari
+):
     with session_factory.begin() as s:
         change_setting(session=s, actor=admin, key="lockout_threshold", value=10)
         change_setting(session=s, actor=admin, key="lockout_minutes", value=15)
 
-    outcomes = [_login(session_factory, f"wrong guess {i}", at=T0 + timedelta(seconds=i)) for i in range(20)]
+    outcomes = [
+        _login(session_factory, f"wrong guess {i}", at=T0 + timedelta(seconds=i)) for i in range(20)
+    ]
 
     assert all(o.actor is None for o in outcomes)
     assert [o.locked_until is not None for o in outcomes] == [False] * 9 + [True] * 11
@@ -61,12 +76,16 @@ def test_twenty_wrong_passwords_lock_the_account_for_the_configured_time_and_are
     refused = _login(session_factory, PASSWORD, at=lock - timedelta(seconds=1))
     assert (refused.actor, refused.locked_until) == (None, lock)
     # Once the lock has run out, the right password works again.
-    assert _login(session_factory, PASSWORD, at=lock + timedelta(seconds=1)).actor.username == "kari"
+    assert (
+        _login(session_factory, PASSWORD, at=lock + timedelta(seconds=1)).actor.username == "kari"
+    )
 
     assert _actions(session, target_id=kari, target_type="staff_user")[-22:] == (
         ["login.failed"] * 10 + ["login.locked"] * 11 + ["login"]
     )
-    shown = audit_events(session=session, actor=admin, filters=AuditFilters(actor_name="kari", limit=100))
+    shown = audit_events(
+        session=session, actor=admin, filters=AuditFilters(actor_name="kari", limit=100)
+    )
     assert sum(row["action"] == "login.failed" for row in shown) == 10
     assert sum(row["action"] == "login.locked" for row in shown) == 11
 
@@ -76,26 +95,50 @@ def test_a_success_before_the_threshold_resets_the_count(session_factory, kari):
         _login(session_factory, "wrong", at=T0 + timedelta(seconds=i))
     assert _login(session_factory, PASSWORD, at=T0 + timedelta(seconds=10)).actor is not None
     for i in range(9):
-        assert _login(session_factory, "wrong", at=T0 + timedelta(seconds=20 + i)).locked_until is None
+        assert (
+            _login(session_factory, "wrong", at=T0 + timedelta(seconds=20 + i)).locked_until is None
+        )
 
 
 def test_one_client_trying_many_usernames_is_slowed_down_more_and_more(session_factory, kari):
     client = "203.0.113.7"
     for i in range(10):
-        outcome = _login(session_factory, "guess", username=f"nobody{i}", client=client, at=T0 + timedelta(seconds=i))
+        outcome = _login(
+            session_factory,
+            "guess",
+            username=f"nobody{i}",
+            client=client,
+            at=T0 + timedelta(seconds=i),
+        )
         assert outcome.locked_until is None
     # The tenth failure makes the client wait 1 s; even a right password is refused meanwhile.
-    refused = _login(session_factory, PASSWORD, client=client, at=T0 + timedelta(seconds=9, milliseconds=500))
+    refused = _login(
+        session_factory, PASSWORD, client=client, at=T0 + timedelta(seconds=9, milliseconds=500)
+    )
     assert refused.actor is None and refused.locked_until == T0 + timedelta(seconds=10)
     # After the wait one more failure doubles it.
-    _login(session_factory, "guess", username="nobody", client=client, at=T0 + timedelta(seconds=11))
-    assert _login(session_factory, PASSWORD, client=client, at=T0 + timedelta(seconds=12)).locked_until == T0 + timedelta(seconds=13)
+    _login(
+        session_factory, "guess", username="nobody", client=client, at=T0 + timedelta(seconds=11)
+    )
+    assert _login(
+        session_factory, PASSWORD, client=client, at=T0 + timedelta(seconds=12)
+    ).locked_until == T0 + timedelta(seconds=13)
     # Another client is not affected, and the first is let in once the wait is over.
-    assert _login(session_factory, PASSWORD, client="198.51.100.1", at=T0 + timedelta(seconds=12)).actor is not None
-    assert _login(session_factory, PASSWORD, client=client, at=T0 + timedelta(seconds=14)).actor is not None
+    assert (
+        _login(
+            session_factory, PASSWORD, client="198.51.100.1", at=T0 + timedelta(seconds=12)
+        ).actor
+        is not None
+    )
+    assert (
+        _login(session_factory, PASSWORD, client=client, at=T0 + timedelta(seconds=14)).actor
+        is not None
+    )
 
 
-def test_an_unknown_username_and_a_deactivated_account_get_nothing_and_are_recorded(session_factory, session, admin, kari):
+def test_an_unknown_username_and_a_deactivated_account_get_nothing_and_are_recorded(
+    session_factory, session, admin, kari
+):
     assert _login(session_factory, PASSWORD, username="nobody", at=T0).actor is None
     with session_factory.begin() as s:
         set_active(session=s, actor=admin, user_id=kari, active=False)
@@ -125,19 +168,27 @@ def test_the_password_policy_refuses_weak_passwords(password, message):
     assert error.value.fields == {"password": message}
 
 
-def test_a_staff_member_changes_their_own_password_after_giving_the_current_one(session_factory, session, kari):
+def test_a_staff_member_changes_their_own_password_after_giving_the_current_one(
+    session_factory, session, kari
+):
     actor = _login(session_factory, PASSWORD, at=T0).actor
     with session_factory.begin() as s, pytest.raises(ValidationFailed) as error:
-        change_own_password(session=s, actor=actor, current_password="not it", new_password="a brand new passphrase")
+        change_own_password(
+            session=s, actor=actor, current_password="not it", new_password="a brand new passphrase"
+        )
     assert error.value.fields == {"current_password": "security.wrong_current_password"}
     with session_factory.begin() as s:
-        change_own_password(session=s, actor=actor, current_password=PASSWORD, new_password="a brand new passphrase")
+        change_own_password(
+            session=s, actor=actor, current_password=PASSWORD, new_password="a brand new passphrase"
+        )
     assert _login(session_factory, PASSWORD, at=T0).actor is None
     assert _login(session_factory, "a brand new passphrase", at=T0).actor is not None
     assert "password.changed" in _actions(session, target_id=kari)
 
 
-def test_the_last_active_admin_can_neither_lose_the_role_nor_be_deactivated(session_factory, session, admin, make_staff):
+def test_the_last_active_admin_can_neither_lose_the_role_nor_be_deactivated(
+    session_factory, session, admin, make_staff
+):
     with session_factory.begin() as s, pytest.raises(LastAdmin):
         change_role(session=s, actor=admin, user_id=admin.id, role="coordinator")
     with session_factory.begin() as s, pytest.raises(LastAdmin):
@@ -153,7 +204,14 @@ def test_the_last_active_admin_can_neither_lose_the_role_nor_be_deactivated(sess
         set_active(session=s, actor=second, user_id=admin.id, active=False)
 
     assert session.get(StaffUser, admin.id).active is False
-    details = [e.detail for e in session.scalars(select(AuditEvent).where(AuditEvent.action == "staff.role_changed").order_by(AuditEvent.id))]
+    details = [
+        e.detail
+        for e in session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action == "staff.role_changed")
+            .order_by(AuditEvent.id)
+        )
+    ]
     assert details == [{"from": "admin", "to": "manager"}, {"from": "manager", "to": "admin"}]
     assert _actions(session, action="staff.deactivated") == ["staff.deactivated"]
 
@@ -162,24 +220,28 @@ def test_only_admins_manage_staff(session_factory, coordinator, kari):
     with session_factory.begin() as s, pytest.raises(PermissionDenied):
         change_role(session=s, actor=coordinator, user_id=kari, role="admin")
     with session_factory.begin() as s, pytest.raises(PermissionDenied):
-        add_staff_user(session=s, actor=coordinator, username="eve", role="admin", password=PASSWORD)
+        add_staff_user(
+            session=s, actor=coordinator, username="eve", role="admin", password=PASSWORD
+        )
 
 
 def test_an_admin_reset_or_unlock_lets_a_locked_person_in_again(session_factory, admin, kari):
-    for i in range(10):
+    for _ in range(10):
         _login(session_factory, "wrong", at=T0)
     assert _login(session_factory, PASSWORD, at=T0).locked_until is not None
     with session_factory.begin() as s:
         unlock(session=s, actor=admin, user_id=kari)
     assert _login(session_factory, PASSWORD, at=T0).actor is not None
-    for i in range(10):
+    for _ in range(10):
         _login(session_factory, "wrong", at=T0)
     with session_factory.begin() as s:
         reset_password(session=s, actor=admin, user_id=kari, new_password="fresh start password")
     assert _login(session_factory, "fresh start password", at=T0).actor is not None
 
 
-def test_single_sign_on_maps_to_an_existing_active_account_by_email_then_by_subject(session_factory, session, kari):
+def test_single_sign_on_maps_to_an_existing_active_account_by_email_then_by_subject(
+    session_factory, session, kari
+):
     with session_factory.begin() as s:
         first = sso_login(session=s, subject="sub-123", email="Kari@Kommune.no", provider="entra")
     assert first.actor.username == "kari"
@@ -198,7 +260,9 @@ def test_the_database_refuses_to_change_or_delete_audit_rows(session_factory, ka
             s.execute(text(statement))
 
 
-def test_a_view_of_a_service_users_record_is_audited_for_those_who_may_see_it(session_factory, session, coordinator, manager):
+def test_a_view_of_a_service_users_record_is_audited_for_those_who_may_see_it(
+    session_factory, session, coordinator, manager
+):
     from recruitment.accounts.audit import record_service_user_view
 
     with session_factory.begin() as s:
@@ -206,11 +270,17 @@ def test_a_view_of_a_service_users_record_is_audited_for_those_who_may_see_it(se
     with session_factory.begin() as s, pytest.raises(PermissionDenied):
         record_service_user_view(session=s, actor=manager, service_user_id=7)
     row = session.scalar(select(AuditEvent).where(AuditEvent.action == "service_user.viewed"))
-    assert (row.actor_name, row.target_type, row.target_id) == (coordinator.username, "service_user", 7)
+    assert (row.actor_name, row.target_type, row.target_id) == (
+        coordinator.username,
+        "service_user",
+        7,
+    )
 
 
-def test_coordinators_and_managers_cannot_read_or_change_the_settings_page_values(session_factory, coordinator, manager, admin):
-    from recruitment.core.settings import change_settings, settings_for_admin
+def test_coordinators_and_managers_cannot_read_or_change_the_settings_page_values(
+    session_factory, coordinator, manager, admin
+):
+    from recruitment.accounts.office_settings import change_settings, settings_for_admin
 
     for actor in (coordinator, manager):
         with session_factory.begin() as s, pytest.raises(PermissionDenied):

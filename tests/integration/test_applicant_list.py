@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Applicant, AuditEvent, Registration
+from recruitment.accounts.office_settings import change_setting
 from recruitment.casework.applicant_list import (
     FULL_COLUMNS,
     LIST_COLUMNS,
@@ -16,13 +17,14 @@ from recruitment.casework.applicant_list import (
 )
 from recruitment.core.errors import PermissionDenied
 from recruitment.core.pipeline import advance_stage
-from recruitment.core.settings import change_setting
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
 def _names(session, actor, **filters):
-    frame, total = applicant_page(session=session, actor=actor, filters=ApplicantFilters(**filters), page_size=500, now=NOW)
+    frame, total = applicant_page(
+        session=session, actor=actor, filters=ApplicantFilters(**filters), page_size=500, now=NOW
+    )
     assert total == len(frame)
     return sorted(frame["name"])
 
@@ -33,24 +35,73 @@ def register(make_applicant, make_staff, make_meeting, session_factory, coordina
     other = make_staff("coordinator", full_name="Per Pettersen")
     meeting = make_meeting()
     ids = {
-        "plain": make_applicant(first_name="Anne", last_name="Aas", signed_up_at=NOW - timedelta(days=2)),
-        "mine": make_applicant(first_name="Bjørn", last_name="Berg", coordinator_id=coordinator.id, signed_up_at=NOW - timedelta(days=1)),
-        "others": make_applicant(first_name="Cecilie", last_name="Dahl", coordinator_id=other.id, signed_up_at=NOW - timedelta(days=1)),
-        "oslo": make_applicant(first_name="Daniel", last_name="Eng", area="Oslo", signed_up_at=NOW - timedelta(days=1)),
-        "friend": make_applicant(first_name="Eva", last_name="Fjell", source="friend", signed_up_at=NOW - timedelta(days=1)),
-        "callback": make_applicant(first_name="Finn", last_name="Gran", callback_requested=True, signed_up_at=NOW - timedelta(days=1)),
-        "stuck": make_applicant(first_name="Gro", last_name="Hauge", signed_up_at=NOW - timedelta(days=40)),
-        "booked": make_applicant(first_name="Hans", last_name="Ims", email="Hans.Ims@Example.no", phone="+4798765432", signed_up_at=NOW - timedelta(days=1)),
+        "plain": make_applicant(
+            first_name="Anne", last_name="Aas", signed_up_at=NOW - timedelta(days=2)
+        ),
+        "mine": make_applicant(
+            first_name="Bjørn",
+            last_name="Berg",
+            coordinator_id=coordinator.id,
+            signed_up_at=NOW - timedelta(days=1),
+        ),
+        "others": make_applicant(
+            first_name="Cecilie",
+            last_name="Dahl",
+            coordinator_id=other.id,
+            signed_up_at=NOW - timedelta(days=1),
+        ),
+        "oslo": make_applicant(
+            first_name="Daniel", last_name="Eng", area="Oslo", signed_up_at=NOW - timedelta(days=1)
+        ),
+        "friend": make_applicant(
+            first_name="Eva",
+            last_name="Fjell",
+            source="friend",
+            signed_up_at=NOW - timedelta(days=1),
+        ),
+        "callback": make_applicant(
+            first_name="Finn",
+            last_name="Gran",
+            callback_requested=True,
+            signed_up_at=NOW - timedelta(days=1),
+        ),
+        "stuck": make_applicant(
+            first_name="Gro", last_name="Hauge", signed_up_at=NOW - timedelta(days=40)
+        ),
+        "booked": make_applicant(
+            first_name="Hans",
+            last_name="Ims",
+            email="Hans.Ims@Example.no",
+            phone="+4798765432",
+            signed_up_at=NOW - timedelta(days=1),
+        ),
     }
     with session_factory.begin() as s:
-        advance_stage(session=s, actor=coordinator, applicant_id=ids["booked"], to_stage="meeting_booked", at=NOW - timedelta(hours=1))
-        s.add(Registration(applicant_id=ids["booked"], meeting_id=meeting, status="registered", ics_uid="uid-1"))
+        advance_stage(
+            session=s,
+            actor=coordinator,
+            applicant_id=ids["booked"],
+            to_stage="meeting_booked",
+            at=NOW - timedelta(hours=1),
+        )
+        s.add(
+            Registration(
+                applicant_id=ids["booked"], meeting_id=meeting, status="registered", ics_uid="uid-1"
+            )
+        )
     return {"ids": ids, "other": other, "meeting": meeting}
 
 
 def test_no_filter_lists_everyone_by_name(session, coordinator, register):
     assert _names(session, coordinator) == [
-        "Anne Aas", "Bjørn Berg", "Cecilie Dahl", "Daniel Eng", "Eva Fjell", "Finn Gran", "Gro Hauge", "Hans Ims",
+        "Anne Aas",
+        "Bjørn Berg",
+        "Cecilie Dahl",
+        "Daniel Eng",
+        "Eva Fjell",
+        "Finn Gran",
+        "Gro Hauge",
+        "Hans Ims",
     ]
 
 
@@ -89,7 +140,9 @@ def test_filters_combine_with_and(session, coordinator, register):
     assert _names(session, coordinator, area="Oslo", search="berg") == []
     assert _names(session, coordinator, source="website", callback_requested=True) == ["Finn Gran"]
     assert _names(session, coordinator, area="Oslo", source="friend") == []
-    assert _names(session, coordinator, stuck=True, search="gro", coordinator_id=UNASSIGNED) == ["Gro Hauge"]
+    assert _names(session, coordinator, stuck=True, search="gro", coordinator_id=UNASSIGNED) == [
+        "Gro Hauge"
+    ]
 
 
 def test_stuck_follows_the_admins_setting(session, coordinator, admin, register, session_factory):
@@ -99,10 +152,19 @@ def test_stuck_follows_the_admins_setting(session, coordinator, admin, register,
     assert "Hans Ims" not in _names(session, coordinator, stuck=True)
 
 
-def test_placed_and_exited_applicants_are_never_stuck(session, coordinator, make_applicant, session_factory):
+def test_placed_and_exited_applicants_are_never_stuck(
+    session, coordinator, make_applicant, session_factory
+):
     gone = make_applicant(first_name="Ida", last_name="Juv", signed_up_at=NOW - timedelta(days=90))
     with session_factory.begin() as s:
-        advance_stage(session=s, actor=coordinator, applicant_id=gone, to_stage="withdrawn", reason_code="moved", at=NOW - timedelta(days=80))
+        advance_stage(
+            session=s,
+            actor=coordinator,
+            applicant_id=gone,
+            to_stage="withdrawn",
+            reason_code="moved",
+            at=NOW - timedelta(days=80),
+        )
     assert _names(session, coordinator, stuck=True) == []
 
 
@@ -110,15 +172,21 @@ def test_pages_split_the_list_and_the_total_counts_everyone(session, coordinator
     for i in range(23):
         make_applicant(first_name="P", last_name=f"Person{i:02d}")
     filters = ApplicantFilters(search="person")
-    first, total = applicant_page(session=session, actor=coordinator, filters=filters, page=1, page_size=10)
-    third, total_again = applicant_page(session=session, actor=coordinator, filters=filters, page=3, page_size=10)
+    first, total = applicant_page(
+        session=session, actor=coordinator, filters=filters, page=1, page_size=10
+    )
+    third, total_again = applicant_page(
+        session=session, actor=coordinator, filters=filters, page=3, page_size=10
+    )
     assert (total, total_again) == (23, 23)
     assert len(first) == 10 and len(third) == 3
     assert first["name"].iloc[0] == "P Person00" and third["name"].iloc[-1] == "P Person22"
     assert count_applicants(session=session, actor=coordinator, filters=filters) == 23
 
 
-def test_a_manager_sees_names_and_stages_but_no_contact_details(session, manager, coordinator, register):
+def test_a_manager_sees_names_and_stages_but_no_contact_details(
+    session, manager, coordinator, register
+):
     frame, _ = applicant_page(session=session, actor=manager, filters=ApplicantFilters())
     assert list(frame.columns) == list(LIST_COLUMNS)
     frame, _ = applicant_page(session=session, actor=coordinator, filters=ApplicantFilters())
@@ -137,17 +205,25 @@ def test_stage_counts_cover_every_stage(session, manager, register):
     assert len(counts) == 9
 
 
-def test_an_anonymised_applicant_leaves_the_list(session, coordinator, make_applicant, session_factory):
+def test_an_anonymised_applicant_leaves_the_list(
+    session, coordinator, make_applicant, session_factory
+):
     gone = make_applicant(first_name="Kim", last_name="Lie")
     with session_factory.begin() as s:
         s.get(Applicant, gone).anonymised_at = NOW
     assert _names(session, coordinator) == []
 
 
-def test_exporting_the_filtered_list_gives_csv_and_excel_and_is_audited(session_factory, coordinator, register):
+def test_exporting_the_filtered_list_gives_csv_and_excel_and_is_audited(
+    session_factory, coordinator, register
+):
     with session_factory.begin() as s:
-        csv_bytes = export_applicants(session=s, actor=coordinator, filters=ApplicantFilters(area="Oslo"), fmt="csv")
-        xlsx_bytes = export_applicants(session=s, actor=coordinator, filters=ApplicantFilters(), fmt="xlsx")
+        csv_bytes = export_applicants(
+            session=s, actor=coordinator, filters=ApplicantFilters(area="Oslo"), fmt="csv"
+        )
+        xlsx_bytes = export_applicants(
+            session=s, actor=coordinator, filters=ApplicantFilters(), fmt="xlsx"
+        )
     text = csv_bytes.decode("utf-8-sig")
     assert "Daniel" in text and "Anne" not in text
     assert xlsx_bytes[:2] == b"PK"
@@ -158,7 +234,13 @@ def test_exporting_the_filtered_list_gives_csv_and_excel_and_is_audited(session_
 
 def test_an_export_narrowed_by_stage_alone_needs_no_id_list(session_factory, coordinator, register):
     with session_factory.begin() as s:
-        data = export_applicants(session=s, actor=coordinator, filters=ApplicantFilters(stage="meeting_booked"), fmt="csv", lang="en")
+        data = export_applicants(
+            session=s,
+            actor=coordinator,
+            filters=ApplicantFilters(stage="meeting_booked"),
+            fmt="csv",
+            lang="en",
+        )
     lines = data.decode("utf-8-sig").splitlines()
     assert len(lines) == 2 and "hans.ims@example.no" in lines[1].lower()
 
@@ -171,8 +253,12 @@ def test_search_ignores_case_in_norwegian_letters_too(session, coordinator, make
     assert _names(session, coordinator, search="éclair") == ["Ærlig Éclair"]
 
 
-def test_a_number_searches_phones_only_and_two_digits_find_nobody(session, coordinator, make_applicant):
-    make_applicant(first_name="Ola", last_name="Nr1", email="ola1980@example.no", phone="+4791234567")
+def test_a_number_searches_phones_only_and_two_digits_find_nobody(
+    session, coordinator, make_applicant
+):
+    make_applicant(
+        first_name="Ola", last_name="Nr1", email="ola1980@example.no", phone="+4791234567"
+    )
     make_applicant(first_name="Kari", last_name="Nr2", email="kari@example.no", phone="+4790000000")
     assert _names(session, coordinator, search="1980") == []
     assert _names(session, coordinator, search="+47 912") == ["Ola Nr1"]
@@ -182,5 +268,7 @@ def test_a_number_searches_phones_only_and_two_digits_find_nobody(session, coord
 def test_stuck_applicants_come_longest_waiting_first(session, coordinator, make_applicant):
     make_applicant(first_name="Aa", last_name="Recent", signed_up_at=NOW - timedelta(days=30))
     make_applicant(first_name="Zz", last_name="Oldest", signed_up_at=NOW - timedelta(days=90))
-    frame, _ = applicant_page(session=session, actor=coordinator, filters=ApplicantFilters(stuck=True), now=NOW)
+    frame, _ = applicant_page(
+        session=session, actor=coordinator, filters=ApplicantFilters(stuck=True), now=NOW
+    )
     assert list(frame["name"]) == ["Zz Oldest", "Aa Recent"]

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import Applicant, ConsentVersion, Stage, StageEvent
-from recruitment.journey.applicants import clean_applicant_input, register_caller, upsert_applicant
-from recruitment.journey.consent import CURRENT_VERSION
 from recruitment.core.errors import PermissionDenied, ValidationFailed
 from recruitment.core.pipeline import move_applicant
+from recruitment.journey.applicants import clean_applicant_input, register_caller, upsert_applicant
+from recruitment.journey.consent import CURRENT_VERSION
 
 
 def raw(**changes) -> dict:

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import Applicant, OutboxMessage, Registration, StageEvent
+from recruitment.core.errors import MeetingFull, MeetingUnavailable, ValidationFailed
 from recruitment.journey import booking
 from recruitment.journey.applicants import sign_up
-from recruitment.core.errors import MeetingFull, MeetingUnavailable, ValidationFailed
 
 
 def book(session_factory, applicant_id, meeting_id, **kwargs) -> tuple[int, str]:
@@ -57,7 +57,9 @@ def test_booking_gives_a_seat_moves_the_stage_and_queues_a_confirmation_with_an_
     assert session.get(Applicant, applicant_id).stage == "meeting_booked"
     [message] = outbox(session, kind="booking_confirmation")
     assert message.registration_id == registration_id
-    assert "my-page?token=" in message.body_text and "teams.example.com/meet/abc" in message.body_text
+    assert (
+        "my-page?token=" in message.body_text and "teams.example.com/meet/abc" in message.body_text
+    )
     calendar = parse(message.ics)
     assert calendar["METHOD"] == "REQUEST"
     assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Oslo"]

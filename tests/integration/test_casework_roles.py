@@ -7,13 +7,16 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import Applicant, AuditEvent, JournalEntry, StageEvent
-from recruitment.casework import handover
-from recruitment.casework import importing
-from recruitment.casework import journal
-from recruitment.casework.applicant_list import ApplicantFilters, applicant_page, applicant_profile, export_applicants
+from recruitment.accounts.office_settings import change_setting
+from recruitment.casework import handover, importing, journal
+from recruitment.casework.applicant_list import (
+    ApplicantFilters,
+    applicant_page,
+    applicant_profile,
+    export_applicants,
+)
 from recruitment.core.errors import PermissionDenied
 from recruitment.core.pipeline import advance_stage
-from recruitment.core.settings import change_setting
 
 CSV = b"Fornavn;Etternavn;E-post\nOla;Nordmann;ola@example.no\n"
 
@@ -22,17 +25,41 @@ def _writes(applicant_id: int, colleague_id: int, entry_id: int):
     table = importing.read_table(CSV, "x.csv")
     mapping = importing.suggest_mapping(table.headers)
     return {
-        "advance_stage": lambda s, a: advance_stage(session=s, actor=a, applicant_id=applicant_id, to_stage="meeting_booked"),
-        "add_entry": lambda s, a: journal.add_entry(session=s, actor=a, applicant_id=applicant_id, channel="note", body="x"),
-        "edit_entry": lambda s, a: journal.edit_entry(session=s, actor=a, entry_id=entry_id, body="changed"),
-        "assign_applicant": lambda s, a: handover.assign_applicant(session=s, actor=a, applicant_id=applicant_id, coordinator_id=colleague_id),
-        "hand_over": lambda s, a: handover.hand_over(session=s, actor=a, from_id=colleague_id, to_id=colleague_id + 1, away_until=date(2030, 1, 1)),
+        "advance_stage": lambda s, a: advance_stage(
+            session=s, actor=a, applicant_id=applicant_id, to_stage="meeting_booked"
+        ),
+        "add_entry": lambda s, a: journal.add_entry(
+            session=s, actor=a, applicant_id=applicant_id, channel="note", body="x"
+        ),
+        "edit_entry": lambda s, a: journal.edit_entry(
+            session=s, actor=a, entry_id=entry_id, body="changed"
+        ),
+        "assign_applicant": lambda s, a: handover.assign_applicant(
+            session=s, actor=a, applicant_id=applicant_id, coordinator_id=colleague_id
+        ),
+        "hand_over": lambda s, a: handover.hand_over(
+            session=s,
+            actor=a,
+            from_id=colleague_id,
+            to_id=colleague_id + 1,
+            away_until=date(2030, 1, 1),
+        ),
         "mark_back": lambda s, a: handover.mark_back(session=s, actor=a, staff_id=colleague_id),
-        "take_unassigned": lambda s, a: handover.take_unassigned(session=s, actor=a, applicant_ids=[applicant_id]),
-        "confirm_import": lambda s, a: importing.confirm_import(session=s, actor=a, table=table, mapping=mapping),
-        "preview_import": lambda s, a: importing.preview_import(session=s, actor=a, table=table, mapping=mapping),
-        "export_applicants": lambda s, a: export_applicants(session=s, actor=a, filters=ApplicantFilters(), fmt="csv"),
-        "applicant_profile": lambda s, a: applicant_profile(session=s, actor=a, applicant_id=applicant_id),
+        "take_unassigned": lambda s, a: handover.take_unassigned(
+            session=s, actor=a, applicant_ids=[applicant_id]
+        ),
+        "confirm_import": lambda s, a: importing.confirm_import(
+            session=s, actor=a, table=table, mapping=mapping
+        ),
+        "preview_import": lambda s, a: importing.preview_import(
+            session=s, actor=a, table=table, mapping=mapping
+        ),
+        "export_applicants": lambda s, a: export_applicants(
+            session=s, actor=a, filters=ApplicantFilters(), fmt="csv"
+        ),
+        "applicant_profile": lambda s, a: applicant_profile(
+            session=s, actor=a, applicant_id=applicant_id
+        ),
     }
 
 
@@ -40,12 +67,16 @@ NAMES = list(_writes(1, 1, 1))
 
 
 @pytest.mark.parametrize("service", NAMES)
-def test_a_manager_can_change_nothing_and_read_no_full_record(service, session_factory, manager, coordinator, make_staff, make_applicant):
+def test_a_manager_can_change_nothing_and_read_no_full_record(
+    service, session_factory, manager, coordinator, make_staff, make_applicant
+):
     colleague = make_staff("coordinator")
     make_staff("coordinator")
     applicant = make_applicant()
     with session_factory.begin() as s:
-        entry = journal.add_entry(session=s, actor=coordinator, applicant_id=applicant, channel="note", body="x")
+        entry = journal.add_entry(
+            session=s, actor=coordinator, applicant_id=applicant, channel="note", body="x"
+        )
     before = _snapshot(session_factory)
     with pytest.raises(PermissionDenied), session_factory.begin() as s:
         _writes(applicant, colleague.id, entry)[service](s, manager)
@@ -75,6 +106,12 @@ def _snapshot(session_factory):
             s.scalar(select(func.count(StageEvent.id))),
             s.scalar(select(func.count(JournalEntry.id))),
             s.scalar(select(func.count(AuditEvent.id))),
-            tuple(s.execute(select(Applicant.id, Applicant.stage, Applicant.coordinator_id).order_by(Applicant.id)).all()),
+            tuple(
+                s.execute(
+                    select(Applicant.id, Applicant.stage, Applicant.coordinator_id).order_by(
+                        Applicant.id
+                    )
+                ).all()
+            ),
             tuple(s.scalars(select(JournalEntry.body).order_by(JournalEntry.id))),
         )

@@ -16,7 +16,9 @@ def _run(args, database_url, monkeypatch, input=None):
     return CliRunner().invoke(main, args, input=input)
 
 
-def test_user_add_reads_one_line_of_stdin_and_stores_an_argon2_hash(database_url, monkeypatch, session):
+def test_user_add_reads_one_line_of_stdin_and_stores_an_argon2_hash(
+    database_url, monkeypatch, session
+):
     result = _run(
         ["user", "add", "Kari", "--role", "coordinator", "--name", "Kari K", "--password-stdin"],
         database_url,
@@ -31,14 +33,24 @@ def test_user_add_reads_one_line_of_stdin_and_stores_an_argon2_hash(database_url
 
 
 def test_user_add_refuses_a_short_password_with_a_clear_message(database_url, monkeypatch, session):
-    result = _run(["user", "add", "kari", "--role", "admin", "--password-stdin"], database_url, monkeypatch, input="short\n")
+    result = _run(
+        ["user", "add", "kari", "--role", "admin", "--password-stdin"],
+        database_url,
+        monkeypatch,
+        input="short\n",
+    )
     assert result.exit_code != 0
     assert "at least 12 characters" in result.output
     assert session.scalar(select(StaffUser)) is None
 
 
 def test_user_add_refuses_an_unknown_role_and_a_taken_username(database_url, monkeypatch):
-    result = _run(["user", "add", "kari", "--role", "boss", "--password-stdin"], database_url, monkeypatch, input="x\n")
+    result = _run(
+        ["user", "add", "kari", "--role", "boss", "--password-stdin"],
+        database_url,
+        monkeypatch,
+        input="x\n",
+    )
     assert result.exit_code == 2 and "boss" in result.output
     ok = ["user", "add", "kari", "--role", "manager", "--password-stdin"]
     assert _run(ok, database_url, monkeypatch, input="a long enough password\n").exit_code == 0
@@ -46,9 +58,14 @@ def test_user_add_refuses_an_unknown_role_and_a_taken_username(database_url, mon
     assert again.exit_code == 1 and "already taken" in again.output
 
 
-def test_user_add_asks_twice_for_the_password_without_stdin_flag(database_url, monkeypatch, session):
+def test_user_add_asks_twice_for_the_password_without_stdin_flag(
+    database_url, monkeypatch, session
+):
     result = _run(
-        ["user", "add", "ada", "--role", "admin"], database_url, monkeypatch, input="a long enough password\na long enough password\n"
+        ["user", "add", "ada", "--role", "admin"],
+        database_url,
+        monkeypatch,
+        input="a long enough password\na long enough password\n",
     )
     assert result.exit_code == 0, result.output
     assert session.scalar(select(StaffUser.role)) == "admin"
@@ -62,10 +79,14 @@ def test_db_upgrade_reports_the_head_revision(database_url, monkeypatch):
 def test_the_console_script_migrates_a_new_sqlite_file_and_explains_bad_commands(tmp_path):
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'new.db'}", "PATH": ""}
     verve = [sys.executable, "-m", "recruitment.cli"]
-    upgraded = subprocess.run([*verve, "db", "upgrade"], env=env, capture_output=True, text=True, timeout=60)
+    upgraded = subprocess.run(
+        [*verve, "db", "upgrade"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert upgraded.returncode == 0, upgraded.stderr
     assert (tmp_path / "new.db").exists()
-    unknown = subprocess.run([*verve, "frobnicate"], env=env, capture_output=True, text=True, timeout=60)
+    unknown = subprocess.run(
+        [*verve, "frobnicate"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert unknown.returncode == 2 and "No such command" in unknown.stderr
     helped = subprocess.run([*verve, "--help"], env=env, capture_output=True, text=True, timeout=60)
     assert helped.returncode == 0 and "user" in helped.stdout

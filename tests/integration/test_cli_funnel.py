@@ -17,7 +17,9 @@ def _run(args, database_url, monkeypatch):
     return CliRunner().invoke(main, args)
 
 
-def test_verve_funnel_json_gives_non_increasing_counts_per_stage(database_url, monkeypatch, session_factory, make_applicant):
+def test_verve_funnel_json_gives_non_increasing_counts_per_stage(
+    database_url, monkeypatch, session_factory, make_applicant
+):
     build_known_dataset(session_factory, make_applicant)
     result = _run(["funnel", "--json"], database_url, monkeypatch)
     assert result.exit_code == 0, result.output
@@ -26,9 +28,20 @@ def test_verve_funnel_json_gives_non_increasing_counts_per_stage(database_url, m
     assert [s["reached"] for s in data["stages"]] == [6, 4, 3, 2, 2, 1, 1]
 
 
-def test_verve_funnel_filters_by_period_and_mode(database_url, monkeypatch, session_factory, make_applicant):
+def test_verve_funnel_filters_by_period_and_mode(
+    database_url, monkeypatch, session_factory, make_applicant
+):
     build_known_dataset(session_factory, make_applicant)
-    args = ["funnel", "--since", "2026-01-01", "--until", "2026-01-31", "--mode", "digital", "--json"]
+    args = [
+        "funnel",
+        "--since",
+        "2026-01-01",
+        "--until",
+        "2026-01-31",
+        "--mode",
+        "digital",
+        "--json",
+    ]
     result = _run(args, database_url, monkeypatch)
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -41,5 +54,7 @@ def test_verve_funnel_filters_by_period_and_mode(database_url, monkeypatch, sess
 def test_verve_funnel_refuses_bad_dates_and_modes(database_url, monkeypatch):
     assert _run(["funnel", "--since", "yesterday"], database_url, monkeypatch).exit_code == 2
     assert _run(["funnel", "--mode", "carrier_pigeon"], database_url, monkeypatch).exit_code == 2
-    backwards = _run(["funnel", "--since", "2026-02-01", "--until", "2026-01-01"], database_url, monkeypatch)
+    backwards = _run(
+        ["funnel", "--since", "2026-02-01", "--until", "2026-01-01"], database_url, monkeypatch
+    )
     assert backwards.exit_code == 2 and "--since" in backwards.output

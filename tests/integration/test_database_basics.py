@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from db.session import make_engine
 from db.models import Applicant, InfoMeeting, StageEvent
+from db.session import make_engine
 from recruitment.core.validation import normalise_email
 
 
@@ -31,7 +31,10 @@ def test_a_naive_time_is_refused_rather_than_guessed(session):
         session.flush()
 
 
-@pytest.mark.parametrize("variant", ["Kari.Nordmann@Example.NO", "  kari.nordmann@example.no ", "KARI.NORDMANN@EXAMPLE.NO"])
+@pytest.mark.parametrize(
+    "variant",
+    ["Kari.Nordmann@Example.NO", "  kari.nordmann@example.no ", "KARI.NORDMANN@EXAMPLE.NO"],
+)
 def test_the_same_address_typed_differently_is_one_applicant(session, make_applicant, variant):
     make_applicant(email=normalise_email("kari.nordmann@example.no"))
     with pytest.raises(IntegrityError):
@@ -47,7 +50,9 @@ def test_capacity_must_be_positive(session):
 def test_an_unknown_stage_is_refused_by_the_database(session, make_applicant):
     applicant_id = make_applicant()
     with pytest.raises(IntegrityError):
-        session.execute(text("UPDATE applicant SET stage = 'hired' WHERE id = :id"), {"id": applicant_id})
+        session.execute(
+            text("UPDATE applicant SET stage = 'hired' WHERE id = :id"), {"id": applicant_id}
+        )
         session.flush()
 
 

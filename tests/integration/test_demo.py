@@ -26,8 +26,8 @@ from db.models import (
     StageEvent,
 )
 from recruitment.core import vocabulary
-from recruitment.demo.generator import DatabaseNotEmpty, generate
 from recruitment.core.pipeline import EXIT_REASONS, EXITS, is_allowed
+from recruitment.demo.generator import DatabaseNotEmpty, generate
 
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, tzinfo=UTC)

@@ -11,8 +11,13 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from db.models import AuditEvent, Stage
+from recruitment.casework.exports import (
+    applicant_export_rows,
+    export_headings,
+    to_csv_bytes,
+    to_xlsx_bytes,
+)
 from recruitment.core.errors import PermissionDenied, ValidationFailed
-from recruitment.casework.exports import applicant_export_rows, export_headings, to_csv_bytes, to_xlsx_bytes
 from recruitment.core.pipeline import advance_stage
 
 SIGNED_UP_AT = datetime(2026, 3, 4, 9, 30, 15, 123456, tzinfo=UTC)

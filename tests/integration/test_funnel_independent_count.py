@@ -7,14 +7,23 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from recruitment.analytics import funnel
-from recruitment.core.pipeline import EXIT_REASONS, EXITS, FUNNEL, RANK, allowed_moves, move_applicant
+from recruitment.core.pipeline import (
+    EXIT_REASONS,
+    EXITS,
+    FUNNEL,
+    RANK,
+    allowed_moves,
+    move_applicant,
+)
 
 
-def test_sql_funnel_matches_a_python_tally_of_random_legal_histories(session, session_factory, make_applicant, manager):
+def test_sql_funnel_matches_a_python_tally_of_random_legal_histories(
+    session, session_factory, make_applicant, manager
+):
     rng = random.Random(7)
     start = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
     furthest: dict[int, int] = {}
-    for n in range(120):
+    for _ in range(120):
         when = start + timedelta(days=rng.randrange(300))
         applicant_id = make_applicant(signed_up_at=when)
         stage, best = FUNNEL[0], 1
@@ -26,7 +35,14 @@ def test_sql_funnel_matches_a_python_tally_of_random_legal_histories(session, se
                 to_stage = forward[0] if forward and rng.random() < 0.8 else rng.choice(moves)
                 when += timedelta(hours=rng.randrange(1, 200))
                 reason = rng.choice(EXIT_REASONS[to_stage][:-1]) if to_stage in EXITS else None
-                move_applicant(session=s, applicant_id=applicant_id, to_stage=to_stage, by_id=None, reason_code=reason, at=when)
+                move_applicant(
+                    session=s,
+                    applicant_id=applicant_id,
+                    to_stage=to_stage,
+                    by_id=None,
+                    reason_code=reason,
+                    at=when,
+                )
                 stage = to_stage
                 best = max(best, RANK.get(stage, 0))
         furthest[applicant_id] = best

@@ -6,15 +6,19 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from db.models import StageEvent
-from recruitment.demo import generator as demo
 from recruitment.analytics import funnel
 from recruitment.core.pipeline import RANK
+from recruitment.demo import generator as demo
 
 
-def test_funnel_on_demo_data_equals_an_independent_count_and_never_increases(session, session_factory, manager):
+def test_funnel_on_demo_data_equals_an_independent_count_and_never_increases(
+    session, session_factory, manager
+):
     demo.generate(session_factory, applicants=400, seed=1)
     furthest: dict[int, int] = {}
-    for applicant_id, to_stage in session.execute(select(StageEvent.applicant_id, StageEvent.to_stage)):
+    for applicant_id, to_stage in session.execute(
+        select(StageEvent.applicant_id, StageEvent.to_stage)
+    ):
         furthest[applicant_id] = max(furthest.get(applicant_id, 0), RANK.get(to_stage, 0))
     expected = [sum(1 for f in furthest.values() if f >= rank) for rank in RANK.values()]
 

@@ -4,7 +4,6 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Applicant, AuditEvent, JournalEntry, StaffUser
-from recruitment.core.errors import NotFound, PermissionDenied
 from recruitment.casework.handover import (
     InvalidHandOver,
     assign_applicant,
@@ -14,6 +13,7 @@ from recruitment.casework.handover import (
     take_unassigned,
     unassigned_count,
 )
+from recruitment.core.errors import NotFound, PermissionDenied
 from recruitment.core.pipeline import advance_stage
 
 TODAY = date(2026, 11, 23)
@@ -26,13 +26,28 @@ def team(make_staff, make_applicant, session_factory, coordinator):
     placed_like = make_applicant(coordinator_id=coordinator.id)
     withdrawn = make_applicant(coordinator_id=coordinator.id)
     with session_factory.begin() as s:
-        advance_stage(session=s, actor=coordinator, applicant_id=withdrawn, to_stage="withdrawn", reason_code="moved")
+        advance_stage(
+            session=s,
+            actor=coordinator,
+            applicant_id=withdrawn,
+            to_stage="withdrawn",
+            reason_code="moved",
+        )
     return {"colleague": colleague, "open": [*open_ids, placed_like], "withdrawn": withdrawn}
 
 
-def test_hand_over_moves_every_open_applicant_and_marks_the_coordinator_away(session_factory, session, coordinator, team):
+def test_hand_over_moves_every_open_applicant_and_marks_the_coordinator_away(
+    session_factory, session, coordinator, team
+):
     with session_factory.begin() as s:
-        moved = hand_over(session=s, actor=coordinator, from_id=coordinator.id, to_id=team["colleague"].id, away_until=TODAY + timedelta(days=14), today=TODAY)
+        moved = hand_over(
+            session=s,
+            actor=coordinator,
+            from_id=coordinator.id,
+            to_id=team["colleague"].id,
+            away_until=TODAY + timedelta(days=14),
+            today=TODAY,
+        )
     assert moved == 4
     owners = dict(session.execute(select(Applicant.id, Applicant.coordinator_id)).all())
     assert {owners[i] for i in team["open"]} == {team["colleague"].id}
@@ -41,25 +56,54 @@ def test_hand_over_moves_every_open_applicant_and_marks_the_coordinator_away(ses
     assert session.get(StaffUser, coordinator.id).away_until == TODAY + timedelta(days=14)
 
 
-def test_each_move_is_written_in_the_journal_and_the_audit_log(session_factory, session, coordinator, team):
+def test_each_move_is_written_in_the_journal_and_the_audit_log(
+    session_factory, session, coordinator, team
+):
     with session_factory.begin() as s:
-        hand_over(session=s, actor=coordinator, from_id=coordinator.id, to_id=team["colleague"].id, away_until=None, today=TODAY)
+        hand_over(
+            session=s,
+            actor=coordinator,
+            from_id=coordinator.id,
+            to_id=team["colleague"].id,
+            away_until=None,
+            today=TODAY,
+        )
     entries = session.scalars(select(JournalEntry).where(JournalEntry.channel == "system")).all()
     assert sorted(e.applicant_id for e in entries) == sorted(team["open"])
     assert all("Per Pettersen" in e.body for e in entries)
-    moves = session.scalars(select(AuditEvent).where(AuditEvent.action == "applicant.reassign")).all()
+    moves = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "applicant.reassign")
+    ).all()
     assert sorted(m.target_id for m in moves) == sorted(team["open"])
-    assert {(m.detail["from_id"], m.detail["to_id"]) for m in moves} == {(coordinator.id, team["colleague"].id)}
+    assert {(m.detail["from_id"], m.detail["to_id"]) for m in moves} == {
+        (coordinator.id, team["colleague"].id)
+    }
     [summary] = session.scalars(select(AuditEvent).where(AuditEvent.action == "handover")).all()
     assert summary.detail["moved"] == 4
 
 
-def test_hand_over_to_oneself_or_to_someone_away_is_refused_and_changes_nothing(session_factory, session, coordinator, team, make_staff):
+def test_hand_over_to_oneself_or_to_someone_away_is_refused_and_changes_nothing(
+    session_factory, session, coordinator, team, make_staff
+):
     away = make_staff("coordinator", away_until=TODAY + timedelta(days=3))
     with pytest.raises(InvalidHandOver), session_factory.begin() as s:
-        hand_over(session=s, actor=coordinator, from_id=coordinator.id, to_id=coordinator.id, away_until=None, today=TODAY)
+        hand_over(
+            session=s,
+            actor=coordinator,
+            from_id=coordinator.id,
+            to_id=coordinator.id,
+            away_until=None,
+            today=TODAY,
+        )
     with pytest.raises(InvalidHandOver) as error, session_factory.begin() as s:
-        hand_over(session=s, actor=coordinator, from_id=coordinator.id, to_id=away.id, away_until=None, today=TODAY)
+        hand_over(
+            session=s,
+            actor=coordinator,
+            from_id=coordinator.id,
+            to_id=away.id,
+            away_until=None,
+            today=TODAY,
+        )
     assert error.value.key == "casework.handover_colleague_away"
     assert session.scalar(select(AuditEvent.id)) is None
     assert {session.get(Applicant, i).coordinator_id for i in team["open"]} == {coordinator.id}
@@ -67,19 +111,36 @@ def test_hand_over_to_oneself_or_to_someone_away_is_refused_and_changes_nothing(
 
 def test_hand_over_to_a_manager_is_refused(session, coordinator, manager, team):
     with pytest.raises(NotFound):
-        hand_over(session=session, actor=coordinator, from_id=coordinator.id, to_id=manager.id, away_until=None, today=TODAY)
+        hand_over(
+            session=session,
+            actor=coordinator,
+            from_id=coordinator.id,
+            to_id=manager.id,
+            away_until=None,
+            today=TODAY,
+        )
 
 
 def test_a_manager_cannot_hand_over_or_assign(session, manager, coordinator, team):
     with pytest.raises(PermissionDenied):
-        hand_over(session=session, actor=manager, from_id=coordinator.id, to_id=team["colleague"].id, away_until=None)
+        hand_over(
+            session=session,
+            actor=manager,
+            from_id=coordinator.id,
+            to_id=team["colleague"].id,
+            away_until=None,
+        )
     with pytest.raises(PermissionDenied):
-        assign_applicant(session=session, actor=manager, applicant_id=team["open"][0], coordinator_id=None)
+        assign_applicant(
+            session=session, actor=manager, applicant_id=team["open"][0], coordinator_id=None
+        )
     with pytest.raises(PermissionDenied):
         take_unassigned(session=session, actor=manager, applicant_ids=team["open"])
 
 
-def test_assigning_and_unassigning_one_applicant_is_recorded(session_factory, session, coordinator, team):
+def test_assigning_and_unassigning_one_applicant_is_recorded(
+    session_factory, session, coordinator, team
+):
     applicant = team["open"][0]
     with session_factory.begin() as s:
         assign_applicant(session=s, actor=coordinator, applicant_id=applicant, coordinator_id=None)
@@ -87,13 +148,27 @@ def test_assigning_and_unassigning_one_applicant_is_recorded(session_factory, se
     assert unassigned_count(session=session, actor=coordinator) == 1
     session.rollback()  # end the read: SQLite takes the write lock at BEGIN
     with session_factory.begin() as s:
-        assign_applicant(session=s, actor=coordinator, applicant_id=applicant, coordinator_id=team["colleague"].id)
+        assign_applicant(
+            session=s,
+            actor=coordinator,
+            applicant_id=applicant,
+            coordinator_id=team["colleague"].id,
+        )
     session.expire_all()
     assert session.get(Applicant, applicant).coordinator_id == team["colleague"].id
-    assert len(session.scalars(select(JournalEntry).where(JournalEntry.applicant_id == applicant)).all()) == 2
+    assert (
+        len(
+            session.scalars(
+                select(JournalEntry).where(JournalEntry.applicant_id == applicant)
+            ).all()
+        )
+        == 2
+    )
 
 
-def test_a_coordinator_takes_cases_from_the_unassigned_queue(session_factory, session, coordinator, make_applicant):
+def test_a_coordinator_takes_cases_from_the_unassigned_queue(
+    session_factory, session, coordinator, make_applicant
+):
     waiting = [make_applicant(), make_applicant()]
     assert unassigned_count(session=session, actor=coordinator) == 2
     session.rollback()
@@ -102,11 +177,23 @@ def test_a_coordinator_takes_cases_from_the_unassigned_queue(session_factory, se
     assert unassigned_count(session=session, actor=coordinator) == 0
 
 
-def test_case_workers_show_who_is_away_and_how_many_open_cases_they_hold(session_factory, session, coordinator, team):
+def test_case_workers_show_who_is_away_and_how_many_open_cases_they_hold(
+    session_factory, session, coordinator, team
+):
     with session_factory.begin() as s:
-        hand_over(session=s, actor=coordinator, from_id=coordinator.id, to_id=team["colleague"].id, away_until=TODAY, today=TODAY)
+        hand_over(
+            session=s,
+            actor=coordinator,
+            from_id=coordinator.id,
+            to_id=team["colleague"].id,
+            away_until=TODAY,
+            today=TODAY,
+        )
     workers = {w["name"]: w for w in case_workers(session=session, actor=coordinator, today=TODAY)}
-    assert workers["Kari Koordinator"]["away"] is True and workers["Kari Koordinator"]["open_applicants"] == 0
+    assert (
+        workers["Kari Koordinator"]["away"] is True
+        and workers["Kari Koordinator"]["open_applicants"] == 0
+    )
     assert workers["Per Pettersen"]["open_applicants"] == 4
     session.rollback()
     with session_factory.begin() as s:

@@ -7,7 +7,6 @@ from sqlalchemy import func, select
 
 from db.models import Applicant, AuditEvent, JournalEntry, StageEvent
 from recruitment.casework import importing
-from recruitment.core.errors import PermissionDenied, ValidationFailed
 from recruitment.casework.importing import (
     ImportFileUnreadable,
     check_mapping,
@@ -17,6 +16,7 @@ from recruitment.casework.importing import (
     read_table,
     suggest_mapping,
 )
+from recruitment.core.errors import PermissionDenied, ValidationFailed
 
 TODAY = date(2026, 11, 23)
 
@@ -31,7 +31,13 @@ GOOD_CSV = (
 
 def _plan(session, actor, data: bytes, name="list.csv"):
     table = read_table(data, name)
-    return table, preview_import(session=session, actor=actor, table=table, mapping=suggest_mapping(table.headers), today=TODAY)
+    return table, preview_import(
+        session=session,
+        actor=actor,
+        table=table,
+        mapping=suggest_mapping(table.headers),
+        today=TODAY,
+    )
 
 
 def _count(session, model=Applicant):
@@ -40,22 +46,43 @@ def _count(session, model=Applicant):
 
 def test_the_preview_says_row_by_row_what_will_happen_and_writes_nothing(session, coordinator):
     _, plans = _plan(session, coordinator, GOOD_CSV.encode("utf-8"))
-    assert [(p.row_number, p.action) for p in plans] == [(2, "create"), (3, "create"), (4, "update"), (5, "reject")]
-    assert plans[0].values["email"] == "ola@example.no" and plans[0].values["phone"] == "+4791234567"
+    assert [(p.row_number, p.action) for p in plans] == [
+        (2, "create"),
+        (3, "create"),
+        (4, "update"),
+        (5, "reject"),
+    ]
+    assert (
+        plans[0].values["email"] == "ola@example.no" and plans[0].values["phone"] == "+4791234567"
+    )
     assert plans[2].duplicate_of_row == 2
     assert plans[3].errors == {"email": "validation.email_invalid"}
     assert preview_summary(plans) == {"create": 2, "update": 1, "reject": 1}
     assert _count(session) == 0
 
 
-def test_confirming_creates_updates_and_skips_rejected_rows_with_one_audit_event(session_factory, session, coordinator):
+def test_confirming_creates_updates_and_skips_rejected_rows_with_one_audit_event(
+    session_factory, session, coordinator
+):
     table = read_table(GOOD_CSV.encode("utf-8"), "list.csv")
     with session_factory.begin() as s:
-        result = confirm_import(session=s, actor=coordinator, table=table, mapping=suggest_mapping(table.headers), filename="list.csv", today=TODAY)
+        result = confirm_import(
+            session=s,
+            actor=coordinator,
+            table=table,
+            mapping=suggest_mapping(table.headers),
+            filename="list.csv",
+            today=TODAY,
+        )
     assert (result.created, result.updated, result.rejected) == (2, 1, 1)
     ola = session.scalar(select(Applicant).where(Applicant.email == "ola@example.no"))
     # The later row of the same address updated the one created from the first.
-    assert (ola.first_name, ola.last_name, ola.source, ola.stage) == ("Dup", "Licate", "import", "signed_up")
+    assert (ola.first_name, ola.last_name, ola.source, ola.stage) == (
+        "Dup",
+        "Licate",
+        "import",
+        "signed_up",
+    )
     assert ola.postcode == "1606"  # empty cells never wipe known values
     assert _count(session) == 2
     assert _count(session, StageEvent) == 2
@@ -63,13 +90,23 @@ def test_confirming_creates_updates_and_skips_rejected_rows_with_one_audit_event
     assert audit.detail["created"] == 2 and audit.detail["file"] == "list.csv"
 
 
-def test_a_row_matching_an_existing_applicant_updates_them(session_factory, session, coordinator, make_applicant):
-    existing = make_applicant(email="kari@example.no", first_name="K", last_name="H", area="Sarpsborg")
+def test_a_row_matching_an_existing_applicant_updates_them(
+    session_factory, session, coordinator, make_applicant
+):
+    existing = make_applicant(
+        email="kari@example.no", first_name="K", last_name="H", area="Sarpsborg"
+    )
     table, plans = _plan(session, coordinator, GOOD_CSV.encode("utf-8"))
     assert plans[1].action == "update" and plans[1].applicant_id == existing
     session.rollback()
     with session_factory.begin() as s:
-        confirm_import(session=s, actor=coordinator, table=table, mapping=suggest_mapping(table.headers), today=TODAY)
+        confirm_import(
+            session=s,
+            actor=coordinator,
+            table=table,
+            mapping=suggest_mapping(table.headers),
+            today=TODAY,
+        )
     kari = session.get(Applicant, existing)
     assert (kari.first_name, kari.area, kari.source) == ("Kari", "Oslo", "website")
 
@@ -84,7 +121,9 @@ def test_a_file_without_an_email_column_is_refused_at_the_mapping_step(session, 
 
 
 def test_the_mapping_suggestion_understands_english_headers_too():
-    mapping = suggest_mapping(["First name", "Last name", "E-mail address", "Mobile", "Zip code", "Notes"])
+    mapping = suggest_mapping(
+        ["First name", "Last name", "E-mail address", "Mobile", "Zip code", "Notes"]
+    )
     assert mapping == {
         "first_name": "First name",
         "last_name": "Last name",
@@ -99,18 +138,21 @@ def test_the_mapping_suggestion_understands_english_headers_too():
 
 
 def test_a_full_name_column_is_split_into_first_and_last_name(session, coordinator):
-    data = "Name,Email\n\"Nordmann, Ola\",ola@example.no\nKari Anne Hansen,kari@example.no\n".encode()
+    data = b'Name,Email\n"Nordmann, Ola",ola@example.no\nKari Anne Hansen,kari@example.no\n'
     _, plans = _plan(session, coordinator, data)
-    assert [(p.values["first_name"], p.values["last_name"]) for p in plans] == [("Ola", "Nordmann"), ("Kari Anne", "Hansen")]
+    assert [(p.values["first_name"], p.values["last_name"]) for p in plans] == [
+        ("Ola", "Nordmann"),
+        ("Kari Anne", "Hansen"),
+    ]
 
 
 @pytest.mark.parametrize(
     "encoded",
     [
-        "Fornavn,Etternavn,E-post\nÅse,Ørn,ase@example.no\n".encode("utf-8"),
+        "Fornavn,Etternavn,E-post\nÅse,Ørn,ase@example.no\n".encode(),
         "Fornavn;Etternavn;E-post\nÅse;Ørn;ase@example.no\n".encode("utf-8-sig"),
         "Fornavn;Etternavn;E-post\r\nÅse;Ørn;ase@example.no\r\n".encode("cp1252"),
-        "Fornavn\tEtternavn\tE-post\nÅse\tØrn\tase@example.no\n".encode("utf-8"),
+        "Fornavn\tEtternavn\tE-post\nÅse\tØrn\tase@example.no\n".encode(),
     ],
     ids=["utf8-comma", "utf8-bom-semicolon", "cp1252-crlf", "tab"],
 )
@@ -129,7 +171,11 @@ def test_an_excel_file_is_read_with_numbers_as_text(session, coordinator):
     workbook.save(buffer)
     _, [plan] = _plan(session, coordinator, buffer.getvalue(), "liste.xlsx")
     assert plan.action == "create", plan.errors
-    assert (plan.values["phone"], plan.values["postcode"], plan.values["birth_year"]) == ("+4791234567", "0150", 1980)
+    assert (plan.values["phone"], plan.values["postcode"], plan.values["birth_year"]) == (
+        "+4791234567",
+        "0150",
+        1980,
+    )
 
 
 @pytest.mark.parametrize(
@@ -159,16 +205,34 @@ def test_a_failure_half_way_writes_nothing(session_factory, session, coordinator
 
     monkeypatch.setattr(importing, "insert", insert_failing_at_the_journal)
     with pytest.raises(RuntimeError), session_factory.begin() as s:
-        confirm_import(session=s, actor=coordinator, table=table, mapping=suggest_mapping(table.headers), today=TODAY)
-    assert _count(session) == 0 and _count(session, StageEvent) == 0 and _count(session, AuditEvent) == 0
+        confirm_import(
+            session=s,
+            actor=coordinator,
+            table=table,
+            mapping=suggest_mapping(table.headers),
+            today=TODAY,
+        )
+    assert (
+        _count(session) == 0
+        and _count(session, StageEvent) == 0
+        and _count(session, AuditEvent) == 0
+    )
 
 
-def test_five_thousand_rows_are_previewed_and_imported_in_one_go(session_factory, session, coordinator):
+def test_five_thousand_rows_are_previewed_and_imported_in_one_go(
+    session_factory, session, coordinator
+):
     lines = ["fornavn,etternavn,epost,telefon"]
     lines += [f"Person,Nummer{i},person{i}@example.no,9{i:07d}" for i in range(5000)]
     table = read_table("\n".join(lines).encode(), "big.csv")
     with session_factory.begin() as s:
-        result = confirm_import(session=s, actor=coordinator, table=table, mapping=suggest_mapping(table.headers), today=TODAY)
+        result = confirm_import(
+            session=s,
+            actor=coordinator,
+            table=table,
+            mapping=suggest_mapping(table.headers),
+            today=TODAY,
+        )
     assert (result.created, result.updated, result.rejected) == (5000, 0, 0)
     assert _count(session) == 5000 and _count(session, StageEvent) == 5000
 
@@ -176,7 +240,9 @@ def test_five_thousand_rows_are_previewed_and_imported_in_one_go(session_factory
 def test_a_manager_may_not_import(session, manager):
     table = read_table(GOOD_CSV.encode(), "list.csv")
     with pytest.raises(PermissionDenied):
-        preview_import(session=session, actor=manager, table=table, mapping=suggest_mapping(table.headers))
+        preview_import(
+            session=session, actor=manager, table=table, mapping=suggest_mapping(table.headers)
+        )
 
 
 def test_a_mapping_to_a_column_that_is_not_in_the_file_is_refused():

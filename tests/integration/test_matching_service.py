@@ -7,9 +7,8 @@ import pytest
 from sqlalchemy import event, update
 
 from db.models import Applicant
-from recruitment.placement import matching
-from recruitment.placement import placements
 from recruitment.core.errors import NotFound, PermissionDenied
+from recruitment.placement import matching, placements, scoring
 from tests.matching_factories import make_contact, make_service_user
 
 
@@ -37,8 +36,8 @@ def test_suggestions_rank_the_better_fitting_contact_first_and_explain_why(
     ranked = read(matching.suggest_contacts, coordinator, service_user_id=user)
     assert [s.id for s in ranked] == [near_fisher, far_other]
     best = ranked[0]
-    assert best.parts["interests"] == matching.WEIGHTS["interests"]
-    assert best.parts["target_group"] == matching.WEIGHTS["target_group"]
+    assert best.parts["interests"] == scoring.WEIGHTS["interests"]
+    assert best.parts["target_group"] == scoring.WEIGHTS["target_group"]
     assert best.distance_km == 0 and ranked[1].distance_km > 1000
     assert best.label.startswith("Ola Nordmann")
 

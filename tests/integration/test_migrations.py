@@ -23,7 +23,9 @@ def test_upgrading_a_database_that_is_already_at_head_changes_nothing(engine):
     assert migrate.is_up_to_date(engine)
 
 
-def test_the_from_at_migration_fills_in_when_each_previous_stage_began(engine, session_factory, coordinator, make_applicant):
+def test_the_from_at_migration_fills_in_when_each_previous_stage_began(
+    engine, session_factory, coordinator, make_applicant
+):
     from alembic import command
     from sqlalchemy import select
 

@@ -17,7 +17,7 @@ from recruitment.messaging.mail import queue_email
 @pytest.fixture
 def verve(database_url, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setattr("recruitment.messaging.outbox.SECRETS_FILES", ())
+    monkeypatch.setattr("recruitment.messaging.smtp.SECRETS_FILES", ())
     common.engine.cache_clear()
     runner = CliRunner()
 

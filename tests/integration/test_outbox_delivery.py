@@ -11,17 +11,11 @@ import pytest
 from sqlalchemy import select, update
 
 from db.models import JournalEntry, OutboxMessage, utcnow
-from recruitment.messaging import outbox
 from recruitment.core.errors import PermissionDenied
+from recruitment.messaging import outbox
 from recruitment.messaging.mail import queue_email
-from recruitment.messaging.outbox import (
-    DeliveryPolicy,
-    NotRetryable,
-    WorkerBusy,
-    retry_message,
-    send_due,
-    single_worker,
-)
+from recruitment.messaging.outbox import DeliveryPolicy, WorkerBusy, send_due, single_worker
+from recruitment.messaging.outbox_views import NotRetryable, retry_message
 from tests.smtp import subject
 
 FAST = DeliveryPolicy(max_attempts=5, backoff_seconds=0.2, backoff_max_seconds=1, lease_seconds=30)

@@ -19,7 +19,9 @@ def test_a_move_updates_the_stage_and_records_who_moved_whom_from_where(
 ):
     applicant_id = make_applicant()
     with session_factory.begin() as s:
-        advance_stage(session=s, actor=coordinator, applicant_id=applicant_id, to_stage=Stage.MEETING_BOOKED)
+        advance_stage(
+            session=s, actor=coordinator, applicant_id=applicant_id, to_stage=Stage.MEETING_BOOKED
+        )
 
     assert session.get(Applicant, applicant_id).stage == "meeting_booked"
     assert _events(session, applicant_id) == [
@@ -28,10 +30,14 @@ def test_a_move_updates_the_stage_and_records_who_moved_whom_from_where(
     ]
 
 
-def test_an_illegal_move_raises_and_changes_nothing(session_factory, session, coordinator, make_applicant):
+def test_an_illegal_move_raises_and_changes_nothing(
+    session_factory, session, coordinator, make_applicant
+):
     applicant_id = make_applicant()
     with pytest.raises(InvalidStageTransition), session_factory.begin() as s:
-        advance_stage(session=s, actor=coordinator, applicant_id=applicant_id, to_stage=Stage.APPROVED)
+        advance_stage(
+            session=s, actor=coordinator, applicant_id=applicant_id, to_stage=Stage.APPROVED
+        )
 
     assert session.get(Applicant, applicant_id).stage == "signed_up"
     assert len(_events(session, applicant_id)) == 1
@@ -42,20 +48,30 @@ def test_a_failure_after_the_move_leaves_neither_stage_nor_event(
 ):
     applicant_id = make_applicant()
     with pytest.raises(RuntimeError), session_factory.begin() as s:
-        advance_stage(session=s, actor=coordinator, applicant_id=applicant_id, to_stage=Stage.MEETING_BOOKED)
+        advance_stage(
+            session=s, actor=coordinator, applicant_id=applicant_id, to_stage=Stage.MEETING_BOOKED
+        )
         raise RuntimeError("the mail could not be queued")
 
     assert session.get(Applicant, applicant_id).stage == "signed_up"
     assert session.scalar(select(func.count()).select_from(StageEvent)) == 1
 
 
-def test_withdrawing_needs_a_reason_from_the_list(session_factory, session, coordinator, make_applicant):
+def test_withdrawing_needs_a_reason_from_the_list(
+    session_factory, session, coordinator, make_applicant
+):
     applicant_id = make_applicant()
     with pytest.raises(ReasonRequired), session_factory.begin() as s:
-        advance_stage(session=s, actor=coordinator, applicant_id=applicant_id, to_stage=Stage.WITHDRAWN)
+        advance_stage(
+            session=s, actor=coordinator, applicant_id=applicant_id, to_stage=Stage.WITHDRAWN
+        )
     with pytest.raises(ReasonRequired), session_factory.begin() as s:
         advance_stage(
-            session=s, actor=coordinator, applicant_id=applicant_id, to_stage=Stage.WITHDRAWN, reason_code="other"
+            session=s,
+            actor=coordinator,
+            applicant_id=applicant_id,
+            to_stage=Stage.WITHDRAWN,
+            reason_code="other",
         )
     with session_factory.begin() as s:
         advance_stage(
@@ -73,13 +89,24 @@ def test_withdrawing_needs_a_reason_from_the_list(session_factory, session, coor
 def test_a_manager_cannot_move_an_applicant(session_factory, session, manager, make_applicant):
     applicant_id = make_applicant()
     with pytest.raises(PermissionDenied), session_factory.begin() as s:
-        advance_stage(session=s, actor=manager, applicant_id=applicant_id, to_stage=Stage.MEETING_BOOKED)
+        advance_stage(
+            session=s, actor=manager, applicant_id=applicant_id, to_stage=Stage.MEETING_BOOKED
+        )
     assert session.get(Applicant, applicant_id).stage == "signed_up"
 
 
-def test_every_forward_step_can_be_walked_to_placement(session_factory, session, coordinator, make_applicant):
+def test_every_forward_step_can_be_walked_to_placement(
+    session_factory, session, coordinator, make_applicant
+):
     applicant_id = make_applicant()
-    path = ["meeting_booked", "meeting_attended", "interview_scheduled", "interviewed", "approved", "placed"]
+    path = [
+        "meeting_booked",
+        "meeting_attended",
+        "interview_scheduled",
+        "interviewed",
+        "approved",
+        "placed",
+    ]
     for stage in path:
         with session_factory.begin() as s:
             advance_stage(session=s, actor=coordinator, applicant_id=applicant_id, to_stage=stage)

@@ -4,8 +4,9 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Applicant, JournalEntry, Placement, ServiceUser, StageEvent
-from recruitment.placement import placements
+from recruitment.accounts.office_settings import change_setting
 from recruitment.core.errors import PermissionDenied
+from recruitment.placement import placements
 from recruitment.placement.placements import (
     AlreadyMatched,
     ContactNotAvailable,
@@ -13,7 +14,6 @@ from recruitment.placement.placements import (
     PoliceCertificateMissing,
     WrongPlacementStatus,
 )
-from recruitment.core.settings import change_setting
 from tests.matching_factories import make_contact, make_service_user
 
 

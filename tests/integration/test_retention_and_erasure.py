@@ -19,36 +19,133 @@ from db.models import (
     ServiceUser,
     StageEvent,
 )
+from recruitment.accounts.privacy_rights import (
+    erase_applicant,
+    export_applicant,
+    export_html,
+    export_json,
+)
+from recruitment.accounts.retention import months_before, retention_due, run_retention
 from recruitment.core.errors import PermissionDenied
 from recruitment.core.pipeline import move_applicant
-from recruitment.accounts.privacy_rights import erase_applicant, export_applicant, export_html, export_json
-from recruitment.accounts.retention import months_before, retention_due, run_retention
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 LONG_AGO = NOW - timedelta(days=500)
 RECENT = NOW - timedelta(days=30)
-MARKERS = ("Ingrid", "Hemmelig", "ingrid.hemmelig@example.no", "+4799887766", "loves chess and knitting", "shy at first", "knows my cousin", "moved to Bergen")
+MARKERS = (
+    "Ingrid",
+    "Hemmelig",
+    "ingrid.hemmelig@example.no",
+    "+4799887766",
+    "loves chess and knitting",
+    "shy at first",
+    "knows my cousin",
+    "moved to Bergen",
+)
 
 
 def _person(session_factory, make_applicant, make_meeting, *, at, exit_to="withdrawn"):
     """An applicant with data in every table, who went several steps and then left."""
     meeting = make_meeting(starts_at=at + timedelta(days=3))
     applicant_id = make_applicant(
-        first_name="Ingrid", last_name="Hemmelig", email="ingrid.hemmelig@example.no", phone="+4799887766",
-        about="loves chess and knitting", signed_up_at=at,
+        first_name="Ingrid",
+        last_name="Hemmelig",
+        email="ingrid.hemmelig@example.no",
+        phone="+4799887766",
+        about="loves chess and knitting",
+        signed_up_at=at,
     )
     with session_factory.begin() as s:
-        for i, stage in enumerate(("meeting_booked", "meeting_attended", "interview_scheduled", "interviewed")):
-            move_applicant(session=s, applicant_id=applicant_id, to_stage=stage, by_id=None, at=at + timedelta(days=i + 1))
-        reason = {"withdrawn": ("moved", "moved to Bergen"), "rejected": ("other", "moved to Bergen")}[exit_to]
-        move_applicant(session=s, applicant_id=applicant_id, to_stage=exit_to, by_id=None, reason_code=reason[0], reason_text=reason[1], at=at + timedelta(days=6))
-        s.add(Registration(applicant_id=applicant_id, meeting_id=meeting, status="attended", ics_uid=f"uid-{applicant_id}"))
-        s.add(Interview(applicant_id=applicant_id, scheduled_at=at + timedelta(days=4), place="Rådhuset", notes="shy at first", score_fit=4, outcome="on_hold"))
-        s.add(ApplicantCheck(applicant_id=applicant_id, kind="reference_1", note="knows my cousin", recorded_at=at))
-        s.add(Evaluation(applicant_id=applicant_id, meeting_id=meeting, rating=5, got_information=True, comment="good meeting", created_at=at))
-        s.add(JournalEntry(applicant_id=applicant_id, channel="phone", subject="Called Ingrid", body="Ingrid Hemmelig said she loves chess and knitting", created_at=at + timedelta(days=2)))
-        s.add(OutboxMessage(kind="confirmation", applicant_id=applicant_id, to_address="ingrid.hemmelig@example.no", subject="Hei Ingrid", body_text="Hei Ingrid Hemmelig", message_id=f"<m{applicant_id}@x>", created_at=at))
-        s.add(OutboxMessage(kind="reminder", applicant_id=None, to_address="Ingrid.Hemmelig@example.no", subject="Påminnelse", body_text="Hei Ingrid", message_id=f"<n{applicant_id}@x>", created_at=at))
+        for i, stage in enumerate(
+            ("meeting_booked", "meeting_attended", "interview_scheduled", "interviewed")
+        ):
+            move_applicant(
+                session=s,
+                applicant_id=applicant_id,
+                to_stage=stage,
+                by_id=None,
+                at=at + timedelta(days=i + 1),
+            )
+        reason = {
+            "withdrawn": ("moved", "moved to Bergen"),
+            "rejected": ("other", "moved to Bergen"),
+        }[exit_to]
+        move_applicant(
+            session=s,
+            applicant_id=applicant_id,
+            to_stage=exit_to,
+            by_id=None,
+            reason_code=reason[0],
+            reason_text=reason[1],
+            at=at + timedelta(days=6),
+        )
+        s.add(
+            Registration(
+                applicant_id=applicant_id,
+                meeting_id=meeting,
+                status="attended",
+                ics_uid=f"uid-{applicant_id}",
+            )
+        )
+        s.add(
+            Interview(
+                applicant_id=applicant_id,
+                scheduled_at=at + timedelta(days=4),
+                place="Rådhuset",
+                notes="shy at first",
+                score_fit=4,
+                outcome="on_hold",
+            )
+        )
+        s.add(
+            ApplicantCheck(
+                applicant_id=applicant_id,
+                kind="reference_1",
+                note="knows my cousin",
+                recorded_at=at,
+            )
+        )
+        s.add(
+            Evaluation(
+                applicant_id=applicant_id,
+                meeting_id=meeting,
+                rating=5,
+                got_information=True,
+                comment="good meeting",
+                created_at=at,
+            )
+        )
+        s.add(
+            JournalEntry(
+                applicant_id=applicant_id,
+                channel="phone",
+                subject="Called Ingrid",
+                body="Ingrid Hemmelig said she loves chess and knitting",
+                created_at=at + timedelta(days=2),
+            )
+        )
+        s.add(
+            OutboxMessage(
+                kind="confirmation",
+                applicant_id=applicant_id,
+                to_address="ingrid.hemmelig@example.no",
+                subject="Hei Ingrid",
+                body_text="Hei Ingrid Hemmelig",
+                message_id=f"<m{applicant_id}@x>",
+                created_at=at,
+            )
+        )
+        s.add(
+            OutboxMessage(
+                kind="reminder",
+                applicant_id=None,
+                to_address="Ingrid.Hemmelig@example.no",
+                subject="Påminnelse",
+                body_text="Hei Ingrid",
+                message_id=f"<n{applicant_id}@x>",
+                created_at=at,
+            )
+        )
     return applicant_id
 
 
@@ -64,7 +161,9 @@ def _everything(session) -> str:
 def _funnel(session) -> dict[str, int]:
     return dict(
         session.execute(
-            select(StageEvent.to_stage, func.count(func.distinct(StageEvent.applicant_id))).group_by(StageEvent.to_stage)
+            select(
+                StageEvent.to_stage, func.count(func.distinct(StageEvent.applicant_id))
+            ).group_by(StageEvent.to_stage)
         ).all()
     )
 
@@ -74,17 +173,35 @@ def _left_only_husks(session, applicant_id):
     leaks = [marker for marker in MARKERS if marker.lower() in everything.lower()]
     assert not leaks, leaks
     applicant = session.get(Applicant, applicant_id)
-    assert applicant.anonymised_at is not None and applicant.email is None and applicant.token is None
-    assert session.scalar(select(func.count()).select_from(JournalEntry).where(JournalEntry.applicant_id == applicant_id)) == 0
+    assert (
+        applicant.anonymised_at is not None and applicant.email is None and applicant.token is None
+    )
+    assert (
+        session.scalar(
+            select(func.count())
+            .select_from(JournalEntry)
+            .where(JournalEntry.applicant_id == applicant_id)
+        )
+        == 0
+    )
     assert session.scalar(select(Evaluation.applicant_id)) is None  # the answer stays, unlinked
     assert session.scalar(select(func.count()).select_from(Registration)) == 1
 
 
-def test_retention_anonymises_people_who_left_long_ago_and_keeps_the_funnel(session_factory, session, admin, make_applicant, make_meeting):
+def test_retention_anonymises_people_who_left_long_ago_and_keeps_the_funnel(
+    session_factory, session, admin, make_applicant, make_meeting
+):
     gone = _person(session_factory, make_applicant, make_meeting, at=LONG_AGO)
     recent = make_applicant(first_name="Recent", signed_up_at=RECENT)
     with session_factory.begin() as s:
-        move_applicant(session=s, applicant_id=recent, to_stage="withdrawn", by_id=None, reason_code="no_time", at=RECENT)
+        move_applicant(
+            session=s,
+            applicant_id=recent,
+            to_stage="withdrawn",
+            by_id=None,
+            reason_code="no_time",
+            at=RECENT,
+        )
     active_old = make_applicant(first_name="Still", last_name="Active", signed_up_at=LONG_AGO)
     before = _funnel(session)
     session.rollback()
@@ -105,7 +222,14 @@ def test_retention_anonymises_people_who_left_long_ago_and_keeps_the_funnel(sess
     assert _funnel(session) == before
     assert session.get(Applicant, recent).first_name == "Recent"
     assert session.get(Applicant, active_old).first_name == "Still"
-    assert session.scalar(select(StageEvent.reason_code).where(StageEvent.applicant_id == gone, StageEvent.to_stage == "withdrawn")) == "moved"
+    assert (
+        session.scalar(
+            select(StageEvent.reason_code).where(
+                StageEvent.applicant_id == gone, StageEvent.to_stage == "withdrawn"
+            )
+        )
+        == "moved"
+    )
     actions = set(session.scalars(select(AuditEvent.action)))
     assert {"applicant.anonymised", "retention.run"} <= actions
     session.rollback()
@@ -114,23 +238,54 @@ def test_retention_anonymises_people_who_left_long_ago_and_keeps_the_funnel(sess
         assert run_retention(session=s, actor=admin, now=NOW).applicants == []
 
 
-def test_the_retention_period_is_the_admin_setting(session_factory, admin, make_applicant, make_meeting):
-    from recruitment.core.settings import change_setting
+def test_the_retention_period_is_the_admin_setting(
+    session_factory, admin, make_applicant, make_meeting
+):
+    from recruitment.accounts.office_settings import change_setting
 
-    person = _person(session_factory, make_applicant, make_meeting, at=RECENT - timedelta(days=10), exit_to="rejected")
+    person = _person(
+        session_factory,
+        make_applicant,
+        make_meeting,
+        at=RECENT - timedelta(days=10),
+        exit_to="rejected",
+    )
     with session_factory.begin() as s:
         assert retention_due(session=s, actor=admin, now=NOW).applicants == []
         change_setting(session=s, actor=admin, key="retention_months", value=1)
-        assert [row["id"] for row in retention_due(session=s, actor=admin, now=NOW).applicants] == [person]
+        assert [row["id"] for row in retention_due(session=s, actor=admin, now=NOW).applicants] == [
+            person
+        ]
 
 
 def test_closed_service_users_are_anonymised_after_the_period(session_factory, session, admin):
     with session_factory.begin() as s:
-        old = ServiceUser(case_ref="SAK-2024-0042", age_group="child", postcode="1606", interests=["chess"], preferences={"note": "Ingrid"}, waiting_since=date(2024, 1, 1), status="closed", closed_at=LONG_AGO)
-        open_ = ServiceUser(case_ref="SAK-2025-0001", age_group="adult", waiting_since=date(2025, 1, 1), status="waiting")
+        old = ServiceUser(
+            case_ref="SAK-2024-0042",
+            age_group="child",
+            postcode="1606",
+            interests=["chess"],
+            preferences={"note": "Ingrid"},
+            waiting_since=date(2024, 1, 1),
+            status="closed",
+            closed_at=LONG_AGO,
+        )
+        open_ = ServiceUser(
+            case_ref="SAK-2025-0001",
+            age_group="adult",
+            waiting_since=date(2025, 1, 1),
+            status="waiting",
+        )
         s.add_all([old, open_])
         s.flush()
-        s.add(JournalEntry(service_user_id=old.id, channel="note", body="Ingrid's mother called", created_at=LONG_AGO))
+        s.add(
+            JournalEntry(
+                service_user_id=old.id,
+                channel="note",
+                body="Ingrid's mother called",
+                created_at=LONG_AGO,
+            )
+        )
         ids = old.id, open_.id
     with session_factory.begin() as s:
         done = run_retention(session=s, actor=admin, now=NOW)
@@ -140,7 +295,9 @@ def test_closed_service_users_are_anonymised_after_the_period(session_factory, s
     assert "SAK-2025-0001" in everything
 
 
-def test_erasure_on_request_removes_the_person_everywhere_and_keeps_the_funnel(session_factory, session, admin, make_applicant, make_meeting):
+def test_erasure_on_request_removes_the_person_everywhere_and_keeps_the_funnel(
+    session_factory, session, admin, make_applicant, make_meeting
+):
     person = _person(session_factory, make_applicant, make_meeting, at=RECENT)
     before = _funnel(session)
     session.rollback()
@@ -148,11 +305,22 @@ def test_erasure_on_request_removes_the_person_everywhere_and_keeps_the_funnel(s
         erase_applicant(session=s, actor=admin, applicant_id=person, now=NOW)
     _left_only_husks(session, person)
     assert _funnel(session) == before
-    assert session.scalar(select(AuditEvent.action).where(AuditEvent.target_id == person, AuditEvent.action == "applicant.erased")) == "applicant.erased"
+    assert (
+        session.scalar(
+            select(AuditEvent.action).where(
+                AuditEvent.target_id == person, AuditEvent.action == "applicant.erased"
+            )
+        )
+        == "applicant.erased"
+    )
 
 
-def test_erasing_someone_still_in_the_pipeline_records_them_as_withdrawn_first(session_factory, session, admin, make_applicant):
-    person = make_applicant(first_name="Ingrid", last_name="Hemmelig", email="ingrid.hemmelig@example.no")
+def test_erasing_someone_still_in_the_pipeline_records_them_as_withdrawn_first(
+    session_factory, session, admin, make_applicant
+):
+    person = make_applicant(
+        first_name="Ingrid", last_name="Hemmelig", email="ingrid.hemmelig@example.no"
+    )
     with session_factory.begin() as s:
         erase_applicant(session=s, actor=admin, applicant_id=person, now=NOW)
     assert _funnel(session) == {"signed_up": 1, "withdrawn": 1}
@@ -160,7 +328,9 @@ def test_erasing_someone_still_in_the_pipeline_records_them_as_withdrawn_first(s
     assert "Hemmelig" not in _everything(session)
 
 
-def test_only_admins_erase_and_only_casework_roles_export(session_factory, coordinator, manager, make_applicant):
+def test_only_admins_erase_and_only_casework_roles_export(
+    session_factory, coordinator, manager, make_applicant
+):
     person = make_applicant()
     with session_factory.begin() as s, pytest.raises(PermissionDenied):
         erase_applicant(session=s, actor=coordinator, applicant_id=person)
@@ -168,11 +338,15 @@ def test_only_admins_erase_and_only_casework_roles_export(session_factory, coord
         export_applicant(session=s, actor=manager, applicant_id=person)
 
 
-def test_the_export_holds_everything_and_its_html_escapes_what_people_typed(session_factory, session, coordinator, make_applicant, make_meeting):
+def test_the_export_holds_everything_and_its_html_escapes_what_people_typed(
+    session_factory, session, coordinator, make_applicant, make_meeting
+):
     person = _person(session_factory, make_applicant, make_meeting, at=RECENT)
     with session_factory.begin() as s:
         a = s.get(Applicant, person)
-        a.about = '<script>alert(1)</script><img src=x onerror="alert(2)"> [click](javascript:alert(3))'
+        a.about = (
+            '<script>alert(1)</script><img src=x onerror="alert(2)"> [click](javascript:alert(3))'
+        )
     with session_factory.begin() as s:
         data = export_applicant(session=s, actor=coordinator, applicant_id=person)
     assert data["applicant"]["email"] == "ingrid.hemmelig@example.no"
@@ -185,7 +359,10 @@ def test_the_export_holds_everything_and_its_html_escapes_what_people_typed(sess
     assert "<script>" not in page and "<img" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "Information about Ingrid Hemmelig" in page
-    assert session.scalar(select(AuditEvent.action).where(AuditEvent.action == "applicant.exported")) == "applicant.exported"
+    assert (
+        session.scalar(select(AuditEvent.action).where(AuditEvent.action == "applicant.exported"))
+        == "applicant.exported"
+    )
 
 
 @pytest.mark.parametrize(

@@ -22,10 +22,15 @@ def _services():
     found = {}
     for info in pkgutil.walk_packages(recruitment.__path__, "recruitment."):
         if info.name.startswith("recruitment.cli") or info.name == "recruitment.core.access":
-            continue  # click commands call the services as the system actor; access is the check itself
+            # click commands call the services as the system actor; access is the check itself
+            continue
         module = importlib.import_module(info.name)
         for name, fn in vars(module).items():
-            if name.startswith("_") or not inspect.isfunction(fn) or fn.__module__ != module.__name__:
+            if (
+                name.startswith("_")
+                or not inspect.isfunction(fn)
+                or fn.__module__ != module.__name__
+            ):
                 continue
             if "actor" in inspect.signature(fn).parameters:
                 found[f"{module.__name__}.{name}"] = fn
@@ -43,9 +48,13 @@ def test_the_services_were_found():
 
 def test_every_service_that_takes_an_actor_declares_its_permission():
     undeclared = sorted(name for name, fn in SERVICES.items() if not hasattr(fn, "permission"))
-    assert not undeclared, f"add @requires('<permission>') from recruitment.core.access to: {undeclared}"
+    assert not undeclared, (
+        f"add @requires('<permission>') from recruitment.core.access to: {undeclared}"
+    )
     unknown = sorted(
-        name for name, fn in SERVICES.items() if fn.permission != NO_PERMISSION and fn.permission not in PERMISSIONS
+        name
+        for name, fn in SERVICES.items()
+        if fn.permission != NO_PERMISSION and fn.permission not in PERMISSIONS
     )
     assert not unknown, unknown
 
@@ -82,7 +91,10 @@ def test_each_role_is_refused_exactly_where_the_table_says(name, session, actors
         expected = set()
     else:
         expected = {role for role in ROLES if not allowed(actors[role], permission)}
-    assert refused == expected, f"{name} ({permission}): refused {sorted(map(str, refused))}, table says {sorted(map(str, expected))}"
+    assert refused == expected, (
+        f"{name} ({permission}): refused {sorted(map(str, refused))}, table says "
+        f"{sorted(map(str, expected))}"
+    )
 
 
 def test_the_system_actor_holds_every_permission():

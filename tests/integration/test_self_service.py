@@ -6,10 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import Applicant, Evaluation, Registration
-from recruitment.journey import booking
-from recruitment.journey import self_service
-from recruitment.journey.applicants import ensure_token
 from recruitment.core.errors import NotFound, ValidationFailed
+from recruitment.journey import booking, self_service
+from recruitment.journey.applicants import ensure_token
 from recruitment.journey.evaluations import AlreadyAnswered
 
 

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from db.models import AuditEvent, JournalEntry, ServiceUser
-from recruitment.placement import service_users
 from recruitment.core.errors import PermissionDenied, ValidationFailed
+from recruitment.placement import service_users
 from recruitment.placement.service_users import ImportRefused, ServiceUserHasPlacements
 from tests.matching_factories import make_contact
 

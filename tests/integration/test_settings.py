@@ -1,7 +1,8 @@
 import pytest
 
+from recruitment.accounts.office_settings import change_setting
 from recruitment.core.errors import PermissionDenied, ValidationFailed
-from recruitment.core.settings import DEFAULTS, all_settings, change_setting, get_setting
+from recruitment.core.settings import DEFAULTS, all_settings, get_setting
 
 
 def test_unset_settings_fall_back_to_the_defaults(session):

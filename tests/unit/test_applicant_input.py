@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from recruitment.journey.applicants import ApplicantInput, clean_applicant_input, new_token
 from recruitment.core.errors import ValidationFailed
 from recruitment.core.i18n import catalogue
+from recruitment.journey.applicants import ApplicantInput, clean_applicant_input, new_token
 
 TODAY = date(2026, 11, 23)
 

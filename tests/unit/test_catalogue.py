@@ -3,10 +3,10 @@ import string
 
 import pytest
 
+from db.models import Role, Stage
 from recruitment.core import vocabulary
 from recruitment.core.i18n import LANGUAGES, catalogue, t
 from recruitment.core.pipeline import EXIT_REASONS, REOPEN_REASON
-from db.models import Role, Stage
 
 KEYS = sorted(catalogue())
 
@@ -53,7 +53,9 @@ def test_bokmal_is_the_default_and_unknown_languages_fall_back_to_it():
 
 
 def test_placeholders_are_filled():
-    assert t("validation.too_long", "en", max=100) == "The text is too long (at most 100 characters)."
+    assert (
+        t("validation.too_long", "en", max=100) == "The text is too long (at most 100 characters)."
+    )
 
 
 def test_the_code_uses_no_key_that_the_catalogue_lacks():

@@ -3,8 +3,8 @@ import math
 import numpy as np
 import pytest
 
-from recruitment.placement import geography
 from recruitment.core.errors import ValidationFailed
+from recruitment.placement import geography
 from recruitment.placement.service_users import clean_case_ref
 
 

@@ -10,7 +10,14 @@ import pytest
 
 from recruitment.messaging import mail
 from recruitment.messaging.mail import KINDS, format_when, preview, render, template_source
-from recruitment.messaging.outbox import Claimed, DeliveryPolicy, SmtpSettings, build_message, ics_method, smtp_settings
+from recruitment.messaging.outbox import DeliveryPolicy
+from recruitment.messaging.smtp import (
+    Claimed,
+    SmtpSettings,
+    build_message,
+    ics_method,
+    smtp_settings,
+)
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])

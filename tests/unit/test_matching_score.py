@@ -4,7 +4,14 @@ from datetime import date
 
 import pytest
 
-from recruitment.placement.matching import WEIGHTS, Demand, Supply, distance_part, rank_contacts, rank_service_users
+from recruitment.placement.scoring import (
+    WEIGHTS,
+    Demand,
+    Supply,
+    distance_part,
+    rank_contacts,
+    rank_service_users,
+)
 
 YEAR = 2026
 MAX = 40
@@ -172,8 +179,8 @@ def test_the_vectorised_scores_equal_the_sum_of_the_explained_parts():
 
     import numpy as np
 
-    from recruitment.placement.matching import ContactTable, _distances, score_pair, score_table
     from recruitment.core.vocabulary import AVAILABILITY, INTERESTS, LANGUAGES, TARGET_GROUPS
+    from recruitment.placement.scoring import ContactTable, _distances, score_pair, score_table
 
     rng = random.Random(1)
     postcodes = ["0150", "1606", "5003", "9008", None, "9999"]

@@ -6,7 +6,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-FORBIDDEN = ("unsafe_allow_html", "st.html(", "components.html(", "components.iframe(", "components.v1")
+FORBIDDEN = (
+    "unsafe_allow_html",
+    "st.html(",
+    "components.html(",
+    "components.iframe(",
+    "components.v1",
+)
 
 
 @pytest.mark.parametrize("needle", FORBIDDEN)

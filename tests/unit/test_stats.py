@@ -59,7 +59,7 @@ def test_percentiles_from_a_histogram_match_the_list_they_count():
     from recruitment.core.stats import percentile_from_counts
 
     values, counts = [1.0, 2.0, 4.0, 7.5], [2, 1, 3, 1]
-    flat = [v for v, c in zip(values, counts) for _ in range(c)]
+    flat = [v for v, c in zip(values, counts, strict=True) for _ in range(c)]
     assert percentile_from_counts(values, counts, 0.5) == statistics.median(flat)
     # percentile_cont(0.9) of 7 values: position 5.4 -> 4.0 + 0.4 * (7.5 - 4.0)
     assert percentile_from_counts(values, counts, 0.9) == pytest.approx(5.4)

@@ -17,7 +17,9 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("stage_event", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_stage_event_applicant_timeline", ["applicant_id", "at", "id", "to_stage"], unique=False
+            "ix_stage_event_applicant_timeline",
+            ["applicant_id", "at", "id", "to_stage"],
+            unique=False,
         )
 
 

@@ -18,7 +18,10 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_index(
-        "ix_applicant_stage_changed_live", "applicant", ["stage", "stage_changed_at", "anonymised_at"], unique=False
+        "ix_applicant_stage_changed_live",
+        "applicant",
+        ["stage", "stage_changed_at", "anonymised_at"],
+        unique=False,
     )
 
 

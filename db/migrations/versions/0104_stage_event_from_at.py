@@ -19,7 +19,9 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("stage_event", schema=None) as batch_op:
         batch_op.add_column(sa.Column("from_at", sa.DateTime(timezone=True), nullable=True))
-        batch_op.create_index("ix_stage_event_at_stay", ["at", "from_stage", "from_at"], unique=False)
+        batch_op.create_index(
+            "ix_stage_event_at_stay", ["at", "from_stage", "from_at"], unique=False
+        )
     # Existing events: the time of the applicant's previous event (ties broken by id,
     # as the pipeline orders them).
     op.execute(

@@ -1,0 +1,91 @@
+"""What participants said about the information meetings: scores per meeting and the
+comments, newest first.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from db.models import (
+    Evaluation,
+    InfoMeeting,
+)
+from recruitment.analytics._sql import in_period, to_frame
+from recruitment.core.access import Actor, require, requires
+
+#: Columns of `evaluations_by_meeting`: meeting id, start (UTC), mode, answers, mean rating,
+#: share who got the information they needed, share with technical problems, comments.
+EVALUATION_COLUMNS = [
+    "meeting_id",
+    "starts_at",
+    "mode",
+    "answers",
+    "mean_rating",
+    "got_information",
+    "technical_problems",
+    "comments",
+]
+
+
+@requires("analytics.read")
+def evaluations_by_meeting(
+    *, session: Session, actor: Actor, since: date | None = None, until: date | None = None
+) -> pd.DataFrame:
+    """Evaluation answers aggregated per meeting (newest first)."""
+    require(actor, "analytics.read")
+    rows = session.execute(
+        select(
+            InfoMeeting.id,
+            InfoMeeting.starts_at,
+            InfoMeeting.mode,
+            func.count(),
+            func.avg(Evaluation.rating),
+            func.avg(case((Evaluation.got_information.is_(True), 1.0), else_=0.0)),
+            func.avg(case((Evaluation.technical_problems.is_(True), 1.0), else_=0.0)),
+            func.count(func.nullif(func.trim(Evaluation.comment), "")),
+        )
+        .join(InfoMeeting, InfoMeeting.id == Evaluation.meeting_id)
+        .where(in_period(InfoMeeting.starts_at, since, until))
+        .group_by(InfoMeeting.id, InfoMeeting.starts_at, InfoMeeting.mode)
+        .order_by(InfoMeeting.starts_at.desc())
+    ).all()
+    frame = to_frame(rows, EVALUATION_COLUMNS)
+    for column in ("mean_rating", "got_information", "technical_problems"):
+        frame[column] = frame[column].astype(float).round(3)
+    return frame
+
+
+#: Columns of `evaluation_comments`: meeting start (UTC), mode, rating, comment text.
+COMMENT_COLUMNS = ["starts_at", "mode", "rating", "comment"]
+COMMENT_LIMIT = 500
+
+
+@requires("analytics.read")
+def evaluation_comments(
+    *,
+    session: Session,
+    actor: Actor,
+    since: date | None = None,
+    until: date | None = None,
+    mode: str | None = None,
+) -> pd.DataFrame:
+    """The free-text comments (newest first, at most COMMENT_LIMIT); plain text to show as text."""
+    require(actor, "analytics.read")
+    query = (
+        select(InfoMeeting.starts_at, InfoMeeting.mode, Evaluation.rating, Evaluation.comment)
+        .join(InfoMeeting, InfoMeeting.id == Evaluation.meeting_id)
+        .where(
+            Evaluation.comment.is_not(None),
+            func.trim(Evaluation.comment) != "",
+            in_period(InfoMeeting.starts_at, since, until),
+        )
+        .order_by(InfoMeeting.starts_at.desc(), Evaluation.id.desc())
+        .limit(COMMENT_LIMIT)
+    )
+    if mode:
+        query = query.where(InfoMeeting.mode == mode)
+    return to_frame(session.execute(query).all(), COMMENT_COLUMNS)

@@ -1,0 +1,448 @@
+"""Scoring a support contact against a service user (pure: no database).
+
+A suggestion's score (0–100) is the sum of weighted parts, each part a number in
+[0, 1] times its weight in WEIGHTS; the parts travel with the suggestion so a
+coordinator can see *why* it ranks where it does. A part with nothing to compare
+(no interests given, no preference stated) is neutral (0.5) rather than zero, so
+missing data neither rewards nor punishes.
+
+Ranking scores in Python over precomputed sets and a numpy distance vector.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from recruitment.core.vocabulary import AVAILABILITY, INTERESTS, LANGUAGES, TARGET_GROUPS
+from recruitment.placement import geography
+
+#: Weight of each part in the score; they add up to 100.
+WEIGHTS: dict[str, int] = {
+    "distance": 30,
+    "interests": 20,
+    "languages": 10,
+    "availability": 10,
+    "preferences": 10,
+    "target_group": 10,
+    "load": 10,
+}
+PARTS: tuple[str, ...] = tuple(WEIGHTS)
+NEUTRAL = 0.5
+#: Within NEAR_KM a distance scores full marks; at FAR_KM and beyond it scores nothing.
+NEAR_KM = 2.0
+FAR_KM = 40.0
+#: Without coordinates: the same area scores like a short trip, another like a long one.
+SAME_AREA, OTHER_AREA = 0.7, 0.2
+#: Years outside the wished-for contact age at which that preference scores zero.
+AGE_TOLERANCE_YEARS = 10
+#: The contact target group that serves each service-user age group.
+AGE_GROUP_TARGETS: dict[str, str] = {
+    "child": "children",
+    "youth": "youth",
+    "adult": "adults",
+    "elderly": "elderly",
+}
+
+# --- the parts of a score (pure) ---------------------------------------------------
+
+
+def distance_part(km: float | None, same_area: bool | None = None) -> float:
+    """Closer is better: 1 within NEAR_KM, falling linearly to 0 at FAR_KM."""
+    if km is None or km != km:  # unknown (None or NaN)
+        if same_area is None:
+            return NEUTRAL
+        return SAME_AREA if same_area else OTHER_AREA
+    if km <= NEAR_KM:
+        return 1.0
+    return max(0.0, 1.0 - (km - NEAR_KM) / (FAR_KM - NEAR_KM))
+
+
+def overlap_part(wanted: frozenset[str] | set[str], offered: frozenset[str] | set[str]) -> float:
+    """The share of what one side wants that the other offers (neutral if nothing wanted)."""
+    if not wanted:
+        return NEUTRAL
+    return len(wanted & offered) / len(wanted)
+
+
+def preference_part(
+    *,
+    age_min: int | None,
+    age_max: int | None,
+    needs_licence: bool,
+    contact_age: int | None,
+    contact_has_licence: bool,
+) -> float:
+    """How well the contact fits what the service user wished for (age range, licence)."""
+    scores: list[float] = []
+    if age_min is not None or age_max is not None:
+        if contact_age is None:
+            scores.append(NEUTRAL)
+        else:
+            below = (age_min - contact_age) if age_min is not None and contact_age < age_min else 0
+            above = (contact_age - age_max) if age_max is not None and contact_age > age_max else 0
+            scores.append(max(0.0, 1.0 - (below + above) / AGE_TOLERANCE_YEARS))
+    if needs_licence:
+        scores.append(1.0 if contact_has_licence else 0.0)
+    return sum(scores) / len(scores) if scores else NEUTRAL
+
+
+def target_group_part(age_group: str, contact_targets: frozenset[str] | set[str]) -> float:
+    """Whether the contact wants to work with this service user's age group."""
+    if not contact_targets:
+        return NEUTRAL
+    target = AGE_GROUP_TARGETS.get(age_group)
+    return 1.0 if target in contact_targets else 0.0
+
+
+def load_part(load_hours: int, max_hours: int) -> float:
+    """A contact with fewer hours already placed is freer to take on more."""
+    if max_hours <= 0:
+        return 0.0
+    return max(0.0, 1.0 - load_hours / max_hours)
+
+
+# --- the two sides as scoring sees them --------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Demand:
+    """A service user's side of a match."""
+
+    id: int
+    case_ref: str | None
+    age_group: str
+    postcode: str | None
+    area: str | None
+    interests: frozenset[str]
+    languages: frozenset[str]
+    availability: frozenset[str]
+    age_min: int | None
+    age_max: int | None
+    needs_licence: bool
+    hours: int
+    waiting_since: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Supply:
+    """A support contact's side of a match."""
+
+    id: int
+    name: str
+    postcode: str | None
+    area: str | None
+    interests: frozenset[str]
+    languages: frozenset[str]
+    availability: frozenset[str]
+    target_groups: frozenset[str]
+    birth_year: int | None
+    has_licence: bool
+    load_hours: int
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """One ranked candidate: who, the score, and the points each part gave (the why)."""
+
+    id: int
+    label: str
+    score: float
+    parts: dict[str, float]
+    distance_km: float | None
+    shared_interests: tuple[str, ...]
+    shared_languages: tuple[str, ...]
+    load_hours: int
+    hours: int
+    area: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_row(self) -> dict[str, Any]:
+        """The suggestion as one flat row (id, label, score, each part's points, ...)."""
+        row: dict[str, Any] = {"id": self.id, "label": self.label, "score": round(self.score, 1)}
+        row.update({part: round(points, 1) for part, points in self.parts.items()})
+        row.update(
+            distance_km=None if self.distance_km is None else round(self.distance_km, 1),
+            shared_interests=", ".join(self.shared_interests),
+            shared_languages=", ".join(self.shared_languages),
+            load_hours=self.load_hours,
+            hours=self.hours,
+            area=self.area,
+        )
+        return row
+
+
+def score_pair(
+    demand: Demand, supply: Supply, *, km: float | None, max_hours: int, year: int
+) -> dict[str, float]:
+    """The weighted points of each part for one pair (sum them for the score)."""
+    same_area = None
+    if demand.area and supply.area:
+        same_area = demand.area.strip().lower() == supply.area.strip().lower()
+    raw = {
+        "distance": distance_part(km, same_area),
+        "interests": overlap_part(demand.interests, supply.interests),
+        "languages": overlap_part(demand.languages, supply.languages),
+        "availability": overlap_part(demand.availability, supply.availability),
+        "preferences": preference_part(
+            age_min=demand.age_min,
+            age_max=demand.age_max,
+            needs_licence=demand.needs_licence,
+            contact_age=(year - supply.birth_year) if supply.birth_year else None,
+            contact_has_licence=supply.has_licence,
+        ),
+        "target_group": target_group_part(demand.age_group, supply.target_groups),
+        "load": load_part(supply.load_hours, max_hours),
+    }
+    return {part: WEIGHTS[part] * value for part, value in raw.items()}
+
+
+def rank_contacts(
+    demand: Demand, supplies: list[Supply], *, max_hours: int, year: int, limit: int | None = None
+) -> list[Suggestion]:
+    """Contacts ranked for one service user, best first; those without room for the
+    service user's hours are left out."""
+    return rank_table(
+        demand, ContactTable.from_supplies(supplies), max_hours=max_hours, year=year, limit=limit
+    )
+
+
+# Every code of a vocabulary gets one bit, so set overlaps become integer ANDs.
+_BITS: dict[str, dict[str, int]] = {
+    name: {code: 1 << i for i, code in enumerate(codes)}
+    for name, codes in (
+        ("interests", INTERESTS),
+        ("languages", LANGUAGES),
+        ("availability", AVAILABILITY),
+        ("target_groups", TARGET_GROUPS),
+    )
+}
+
+
+def _mask(codes, kind: str) -> int:
+    bits = _BITS[kind]
+    return sum(bits.get(code, 0) for code in set(codes))
+
+
+@lru_cache(maxsize=65536)
+def _parse_codes(raw: str) -> tuple[str, ...]:
+    """A stored JSON list of vocabulary codes; most rows repeat a few combinations."""
+    return tuple(json.loads(raw))
+
+
+def codes_of(value) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return _parse_codes(value)
+    return tuple(value)
+
+
+class ContactTable:
+    """Candidate contacts as columns: numpy arrays and bit masks, so one service user is
+    scored against thousands of contacts without a Python loop per part."""
+
+    KINDS = ("interests", "languages", "availability", "target_groups")
+
+    def __init__(self, rows: list[tuple]) -> None:
+        # rows: (id, name, postcode, area, interests, languages, availability,
+        #        target_groups, birth_year, has_licence, load_hours)
+        self.rows = rows
+        n = len(rows)
+        self.ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
+        self.codes = {kind: [r[4 + i] for r in rows] for i, kind in enumerate(self.KINDS)}
+        self.masks = {
+            kind: np.fromiter((_mask(c, kind) for c in self.codes[kind]), dtype=np.int64, count=n)
+            for kind in self.KINDS
+        }
+        self.birth_year = np.fromiter(
+            (np.nan if r[8] is None else r[8] for r in rows), dtype=float, count=n
+        )
+        self.licence = np.fromiter((bool(r[9]) for r in rows), dtype=bool, count=n)
+        self.load = np.fromiter((int(r[10] or 0) for r in rows), dtype=np.int64, count=n)
+        self.postcodes = [r[2] for r in rows]
+        self.areas = [(r[3] or "").strip().lower() for r in rows]
+
+    @classmethod
+    def from_supplies(cls, supplies: list[Supply]) -> ContactTable:
+        return cls(
+            [
+                (
+                    s.id,
+                    s.name,
+                    s.postcode,
+                    s.area,
+                    tuple(s.interests),
+                    tuple(s.languages),
+                    tuple(s.availability),
+                    tuple(s.target_groups),
+                    s.birth_year,
+                    s.has_licence,
+                    s.load_hours,
+                )
+                for s in supplies
+            ]
+        )
+
+    def supply(self, i: int) -> Supply:
+        r = self.rows[i]
+        return Supply(
+            id=r[0],
+            name=r[1],
+            postcode=r[2],
+            area=r[3],
+            interests=frozenset(r[4]),
+            languages=frozenset(r[5]),
+            availability=frozenset(r[6]),
+            target_groups=frozenset(r[7]),
+            birth_year=r[8],
+            has_licence=bool(r[9]),
+            load_hours=int(r[10] or 0),
+        )
+
+
+def _overlap(wanted: int, masks: np.ndarray) -> np.ndarray | float:
+    if not wanted:
+        return NEUTRAL
+    return np.bitwise_count(masks & wanted) / wanted.bit_count()
+
+
+def score_table(
+    demand: Demand, table: ContactTable, *, km: np.ndarray, max_hours: int, year: int
+) -> np.ndarray:
+    """The score of every contact in `table` at once; the same sums as score_pair."""
+    n = len(table.rows)
+    # distance
+    if demand.area:
+        area = demand.area.strip().lower()
+        fallback = np.array(
+            [(SAME_AREA if a == area else OTHER_AREA) if a else NEUTRAL for a in table.areas]
+        )
+    else:
+        fallback = np.full(n, NEUTRAL)
+    with np.errstate(invalid="ignore"):
+        near = np.clip(1.0 - (km - NEAR_KM) / (FAR_KM - NEAR_KM), 0.0, 1.0)
+    distance = np.where(np.isnan(km), fallback, near)
+    # preferences: the mean of the wishes stated
+    wishes = []
+    if demand.age_min is not None or demand.age_max is not None:
+        age = year - table.birth_year
+        below = np.maximum(demand.age_min - age, 0) if demand.age_min is not None else 0.0
+        above = np.maximum(age - demand.age_max, 0) if demand.age_max is not None else 0.0
+        fit = np.clip(1.0 - (below + above) / AGE_TOLERANCE_YEARS, 0.0, 1.0)
+        wishes.append(np.where(np.isnan(age), NEUTRAL, fit))
+    if demand.needs_licence:
+        wishes.append(table.licence.astype(float))
+    preferences = sum(wishes) / len(wishes) if wishes else NEUTRAL
+    target_bit = _BITS["target_groups"].get(AGE_GROUP_TARGETS.get(demand.age_group, ""), 0)
+    targets = table.masks["target_groups"]
+    target = np.where(targets == 0, NEUTRAL, ((targets & target_bit) != 0).astype(float))
+    load = np.clip(1.0 - table.load / max_hours, 0.0, 1.0) if max_hours > 0 else np.zeros(n)
+    parts = {
+        "distance": distance,
+        "interests": _overlap(_mask(demand.interests, "interests"), table.masks["interests"]),
+        "languages": _overlap(_mask(demand.languages, "languages"), table.masks["languages"]),
+        "availability": _overlap(
+            _mask(demand.availability, "availability"), table.masks["availability"]
+        ),
+        "preferences": preferences,
+        "target_group": target,
+        "load": load,
+    }
+    total = np.zeros(n)
+    for part, values in parts.items():
+        total = total + WEIGHTS[part] * values
+    return total
+
+
+def rank_table(
+    demand: Demand, table: ContactTable, *, max_hours: int, year: int, limit: int | None = None
+) -> list[Suggestion]:
+    """Contacts ranked for one service user from a ContactTable; the parts (the why) are
+    worked out with score_pair for the suggestions returned only."""
+    km = _distances(demand.postcode, table.postcodes)
+    scores = score_table(demand, table, km=km, max_hours=max_hours, year=year)
+    fits = table.load + demand.hours <= max_hours
+    candidates = np.flatnonzero(fits)
+    # Best score first; nearer, then lower id, break ties.
+    order = np.lexsort(
+        (
+            table.ids[candidates],
+            np.nan_to_num(km[candidates], nan=1e9),
+            -np.round(scores[candidates], 9),
+        )
+    )
+    chosen = candidates[order[:limit] if limit else order]
+    out = []
+    for i in chosen:
+        supply = table.supply(int(i))
+        distance = None if np.isnan(km[i]) else float(km[i])
+        parts = score_pair(demand, supply, km=distance, max_hours=max_hours, year=year)
+        out.append(
+            Suggestion(
+                id=supply.id,
+                label=supply.name,
+                score=sum(parts.values()),
+                parts=parts,
+                distance_km=distance,
+                shared_interests=tuple(sorted(demand.interests & supply.interests)),
+                shared_languages=tuple(sorted(demand.languages & supply.languages)),
+                load_hours=supply.load_hours,
+                hours=demand.hours,
+                area=supply.area,
+            )
+        )
+    return out
+
+
+def rank_service_users(
+    supply: Supply,
+    demands: list[Demand],
+    *,
+    max_hours: int,
+    year: int,
+    today: date,
+    limit: int | None = None,
+) -> list[Suggestion]:
+    """Waiting service users ranked for one contact, best first; the longest wait breaks ties.
+    Those whose hours would take the contact over the limit are left out."""
+    fitting = [d for d in demands if supply.load_hours + d.hours <= max_hours]
+    kms = _distances(supply.postcode, [d.postcode for d in fitting])
+    out = []
+    for demand, km in zip(fitting, kms, strict=True):
+        km = None if np.isnan(km) else float(km)
+        parts = score_pair(demand, supply, km=km, max_hours=max_hours, year=year)
+        out.append(
+            Suggestion(
+                id=demand.id,
+                label=demand.case_ref or f"#{demand.id}",
+                score=sum(parts.values()),
+                parts=parts,
+                distance_km=km,
+                shared_interests=tuple(sorted(demand.interests & supply.interests)),
+                shared_languages=tuple(sorted(demand.languages & supply.languages)),
+                load_hours=supply.load_hours,
+                hours=demand.hours,
+                area=demand.area,
+                extra={
+                    "days_waiting": (today - demand.waiting_since).days
+                    if demand.waiting_since
+                    else None
+                },
+            )
+        )
+    out.sort(key=lambda s: (-s.score, -(s.extra.get("days_waiting") or 0), s.id))
+    return out[:limit] if limit else out
+
+
+def _distances(origin: str | None, postcodes: list[str | None]) -> np.ndarray:
+    place = geography.lookup(origin)
+    if place is None:
+        return np.full(len(postcodes), np.nan)
+    lats, lons = geography.coordinates(postcodes)
+    return geography.distances_km(place.lat, place.lon, lats, lons)

@@ -33,6 +33,7 @@ from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound
 from recruitment.core.i18n import language, t
 from recruitment.core.pipeline import EXITS, move_applicant
+from recruitment.core.timefmt import iso
 
 _APPLICANT_FIELDS = (
     "id", "first_name", "last_name", "email", "phone", "birth_year", "postcode", "area",
@@ -44,7 +45,7 @@ _APPLICANT_FIELDS = (
 
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime | date):
-        return value.isoformat()
+        return iso(value)
     return value
 
 
@@ -92,7 +93,7 @@ def export_applicant(*, session: Session, actor: Actor, applicant_id: int) -> di
         ).all()
     ]
     data = {
-        "exported_at": utcnow().isoformat(),
+        "exported_at": iso(utcnow()),
         "applicant": _row(applicant, _APPLICANT_FIELDS),
         "consent": {"version": consent.version, "published_at": _plain(consent.published_at)}
         if consent
@@ -184,6 +185,7 @@ def export_html(data: dict[str, Any], lang: str = "nb") -> str:
     e = html.escape
     applicant = data["applicant"]
     name = f"{applicant.get('first_name') or ''} {applicant.get('last_name') or ''}".strip()
+    exported_at = datetime.fromisoformat(data["exported_at"])
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{e(lang)}"><head><meta charset="utf-8">',
@@ -196,7 +198,7 @@ def export_html(data: dict[str, Any], lang: str = "nb") -> str:
         "#999;padding:.3em .5em;"
         "text-align:left;vertical-align:top;white-space:pre-wrap;}</style></head><body>",
         f"<h1>{e(t('security.export_title', lang, name=name))}</h1>",
-        f"<p>{e(t('security.export_intro', lang, at=data['exported_at']))}</p>",
+        f"<p>{e(t('security.export_intro', lang, at=exported_at))}</p>",
     ]
 
     def table_of(rows: list[dict[str, Any]]) -> str:

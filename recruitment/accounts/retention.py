@@ -30,6 +30,7 @@ from recruitment.accounts.audit import record
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound
 from recruitment.core.settings import get_setting
+from recruitment.core.timefmt import iso
 
 EXIT_STAGES = (Stage.WITHDRAWN.value, Stage.REJECTED.value)
 
@@ -159,7 +160,7 @@ def run_retention(
         detail={
             "applicants": len(plan.applicants),
             "service_users": len(plan.service_users),
-            "cutoff": plan.cutoff.isoformat(),
+            "cutoff": iso(plan.cutoff),
         },
     )
     return RetentionPlan(

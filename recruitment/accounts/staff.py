@@ -19,6 +19,7 @@ from recruitment.accounts.audit import record
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
 from recruitment.core.settings import get_setting
+from recruitment.core.timefmt import iso
 from recruitment.core.validation import clean_text, normalise_email
 
 MIN_PASSWORD_LENGTH = 12
@@ -250,7 +251,7 @@ def attempt_login(
             actor=who,
             action="login.locked",
             at=now,
-            detail={"until": locked.isoformat()},
+            detail={"until": iso(locked)},
             **subject,
         )
         return LoginOutcome(None, locked)
@@ -272,7 +273,7 @@ def attempt_login(
                 user.locked_until = now + timedelta(minutes=get_setting(session, "lockout_minutes"))
                 user.failed_logins = 0
                 locked = user.locked_until
-                detail["locked_until"] = locked.isoformat()
+                detail["locked_until"] = iso(locked)
         record(session=session, actor=who, action="login.failed", at=now, detail=detail, **subject)
         return LoginOutcome(None, locked)
 

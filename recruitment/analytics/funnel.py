@@ -32,7 +32,7 @@ from sqlalchemy.sql.expression import FunctionElement
 from sqlalchemy.types import Date, String
 
 from db.models import Applicant, InfoMeeting, Registration, StaffUser, StageEvent
-from recruitment.core import stats, vocabulary
+from recruitment.core import stats, timefmt, vocabulary
 from recruitment.core.access import Actor, require, requires
 from recruitment.core.pipeline import EXITS, FUNNEL, RANK
 
@@ -215,7 +215,7 @@ def reach(filters: Filters = Filters(), *, today: date | None = None):
         if filters.coordinator_id:
             query = query.where(Applicant.coordinator_id == filters.coordinator_id)
         if filters.age_group:
-            first, last = birth_years_for(filters.age_group, (today or date.today()).year)
+            first, last = birth_years_for(filters.age_group, (today or timefmt.today()).year)
             query = query.where(Applicant.birth_year.between(first, last))
     if filters.mode:
         modes = meeting_mode_per_applicant()

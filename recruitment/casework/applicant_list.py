@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, fields
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
@@ -40,13 +39,13 @@ from recruitment.core.pipeline import (
     needs_reason,
 )
 from recruitment.core.settings import get_setting
+from recruitment.core.timefmt import day_span, office_zone, today
 
 #: Stages in which a case can be "stuck": still open and waiting for the office.
 #: `placed` is where a case is meant to rest, so it is never stuck.
 STUCK_STAGES: tuple[str, ...] = tuple(s.value for s in FUNNEL if s is not Stage.PLACED)
 ALL_STAGES: tuple[str, ...] = tuple(s.value for s in (*FUNNEL, *EXITS))
 MAX_PAGE_SIZE = 500
-OFFICE_TZ = ZoneInfo("Europe/Oslo")
 UNASSIGNED = -1  # the coordinator filter value that means "nobody"
 
 #: Columns every staff member with `applicants.list` sees (managers included).
@@ -391,9 +390,9 @@ def work_summary(
     for case workers also their applicants needing action, call-backs and the unassigned queue."""
     require(actor, "applicants.list")
     now = now or utcnow()
-    # "Today" is the office's day in Norway, not the UTC day.
-    local = now.astimezone(OFFICE_TZ)
-    start = local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
+    # "Today" is the office's day, not the UTC day (and 23 or 25 hours long twice a year).
+    zone = office_zone(session)
+    start, end = day_span(today(now, zone), zone)
     booked = (
         select(func.count(Registration.id))
         .where(
@@ -414,7 +413,7 @@ def work_summary(
         )
         .where(
             InfoMeeting.starts_at >= start,
-            InfoMeeting.starts_at < start + timedelta(days=1),
+            InfoMeeting.starts_at < end,
             InfoMeeting.status != "cancelled",
         )
         .order_by(InfoMeeting.starts_at)

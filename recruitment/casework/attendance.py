@@ -19,11 +19,11 @@ from recruitment.casework.meetings import (
     _meeting,
     _planned,
     _registrations,
-    local,
 )
 from recruitment.core.access import Actor, require, requires
 from recruitment.core.errors import NotFound, VerveError
 from recruitment.core.pipeline import move_applicant
+from recruitment.core.timefmt import office_day, office_zone
 
 #: Registrations whose attendance can be marked.
 MARKABLE = (
@@ -64,7 +64,8 @@ def mark_attendance(
     meeting = _meeting(session, meeting_id, lock=True)
     if meeting.status == MeetingStatus.CANCELLED.value:
         raise MeetingNotPlanned(f"meeting {meeting.id} is cancelled")
-    if local(meeting.starts_at).date() > local(now).date():
+    zone = office_zone(session)
+    if office_day(meeting.starts_at, zone) > office_day(now, zone):
         raise AttendanceTooEarly(f"meeting {meeting.id} has not taken place yet")
     registrations = {r.id: r for r in _registrations(session, meeting.id, MARKABLE)}
     unknown = set(attended) - set(registrations)
@@ -114,7 +115,8 @@ def mark_held(
     now = now or utcnow()
     meeting = _meeting(session, meeting_id, lock=True)
     _planned(meeting)
-    if local(meeting.starts_at).date() > local(now).date():
+    zone = office_zone(session)
+    if office_day(meeting.starts_at, zone) > office_day(now, zone):
         raise AttendanceTooEarly(f"meeting {meeting.id} has not taken place yet")
     meeting.status = MeetingStatus.HELD.value
     meeting.held_at = now

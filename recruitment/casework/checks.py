@@ -25,6 +25,7 @@ from db.models import (
     Stage,
     utcnow,
 )
+from recruitment.core import timefmt
 from recruitment.core.access import Actor, require, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
 from recruitment.core.pipeline import advance_stage
@@ -125,8 +126,9 @@ def _too_old(session: Session, *, issued_on: date, contract_on: date) -> Certifi
         f"certificate issued {issued_on} is more than {months} months before the contract "
         f"{contract_on}",
         months=months,
-        issued=issued_on.strftime("%d.%m.%Y"),
-        contract=contract_on.strftime("%d.%m.%Y"),
+        # Dates, so the message writes them the reader's way (`t` formats them).
+        issued=issued_on,
+        contract=contract_on,
     )
 
 
@@ -155,7 +157,7 @@ def record_check(
     `seen_on` (seen by the actor unless `seen_by_id` says otherwise); for the others
     `completed_on`. A contract is refused unless the certificate is recent enough."""
     require(actor, "applicants.write")
-    today = today or date.today()
+    today = today or timefmt.today()
     applicant = _applicant(session, applicant_id)
     if kind not in CHECK_ORDER:
         raise ValidationFailed({"kind": "checks.error_kind"})

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
 from functools import cache
 from typing import Any
 
@@ -21,6 +20,9 @@ from db.models import Applicant, AuditEvent, StaffUser, Stage, utcnow
 from recruitment.core.access import Actor, require, requires
 from recruitment.core.errors import ValidationFailed
 from recruitment.core.i18n import t
+
+# ISO 8601 to the second (UTC for timestamps), which every spreadsheet reads.
+from recruitment.core.timefmt import iso
 
 #: The columns of an applicant export, in order: (field, catalogue key of its heading).
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -123,6 +125,7 @@ def applicant_export_rows(
 
 
 def _values(applicant: Applicant, coordinator: str, label: Callable[[str], str]) -> dict[str, Any]:
+    # Moments are ISO 8601 in UTC ("2026-03-04T09:30:15Z"): every spreadsheet reads them.
     yes, no = label("common.yes"), label("common.no")
     values: dict[str, Any] = {
         "id": applicant.id,
@@ -134,29 +137,20 @@ def _values(applicant: Applicant, coordinator: str, label: Callable[[str], str])
         "postcode": applicant.postcode or "",
         "area": applicant.area or "",
         "stage": label(f"stages.{applicant.stage}"),
-        "stage_changed_at": _iso(applicant.stage_changed_at),
+        "stage_changed_at": iso(applicant.stage_changed_at),
         "exit_reason": label(f"reasons.{applicant.exit_reason}") if applicant.exit_reason else "",
         "coordinator": coordinator,
         "source": label(f"vocab.source_{applicant.source}"),
         "driving_licence": yes if applicant.driving_licence else no,
         "prefers_phone": yes if applicant.prefers_phone else no,
         "callback_requested": yes if applicant.callback_requested else no,
-        "created_at": _iso(applicant.created_at),
-        "consent_at": _iso(applicant.consent_at),
+        "created_at": iso(applicant.created_at),
+        "consent_at": iso(applicant.consent_at),
     }
     for field, prefix in _VOCAB_LISTS.items():
         codes = getattr(applicant, field) or []
         values[field] = ", ".join(label(f"vocab.{prefix}_{code}") for code in codes)
     return values
-
-
-def _iso(value: datetime | date | None) -> str:
-    """ISO 8601 to the second (UTC for timestamps), which every spreadsheet reads."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    return value.isoformat()
 
 
 def safe_cell(value: Any) -> Any:

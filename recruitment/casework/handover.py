@@ -15,12 +15,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Applicant, AuditEvent, Role, StaffUser, utcnow
+from db.models import Applicant, AuditEvent, Role, StaffUser
 from recruitment.casework.journal import record_system_entry
+from recruitment.core import timefmt
 from recruitment.core.access import Actor, require, requires
 from recruitment.core.errors import NotFound, VerveError
 from recruitment.core.i18n import t
 from recruitment.core.pipeline import OPEN_STAGES
+from recruitment.core.timefmt import iso
 
 #: Roles that can be responsible for an applicant.
 CASE_ROLES: tuple[str, ...] = (Role.COORDINATOR.value, Role.ADMIN.value)
@@ -102,7 +104,7 @@ def hand_over(
     """Mark `from_id` away until `away_until` (None: not away) and move all their open
     applicants to `to_id`, each move recorded; returns how many moved."""
     require(actor, "applicants.write")
-    today = today or utcnow().date()
+    today = today or timefmt.today(zone=timefmt.office_zone(session))
     if from_id == to_id:
         raise InvalidHandOver("cannot hand over to oneself", key="casework.handover_same_person")
     from_user = _case_worker(session, from_id)
@@ -137,7 +139,7 @@ def hand_over(
             target_id=from_id,
             detail={
                 "to_id": to_id,
-                "away_until": away_until.isoformat() if away_until else None,
+                "away_until": iso(away_until) or None,
                 "moved": len(applicants),
             },
         )
@@ -161,7 +163,7 @@ def case_workers(
 ) -> list[dict[str, Any]]:
     """Active coordinators and admins with their away date and number of open applicants."""
     require(actor, "applicants.list")
-    today = today or utcnow().date()
+    today = today or timefmt.today(zone=timefmt.office_zone(session))
     open_counts = (
         select(Applicant.coordinator_id, func.count(Applicant.id).label("n"))
         .where(Applicant.stage.in_(OPEN_STAGES), Applicant.anonymised_at.is_(None))

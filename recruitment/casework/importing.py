@@ -25,6 +25,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from db.models import Applicant, AuditEvent, JournalChannel, JournalEntry, Stage, StageEvent, utcnow
+from recruitment.core import timefmt
 from recruitment.core.access import Actor, require, requires
 from recruitment.core.errors import ValidationFailed, VerveError
 from recruitment.core.i18n import t
@@ -360,7 +361,7 @@ def preview_import(
     """Row by row, what confirming would do; reads only, writes nothing."""
     require(actor, "data.import")
     clean_mapping = check_mapping(mapping, table.headers)
-    today = today or utcnow().date()
+    today = today or timefmt.today(zone=timefmt.office_zone(session))
     index = {name: table.headers.index(header) for name, header in clean_mapping.items()}
     plans: list[RowPlan] = []
     for number, row in enumerate(table.rows, start=2):

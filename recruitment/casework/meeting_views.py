@@ -5,7 +5,7 @@ of a meeting as a table, and the choices of host.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -20,10 +20,10 @@ from db.models import (
     StaffUser,
     utcnow,
 )
-from recruitment.casework.meetings import format_when, local, oslo_datetime
 from recruitment.core.access import Actor, require, requires
 from recruitment.core.errors import NotFound
 from recruitment.core.i18n import t
+from recruitment.core.timefmt import day_span, format_when, office_zone, today
 
 # --- reading -----------------------------------------------------------------------------
 
@@ -123,7 +123,8 @@ def list_meetings(
     first)."""
     require(actor, "meetings.read")
     now = now or utcnow()
-    start_of_today = oslo_datetime(local(now).date(), time(0, 0))
+    zone = office_zone(session)
+    start_of_today, _ = day_span(today(now, zone), zone)
     query = _counts_query()
     if when == "upcoming":
         query = query.where(InfoMeeting.starts_at >= start_of_today).order_by(
@@ -216,10 +217,9 @@ def host_choices(*, session: Session, actor: Actor) -> dict[int, str]:
 
 @requires("meetings.read")
 def meeting_for_day(*, session: Session, actor: Actor, day: date) -> list[MeetingView]:
-    """Meetings on an Oslo calendar day (the coordinator's "today")."""
+    """Meetings on one of the office's calendar days (the coordinator's "today")."""
     require(actor, "meetings.read")
-    start = oslo_datetime(day, time(0, 0))
-    end = oslo_datetime(day + timedelta(days=1), time(0, 0))
+    start, end = day_span(day, office_zone(session))
     query = (
         _counts_query()
         .where(InfoMeeting.starts_at >= start, InfoMeeting.starts_at < end)

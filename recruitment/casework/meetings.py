@@ -2,14 +2,15 @@
 waitlist, reminders, confirmations and cancellation. Attendance lives in
 `attendance`, the read side in `meeting_views`.
 
-Times are planned in Europe/Oslo wall-clock time and stored in UTC, so a series of
-18:00 meetings stays at 18:00 on both sides of a daylight-saving change.
+Times are planned in the office's wall-clock time (`recruitment.core.timefmt`) and
+stored in UTC, so a series of 18:00 meetings stays at 18:00 on both sides of a
+daylight-saving change.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
@@ -32,10 +33,9 @@ from recruitment.core.access import Actor, require, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
 from recruitment.core.i18n import t
 from recruitment.core.pipeline import move_applicant
-from recruitment.journey import booking, calendar
+from recruitment.core.timefmt import format_when, office_datetime, office_zone
+from recruitment.journey import booking
 from recruitment.messaging.mail import queue_email
-
-OSLO = ZoneInfo("Europe/Oslo")
 
 #: Registrations that hold a seat or a waitlist place (the people a meeting concerns).
 ACTIVE = (RegistrationStatus.REGISTERED.value, RegistrationStatus.WAITLISTED.value)
@@ -52,20 +52,6 @@ class MeetingNotPlanned(VerveError):
 # --- time --------------------------------------------------------------------------
 
 
-def oslo_datetime(day: date, at: time) -> datetime:
-    """The UTC instant of wall-clock `at` on `day` in Oslo (summer or winter time)."""
-    return datetime.combine(day, at, tzinfo=OSLO).astimezone(UTC)
-
-
-def local(when: datetime) -> datetime:
-    return when.astimezone(OSLO)
-
-
-def format_when(when: datetime, lang: str) -> str:
-    """A meeting time as people read it in Oslo, e.g. "tirsdag 3. mars 2026 kl. 18.00"."""
-    return calendar.format_when(when, lang)
-
-
 def series_dates(
     *,
     first_day: date,
@@ -75,8 +61,9 @@ def series_dates(
     interval: int = 1,
     nth: int | None = None,
     weekday: int | None = None,
+    zone: ZoneInfo | None = None,
 ) -> list[datetime]:
-    """The UTC start times of a recurring series, computed in Oslo wall-clock time.
+    """The UTC start times of a recurring series, computed in the office's wall-clock time.
 
     `rule` "weekly": every `interval` weeks on `weekday` (default: first_day's);
     "monthly": the `nth` (1..4, or -1 for the last) `weekday` of every `interval` months.
@@ -101,13 +88,13 @@ def series_dates(
         freq, byweekday = rrule.MONTHLY, day_rule(nth)
     else:
         freq, byweekday = rrule.WEEKLY, day_rule
-    # rrule works on naive wall-clock times; attaching Oslo afterwards gives each
-    # occurrence the offset in force on its own date.
+    # rrule works on naive wall-clock times; attaching the office's zone afterwards gives
+    # each occurrence the offset in force on its own date.
     start = datetime.combine(first_day, at)
     occurrences = rrule.rrule(
         freq, dtstart=start, interval=interval, count=count, byweekday=byweekday
     )
-    return [oslo_datetime(moment.date(), moment.time()) for moment in occurrences]
+    return [office_datetime(moment.date(), moment.time(), zone) for moment in occurrences]
 
 
 # --- validation --------------------------------------------------------------------
@@ -265,6 +252,7 @@ def create_series(
     """Plan a recurring series in one action (all meetings or none); return their ids."""
     require(actor, "meetings.write")
     starts = series_dates(
+        zone=office_zone(session),
         first_day=first_day,
         at=at,
         rule=rule,
@@ -523,7 +511,9 @@ def cancel_meeting(
         context = booking.mail_context(session, registration)
         # The offer: `next_meeting` is a whole sentence for the template to show as is.
         if offer is not None:
-            context["next_meeting_when"] = format_when(offer.starts_at, applicant.language)
+            context["next_meeting_when"] = format_when(
+                offer.starts_at, applicant.language, office_zone(session)
+            )
             context["next_meeting_id"] = offer.id
             context["next_meeting"] = t(
                 "meetings.offer_next", applicant.language, when=context["next_meeting_when"]

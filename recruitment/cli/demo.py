@@ -17,6 +17,7 @@ from recruitment.casework.exports import (
 from recruitment.cli.common import fail, sessions
 from recruitment.core.access import Actor
 from recruitment.core.errors import VerveError
+from recruitment.core.timefmt import iso
 from recruitment.demo.generator import DatabaseNotEmpty, generate
 
 
@@ -66,7 +67,7 @@ def demo(applicants: int, seed: int, today, force: bool) -> None:
     counts = ", ".join(
         f"{count} {name.replace('_', ' ')}" for name, count in summary.counts().items()
     )
-    click.echo(f"demo data (seed {summary.seed}, today {summary.today.isoformat()}): {counts}")
+    click.echo(f"demo data (seed {summary.seed}, today {iso(summary.today)}): {counts}")
     click.echo(f"done in {elapsed:.1f} s")
 
 

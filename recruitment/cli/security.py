@@ -8,6 +8,7 @@ from recruitment.accounts.retention import run_retention
 from recruitment.cli.common import fail, sessions
 from recruitment.core.access import Actor
 from recruitment.core.errors import VerveError
+from recruitment.core.timefmt import iso, office_day
 
 
 @click.group("retention")
@@ -27,18 +28,18 @@ def retention_run(dry_run: bool) -> None:
         raise fail(error) from error
     verb = "would anonymise" if dry_run else "anonymised"
     click.echo(
-        f"cut-off {plan.cutoff.date().isoformat()}: {verb} {len(plan.applicants)} applicant(s), "
+        f"cut-off {iso(office_day(plan.cutoff))}: {verb} {len(plan.applicants)} applicant(s), "
         f"{len(plan.service_users)} service user(s)"
     )
     for row in plan.applicants:
         click.echo(
             f"  applicant {row['id']} ({row['stage']}, last event "
-            f"{row['last_event_at'].date().isoformat()})"
+            f"{iso(office_day(row['last_event_at']))})"
         )
     for row in plan.service_users:
         click.echo(
             f"  service user {row['id']} (closed, last event "
-            f"{row['last_event_at'].date().isoformat()})"
+            f"{iso(office_day(row['last_event_at']))})"
         )
 
 

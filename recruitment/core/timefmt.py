@@ -109,19 +109,25 @@ def office_datetime(day: date, at: time, zone: ZoneInfo | None = None) -> dateti
     before the change, so 02:30 becomes 03:30; a time that happens twice (when the clocks go
     back) is the first of the two.
     """
-    return datetime.combine(day, at.replace(tzinfo=None), tzinfo=zone or office_zone()).astimezone(
-        UTC
-    )
+    wall_clock = datetime.combine(day, at.replace(tzinfo=None), tzinfo=zone or office_zone())
+    return wall_clock.astimezone(UTC)
+
+
+def office_day(moment: datetime, zone: ZoneInfo | None = None) -> date:
+    """The office's calendar day that `moment` falls on."""
+    return local(moment, zone).date()
 
 
 def today(now: datetime | None = None, zone: ZoneInfo | None = None) -> date:
     """The office's calendar day at `now` (default: now)."""
-    return local(now or utcnow(), zone).date()
+    return office_day(now or utcnow(), zone)
 
 
 def day_span(day: date, zone: ZoneInfo | None = None) -> tuple[datetime, datetime]:
     """The UTC start of the office's `day` and of the day after (23, 24 or 25 hours apart)."""
-    return office_datetime(day, time(0), zone), office_datetime(day + timedelta(days=1), time(0), zone)
+    return office_datetime(day, time(0), zone), office_datetime(
+        day + timedelta(days=1), time(0), zone
+    )
 
 
 # --- words and numbers for people -----------------------------------------------------------
@@ -268,5 +274,7 @@ def iso(value: date | datetime | None) -> str:
     if _missing(value):
         return ""
     if isinstance(value, datetime):
-        return _aware(value).astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        return (
+            _aware(value).astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        )
     return value.isoformat()

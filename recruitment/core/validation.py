@@ -8,6 +8,7 @@ from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
 
+from recruitment.core import timefmt
 from recruitment.core.errors import ValidationFailed
 
 MAX_NAME = 100
@@ -91,7 +92,7 @@ def clean_postcode(value: object, field: str = "postcode", *, required: bool = T
 
 def clean_birth_year(value: object, field: str = "birth_year", *, today: date | None = None) -> int:
     """A birth year for someone at least 18 this year and not implausibly old."""
-    today = today or date.today()
+    today = today or timefmt.today()
     if isinstance(value, bool):
         raise ValidationFailed({field: "validation.wrong_type"})
     if isinstance(value, str):

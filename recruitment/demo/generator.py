@@ -23,7 +23,6 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from operator import itemgetter
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from faker import Faker
 from sqlalchemy import JSON, Connection, Date, DateTime, Table, delete, func, select, text, update
@@ -57,8 +56,8 @@ from db.models import (
 from recruitment.core import vocabulary
 from recruitment.core.errors import VerveError
 from recruitment.core.pipeline import EXIT_REASONS, REOPEN_REASON, is_allowed
+from recruitment.core.timefmt import local, office_datetime
 
-OFFICE_TZ = ZoneInfo("Europe/Oslo")
 HISTORY_DAYS = 730
 PLANNED_DAYS = 91
 BATCH = 5_000
@@ -559,7 +558,7 @@ class _World:
 
     def local(self, day: date, hour: int, minute: int = 0) -> datetime:
         """A wall-clock time at the office, as an aware UTC datetime."""
-        return datetime.combine(day, time(hour, minute), OFFICE_TZ).astimezone(UTC)
+        return office_datetime(day, time(hour, minute))
 
     def add(self, table: Table, row: dict[str, Any]) -> int:
         rows = self.rows[table]
@@ -1209,7 +1208,7 @@ class _World:
     def checks_and_placement(self, life: _Life, t: datetime, coord: int) -> bool | None:
         """Checks after a recommended interview, approval and placements."""
         rng = self.rng
-        start = t.astimezone(OFFICE_TZ).date()
+        start = local(t).date()
         issued = start + timedelta(days=rng.randint(3, 25))
         seen = issued + timedelta(days=rng.randint(1, 10))
         dates = {
@@ -1270,7 +1269,7 @@ class _World:
                     )
                     return True
                 return None
-            start_day = (t + timedelta(days=rng.uniform(5, 60))).astimezone(OFFICE_TZ).date()
+            start_day = local(t + timedelta(days=rng.uniform(5, 60))).date()
             if start_day >= self.today:
                 return None
             service_user_id = self.service_user_for(start_day, coord)

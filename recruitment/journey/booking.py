@@ -24,6 +24,7 @@ from db.models import (
     Stage,
     utcnow,
 )
+from recruitment.core import links
 from recruitment.core.errors import (
     InvalidStageTransition,
     MeetingFull,
@@ -33,6 +34,7 @@ from recruitment.core.errors import (
 from recruitment.core.i18n import t
 from recruitment.core.pipeline import EXITS, move_applicant
 from recruitment.core.settings import get_setting
+from recruitment.core.timefmt import format_when, office_zone
 from recruitment.journey import calendar
 from recruitment.messaging.mail import queue_email
 
@@ -167,9 +169,8 @@ def open_meetings(
 
 
 def self_service_url(session: Session, applicant: Applicant) -> str:
-    base = str(get_setting(session, "public_base_url")).rstrip("/")
-    suffix = "&lang=en" if applicant.language == "en" else ""
-    return f"{base}/my-page?token={applicant.token}{suffix}"
+    """The applicant's personal link, in their language."""
+    return links.self_service_url(session, applicant.token or "", applicant.language)
 
 
 def ics_for(session: Session, registration: Registration, *, cancel: bool = False) -> str:
@@ -185,6 +186,7 @@ def ics_for(session: Session, registration: Registration, *, cancel: bool = Fals
         organizer_email=str(get_setting(session, "office_email")) or None,
         cancel=cancel,
         description=t("booking.ics_description", lang, url=self_service_url(session, applicant)),
+        zone=office_zone(session),
     )
 
 
@@ -196,7 +198,7 @@ def mail_context(session: Session, registration: Registration) -> dict[str, obje
     position = waitlist_position(session, registration)
     return {
         "first_name": applicant.first_name,
-        "when": calendar.format_when(meeting.starts_at, lang),
+        "when": format_when(meeting.starts_at, lang, office_zone(session)),
         "duration_minutes": meeting.duration_minutes,
         "mode": t(f"booking.mode_{meeting.mode}", lang),
         "place": calendar.meeting_place(meeting, lang, reveal_link=seated),
@@ -444,7 +446,9 @@ def rebook(
         session.delete(clash)
         session.flush()
     had_seat = registration.status == RegistrationStatus.REGISTERED.value
-    old_when = calendar.format_when(registration.meeting.starts_at, registration.applicant.language)
+    old_when = format_when(
+        registration.meeting.starts_at, registration.applicant.language, office_zone(session)
+    )
     registration.meeting_id = to_meeting_id
     registration.meeting = target
     _place(session, registration, target, allow_waitlist)

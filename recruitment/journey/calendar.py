@@ -1,40 +1,21 @@
-"""Calendar invites (.ics) for info-meeting registrations, and meeting times in words.
+"""Calendar invites (.ics) for info-meeting registrations.
 
 One registration keeps one UID for its whole life; every change bumps SEQUENCE, so
-the applicant's calendar updates (or, with METHOD:CANCEL, removes) the same entry."""
+the applicant's calendar updates (or, with METHOD:CANCEL, removes) the same entry.
+Times are written on the office's clock with its TZID (`recruitment.core.timefmt`)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
 
 from db.models import InfoMeeting, MeetingMode, utcnow
 from recruitment.core.i18n import t
+from recruitment.core.timefmt import local
 
-OSLO = ZoneInfo("Europe/Oslo")
 PRODID = "-//Verve//Støttekontakt recruitment//NO"
-
-
-def local_time(moment: datetime) -> datetime:
-    """`moment` on the office's clock (Europe/Oslo)."""
-    return moment.astimezone(OSLO)
-
-
-def format_when(moment: datetime, lang: str) -> str:
-    """A date and time in words, Oslo time: "tirsdag 1. desember 2026 kl. 18.00"."""
-    local = local_time(moment)
-    return t(
-        "when.format",
-        lang,
-        weekday=t(f"when.weekday_{local.weekday()}", lang),
-        day=local.day,
-        month=t(f"when.month_{local.month}", lang),
-        year=local.year,
-        hour=f"{local.hour:02d}",
-        minute=f"{local.minute:02d}",
-    )
 
 
 def meeting_place(meeting: InfoMeeting, lang: str, *, reveal_link: bool = True) -> str:
@@ -56,8 +37,11 @@ def registration_ics(
     organizer_email: str | None = None,
     cancel: bool = False,
     description: str = "",
+    zone: ZoneInfo | None = None,
 ) -> str:
-    """The .ics text of one registration: METHOD:REQUEST, or METHOD:CANCEL when cancelled."""
+    """The .ics text of one registration: METHOD:REQUEST, or METHOD:CANCEL when cancelled.
+
+    Start and end carry the office's zone (`zone`, default the office's) as TZID."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -66,7 +50,7 @@ def registration_ics(
     event.add("uid", uid)
     event.add("sequence", sequence)
     event.add("dtstamp", utcnow())
-    start = local_time(meeting.starts_at)
+    start = local(meeting.starts_at, zone)
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(minutes=meeting.duration_minutes))
     event.add("summary", t("booking.ics_summary", lang))
@@ -85,6 +69,6 @@ def registration_ics(
             parameters={"ROLE": "REQ-PARTICIPANT", "RSVP": "FALSE"},
         )
     calendar.add_component(event)
-    # The VTIMEZONE for Europe/Oslo, so clients do not have to guess the TZID.
+    # The VTIMEZONE of the office's zone, so clients do not have to guess the TZID.
     calendar.add_missing_timezones()
     return calendar.to_ical().decode("utf-8")

@@ -23,10 +23,9 @@ import os
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from jinja2 import ChainableUndefined, FileSystemLoader, TemplateError, TemplateNotFound
 from jinja2.sandbox import SandboxedEnvironment
@@ -34,8 +33,10 @@ from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
 from db.models import Applicant, InfoMeeting, MeetingMode, OutboxMessage, utcnow
+from recruitment.core import links
 from recruitment.core.i18n import LANGUAGES, language, t
 from recruitment.core.settings import get_setting
+from recruitment.core.timefmt import format_time, format_value, format_when, office_zone
 
 log = logging.getLogger(__name__)
 
@@ -206,34 +207,11 @@ def _format_lenient(text: str, values: dict[str, Any]) -> str:
 # --- dates and context ----------------------------------------------------------------
 
 
-def office_zone(session: Session | None = None) -> ZoneInfo:
-    name = get_setting(session, "time_zone") if session is not None else "Europe/Oslo"
-    try:
-        return ZoneInfo(name)
-    except (KeyError, ValueError):
-        return ZoneInfo("Europe/Oslo")
-
-
-def format_when(at: datetime, lang: str, zone: ZoneInfo | None = None) -> str:
-    """A meeting time as people write it: "tirsdag 1. desember 2026 kl. 18.00"."""
-    local = at.astimezone(zone or ZoneInfo("Europe/Oslo"))
-    weekday = t("mail.weekdays", lang).split()[local.weekday()]
-    month = t("mail.months", lang).split()[local.month - 1]
-    return t(
-        "mail.date_time",
-        lang,
-        weekday=weekday,
-        day=local.day,
-        month=month,
-        year=local.year,
-        time=local.strftime("%H.%M" if language(lang) == "nb" else "%H:%M"),
-    )
-
-
 def _display(value: Any, lang: str) -> Any:
+    # A moment in a message is an appointment: written in words, on the office's clock.
     if isinstance(value, datetime):
         return format_when(value, lang)
-    return value
+    return format_value(value, lang)
 
 
 def standard_context(
@@ -241,24 +219,22 @@ def standard_context(
 ) -> dict[str, Any]:
     """What every template may use, read from the database: the office, the applicant
     and the meeting. The caller's own context is laid over this."""
-    base_url = str(get_setting(session, "public_base_url")).rstrip("/")
     values: dict[str, Any] = {
         "office_name": get_setting(session, "office_name"),
         "office_email": get_setting(session, "office_email"),
         "office_phone": get_setting(session, "office_phone"),
-        "signup_url": f"{base_url}/signup?lang={lang}",
+        "signup_url": links.signup_url(session, lang),
     }
     if applicant_id is not None and (applicant := session.get(Applicant, applicant_id)) is not None:
         values.update(first_name=applicant.first_name, last_name=applicant.last_name)
         if applicant.token:
-            values["self_service_url"] = f"{base_url}/my-page?token={applicant.token}&lang={lang}"
+            values["self_service_url"] = links.self_service_url(session, applicant.token, lang)
     if meeting_id is not None and (meeting := session.get(InfoMeeting, meeting_id)) is not None:
         zone = office_zone(session)
+        ends = meeting.starts_at + timedelta(minutes=meeting.duration_minutes)
         values.update(
             meeting_when=format_when(meeting.starts_at, lang, zone),
-            meeting_ends=(meeting.starts_at + timedelta(minutes=meeting.duration_minutes))
-            .astimezone(zone)
-            .strftime("%H.%M" if lang == "nb" else "%H:%M"),
+            meeting_ends=format_time(ends, lang, zone),
             meeting_duration_minutes=meeting.duration_minutes,
             meeting_digital=meeting.mode == MeetingMode.DIGITAL.value,
             meeting_mode=t(f"mail.mode_{meeting.mode}", lang),
@@ -275,26 +251,31 @@ SAMPLE_CONTEXT: dict[str, Any] = {
     "office_email": "stottekontakt@kommune.example",
     "office_phone": "69 00 00 00",
     "meeting_when": "",
-    "meeting_ends": "19.30",
+    "meeting_ends": "",
     "meeting_duration_minutes": 90,
     "meeting_digital": True,
     "join_url": "https://teams.example.com/l/meetup-join/abc",
     "address": "Helsehuset, Kirkegata 1",
-    "self_service_url": "https://verve.kommune.example/my-page?token=sample",
-    "signup_url": "https://verve.kommune.example/signup",
+    "self_service_url": "",
+    "signup_url": "",
     "old_meeting_when": "",
-    "evaluation_url": "https://verve.kommune.example/my-page?token=sample&evaluate=1",
+    "evaluation_url": "",
     "waitlist_position": 3,
 }
 
 
 def sample_context(lang: str, *, digital: bool = True) -> dict[str, Any]:
     """Made-up values for previewing templates (no real person's data)."""
-    at = datetime(2026, 12, 1, 17, 0, tzinfo=ZoneInfo("UTC"))
+    at = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)
+    my_page = f"https://verve.kommune.example/my-page?token=sample&lang={lang}"
     return {
         **SAMPLE_CONTEXT,
         "meeting_when": format_when(at, lang),
+        "meeting_ends": format_time(at + timedelta(minutes=90), lang),
         "old_meeting_when": format_when(at - timedelta(days=7), lang),
+        "self_service_url": my_page,
+        "signup_url": f"https://verve.kommune.example/signup?lang={lang}",
+        "evaluation_url": f"{my_page}&evaluate=1",
         "meeting_digital": digital,
         "meeting_mode": t("mail.mode_digital" if digital else "mail.mode_in_person", lang),
     }

@@ -14,6 +14,7 @@ from sqlalchemy import String, and_, exists, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from db.models import Applicant, Placement, PlacementStatus, ServiceUser, ServiceUserStatus, Stage
+from recruitment.core import timefmt
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound
 from recruitment.core.settings import get_setting
@@ -164,7 +165,7 @@ def suggest_contacts(
     max_hours = int(get_setting(session, "max_hours_per_contact"))
     table = available_contacts(session, exclude_pairs_with=user.id)
     return rank_table(
-        _demand(user), table, max_hours=max_hours, year=year or date.today().year, limit=limit
+        _demand(user), table, max_hours=max_hours, year=year or timefmt.today().year, limit=limit
     )
 
 
@@ -178,7 +179,7 @@ def suggest_service_users(
     today: date | None = None,
 ) -> list[Suggestion]:
     """Waiting service users ranked for one approved or placed contact."""
-    today = today or date.today()
+    today = today or timefmt.today()
     row = session.execute(
         select(*_contact_columns(), Applicant.stage, Applicant.anonymised_at).where(
             Applicant.id == applicant_id
@@ -233,7 +234,7 @@ def supply_and_demand(
     *, session: Session, actor: Actor, today: date | None = None, longest: int = 10
 ) -> SupplyDemand:
     """Waiting service users against contacts with room for more, by area and target group."""
-    today = today or date.today()
+    today = today or timefmt.today()
     max_hours = int(get_setting(session, "max_hours_per_contact"))
     area = func.coalesce(ServiceUser.area, "")
     waiting_by_area = dict(

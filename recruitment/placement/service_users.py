@@ -29,6 +29,7 @@ from db.models import (
 )
 from recruitment.accounts import audit
 from recruitment.casework import importing
+from recruitment.core import timefmt
 from recruitment.core.access import Actor, require, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
 from recruitment.core.i18n import t
@@ -254,7 +255,7 @@ def create_service_user(
     *, session: Session, actor: Actor, today: date | None = None, **values: Any
 ) -> int:
     """Register a service user who waits for a contact; returns the new id."""
-    clean = _clean_fields(values, today=today or date.today())
+    clean = _clean_fields(values, today=today or timefmt.today())
     if _case_ref_taken(session, clean["case_ref"]):
         raise ValidationFailed({"case_ref": "service_users.error_case_ref_taken"})
     _check_coordinator(session, clean["coordinator_id"])
@@ -291,7 +292,7 @@ def update_service_user(
     user = _load(session, service_user_id, lock=True)
     if user.status == ServiceUserStatus.CLOSED.value:
         raise ServiceUserClosed(f"service user {service_user_id} is closed")
-    clean = _clean_fields(values, today=today or date.today())
+    clean = _clean_fields(values, today=today or timefmt.today())
     if _case_ref_taken(session, clean["case_ref"], exclude_id=user.id):
         raise ValidationFailed({"case_ref": "service_users.error_case_ref_taken"})
     _check_coordinator(session, clean["coordinator_id"])
@@ -393,7 +394,7 @@ def service_user_list(
 ) -> pd.DataFrame:
     """Service users for the list page: id, case_ref, age_group, area, hours_per_month,
     waiting_since, days_waiting, status, coordinator."""
-    today = today or date.today()
+    today = today or timefmt.today()
     query = (
         select(
             ServiceUser.id,
@@ -508,7 +509,7 @@ def preview_import(
     ]
     if missing:
         raise ValidationFailed({field: "service_users.error_mapping_required" for field in missing})
-    today = today or date.today()
+    today = today or timefmt.today()
     seen: set[str] = set()
     out: list[ImportRow] = []
     for number, cells in enumerate(frame.rows, start=2):

@@ -20,6 +20,7 @@ from db.models import (
 from recruitment.accounts.office_settings import change_setting
 from recruitment.casework import checks, combined, interviews
 from recruitment.core.errors import NotFound, PermissionDenied, ValidationFailed
+from recruitment.core.i18n import t
 from recruitment.core.pipeline import move_applicant
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -482,7 +483,15 @@ def test_the_contract_is_refused_when_the_certificate_is_more_than_three_months_
     )
     with pytest.raises(checks.CertificateTooOld) as caught:
         record(session, coordinator, applicant_id, "contract", completed_on=date(2026, 3, 1))
-    assert caught.value.params == {"months": 3, "issued": "30.11.2025", "contract": "01.03.2026"}
+    assert caught.value.params == {
+        "months": 3,
+        "issued": date(2025, 11, 30),
+        "contract": date(2026, 3, 1),
+    }
+    nb = t(caught.value.key, "nb", **caught.value.params)
+    en = t(caught.value.key, "en", **caught.value.params)
+    assert "30.11.2025" in nb and "01.03.2026" in nb and "3 måneder" in nb
+    assert "30 Nov 2025" in en and "1 Mar 2026" in en and "3 months" in en
     # Exactly three months is still fine.
     record(session, coordinator, applicant_id, "contract", completed_on=date(2026, 2, 28))
 

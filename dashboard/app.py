@@ -8,6 +8,7 @@ from dashboard.components import plain
 from dashboard.data import sessions
 from dashboard.i18n import language_switch, t
 from recruitment.accounts.staff import has_staff
+from recruitment.core.timefmt import office_zone
 
 st.set_page_config(
     page_title="Verve",
@@ -18,6 +19,7 @@ st.set_page_config(
 
 with sessions()() as session:
     first_run = not has_staff(session)
+    office_zone(session)  # the office's clock for this run's pages (the `time_zone` setting)
 
 actor = access.current_actor()
 page = navigation.build(actor, first_run=first_run)

@@ -1,13 +1,14 @@
 """Admins: read and filter the audit log (it cannot be edited from the app)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import streamlit as st
 
 from dashboard import access
 from dashboard.data import sessions
-from dashboard.i18n import t
+from dashboard.i18n import date_format, format_datetime, t
 from recruitment.accounts.audit import ACTIONS, AuditFilters, audit_events
+from recruitment.core.timefmt import today
 
 actor = access.require("audit.read")
 st.title(t("security.nav_audit"))
@@ -25,7 +26,8 @@ with st.form("audit_filters"):
     who = c2.text_input(t("security.audit_who"), key="audit_who")
     period = c3.date_input(
         t("security.audit_period"),
-        value=(date.today() - timedelta(days=30), date.today()),
+        value=(today() - timedelta(days=30), today()),
+        format=date_format(),
         key="audit_period",
     )
     st.form_submit_button(t("security.audit_filter"))
@@ -44,7 +46,7 @@ st.write(t("security.audit_count", count=len(rows)))
 st.dataframe(
     [
         {
-            t("security.audit_at"): row["at"],
+            t("security.audit_at"): format_datetime(row["at"]),
             t("security.audit_action"): row["action"],
             t("security.audit_who"): row["actor"] or "",
             t(

@@ -1,17 +1,13 @@
 """Staff login: username and password, or single sign-on when it is configured."""
 
-from zoneinfo import ZoneInfo
-
 import streamlit as st
 
 from dashboard import access
 from dashboard.data import sessions
-from dashboard.i18n import error_message, lang, t
+from dashboard.i18n import error_message, format_time, lang, t
 from recruitment.accounts.staff import attempt_login, sso_login
 from recruitment.core.errors import VerveError
 from recruitment.core.settings import get_setting
-
-OFFICE_TIME = ZoneInfo("Europe/Oslo")
 
 
 def sso_providers() -> list[str]:
@@ -32,7 +28,7 @@ def _finish(outcome, session_timeout) -> None:
         access.log_in(outcome.actor, timeout_minutes=session_timeout)
         st.rerun()
     elif outcome.locked_until is not None:
-        until = outcome.locked_until.astimezone(OFFICE_TIME).strftime("%H:%M")
+        until = format_time(outcome.locked_until)
         st.error(t("errors.account_locked", until=until), icon=":material/lock:")
     else:
         st.error(t("errors.authentication_failed"), icon=":material/error:")

@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import access
 from dashboard.data import clear_caches, sessions
-from dashboard.i18n import error_message, lang, t
+from dashboard.i18n import error_message, format_datetime, lang, t
 from recruitment.accounts.privacy_rights import (
     erase_applicant,
     export_applicant,
@@ -15,6 +15,7 @@ from recruitment.accounts.privacy_rights import (
 from recruitment.accounts.retention import retention_due, run_retention
 from recruitment.core.errors import VerveError
 from recruitment.core.settings import get_setting
+from recruitment.core.timefmt import office_day
 
 actor = access.require("retention.run")
 st.title(t("security.nav_retention"))
@@ -23,7 +24,7 @@ with sessions()() as session:
     plan = retention_due(session=session, actor=actor)
     months = get_setting(session, "retention_months")
 
-st.write(t("security.retention_intro", months=months, cutoff=plan.cutoff.date().isoformat()))
+st.write(t("security.retention_intro", count=months, cutoff=office_day(plan.cutoff)))
 c1, c2 = st.columns(2)
 c1.metric(t("security.retention_applicants_due"), len(plan.applicants))
 c2.metric(t("security.retention_service_users_due"), len(plan.service_users))
@@ -32,7 +33,7 @@ due_rows = [
         t("security.retention_kind"): t("security.retention_applicant"),
         "ID": row["id"],
         t("security.retention_status"): t(f"stages.{row['stage']}"),
-        t("security.retention_last_event"): row["last_event_at"],
+        t("security.retention_last_event"): format_datetime(row["last_event_at"]),
     }
     for row in plan.applicants
 ] + [
@@ -40,7 +41,7 @@ due_rows = [
         t("security.retention_kind"): t("security.retention_service_user"),
         "ID": row["id"],
         t("security.retention_status"): row["status"],
-        t("security.retention_last_event"): row["last_event_at"],
+        t("security.retention_last_event"): format_datetime(row["last_event_at"]),
     }
     for row in plan.service_users
 ]
@@ -62,8 +63,13 @@ if due_rows:
                     st.success(
                         t(
                             "security.retention_done",
-                            applicants=len(done.applicants),
-                            service_users=len(done.service_users),
+                            applicants=t(
+                                "security.retention_done_applicants", count=len(done.applicants)
+                            ),
+                            service_users=t(
+                                "security.retention_done_service_users",
+                                count=len(done.service_users),
+                            ),
                         ),
                         icon=":material/check:",
                     )

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import access
 from dashboard.data import clear_caches, sessions
-from dashboard.i18n import error_message, t
+from dashboard.i18n import error_message, format_datetime, t
 from db.models import CheckKind
 from recruitment.accounts.office_settings import change_settings, settings_for_admin
 from recruitment.accounts.privacy_rights import consent_versions
@@ -74,7 +74,7 @@ if versions:
         [
             {
                 t("security.consent_version"): v["version"],
-                t("security.consent_published"): v["published_at"],
+                t("security.consent_published"): format_datetime(v["published_at"]),
                 t("security.consent_accepted_by"): v["accepted_by"],
             }
             for v in versions

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import access
 from dashboard.data import sessions
-from dashboard.i18n import error_message, t
+from dashboard.i18n import error_message, format_datetime, t
 from db.models import Role
 from recruitment.accounts.staff import (
     MIN_PASSWORD_LENGTH,
@@ -59,7 +59,7 @@ st.dataframe(
             t("security.field_role"): t(f"roles.{p['role']}"),
             t("security.active"): p["active"],
             t("security.locked"): p["locked"],
-            t("security.last_login"): p["last_login_at"],
+            t("security.last_login"): format_datetime(p["last_login_at"]),
         }
         for p in people
     ],

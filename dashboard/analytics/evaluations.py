@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import access, charts
 from dashboard.analytics import data as analytics_data
 from dashboard.analytics import widgets as ui
-from dashboard.i18n import t
+from dashboard.i18n import localised, t
 
 actor = access.require("analytics.read")
 st.title(t("analytics.nav_evaluations"))
@@ -71,7 +71,9 @@ if comments.empty:
 else:
     # Comments are what applicants typed: shown as table cells, never as Markdown or HTML.
     st.dataframe(
-        comments.assign(mode=comments["mode"].map(ui.mode_labels())),
+        localised(
+            comments.assign(mode=comments["mode"].map(ui.mode_labels())), datetimes=["starts_at"]
+        ),
         hide_index=True,
         column_config={c: titles[c] for c in comments.columns},
         width="stretch",

@@ -22,7 +22,7 @@ c3.metric(
     t("supply_demand.average_wait"),
     "–"
     if picture.average_days_waiting is None
-    else t("supply_demand.days", days=round(picture.average_days_waiting)),
+    else t("supply_demand.days", count=round(picture.average_days_waiting)),
 )
 
 columns = {

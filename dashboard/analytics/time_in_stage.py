@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import access, charts
 from dashboard.analytics import data as analytics_data
 from dashboard.analytics import widgets as ui
-from dashboard.i18n import t
+from dashboard.i18n import localised, t
 from dashboard.navigation import STAFF_PAGES
 from recruitment.core.access import allowed
 
@@ -39,13 +39,15 @@ ui.table(
 
 stuck = report["stuck"]
 if stuck is not None:
-    st.subheader(t("analytics.stuck_title", days=report["stuck_after_days"]))
+    st.subheader(t("analytics.stuck_title", count=report["stuck_after_days"]))
     if stuck.empty:
         st.info(t("analytics.stuck_none"))
     else:
         if len(stuck) >= 500:
             st.caption(t("analytics.stuck_limited", limit=500))
-        shown = stuck.assign(stage=stuck["stage"].map(ui.all_stage_labels()))
+        shown = localised(
+            stuck.assign(stage=stuck["stage"].map(ui.all_stage_labels())), datetimes=["since"]
+        )
         config = {
             c: t(f"analytics.{k}")
             for c, k in (

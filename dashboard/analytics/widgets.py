@@ -3,18 +3,19 @@ the "no data yet" notice and the table-with-CSV that accompanies every chart."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 import streamlit as st
 
 from dashboard.analytics import data as analytics_data
-from dashboard.i18n import t
+from dashboard.i18n import date_format, format_percent, localised, t
 from db.models import Stage
 from recruitment.analytics.funnel import Filters
 from recruitment.core import vocabulary
 from recruitment.core.access import Actor, allowed
 from recruitment.core.pipeline import FUNNEL
+from recruitment.core.timefmt import iso, today
 
 MODES = ("digital", "in_person")
 
@@ -46,17 +47,17 @@ def period(
     *, help_key: str = "analytics.period_help", key: str = "period"
 ) -> tuple[date | None, date | None]:
     """Two date pickers (last twelve months by default); either may be cleared."""
-    today = date.today()
+    last = today()
     left, right = st.columns(2)
     since = left.date_input(
         t("analytics.since"),
-        value=today - timedelta(days=365),
+        value=last - timedelta(days=365),
         key=f"{key}_since",
         help=t(help_key),
-        format="YYYY-MM-DD",
+        format=date_format(),
     )
     until = right.date_input(
-        t("analytics.until"), value=today, key=f"{key}_until", format="YYYY-MM-DD"
+        t("analytics.until"), value=last, key=f"{key}_until", format=date_format()
     )
     return since or None, until or None
 
@@ -122,27 +123,31 @@ def table(
     expanded: bool = False,
     key: str | None = None,
 ) -> None:
-    """The numbers behind a chart: a table (user text is shown as plain cell text) and a CSV
-    download of exactly those rows, with codes and unrounded values for further use."""
+    """The numbers behind a chart: a table (user text is shown as plain cell text; dates,
+    shares and decimals written in the user's language) and a CSV download of exactly those
+    rows, with codes, unrounded values and ISO 8601 times for further use.
+
+    `formats` marks columns as "percent" (a share) or "number" (two decimals)."""
     columns = columns or {}
     config = {
         column: st.column_config.Column(label=columns.get(column, column))
         for column in frame.columns
     }
-    for column, kind in (formats or {}).items():
-        if kind == "percent":
-            config[column] = st.column_config.NumberColumn(
-                label=columns.get(column, column), format="percent"
-            )
-        elif kind == "number":
-            config[column] = st.column_config.NumberColumn(
-                label=columns.get(column, column), format="%.2f"
-            )
+    formats = formats or {}
+    kinds = date_columns(frame)
+    shown = localised(
+        frame,
+        dates=[c for c, kind in kinds.items() if kind == "date"],
+        datetimes=[c for c, kind in kinds.items() if kind == "datetime"],
+        numbers={c: 2 for c, kind in formats.items() if kind == "number"},
+        percents={c: 0 for c, kind in formats.items() if kind == "percent"},
+    )
     with st.expander(t("analytics.show_table"), expanded=expanded):
-        st.dataframe(frame, hide_index=True, column_config=config, width="stretch")
+        st.dataframe(shown, hide_index=True, column_config=config, width="stretch")
+    machine = frame.assign(**{c: [iso(v) for v in frame[c]] for c in kinds})
     st.download_button(
         t("analytics.download_csv"),
-        data=frame.to_csv(index=False).encode("utf-8"),
+        data=machine.to_csv(index=False).encode("utf-8"),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=key or f"csv_{name}",
@@ -151,4 +156,21 @@ def table(
 
 
 def percent(value) -> str:
-    return "–" if value is None or pd.isna(value) else f"{value:.0%}"
+    return format_percent(value)
+
+
+def date_columns(frame: pd.DataFrame) -> dict[str, str]:
+    """The columns of `frame` that hold moments ("datetime": stored in UTC, shown on the
+    office's clock) or days ("date")."""
+    found = {}
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            found[column] = "datetime"
+        elif values.dtype == object:
+            first = next((v for v in values if v is not None and v == v), None)
+            if isinstance(first, datetime):
+                found[column] = "datetime"
+            elif isinstance(first, date):
+                found[column] = "date"
+    return found

@@ -1,15 +1,13 @@
 """One applicant (?id=): profile, timeline, journal, checks and interviews, and the
 moves open from the current stage, each asking for a reason where the pipeline needs one."""
 
-from zoneinfo import ZoneInfo
-
 import streamlit as st
 
 from dashboard import access
 from dashboard.casework.applicant_panels import checks_panel, interviews_panel
 from dashboard.components import plain
 from dashboard.data import clear_caches, sessions
-from dashboard.i18n import error_message, t
+from dashboard.i18n import error_message, format_datetime, t
 from recruitment.casework.applicant_list import applicant_file
 from recruitment.casework.handover import assign_applicant
 from recruitment.casework.journal import STAFF_CHANNELS, add_entry, edit_entry
@@ -17,7 +15,6 @@ from recruitment.core.access import allowed
 from recruitment.core.errors import ValidationFailed, VerveError
 from recruitment.core.pipeline import advance_stage
 
-OSLO = ZoneInfo("Europe/Oslo")
 actor = access.require("applicants.read")
 can_write = allowed(actor, "applicants.write")
 
@@ -27,7 +24,7 @@ def channel_label(channel: str) -> str:
 
 
 def when(value) -> str:
-    return value.astimezone(OSLO).strftime("%d.%m.%Y %H:%M") if value else "–"
+    return format_datetime(value)
 
 
 def run(action, success_key: str) -> bool:

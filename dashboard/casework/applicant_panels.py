@@ -14,10 +14,11 @@ import streamlit as st
 from dashboard import access
 from dashboard.components import plain
 from dashboard.data import clear_caches, sessions
-from dashboard.i18n import error_message, lang, t
-from recruitment.casework import checks, interviews, meeting_views, meetings
+from dashboard.i18n import date_format, error_message, format_when, t
+from recruitment.casework import checks, interviews, meeting_views
 from recruitment.core.access import allowed
 from recruitment.core.errors import ValidationFailed, VerveError
+from recruitment.core.timefmt import local, office_datetime, today
 
 APPLICANT_PAGE = "casework/applicant.py"
 
@@ -96,8 +97,8 @@ def _when_inputs(
     left, right = st.columns(2)
     chosen_day = left.date_input(
         t("interviews.date"),
-        value=day or date.today() + timedelta(days=3),
-        format="DD.MM.YYYY",
+        value=day or today() + timedelta(days=3),
+        format=date_format(),
         key=f"{prefix}_date",
     )
     chosen_time = right.time_input(
@@ -128,7 +129,7 @@ def interviews_panel(applicant_id: int) -> None:
         st.write(
             t(
                 "interviews.upcoming",
-                when=meetings.format_when(current.scheduled_at, lang()),
+                when=format_when(current.scheduled_at),
                 place=plain(current.place or ""),
                 interviewer=plain(current.interviewer or ""),
             )
@@ -155,7 +156,7 @@ def interviews_panel(applicant_id: int) -> None:
             st.write(
                 t(
                     "interviews.history_line",
-                    when=meetings.format_when(view.scheduled_at, lang()),
+                    when=format_when(view.scheduled_at),
                     outcome=t(f"interviews.outcome_{view.outcome}"),
                 )
             )
@@ -196,7 +197,7 @@ def _schedule_form(applicant_id: int, staff: dict[int, str], me: int | None) -> 
                         session=session,
                         actor=actor,
                         applicant_id=applicant_id,
-                        scheduled_at=meetings.oslo_datetime(day, at),
+                        scheduled_at=office_datetime(day, at),
                         place=place,
                         interviewer_id=interviewer_id,
                     )
@@ -208,7 +209,7 @@ def _schedule_form(applicant_id: int, staff: dict[int, str], me: int | None) -> 
 
 def _reschedule_form(current: interviews.InterviewView, staff: dict[int, str]) -> None:
     actor = access.require("applicants.write")
-    start = meetings.local(current.scheduled_at)
+    start = local(current.scheduled_at)
     with st.form(f"reschedule_interview_{current.id}"):
         day, at = _when_inputs("reschedule", day=start.date(), at=start.time())
         place = st.text_input(
@@ -224,7 +225,7 @@ def _reschedule_form(current: interviews.InterviewView, staff: dict[int, str]) -
                         session=session,
                         actor=actor,
                         interview_id=current.id,
-                        scheduled_at=meetings.oslo_datetime(day, at),
+                        scheduled_at=office_datetime(day, at),
                         place=place,
                         interviewer_id=interviewer_id,
                     )
@@ -324,15 +325,15 @@ def _check_line(view: checks.CheckView) -> str:
             "checks.police_done",
             check=label,
             required=required,
-            issued=view.issued_on.strftime("%d.%m.%Y"),
-            seen=view.seen_on.strftime("%d.%m.%Y"),
+            issued=view.issued_on,
+            seen=view.seen_on,
             by=plain(view.seen_by or "–"),
         )
     return t(
         "checks.done_on",
         check=label,
         required=required,
-        date=view.completed_on.strftime("%d.%m.%Y"),
+        date=view.completed_on,
     )
 
 
@@ -361,13 +362,13 @@ def checks_panel(applicant_id: int) -> None:
         st.caption(t("checks.certificate_note"))
         left, middle, right = st.columns(3)
         issued_on = left.date_input(
-            t("checks.issued_on"), value=None, format="DD.MM.YYYY", key="check_issued_on"
+            t("checks.issued_on"), value=None, format=date_format(), key="check_issued_on"
         )
         seen_on = middle.date_input(
-            t("checks.seen_on"), value=None, format="DD.MM.YYYY", key="check_seen_on"
+            t("checks.seen_on"), value=None, format=date_format(), key="check_seen_on"
         )
         completed_on = right.date_input(
-            t("checks.completed_on"), value=None, format="DD.MM.YYYY", key="check_completed_on"
+            t("checks.completed_on"), value=None, format=date_format(), key="check_completed_on"
         )
         note = st.text_input(t("checks.note"), key="check_note")
         if st.form_submit_button(t("checks.save"), type="primary"):

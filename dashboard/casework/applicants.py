@@ -5,13 +5,12 @@ Filters can come in the URL (from the pipeline chart and the start page):
 """
 
 import math
-from zoneinfo import ZoneInfo
 
 import streamlit as st
 
 from dashboard import access
 from dashboard.data import sessions
-from dashboard.i18n import error_message, lang, t
+from dashboard.i18n import error_message, format_datetime, lang, localised, t
 from recruitment.casework.applicant_list import (
     ALL_STAGES,
     MAX_EXPORT_BY_ID,
@@ -60,7 +59,6 @@ coordinator_names = {
     str(UNASSIGNED): t("casework.unassigned"),
     **{str(c["id"]): c["name"] for c in choices["coordinators"]},
 }
-OSLO = ZoneInfo("Europe/Oslo")
 
 
 def mode_label(mode: str) -> str:
@@ -68,7 +66,7 @@ def mode_label(mode: str) -> str:
 
 
 meeting_names = {
-    str(m["id"]): f"{m['starts_at'].astimezone(OSLO):%d.%m.%Y %H:%M} · {mode_label(m['mode'])}"
+    str(m["id"]): f"{format_datetime(m['starts_at'])} · {mode_label(m['mode'])}"
     for m in choices["meetings"]
 }
 
@@ -151,20 +149,14 @@ except VerveError as error:
     st.stop()
 
 pages = max(1, math.ceil(total / PAGE_SIZE))
-st.caption(t("casework.applicants_count", total=total, page=page, pages=pages))
+st.caption(t("casework.applicants_count", count=total, page=page, pages=pages))
 
 rows["stage"] = [t(f"stages.{s}") for s in rows["stage"]]
 if "source" in rows:
     rows["source"] = [t(f"vocab.source_{s}") for s in rows["source"]]
 column_config = {name: t(f"casework.field_{name}") for name in rows.columns if name != "id"}
 column_config["id"] = None  # hidden; used to open the applicant
-column_config["stage_changed_at"] = st.column_config.DatetimeColumn(
-    t("casework.field_stage_changed_at"), format="DD.MM.YYYY"
-)
-if "created_at" in rows:
-    column_config["created_at"] = st.column_config.DatetimeColumn(
-        t("casework.field_created_at"), format="DD.MM.YYYY"
-    )
+rows = localised(rows, dates=["stage_changed_at", "created_at"])
 if "callback_requested" in rows:
     column_config["callback_requested"] = st.column_config.CheckboxColumn(
         t("casework.field_callback_requested")
@@ -205,7 +197,7 @@ if nav[1].button(
 
 if allowed(actor, "data.export") and can_open and total:
     st.subheader(t("casework.export_title"))
-    st.caption(t("casework.export_note", total=total))
+    st.caption(t("casework.export_note", count=total))
     language = lang()
 
     def _export(fmt: str):

@@ -1,16 +1,17 @@
 """The combined sitting: book one or two applicants into a small in-person meeting, and
 afterwards record attendance and the interview for both in one step."""
 
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 import streamlit as st
 
 from dashboard import access
 from dashboard.casework.applicant_panels import outcome_inputs, rubric_inputs, show_error
 from dashboard.data import clear_caches, sessions
-from dashboard.i18n import lang, t
-from recruitment.casework import combined, meeting_views, meetings
+from dashboard.i18n import date_format, format_when, t
+from recruitment.casework import combined, meeting_views
 from recruitment.core.errors import VerveError
+from recruitment.core.timefmt import office_datetime, today
 
 actor = access.require("meetings.write")
 access.require("applicants.write")
@@ -39,8 +40,8 @@ with book_tab, st.form("book_combined"):
     left, right = st.columns(2)
     day = left.date_input(
         t("meetings.date"),
-        value=date.today() + timedelta(days=7),
-        format="DD.MM.YYYY",
+        value=today() + timedelta(days=7),
+        format=date_format(),
         key="combined_date",
     )
     at = right.time_input(
@@ -70,7 +71,7 @@ with book_tab, st.form("book_combined"):
                     session=session,
                     actor=actor,
                     applicant_ids=chosen,
-                    starts_at=meetings.oslo_datetime(day, at),
+                    starts_at=office_datetime(day, at),
                     address=address,
                     host_id=host_id,
                     duration_minutes=int(duration),
@@ -87,8 +88,7 @@ with record_tab:
         st.info(t("combined.none_planned"))
     else:
         labels = {
-            s.meeting_id: f"{meetings.format_when(s.starts_at, lang())} · "
-            + ", ".join(s.applicants.values())
+            s.meeting_id: f"{format_when(s.starts_at)} · " + ", ".join(s.applicants.values())
             for s in sittings
         }
         meeting_id = st.selectbox(

@@ -1,16 +1,17 @@
 """Hand-over: mark a coordinator away and give their open applicants to a colleague in
 one action; the unassigned queue, so no case is left without a responsible person."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import streamlit as st
 
 from dashboard import access
 from dashboard.data import clear_caches, sessions
-from dashboard.i18n import error_message, t
+from dashboard.i18n import date_format, error_message, format_date, localised, t
 from recruitment.casework.applicant_list import UNASSIGNED, ApplicantFilters, applicant_page
 from recruitment.casework.handover import case_workers, hand_over, mark_back, take_unassigned
 from recruitment.core.errors import VerveError
+from recruitment.core.timefmt import today
 
 actor = access.require("applicants.write")
 st.title(t("casework.handover_title"))
@@ -33,9 +34,7 @@ st.dataframe(
         {
             t("casework.field_name"): w["name"],
             t("casework.handover_open_cases"): w["open_applicants"],
-            t("casework.handover_away_until"): w["away_until"].strftime("%d.%m.%Y")
-            if w["away"]
-            else "",
+            t("casework.handover_away_until"): format_date(w["away_until"]) if w["away"] else "",
         }
         for w in workers
     ],
@@ -65,9 +64,9 @@ with st.form("handover_form"):
     )
     away_until = st.date_input(
         t("casework.handover_away_until"),
-        value=date.today() + timedelta(days=14),
-        min_value=date.today(),
-        format="DD.MM.YYYY",
+        value=today() + timedelta(days=14),
+        min_value=today(),
+        format=date_format(),
         key="handover_until",
     )
     if st.form_submit_button(t("casework.handover_submit"), type="primary"):
@@ -88,7 +87,7 @@ with st.form("handover_form"):
             else:
                 clear_caches()
                 st.session_state["handover_flash"] = t(
-                    "casework.handover_done", n=moved, to=names[to_id]
+                    "casework.handover_done", count=moved, to=names[to_id]
                 )
                 st.rerun()
 
@@ -111,16 +110,16 @@ if queue.empty:
 else:
     queue["stage"] = [t(f"stages.{s}") for s in queue["stage"]]
     event = st.dataframe(
-        queue[["id", "name", "stage", "area", "stage_changed_at"]],
+        localised(
+            queue[["id", "name", "stage", "area", "stage_changed_at"]], dates=["stage_changed_at"]
+        ),
         hide_index=True,
         column_config={
             "id": None,
             "name": t("casework.field_name"),
             "stage": t("casework.field_stage"),
             "area": t("casework.field_area"),
-            "stage_changed_at": st.column_config.DatetimeColumn(
-                t("casework.field_stage_changed_at"), format="DD.MM.YYYY"
-            ),
+            "stage_changed_at": t("casework.field_stage_changed_at"),
         },
         on_select="rerun",
         selection_mode="multi-row",
@@ -140,5 +139,5 @@ else:
             st.error(error_message(error))
         else:
             clear_caches()
-            st.session_state["handover_flash"] = t("casework.handover_taken", n=taken)
+            st.session_state["handover_flash"] = t("casework.handover_taken", count=taken)
             st.rerun()

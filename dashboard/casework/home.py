@@ -1,17 +1,13 @@
 """The staff start page: what needs attention today, by role."""
 
-from zoneinfo import ZoneInfo
-
 import streamlit as st
 
 from dashboard import access
 from dashboard.components import plain
 from dashboard.data import sessions
-from dashboard.i18n import error_message, t
+from dashboard.i18n import error_message, format_time, t
 from recruitment.casework.applicant_list import work_summary
 from recruitment.core.errors import VerveError
-
-OSLO = ZoneInfo("Europe/Oslo")
 
 actor = access.require("staff.read")
 st.title(t("home.title", name=plain(actor.name)))
@@ -31,10 +27,10 @@ for meeting in summary["meetings_today"]:
     st.markdown(
         t(
             "casework.home_meeting_line",
-            time=meeting["starts_at"].astimezone(OSLO).strftime("%H:%M"),
+            time=format_time(meeting["starts_at"]),
             mode=t(f"casework.mode_{meeting['mode']}"),
             booked=meeting["booked"],
-            capacity=meeting["capacity"],
+            count=meeting["capacity"],
         )
     )
 

@@ -48,8 +48,8 @@ st.caption(
     t(
         "casework.import_file_read",
         name=source["name"],
-        rows=len(table.rows),
-        columns=len(table.headers),
+        rows=t("casework.import_rows", count=len(table.rows)),
+        columns=t("casework.import_columns", count=len(table.headers)),
     )
 )
 
@@ -113,7 +113,7 @@ st.dataframe(
 )
 st.caption(t("casework.import_nothing_written"))
 if st.button(
-    t("casework.import_confirm", n=summary["create"] + summary["update"]),
+    t("casework.import_confirm", count=summary["create"] + summary["update"]),
     key="import_confirm",
     type="primary",
     disabled=not (summary["create"] or summary["update"]),

@@ -9,9 +9,10 @@ from dashboard import access
 from dashboard.casework.applicant_panels import applicant_link, show_error
 from dashboard.components import plain
 from dashboard.data import clear_caches, sessions
-from dashboard.i18n import lang, t
+from dashboard.i18n import date_format, format_when, lang, t
 from recruitment.casework import attendance, meeting_views, meetings
 from recruitment.core.errors import NotFound, VerveError
+from recruitment.core.timefmt import local, office_datetime
 
 actor = access.require("meetings.write")
 st.page_link("casework/meetings.py", label=t("meetings.back_to_list"), icon=":material/arrow_back:")
@@ -39,7 +40,7 @@ except (ValueError, NotFound):
     st.error(t("meetings.not_found"))
     st.stop()
 
-when = meetings.format_when(meeting.starts_at, lang())
+when = format_when(meeting.starts_at)
 st.title(t("meetings.detail_title") + " " + when)
 st.write(
     " · ".join(
@@ -50,7 +51,7 @@ st.write(
             t(
                 "meetings.seats",
                 registered=meeting.registered + meeting.attended + meeting.no_show,
-                capacity=meeting.capacity,
+                count=meeting.capacity,
                 waitlisted=meeting.waitlisted,
             ),
         ]
@@ -63,9 +64,7 @@ else:
 if meeting.host_name:
     st.caption(t("meetings.host") + ": " + plain(meeting.host_name))
 if meeting.reminder_sent_at:
-    st.caption(
-        t("meetings.reminder_sent_at", when=meetings.format_when(meeting.reminder_sent_at, lang()))
-    )
+    st.caption(t("meetings.reminder_sent_at", when=format_when(meeting.reminder_sent_at)))
 
 if flash := st.session_state.pop("meeting_flash", None):
     st.success(flash)
@@ -180,9 +179,9 @@ if not registered.empty:
                 st.rerun()
 
 with st.expander(t("meetings.edit")), st.form("edit_meeting"):
-    start = meetings.local(meeting.starts_at)
+    start = local(meeting.starts_at)
     day = st.date_input(
-        t("meetings.date"), value=start.date(), format="DD.MM.YYYY", key="edit_date"
+        t("meetings.date"), value=start.date(), format=date_format(), key="edit_date"
     )
     at = st.time_input(
         t("meetings.time"), value=start.time(), step=timedelta(minutes=15), key="edit_time"
@@ -240,7 +239,7 @@ with st.expander(t("meetings.edit")), st.form("edit_meeting"):
                     session=session,
                     actor=actor,
                     meeting_id=meeting_id,
-                    starts_at=meetings.oslo_datetime(day, at),
+                    starts_at=office_datetime(day, at),
                     mode=mode,
                     join_url=join_url,
                     address=address,

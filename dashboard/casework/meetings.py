@@ -1,16 +1,17 @@
 """Information meetings: what is coming up and what was held; plan one meeting or a series."""
 
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 import streamlit as st
 
 from dashboard import access
 from dashboard.casework.applicant_panels import show_error
 from dashboard.data import clear_caches, sessions
-from dashboard.i18n import lang, t
+from dashboard.i18n import date_format, format_when, lang, t
 from recruitment.casework import meeting_views, meetings
 from recruitment.core.access import allowed
 from recruitment.core.errors import VerveError
+from recruitment.core.timefmt import office_datetime, today, weekday_name
 
 actor = access.require("meetings.read")
 st.title(t("meetings.title"))
@@ -48,8 +49,7 @@ for tab, views, empty, key in (
         )
         if allowed(actor, "meetings.write"):
             labels = {
-                view.id: f"{meetings.format_when(view.starts_at, lang())} · "
-                + t(f"meetings.mode_{view.mode}")
+                view.id: f"{format_when(view.starts_at)} · " + t(f"meetings.mode_{view.mode}")
                 for view in views
             }
             chosen = st.selectbox(
@@ -130,8 +130,8 @@ one_tab, series_tab = st.tabs([t("meetings.create_one"), t("meetings.create_seri
 with one_tab, st.form("create_meeting"):
     day = st.date_input(
         t("meetings.date"),
-        value=date.today() + timedelta(days=14),
-        format="DD.MM.YYYY",
+        value=today() + timedelta(days=14),
+        format=date_format(),
         key="one_date",
     )
     at = st.time_input(
@@ -144,7 +144,7 @@ with one_tab, st.form("create_meeting"):
                 meetings.create_meeting(
                     session=session,
                     actor=actor,
-                    starts_at=meetings.oslo_datetime(day, at),
+                    starts_at=office_datetime(day, at),
                     **fields,
                 )
         except VerveError as error:
@@ -164,8 +164,8 @@ NTH = {
 with series_tab, st.form("create_series"):
     first_day = st.date_input(
         t("meetings.first_date"),
-        value=date.today() + timedelta(days=7),
-        format="DD.MM.YYYY",
+        value=today() + timedelta(days=7),
+        format=date_format(),
         key="series_first_day",
     )
     at = st.time_input(
@@ -182,7 +182,7 @@ with series_tab, st.form("create_series"):
     weekday = left.selectbox(
         t("meetings.weekday"),
         options=range(7),
-        format_func=lambda d: t(f"meetings.weekday_{d}"),
+        format_func=lambda d: weekday_name(d, lang()),
         index=1,
         key="series_weekday",
     )

@@ -8,9 +8,9 @@ import streamlit as st
 from dashboard.components import plain
 from dashboard.i18n import lang, t
 from recruitment.core import i18n, vocabulary
+from recruitment.core.timefmt import format_when
 from recruitment.core.validation import MAX_EMAIL, MAX_NAME, MAX_TEXT
 from recruitment.journey.booking import MeetingChoice
-from recruitment.journey.calendar import format_when
 
 # (field, autocomplete hint, required, max length)
 TEXT_FIELDS: tuple[tuple[str, str, bool, int], ...] = (
@@ -105,9 +105,7 @@ def wish_fields(
 def seats_text(choice: MeetingChoice, language: str) -> str:
     if choice.seats_left <= 0:
         return i18n.t("signup.full_waitlist", language)
-    if choice.seats_left == 1:
-        return i18n.t("signup.one_seat_left", language)
-    return i18n.t("signup.seats_left", language, seats=choice.seats_left)
+    return i18n.t("signup.seats_left", language, count=choice.seats_left)
 
 
 def meeting_label(choice: MeetingChoice, language: str) -> str:

@@ -9,9 +9,9 @@ from dashboard.i18n import error_message, lang, t
 from dashboard.journey.applicant_form import field_error, meeting_option
 from recruitment.core.errors import ValidationFailed, VerveError
 from recruitment.core.pipeline import EXIT_REASONS
+from recruitment.core.timefmt import format_when
 from recruitment.journey import self_service
 from recruitment.journey.booking import open_meetings
-from recruitment.journey.calendar import format_when
 
 public_header()
 st.title(t("self_service.title"))

@@ -16,9 +16,9 @@ from dashboard.journey.applicant_form import (
     wish_fields,
 )
 from recruitment.core.errors import MeetingFull, MeetingUnavailable, ValidationFailed, VerveError
+from recruitment.core.timefmt import format_when
 from recruitment.journey.applicants import sign_up
 from recruitment.journey.booking import open_meetings
-from recruitment.journey.calendar import format_when
 from recruitment.journey.self_service import ics_for_registration, my_page
 
 PHONE = "phone"  # the choice "I'd rather be phoned" among the meetings

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import access
 from dashboard.data import clear_caches, sessions
-from dashboard.i18n import error_message, lang, t
+from dashboard.i18n import error_message, lang, localised, t
 from recruitment.core.access import allowed
 from recruitment.core.errors import VerveError
 from recruitment.messaging.outbox_views import (
@@ -54,7 +54,7 @@ if frame.empty:
     st.stop()
 
 st.dataframe(
-    frame,
+    localised(frame, datetimes=["created_at", "next_attempt_at", "sent_at"]),
     hide_index=True,
     key="outbox_table",
     column_order=[
@@ -71,18 +71,14 @@ st.dataframe(
     ],
     column_config={
         "id": st.column_config.NumberColumn(t("mail.col_id"), format="%d"),
-        "created_at": st.column_config.DatetimeColumn(
-            t("mail.col_created"), format="YYYY-MM-DD HH:mm"
-        ),
+        "created_at": t("mail.col_created"),
         "kind_label": t("mail.col_kind"),
         "to_address": t("mail.col_to"),
         "subject": t("mail.col_subject"),
         "status_label": t("mail.col_status"),
         "attempts": st.column_config.NumberColumn(t("mail.col_attempts"), format="%d"),
-        "next_attempt_at": st.column_config.DatetimeColumn(
-            t("mail.col_next_attempt"), format="YYYY-MM-DD HH:mm"
-        ),
-        "sent_at": st.column_config.DatetimeColumn(t("mail.col_sent"), format="YYYY-MM-DD HH:mm"),
+        "next_attempt_at": t("mail.col_next_attempt"),
+        "sent_at": t("mail.col_sent"),
         "last_error": t("mail.col_error"),
     },
 )

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import access
 from dashboard.data import sessions
-from dashboard.i18n import error_message, t
+from dashboard.i18n import error_message, localised, t
 from recruitment.core.errors import VerveError
 from recruitment.placement import matching, scoring
 
@@ -39,7 +39,11 @@ if not suggestions:
     st.stop()
 
 st.dataframe(
-    [{**s.as_row(), "days_waiting": s.extra.get("days_waiting")} for s in suggestions],
+    localised(
+        [{**s.as_row(), "days_waiting": s.extra.get("days_waiting")} for s in suggestions],
+        numbers=dict.fromkeys(scoring.PARTS, 1),
+        distances=["distance_km"],
+    ),
     hide_index=True,
     column_config={
         "id": None,
@@ -48,12 +52,10 @@ st.dataframe(
             t("matching.score"), min_value=0, max_value=100, format="%.0f"
         ),
         **{
-            part: st.column_config.NumberColumn(
-                f"{t(f'matching.part_{part}')} (/{scoring.WEIGHTS[part]})", format="%.1f"
-            )
+            part: f"{t(f'matching.part_{part}')} (/{scoring.WEIGHTS[part]})"
             for part in scoring.PARTS
         },
-        "distance_km": st.column_config.NumberColumn(t("matching.distance_km"), format="%.1f km"),
+        "distance_km": t("matching.distance_km"),
         "shared_interests": t("matching.shared_interests"),
         "shared_languages": t("matching.shared_languages"),
         "load_hours": t("matching.load_hours"),

@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import access
 from dashboard.components import plain
 from dashboard.data import clear_caches, sessions
-from dashboard.i18n import error_message, t
+from dashboard.i18n import date_format, error_message, format_date, localised, t
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
 from recruitment.core.vocabulary import AGE_GROUPS, AVAILABILITY, INTERESTS, LANGUAGES
 from recruitment.placement import matching, placements, scoring, service_users
@@ -64,7 +64,9 @@ with left:
         f"{plain(record.area or '')}"
     )
     st.markdown(f"**{t('service_users.field_hours_per_month')}:** {record.hours_per_month}")
-    st.markdown(f"**{t('service_users.field_waiting_since')}:** {record.waiting_since.isoformat()}")
+    st.markdown(
+        f"**{t('service_users.field_waiting_since')}:** {format_date(record.waiting_since)}"
+    )
     st.markdown(
         f"**{t('service_users.field_coordinator')}:** {plain(record.coordinator_name or '–')}"
     )
@@ -116,11 +118,7 @@ for row in rows:
         st.markdown(
             f"**{plain(row.contact_name)}** · {t(f'placements.status_{row.status}')} · "
             f"{t('placements.hours', hours=row.hours_per_month)}"
-            + (
-                f" · {t('placements.started_on', day=row.start_date.isoformat())}"
-                if row.start_date
-                else ""
-            )
+            + (f" · {t('placements.started_on', day=row.start_date)}" if row.start_date else "")
             + (f" · {t(f'placements.reason_{row.end_reason}')}" if row.end_reason else "")
         )
         if not can_place or row.status == "ended":
@@ -163,7 +161,11 @@ if not suggestions:
 else:
     part_labels = {part: t(f"matching.part_{part}") for part in scoring.PARTS}
     st.dataframe(
-        [s.as_row() for s in suggestions],
+        localised(
+            [s.as_row() for s in suggestions],
+            numbers=dict.fromkeys(scoring.PARTS, 1),
+            distances=["distance_km"],
+        ),
         hide_index=True,
         column_config={
             "id": None,
@@ -171,15 +173,8 @@ else:
             "score": st.column_config.ProgressColumn(
                 t("matching.score"), min_value=0, max_value=100, format="%.0f"
             ),
-            **{
-                part: st.column_config.NumberColumn(
-                    f"{label} (/{scoring.WEIGHTS[part]})", format="%.1f"
-                )
-                for part, label in part_labels.items()
-            },
-            "distance_km": st.column_config.NumberColumn(
-                t("matching.distance_km"), format="%.1f km"
-            ),
+            **{part: f"{label} (/{scoring.WEIGHTS[part]})" for part, label in part_labels.items()},
+            "distance_km": t("matching.distance_km"),
             "shared_interests": t("matching.shared_interests"),
             "shared_languages": t("matching.shared_languages"),
             "load_hours": t("matching.load_hours"),
@@ -304,6 +299,7 @@ if can_write and record.status != "closed":
         waiting_since = h2.date_input(
             t("service_users.field_waiting_since"),
             value=record.waiting_since,
+            format=date_format(),
             key="edit_waiting_since",
         )
         if st.form_submit_button(t("common.save"), key="edit_save", icon=":material/save:"):

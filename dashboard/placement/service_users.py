@@ -1,14 +1,13 @@
 """Service users: the list of those waiting, a form for a new one, and import from a file."""
 
-from datetime import date
-
 import streamlit as st
 
 from dashboard import access
 from dashboard.components import show_field_errors
 from dashboard.data import clear_caches, sessions
-from dashboard.i18n import error_message, t
+from dashboard.i18n import date_format, error_message, localised, t
 from recruitment.core.errors import ValidationFailed, VerveError
+from recruitment.core.timefmt import today
 from recruitment.core.vocabulary import AGE_GROUPS, AVAILABILITY, INTERESTS, LANGUAGES
 from recruitment.placement import service_users
 from recruitment.placement.service_users import GENDERS, IMPORT_FIELDS
@@ -39,7 +38,7 @@ with tab_list:
         st.info(t("common.no_data"))
     else:
         st.dataframe(
-            frame,
+            localised(frame, dates=["waiting_since"]),
             hide_index=True,
             column_config={
                 "id": None,
@@ -143,7 +142,10 @@ with tab_new:
                 key="su_hours",
             )
             waiting_since = h2.date_input(
-                t("service_users.field_waiting_since"), value=date.today(), key="su_waiting_since"
+                t("service_users.field_waiting_since"),
+                value=today(),
+                format=date_format(),
+                key="su_waiting_since",
             )
             submitted = st.form_submit_button(
                 t("service_users.create"), key="su_create", icon=":material/person_add:"

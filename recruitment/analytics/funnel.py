@@ -289,8 +289,8 @@ def funnel_summary(*, session: Session, actor: Actor, filters: Filters = Filters
     table = funnel_counts(session=session, actor=actor, filters=filters)
     return {
         "filters": {
-            "since": filters.since.isoformat() if filters.since else None,
-            "until": filters.until.isoformat() if filters.until else None,
+            "since": timefmt.iso(filters.since) or None,
+            "until": timefmt.iso(filters.until) or None,
             "mode": filters.mode,
         },
         "stages": [

@@ -125,7 +125,7 @@ def _too_old(session: Session, *, issued_on: date, contract_on: date) -> Certifi
     return CertificateTooOld(
         f"certificate issued {issued_on} is more than {months} months before the contract "
         f"{contract_on}",
-        months=months,
+        count=months,
         # Dates, so the message writes them the reader's way (`t` formats them).
         issued=issued_on,
         contract=contract_on,

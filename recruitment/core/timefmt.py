@@ -28,6 +28,7 @@ from babel.dates import format_datetime as _babel_datetime
 from babel.dates import get_day_names
 from babel.numbers import format_decimal as _babel_decimal
 from babel.numbers import format_percent as _babel_percent
+from babel.units import format_unit
 from sqlalchemy.orm import Session
 
 from db.models import utcnow
@@ -221,6 +222,15 @@ def format_percent(value: float | Decimal | None, lang: str, digits: int = 0) ->
     return _babel_percent(value, format=pattern, locale=locale)
 
 
+def format_km(value: float | Decimal | None, lang: str) -> str:
+    """A distance in kilometres, to a tenth: "3,2 km", "3.2 km"."""
+    if _missing(value):
+        return EMPTY
+    return format_unit(
+        value, "length-kilometer", length="short", format="#,##0.0", locale=babel_locale(lang)
+    )
+
+
 def plural_category(count: float | int | Decimal, lang: str) -> str:
     """The CLDR plural category of `count` in `lang` ("one" or "other" for nb and en)."""
     return babel_locale(lang).plural_form(abs(count))
@@ -243,6 +253,7 @@ def localise_columns(
     datetimes: Iterable[str] = (),
     numbers: dict[str, int | None] | None = None,
     percents: dict[str, int] | None = None,
+    distances: Iterable[str] = (),
 ) -> pd.DataFrame:
     """A copy of `frame` whose named columns are text for people in `lang` (dates on the
     office's clock). Tables show these strings because Streamlit's column formats cannot
@@ -256,6 +267,8 @@ def localise_columns(
         formatters[column] = lambda v, d=digits: format_number(v, lang, d)
     for column, digits in (percents or {}).items():
         formatters[column] = lambda v, d=digits: format_percent(v, lang, d)
+    for column in distances:
+        formatters[column] = lambda v: format_km(v, lang)
     return frame.assign(
         **{
             column: [format_(value) for value in frame[column]]

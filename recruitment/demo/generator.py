@@ -53,10 +53,9 @@ from db.models import (
     StageEvent,
     UTCDateTime,
 )
-from recruitment.core import vocabulary
+from recruitment.core import timefmt, vocabulary
 from recruitment.core.errors import VerveError
 from recruitment.core.pipeline import EXIT_REASONS, REOPEN_REASON, is_allowed
-from recruitment.core.timefmt import local, office_datetime
 
 HISTORY_DAYS = 730
 PLANNED_DAYS = 91
@@ -261,7 +260,7 @@ def generate(
     around them, in one transaction; with `force`, empty the data tables first."""
     if applicants < 0:
         raise ValueError("applicants must not be negative")
-    today = today or datetime.now(UTC).date()
+    today = today or timefmt.today()
     with sessions.begin() as session:
         if not is_empty(session):
             if not force:
@@ -285,7 +284,7 @@ def generate(
                     "target_type": None,
                     "target_id": None,
                     "client": "demo",
-                    "detail": {"applicants": applicants, "seed": seed, "today": today.isoformat()},
+                    "detail": {"applicants": applicants, "seed": seed, "today": timefmt.iso(today)},
                 }
             ],
         )
@@ -558,7 +557,7 @@ class _World:
 
     def local(self, day: date, hour: int, minute: int = 0) -> datetime:
         """A wall-clock time at the office, as an aware UTC datetime."""
-        return office_datetime(day, time(hour, minute))
+        return timefmt.office_datetime(day, time(hour, minute))
 
     def add(self, table: Table, row: dict[str, Any]) -> int:
         rows = self.rows[table]
@@ -1208,7 +1207,7 @@ class _World:
     def checks_and_placement(self, life: _Life, t: datetime, coord: int) -> bool | None:
         """Checks after a recommended interview, approval and placements."""
         rng = self.rng
-        start = local(t).date()
+        start = timefmt.office_day(t)
         issued = start + timedelta(days=rng.randint(3, 25))
         seen = issued + timedelta(days=rng.randint(1, 10))
         dates = {
@@ -1269,7 +1268,7 @@ class _World:
                     )
                     return True
                 return None
-            start_day = local(t + timedelta(days=rng.uniform(5, 60))).date()
+            start_day = timefmt.office_day(t + timedelta(days=rng.uniform(5, 60)))
             if start_day >= self.today:
                 return None
             service_user_id = self.service_user_for(start_day, coord)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from db.models import Applicant, InfoMeeting, Registration
 from recruitment.core.i18n import t
-from recruitment.journey.calendar import format_when
+from recruitment.core.timefmt import format_when
 from tests.browser.conftest import axe_violations, open_page, screenshot, wait_for_app
 
 _numbers = itertools.count(1)

@@ -484,7 +484,7 @@ def test_the_contract_is_refused_when_the_certificate_is_more_than_three_months_
     with pytest.raises(checks.CertificateTooOld) as caught:
         record(session, coordinator, applicant_id, "contract", completed_on=date(2026, 3, 1))
     assert caught.value.params == {
-        "months": 3,
+        "count": 3,
         "issued": date(2025, 11, 30),
         "contract": date(2026, 3, 1),
     }

@@ -19,6 +19,7 @@ from db.models import (
 from recruitment.casework import attendance, meeting_views, meetings
 from recruitment.core.errors import NotFound, PermissionDenied, ValidationFailed
 from recruitment.core.pipeline import move_applicant
+from recruitment.core.timefmt import format_when, local
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -86,7 +87,7 @@ def test_first_tuesday_of_every_month_for_six_months_stays_at_18_oslo_time_acros
         )
     with session_factory() as s:
         rows = [s.get(InfoMeeting, i) for i in ids]
-        assert [meetings.local(m.starts_at).date() for m in rows] == [
+        assert [local(m.starts_at).date() for m in rows] == [
             date(2026, 1, 6),
             date(2026, 2, 3),
             date(2026, 3, 3),
@@ -94,7 +95,7 @@ def test_first_tuesday_of_every_month_for_six_months_stays_at_18_oslo_time_acros
             date(2026, 5, 5),
             date(2026, 6, 2),
         ]
-        assert {meetings.local(m.starts_at).time() for m in rows} == {time(18, 0)}
+        assert {local(m.starts_at).time() for m in rows} == {time(18, 0)}
         # Winter time is UTC+1, summer time (from 29 March 2026) UTC+2.
         assert [m.starts_at.hour for m in rows] == [17, 17, 17, 16, 16, 16]
         assert len({m.series_id for m in rows}) == 1 and rows[0].series_id
@@ -472,8 +473,8 @@ def test_cancelling_tells_every_registrant_and_offers_the_next_meeting(
         # The next meeting of the same mode (digital) is offered, in each person's language.
         by_applicant = {c["applicant_id"]: c for c in mail_contexts}
         assert by_applicant[seat]["next_meeting_id"] == following != in_person
-        assert by_applicant[seat]["next_meeting_when"] == meetings.format_when(offer, "nb")
-        assert meetings.format_when(offer, "en") in by_applicant[waiting]["next_meeting"]
+        assert by_applicant[seat]["next_meeting_when"] == format_when(offer, "nb")
+        assert format_when(offer, "en") in by_applicant[waiting]["next_meeting"]
         assert {r.status for r in s.scalars(select(Registration))} == {"cancelled"}
         assert s.get(Applicant, seat).stage == "signed_up"
         assert s.get(Applicant, waiting).stage == "signed_up"

@@ -8,8 +8,9 @@ from email.parser import BytesParser
 
 import pytest
 
+from recruitment.core.timefmt import format_when
 from recruitment.messaging import mail
-from recruitment.messaging.mail import KINDS, format_when, preview, render, template_source
+from recruitment.messaging.mail import KINDS, preview, render, template_source
 from recruitment.messaging.outbox import DeliveryPolicy
 from recruitment.messaging.smtp import (
     Claimed,

@@ -32,13 +32,13 @@ from babel.units import format_unit
 from sqlalchemy.orm import Session
 
 from db.models import utcnow
-from recruitment.core.settings import get_setting
+from recruitment.core.settings import DEFAULTS, get_setting
 
 if TYPE_CHECKING:
     import pandas as pd
 
-#: The zone when the setting is unset or names no zone this machine knows.
-FALLBACK_ZONE = "Europe/Oslo"
+#: The zone when the setting is unset or names no zone this machine knows: its default.
+FALLBACK_ZONE: str = DEFAULTS["time_zone"]
 
 #: The Babel locale of each interface language (English as written in Europe: "1 December").
 BABEL_LOCALES = {"nb": "nb_NO", "en": "en_GB"}

@@ -8,6 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import Applicant, OutboxMessage, Registration, StageEvent
+from recruitment.accounts.office_settings import change_setting
+from recruitment.core import timefmt
 from recruitment.core.errors import MeetingFull, MeetingUnavailable, ValidationFailed
 from recruitment.journey import booking
 from recruitment.journey.applicants import sign_up
@@ -68,6 +70,33 @@ def test_booking_gives_a_seat_moves_the_stage_and_queues_a_confirmation_with_an_
     assert event["SEQUENCE"] == 0
     assert str(event.decoded("DTSTART").tzinfo) == "Europe/Oslo"
     assert event["LOCATION"] == "https://teams.example.com/meet/abc"
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_the_message_and_the_invite_give_the_same_personal_link_in_the_applicants_language(
+    session_factory, session, make_applicant, make_meeting, lang
+):
+    book(session_factory, make_applicant(language=lang, token=f"t0k3n-{lang}"), make_meeting())
+    [message] = outbox(session, kind="booking_confirmation")
+    link = f"http://localhost:8501/my-page?token=t0k3n-{lang}&lang={lang}"
+    assert link in message.body_text
+    assert link in str(event_of(message.ics)["DESCRIPTION"])
+
+
+def test_the_offices_time_zone_setting_moves_the_message_and_the_invite(
+    session_factory, session, make_applicant, make_meeting, admin, monkeypatch
+):
+    # The zone read here is remembered for the process: put the default back afterwards.
+    monkeypatch.setattr(timefmt._Office, "zone", timefmt.zone_named(timefmt.FALLBACK_ZONE))
+    with session_factory.begin() as s:
+        change_setting(session=s, actor=admin, key="time_zone", value="Europe/London")
+    starts = datetime(2030, 12, 3, 17, 0, tzinfo=UTC)  # 17:00 in London, 18:00 in Oslo
+    book(session_factory, make_applicant(language="en"), make_meeting(starts_at=starts))
+    [message] = outbox(session, kind="booking_confirmation")
+    assert "on Tuesday 3 December 2030 at 17:00" in message.body_text
+    assert [tz["TZID"] for tz in parse(message.ics).walk("VTIMEZONE")] == ["Europe/London"]
+    start = event_of(message.ics).decoded("DTSTART")
+    assert str(start.tzinfo) == "Europe/London" and start.hour == 17
 
 
 def test_an_in_person_meeting_puts_the_address_in_the_invite(

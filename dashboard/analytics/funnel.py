@@ -27,7 +27,7 @@ else:
         t(
             "analytics.headline",
             signed=int(table["reached"].iloc[0]),
-            placed=int(table["reached"].iloc[-1]),
+            count=int(table["reached"].iloc[-1]),
             share=ui.percent(table["overall_conversion"].iloc[-1]),
         )
     )

@@ -3,6 +3,8 @@ empty database (a friendly "no data yet", no exception); refused to nobody."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -58,7 +60,7 @@ def test_each_analytics_page_shows_numbers_a_table_and_a_csv_for_a_manager(name,
 
 def test_the_funnel_page_shows_the_headline_and_the_exact_counts(known, manager):
     at = page("funnel", manager).run()
-    assert "6 signed up, 1 were placed (17%)." in texts(at)
+    assert "6 signed up, 1 was placed (17%)." in texts(at)
     assert at.title[0].value == "Funnel"
     funnel = at.dataframe[0].value
     assert funnel["reached"].tolist() == [6, 4, 3, 2, 2, 1, 1]
@@ -88,6 +90,21 @@ def test_evaluation_comments_are_shown_as_text_not_html(known, manager):
     comments = at.dataframe[-1].value
     assert "<b>Bra</b> møte, men lyden falt ut" in comments["comment"].tolist()
     assert all("<b>" not in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize("name", ["evaluations", "time_in_stage"])
+def test_times_in_analytics_tables_are_written_for_people_not_as_raw_timestamps(
+    name, known, manager
+):
+    at = page(name, manager, lang="nb").run()
+    cells = [
+        str(value)
+        for frame in at.dataframe
+        for column in frame.value.columns
+        for value in frame.value[column]
+    ]
+    assert cells and not [cell for cell in cells if "+00:00" in cell or "T0" in cell]
+    assert any(re.fullmatch(r"\d\d\.\d\d\.\d{4} kl\. \d\d\.\d\d", cell) for cell in cells)
 
 
 def test_a_manager_sees_the_stuck_list_without_links_to_full_records(known, manager):

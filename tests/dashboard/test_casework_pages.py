@@ -102,7 +102,7 @@ def test_the_list_filters_and_searches_by_widget(app, coordinator, make_applican
     at.text_input(key="applicants_search").input("987 65").run()
     assert not at.exception
     assert list(at.dataframe[0].value["name"]) == ["Bjørn Berg"]
-    assert "1 applicants · page 1 of 1" in _texts(at)
+    assert "1 applicant · page 1 of 1" in _texts(at)
 
 
 def test_the_list_pages_through_many_applicants(app, coordinator, make_applicant):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from streamlit.testing.v1 import AppTest
 
 from db.models import OutboxMessage
@@ -118,3 +120,23 @@ def test_coordinators_get_the_mail_pages_in_the_menu_and_managers_do_not(coordin
 
     assert {"messaging/outbox.py", "messaging/mail_templates.py"} <= paths(coordinator)
     assert not {"messaging/outbox.py", "messaging/mail_templates.py"} & paths(manager)
+
+
+def test_the_outbox_shows_the_offices_clock_like_every_other_page(
+    app_database, session_factory, coordinator
+):
+    # 01:47 UTC is 02:47 in Oslo; the outbox used to show the UTC time.
+    outbox_id = queue(session_factory, "jane@example.no")
+    with session_factory.begin() as s:
+        s.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == outbox_id)
+            .values(created_at=datetime(2026, 11, 29, 1, 47, tzinfo=UTC))
+        )
+
+    english = page(OUTBOX, coordinator).run()
+    bokmal = page(OUTBOX, coordinator, lang="nb").run()
+
+    assert not english.exception and not bokmal.exception
+    assert english.dataframe[0].value["created_at"].tolist() == ["29 Nov 2026, 02:47"]
+    assert bokmal.dataframe[0].value["created_at"].tolist() == ["29.11.2026 kl. 02.47"]

@@ -228,7 +228,7 @@ def test_the_audit_page_shows_the_log_to_admins(app_database, admin, session):
     session.commit()
     at = _page("audit.py", admin).run()
     assert not at.exception, at.exception
-    assert "1 events" in _texts(at)
+    assert "1 event (newest first)" in _texts(at)
     assert at.dataframe[0].value.iloc[0].tolist()[1:5] == [
         "login.failed",
         "kari",

@@ -126,9 +126,8 @@ def today(now: datetime | None = None, zone: ZoneInfo | None = None) -> date:
 
 def day_span(day: date, zone: ZoneInfo | None = None) -> tuple[datetime, datetime]:
     """The UTC start of the office's `day` and of the day after (23, 24 or 25 hours apart)."""
-    return office_datetime(day, time(0), zone), office_datetime(
-        day + timedelta(days=1), time(0), zone
-    )
+    next_day = day + timedelta(days=1)
+    return office_datetime(day, time(0), zone), office_datetime(next_day, time(0), zone)
 
 
 # --- words and numbers for people -----------------------------------------------------------

@@ -38,6 +38,6 @@ def test_a_manager_opens_the_funnel_page_and_sees_the_chart(page, live_server, s
     chart = page.locator('[data-testid="stVegaLiteChart"]').first
     chart.wait_for(state="visible")
     chart.locator("canvas, svg").first.wait_for(state="visible")
-    assert page.get_by_text("6 signed up, 1 were placed (17%).").is_visible()
+    assert page.get_by_text("6 signed up, 1 was placed (17%).").is_visible()
     path = screenshot(page, "analytics-funnel-manager")
     assert path.stat().st_size > 10_000

@@ -1,5 +1,6 @@
 """The database as the UI sees it: one engine per process, migrated at start, and
-sessions for the page's one transaction. Cached read wrappers live here too."""
+sessions for the page's one transaction. The analytics pages' cached reads live in
+`dashboard/analytics/data.py`; `clear_caches` empties them after a write."""
 
 from __future__ import annotations
 

@@ -1,2 +1,1 @@
-"""The outbox and the e-mail templates, for coordinators.
-"""
+"""The outbox and the e-mail templates, for coordinators."""

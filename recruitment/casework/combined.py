@@ -24,7 +24,7 @@ from db.models import (
 )
 from recruitment.casework import attendance, meetings
 from recruitment.casework.interviews import ensure_may_interview, record_outcome
-from recruitment.core.access import Actor, require, requires
+from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
 from recruitment.core.pipeline import advance_stage
 from recruitment.journey import booking
@@ -51,7 +51,7 @@ class SittingResult:
     reject_reason_text: str | None = None
 
 
-@requires("meetings.write")
+@requires("meetings.write", "applicants.write")
 def book_combined_meeting(
     *,
     session: Session,
@@ -67,8 +67,6 @@ def book_combined_meeting(
 ) -> int:
     """Plan a small in-person sitting for one or two applicants and book them in, each
     with a confirmation and calendar invitation. Returns the meeting id."""
-    require(actor, "meetings.write")
-    require(actor, "applicants.write")
     now = now or utcnow()
     applicant_ids = list(dict.fromkeys(applicant_ids))
     if not 1 <= len(applicant_ids) <= MAX_APPLICANTS:
@@ -125,7 +123,7 @@ def book_combined_meeting(
     return meeting_id
 
 
-@requires("meetings.write")
+@requires("meetings.write", "applicants.write")
 def record_sitting(
     *,
     session: Session,
@@ -138,8 +136,6 @@ def record_sitting(
     each attendee moves through `meeting_attended`, `interview_scheduled` and
     `interviewed` (three stage events); absentees are recorded as no-shows. The meeting
     is then marked held."""
-    require(actor, "meetings.write")
-    require(actor, "applicants.write")
     now = now or utcnow()
     meeting = session.get(InfoMeeting, meeting_id, with_for_update=True)
     if meeting is None or meeting.kind != MeetingKind.COMBINED.value:
@@ -202,7 +198,6 @@ def candidates(
 ) -> dict[int, str]:
     """Applicants who can be booked into a combined sitting (signed up or booked on a
     meeting), those who prefer phone over digital meetings first: id -> label."""
-    require(actor, "applicants.read")
     query = select(Applicant.id, Applicant.first_name, Applicant.last_name, Applicant.phone).where(
         Applicant.stage.in_((Stage.SIGNED_UP.value, Stage.MEETING_BOOKED.value)),
         Applicant.anonymised_at.is_(None),
@@ -235,7 +230,6 @@ class SittingToRecord:
 @requires("applicants.read")
 def sittings_to_record(*, session: Session, actor: Actor) -> list[SittingToRecord]:
     """Planned combined sittings with the applicants booked into them, soonest first."""
-    require(actor, "applicants.read")
     rows = session.execute(
         select(InfoMeeting, Applicant.id, Applicant.first_name, Applicant.last_name)
         .join(Registration, Registration.meeting_id == InfoMeeting.id)

@@ -1,6 +1,7 @@
 """Who may do what. Every service that reads or writes personal data takes the acting
-user and checks one permission from PERMISSIONS, so roles hold however a service is
-reached (page, URL, CLI), not only through what the navigation shows."""
+user and names the permissions it needs from PERMISSIONS in its `@requires(...)`, so
+roles hold however a service is reached (page, URL, CLI), not only through what the
+navigation shows."""
 
 from __future__ import annotations
 
@@ -92,21 +93,30 @@ F = TypeVar("F", bound=Callable[..., object])
 NO_PERMISSION = ""
 
 
-def requires(permission: str) -> Callable[[F], F]:
-    """Decorate a service `def verb(*, session, actor, ...)`: check `permission` before
-    the body runs, and record it on the function (`fn.permission`) so the role-table
-    test can call every service as every role and compare with PERMISSIONS."""
-    if permission != NO_PERMISSION and permission not in PERMISSIONS:
-        raise KeyError(f"unknown permission {permission!r}")
+def requires(*permissions: str) -> Callable[[F], F]:
+    """Decorate a service `def verb(*, session, actor, ...)`: check each of `permissions`
+    before the body runs, and record them on the function (`fn.permissions`) so the
+    role-table test can call every service as every role and compare with PERMISSIONS.
+
+    The decorator is the one place a service's permissions are named: a service that
+    needs two says so here (`@requires("meetings.write", "applicants.write")`), and its
+    body calls `allowed(...)` only for what depends on the data (e.g. showing names)."""
+    if permissions == (NO_PERMISSION,):
+        permissions = ()
+    elif not permissions:
+        raise TypeError("name the permission a service requires, or NO_PERMISSION")
+    for permission in permissions:
+        if permission not in PERMISSIONS:
+            raise KeyError(f"unknown permission {permission!r}")
 
     def decorate(fn: F) -> F:
         @functools.wraps(fn)
         def guarded(*args, **kwargs):
-            if permission != NO_PERMISSION:
+            for permission in permissions:
                 require(kwargs.get("actor"), permission)
             return fn(*args, **kwargs)
 
-        guarded.permission = permission  # type: ignore[attr-defined]
+        guarded.permissions = permissions  # type: ignore[attr-defined]
         return guarded  # type: ignore[return-value]
 
     return decorate

@@ -285,7 +285,6 @@ def resume_placement(*, session: Session, actor: Actor, placement_id: int) -> No
 
 
 @requires("placements.write")
-@requires("placements.write")
 def end_placement(
     *,
     session: Session,

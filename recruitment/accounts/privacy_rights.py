@@ -29,10 +29,11 @@ from db.models import (
 )
 from recruitment.accounts.audit import record
 from recruitment.accounts.retention import anonymise_applicant
+from recruitment.core._moves import move_applicant
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound
 from recruitment.core.i18n import language, t
-from recruitment.core.pipeline import EXITS, move_applicant
+from recruitment.core.pipeline import EXITS
 
 _APPLICANT_FIELDS = (
     "id", "first_name", "last_name", "email", "phone", "birth_year", "postcode", "area",

@@ -21,9 +21,9 @@ from recruitment.casework.meetings import (
     _registrations,
     local,
 )
+from recruitment.core._moves import move_applicant
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, VerveError
-from recruitment.core.pipeline import move_applicant
 
 #: Registrations whose attendance can be marked.
 MARKABLE = (

@@ -25,9 +25,9 @@ from db.models import (
     Stage,
     utcnow,
 )
+from recruitment.casework.stage_moves import advance_stage
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
-from recruitment.core.pipeline import advance_stage
 from recruitment.core.settings import get_setting
 
 #: The checks in the order the office usually takes them.

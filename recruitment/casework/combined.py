@@ -24,9 +24,9 @@ from db.models import (
 )
 from recruitment.casework import attendance, meetings
 from recruitment.casework.interviews import ensure_may_interview, record_outcome
+from recruitment.casework.stage_moves import advance_stage
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
-from recruitment.core.pipeline import advance_stage
 from recruitment.journey import booking
 
 MAX_APPLICANTS = 2

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from db.models import Applicant, Interview, InterviewOutcome, StaffUser, Stage, utcnow
 from recruitment.casework.checks import police_certificate_seen
+from recruitment.casework.stage_moves import advance_stage
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
-from recruitment.core.pipeline import advance_stage
 from recruitment.core.settings import get_setting
 
 #: The rubric, each scored 1-5 (labels under `interviews.score_<name>`).

@@ -28,10 +28,10 @@ from db.models import (
     Stage,
     utcnow,
 )
+from recruitment.core._moves import move_applicant
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
 from recruitment.core.i18n import t
-from recruitment.core.pipeline import move_applicant
 from recruitment.journey import booking, calendar
 from recruitment.messaging.mail import queue_email
 

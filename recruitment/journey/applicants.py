@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 
 from db.models import Applicant, Stage, utcnow
 from recruitment.core import vocabulary
+from recruitment.core._moves import move_applicant, record_sign_up
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import ValidationFailed
 from recruitment.core.i18n import language
-from recruitment.core.pipeline import EXITS, REOPEN_REASON, move_applicant, record_sign_up
+from recruitment.core.pipeline import EXITS, REOPEN_REASON
 from recruitment.core.settings import get_setting
 from recruitment.core.validation import (
     MAX_TEXT,

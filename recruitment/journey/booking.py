@@ -24,6 +24,7 @@ from db.models import (
     Stage,
     utcnow,
 )
+from recruitment.core._moves import move_applicant
 from recruitment.core.errors import (
     InvalidStageTransition,
     MeetingFull,
@@ -31,7 +32,7 @@ from recruitment.core.errors import (
     NotFound,
 )
 from recruitment.core.i18n import t
-from recruitment.core.pipeline import EXITS, move_applicant
+from recruitment.core.pipeline import EXITS
 from recruitment.core.settings import get_setting
 from recruitment.journey import calendar
 from recruitment.messaging.mail import queue_email

@@ -13,8 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Applicant, Registration, Stage, utcnow
+from recruitment.core._moves import move_applicant
 from recruitment.core.errors import NotFound, ValidationFailed
-from recruitment.core.pipeline import EXIT_REASONS, EXITS, move_applicant
+from recruitment.core.pipeline import EXIT_REASONS, EXITS
 from recruitment.core.validation import (
     clean_name,
     clean_phone,

@@ -25,10 +25,10 @@ from db.models import (
     utcnow,
 )
 from recruitment.casework.checks import police_certificate_seen
+from recruitment.core._moves import move_applicant
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
 from recruitment.core.i18n import t
-from recruitment.core.pipeline import move_applicant
 from recruitment.core.settings import get_setting
 
 END_REASONS: tuple[str, ...] = (

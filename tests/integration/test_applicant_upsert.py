@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import Applicant, ConsentVersion, Stage, StageEvent
+from recruitment.core._moves import move_applicant
 from recruitment.core.errors import PermissionDenied, ValidationFailed
-from recruitment.core.pipeline import move_applicant
 from recruitment.journey.applicants import clean_applicant_input, register_caller, upsert_applicant
 from recruitment.journey.consent import CURRENT_VERSION
 

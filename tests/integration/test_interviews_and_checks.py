@@ -19,8 +19,8 @@ from db.models import (
 )
 from recruitment.accounts.office_settings import change_setting
 from recruitment.casework import checks, combined, interviews
+from recruitment.core._moves import move_applicant
 from recruitment.core.errors import NotFound, PermissionDenied, ValidationFailed
-from recruitment.core.pipeline import move_applicant
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 3, 2)

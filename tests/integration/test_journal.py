@@ -13,8 +13,8 @@ from recruitment.casework.journal import (
     record_system_entry,
     timeline,
 )
+from recruitment.casework.stage_moves import advance_stage
 from recruitment.core.errors import NotFound, PermissionDenied, ValidationFailed
-from recruitment.core.pipeline import advance_stage
 
 
 def test_a_coordinator_records_a_phone_call_with_who_and_when(

@@ -42,7 +42,7 @@ SERVICES = _services()
 
 
 def test_the_services_were_found():
-    assert "recruitment.core.pipeline.advance_stage" in SERVICES
+    assert "recruitment.casework.stage_moves.advance_stage" in SERVICES
     assert "recruitment.accounts.staff.change_role" in SERVICES
     assert len(SERVICES) >= 15
 

@@ -27,7 +27,7 @@ from recruitment.casework.interviews import ensure_may_interview, record_outcome
 from recruitment.casework.stage_moves import advance_stage
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
-from recruitment.journey import booking
+from recruitment.journey import _booking
 
 MAX_APPLICANTS = 2
 
@@ -97,9 +97,9 @@ def book_combined_meeting(
     for applicant_id in applicant_ids:
         # One person, one booking: a seat or waitlist place elsewhere moves here (same
         # calendar entry, updated), and the seat it frees goes to that meeting's waitlist.
-        current = booking.active_registrations(session, applicant_id)
+        current = _booking.active_registrations(session, applicant_id)
         if current:
-            booking.rebook(
+            _booking.rebook(
                 session=session,
                 registration_id=current[0].id,
                 to_meeting_id=meeting_id,
@@ -108,11 +108,11 @@ def book_combined_meeting(
                 now=now,
             )
             for extra in current[1:]:
-                booking.cancel_registration(
+                _booking.cancel_registration(
                     session=session, registration_id=extra.id, by_id=actor.id, now=now
                 )
         else:
-            booking.book_meeting(
+            _booking.book_meeting(
                 session=session,
                 applicant_id=applicant_id,
                 meeting_id=meeting_id,

@@ -32,7 +32,7 @@ from recruitment.core._moves import move_applicant
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
 from recruitment.core.i18n import t
-from recruitment.journey import booking, calendar
+from recruitment.journey import _booking, calendar
 from recruitment.messaging.mail import queue_email
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -329,7 +329,7 @@ def edit_meeting(
     now = now or utcnow()
     if starts_at != meeting.starts_at:
         _check_start(starts_at, now, fields)
-    registered = booking.seats_taken(session, meeting.id)
+    registered = _booking.seats_taken(session, meeting.id)
     if "capacity" not in fields and capacity < registered:
         fields["capacity"] = "meetings.error_capacity_below_registered"
     if fields:
@@ -354,7 +354,7 @@ def edit_meeting(
             registration.ics_sequence += 1
             queued += _queue_confirmation(session, registration)
     # More seats: the waitlist moves up in order and is told so, with an invitation.
-    promoted = booking.fill_from_waitlist(session, meeting.id, now=now)
+    promoted = _booking.fill_from_waitlist(session, meeting.id, now=now)
     return queued + sum(1 for registration in promoted if registration.applicant.email)
 
 
@@ -386,11 +386,11 @@ def _queue_confirmation(session: Session, registration: Registration) -> int:
         kind="booking_confirmation",
         to_address=applicant.email,
         lang=applicant.language,
-        context=booking.mail_context(session, registration),
+        context=_booking.mail_context(session, registration),
         applicant_id=applicant.id,
         meeting_id=registration.meeting_id,
         registration_id=registration.id,
-        ics=booking.ics_for(session, registration),
+        ics=_booking.ics_for(session, registration),
     )
     return 1
 
@@ -412,7 +412,7 @@ def send_reminder(
             kind="meeting_reminder",
             to_address=applicant.email,
             lang=applicant.language,
-            context=booking.mail_context(session, registration),
+            context=_booking.mail_context(session, registration),
             applicant_id=applicant.id,
             meeting_id=meeting.id,
             registration_id=registration.id,
@@ -448,7 +448,8 @@ def next_meeting(
         select(func.count())
         .select_from(Registration)
         .where(
-            Registration.meeting_id == InfoMeeting.id, Registration.status.in_(booking.SEAT_HOLDING)
+            Registration.meeting_id == InfoMeeting.id,
+            Registration.status.in_(_booking.SEAT_HOLDING),
         )
         .scalar_subquery()
     )
@@ -514,7 +515,7 @@ def cancel_meeting(
             )
         if not applicant.email:
             continue
-        context = booking.mail_context(session, registration)
+        context = _booking.mail_context(session, registration)
         # The offer: `next_meeting` is a whole sentence for the template to show as is.
         if offer is not None:
             context["next_meeting_when"] = format_when(offer.starts_at, applicant.language)
@@ -534,7 +535,7 @@ def cancel_meeting(
             meeting_id=meeting.id,
             registration_id=registration.id,
             # Only a seat was ever put in a calendar; a waitlist place has nothing to remove.
-            ics=booking.ics_for(session, registration, cancel=True) if had_seat else None,
+            ics=_booking.ics_for(session, registration, cancel=True) if had_seat else None,
         )
         queued += 1
     session.flush()

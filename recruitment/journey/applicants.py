@@ -30,7 +30,7 @@ from recruitment.core.validation import (
     collect,
     normalise_email,
 )
-from recruitment.journey import booking
+from recruitment.journey import _booking
 from recruitment.journey.consent import current_consent_version
 from recruitment.messaging import mail
 
@@ -313,7 +313,7 @@ def sign_up(
     )
     registration = None
     if meeting_id is not None:
-        registration = booking.book_or_move(
+        registration = _booking.book_or_move(
             session=session,
             applicant_id=applicant.id,
             meeting_id=meeting_id,
@@ -328,7 +328,7 @@ def sign_up(
             lang=applicant.language,
             context={
                 "first_name": applicant.first_name,
-                "self_service_url": booking.self_service_url(session, applicant),
+                "self_service_url": _booking.self_service_url(session, applicant),
                 "office_name": get_setting(session, "office_name"),
             },
             applicant_id=applicant.id,
@@ -338,7 +338,7 @@ def sign_up(
         token=applicant.token or "",
         registration_id=registration.id if registration else None,
         status=registration.status if registration else None,
-        waitlist_position=booking.waitlist_position(session, registration)
+        waitlist_position=_booking.waitlist_position(session, registration)
         if registration
         else None,
         created=created,

@@ -23,7 +23,7 @@ from recruitment.core.validation import (
     collect,
     normalise_email,
 )
-from recruitment.journey import booking, calendar
+from recruitment.journey import _booking, calendar
 from recruitment.journey.evaluations import evaluations_due, submit_evaluation
 
 
@@ -105,9 +105,9 @@ def my_page(*, session: Session, token: str, now: datetime | None = None) -> MyP
             mode=r.meeting.mode,
             place=calendar.meeting_place(r.meeting, lang, reveal_link=r.status == "registered"),
             status=r.status,
-            waitlist_position=booking.waitlist_position(session, r),
+            waitlist_position=_booking.waitlist_position(session, r),
         )
-        for r in booking.active_registrations(session, applicant.id)
+        for r in _booking.active_registrations(session, applicant.id)
     ]
     due = [
         DueEvaluation(meeting_id=m.id, starts_at=m.starts_at, mode=m.mode)
@@ -143,7 +143,7 @@ def cancel_my_booking(*, session: Session, token: str, registration_id: int) -> 
     """Cancel one of my bookings (the first on the waitlist gets the seat)."""
     applicant = applicant_for_token(session, token)
     _own_registration(session, applicant, registration_id)
-    booking.cancel_registration(session=session, registration_id=registration_id)
+    _booking.cancel_registration(session=session, registration_id=registration_id)
 
 
 def choose_my_meeting(
@@ -159,7 +159,7 @@ def choose_my_meeting(
             by_id=None,
             reason_text="booked again from the personal link",
         )
-    registration = booking.book_or_move(
+    registration = _booking.book_or_move(
         session=session,
         applicant_id=applicant.id,
         meeting_id=meeting_id,
@@ -209,8 +209,8 @@ def withdraw_me(
         return
     if reason_code not in EXIT_REASONS[Stage.WITHDRAWN]:
         reason_code = "other" if reason_text else "changed_mind"
-    for registration in booking.active_registrations(session, applicant.id):
-        booking.cancel_registration(session=session, registration_id=registration.id)
+    for registration in _booking.active_registrations(session, applicant.id):
+        _booking.cancel_registration(session=session, registration_id=registration.id)
     session.refresh(applicant)
     move_applicant(
         session=session,
@@ -225,7 +225,7 @@ def withdraw_me(
 def ics_for_registration(*, session: Session, token: str, registration_id: int) -> str:
     """The calendar invite of one of my bookings, for download."""
     applicant = applicant_for_token(session, token)
-    return booking.ics_for(session, _own_registration(session, applicant, registration_id))
+    return _booking.ics_for(session, _own_registration(session, applicant, registration_id))
 
 
 def evaluate_meeting(

@@ -33,7 +33,7 @@ from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
 from recruitment.core.i18n import t
 from recruitment.journey import _booking, calendar
-from recruitment.messaging.mail import queue_email
+from recruitment.messaging._queue import queue_email
 
 OSLO = ZoneInfo("Europe/Oslo")
 

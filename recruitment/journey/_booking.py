@@ -37,7 +37,7 @@ from recruitment.core.i18n import t
 from recruitment.core.pipeline import EXITS
 from recruitment.core.settings import get_setting
 from recruitment.journey import calendar
-from recruitment.messaging.mail import queue_email
+from recruitment.messaging._queue import queue_email
 
 #: Statuses that hold a seat (a no-show held one too: the seat was theirs).
 SEAT_HOLDING = (

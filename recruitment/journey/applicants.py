@@ -32,7 +32,7 @@ from recruitment.core.validation import (
 )
 from recruitment.journey import _booking
 from recruitment.journey.consent import current_consent_version
-from recruitment.messaging import mail
+from recruitment.messaging import _queue
 
 #: The fields of the sign-up form, in the order they are shown (and errors listed).
 FIELDS: tuple[str, ...] = (
@@ -321,7 +321,7 @@ def sign_up(
             allow_waitlist=allow_waitlist,
         )
     elif callback and not asked_before and applicant.email:
-        mail.queue_email(
+        _queue.queue_email(
             session=session,
             kind="callback_requested",
             to_address=applicant.email,

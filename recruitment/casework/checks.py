@@ -102,16 +102,6 @@ def _is_done(check: ApplicantCheck | None) -> bool:
     return check.completed_on is not None
 
 
-def police_certificate_seen(session: Session, applicant_id: int) -> bool:
-    """Whether the police certificate is recorded as seen (a placement may not start before)."""
-    seen_on = session.scalar(
-        select(ApplicantCheck.seen_on).where(
-            ApplicantCheck.applicant_id == applicant_id, ApplicantCheck.kind == POLICE
-        )
-    )
-    return seen_on is not None
-
-
 def certificate_fresh_enough(session: Session, *, issued_on: date, contract_on: date) -> bool:
     """Whether a certificate issued on `issued_on` is recent enough for a contract on
     `contract_on`."""

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Applicant, Interview, InterviewOutcome, StaffUser, Stage, utcnow
-from recruitment.casework.checks import police_certificate_seen
+from recruitment.casework._checks import police_certificate_seen
 from recruitment.casework.stage_moves import advance_stage
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError

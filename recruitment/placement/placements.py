@@ -24,7 +24,7 @@ from db.models import (
     Stage,
     utcnow,
 )
-from recruitment.casework.checks import police_certificate_seen
+from recruitment.casework._checks import police_certificate_seen
 from recruitment.core._moves import move_applicant
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError

@@ -18,7 +18,7 @@ from db.models import (
     StageEvent,
 )
 from recruitment.accounts.office_settings import change_setting
-from recruitment.casework import checks, combined, interviews
+from recruitment.casework import _checks, checks, combined, interviews
 from recruitment.core._moves import move_applicant
 from recruitment.core.errors import NotFound, PermissionDenied, ValidationFailed
 
@@ -406,7 +406,7 @@ def test_without_the_setting_an_interview_may_come_before_the_certificate(
         interviewer_id=coordinator.id,
         now=NOW,
     )
-    assert not checks.police_certificate_seen(session, applicant_id)
+    assert not _checks.police_certificate_seen(session, applicant_id)
 
 
 # --- checks and approval ---------------------------------------------------------------------
@@ -432,7 +432,7 @@ def test_the_police_certificate_records_dates_and_who_saw_it_and_nothing_else(
         date(2026, 2, 20),
         coordinator.id,
     )
-    assert checks.police_certificate_seen(session, applicant_id)
+    assert _checks.police_certificate_seen(session, applicant_id)
     # The schema has no place for the document itself: only dates, who, and a note.
     assert not {c.name for c in ApplicantCheck.__table__.columns} & {
         "file",

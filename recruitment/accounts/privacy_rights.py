@@ -28,7 +28,7 @@ from db.models import (
     utcnow,
 )
 from recruitment.accounts.audit import record
-from recruitment.accounts.retention import anonymise_applicant
+from recruitment.accounts.retention import _anonymise_applicant
 from recruitment.core._moves import move_applicant
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound
@@ -273,7 +273,7 @@ def erase_applicant(
         ):
             placement.status = PlacementStatus.ENDED.value
             placement.end_date = max(now.date(), placement.start_date or now.date())
-    anonymise_applicant(session, applicant_id, now=now)
+    _anonymise_applicant(session, applicant_id, now=now)
     record(
         session=session,
         actor=actor,

@@ -240,7 +240,7 @@ FUNNEL_COLUMNS = [
 ]
 
 
-def reached_counts(
+def _reached_counts(
     session: Session, filters: Filters = Filters(), *, today: date | None = None
 ) -> list[int]:
     """How many applicants reached each funnel stage, in funnel order (one SQL pass)."""
@@ -261,7 +261,7 @@ def funnel_counts(
     *, session: Session, actor: Actor, filters: Filters = Filters(), today: date | None = None
 ) -> pd.DataFrame:
     """The funnel for `filters` as a tidy table (see FUNNEL_COLUMNS)."""
-    counts = reached_counts(session, filters, today=today)
+    counts = _reached_counts(session, filters, today=today)
     rows = []
     for i, (stage, reached) in enumerate(zip(FUNNEL, counts, strict=True)):
         previous = counts[i - 1] if i else reached
@@ -413,5 +413,4 @@ __all__ = [
     "month_of",
     "percentiles",
     "reach",
-    "reached_counts",
 ]

@@ -23,7 +23,7 @@ from db.models import (
     utcnow,
 )
 from recruitment.casework import attendance, meetings
-from recruitment.casework.interviews import ensure_may_interview, record_outcome
+from recruitment.casework.interviews import _ensure_may_interview, record_outcome
 from recruitment.casework.stage_moves import advance_stage
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
@@ -161,7 +161,7 @@ def record_sitting(
     for result in results:
         if not result.attended:
             continue
-        ensure_may_interview(session, result.applicant_id)
+        _ensure_may_interview(session, result.applicant_id)
         interview = Interview(
             applicant_id=result.applicant_id,
             scheduled_at=meeting.starts_at,

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Applicant, AuditEvent, Role, StaffUser, utcnow
-from recruitment.casework.journal import record_system_entry
+from recruitment.casework.journal import _record_system_entry
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, VerveError
 from recruitment.core.i18n import t
@@ -55,7 +55,7 @@ def _record_move(
         body = t(
             "casework.journal_assigned", "nb", to=to_user.full_name, by=actor.name or actor.username
         )
-    record_system_entry(session=session, applicant_id=applicant.id, body=body, by_id=actor.id)
+    _record_system_entry(session=session, applicant_id=applicant.id, body=body, by_id=actor.id)
     session.add(
         AuditEvent(
             actor_id=actor.id,

@@ -95,7 +95,7 @@ def _check_details(
     return place, fields
 
 
-def open_interview(session: Session, applicant_id: int) -> Interview | None:
+def _open_interview(session: Session, applicant_id: int) -> Interview | None:
     """The applicant's scheduled interview that has neither outcome nor cancellation."""
     return session.scalars(
         select(Interview)
@@ -109,7 +109,7 @@ def open_interview(session: Session, applicant_id: int) -> Interview | None:
     ).first()
 
 
-def ensure_may_interview(session: Session, applicant_id: int) -> None:
+def _ensure_may_interview(session: Session, applicant_id: int) -> None:
     """Refuse when the office wants the police certificate before the interview and it is not
     seen."""
     if get_setting(session, "police_certificate_before_interview") and not police_certificate_seen(
@@ -136,7 +136,7 @@ def schedule_interview(
     applicant = session.get(Applicant, applicant_id)
     if applicant is None or applicant.anonymised_at is not None:
         raise NotFound(f"applicant {applicant_id} not found")
-    if open_interview(session, applicant_id) is not None:
+    if _open_interview(session, applicant_id) is not None:
         raise InterviewAlreadyScheduled(f"applicant {applicant_id} already has an interview")
     if applicant.stage != Stage.MEETING_ATTENDED.value:
         raise WrongStageForInterview(f"applicant {applicant_id} is in {applicant.stage}")
@@ -145,7 +145,7 @@ def schedule_interview(
     )
     if fields:
         raise ValidationFailed(fields)
-    ensure_may_interview(session, applicant_id)
+    _ensure_may_interview(session, applicant_id)
     interview = Interview(
         applicant_id=applicant_id,
         scheduled_at=scheduled_at,

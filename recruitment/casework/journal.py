@@ -91,7 +91,7 @@ def add_entry(
     return entry.id
 
 
-def record_system_entry(
+def _record_system_entry(
     *,
     session: Session,
     applicant_id: int,

@@ -439,7 +439,7 @@ def resend_confirmation(
     return sum(_queue_confirmation(session, registration) for registration in registrations)
 
 
-def next_meeting(
+def _next_meeting(
     session: Session, *, after: datetime, mode: str | None = None, exclude_id: int | None = None
 ) -> InfoMeeting | None:
     """The next planned standard meeting after `after` that still has a free seat,
@@ -491,7 +491,7 @@ def cancel_meeting(
     meeting.cancelled_at = now
     if reason_text and reason_text.strip():
         meeting.notes = "\n".join(filter(None, [meeting.notes, reason_text.strip()]))
-    offer = next_meeting(
+    offer = _next_meeting(
         session, after=max(now, meeting.starts_at), mode=meeting.mode, exclude_id=meeting.id
     )
     queued = 0

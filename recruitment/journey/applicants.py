@@ -31,7 +31,7 @@ from recruitment.core.validation import (
     normalise_email,
 )
 from recruitment.journey import _booking
-from recruitment.journey.consent import current_consent_version
+from recruitment.journey.consent import _current_consent_version
 from recruitment.messaging import _queue
 
 #: The fields of the sign-up form, in the order they are shown (and errors listed).
@@ -161,7 +161,7 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def ensure_token(session: Session, applicant: Applicant, *, now: datetime | None = None) -> str:
+def _ensure_token(session: Session, applicant: Applicant, *, now: datetime | None = None) -> str:
     """The applicant's self-service token, issued anew if missing or expired, and valid
     for another `token_valid_days` from now."""
     now = now or utcnow()
@@ -195,21 +195,21 @@ def _apply(applicant: Applicant, data: ApplicantInput, lang: str) -> None:
     applicant.language = language(lang)
 
 
-def find_by_email(session: Session, email: str, *, lock: bool = False) -> Applicant | None:
+def _find_by_email(session: Session, email: str, *, lock: bool = False) -> Applicant | None:
     query = select(Applicant).where(Applicant.email == email)
     if lock:
         query = query.with_for_update()
     return session.scalars(query.execution_options(populate_existing=True)).first()
 
 
-def upsert_applicant(
+def _upsert_applicant(
     *, session: Session, data: ApplicantInput, source: str, by_id: int | None, lang: str
 ) -> tuple[Applicant, bool]:
     """The one applicant with this e-mail, updated, or a new one; True when created.
 
     Someone who withdrew or was rejected and signs up again is reopened to `signed_up`."""
     now = utcnow()
-    applicant = find_by_email(session, data.email, lock=True)
+    applicant = _find_by_email(session, data.email, lock=True)
     created = False
     if applicant is None:
         applicant = Applicant(email=data.email, source=source, created_at=now)
@@ -221,7 +221,7 @@ def upsert_applicant(
                 record_sign_up(session=session, applicant=applicant, by_id=by_id, at=now)
             created = True
         except IntegrityError:
-            applicant = find_by_email(session, data.email, lock=True)
+            applicant = _find_by_email(session, data.email, lock=True)
             if applicant is None:
                 raise
     if not created:
@@ -237,8 +237,8 @@ def upsert_applicant(
             )
     if data.consent:
         applicant.consent_at = now
-        applicant.consent_version_id = current_consent_version(session).id
-    ensure_token(session, applicant, now=now)
+        applicant.consent_version_id = _current_consent_version(session).id
+    _ensure_token(session, applicant, now=now)
     session.flush()
     return applicant, created
 
@@ -306,9 +306,9 @@ def sign_up(
 
     data: list[ApplicantInput] = []
     collect(meeting_chosen, lambda: data.append(clean_applicant_input(raw, today=today)))
-    existing = find_by_email(session, data[0].email)
+    existing = _find_by_email(session, data[0].email)
     asked_before = bool(existing and existing.callback_requested)
-    applicant, created = upsert_applicant(
+    applicant, created = _upsert_applicant(
         session=session, data=data[0], source=data[0].source, by_id=by_id, lang=lang
     )
     registration = None

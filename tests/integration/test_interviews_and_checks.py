@@ -209,7 +209,7 @@ def test_cancelling_an_interview_sends_the_applicant_back_to_meeting_attended(
             .order_by(StageEvent.id.desc())
         ).first()
         assert (last.to_stage, last.reason_code) == ("meeting_attended", "interview_cancelled")
-        assert interviews.open_interview(s, applicant_id) is None
+        assert interviews._open_interview(s, applicant_id) is None
 
 
 def test_recording_the_outcome_with_the_rubric_moves_to_interviewed(

@@ -13,9 +13,9 @@ from dashboard.i18n import error_message, t
 from recruitment.casework.applicant_list import applicant_file
 from recruitment.casework.handover import assign_applicant
 from recruitment.casework.journal import STAFF_CHANNELS, add_entry, edit_entry
+from recruitment.casework.stage_moves import advance_stage
 from recruitment.core.access import allowed
 from recruitment.core.errors import ValidationFailed, VerveError
-from recruitment.core.pipeline import advance_stage
 
 OSLO = ZoneInfo("Europe/Oslo")
 actor = access.require("applicants.read")

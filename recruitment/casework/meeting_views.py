@@ -21,7 +21,7 @@ from db.models import (
     utcnow,
 )
 from recruitment.casework.meetings import format_when, local, oslo_datetime
-from recruitment.core.access import Actor, require, requires
+from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound
 from recruitment.core.i18n import t
 
@@ -103,7 +103,6 @@ def _view(row) -> MeetingView:
 
 @requires("meetings.read")
 def get_meeting(*, session: Session, actor: Actor, meeting_id: int) -> MeetingView:
-    require(actor, "meetings.read")
     row = session.execute(_counts_query().where(InfoMeeting.id == meeting_id)).first()
     if row is None:
         raise NotFound(f"meeting {meeting_id} not found")
@@ -121,7 +120,6 @@ def list_meetings(
 ) -> list[MeetingView]:
     """Upcoming meetings (soonest first; today's stay listed all day) or past ones (latest
     first)."""
-    require(actor, "meetings.read")
     now = now or utcnow()
     start_of_today = oslo_datetime(local(now).date(), time(0, 0))
     query = _counts_query()
@@ -168,7 +166,6 @@ def registrations_frame(
 ) -> pd.DataFrame:
     """A meeting's registrations in `statuses`, in booking order. Columns: registration_id,
     applicant_id, name, email, phone, stage (label), status (code), attended (bool)."""
-    require(actor, "applicants.read")
     rows = session.execute(
         select(Registration, Applicant)
         .join(Applicant, Applicant.id == Registration.applicant_id)
@@ -205,7 +202,6 @@ def registrations_frame(
 @requires("meetings.read")
 def host_choices(*, session: Session, actor: Actor) -> dict[int, str]:
     """Active staff who can host a meeting or hold an interview: id -> name."""
-    require(actor, "meetings.read")
     rows = session.execute(
         select(StaffUser.id, StaffUser.full_name, StaffUser.username)
         .where(StaffUser.active.is_(True), StaffUser.role.in_(("admin", "coordinator")))
@@ -217,7 +213,6 @@ def host_choices(*, session: Session, actor: Actor) -> dict[int, str]:
 @requires("meetings.read")
 def meeting_for_day(*, session: Session, actor: Actor, day: date) -> list[MeetingView]:
     """Meetings on an Oslo calendar day (the coordinator's "today")."""
-    require(actor, "meetings.read")
     start = oslo_datetime(day, time(0, 0))
     end = oslo_datetime(day + timedelta(days=1), time(0, 0))
     query = (

@@ -4,7 +4,7 @@ written in the journal, and user text shown as typed (never as HTML)."""
 from sqlalchemy import select
 
 from db.models import Applicant, JournalEntry, StaffUser
-from recruitment.core.pipeline import record_sign_up
+from recruitment.core._moves import record_sign_up
 from tests.browser.conftest import log_in, screenshot, wait_for_app
 
 

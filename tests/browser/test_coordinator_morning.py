@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from db.models import Applicant, InfoMeeting, Interview, Registration, StageEvent
 from recruitment.casework.meetings import local
+from recruitment.core._moves import move_applicant, record_sign_up
 from recruitment.core.i18n import t
-from recruitment.core.pipeline import move_applicant, record_sign_up
 from tests.browser.conftest import log_in, screenshot, wait_for_app
 
 APPLICANT_PAGE = "casework/applicant.py"

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from db.models import Applicant, InfoMeeting, Interview, OutboxMessage, Registration, StageEvent
+from recruitment.core._moves import move_applicant
 from recruitment.core.i18n import t
-from recruitment.core.pipeline import move_applicant
 
 from .conftest import logged_in
 

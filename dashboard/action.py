@@ -1,0 +1,108 @@
+"""The one way a page writes: one user action in one transaction, then the outcome in
+the user's language.
+
+    run_action(
+        lambda session: book_meeting(session=session, actor=actor, ...),
+        success=t("meetings.booked"),
+    )
+
+A domain error (`VerveError`) rolls the whole transaction back and is shown where the
+action was asked for; anything else is a bug and propagates. On success the cached reads
+are cleared and the page runs again, showing the message once where it calls
+`show_flash()`. Widget values are left alone on failure, so what the user typed stays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import TypeVar
+
+import streamlit as st
+from sqlalchemy.orm import Session
+
+from dashboard.data import clear_caches, sessions
+from dashboard.i18n import error_message, t
+from recruitment.core.errors import ValidationFailed, VerveError
+
+T = TypeVar("T")
+
+FLASH = "action_flash"
+SUCCESS_ICON = ":material/check_circle:"
+ERROR_ICON = ":material/error:"
+
+
+def run_action(
+    fn: Callable[[Session], T],
+    *,
+    success: str | Callable[[T], str] | None = None,
+    rerun: bool = True,
+    field_labels: Mapping[str, str] | None = None,
+    message_params: Mapping[str, object] | None = None,
+    errors_key: str | None = None,
+    forget: Iterable[str] = (),
+) -> T | None:
+    """Call `fn(session)` in one transaction; its result, or None after a domain error.
+
+    `success`: the message to show afterwards, or a function of the result that makes it.
+    `rerun=False` when the page goes on with the result (a download, a token): the
+    message is then shown at once, where the page is. `field_labels` maps a field to the
+    catalogue key of its label, `message_params` fills placeholders in the per-field
+    messages. With `errors_key`, bad input is not shown here: the fields' messages are
+    kept in `st.session_state[errors_key]` for the form to place under each field, and
+    the page runs again. `forget` names session keys (such as widget keys) to drop after
+    a success, for a fresh form.
+    """
+    try:
+        with sessions().begin() as session:
+            result = fn(session)
+    except ValidationFailed as error:
+        if errors_key is not None:
+            st.session_state[errors_key] = dict(error.fields)
+            st.rerun()
+        show_error(error, field_labels=field_labels, message_params=message_params)
+        return None
+    except VerveError as error:
+        show_error(error)
+        return None
+    clear_caches()
+    for key in (errors_key, *forget):
+        if key is not None:
+            st.session_state.pop(key, None)
+    message = success(result) if callable(success) else success
+    if rerun:
+        if message:
+            flash(message)
+        st.rerun()
+    if message:
+        st.success(message, icon=SUCCESS_ICON)
+    return result
+
+
+def show_error(
+    error: VerveError,
+    *,
+    field_labels: Mapping[str, str] | None = None,
+    message_params: Mapping[str, object] | None = None,
+) -> None:
+    """A domain error in the user's language; for bad input, one line per field."""
+    if not isinstance(error, ValidationFailed):
+        st.error(error_message(error), icon=ERROR_ICON)
+        return
+    labels = field_labels or {}
+    params = {**(message_params or {}), **error.params}
+    for field, key in error.fields.items():
+        label = t(labels[field]) if field in labels else field
+        st.error(t("common.field_error", field=label, message=t(key, **params)), icon=ERROR_ICON)
+
+
+def flash(message: str) -> None:
+    """Keep `message` for the page's next run, for a page that reruns itself."""
+    st.session_state[FLASH] = message
+
+
+def show_flash() -> None:
+    """The message of the action that just succeeded, once. Always one element, filled
+    or not, so the tabs and expanders below keep their place (and stay open) on the rerun."""
+    slot = st.empty()
+    if message := st.session_state.pop(FLASH, None):
+        slot.success(message, icon=SUCCESS_ICON)

@@ -2,8 +2,8 @@
 the user's language.
 
     run_action(
-        lambda session: book_meeting(session=session, actor=actor, ...),
-        success=t("meetings.booked"),
+        lambda session: mark_held(session=session, actor=actor, meeting_id=meeting_id),
+        success=t("meetings.marked_held"),
     )
 
 A domain error (`VerveError`) rolls the whole transaction back and is shown where the
@@ -20,7 +20,7 @@ from typing import TypeVar
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from dashboard.data import clear_caches, sessions
+from dashboard import data
 from dashboard.i18n import error_message, t
 from recruitment.core.errors import ValidationFailed, VerveError
 
@@ -37,34 +37,36 @@ def run_action(
     success: str | Callable[[T], str] | None = None,
     rerun: bool = True,
     field_labels: Mapping[str, str] | None = None,
-    message_params: Mapping[str, object] | None = None,
     errors_key: str | None = None,
     forget: Iterable[str] = (),
+    clear_caches: bool = True,
 ) -> T | None:
     """Call `fn(session)` in one transaction; its result, or None after a domain error.
 
     `success`: the message to show afterwards, or a function of the result that makes it.
-    `rerun=False` when the page goes on with the result (a download, a token): the
-    message is then shown at once, where the page is. `field_labels` maps a field to the
-    catalogue key of its label, `message_params` fills placeholders in the per-field
-    messages. With `errors_key`, bad input is not shown here: the fields' messages are
-    kept in `st.session_state[errors_key]` for the form to place under each field, and
-    the page runs again. `forget` names session keys (such as widget keys) to drop after
-    a success, for a fresh form.
+    `rerun=False` when the page goes on with the result (a download, a token; let `fn`
+    return something other than None then): the message is shown at once, where the
+    page is. `field_labels` maps a field to the catalogue key of its label, for the line
+    that names it. With `errors_key`, bad input is not shown here: the fields' messages
+    are kept in `st.session_state[errors_key]` for the form to place under each field,
+    and the page runs again. `forget` names session keys (such as widget keys) to drop
+    after a success, for a fresh form. `clear_caches=False` for an action that changes
+    nothing the cached reads show (a login): clearing them is felt by every user.
     """
     try:
-        with sessions().begin() as session:
+        with data.sessions().begin() as session:
             result = fn(session)
     except ValidationFailed as error:
         if errors_key is not None:
             st.session_state[errors_key] = dict(error.fields)
             st.rerun()
-        show_error(error, field_labels=field_labels, message_params=message_params)
+        show_error(error, field_labels=field_labels)
         return None
     except VerveError as error:
         show_error(error)
         return None
-    clear_caches()
+    if clear_caches:
+        data.clear_caches()
     for key in (errors_key, *forget):
         if key is not None:
             st.session_state.pop(key, None)
@@ -78,21 +80,17 @@ def run_action(
     return result
 
 
-def show_error(
-    error: VerveError,
-    *,
-    field_labels: Mapping[str, str] | None = None,
-    message_params: Mapping[str, object] | None = None,
-) -> None:
-    """A domain error in the user's language; for bad input, one line per field."""
+def show_error(error: VerveError, *, field_labels: Mapping[str, str] | None = None) -> None:
+    """A domain error in the user's language; for bad input, one line per field (its
+    label, from the catalogue keys in `field_labels`, and its message)."""
     if not isinstance(error, ValidationFailed):
         st.error(error_message(error), icon=ERROR_ICON)
         return
     labels = field_labels or {}
-    params = {**(message_params or {}), **error.params}
     for field, key in error.fields.items():
         label = t(labels[field]) if field in labels else field
-        st.error(t("common.field_error", field=label, message=t(key, **params)), icon=ERROR_ICON)
+        message = t(key, **error.params)
+        st.error(t("common.field_error", field=label, message=message), icon=ERROR_ICON)
 
 
 def flash(message: str) -> None:

@@ -4,12 +4,17 @@ chooses; on a real temporary database."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
 from db.models import AuditEvent
 from recruitment.core.i18n import t
+
+DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard"
 
 
 def action_page() -> None:
@@ -182,3 +187,20 @@ def test_forget_drops_the_named_keys_after_a_success_only(page, session_factory)
     at.session_state["outcome"] = "ok"
     save(at)
     assert at.text_input(key="body").value == ""
+
+
+def test_every_page_that_keeps_a_message_for_its_rerun_shows_it():
+    # A kept message that its page never shows would pop up on some later page instead.
+    from dashboard.navigation import FIRST_RUN_PAGE, PUBLIC_PAGES, STAFF_PAGES
+
+    pages = {spec.path for spec in (*PUBLIC_PAGES, FIRST_RUN_PAGE, *STAFF_PAGES)}
+    keeping = [
+        path
+        for path in sorted(pages)
+        if re.search(r"\bsuccess=|\bflash\(", (DASHBOARD / path).read_text(encoding="utf-8"))
+    ]
+    assert len(keeping) > 10, keeping
+    missing = [
+        path for path in keeping if "show_flash()" not in (DASHBOARD / path).read_text("utf-8")
+    ]
+    assert not missing, missing

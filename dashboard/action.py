@@ -14,7 +14,7 @@ are cleared and the page runs again, showing the message once where it calls
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 import streamlit as st
@@ -27,6 +27,7 @@ from recruitment.core.errors import ValidationFailed, VerveError
 T = TypeVar("T")
 
 FLASH = "action_flash"
+RESET = "action_reset"
 SUCCESS_ICON = ":material/check_circle:"
 ERROR_ICON = ":material/error:"
 
@@ -38,7 +39,7 @@ def run_action(
     rerun: bool = True,
     field_labels: Mapping[str, str] | None = None,
     errors_key: str | None = None,
-    forget: Iterable[str] = (),
+    reset: Mapping[str, object] | None = None,
     clear_caches: bool = True,
 ) -> T | None:
     """Call `fn(session)` in one transaction; its result, or None after a domain error.
@@ -49,8 +50,9 @@ def run_action(
     page is. `field_labels` maps a field to the catalogue key of its label, for the line
     that names it. With `errors_key`, bad input is not shown here: the fields' messages
     are kept in `st.session_state[errors_key]` for the form to place under each field,
-    and the page runs again. `forget` names session keys (such as widget keys) to drop
-    after a success, for a fresh form. `clear_caches=False` for an action that changes
+    and the page runs again. `reset` gives session keys (such as a form's widget keys)
+    the values to have on the page's next run after a success, for a fresh form.
+    `clear_caches=False` for an action that changes
     nothing the cached reads show (a login): clearing them is felt by every user.
     """
     try:
@@ -67,9 +69,13 @@ def run_action(
         return None
     if clear_caches:
         data.clear_caches()
-    for key in (errors_key, *forget):
-        if key is not None:
-            st.session_state.pop(key, None)
+    if errors_key is not None:
+        st.session_state.pop(errors_key, None)
+    if reset:
+        # A widget drawn in this run cannot be given a value any more; show_flash() gives
+        # it on the next run, before the form is drawn (deleting the key would leave the
+        # browser showing the old text).
+        st.session_state[RESET] = dict(reset)
     message = success(result) if callable(success) else success
     if rerun:
         if message:
@@ -99,8 +105,12 @@ def flash(message: str) -> None:
 
 
 def show_flash() -> None:
-    """The message of the action that just succeeded, once. Always one element, filled
-    or not, so the tabs and expanders below keep their place (and stay open) on the rerun."""
+    """The message of the action that just succeeded, once; call it above the page's forms,
+    as it also gives the fields the action asked to `reset` their fresh values. Always one
+    element, filled or not, so the tabs and expanders below keep their place (and stay
+    open) on the rerun."""
+    for key, value in st.session_state.pop(RESET, {}).items():
+        st.session_state[key] = value
     slot = st.empty()
     if message := st.session_state.pop(FLASH, None):
         slot.success(message, icon=SUCCESS_ICON)

@@ -29,9 +29,9 @@ FIELD_LABELS = {
     field: f"security.field_{field}"
     for field in ("username", "role", "password", "new_password", "email", "full_name")
 }
-NEW_STAFF_KEYS = tuple(
-    f"staff_new_{name}" for name in ("username", "full_name", "email", "role", "password")
-)
+NEW_STAFF_EMPTY = {
+    f"staff_new_{name}": "" for name in ("username", "full_name", "email", "password")
+}
 
 
 with sessions()() as session:
@@ -88,7 +88,7 @@ with st.expander(t("security.add_staff"), icon=":material/person_add:"):
                 ),
                 success=t("security.staff_added"),
                 field_labels=FIELD_LABELS,
-                forget=NEW_STAFF_KEYS,  # an empty form for the next person
+                reset=NEW_STAFF_EMPTY,  # an empty form for the next person
             )
 
 st.subheader(t("security.change_staff"))

@@ -161,7 +161,7 @@ with tab_journal:
                     ),
                     success=t("casework.journal_added"),
                     field_labels=FIELD_LABELS,
-                    forget=("journal_subject", "journal_body"),
+                    reset={"journal_subject": "", "journal_body": ""},
                 )
     st.caption(t("casework.journal_rule"))
     entries = [item for item in record["timeline"] if item["kind"] == "journal"]

@@ -126,7 +126,7 @@ if st.button(
             mapping=ready["mapping"],
             filename=source["name"],
         ),
-        forget=("import_source", "import_preview_for"),
+        reset={"import_source": None, "import_preview_for": None},
         rerun=False,
     )
     if done is not None:

@@ -9,6 +9,7 @@ from dashboard.data import sessions
 from dashboard.i18n import lang, t
 from dashboard.journey.applicant_form import (
     applicant_fields,
+    empty_fields,
     error_summary,
     field_error,
     meeting_caption,
@@ -64,5 +65,6 @@ if submitted:
         ),
         errors_key="phone_signup_errors",
         # A fresh, empty form for the next caller.
-        forget=[key for key in st.session_state if str(key).startswith("phone_signup_")],
+        reset=empty_fields("phone_signup")
+        | {"phone_signup_meeting": NO_MEETING, "phone_signup_consent": False},
     )

@@ -29,7 +29,7 @@ except self_service.UnknownLink:
 current = lang()
 # Bad input in any action below is shown under its field; a success ends a pending "cancel?".
 errors: dict[str, str] = st.session_state.get("self_service_errors", {})
-CONFIRMING = ("self_service_confirm_cancel",)
+NOT_CONFIRMING = {"self_service_confirm_cancel": None}
 
 
 st.header(t("self_service.hello", name=plain(page.first_name)))
@@ -84,7 +84,7 @@ for booking in page.bookings:
                     ),
                     success=t("self_service.cancelled"),
                     errors_key="self_service_errors",
-                    forget=CONFIRMING,
+                    reset=NOT_CONFIRMING,
                 )
             if no.button(t("self_service.no_keep"), key="self_service_no_keep"):
                 st.session_state.pop("self_service_confirm_cancel", None)
@@ -132,7 +132,7 @@ if page.stage in {"signed_up", "meeting_booked", "withdrawn"}:
                     ),
                     success=t("self_service.booked"),
                     errors_key="self_service_errors",
-                    forget=CONFIRMING,
+                    reset=NOT_CONFIRMING,
                 )
 
 # --- evaluations of meetings I attended ----------------------------------------------
@@ -184,7 +184,7 @@ for due in page.evaluations_due:
                 ),
                 success=t("self_service.evaluation_thanks"),
                 errors_key="self_service_errors",
-                forget=CONFIRMING,
+                reset=NOT_CONFIRMING,
             )
 
 # --- contact details ------------------------------------------------------------------
@@ -210,7 +210,7 @@ with st.expander(
                 ),
                 success=t("self_service.contact_saved"),
                 errors_key="self_service_errors",
-                forget=CONFIRMING,
+                reset=NOT_CONFIRMING,
             )
 
 # --- withdraw -------------------------------------------------------------------------
@@ -242,5 +242,5 @@ if not page.has_left:
                         ),
                         success=t("self_service.withdrawn"),
                         errors_key="self_service_errors",
-                        forget=CONFIRMING,
+                        reset=NOT_CONFIRMING,
                     )

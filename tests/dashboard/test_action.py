@@ -58,7 +58,7 @@ def action_page() -> None:
                 success=lambda n: f"Saved {n}.",
                 field_labels={"body": "casework.field_body"},
                 errors_key=st.session_state.get("errors_key"),
-                forget=st.session_state.get("forget", ()),
+                reset=st.session_state.get("reset"),
                 clear_caches=st.session_state.get("clear_caches", True),
                 rerun=st.session_state.get("rerun", True),
             )
@@ -181,8 +181,8 @@ def test_a_success_clears_the_cached_reads_unless_told_not_to(page, session_fact
     assert cached_value(at) == before
 
 
-def test_forget_drops_the_named_keys_after_a_success_only(page, session_factory):
-    at = save(page("refused", forget=("body",)))
+def test_reset_gives_the_form_fresh_values_after_a_success_only(page, session_factory):
+    at = save(page("refused", reset={"body": ""}))
     assert at.text_input(key="body").value == "what the user typed"
     at.session_state["outcome"] = "ok"
     save(at)
@@ -197,7 +197,9 @@ def test_every_page_that_keeps_a_message_for_its_rerun_shows_it():
     keeping = [
         path
         for path in sorted(pages)
-        if re.search(r"\bsuccess=|\bflash\(", (DASHBOARD / path).read_text(encoding="utf-8"))
+        if re.search(
+            r"\bsuccess=|\bflash\(|\breset=", (DASHBOARD / path).read_text(encoding="utf-8")
+        )
     ]
     assert len(keeping) > 10, keeping
     missing = [

@@ -1,8 +1,9 @@
 """Self-contained sections of the applicant page: the interview and the checks.
 
 Each panel reads what it shows in one transaction, and each action (schedule, record,
-check, approve) is one form, one transaction, one `recruitment` call. The applicant
-page calls `interviews_panel(applicant_id)` and `checks_panel(applicant_id)`.
+check, approve) is one form and one `run_action`. The applicant page calls
+`interviews_panel(applicant_id)` and `checks_panel(applicant_id)`, and shows what the
+actions report with its `show_flash()`.
 """
 
 from __future__ import annotations

@@ -25,10 +25,11 @@ def engine() -> Engine:
 
 
 def sessions() -> sessionmaker[Session]:
-    """Use as `with sessions().begin() as session:` for one user action."""
+    """Use as `with sessions().begin() as session:` to read; a user action (a write)
+    goes through `dashboard.action.run_action`, which opens its transaction here."""
     return make_session_factory(engine())
 
 
 def clear_caches() -> None:
-    """After a write, so cached reads (lists, charts) show it at once."""
+    """After a write, so cached reads (lists, charts) show it at once (`run_action` calls it)."""
     st.cache_data.clear()

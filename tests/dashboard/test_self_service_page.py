@@ -184,6 +184,10 @@ def test_a_coordinator_registers_someone_who_phoned(app, coordinator, session, m
     assert "Per Hansen has been registered." in texts(at)
     applicant = session.scalars(select(Applicant)).one()
     assert (applicant.source, applicant.stage) == ("phone", "meeting_booked")
+    # An empty form for the next caller.
+    assert at.text_input(key="phone_signup_first_name").value == ""
+    assert at.selectbox(key="phone_signup_meeting").value == 0
+    assert not at.checkbox(key="phone_signup_consent").value
 
 
 def test_a_manager_cannot_open_the_phone_sign_up_even_by_its_address(app_database, manager):

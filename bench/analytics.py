@@ -7,7 +7,7 @@ For each backend and size it builds a database with `verve demo --applicants N -
 (SQLite files in a temporary folder; PostgreSQL in a database of its own,
 `verve_bench_analytics`, one schema per size) and measures, as medians of --repeat runs:
 
-  (a) the SQL funnel query alone (`funnel.reached_counts`, the page's default period)
+  (a) the SQL funnel query alone (`funnel._reached_counts`, the page's default period)
   (b) an empty Streamlit page run through AppTest
   (c) each analytics page run through AppTest as a manager, with the data cache cleared
   (d) a naive version: load every stage event into pandas and count there
@@ -41,7 +41,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from db import migrate  # noqa: E402
 from db.models import StaffUser, StageEvent  # noqa: E402
 from db.session import make_engine, make_session_factory  # noqa: E402
-from recruitment.analytics.funnel import Filters, reached_counts  # noqa: E402
+from recruitment.analytics.funnel import Filters, _reached_counts  # noqa: E402
 from recruitment.core.pipeline import RANK  # noqa: E402
 
 PAGES = ["funnel", "digital_vs_in_person", "trends", "time_in_stage", "evaluations"]
@@ -146,7 +146,7 @@ def measure(function, repeat: int) -> float:
 def sql_funnel(sessions, filters: Filters):
     def run():
         with sessions() as session:
-            return reached_counts(session, filters)
+            return _reached_counts(session, filters)
 
     return run
 

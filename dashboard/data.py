@@ -1,5 +1,6 @@
 """The database as the UI sees it: one engine per process, migrated at start, and
-sessions for the page's one transaction. Cached read wrappers live here too."""
+sessions for the page's one transaction. The analytics pages' cached reads live in
+`dashboard/analytics/data.py`; `clear_caches` empties them after a write."""
 
 from __future__ import annotations
 
@@ -24,10 +25,11 @@ def engine() -> Engine:
 
 
 def sessions() -> sessionmaker[Session]:
-    """Use as `with sessions().begin() as session:` for one user action."""
+    """Use as `with sessions().begin() as session:` to read; a user action (a write)
+    goes through `dashboard.action.run_action`, which opens its transaction here."""
     return make_session_factory(engine())
 
 
 def clear_caches() -> None:
-    """After a write, so cached reads (lists, charts) show it at once."""
+    """After a write, so cached reads (lists, charts) show it at once (`run_action` calls it)."""
     st.cache_data.clear()

@@ -28,8 +28,8 @@ from db.models import (
 )
 from db.session import make_engine, make_session_factory
 from recruitment.accounts.staff import actor_for
+from recruitment.core._moves import record_sign_up
 from recruitment.core.access import Actor
-from recruitment.core.pipeline import record_sign_up
 
 # The real SMTP server fixture (`smtp_server`, aiosmtpd on 127.0.0.1) for the mail tests.
 pytest_plugins = ["tests.smtp"]

@@ -3,11 +3,11 @@
 import streamlit as st
 
 from dashboard import access
+from dashboard.action import run_action, show_flash
 from dashboard.components import plain
-from dashboard.data import sessions
-from dashboard.i18n import error_message, language_switch, t
+from dashboard.i18n import language_switch, t
 from recruitment.accounts.staff import MIN_PASSWORD_LENGTH, change_own_password
-from recruitment.core.errors import ValidationFailed, VerveError
+from recruitment.core.errors import ValidationFailed
 
 actor = access.require("account.own")
 st.title(t("nav.account"))
@@ -22,6 +22,7 @@ st.write(
 language_switch(where=st)
 
 st.subheader(t("security.change_password"))
+show_flash()
 with st.form("change_password", clear_on_submit=True):
     current = st.text_input(
         t("security.current_password"),
@@ -44,21 +45,23 @@ with st.form("change_password", clear_on_submit=True):
     )
     submitted = st.form_submit_button(t("security.change_password"), type="primary")
 
+
+def change_password(session) -> None:
+    if new != repeat:
+        raise ValidationFailed({"repeat": "validation.passwords_differ"})
+    change_own_password(session=session, actor=actor, current_password=current, new_password=new)
+
+
 if submitted:
-    try:
-        if new != repeat:
-            raise ValidationFailed({"repeat": "validation.passwords_differ"})
-        with sessions().begin() as session:
-            change_own_password(
-                session=session, actor=actor, current_password=current, new_password=new
-            )
-    except ValidationFailed as error:
-        for key in error.fields.values():
-            st.error(t(key, min=MIN_PASSWORD_LENGTH, max=1024), icon=":material/error:")
-    except VerveError as error:
-        st.error(error_message(error), icon=":material/error:")
-    else:
-        st.success(t("security.password_changed"), icon=":material/check:")
+    run_action(
+        change_password,
+        success=t("security.password_changed"),
+        field_labels={
+            "current_password": "security.current_password",
+            "new_password": "security.new_password",
+            "repeat": "first_run.repeat_password",
+        },
+    )
 
 st.divider()
 if st.button(t("common.log_out"), key="account_log_out", icon=":material/logout:"):

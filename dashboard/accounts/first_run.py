@@ -3,10 +3,11 @@
 import streamlit as st
 
 from dashboard import access
+from dashboard.action import run_action
 from dashboard.data import clear_caches, sessions
-from dashboard.i18n import error_message, t
+from dashboard.i18n import t
 from recruitment.accounts.staff import actor_for, create_first_admin
-from recruitment.core.errors import ValidationFailed, VerveError
+from recruitment.core.errors import ValidationFailed
 
 st.title(t("first_run.title"))
 st.write(t("first_run.intro"))
@@ -30,27 +31,25 @@ with st.form("first_run"):
     demo = st.toggle(t("first_run.demo"), key="first_run_demo", help=t("first_run.demo_help"))
     submitted = st.form_submit_button(t("first_run.submit"), type="primary")
 
+
+def create_admin(session):
+    if password != repeat:
+        raise ValidationFailed({"repeat": "validation.passwords_differ"})
+    user = create_first_admin(
+        session=session, username=username, password=password, full_name=full_name
+    )
+    return actor_for(user)
+
+
 if submitted:
-    try:
-        if password != repeat:
-            raise ValidationFailed({"repeat": "validation.passwords_differ"})
-        with sessions().begin() as session:
-            user = create_first_admin(
-                session=session, username=username, password=password, full_name=full_name
-            )
-            actor = actor_for(user)
-    except ValidationFailed as error:
-        st.session_state["first_run_errors"] = error.fields
-        st.rerun()
-    except VerveError as error:
-        st.error(error_message(error))
-    else:
-        st.session_state.pop("first_run_errors", None)
+    # No rerun yet: the demo data (in transactions of its own) and the log-in come first.
+    actor = run_action(create_admin, errors_key="first_run_errors", rerun=False)
+    if actor is not None:
         if demo:
             with st.spinner(t("first_run.demo_running")):
                 from recruitment.demo.generator import generate
 
                 generate(sessions(), applicants=2000, seed=1)
-        clear_caches()
+            clear_caches()  # the demo data is written after the action's own clearing
         access.log_in(actor)
         st.rerun()

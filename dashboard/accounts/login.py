@@ -3,10 +3,9 @@
 import streamlit as st
 
 from dashboard import access
-from dashboard.data import sessions
-from dashboard.i18n import error_message, format_time, lang, t
+from dashboard.action import run_action
+from dashboard.i18n import format_time, lang, t
 from recruitment.accounts.staff import attempt_login, sso_login
-from recruitment.core.errors import VerveError
 from recruitment.core.settings import get_setting
 
 
@@ -24,6 +23,7 @@ def sso_providers() -> list[str]:
 
 
 def _finish(outcome, session_timeout) -> None:
+    """Log in, or say why not (a refused login is an outcome that is saved, not an error)."""
     if outcome.actor is not None:
         access.log_in(outcome.actor, timeout_minutes=session_timeout)
         st.rerun()
@@ -45,21 +45,28 @@ providers = sso_providers()
 # Back from the identity provider: map the identity to a staff account, once per session.
 if providers and st.user.is_logged_in and not st.session_state.get("sso_tried"):
     st.session_state["sso_tried"] = True
-    with sessions().begin() as session:
-        outcome = sso_login(
-            session=session,
-            subject=st.user.get("sub"),
-            email=st.user.get("email"),
-            provider=",".join(providers),
-            client=access.client_address(),
-        )
-        timeout = get_setting(session, "session_timeout_minutes")
-    if outcome.actor is None and outcome.locked_until is None:
-        st.error(t("security.sso_no_account"), icon=":material/error:")
-        if st.button(t("common.log_out"), key="sso_log_out"):
-            st.logout()
-    else:
-        _finish(outcome, timeout)
+    attempt = run_action(
+        lambda session: (
+            sso_login(
+                session=session,
+                subject=st.user.get("sub"),
+                email=st.user.get("email"),
+                provider=",".join(providers),
+                client=access.client_address(),
+            ),
+            get_setting(session, "session_timeout_minutes"),
+        ),
+        rerun=False,
+        clear_caches=False,
+    )
+    if attempt is not None:
+        outcome, timeout = attempt
+        if outcome.actor is None and outcome.locked_until is None:
+            st.error(t("security.sso_no_account"), icon=":material/error:")
+            if st.button(t("common.log_out"), key="sso_log_out"):
+                st.logout()
+        else:
+            _finish(outcome, timeout)
 
 with st.form("login"):
     username = st.text_input(t("login.username"), key="login_username", autocomplete="username")
@@ -69,19 +76,22 @@ with st.form("login"):
     submitted = st.form_submit_button(t("login.submit"), type="primary")
 
 if submitted:
-    try:
-        with sessions().begin() as session:
-            outcome = attempt_login(
+    # The outcome is saved either way (failed attempts count towards a lock).
+    attempt = run_action(
+        lambda session: (
+            attempt_login(
                 session=session,
                 username=username,
                 password=password,
                 client=access.client_address(),
-            )
-            timeout = get_setting(session, "session_timeout_minutes")
-    except VerveError as error:
-        st.error(error_message(error), icon=":material/error:")
-    else:
-        _finish(outcome, timeout)
+            ),
+            get_setting(session, "session_timeout_minutes"),
+        ),
+        rerun=False,
+        clear_caches=False,
+    )
+    if attempt is not None:
+        _finish(*attempt)
 
 for provider in providers:
     label = t(

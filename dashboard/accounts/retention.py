@@ -4,8 +4,9 @@ erasure."""
 import streamlit as st
 
 from dashboard import access
-from dashboard.data import clear_caches, sessions
-from dashboard.i18n import error_message, format_datetime, lang, t
+from dashboard.action import run_action, show_flash
+from dashboard.data import sessions
+from dashboard.i18n import format_datetime, lang, t
 from recruitment.accounts.privacy_rights import (
     erase_applicant,
     export_applicant,
@@ -13,12 +14,12 @@ from recruitment.accounts.privacy_rights import (
     export_json,
 )
 from recruitment.accounts.retention import retention_due, run_retention
-from recruitment.core.errors import VerveError
 from recruitment.core.settings import get_setting
 from recruitment.core.timefmt import office_day
 
 actor = access.require("retention.run")
 st.title(t("security.nav_retention"))
+show_flash()
 
 with sessions()() as session:
     plan = retention_due(session=session, actor=actor)
@@ -53,26 +54,19 @@ if due_rows:
             if not confirmed:
                 st.error(t("security.confirm_first"), icon=":material/error:")
             else:
-                try:
-                    with sessions().begin() as session:
-                        done = run_retention(session=session, actor=actor)
-                except VerveError as error:
-                    st.error(error_message(error), icon=":material/error:")
-                else:
-                    clear_caches()
-                    st.success(
-                        t(
-                            "security.retention_done",
-                            applicants=t(
-                                "security.retention_done_applicants", count=len(done.applicants)
-                            ),
-                            service_users=t(
-                                "security.retention_done_service_users",
-                                count=len(done.service_users),
-                            ),
+                run_action(
+                    lambda session: run_retention(session=session, actor=actor),
+                    success=lambda done: t(
+                        "security.retention_done",
+                        applicants=t(
+                            "security.retention_done_applicants", count=len(done.applicants)
                         ),
-                        icon=":material/check:",
-                    )
+                        service_users=t(
+                            "security.retention_done_service_users",
+                            count=len(done.service_users),
+                        ),
+                    ),
+                )
 else:
     st.success(t("security.retention_nothing_due"), icon=":material/check:")
 
@@ -93,12 +87,15 @@ with st.form("rights"):
     erase = c2.form_submit_button(t("security.rights_erase"), icon=":material/delete_forever:")
 
 if export and applicant_id:
-    try:
-        with sessions().begin() as session:
-            data = export_applicant(session=session, actor=actor, applicant_id=int(applicant_id))
-    except VerveError as error:
-        st.error(error_message(error), icon=":material/error:")
-    else:
+    # No rerun: the files are offered from this run. Only the audit log changes.
+    data = run_action(
+        lambda session: export_applicant(
+            session=session, actor=actor, applicant_id=int(applicant_id)
+        ),
+        rerun=False,
+        clear_caches=False,
+    )
+    if data is not None:
         # Offered as files only: the HTML is never rendered inside the app.
         st.download_button(
             t("security.rights_download_json"),
@@ -118,11 +115,9 @@ if erase and applicant_id:
     if not confirm_erase:
         st.error(t("security.confirm_first"), icon=":material/error:")
     else:
-        try:
-            with sessions().begin() as session:
-                erase_applicant(session=session, actor=actor, applicant_id=int(applicant_id))
-        except VerveError as error:
-            st.error(error_message(error), icon=":material/error:")
-        else:
-            clear_caches()
-            st.success(t("security.rights_erased", id=int(applicant_id)), icon=":material/check:")
+        run_action(
+            lambda session: erase_applicant(
+                session=session, actor=actor, applicant_id=int(applicant_id)
+            ),
+            success=t("security.rights_erased", id=int(applicant_id)),
+        )

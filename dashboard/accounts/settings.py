@@ -3,16 +3,17 @@
 import streamlit as st
 
 from dashboard import access
-from dashboard.data import clear_caches, sessions
-from dashboard.i18n import error_message, format_datetime, t
+from dashboard.action import run_action, show_flash
+from dashboard.data import sessions
+from dashboard.i18n import format_datetime, t
 from db.models import CheckKind
 from recruitment.accounts.office_settings import change_settings, settings_for_admin
 from recruitment.accounts.privacy_rights import consent_versions
-from recruitment.core.errors import ValidationFailed, VerveError
 from recruitment.core.settings import DEFAULTS, LIMITS
 
 actor = access.require("settings.write")
 st.title(t("security.nav_settings"))
+show_flash()
 
 with sessions()() as session:
     current = settings_for_admin(session=session, actor=actor)
@@ -56,17 +57,11 @@ with st.form("settings"):
     submitted = st.form_submit_button(t("security.save_settings"), type="primary")
 
 if submitted:
-    try:
-        with sessions().begin() as session:
-            changed = change_settings(session=session, actor=actor, values=values)
-    except ValidationFailed as error:
-        st.session_state["settings_errors"] = error.fields
-        st.rerun()
-    except VerveError as error:
-        st.error(error_message(error), icon=":material/error:")
-    else:
-        clear_caches()
-        st.success(t("security.settings_saved", count=len(changed)), icon=":material/check:")
+    run_action(
+        lambda session: change_settings(session=session, actor=actor, values=values),
+        success=lambda changed: t("security.settings_saved", count=len(changed)),
+        errors_key="settings_errors",
+    )
 
 st.subheader(t("security.consent_versions"))
 if versions:

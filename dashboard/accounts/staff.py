@@ -3,8 +3,9 @@
 import streamlit as st
 
 from dashboard import access
+from dashboard.action import run_action, show_flash
 from dashboard.data import sessions
-from dashboard.i18n import error_message, format_datetime, t
+from dashboard.i18n import format_datetime, t
 from db.models import Role
 from recruitment.accounts.staff import (
     MIN_PASSWORD_LENGTH,
@@ -15,36 +16,22 @@ from recruitment.accounts.staff import (
     set_active,
     unlock,
 )
-from recruitment.core.errors import ValidationFailed, VerveError
 
 actor = access.require("staff.manage")
 st.title(t("security.nav_staff"))
+show_flash()
 
 ROLES = [role.value for role in Role]
 # Labels computed once per run: a format_func must not depend on when it is called.
 ROLE_LABELS = {role: t(f"roles.{role}") for role in ROLES}
 
-
-def _show(error: VerveError) -> None:
-    if isinstance(error, ValidationFailed):
-        for field, key in error.fields.items():
-            label = t(f"security.field_{field}") if field in FIELDS else field
-            st.error(f"{label}: {t(key, min=MIN_PASSWORD_LENGTH, max=64)}", icon=":material/error:")
-    else:
-        st.error(error_message(error), icon=":material/error:")
-
-
-FIELDS = {"username", "role", "password", "new_password", "email", "full_name"}
-
-
-def _run(action, success_key: str, **arguments) -> None:
-    try:
-        with sessions().begin() as session:
-            action(session=session, actor=actor, **arguments)
-    except VerveError as error:
-        _show(error)
-    else:
-        st.success(t(success_key), icon=":material/check:")
+FIELD_LABELS = {
+    field: f"security.field_{field}"
+    for field in ("username", "role", "password", "new_password", "email", "full_name")
+}
+NEW_STAFF_EMPTY = {
+    f"staff_new_{name}": "" for name in ("username", "full_name", "email", "password")
+}
 
 
 with sessions()() as session:
@@ -89,14 +76,19 @@ with st.expander(t("security.add_staff"), icon=":material/person_add:"):
             help=t("security.password_rules", min=MIN_PASSWORD_LENGTH),
         )
         if st.form_submit_button(t("security.add_staff"), type="primary"):
-            _run(
-                add_staff_user,
-                "security.staff_added",
-                username=username,
-                role=role,
-                password=password or None,
-                full_name=full_name,
-                email=email or None,
+            run_action(
+                lambda session: add_staff_user(
+                    session=session,
+                    actor=actor,
+                    username=username,
+                    role=role,
+                    password=password or None,
+                    full_name=full_name,
+                    email=email or None,
+                ),
+                success=t("security.staff_added"),
+                field_labels=FIELD_LABELS,
+                reset=NEW_STAFF_EMPTY,  # an empty form for the next person
             )
 
 st.subheader(t("security.change_staff"))
@@ -117,22 +109,45 @@ if chosen is not None:
             key="staff_role",
         )
         if st.form_submit_button(t("security.change_role")):
-            _run(change_role, "security.saved", user_id=chosen, role=new_role)
+            run_action(
+                lambda session: change_role(
+                    session=session, actor=actor, user_id=chosen, role=new_role
+                ),
+                success=t("security.saved"),
+                field_labels=FIELD_LABELS,
+            )
     with st.form("staff_password", clear_on_submit=True):
         new_password = st.text_input(
             t("security.new_password"), type="password", key="staff_reset_password"
         )
         if st.form_submit_button(t("security.reset_password")):
-            _run(reset_password, "security.saved", user_id=chosen, new_password=new_password)
+            run_action(
+                lambda session: reset_password(
+                    session=session, actor=actor, user_id=chosen, new_password=new_password
+                ),
+                success=t("security.saved"),
+                field_labels=FIELD_LABELS,
+            )
     left, right = st.columns(2)
     if person["active"]:
         if left.button(
             t("security.deactivate"), key="staff_deactivate", icon=":material/person_off:"
         ):
-            _run(set_active, "security.saved", user_id=chosen, active=False)
+            run_action(
+                lambda session: set_active(
+                    session=session, actor=actor, user_id=chosen, active=False
+                ),
+                success=t("security.saved"),
+            )
     elif left.button(t("security.reactivate"), key="staff_reactivate", icon=":material/person:"):
-        _run(set_active, "security.saved", user_id=chosen, active=True)
+        run_action(
+            lambda session: set_active(session=session, actor=actor, user_id=chosen, active=True),
+            success=t("security.saved"),
+        )
     if person["locked"] and right.button(
         t("security.unlock"), key="staff_unlock", icon=":material/lock_open:"
     ):
-        _run(unlock, "security.saved", user_id=chosen)
+        run_action(
+            lambda session: unlock(session=session, actor=actor, user_id=chosen),
+            success=t("security.saved"),
+        )

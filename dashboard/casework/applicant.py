@@ -4,16 +4,18 @@ moves open from the current stage, each asking for a reason where the pipeline n
 import streamlit as st
 
 from dashboard import access
+from dashboard.action import run_action, show_flash
 from dashboard.casework.applicant_panels import checks_panel, interviews_panel
+from dashboard.casework.fields import FIELD_LABELS
 from dashboard.components import plain
-from dashboard.data import clear_caches, sessions
+from dashboard.data import sessions
 from dashboard.i18n import error_message, format_datetime, t
 from recruitment.casework.applicant_list import applicant_file
 from recruitment.casework.handover import assign_applicant
 from recruitment.casework.journal import STAFF_CHANNELS, add_entry, edit_entry
+from recruitment.casework.stage_moves import advance_stage
 from recruitment.core.access import allowed
-from recruitment.core.errors import ValidationFailed, VerveError
-from recruitment.core.pipeline import advance_stage
+from recruitment.core.errors import VerveError
 
 actor = access.require("applicants.read")
 can_write = allowed(actor, "applicants.write")
@@ -25,22 +27,6 @@ def channel_label(channel: str) -> str:
 
 def when(value) -> str:
     return format_datetime(value)
-
-
-def run(action, success_key: str) -> bool:
-    """One user action in one transaction; a domain error is shown, not raised."""
-    try:
-        with sessions().begin() as session:
-            action(session)
-    except ValidationFailed as error:
-        st.error(" ".join(t(key) for key in error.fields.values()) or error_message(error))
-        return False
-    except VerveError as error:
-        st.error(error_message(error))
-        return False
-    clear_caches()
-    st.session_state["applicant_flash"] = t(success_key)
-    return True
 
 
 try:
@@ -77,11 +63,8 @@ st.markdown(
         else t("casework.unassigned"),
     )
 )
-# Always one slot here, filled or not, so the tabs below keep their place in the page
-# and the open tab stays open after an action reruns the page.
-flash_slot = st.empty()
-if flash := st.session_state.pop("applicant_flash", None):
-    flash_slot.success(flash)
+# The result of an action (here, or in the interview and checks panels) shows here.
+show_flash()
 
 tab_profile, tab_timeline, tab_journal, tab_checks, tab_actions = st.tabs(
     [
@@ -153,7 +136,8 @@ with tab_timeline:
 
 with tab_journal:
     if can_write:
-        with st.form("journal_add", clear_on_submit=True):
+        # Not cleared on submit: a refused entry keeps its text; a saved one is forgotten.
+        with st.form("journal_add"):
             channel = st.selectbox(
                 t("casework.field_channel"),
                 STAFF_CHANNELS,
@@ -163,18 +147,19 @@ with tab_journal:
             subject = st.text_input(t("casework.field_subject"), key="journal_subject")
             body = st.text_area(t("casework.field_body"), key="journal_body")
             if st.form_submit_button(t("casework.journal_add"), icon=":material/add:"):
-                if run(
-                    lambda s: add_entry(
-                        session=s,
+                run_action(
+                    lambda session: add_entry(
+                        session=session,
                         actor=actor,
                         applicant_id=applicant_id,
                         channel=channel,
                         subject=subject,
                         body=body,
                     ),
-                    "casework.journal_added",
-                ):
-                    st.rerun()
+                    success=t("casework.journal_added"),
+                    field_labels=FIELD_LABELS,
+                    reset={"journal_subject": "", "journal_body": ""},
+                )
     st.caption(t("casework.journal_rule"))
     entries = [item for item in record["timeline"] if item["kind"] == "journal"]
     for entry in entries:
@@ -204,20 +189,14 @@ with tab_journal:
                         key=f"journal_edit_body_{entry['id']}",
                     )
                     if st.form_submit_button(t("common.save")):
-                        entry_id = entry["id"]
-                        if run(
-                            lambda s, entry_id=entry_id, subject=new_subject, body=new_body: (
-                                edit_entry(
-                                    session=s,
-                                    actor=actor,
-                                    entry_id=entry_id,
-                                    subject=subject,
-                                    body=body,
-                                )
+                        run_action(
+                            # Defaults bind this turn of the loop (run_action calls it at once).
+                            lambda session, e=entry["id"], s=new_subject, b=new_body: edit_entry(
+                                session=session, actor=actor, entry_id=e, subject=s, body=b
                             ),
-                            "common.saved",
-                        ):
-                            st.rerun()
+                            success=t("common.saved"),
+                            field_labels=FIELD_LABELS,
+                        )
 
 with tab_checks:
     interviews_panel(applicant_id)
@@ -253,18 +232,18 @@ with tab_actions:
                 help=t("casework.move_other_needs_text") if move["reasons"] else None,
             )
             if st.form_submit_button(t("casework.move_submit"), type="primary"):
-                if run(
-                    lambda s: advance_stage(
-                        session=s,
+                run_action(
+                    lambda session: advance_stage(
+                        session=session,
                         actor=actor,
                         applicant_id=applicant_id,
                         to_stage=target,
                         reason_code=reason_code,
                         reason_text=reason_text,
                     ),
-                    "casework.moved",
-                ):
-                    st.rerun()
+                    success=t("casework.moved"),
+                    field_labels=FIELD_LABELS,
+                )
 
         st.subheader(t("casework.assign_title"))
         workers = {str(w["id"]): w for w in record["case_workers"]}
@@ -283,13 +262,13 @@ with tab_actions:
                 key="assign_coordinator",
             )
             if st.form_submit_button(t("casework.assign_submit")):
-                if run(
-                    lambda s: assign_applicant(
-                        session=s,
+                run_action(
+                    lambda session: assign_applicant(
+                        session=session,
                         actor=actor,
                         applicant_id=applicant_id,
                         coordinator_id=int(chosen) if chosen else None,
                     ),
-                    "casework.assigned",
-                ):
-                    st.rerun()
+                    success=t("casework.assigned"),
+                    field_labels=FIELD_LABELS,
+                )

@@ -1,8 +1,9 @@
 """Self-contained sections of the applicant page: the interview and the checks.
 
 Each panel reads what it shows in one transaction, and each action (schedule, record,
-check, approve) is one form, one transaction, one `recruitment` call. The applicant
-page calls `interviews_panel(applicant_id)` and `checks_panel(applicant_id)`.
+check, approve) is one form and one `run_action`. The applicant page calls
+`interviews_panel(applicant_id)` and `checks_panel(applicant_id)`, and shows what the
+actions report with its `show_flash()`.
 """
 
 from __future__ import annotations
@@ -12,55 +13,16 @@ from datetime import date, time, timedelta
 import streamlit as st
 
 from dashboard import access
+from dashboard.action import run_action
+from dashboard.casework.fields import FIELD_LABELS
 from dashboard.components import plain
-from dashboard.data import clear_caches, sessions
-from dashboard.i18n import date_format, error_message, format_when, t
+from dashboard.data import sessions
+from dashboard.i18n import date_format, format_when, t
 from recruitment.casework import checks, interviews, meeting_views
 from recruitment.core.access import allowed
-from recruitment.core.errors import ValidationFailed, VerveError
 from recruitment.core.timefmt import local, office_datetime, today
 
 APPLICANT_PAGE = "casework/applicant.py"
-
-FIELD_LABELS = {
-    "scheduled_at": "interviews.date",
-    "place": "interviews.place",
-    "interviewer_id": "interviews.interviewer",
-    "outcome": "interviews.outcome",
-    "reject": "interviews.reject",
-    **{f"score_{name}": f"interviews.score_{name}" for name in interviews.RUBRIC},
-    "issued_on": "checks.issued_on",
-    "seen_on": "checks.seen_on",
-    "completed_on": "checks.completed_on",
-    "kind": "checks.kind",
-    "seen_by_id": "checks.seen_on",
-    "starts_at": "meetings.date",
-    "first_day": "meetings.first_date",
-    "mode": "meetings.mode",
-    "join_url": "meetings.join_url",
-    "address": "meetings.address",
-    "capacity": "meetings.capacity",
-    "duration_minutes": "meetings.duration",
-    "language": "meetings.language",
-    "host_id": "meetings.host",
-    "count": "meetings.count",
-    "interval": "meetings.interval",
-    "nth": "meetings.nth",
-    "weekday": "meetings.weekday",
-    "applicant_ids": "combined.applicants",
-}
-
-
-def show_error(error: VerveError) -> None:
-    """A domain error in the user's language; for bad input, one line per field."""
-    if isinstance(error, ValidationFailed):
-        for field, key in error.fields.items():
-            label = t(FIELD_LABELS[field]) if field in FIELD_LABELS else field
-            st.error(
-                t("meetings.field_error", field=label, message=t(key)), icon=":material/error:"
-            )
-    else:
-        st.error(error_message(error), icon=":material/error:")
 
 
 def applicant_link(names: dict[int, str], *, key: str) -> None:
@@ -78,17 +40,6 @@ def applicant_link(names: dict[int, str], *, key: str) -> None:
         icon=":material/person:",
         query_params={"id": str(chosen)},
     )
-
-
-def _done(message_key: str, **params: object) -> None:
-    clear_caches()
-    st.session_state["panel_flash"] = t(message_key, **params)
-    st.rerun()
-
-
-def _flash() -> None:
-    if message := st.session_state.pop("panel_flash", None):
-        st.success(message)
 
 
 def _when_inputs(
@@ -123,7 +74,6 @@ def interviews_panel(applicant_id: int) -> None:
         )
         staff = meeting_views.host_choices(session=session, actor=actor)
     st.subheader(t("interviews.heading"))
-    _flash()
     current = overview.open
     if current is not None:
         st.write(
@@ -191,20 +141,18 @@ def _schedule_form(applicant_id: int, staff: dict[int, str], me: int | None) -> 
         place = st.text_input(t("interviews.place"), key="schedule_place")
         interviewer_id = _staff_select(staff, key="schedule_interviewer", default=me)
         if st.form_submit_button(t("interviews.schedule"), type="primary"):
-            try:
-                with sessions().begin() as session:
-                    interviews.schedule_interview(
-                        session=session,
-                        actor=actor,
-                        applicant_id=applicant_id,
-                        scheduled_at=office_datetime(day, at),
-                        place=place,
-                        interviewer_id=interviewer_id,
-                    )
-            except VerveError as error:
-                show_error(error)
-            else:
-                _done("interviews.scheduled")
+            run_action(
+                lambda session: interviews.schedule_interview(
+                    session=session,
+                    actor=actor,
+                    applicant_id=applicant_id,
+                    scheduled_at=office_datetime(day, at),
+                    place=place,
+                    interviewer_id=interviewer_id,
+                ),
+                success=t("interviews.scheduled"),
+                field_labels=FIELD_LABELS,
+            )
 
 
 def _reschedule_form(current: interviews.InterviewView, staff: dict[int, str]) -> None:
@@ -219,20 +167,18 @@ def _reschedule_form(current: interviews.InterviewView, staff: dict[int, str]) -
             staff, key="reschedule_interviewer", default=current.interviewer_id
         )
         if st.form_submit_button(t("interviews.reschedule")):
-            try:
-                with sessions().begin() as session:
-                    interviews.reschedule_interview(
-                        session=session,
-                        actor=actor,
-                        interview_id=current.id,
-                        scheduled_at=office_datetime(day, at),
-                        place=place,
-                        interviewer_id=interviewer_id,
-                    )
-            except VerveError as error:
-                show_error(error)
-            else:
-                _done("interviews.rescheduled")
+            run_action(
+                lambda session: interviews.reschedule_interview(
+                    session=session,
+                    actor=actor,
+                    interview_id=current.id,
+                    scheduled_at=office_datetime(day, at),
+                    place=place,
+                    interviewer_id=interviewer_id,
+                ),
+                success=t("interviews.rescheduled"),
+                field_labels=FIELD_LABELS,
+            )
 
 
 def _cancel_form(interview_id: int) -> None:
@@ -240,15 +186,13 @@ def _cancel_form(interview_id: int) -> None:
     with st.form(f"cancel_interview_{interview_id}"):
         reason = st.text_input(t("interviews.cancel_reason"), key="cancel_interview_reason")
         if st.form_submit_button(t("interviews.cancel")):
-            try:
-                with sessions().begin() as session:
-                    interviews.cancel_interview(
-                        session=session, actor=actor, interview_id=interview_id, reason_text=reason
-                    )
-            except VerveError as error:
-                show_error(error)
-            else:
-                _done("interviews.cancelled")
+            run_action(
+                lambda session: interviews.cancel_interview(
+                    session=session, actor=actor, interview_id=interview_id, reason_text=reason
+                ),
+                success=t("interviews.cancelled"),
+                field_labels=FIELD_LABELS,
+            )
 
 
 def rubric_inputs(prefix: str, initial: dict[str, int | None] | None = None) -> dict[str, int]:
@@ -294,22 +238,20 @@ def _outcome_form(
         reject = st.checkbox(t("interviews.reject"), key="record_reject")
         reject_text = st.text_input(t("interviews.reject_text"), key="record_reject_text")
         if st.form_submit_button(t("interviews.record"), type="primary"):
-            try:
-                with sessions().begin() as session:
-                    interviews.record_outcome(
-                        session=session,
-                        actor=actor,
-                        interview_id=interview_id,
-                        outcome=outcome,
-                        scores=scores,
-                        notes=notes,
-                        reject=reject,
-                        reject_reason_text=reject_text,
-                    )
-            except VerveError as error:
-                show_error(error)
-            else:
-                _done("interviews.recorded")
+            run_action(
+                lambda session: interviews.record_outcome(
+                    session=session,
+                    actor=actor,
+                    interview_id=interview_id,
+                    outcome=outcome,
+                    scores=scores,
+                    notes=notes,
+                    reject=reject,
+                    reject_reason_text=reject_text,
+                ),
+                success=t("interviews.recorded"),
+                field_labels=FIELD_LABELS,
+            )
 
 
 # --- checks -----------------------------------------------------------------------------
@@ -343,7 +285,6 @@ def checks_panel(applicant_id: int) -> None:
     with sessions().begin() as session:
         overview = checks.checks_overview(session=session, actor=actor, applicant_id=applicant_id)
     st.subheader(t("checks.heading"))
-    _flash()
     for view in overview.checks:
         icon = ":material/check_circle:" if view.done else ":material/radio_button_unchecked:"
         st.markdown(f"{icon} {_check_line(view)}")
@@ -372,22 +313,20 @@ def checks_panel(applicant_id: int) -> None:
         )
         note = st.text_input(t("checks.note"), key="check_note")
         if st.form_submit_button(t("checks.save"), type="primary"):
-            try:
-                with sessions().begin() as session:
-                    checks.record_check(
-                        session=session,
-                        actor=actor,
-                        applicant_id=applicant_id,
-                        kind=kind,
-                        issued_on=issued_on,
-                        seen_on=seen_on,
-                        completed_on=completed_on,
-                        note=note,
-                    )
-            except VerveError as error:
-                show_error(error)
-            else:
-                _done("checks.saved")
+            run_action(
+                lambda session: checks.record_check(
+                    session=session,
+                    actor=actor,
+                    applicant_id=applicant_id,
+                    kind=kind,
+                    issued_on=issued_on,
+                    seen_on=seen_on,
+                    completed_on=completed_on,
+                    note=note,
+                ),
+                success=t("checks.saved"),
+                field_labels=FIELD_LABELS,
+            )
     if overview.stage == "interviewed":
         if overview.missing:
             st.caption(t("checks.missing", count=len(overview.missing)))
@@ -399,10 +338,10 @@ def checks_panel(applicant_id: int) -> None:
             type="primary",
             icon=":material/verified:",
         ):
-            try:
-                with sessions().begin() as session:
-                    checks.approve(session=session, actor=actor, applicant_id=applicant_id)
-            except VerveError as error:
-                show_error(error)
-            else:
-                _done("checks.approved")
+            run_action(
+                lambda session: checks.approve(
+                    session=session, actor=actor, applicant_id=applicant_id
+                ),
+                success=t("checks.approved"),
+                field_labels=FIELD_LABELS,
+            )

@@ -6,11 +6,12 @@ from datetime import time, timedelta
 import streamlit as st
 
 from dashboard import access
-from dashboard.casework.applicant_panels import outcome_inputs, rubric_inputs, show_error
-from dashboard.data import clear_caches, sessions
+from dashboard.action import run_action, show_flash
+from dashboard.casework.applicant_panels import outcome_inputs, rubric_inputs
+from dashboard.casework.fields import FIELD_LABELS
+from dashboard.data import sessions
 from dashboard.i18n import date_format, format_when, t
 from recruitment.casework import combined, meeting_views
-from recruitment.core.errors import VerveError
 from recruitment.core.timefmt import office_datetime, today
 
 actor = access.require("meetings.write")
@@ -18,8 +19,7 @@ access.require("applicants.write")
 st.title(t("combined.title"))
 st.write(t("combined.intro"))
 
-if flash := st.session_state.pop("combined_flash", None):
-    st.success(flash)
+show_flash()
 
 search = st.text_input(t("combined.applicants"), key="combined_search", placeholder="…")
 with sessions().begin() as session:
@@ -65,23 +65,19 @@ with book_tab, st.form("book_combined"):
         key="combined_duration",
     )
     if st.form_submit_button(t("combined.book"), type="primary"):
-        try:
-            with sessions().begin() as session:
-                combined.book_combined_meeting(
-                    session=session,
-                    actor=actor,
-                    applicant_ids=chosen,
-                    starts_at=office_datetime(day, at),
-                    address=address,
-                    host_id=host_id,
-                    duration_minutes=int(duration),
-                )
-        except VerveError as error:
-            show_error(error)
-        else:
-            clear_caches()
-            st.session_state["combined_flash"] = t("combined.booked")
-            st.rerun()
+        run_action(
+            lambda session: combined.book_combined_meeting(
+                session=session,
+                actor=actor,
+                applicant_ids=chosen,
+                starts_at=office_datetime(day, at),
+                address=address,
+                host_id=host_id,
+                duration_minutes=int(duration),
+            ),
+            success=t("combined.booked"),
+            field_labels=FIELD_LABELS,
+        )
 
 with record_tab:
     if not sittings:
@@ -119,14 +115,10 @@ with record_tab:
                     )
                 )
             if st.form_submit_button(t("combined.save"), type="primary"):
-                try:
-                    with sessions().begin() as session:
-                        combined.record_sitting(
-                            session=session, actor=actor, meeting_id=meeting_id, results=answers
-                        )
-                except VerveError as error:
-                    show_error(error)
-                else:
-                    clear_caches()
-                    st.session_state["combined_flash"] = t("combined.saved")
-                    st.rerun()
+                run_action(
+                    lambda session: combined.record_sitting(
+                        session=session, actor=actor, meeting_id=meeting_id, results=answers
+                    ),
+                    success=t("combined.saved"),
+                    field_labels=FIELD_LABELS,
+                )

@@ -6,18 +6,17 @@ from datetime import timedelta
 import streamlit as st
 
 from dashboard import access
-from dashboard.data import clear_caches, sessions
-from dashboard.i18n import date_format, error_message, format_date, localised, t
+from dashboard.action import run_action, show_flash
+from dashboard.data import sessions
+from dashboard.i18n import date_format, format_date, localised, t
 from recruitment.casework.applicant_list import UNASSIGNED, ApplicantFilters, applicant_page
 from recruitment.casework.handover import case_workers, hand_over, mark_back, take_unassigned
-from recruitment.core.errors import VerveError
 from recruitment.core.timefmt import today
 
 actor = access.require("applicants.write")
 st.title(t("casework.handover_title"))
 st.caption(t("casework.handover_intro"))
-if flash := st.session_state.pop("handover_flash", None):
-    st.success(flash)
+show_flash()
 
 with sessions().begin() as session:
     workers = case_workers(session=session, actor=actor)
@@ -73,36 +72,27 @@ with st.form("handover_form"):
         if not to_id:
             st.error(t("casework.handover_choose_colleague"))
         else:
-            try:
-                with sessions().begin() as session:
-                    moved = hand_over(
-                        session=session,
-                        actor=actor,
-                        from_id=int(from_id),
-                        to_id=int(to_id),
-                        away_until=away_until,
-                    )
-            except VerveError as error:
-                st.error(error_message(error))
-            else:
-                clear_caches()
-                st.session_state["handover_flash"] = t(
-                    "casework.handover_done", count=moved, to=names[to_id]
-                )
-                st.rerun()
+            run_action(
+                lambda session: hand_over(
+                    session=session,
+                    actor=actor,
+                    from_id=int(from_id),
+                    to_id=int(to_id),
+                    away_until=away_until,
+                ),
+                success=lambda moved: t("casework.handover_done", count=moved, to=names[to_id]),
+            )
 
 away = [w for w in workers if w["away"]]
 if away:
     st.subheader(t("casework.handover_back_title"))
     for w in away:
         if st.button(t("casework.handover_back", name=w["name"]), key=f"handover_back_{w['id']}"):
-            try:
-                with sessions().begin() as session:
-                    mark_back(session=session, actor=actor, staff_id=w["id"])
-            except VerveError as error:
-                st.error(error_message(error))
-            else:
-                st.rerun()
+            run_action(
+                lambda session, staff_id=w["id"]: mark_back(
+                    session=session, actor=actor, staff_id=staff_id
+                )
+            )
 
 st.subheader(t("casework.handover_queue_title", n=queue_total))
 if queue.empty:
@@ -132,12 +122,7 @@ else:
         disabled=not chosen,
         type="primary",
     ):
-        try:
-            with sessions().begin() as session:
-                taken = take_unassigned(session=session, actor=actor, applicant_ids=chosen)
-        except VerveError as error:
-            st.error(error_message(error))
-        else:
-            clear_caches()
-            st.session_state["handover_flash"] = t("casework.handover_taken", count=taken)
-            st.rerun()
+        run_action(
+            lambda session: take_unassigned(session=session, actor=actor, applicant_ids=chosen),
+            success=lambda taken: t("casework.handover_taken", count=taken),
+        )

@@ -6,7 +6,8 @@ import hashlib
 import streamlit as st
 
 from dashboard import access
-from dashboard.data import clear_caches, sessions
+from dashboard.action import flash, run_action, show_flash
+from dashboard.data import sessions
 from dashboard.i18n import error_message, lang, t
 from recruitment.casework.importing import (
     FIELDS,
@@ -22,8 +23,7 @@ from recruitment.core.errors import ValidationFailed, VerveError
 actor = access.require("data.import")
 st.title(t("casework.import_title"))
 st.caption(t("casework.import_intro"))
-if result := st.session_state.pop("import_result", None):
-    st.success(t("casework.import_done", **result))
+show_flash()
 
 # A new key after each import empties the uploader.
 uploaded = st.file_uploader(
@@ -118,25 +118,26 @@ if st.button(
     type="primary",
     disabled=not (summary["create"] or summary["update"]),
 ):
-    try:
-        with sessions().begin() as session:
-            done = confirm_import(
-                session=session,
-                actor=actor,
-                table=table,
-                mapping=ready["mapping"],
-                filename=source["name"],
-            )
-    except VerveError as error:
-        st.error(error_message(error))
-    else:
-        clear_caches()
-        for key in ("import_source", "import_preview_for"):
-            st.session_state.pop(key, None)
+    done = run_action(
+        lambda session: confirm_import(
+            session=session,
+            actor=actor,
+            table=table,
+            mapping=ready["mapping"],
+            filename=source["name"],
+        ),
+        reset={"import_source": None, "import_preview_for": None},
+        rerun=False,
+    )
+    if done is not None:
+        # A new key empties the uploader for the next file.
         st.session_state["import_round"] = st.session_state.get("import_round", 0) + 1
-        st.session_state["import_result"] = {
-            "created": done.created,
-            "updated": done.updated,
-            "rejected": done.rejected,
-        }
+        flash(
+            t(
+                "casework.import_done",
+                created=done.created,
+                updated=done.updated,
+                rejected=done.rejected,
+            )
+        )
         st.rerun()

@@ -6,12 +6,14 @@ from datetime import timedelta
 import streamlit as st
 
 from dashboard import access
-from dashboard.casework.applicant_panels import applicant_link, show_error
+from dashboard.action import run_action, show_flash
+from dashboard.casework.applicant_panels import applicant_link
+from dashboard.casework.fields import FIELD_LABELS
 from dashboard.components import plain
-from dashboard.data import clear_caches, sessions
+from dashboard.data import sessions
 from dashboard.i18n import date_format, format_when, lang, t
 from recruitment.casework import attendance, meeting_views, meetings
-from recruitment.core.errors import NotFound, VerveError
+from recruitment.core.errors import NotFound
 from recruitment.core.timefmt import local, office_datetime
 
 actor = access.require("meetings.write")
@@ -66,8 +68,7 @@ if meeting.host_name:
 if meeting.reminder_sent_at:
     st.caption(t("meetings.reminder_sent_at", when=format_when(meeting.reminder_sent_at)))
 
-if flash := st.session_state.pop("meeting_flash", None):
-    st.success(flash)
+show_flash()
 
 st.subheader(t("meetings.registrations"))
 if seats.empty:
@@ -98,17 +99,13 @@ else:
                     strict=True,
                 )
             )
-            try:
-                with sessions().begin() as session:
-                    counts = attendance.mark_attendance(
-                        session=session, actor=actor, meeting_id=meeting_id, attended=attended
-                    )
-            except VerveError as error:
-                show_error(error)
-            else:
-                clear_caches()
-                st.session_state["meeting_flash"] = t("meetings.attendance_saved", **counts)
-                st.rerun()
+            run_action(
+                lambda session: attendance.mark_attendance(
+                    session=session, actor=actor, meeting_id=meeting_id, attended=attended
+                ),
+                success=lambda counts: t("meetings.attendance_saved", **counts),
+                field_labels=FIELD_LABELS,
+            )
     applicant_link(
         dict(zip(seats["applicant_id"], seats["name"], strict=True)), key="seat_applicant"
     )
@@ -134,24 +131,17 @@ if meeting.status != "planned":
 
 left, right = st.columns(2)
 if left.button(t("meetings.mark_held"), key="mark_held", icon=":material/event_available:"):
-    try:
-        with sessions().begin() as session:
-            attendance.mark_held(session=session, actor=actor, meeting_id=meeting_id)
-    except VerveError as error:
-        show_error(error)
-    else:
-        clear_caches()
-        st.session_state["meeting_flash"] = t("meetings.marked_held")
-        st.rerun()
+    run_action(
+        lambda session: attendance.mark_held(session=session, actor=actor, meeting_id=meeting_id),
+        success=t("meetings.marked_held"),
+        field_labels=FIELD_LABELS,
+    )
 if right.button(t("meetings.send_reminder"), key="send_reminder", icon=":material/notifications:"):
-    try:
-        with sessions().begin() as session:
-            count = meetings.send_reminder(session=session, actor=actor, meeting_id=meeting_id)
-    except VerveError as error:
-        show_error(error)
-    else:
-        st.session_state["meeting_flash"] = t("meetings.reminder_queued", count=count)
-        st.rerun()
+    run_action(
+        lambda session: meetings.send_reminder(session=session, actor=actor, meeting_id=meeting_id),
+        success=lambda count: t("meetings.reminder_queued", count=count),
+        field_labels=FIELD_LABELS,
+    )
 
 registered = seats[seats["status"] == "registered"]
 if not registered.empty:
@@ -167,16 +157,13 @@ if not registered.empty:
             key="resend_target",
         )
         if st.form_submit_button(t("meetings.resend"), icon=":material/forward_to_inbox:"):
-            try:
-                with sessions().begin() as session:
-                    count = meetings.resend_confirmation(
-                        session=session, actor=actor, meeting_id=meeting_id, registration_id=target
-                    )
-            except VerveError as error:
-                show_error(error)
-            else:
-                st.session_state["meeting_flash"] = t("meetings.resent", count=count)
-                st.rerun()
+            run_action(
+                lambda session: meetings.resend_confirmation(
+                    session=session, actor=actor, meeting_id=meeting_id, registration_id=target
+                ),
+                success=lambda count: t("meetings.resent", count=count),
+                field_labels=FIELD_LABELS,
+            )
 
 with st.expander(t("meetings.edit")), st.form("edit_meeting"):
     start = local(meeting.starts_at)
@@ -233,41 +220,33 @@ with st.expander(t("meetings.edit")), st.form("edit_meeting"):
     )
     notes = st.text_area(t("meetings.notes"), value=meeting.notes or "", key="edit_notes")
     if st.form_submit_button(t("meetings.save_changes")):
-        try:
-            with sessions().begin() as session:
-                count = meetings.edit_meeting(
-                    session=session,
-                    actor=actor,
-                    meeting_id=meeting_id,
-                    starts_at=office_datetime(day, at),
-                    mode=mode,
-                    join_url=join_url,
-                    address=address,
-                    capacity=int(capacity),
-                    duration_minutes=int(duration),
-                    language=language,
-                    host_id=host_id,
-                    notes=notes,
-                )
-        except VerveError as error:
-            show_error(error)
-        else:
-            clear_caches()
-            st.session_state["meeting_flash"] = t("meetings.edited", count=count)
-            st.rerun()
+        run_action(
+            lambda session: meetings.edit_meeting(
+                session=session,
+                actor=actor,
+                meeting_id=meeting_id,
+                starts_at=office_datetime(day, at),
+                mode=mode,
+                join_url=join_url,
+                address=address,
+                capacity=int(capacity),
+                duration_minutes=int(duration),
+                language=language,
+                host_id=host_id,
+                notes=notes,
+            ),
+            success=lambda count: t("meetings.edited", count=count),
+            field_labels=FIELD_LABELS,
+        )
 
 with st.expander(t("meetings.cancel_heading")), st.form("cancel_meeting"):
     reason = st.text_input(t("meetings.cancel_reason"), key="cancel_reason")
     confirmed = st.checkbox(t("meetings.cancel_confirm"), key="cancel_confirm")
     if st.form_submit_button(t("meetings.cancel"), type="primary", disabled=False) and confirmed:
-        try:
-            with sessions().begin() as session:
-                count = meetings.cancel_meeting(
-                    session=session, actor=actor, meeting_id=meeting_id, reason_text=reason
-                )
-        except VerveError as error:
-            show_error(error)
-        else:
-            clear_caches()
-            st.session_state["meeting_flash"] = t("meetings.cancelled", count=count)
-            st.rerun()
+        run_action(
+            lambda session: meetings.cancel_meeting(
+                session=session, actor=actor, meeting_id=meeting_id, reason_text=reason
+            ),
+            success=lambda count: t("meetings.cancelled", count=count),
+            field_labels=FIELD_LABELS,
+        )

@@ -5,16 +5,17 @@ from datetime import time, timedelta
 import streamlit as st
 
 from dashboard import access
-from dashboard.casework.applicant_panels import show_error
-from dashboard.data import clear_caches, sessions
+from dashboard.action import run_action, show_flash
+from dashboard.casework.fields import FIELD_LABELS
+from dashboard.data import sessions
 from dashboard.i18n import date_format, format_when, lang, t
 from recruitment.casework import meeting_views, meetings
 from recruitment.core.access import allowed
-from recruitment.core.errors import VerveError
 from recruitment.core.timefmt import office_datetime, today, weekday_name
 
 actor = access.require("meetings.read")
 st.title(t("meetings.title"))
+show_flash()
 
 with sessions().begin() as session:
     upcoming = meeting_views.list_meetings(session=session, actor=actor, when="upcoming")
@@ -139,19 +140,16 @@ with one_tab, st.form("create_meeting"):
     )
     fields = meeting_fields("one")
     if st.form_submit_button(t("meetings.save"), type="primary"):
-        try:
-            with sessions().begin() as session:
-                meetings.create_meeting(
-                    session=session,
-                    actor=actor,
-                    starts_at=office_datetime(day, at),
-                    **fields,
-                )
-        except VerveError as error:
-            show_error(error)
-        else:
-            clear_caches()
-            st.success(t("meetings.created"))
+        run_action(
+            lambda session: meetings.create_meeting(
+                session=session,
+                actor=actor,
+                starts_at=office_datetime(day, at),
+                **fields,
+            ),
+            success=t("meetings.created"),
+            field_labels=FIELD_LABELS,
+        )
 
 NTH = {
     1: "meetings.nth_1",
@@ -202,22 +200,19 @@ with series_tab, st.form("create_series"):
     )
     fields = meeting_fields("series")
     if st.form_submit_button(t("meetings.save_series"), type="primary"):
-        try:
-            with sessions().begin() as session:
-                ids = meetings.create_series(
-                    session=session,
-                    actor=actor,
-                    first_day=first_day,
-                    at=at,
-                    rule=rule,
-                    count=int(count),
-                    interval=int(interval),
-                    nth=nth,
-                    weekday=weekday,
-                    **fields,
-                )
-        except VerveError as error:
-            show_error(error)
-        else:
-            clear_caches()
-            st.success(t("meetings.series_created", count=len(ids)))
+        run_action(
+            lambda session: meetings.create_series(
+                session=session,
+                actor=actor,
+                first_day=first_day,
+                at=at,
+                rule=rule,
+                count=int(count),
+                interval=int(interval),
+                nth=nth,
+                weekday=weekday,
+                **fields,
+            ),
+            success=lambda ids: t("meetings.series_created", count=len(ids)),
+            field_labels=FIELD_LABELS,
+        )

@@ -102,6 +102,16 @@ def wish_fields(
     return raw
 
 
+def empty_fields(prefix: str) -> dict[str, object]:
+    """What `applicant_fields` and `wish_fields` hold before anything is typed, by widget
+    key: a fresh form after a sign-up."""
+    return (
+        {f"{prefix}_{field}": "" for field, *_ in TEXT_FIELDS}
+        | {f"{prefix}_{field}": [] for field, *_ in CHOICE_FIELDS}
+        | {f"{prefix}_source": None, f"{prefix}_about": ""}
+    )
+
+
 def seats_text(choice: MeetingChoice, language: str) -> str:
     if choice.seats_left <= 0:
         return i18n.t("signup.full_waitlist", language)

@@ -3,18 +3,19 @@
 import streamlit as st
 
 from dashboard.access import require
+from dashboard.action import run_action, show_flash
 from dashboard.components import plain
-from dashboard.data import clear_caches, sessions
-from dashboard.i18n import error_message, lang, t
+from dashboard.data import sessions
+from dashboard.i18n import lang, t
 from dashboard.journey.applicant_form import (
     applicant_fields,
+    empty_fields,
     error_summary,
     field_error,
     meeting_caption,
     meeting_label,
     wish_fields,
 )
-from recruitment.core.errors import ValidationFailed, VerveError
 from recruitment.journey.applicants import register_caller
 from recruitment.journey.booking import open_meetings
 
@@ -22,9 +23,7 @@ actor = require("applicants.write")
 st.title(t("phone_signup.title"))
 st.write(t("phone_signup.intro"))
 
-flash = st.session_state.pop("phone_signup_flash", None)
-if flash:
-    st.success(flash, icon=":material/check_circle:")
+show_flash()
 
 with sessions()() as session:
     choices = open_meetings(session)
@@ -56,27 +55,16 @@ with st.form("phone_signup", enter_to_submit=False, clear_on_submit=False):
     submitted = st.form_submit_button(t("phone_signup.submit"), type="primary")
 
 if submitted:
-    try:
-        with sessions().begin() as session:
-            result = register_caller(
-                session=session, actor=actor, raw=raw, meeting_id=meeting or None, lang=current
-            )
-    except ValidationFailed as error:
-        st.session_state["phone_signup_errors"] = error.fields
-        st.rerun()
-    except VerveError as error:
-        st.error(error_message(error), icon=":material/error:")
-    else:
-        name = plain(f"{raw['first_name']} {raw['last_name']}".strip())
-        st.session_state["phone_signup_flash"] = t(
+    name = plain(f"{raw['first_name']} {raw['last_name']}".strip())
+    run_action(
+        lambda session: register_caller(
+            session=session, actor=actor, raw=raw, meeting_id=meeting or None, lang=current
+        ),
+        success=lambda result: t(
             "phone_signup.created" if result.created else "phone_signup.updated", name=name
-        )
+        ),
+        errors_key="phone_signup_errors",
         # A fresh, empty form for the next caller.
-        for key in [
-            k
-            for k in st.session_state
-            if str(k).startswith("phone_signup_") and k != "phone_signup_flash"
-        ]:
-            del st.session_state[key]
-        clear_caches()
-        st.rerun()
+        reset=empty_fields("phone_signup")
+        | {"phone_signup_meeting": NO_MEETING, "phone_signup_consent": False},
+    )

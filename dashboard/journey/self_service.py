@@ -3,11 +3,11 @@ stage in plain words, and the few things they may do themselves."""
 
 import streamlit as st
 
+from dashboard.action import run_action, show_flash
 from dashboard.components import plain, public_header
-from dashboard.data import clear_caches, sessions
-from dashboard.i18n import error_message, lang, t
+from dashboard.data import sessions
+from dashboard.i18n import lang, t
 from dashboard.journey.applicant_form import field_error, meeting_option
-from recruitment.core.errors import ValidationFailed, VerveError
 from recruitment.core.pipeline import EXIT_REASONS
 from recruitment.core.timefmt import format_when
 from recruitment.journey import self_service
@@ -27,31 +27,13 @@ except self_service.UnknownLink:
     st.stop()
 
 current = lang()
+# Bad input in any action below is shown under its field; a success ends a pending "cancel?".
 errors: dict[str, str] = st.session_state.get("self_service_errors", {})
-
-
-def act(action, flash_key: str, **values) -> None:
-    """Run one action on my own record in one transaction, then show its result."""
-    try:
-        with sessions().begin() as session:
-            action(session=session, token=token, **values)
-    except ValidationFailed as error:
-        st.session_state["self_service_errors"] = error.fields
-        st.rerun()
-    except VerveError as error:
-        st.error(error_message(error), icon=":material/error:")
-    else:
-        st.session_state.pop("self_service_errors", None)
-        st.session_state.pop("self_service_confirm_cancel", None)
-        st.session_state["self_service_flash"] = flash_key
-        clear_caches()
-        st.rerun()
+NOT_CONFIRMING = {"self_service_confirm_cancel": None}
 
 
 st.header(t("self_service.hello", name=plain(page.first_name)))
-flash = st.session_state.pop("self_service_flash", None)
-if flash:
-    st.success(t(flash), icon=":material/check_circle:")
+show_flash()
 st.write(t(f"self_service.stage_{page.stage}"))
 if page.coordinator_name:
     st.write(t("self_service.coordinator", name=plain(page.coordinator_name)))
@@ -94,10 +76,15 @@ for booking in page.bookings:
             if yes.button(
                 t("self_service.yes_cancel"), key="self_service_yes_cancel", type="primary"
             ):
-                act(
-                    self_service.cancel_my_booking,
-                    "self_service.cancelled",
-                    registration_id=booking.registration_id,
+                run_action(
+                    lambda session, registration_id=booking.registration_id: (
+                        self_service.cancel_my_booking(
+                            session=session, token=token, registration_id=registration_id
+                        )
+                    ),
+                    success=t("self_service.cancelled"),
+                    errors_key="self_service_errors",
+                    reset=NOT_CONFIRMING,
                 )
             if no.button(t("self_service.no_keep"), key="self_service_no_keep"):
                 st.session_state.pop("self_service_confirm_cancel", None)
@@ -136,11 +123,16 @@ if page.stage in {"signed_up", "meeting_booked", "withdrawn"}:
                 if choice is None:
                     st.session_state["self_service_errors"] = {"meeting": "signup.choose_meeting"}
                     st.rerun()
-                act(
-                    self_service.choose_my_meeting,
-                    "self_service.booked",
-                    meeting_id=choice,
-                    allow_waitlist=seen_full.get(choice, False),
+                run_action(
+                    lambda session: self_service.choose_my_meeting(
+                        session=session,
+                        token=token,
+                        meeting_id=choice,
+                        allow_waitlist=seen_full.get(choice, False),
+                    ),
+                    success=t("self_service.booked"),
+                    errors_key="self_service_errors",
+                    reset=NOT_CONFIRMING,
                 )
 
 # --- evaluations of meetings I attended ----------------------------------------------
@@ -179,14 +171,20 @@ for due in page.evaluations_due:
         )
         field_error(errors, "comment")
         if st.form_submit_button(t("self_service.evaluation_send"), type="primary"):
-            act(
-                self_service.evaluate_meeting,
-                "self_service.evaluation_thanks",
-                meeting_id=due.meeting_id,
-                rating=rating,
-                got_information=got_information,
-                technical_problems=technical,
-                comment=comment,
+            answers = {
+                "meeting_id": due.meeting_id,
+                "rating": rating,
+                "got_information": got_information,
+                "technical_problems": technical,
+                "comment": comment,
+            }
+            run_action(
+                lambda session, answers=answers: self_service.evaluate_meeting(
+                    session=session, token=token, **answers
+                ),
+                success=t("self_service.evaluation_thanks"),
+                errors_key="self_service_errors",
+                reset=NOT_CONFIRMING,
             )
 
 # --- contact details ------------------------------------------------------------------
@@ -206,7 +204,14 @@ with st.expander(
             )
             field_error(errors, field)
         if st.form_submit_button(t("common.save"), type="primary"):
-            act(self_service.update_my_contact, "self_service.contact_saved", raw=raw)
+            run_action(
+                lambda session: self_service.update_my_contact(
+                    session=session, token=token, raw=raw
+                ),
+                success=t("self_service.contact_saved"),
+                errors_key="self_service_errors",
+                reset=NOT_CONFIRMING,
+            )
 
 # --- withdraw -------------------------------------------------------------------------
 if not page.has_left:
@@ -231,8 +236,11 @@ if not page.has_left:
                 if not confirmed:
                     st.error(t("self_service.must_confirm"), icon=":material/error:")
                 else:
-                    act(
-                        self_service.withdraw_me,
-                        "self_service.withdrawn",
-                        reason_code=reason or "changed_mind",
+                    run_action(
+                        lambda session: self_service.withdraw_me(
+                            session=session, token=token, reason_code=reason or "changed_mind"
+                        ),
+                        success=t("self_service.withdrawn"),
+                        errors_key="self_service_errors",
+                        reset=NOT_CONFIRMING,
                     )

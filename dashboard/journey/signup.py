@@ -5,9 +5,10 @@ import uuid
 
 import streamlit as st
 
+from dashboard.action import run_action
 from dashboard.components import plain, public_header
-from dashboard.data import clear_caches, sessions
-from dashboard.i18n import error_message, lang, t
+from dashboard.data import sessions
+from dashboard.i18n import lang, t
 from dashboard.journey.applicant_form import (
     applicant_fields,
     error_summary,
@@ -15,7 +16,7 @@ from dashboard.journey.applicant_form import (
     meeting_option,
     wish_fields,
 )
-from recruitment.core.errors import MeetingFull, MeetingUnavailable, ValidationFailed, VerveError
+from recruitment.core.errors import MeetingFull, MeetingUnavailable, ValidationFailed
 from recruitment.core.timefmt import format_when
 from recruitment.journey.applicants import sign_up
 from recruitment.journey.booking import open_meetings
@@ -134,37 +135,36 @@ with st.form("signup", enter_to_submit=False, border=False):
     field_error(errors, "consent")
     submitted = st.form_submit_button(t("signup.submit"), type="primary", icon=":material/send:")
 
-if submitted and st.session_state.get("signup_sent_nonce") != nonce:
+
+def send(session):
+    """The sign-up as one action; a meeting that filled up or closed meanwhile is a field
+    to correct, like any other."""
     meeting_id = choice if isinstance(choice, int) else None
     try:
-        with sessions().begin() as session:
-            result = sign_up(
-                session=session,
-                raw=raw,
-                meeting_id=meeting_id,
-                callback=choice == PHONE,
-                allow_waitlist=seen_full.get(meeting_id, False),
-                lang=lang(),
-            )
-    except ValidationFailed as error:
-        st.session_state["signup_errors"] = error.fields
-        st.rerun()
+        return sign_up(
+            session=session,
+            raw=raw,
+            meeting_id=meeting_id,
+            callback=choice == PHONE,
+            allow_waitlist=seen_full.get(meeting_id, False),
+            lang=lang(),
+        )
     except (MeetingFull, MeetingUnavailable) as error:
         # The choices are shown again as they now stand; everything typed is kept.
-        st.session_state["signup_errors"] = {"meeting": error.key}
-        st.rerun()
-    except VerveError as error:
-        st.error(error_message(error), icon=":material/error:")
-    else:
+        raise ValidationFailed({"meeting": error.key}) from error
+
+
+if submitted and st.session_state.get("signup_sent_nonce") != nonce:
+    # The thank-you needs the result (the token), so the page reruns itself.
+    result = run_action(send, errors_key="signup_errors", rerun=False)
+    if result is not None:
         # A second click of the same form finds this and only shows the thank-you again.
         st.session_state["signup_sent_nonce"] = nonce
-        st.session_state.pop("signup_errors", None)
         st.session_state["signup_done"] = {
             "token": result.token,
             "registration_id": result.registration_id,
             "status": result.status,
         }
-        clear_caches()
         st.rerun()
 elif submitted:
     st.rerun()

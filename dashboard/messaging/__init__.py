@@ -1,1 +1,1 @@
-"""messaging"""
+"""The outbox and the e-mail templates, for coordinators."""

@@ -3,8 +3,9 @@
 import streamlit as st
 
 from dashboard import access
-from dashboard.data import clear_caches, sessions
-from dashboard.i18n import error_message, lang, localised, t
+from dashboard.action import run_action, show_flash
+from dashboard.data import sessions
+from dashboard.i18n import lang, localised, t
 from recruitment.core.access import allowed
 from recruitment.core.errors import VerveError
 from recruitment.messaging.outbox_views import (
@@ -28,8 +29,7 @@ if smtp is None:
 else:
     st.caption(t("mail.smtp_configured", host=smtp.host))
 
-if notice := st.session_state.pop("outbox_notice", None):
-    st.success(t(notice), icon=":material/check_circle:")
+show_flash()
 
 with sessions()() as session:
     counts = outbox_counts(session=session, actor=actor)
@@ -105,12 +105,7 @@ if message["last_error"]:
 
 if message["status"] == "failed" and allowed(actor, "outbox.write"):
     if st.button(t("mail.retry"), key="outbox_retry", icon=":material/send:"):
-        try:
-            with sessions().begin() as session:
-                retry_message(session=session, actor=actor, outbox_id=message["id"])
-        except VerveError as error:
-            st.error(error_message(error))
-        else:
-            clear_caches()
-            st.session_state["outbox_notice"] = "mail.retried"
-            st.rerun()
+        run_action(
+            lambda session: retry_message(session=session, actor=actor, outbox_id=message["id"]),
+            success=t("mail.retried"),
+        )

@@ -4,10 +4,12 @@ the reasons for each, from which a coordinator proposes or starts a placement.""
 import streamlit as st
 
 from dashboard import access
+from dashboard.action import run_action, show_flash
 from dashboard.components import plain
-from dashboard.data import clear_caches, sessions
-from dashboard.i18n import date_format, error_message, format_date, localised, t
-from recruitment.core.errors import NotFound, ValidationFailed, VerveError
+from dashboard.data import sessions
+from dashboard.i18n import date_format, format_date, localised, t
+from dashboard.placement.fields import CLOSE_LABELS, END_LABELS, FIELD_LABELS
+from recruitment.core.errors import NotFound
 from recruitment.core.vocabulary import AGE_GROUPS, AVAILABILITY, INTERESTS, LANGUAGES
 from recruitment.placement import matching, placements, scoring, service_users
 
@@ -24,9 +26,7 @@ if not raw_id.isdigit():
     st.stop()
 service_user_id = int(raw_id)
 
-flash = st.session_state.pop("su_flash", None)
-if flash:
-    st.success(t(flash))
+show_flash()
 
 
 def vocab(prefix: str, codes) -> str:
@@ -100,19 +100,6 @@ if not rows:
     st.info(t("placements.none"))
 
 
-def act(action, success_key: str, **kwargs) -> None:
-    """Run one placement service in its own transaction and report the outcome."""
-    try:
-        with sessions().begin() as session:
-            action(session=session, actor=actor, **kwargs)
-    except VerveError as error:
-        st.error(error_message(error))
-    else:
-        clear_caches()
-        st.session_state["su_flash"] = success_key
-        st.rerun()
-
-
 for row in rows:
     with st.container(border=True):
         st.markdown(
@@ -127,15 +114,30 @@ for row in rows:
         if row.status == "proposed" and buttons[0].button(
             t("placements.start"), key=f"start_{row.id}", icon=":material/play_arrow:"
         ):
-            act(placements.start_placement, "placements.started", placement_id=row.id)
+            run_action(
+                lambda session, placement_id=row.id: placements.start_placement(
+                    session=session, actor=actor, placement_id=placement_id
+                ),
+                success=t("placements.started"),
+            )
         if row.status == "active" and buttons[1].button(
             t("placements.pause"), key=f"pause_{row.id}", icon=":material/pause:"
         ):
-            act(placements.pause_placement, "placements.paused", placement_id=row.id)
+            run_action(
+                lambda session, placement_id=row.id: placements.pause_placement(
+                    session=session, actor=actor, placement_id=placement_id
+                ),
+                success=t("placements.paused"),
+            )
         if row.status == "paused" and buttons[1].button(
             t("placements.resume"), key=f"resume_{row.id}", icon=":material/play_arrow:"
         ):
-            act(placements.resume_placement, "placements.resumed", placement_id=row.id)
+            run_action(
+                lambda session, placement_id=row.id: placements.resume_placement(
+                    session=session, actor=actor, placement_id=placement_id
+                ),
+                success=t("placements.resumed"),
+            )
         with st.expander(t("placements.end")):
             reason = st.selectbox(
                 t("placements.end_reason"),
@@ -145,12 +147,18 @@ for row in rows:
             )
             reason_text = st.text_input(t("placements.end_reason_text"), key=f"end_text_{row.id}")
             if st.button(t("placements.end"), key=f"end_{row.id}", icon=":material/stop:"):
-                act(
-                    placements.end_placement,
-                    "placements.ended",
-                    placement_id=row.id,
-                    reason=reason,
-                    reason_text=reason_text,
+                run_action(
+                    lambda session, placement_id=row.id, why=reason, text=reason_text: (
+                        placements.end_placement(
+                            session=session,
+                            actor=actor,
+                            placement_id=placement_id,
+                            reason=why,
+                            reason_text=text,
+                        )
+                    ),
+                    success=t("placements.ended"),
+                    field_labels=END_LABELS,
                 )
 
 # --- suggestions -------------------------------------------------------------------------
@@ -200,13 +208,17 @@ else:
                 t("matching.propose"), key="choose_submit", icon=":material/handshake:"
             )
         if submitted:
-            act(
-                placements.place_contact,
-                "placements.started" if start_now else "placements.proposed",
-                service_user_id=record.id,
-                applicant_id=int(chosen),
-                hours_per_month=int(hours),
-                start=start_now,
+            run_action(
+                lambda session: placements.place_contact(
+                    session=session,
+                    actor=actor,
+                    service_user_id=record.id,
+                    applicant_id=int(chosen),
+                    hours_per_month=int(hours),
+                    start=start_now,
+                ),
+                success=t("placements.started" if start_now else "placements.proposed"),
+                field_labels=FIELD_LABELS,
             )
 
 # --- edit and close ------------------------------------------------------------------------
@@ -303,37 +315,30 @@ if can_write and record.status != "closed":
             key="edit_waiting_since",
         )
         if st.form_submit_button(t("common.save"), key="edit_save", icon=":material/save:"):
-            try:
-                with sessions().begin() as session:
-                    service_users.update_service_user(
-                        session=session,
-                        actor=actor,
-                        service_user_id=record.id,
-                        case_ref=case_ref,
-                        age_group=age_group,
-                        postcode=postcode,
-                        area=area,
-                        interests=interests,
-                        languages=languages,
-                        availability=availability,
-                        preferred_gender=gender or None,
-                        contact_age_min=age_min or None,
-                        contact_age_max=age_max or None,
-                        needs_driving_licence=licence,
-                        note=note,
-                        hours_per_month=int(hours),
-                        waiting_since=waiting_since,
-                        coordinator_id=record.coordinator_id,
-                    )
-            except ValidationFailed as error:
-                for field, key in error.fields.items():
-                    st.error(f"{t(f'service_users.field_{field}')}: {t(key)}")
-            except VerveError as error:
-                st.error(error_message(error))
-            else:
-                clear_caches()
-                st.session_state["su_flash"] = "common.saved"
-                st.rerun()
+            run_action(
+                lambda session: service_users.update_service_user(
+                    session=session,
+                    actor=actor,
+                    service_user_id=record.id,
+                    case_ref=case_ref,
+                    age_group=age_group,
+                    postcode=postcode,
+                    area=area,
+                    interests=interests,
+                    languages=languages,
+                    availability=availability,
+                    preferred_gender=gender or None,
+                    contact_age_min=age_min or None,
+                    contact_age_max=age_max or None,
+                    needs_driving_licence=licence,
+                    note=note,
+                    hours_per_month=int(hours),
+                    waiting_since=waiting_since,
+                    coordinator_id=record.coordinator_id,
+                ),
+                success=t("common.saved"),
+                field_labels=FIELD_LABELS,
+            )
 
     with st.expander(t("service_users.close")):
         reason = st.selectbox(
@@ -343,14 +348,10 @@ if can_write and record.status != "closed":
             key="close_reason",
         )
         if st.button(t("service_users.close"), key="close_button", icon=":material/archive:"):
-            try:
-                with sessions().begin() as session:
-                    service_users.close_service_user(
-                        session=session, actor=actor, service_user_id=record.id, reason=reason
-                    )
-            except VerveError as error:
-                st.error(error_message(error))
-            else:
-                clear_caches()
-                st.session_state["su_flash"] = "service_users.closed"
-                st.rerun()
+            run_action(
+                lambda session: service_users.close_service_user(
+                    session=session, actor=actor, service_user_id=record.id, reason=reason
+                ),
+                success=t("service_users.closed"),
+                field_labels=CLOSE_LABELS,
+            )

@@ -3,9 +3,11 @@
 import streamlit as st
 
 from dashboard import access
+from dashboard.action import flash, run_action, show_flash
 from dashboard.components import show_field_errors
-from dashboard.data import clear_caches, sessions
+from dashboard.data import sessions
 from dashboard.i18n import date_format, error_message, localised, t
+from dashboard.placement.fields import FIELD_LABELS as FIELD_LABEL_KEYS
 from recruitment.core.errors import ValidationFailed, VerveError
 from recruitment.core.timefmt import today
 from recruitment.core.vocabulary import AGE_GROUPS, AVAILABILITY, INTERESTS, LANGUAGES
@@ -14,8 +16,9 @@ from recruitment.placement.service_users import GENDERS, IMPORT_FIELDS
 
 actor = access.require("service_users.read")
 st.title(t("service_users.title"))
+show_flash()
 
-FIELD_LABELS = {field: t(f"service_users.field_{field}") for field in IMPORT_FIELDS}
+FIELD_LABELS = {field: t(FIELD_LABEL_KEYS[field]) for field in IMPORT_FIELDS}
 STATUSES = ("", "waiting", "placed", "closed")
 
 tab_list, tab_new, tab_import = st.tabs(
@@ -151,36 +154,33 @@ with tab_new:
                 t("service_users.create"), key="su_create", icon=":material/person_add:"
             )
         if submitted:
-            try:
-                with sessions().begin() as session:
-                    new_id = service_users.create_service_user(
-                        session=session,
-                        actor=actor,
-                        case_ref=case_ref,
-                        age_group=age_group,
-                        postcode=postcode,
-                        area=area,
-                        interests=interests,
-                        languages=languages,
-                        availability=availability,
-                        preferred_gender=gender or None,
-                        contact_age_min=age_min or None,
-                        contact_age_max=age_max or None,
-                        needs_driving_licence=licence,
-                        note=note,
-                        hours_per_month=int(hours),
-                        waiting_since=waiting_since,
-                    )
-            except ValidationFailed as error:
-                show_field_errors(error.fields, FIELD_LABELS)
-                for field, key in error.fields.items():
-                    st.error(f"{FIELD_LABELS.get(field, field)}: {t(key)}")
-            except VerveError as error:
-                st.error(error_message(error))
-            else:
-                clear_caches()
+            new_id = run_action(
+                lambda session: service_users.create_service_user(
+                    session=session,
+                    actor=actor,
+                    case_ref=case_ref,
+                    age_group=age_group,
+                    postcode=postcode,
+                    area=area,
+                    interests=interests,
+                    languages=languages,
+                    availability=availability,
+                    preferred_gender=gender or None,
+                    contact_age_min=age_min or None,
+                    contact_age_max=age_max or None,
+                    needs_driving_licence=licence,
+                    note=note,
+                    hours_per_month=int(hours),
+                    waiting_since=waiting_since,
+                ),
+                field_labels=FIELD_LABEL_KEYS,
+                rerun=False,
+            )
+            if new_id is not None:
+                # Kept for the link below, which opens the new record.
                 st.session_state["su_created_id"] = new_id
-                st.success(t("service_users.created"))
+                flash(t("service_users.created"))
+                st.rerun()
         if st.session_state.get("su_created_id"):
             st.page_link(
                 "placement/service_user.py",
@@ -245,13 +245,12 @@ with tab_import:
                 key="su_import",
                 icon=":material/upload:",
             ):
-                try:
-                    with sessions().begin() as session:
-                        ids = service_users.import_service_users(
-                            session=session, actor=actor, frame=frame, mapping=mapping
-                        )
-                except VerveError as error:
-                    st.error(error_message(error))
-                else:
-                    clear_caches()
-                    st.success(t("service_users.imported", count=len(ids)))
+                # No rerun: the uploaded file would be previewed (and offered) again.
+                run_action(
+                    lambda session: service_users.import_service_users(
+                        session=session, actor=actor, frame=frame, mapping=mapping
+                    ),
+                    success=lambda ids: t("service_users.imported", count=len(ids)),
+                    field_labels=FIELD_LABEL_KEYS,
+                    rerun=False,
+                )

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from db.models import CheckKind, Setting
 from recruitment.accounts.audit import record
-from recruitment.core.access import Actor, require, requires
+from recruitment.core.access import Actor, requires
 from recruitment.core.errors import ValidationFailed
 from recruitment.core.settings import DEFAULTS, LIMITS, TYPES, all_settings
 
@@ -19,7 +19,6 @@ from recruitment.core.settings import DEFAULTS, LIMITS, TYPES, all_settings
 @requires("settings.write")
 def change_setting(*, session: Session, actor: Actor, key: str, value: Any) -> None:
     """Set `key` to `value` (admins only); the value must have the default's type."""
-    require(actor, "settings.write")
     if key not in DEFAULTS:
         raise ValidationFailed({key: "errors.unknown_setting"})
     expected = TYPES[key]

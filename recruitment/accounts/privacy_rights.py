@@ -28,11 +28,12 @@ from db.models import (
     utcnow,
 )
 from recruitment.accounts.audit import record
-from recruitment.accounts.retention import anonymise_applicant
+from recruitment.accounts.retention import _anonymise_applicant
+from recruitment.core._moves import move_applicant
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound
 from recruitment.core.i18n import language, t
-from recruitment.core.pipeline import EXITS, move_applicant
+from recruitment.core.pipeline import EXITS
 from recruitment.core.timefmt import iso
 
 _APPLICANT_FIELDS = (
@@ -274,7 +275,7 @@ def erase_applicant(
         ):
             placement.status = PlacementStatus.ENDED.value
             placement.end_date = max(now.date(), placement.start_date or now.date())
-    anonymise_applicant(session, applicant_id, now=now)
+    _anonymise_applicant(session, applicant_id, now=now)
     record(
         session=session,
         actor=actor,

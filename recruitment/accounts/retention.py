@@ -134,7 +134,7 @@ def run_retention(
     if dry_run:
         return plan
     for row in plan.applicants:
-        anonymise_applicant(session, row["id"], now=now)
+        _anonymise_applicant(session, row["id"], now=now)
         record(
             session=session,
             actor=actor,
@@ -144,7 +144,7 @@ def run_retention(
             detail={"reason": "retention"},
         )
     for row in plan.service_users:
-        anonymise_service_user(session, row["id"], now=now)
+        _anonymise_service_user(session, row["id"], now=now)
         record(
             session=session,
             actor=actor,
@@ -171,7 +171,7 @@ def run_retention(
 # --- the anonymisation itself (no permission check: callers have checked) -----------------
 
 
-def anonymise_applicant(
+def _anonymise_applicant(
     session: Session, applicant_id: int, *, now: datetime | None = None
 ) -> None:
     """Remove an applicant's personal data from every table, keeping the husk of the row
@@ -238,7 +238,7 @@ def anonymise_applicant(
     session.flush()
 
 
-def anonymise_service_user(
+def _anonymise_service_user(
     session: Session, service_user_id: int, *, now: datetime | None = None
 ) -> None:
     """Remove a service user's personal data; the row stays for waiting-time statistics."""

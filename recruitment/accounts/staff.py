@@ -189,7 +189,7 @@ class LoginOutcome:
     locked_until: datetime | None = None
 
 
-def client_locked_until(session: Session, client: str | None, *, now: datetime) -> datetime | None:
+def _client_locked_until(session: Session, client: str | None, *, now: datetime) -> datetime | None:
     """When a client (IP address) that failed too often may try again, or None.
 
     After `lockout_threshold` failed logins from one client within `lockout_minutes`,
@@ -236,7 +236,7 @@ def attempt_login(
     }
     who = Actor(id=user.id if user else None, username=name, role="", name=name)
 
-    locked = client_locked_until(session, client, now=now)
+    locked = _client_locked_until(session, client, now=now)
     if (
         locked is None
         and user is not None

@@ -24,7 +24,7 @@ from recruitment.analytics.funnel import (
     percentiles,
 )
 from recruitment.core import stats
-from recruitment.core.access import Actor, require, requires
+from recruitment.core.access import Actor, requires
 from recruitment.core.pipeline import RANK
 
 #: Columns of `mode_rates`: metric code, mode, successes, base n, rate and its 95% Wilson bounds.
@@ -59,7 +59,6 @@ def mode_rates(
     """Attendance, no-shows, progress after attending and evaluation answers, per meeting
     mode, for meetings held in the period (see RATE_COLUMNS). Progress counts each
     attendance: someone who attended two meetings counts once for each."""
-    require(actor, "analytics.read")
     held = held_meetings(since, until, now)
     attended = func.sum(case((Registration.status == "attended", 1), else_=0))
     no_show = func.sum(case((Registration.status == "no_show", 1), else_=0))
@@ -168,7 +167,6 @@ def days_to_interview(
 ) -> pd.DataFrame:
     """Days from each meeting attended in the period to the attendee's first interview
     after it, per mode."""
-    require(actor, "analytics.read")
     first_interview = func.min(Interview.scheduled_at)
     per_attendance = (
         select(InfoMeeting.mode, days_between(InfoMeeting.starts_at, first_interview).label("days"))
@@ -200,7 +198,6 @@ def evaluation_scores_by_mode(
     *, session: Session, actor: Actor, since: date | None = None, until: date | None = None
 ) -> pd.DataFrame:
     """Meeting evaluation ratings per mode."""
-    require(actor, "analytics.read")
     answers = (
         select(InfoMeeting.mode, Evaluation.rating.label("rating"))
         .join(InfoMeeting, InfoMeeting.id == Evaluation.meeting_id)

@@ -15,7 +15,7 @@ from db.models import (
     InfoMeeting,
 )
 from recruitment.analytics._sql import in_period, to_frame
-from recruitment.core.access import Actor, require, requires
+from recruitment.core.access import Actor, requires
 
 #: Columns of `evaluations_by_meeting`: meeting id, start (UTC), mode, answers, mean rating,
 #: share who got the information they needed, share with technical problems, comments.
@@ -36,7 +36,6 @@ def evaluations_by_meeting(
     *, session: Session, actor: Actor, since: date | None = None, until: date | None = None
 ) -> pd.DataFrame:
     """Evaluation answers aggregated per meeting (newest first)."""
-    require(actor, "analytics.read")
     rows = session.execute(
         select(
             InfoMeeting.id,
@@ -74,7 +73,6 @@ def evaluation_comments(
     mode: str | None = None,
 ) -> pd.DataFrame:
     """The free-text comments (newest first, at most COMMENT_LIMIT); plain text to show as text."""
-    require(actor, "analytics.read")
     query = (
         select(InfoMeeting.starts_at, InfoMeeting.mode, Evaluation.rating, Evaluation.comment)
         .join(InfoMeeting, InfoMeeting.id == Evaluation.meeting_id)

@@ -33,7 +33,7 @@ from sqlalchemy.types import Date, String
 
 from db.models import Applicant, InfoMeeting, Registration, StaffUser, StageEvent
 from recruitment.core import stats, timefmt, vocabulary
-from recruitment.core.access import Actor, require, requires
+from recruitment.core.access import Actor, requires
 from recruitment.core.pipeline import EXITS, FUNNEL, RANK
 
 # --- two portable SQL expressions ---------------------------------------------------
@@ -240,7 +240,7 @@ FUNNEL_COLUMNS = [
 ]
 
 
-def reached_counts(
+def _reached_counts(
     session: Session, filters: Filters = Filters(), *, today: date | None = None
 ) -> list[int]:
     """How many applicants reached each funnel stage, in funnel order (one SQL pass)."""
@@ -261,8 +261,7 @@ def funnel_counts(
     *, session: Session, actor: Actor, filters: Filters = Filters(), today: date | None = None
 ) -> pd.DataFrame:
     """The funnel for `filters` as a tidy table (see FUNNEL_COLUMNS)."""
-    require(actor, "analytics.read")
-    counts = reached_counts(session, filters, today=today)
+    counts = _reached_counts(session, filters, today=today)
     rows = []
     for i, (stage, reached) in enumerate(zip(FUNNEL, counts, strict=True)):
         previous = counts[i - 1] if i else reached
@@ -319,7 +318,6 @@ def funnel_exits(
     *, session: Session, actor: Actor, filters: Filters = Filters(), today: date | None = None
 ) -> pd.DataFrame:
     """Exits from the pipeline per stage left and reason, for the applicants in `filters`."""
-    require(actor, "analytics.read")
     reason = func.coalesce(StageEvent.reason_code, "other")
     query = (
         select(
@@ -371,7 +369,6 @@ def funnel_exits(
 @requires("analytics.read")
 def filter_options(*, session: Session, actor: Actor) -> dict[str, list]:
     """What the filter widgets offer: sources, areas and coordinators in use."""
-    require(actor, "analytics.read")
     sources = session.scalars(select(Applicant.source).distinct().order_by(Applicant.source)).all()
     areas = session.scalars(
         select(Applicant.area)
@@ -399,7 +396,6 @@ def filter_options(*, session: Session, actor: Actor) -> dict[str, list]:
 @requires("analytics.read")
 def has_data(*, session: Session, actor: Actor) -> bool:
     """Whether there is anything to analyse yet (any stage event at all)."""
-    require(actor, "analytics.read")
     return session.execute(select(StageEvent.id).limit(1)).first() is not None
 
 
@@ -417,5 +413,4 @@ __all__ = [
     "month_of",
     "percentiles",
     "reach",
-    "reached_counts",
 ]

@@ -22,7 +22,7 @@ from recruitment.analytics.funnel import (
     month_of,
 )
 from recruitment.core import stats
-from recruitment.core.access import Actor, require, requires
+from recruitment.core.access import Actor, requires
 from recruitment.core.pipeline import FUNNEL
 from recruitment.core.settings import get_setting
 
@@ -37,7 +37,6 @@ def time_in_stage(
 ) -> pd.DataFrame:
     """Days spent in each funnel stage, for stays that ended in each month: from the event
     that moved someone into a stage to the event that moved them on (its `from_at`)."""
-    require(actor, "analytics.read")
     # A stay in stage S is the event that left S: it carries when S began (from_at).
     # SQL counts the stays per duration (in hundredths of a day, about 15 minutes), and
     # the percentiles are read from that small histogram rather than by sorting every stay.
@@ -95,7 +94,6 @@ def stuck_applicants(
 ) -> pd.DataFrame:
     """Applicants still in the pipeline whose stage has not changed for longer than the
     office's `stuck_after_days` (longest first, at most STUCK_LIMIT)."""
-    require(actor, "applicants.list")
     now = now or datetime.now(UTC)
     threshold = now - timedelta(days=int(get_setting(session, "stuck_after_days")))
     waiting = [stage.value for stage in FUNNEL if stage is not Stage.PLACED]

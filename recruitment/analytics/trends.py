@@ -23,7 +23,7 @@ from recruitment.analytics.funnel import (
     month_of,
     reach,
 )
-from recruitment.core.access import Actor, require, requires
+from recruitment.core.access import Actor, requires
 from recruitment.core.pipeline import FUNNEL, RANK
 
 #: Columns of `signups_by_source`: month, source, sign-ups.
@@ -35,7 +35,6 @@ def signups_by_source(
     *, session: Session, actor: Actor, since: date | None = None, until: date | None = None
 ) -> pd.DataFrame:
     """Sign-ups (first stage events) per month and source."""
-    require(actor, "analytics.read")
     month = month_of(StageEvent.at)
     rows = session.execute(
         select(month, Applicant.source, func.count())
@@ -62,7 +61,6 @@ def meetings_by_mode(
     now: datetime | None = None,
 ) -> pd.DataFrame:
     """Info meetings held, seats offered and seats filled per month and mode."""
-    require(actor, "analytics.read")
     filled = (
         select(Registration.meeting_id, func.count().label("filled"))
         .where(Registration.status.in_(("registered", "attended", "no_show")))
@@ -98,7 +96,6 @@ def placements_per_month(
     *, session: Session, actor: Actor, since: date | None = None, until: date | None = None
 ) -> pd.DataFrame:
     """Applicants moved to `placed` per month."""
-    require(actor, "analytics.read")
     month = month_of(StageEvent.at)
     rows = session.execute(
         select(month, func.count())
@@ -116,7 +113,6 @@ COHORT_COLUMNS = ["cohort", "stage", "applicants"]
 @requires("analytics.read")
 def cohorts(*, session: Session, actor: Actor, filters: Filters = Filters()) -> pd.DataFrame:
     """Applicants per sign-up month and the furthest funnel stage each reached."""
-    require(actor, "analytics.read")
     r = reach(filters)
     cohort = month_of(r.c.signed_up_at)
     rows = session.execute(

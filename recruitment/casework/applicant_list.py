@@ -28,7 +28,7 @@ from db.models import (
 from recruitment.casework import exports
 from recruitment.casework.handover import case_workers
 from recruitment.casework.journal import timeline
-from recruitment.core.access import Actor, allowed, require, requires
+from recruitment.core.access import Actor, allowed, requires
 from recruitment.core.errors import NotFound, ValidationFailed
 from recruitment.core.pipeline import (
     EXIT_REASONS,
@@ -172,7 +172,6 @@ def applicant_query(
 ) -> Select:
     """The filtered list as a `Select` of labelled columns, ordered by name (stuck ones by
     how long they have waited), for paging."""
-    require(actor, "applicants.list")
     coordinator = aliased(StaffUser)
     columns = [
         Applicant.id.label("id"),
@@ -209,7 +208,6 @@ def count_applicants(
     *, session: Session, actor: Actor, filters: ApplicantFilters, now: datetime | None = None
 ) -> int:
     """How many applicants match, with one COUNT (no join, no rows fetched)."""
-    require(actor, "applicants.list")
     query = select(func.count(Applicant.id)).where(
         *_conditions(session, filters, now=now or utcnow())
     )
@@ -227,7 +225,6 @@ def applicant_page(
     now: datetime | None = None,
 ) -> tuple[pd.DataFrame, int]:
     """One page of the list (columns as LIST_COLUMNS or FULL_COLUMNS by role) and the total."""
-    require(actor, "applicants.list")
     page_size = max(1, min(int(page_size), MAX_PAGE_SIZE))
     page = max(1, int(page))
     now = now or utcnow()
@@ -242,7 +239,6 @@ def applicant_page(
 @requires("applicants.list")
 def stage_counts(*, session: Session, actor: Actor) -> pd.DataFrame:
     """How many applicants stand in each stage now: columns stage, rank (1..9), count."""
-    require(actor, "applicants.list")
     counted = dict(
         session.execute(
             select(Applicant.stage, func.count(Applicant.id))
@@ -263,7 +259,6 @@ def filter_choices(*, session: Session, actor: Actor) -> dict[str, list]:
     """What the filter widgets offer: areas and sources in use, coordinators, meetings.
 
     Distinct values come from indexed columns, so this stays cheap on a large register."""
-    require(actor, "applicants.list")
     areas = session.scalars(
         select(Applicant.area)
         .where(Applicant.area.is_not(None))
@@ -306,7 +301,6 @@ def export_applicants(
 ) -> bytes:
     """The whole filtered list as CSV or Excel bytes, through the shared exporter (which
     checks `data.export`, guards against formula injection and writes the audit event)."""
-    require(actor, "applicants.read")
     if fmt not in exports.FORMATS:
         raise ValidationFailed({"format": "validation.unknown_choice"})
     simple = ApplicantFilters(stage=filters.stage, coordinator_id=filters.coordinator_id)
@@ -372,7 +366,6 @@ _PROFILE_FIELDS: tuple[str, ...] = (
 @requires("applicants.read")
 def applicant_profile(*, session: Session, actor: Actor, applicant_id: int) -> dict[str, Any]:
     """The full record of one applicant as plain values (plus `coordinator`, a name)."""
-    require(actor, "applicants.read")
     applicant = session.get(Applicant, applicant_id)
     if applicant is None or applicant.anonymised_at is not None:
         raise NotFound(f"applicant {applicant_id} not found")
@@ -388,7 +381,6 @@ def work_summary(
 ) -> dict[str, Any]:
     """What the start page shows, by role: today's meetings and stage counts for everyone;
     for case workers also their applicants needing action, call-backs and the unassigned queue."""
-    require(actor, "applicants.list")
     now = now or utcnow()
     # "Today" is the office's day, not the UTC day (and 23 or 25 hours long twice a year).
     zone = office_zone(session)

@@ -20,9 +20,9 @@ from recruitment.casework.meetings import (
     _planned,
     _registrations,
 )
-from recruitment.core.access import Actor, require, requires
+from recruitment.core._moves import move_applicant
+from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, VerveError
-from recruitment.core.pipeline import move_applicant
 from recruitment.core.timefmt import office_day, office_zone
 
 #: Registrations whose attendance can be marked.
@@ -46,7 +46,7 @@ class AttendanceCannotBeUndone(VerveError):
 # --- the day of the meeting ---------------------------------------------------------------
 
 
-@requires("meetings.write")
+@requires("meetings.write", "applicants.write")
 def mark_attendance(
     *,
     session: Session,
@@ -58,8 +58,6 @@ def mark_attendance(
     """Record who came, for everyone at once ({registration id: came?}). Attendees move to
     `meeting_attended`; no-shows stay in `meeting_booked` with the no-show recorded.
     Returns counts {"attended": n, "no_show": m}."""
-    require(actor, "meetings.write")
-    require(actor, "applicants.write")
     now = now or utcnow()
     meeting = _meeting(session, meeting_id, lock=True)
     if meeting.status == MeetingStatus.CANCELLED.value:
@@ -111,7 +109,6 @@ def mark_held(
     *, session: Session, actor: Actor, meeting_id: int, now: datetime | None = None
 ) -> None:
     """Record that a planned meeting took place."""
-    require(actor, "meetings.write")
     now = now or utcnow()
     meeting = _meeting(session, meeting_id, lock=True)
     _planned(meeting)

@@ -25,10 +25,10 @@ from db.models import (
     Stage,
     utcnow,
 )
+from recruitment.casework.stage_moves import advance_stage
 from recruitment.core import timefmt
-from recruitment.core.access import Actor, require, requires
+from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
-from recruitment.core.pipeline import advance_stage
 from recruitment.core.settings import get_setting
 
 #: The checks in the order the office usually takes them.
@@ -80,7 +80,7 @@ class CheckView:
     note: str | None
 
 
-def required_checks(session: Session) -> list[str]:
+def _required_checks(session: Session) -> list[str]:
     """The checks this office requires before approval (the `required_checks` setting)."""
     configured = set(get_setting(session, "required_checks") or ())
     return [kind for kind in CHECK_ORDER if kind in configured]
@@ -103,17 +103,7 @@ def _is_done(check: ApplicantCheck | None) -> bool:
     return check.completed_on is not None
 
 
-def police_certificate_seen(session: Session, applicant_id: int) -> bool:
-    """Whether the police certificate is recorded as seen (a placement may not start before)."""
-    seen_on = session.scalar(
-        select(ApplicantCheck.seen_on).where(
-            ApplicantCheck.applicant_id == applicant_id, ApplicantCheck.kind == POLICE
-        )
-    )
-    return seen_on is not None
-
-
-def certificate_fresh_enough(session: Session, *, issued_on: date, contract_on: date) -> bool:
+def _certificate_fresh_enough(session: Session, *, issued_on: date, contract_on: date) -> bool:
     """Whether a certificate issued on `issued_on` is recent enough for a contract on
     `contract_on`."""
     months = int(get_setting(session, "police_certificate_max_age_months"))
@@ -156,7 +146,6 @@ def record_check(
     """Record (or correct) one check. For the police certificate give `issued_on` and
     `seen_on` (seen by the actor unless `seen_by_id` says otherwise); for the others
     `completed_on`. A contract is refused unless the certificate is recent enough."""
-    require(actor, "applicants.write")
     today = today or timefmt.today()
     applicant = _applicant(session, applicant_id)
     if kind not in CHECK_ORDER:
@@ -193,13 +182,13 @@ def record_check(
         police = existing.get(POLICE)
         if not _is_done(police):
             raise CertificateMissing(f"applicant {applicant_id} has no police certificate seen")
-        if not certificate_fresh_enough(
+        if not _certificate_fresh_enough(
             session, issued_on=police.issued_on, contract_on=completed_on
         ):
             raise _too_old(session, issued_on=police.issued_on, contract_on=completed_on)
     if kind == POLICE and _is_done(existing.get(CONTRACT)):
         contract_on = existing[CONTRACT].completed_on
-        if not certificate_fresh_enough(session, issued_on=issued_on, contract_on=contract_on):
+        if not _certificate_fresh_enough(session, issued_on=issued_on, contract_on=contract_on):
             raise _too_old(session, issued_on=issued_on, contract_on=contract_on)
     check = existing.get(kind) or ApplicantCheck(applicant_id=applicant_id, kind=kind)
     check.completed_on = completed_on
@@ -216,8 +205,7 @@ def record_check(
 @requires("applicants.read")
 def list_checks(*, session: Session, actor: Actor, applicant_id: int) -> list[CheckView]:
     """Every check for one applicant, required or not, in the usual order."""
-    require(actor, "applicants.read")
-    required = set(required_checks(session))
+    required = set(_required_checks(session))
     existing = _checks(session, applicant_id)
     names = dict(session.execute(select(StaffUser.id, StaffUser.full_name)).all())
     views = []
@@ -238,16 +226,15 @@ def list_checks(*, session: Session, actor: Actor, applicant_id: int) -> list[Ch
     return views
 
 
-def missing_checks(session: Session, applicant_id: int) -> list[str]:
+def _missing_checks(session: Session, applicant_id: int) -> list[str]:
     existing = _checks(session, applicant_id)
-    return [kind for kind in required_checks(session) if not _is_done(existing.get(kind))]
+    return [kind for kind in _required_checks(session) if not _is_done(existing.get(kind))]
 
 
 @requires("applicants.write")
 def approve(*, session: Session, actor: Actor, applicant_id: int) -> None:
     """Approve an interviewed applicant whose interview recommends them and whose
     required checks are all done; refuse, saying why, otherwise."""
-    require(actor, "applicants.write")
     applicant = _applicant(session, applicant_id)
     if applicant.stage != Stage.INTERVIEWED.value:
         raise ChecksNotOpen(
@@ -265,13 +252,13 @@ def approve(*, session: Session, actor: Actor, applicant_id: int) -> None:
     )
     if outcome != InterviewOutcome.RECOMMEND.value:
         raise NotRecommended(f"applicant {applicant_id} was not recommended")
-    missing = missing_checks(session, applicant_id)
+    missing = _missing_checks(session, applicant_id)
     if missing:
         raise ChecksIncomplete(f"missing checks: {', '.join(missing)}", count=len(missing))
     existing = _checks(session, applicant_id)
     police, contract = existing.get(POLICE), existing.get(CONTRACT)
     if _is_done(police) and _is_done(contract):
-        if not certificate_fresh_enough(
+        if not _certificate_fresh_enough(
             session, issued_on=police.issued_on, contract_on=contract.completed_on
         ):
             raise _too_old(session, issued_on=police.issued_on, contract_on=contract.completed_on)
@@ -295,7 +282,6 @@ class ChecksOverview:
 
 @requires("applicants.read")
 def checks_overview(*, session: Session, actor: Actor, applicant_id: int) -> ChecksOverview:
-    require(actor, "applicants.read")
     applicant = session.get(Applicant, applicant_id)
     if applicant is None or applicant.anonymised_at is not None:
         raise NotFound(f"applicant {applicant_id} not found")

@@ -23,11 +23,11 @@ from db.models import (
     utcnow,
 )
 from recruitment.casework import attendance, meetings
-from recruitment.casework.interviews import ensure_may_interview, record_outcome
-from recruitment.core.access import Actor, require, requires
+from recruitment.casework.interviews import _ensure_may_interview, record_outcome
+from recruitment.casework.stage_moves import advance_stage
+from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
-from recruitment.core.pipeline import advance_stage
-from recruitment.journey import booking
+from recruitment.journey import _booking
 
 MAX_APPLICANTS = 2
 
@@ -51,7 +51,7 @@ class SittingResult:
     reject_reason_text: str | None = None
 
 
-@requires("meetings.write")
+@requires("meetings.write", "applicants.write")
 def book_combined_meeting(
     *,
     session: Session,
@@ -67,8 +67,6 @@ def book_combined_meeting(
 ) -> int:
     """Plan a small in-person sitting for one or two applicants and book them in, each
     with a confirmation and calendar invitation. Returns the meeting id."""
-    require(actor, "meetings.write")
-    require(actor, "applicants.write")
     now = now or utcnow()
     applicant_ids = list(dict.fromkeys(applicant_ids))
     if not 1 <= len(applicant_ids) <= MAX_APPLICANTS:
@@ -99,9 +97,9 @@ def book_combined_meeting(
     for applicant_id in applicant_ids:
         # One person, one booking: a seat or waitlist place elsewhere moves here (same
         # calendar entry, updated), and the seat it frees goes to that meeting's waitlist.
-        current = booking.active_registrations(session, applicant_id)
+        current = _booking.active_registrations(session, applicant_id)
         if current:
-            booking.rebook(
+            _booking.rebook(
                 session=session,
                 registration_id=current[0].id,
                 to_meeting_id=meeting_id,
@@ -110,11 +108,11 @@ def book_combined_meeting(
                 now=now,
             )
             for extra in current[1:]:
-                booking.cancel_registration(
+                _booking.cancel_registration(
                     session=session, registration_id=extra.id, by_id=actor.id, now=now
                 )
         else:
-            booking.book_meeting(
+            _booking.book_meeting(
                 session=session,
                 applicant_id=applicant_id,
                 meeting_id=meeting_id,
@@ -125,7 +123,7 @@ def book_combined_meeting(
     return meeting_id
 
 
-@requires("meetings.write")
+@requires("meetings.write", "applicants.write")
 def record_sitting(
     *,
     session: Session,
@@ -138,8 +136,6 @@ def record_sitting(
     each attendee moves through `meeting_attended`, `interview_scheduled` and
     `interviewed` (three stage events); absentees are recorded as no-shows. The meeting
     is then marked held."""
-    require(actor, "meetings.write")
-    require(actor, "applicants.write")
     now = now or utcnow()
     meeting = session.get(InfoMeeting, meeting_id, with_for_update=True)
     if meeting is None or meeting.kind != MeetingKind.COMBINED.value:
@@ -165,7 +161,7 @@ def record_sitting(
     for result in results:
         if not result.attended:
             continue
-        ensure_may_interview(session, result.applicant_id)
+        _ensure_may_interview(session, result.applicant_id)
         interview = Interview(
             applicant_id=result.applicant_id,
             scheduled_at=meeting.starts_at,
@@ -202,7 +198,6 @@ def candidates(
 ) -> dict[int, str]:
     """Applicants who can be booked into a combined sitting (signed up or booked on a
     meeting), those who prefer phone over digital meetings first: id -> label."""
-    require(actor, "applicants.read")
     query = select(Applicant.id, Applicant.first_name, Applicant.last_name, Applicant.phone).where(
         Applicant.stage.in_((Stage.SIGNED_UP.value, Stage.MEETING_BOOKED.value)),
         Applicant.anonymised_at.is_(None),
@@ -235,7 +230,6 @@ class SittingToRecord:
 @requires("applicants.read")
 def sittings_to_record(*, session: Session, actor: Actor) -> list[SittingToRecord]:
     """Planned combined sittings with the applicants booked into them, soonest first."""
-    require(actor, "applicants.read")
     rows = session.execute(
         select(InfoMeeting, Applicant.id, Applicant.first_name, Applicant.last_name)
         .join(Registration, Registration.meeting_id == InfoMeeting.id)

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Applicant, AuditEvent, JournalChannel, JournalEntry, Stage, StageEvent, utcnow
 from recruitment.core import timefmt
-from recruitment.core.access import Actor, require, requires
+from recruitment.core.access import Actor, requires
 from recruitment.core.errors import ValidationFailed, VerveError
 from recruitment.core.i18n import t
 from recruitment.core.validation import (
@@ -359,7 +359,6 @@ def preview_import(
     today: date | None = None,
 ) -> list[RowPlan]:
     """Row by row, what confirming would do; reads only, writes nothing."""
-    require(actor, "data.import")
     clean_mapping = check_mapping(mapping, table.headers)
     today = today or timefmt.today(zone=timefmt.office_zone(session))
     index = {name: table.headers.index(header) for name, header in clean_mapping.items()}
@@ -428,7 +427,7 @@ def preview_rows(plans: list[RowPlan], lang: str) -> list[dict[str, Any]]:
 _UPDATABLE = ("first_name", "last_name", "phone", "birth_year", "postcode", "area", "about")
 
 
-@requires("data.import")
+@requires("data.import", "applicants.write")
 def confirm_import(
     *,
     session: Session,
@@ -440,8 +439,6 @@ def confirm_import(
     today: date | None = None,
 ) -> ImportResult:
     """Create and update what the preview promised, in the caller's transaction; one audit event."""
-    require(actor, "data.import")
-    require(actor, "applicants.write")
     # Planned again inside this transaction: the register may have changed since the preview.
     plans = preview_import(session=session, actor=actor, table=table, mapping=mapping, today=today)
     now = utcnow()

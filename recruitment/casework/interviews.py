@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Applicant, Interview, InterviewOutcome, StaffUser, Stage, utcnow
-from recruitment.casework.checks import police_certificate_seen
-from recruitment.core.access import Actor, require, requires
+from recruitment.casework._checks import police_certificate_seen
+from recruitment.casework.stage_moves import advance_stage
+from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
-from recruitment.core.pipeline import advance_stage
 from recruitment.core.settings import get_setting
 
 #: The rubric, each scored 1-5 (labels under `interviews.score_<name>`).
@@ -95,7 +95,7 @@ def _check_details(
     return place, fields
 
 
-def open_interview(session: Session, applicant_id: int) -> Interview | None:
+def _open_interview(session: Session, applicant_id: int) -> Interview | None:
     """The applicant's scheduled interview that has neither outcome nor cancellation."""
     return session.scalars(
         select(Interview)
@@ -109,7 +109,7 @@ def open_interview(session: Session, applicant_id: int) -> Interview | None:
     ).first()
 
 
-def ensure_may_interview(session: Session, applicant_id: int) -> None:
+def _ensure_may_interview(session: Session, applicant_id: int) -> None:
     """Refuse when the office wants the police certificate before the interview and it is not
     seen."""
     if get_setting(session, "police_certificate_before_interview") and not police_certificate_seen(
@@ -132,12 +132,11 @@ def schedule_interview(
 ) -> int:
     """Schedule an interview for someone who attended an info meeting; the applicant
     moves to `interview_scheduled`. Returns the interview id."""
-    require(actor, "applicants.write")
     now = now or utcnow()
     applicant = session.get(Applicant, applicant_id)
     if applicant is None or applicant.anonymised_at is not None:
         raise NotFound(f"applicant {applicant_id} not found")
-    if open_interview(session, applicant_id) is not None:
+    if _open_interview(session, applicant_id) is not None:
         raise InterviewAlreadyScheduled(f"applicant {applicant_id} already has an interview")
     if applicant.stage != Stage.MEETING_ATTENDED.value:
         raise WrongStageForInterview(f"applicant {applicant_id} is in {applicant.stage}")
@@ -146,7 +145,7 @@ def schedule_interview(
     )
     if fields:
         raise ValidationFailed(fields)
-    ensure_may_interview(session, applicant_id)
+    _ensure_may_interview(session, applicant_id)
     interview = Interview(
         applicant_id=applicant_id,
         scheduled_at=scheduled_at,
@@ -178,7 +177,6 @@ def reschedule_interview(
     now: datetime | None = None,
 ) -> None:
     """Move an open interview to another time, place or interviewer (no stage change)."""
-    require(actor, "applicants.write")
     interview = _interview(session, interview_id)
     if interview.outcome is not None or interview.cancelled_at is not None:
         raise InterviewNotOpen(f"interview {interview_id} is closed")
@@ -207,7 +205,6 @@ def cancel_interview(
     now: datetime | None = None,
 ) -> None:
     """Call off an open interview; the applicant goes back to `meeting_attended`."""
-    require(actor, "applicants.write")
     now = now or utcnow()
     interview = _interview(session, interview_id)
     if interview.outcome is not None or interview.cancelled_at is not None:
@@ -259,7 +256,6 @@ def record_outcome(
     outcome "not_suitable" and `reject`, they are also rejected (reason
     "not_suitable_interview") in the same transaction. An on-hold outcome may be
     revised later while the applicant is still `interviewed`."""
-    require(actor, "applicants.write")
     now = now or utcnow()
     interview = _interview(session, interview_id)
     if interview.cancelled_at is not None:
@@ -310,7 +306,6 @@ def record_outcome(
 @requires("applicants.read")
 def list_interviews(*, session: Session, actor: Actor, applicant_id: int) -> list[InterviewView]:
     """An applicant's interviews, newest first."""
-    require(actor, "applicants.read")
     names = dict(session.execute(select(StaffUser.id, StaffUser.full_name)).all())
     interviews = session.scalars(
         select(Interview)
@@ -359,7 +354,6 @@ class InterviewOverview:
 
 @requires("applicants.read")
 def interview_overview(*, session: Session, actor: Actor, applicant_id: int) -> InterviewOverview:
-    require(actor, "applicants.read")
     applicant = session.get(Applicant, applicant_id)
     if applicant is None or applicant.anonymised_at is not None:
         raise NotFound(f"applicant {applicant_id} not found")

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from db.models import Applicant, JournalChannel, JournalEntry, StaffUser, StageEvent, utcnow
-from recruitment.core.access import NO_PERMISSION, Actor, require, requires
+from recruitment.core.access import NO_PERMISSION, Actor, requires
 from recruitment.core.errors import NotFound, PermissionDenied, ValidationFailed, VerveError
 from recruitment.core.validation import clean_text, collect
 
@@ -76,7 +76,6 @@ def add_entry(
     at: datetime | None = None,
 ) -> int:
     """Record a note, call or e-mail about an applicant; returns the entry id."""
-    require(actor, "applicants.write")
     _live_applicant(session, applicant_id)
     clean_subject, clean_body = _clean_entry(channel, subject, body)
     entry = JournalEntry(
@@ -92,7 +91,7 @@ def add_entry(
     return entry.id
 
 
-def record_system_entry(
+def _record_system_entry(
     *,
     session: Session,
     applicant_id: int,
@@ -136,7 +135,6 @@ def edit_entry(
     now: datetime | None = None,
 ) -> None:
     """Correct one's own entry within 24 hours of writing it; later it is the record."""
-    require(actor, "applicants.write")
     now = now or utcnow()
     entry = session.get(JournalEntry, entry_id, with_for_update=True)
     if entry is None or entry.applicant_id is None:
@@ -161,7 +159,6 @@ def list_entries(
 ) -> list[dict[str, Any]]:
     """The applicant's journal, newest first, each with who wrote it and whether `actor` may edit
     it."""
-    require(actor, "applicants.read")
     _live_applicant(session, applicant_id)
     now = now or utcnow()
     author = aliased(StaffUser)
@@ -192,7 +189,6 @@ def timeline(*, session: Session, actor: Actor, applicant_id: int) -> list[dict[
 
     Each item: kind ("stage" | "journal"), at, who, and for stages from/to/reason,
     for journal entries channel/subject/body."""
-    require(actor, "applicants.read")
     _live_applicant(session, applicant_id)
     who = aliased(StaffUser)
     events = session.execute(

@@ -20,7 +20,7 @@ from db.models import (
     StaffUser,
     utcnow,
 )
-from recruitment.core.access import Actor, require, requires
+from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound
 from recruitment.core.i18n import t
 from recruitment.core.timefmt import day_span, format_when, office_zone, today
@@ -103,7 +103,6 @@ def _view(row) -> MeetingView:
 
 @requires("meetings.read")
 def get_meeting(*, session: Session, actor: Actor, meeting_id: int) -> MeetingView:
-    require(actor, "meetings.read")
     row = session.execute(_counts_query().where(InfoMeeting.id == meeting_id)).first()
     if row is None:
         raise NotFound(f"meeting {meeting_id} not found")
@@ -121,7 +120,6 @@ def list_meetings(
 ) -> list[MeetingView]:
     """Upcoming meetings (soonest first; today's stay listed all day) or past ones (latest
     first)."""
-    require(actor, "meetings.read")
     now = now or utcnow()
     zone = office_zone(session)
     start_of_today, _ = day_span(today(now, zone), zone)
@@ -169,7 +167,6 @@ def registrations_frame(
 ) -> pd.DataFrame:
     """A meeting's registrations in `statuses`, in booking order. Columns: registration_id,
     applicant_id, name, email, phone, stage (label), status (code), attended (bool)."""
-    require(actor, "applicants.read")
     rows = session.execute(
         select(Registration, Applicant)
         .join(Applicant, Applicant.id == Registration.applicant_id)
@@ -206,7 +203,6 @@ def registrations_frame(
 @requires("meetings.read")
 def host_choices(*, session: Session, actor: Actor) -> dict[int, str]:
     """Active staff who can host a meeting or hold an interview: id -> name."""
-    require(actor, "meetings.read")
     rows = session.execute(
         select(StaffUser.id, StaffUser.full_name, StaffUser.username)
         .where(StaffUser.active.is_(True), StaffUser.role.in_(("admin", "coordinator")))
@@ -218,7 +214,6 @@ def host_choices(*, session: Session, actor: Actor) -> dict[int, str]:
 @requires("meetings.read")
 def meeting_for_day(*, session: Session, actor: Actor, day: date) -> list[MeetingView]:
     """Meetings on one of the office's calendar days (the coordinator's "today")."""
-    require(actor, "meetings.read")
     start, end = day_span(day, office_zone(session))
     query = (
         _counts_query()

@@ -29,13 +29,13 @@ from db.models import (
     Stage,
     utcnow,
 )
-from recruitment.core.access import Actor, require, requires
+from recruitment.core._moves import move_applicant
+from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
 from recruitment.core.i18n import t
-from recruitment.core.pipeline import move_applicant
 from recruitment.core.timefmt import format_when, office_datetime, office_zone
-from recruitment.journey import booking
-from recruitment.messaging.mail import queue_email
+from recruitment.journey import _booking
+from recruitment.messaging._queue import queue_email
 
 #: Registrations that hold a seat or a waitlist place (the people a meeting concerns).
 ACTIVE = (RegistrationStatus.REGISTERED.value, RegistrationStatus.WAITLISTED.value)
@@ -201,7 +201,6 @@ def create_meeting(
     now: datetime | None = None,
 ) -> int:
     """Plan one information meeting; return its id."""
-    require(actor, "meetings.write")
     values, fields = _clean_details(
         session,
         mode=mode,
@@ -250,7 +249,6 @@ def create_series(
     now: datetime | None = None,
 ) -> list[int]:
     """Plan a recurring series in one action (all meetings or none); return their ids."""
-    require(actor, "meetings.write")
     starts = series_dates(
         zone=office_zone(session),
         first_day=first_day,
@@ -304,7 +302,6 @@ def edit_meeting(
 ) -> int:
     """Change a planned meeting. Registrants get an updated invitation when the time or
     place changed; freed seats go to the waitlist in order. Returns messages queued."""
-    require(actor, "meetings.write")
     meeting = _meeting(session, meeting_id, lock=True)
     _planned(meeting)
     values, fields = _clean_details(
@@ -320,7 +317,7 @@ def edit_meeting(
     now = now or utcnow()
     if starts_at != meeting.starts_at:
         _check_start(starts_at, now, fields)
-    registered = booking.seats_taken(session, meeting.id)
+    registered = _booking.seats_taken(session, meeting.id)
     if "capacity" not in fields and capacity < registered:
         fields["capacity"] = "meetings.error_capacity_below_registered"
     if fields:
@@ -345,7 +342,7 @@ def edit_meeting(
             registration.ics_sequence += 1
             queued += _queue_confirmation(session, registration)
     # More seats: the waitlist moves up in order and is told so, with an invitation.
-    promoted = booking.fill_from_waitlist(session, meeting.id, now=now)
+    promoted = _booking.fill_from_waitlist(session, meeting.id, now=now)
     return queued + sum(1 for registration in promoted if registration.applicant.email)
 
 
@@ -377,11 +374,11 @@ def _queue_confirmation(session: Session, registration: Registration) -> int:
         kind="booking_confirmation",
         to_address=applicant.email,
         lang=applicant.language,
-        context=booking.mail_context(session, registration),
+        context=_booking.mail_context(session, registration),
         applicant_id=applicant.id,
         meeting_id=registration.meeting_id,
         registration_id=registration.id,
-        ics=booking.ics_for(session, registration),
+        ics=_booking.ics_for(session, registration),
     )
     return 1
 
@@ -391,7 +388,6 @@ def send_reminder(
     *, session: Session, actor: Actor, meeting_id: int, now: datetime | None = None
 ) -> int:
     """Queue a reminder to everyone still registered for a planned meeting; return how many."""
-    require(actor, "meetings.write")
     meeting = _meeting(session, meeting_id, lock=True)
     _planned(meeting)
     queued = 0
@@ -404,7 +400,7 @@ def send_reminder(
             kind="meeting_reminder",
             to_address=applicant.email,
             lang=applicant.language,
-            context=booking.mail_context(session, registration),
+            context=_booking.mail_context(session, registration),
             applicant_id=applicant.id,
             meeting_id=meeting.id,
             registration_id=registration.id,
@@ -421,7 +417,6 @@ def resend_confirmation(
 ) -> int:
     """Queue the confirmation with its calendar invitation again, to one registrant or
     to everyone registered; return how many were queued."""
-    require(actor, "meetings.write")
     meeting = _meeting(session, meeting_id)
     _planned(meeting)
     registrations = _registrations(session, meeting.id, (RegistrationStatus.REGISTERED.value,))
@@ -432,7 +427,7 @@ def resend_confirmation(
     return sum(_queue_confirmation(session, registration) for registration in registrations)
 
 
-def next_meeting(
+def _next_meeting(
     session: Session, *, after: datetime, mode: str | None = None, exclude_id: int | None = None
 ) -> InfoMeeting | None:
     """The next planned standard meeting after `after` that still has a free seat,
@@ -441,7 +436,8 @@ def next_meeting(
         select(func.count())
         .select_from(Registration)
         .where(
-            Registration.meeting_id == InfoMeeting.id, Registration.status.in_(booking.SEAT_HOLDING)
+            Registration.meeting_id == InfoMeeting.id,
+            Registration.status.in_(_booking.SEAT_HOLDING),
         )
         .scalar_subquery()
     )
@@ -476,7 +472,6 @@ def cancel_meeting(
     """Cancel a planned meeting: every registrant gets a cancellation (with the calendar
     entry withdrawn) offering the next meeting, and goes back to `signed_up` unless they
     hold a seat at another meeting. Returns messages queued."""
-    require(actor, "meetings.write")
     now = now or utcnow()
     meeting = _meeting(session, meeting_id, lock=True)
     _planned(meeting)
@@ -484,7 +479,7 @@ def cancel_meeting(
     meeting.cancelled_at = now
     if reason_text and reason_text.strip():
         meeting.notes = "\n".join(filter(None, [meeting.notes, reason_text.strip()]))
-    offer = next_meeting(
+    offer = _next_meeting(
         session, after=max(now, meeting.starts_at), mode=meeting.mode, exclude_id=meeting.id
     )
     queued = 0
@@ -508,7 +503,7 @@ def cancel_meeting(
             )
         if not applicant.email:
             continue
-        context = booking.mail_context(session, registration)
+        context = _booking.mail_context(session, registration)
         # The offer: `next_meeting` is a whole sentence for the template to show as is.
         if offer is not None:
             context["next_meeting_when"] = format_when(
@@ -530,7 +525,7 @@ def cancel_meeting(
             meeting_id=meeting.id,
             registration_id=registration.id,
             # Only a seat was ever put in a calendar; a waitlist place has nothing to remove.
-            ics=booking.ics_for(session, registration, cancel=True) if had_seat else None,
+            ics=_booking.ics_for(session, registration, cancel=True) if had_seat else None,
         )
         queued += 1
     session.flush()

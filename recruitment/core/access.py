@@ -1,6 +1,7 @@
 """Who may do what. Every service that reads or writes personal data takes the acting
-user and checks one permission from PERMISSIONS, so roles hold however a service is
-reached (page, URL, CLI), not only through what the navigation shows."""
+user and names the permissions it needs from PERMISSIONS in its `@requires(...)`, so
+roles hold however a service is reached (page, URL, CLI), not only through what the
+navigation shows."""
 
 from __future__ import annotations
 
@@ -92,21 +93,71 @@ F = TypeVar("F", bound=Callable[..., object])
 NO_PERMISSION = ""
 
 
-def requires(permission: str) -> Callable[[F], F]:
-    """Decorate a service `def verb(*, session, actor, ...)`: check `permission` before
-    the body runs, and record it on the function (`fn.permission`) so the role-table
-    test can call every service as every role and compare with PERMISSIONS."""
-    if permission != NO_PERMISSION and permission not in PERMISSIONS:
-        raise KeyError(f"unknown permission {permission!r}")
+def requires(*permissions: str) -> Callable[[F], F]:
+    """Decorate a service `def verb(*, session, actor, ...)`: check each of `permissions`
+    before the body runs, and record them on the function (`fn.permissions`) so the
+    role-table test can call every service as every role and compare with PERMISSIONS.
+
+    The decorator is the one place a service's permissions are named: a service that
+    needs two says so here (`@requires("meetings.write", "applicants.write")`), and its
+    body calls `allowed(...)` only for what depends on the data (e.g. showing names)."""
+    if permissions == (NO_PERMISSION,):
+        permissions = ()
+    elif not permissions:
+        raise TypeError("name the permission a service requires, or NO_PERMISSION")
+    for permission in permissions:
+        if permission not in PERMISSIONS:
+            raise KeyError(f"unknown permission {permission!r}")
 
     def decorate(fn: F) -> F:
         @functools.wraps(fn)
         def guarded(*args, **kwargs):
-            if permission != NO_PERMISSION:
+            for permission in permissions:
                 require(kwargs.get("actor"), permission)
             return fn(*args, **kwargs)
 
-        guarded.permission = permission  # type: ignore[attr-defined]
+        guarded.permissions = permissions  # type: ignore[attr-defined]
         return guarded  # type: ignore[return-value]
 
     return decorate
+
+
+_TOKEN = "token-authorised self-service: the personal link is the authority"
+_MAIL_WORKER = "the system's own job: the mail worker, run by `verve outbox` / `verve reminders`"
+_SETTINGS = "read-only office settings, no personal data"
+
+#: The public functions that take a session and may run without @requires, each with the
+#: reason. Every other public function under `recruitment` that takes a session is a
+#: service with @requires; a building block without an actor is private (a leading
+#: underscore within its area, or an underscore module that pages and the command line
+#: cannot import). tests/unit/test_service_surface.py holds the code to this list.
+UNGUARDED: dict[str, str] = {
+    # Public pages: no login, no actor.
+    "journey.applicants.sign_up": "the public sign-up form (staff use register_caller)",
+    "journey.booking.open_meetings": "the public sign-up form: meetings and seats left, no names",
+    "journey.consent.consent_text": "the public privacy page: the notice, no personal data",
+    # Logging in: there is no actor yet; the credentials are the authority.
+    "accounts.staff.has_staff": "before login: whether any account exists (else first run)",
+    "accounts.staff.create_first_admin": "first run: refused once any account exists",
+    "accounts.staff.attempt_login": "the login form: the password is the authority",
+    "accounts.staff.authenticate": "logging in: the password is the authority",
+    "accounts.staff.sso_login": "single sign-on: the identity provider's user is the authority",
+    "accounts.staff.active_actor": "every page run: the signed-in account as it is now, or nobody",
+    # The applicant's personal link.
+    "journey.self_service.my_page": _TOKEN,
+    "journey.self_service.cancel_my_booking": _TOKEN,
+    "journey.self_service.choose_my_meeting": _TOKEN,
+    "journey.self_service.update_my_contact": _TOKEN,
+    "journey.self_service.withdraw_me": _TOKEN,
+    "journey.self_service.ics_for_registration": _TOKEN,
+    "journey.self_service.evaluate_meeting": _TOKEN,
+    # The system's own jobs.
+    "messaging.outbox.send_due": _MAIL_WORKER,
+    "messaging.outbox.work": _MAIL_WORKER,
+    "messaging.outbox.queue_reminders_now": _MAIL_WORKER,
+    "messaging.reminders.queue_due_reminders": _MAIL_WORKER,
+    "demo.generator.generate": "demo data for an empty database: `verve demo` and first run",
+    # Read-only helpers without personal data.
+    "core.settings.get_setting": _SETTINGS,
+    "core.settings.all_settings": _SETTINGS,
+}

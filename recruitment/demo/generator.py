@@ -239,7 +239,7 @@ DATA_TABLES: tuple[Table, ...] = tuple(
 _ALLOWED = frozenset((a.value, b.value) for a in Stage for b in Stage if is_allowed(a, b))
 
 
-def is_empty(session: Session) -> bool:
+def _is_empty(session: Session) -> bool:
     """Whether the database holds no recruitment data and no demo staff yet."""
     for table in DATA_TABLES:
         if session.execute(select(1).select_from(table).limit(1)).first() is not None:
@@ -262,7 +262,7 @@ def generate(
         raise ValueError("applicants must not be negative")
     today = today or timefmt.today()
     with sessions.begin() as session:
-        if not is_empty(session):
+        if not _is_empty(session):
             if not force:
                 raise DatabaseNotEmpty(
                     "the database already holds data", tables=_non_empty(session)

@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 
 from db.models import Applicant, Stage, utcnow
 from recruitment.core import vocabulary
-from recruitment.core.access import Actor, require, requires
+from recruitment.core._moves import move_applicant, record_sign_up
+from recruitment.core.access import Actor, requires
 from recruitment.core.errors import ValidationFailed
 from recruitment.core.i18n import language
-from recruitment.core.pipeline import EXITS, REOPEN_REASON, move_applicant, record_sign_up
+from recruitment.core.pipeline import EXITS, REOPEN_REASON
 from recruitment.core.settings import get_setting
 from recruitment.core.validation import (
     MAX_TEXT,
@@ -29,9 +30,9 @@ from recruitment.core.validation import (
     collect,
     normalise_email,
 )
-from recruitment.journey import booking
-from recruitment.journey.consent import current_consent_version
-from recruitment.messaging import mail
+from recruitment.journey import _booking
+from recruitment.journey.consent import _current_consent_version
+from recruitment.messaging import _queue
 
 #: The fields of the sign-up form, in the order they are shown (and errors listed).
 FIELDS: tuple[str, ...] = (
@@ -160,7 +161,7 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def ensure_token(session: Session, applicant: Applicant, *, now: datetime | None = None) -> str:
+def _ensure_token(session: Session, applicant: Applicant, *, now: datetime | None = None) -> str:
     """The applicant's self-service token, issued anew if missing or expired, and valid
     for another `token_valid_days` from now."""
     now = now or utcnow()
@@ -194,21 +195,21 @@ def _apply(applicant: Applicant, data: ApplicantInput, lang: str) -> None:
     applicant.language = language(lang)
 
 
-def find_by_email(session: Session, email: str, *, lock: bool = False) -> Applicant | None:
+def _find_by_email(session: Session, email: str, *, lock: bool = False) -> Applicant | None:
     query = select(Applicant).where(Applicant.email == email)
     if lock:
         query = query.with_for_update()
     return session.scalars(query.execution_options(populate_existing=True)).first()
 
 
-def upsert_applicant(
+def _upsert_applicant(
     *, session: Session, data: ApplicantInput, source: str, by_id: int | None, lang: str
 ) -> tuple[Applicant, bool]:
     """The one applicant with this e-mail, updated, or a new one; True when created.
 
     Someone who withdrew or was rejected and signs up again is reopened to `signed_up`."""
     now = utcnow()
-    applicant = find_by_email(session, data.email, lock=True)
+    applicant = _find_by_email(session, data.email, lock=True)
     created = False
     if applicant is None:
         applicant = Applicant(email=data.email, source=source, created_at=now)
@@ -220,7 +221,7 @@ def upsert_applicant(
                 record_sign_up(session=session, applicant=applicant, by_id=by_id, at=now)
             created = True
         except IntegrityError:
-            applicant = find_by_email(session, data.email, lock=True)
+            applicant = _find_by_email(session, data.email, lock=True)
             if applicant is None:
                 raise
     if not created:
@@ -236,8 +237,8 @@ def upsert_applicant(
             )
     if data.consent:
         applicant.consent_at = now
-        applicant.consent_version_id = current_consent_version(session).id
-    ensure_token(session, applicant, now=now)
+        applicant.consent_version_id = _current_consent_version(session).id
+    _ensure_token(session, applicant, now=now)
     session.flush()
     return applicant, created
 
@@ -254,7 +255,6 @@ def register_caller(
 ) -> SignUpResult:
     """Staff sign-up of someone who phoned in: the same checks, source "phone", and a
     meeting booked if one was chosen."""
-    require(actor, "applicants.write")
     return sign_up(
         session=session,
         raw={**raw, "source": "phone"},
@@ -306,14 +306,14 @@ def sign_up(
 
     data: list[ApplicantInput] = []
     collect(meeting_chosen, lambda: data.append(clean_applicant_input(raw, today=today)))
-    existing = find_by_email(session, data[0].email)
+    existing = _find_by_email(session, data[0].email)
     asked_before = bool(existing and existing.callback_requested)
-    applicant, created = upsert_applicant(
+    applicant, created = _upsert_applicant(
         session=session, data=data[0], source=data[0].source, by_id=by_id, lang=lang
     )
     registration = None
     if meeting_id is not None:
-        registration = booking.book_or_move(
+        registration = _booking.book_or_move(
             session=session,
             applicant_id=applicant.id,
             meeting_id=meeting_id,
@@ -321,14 +321,14 @@ def sign_up(
             allow_waitlist=allow_waitlist,
         )
     elif callback and not asked_before and applicant.email:
-        mail.queue_email(
+        _queue.queue_email(
             session=session,
             kind="callback_requested",
             to_address=applicant.email,
             lang=applicant.language,
             context={
                 "first_name": applicant.first_name,
-                "self_service_url": booking.self_service_url(session, applicant),
+                "self_service_url": _booking.self_service_url(session, applicant),
                 "office_name": get_setting(session, "office_name"),
             },
             applicant_id=applicant.id,
@@ -338,7 +338,7 @@ def sign_up(
         token=applicant.token or "",
         registration_id=registration.id if registration else None,
         status=registration.status if registration else None,
-        waitlist_position=booking.waitlist_position(session, registration)
+        waitlist_position=_booking.waitlist_position(session, registration)
         if registration
         else None,
         created=created,

@@ -15,7 +15,7 @@ class AlreadyAnswered(VerveError):
     key = "evaluations.already_answered"
 
 
-def evaluations_due(session: Session, applicant_id: int) -> list[InfoMeeting]:
+def _evaluations_due(session: Session, applicant_id: int) -> list[InfoMeeting]:
     """Held meetings the applicant attended and has not yet evaluated, newest first."""
     answered = select(Evaluation.meeting_id).where(Evaluation.applicant_id == applicant_id)
     return list(
@@ -45,7 +45,7 @@ def _yes_no(value: object, field: str) -> bool:
     return value
 
 
-def submit_evaluation(
+def _submit_evaluation(
     *,
     session: Session,
     applicant_id: int,

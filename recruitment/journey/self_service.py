@@ -13,8 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Applicant, Registration, Stage, utcnow
+from recruitment.core._moves import move_applicant
 from recruitment.core.errors import NotFound, ValidationFailed
-from recruitment.core.pipeline import EXIT_REASONS, EXITS, move_applicant
+from recruitment.core.pipeline import EXIT_REASONS, EXITS
 from recruitment.core.validation import (
     clean_name,
     clean_phone,
@@ -22,8 +23,8 @@ from recruitment.core.validation import (
     collect,
     normalise_email,
 )
-from recruitment.journey import booking, calendar
-from recruitment.journey.evaluations import evaluations_due, submit_evaluation
+from recruitment.journey import _booking, calendar
+from recruitment.journey.evaluations import _evaluations_due, _submit_evaluation
 
 
 class UnknownLink(NotFound):
@@ -70,7 +71,7 @@ class MyPage:
         return Stage(self.stage) in EXITS
 
 
-def applicant_for_token(
+def _applicant_for_token(
     session: Session, token: str | None, *, now: datetime | None = None
 ) -> Applicant:
     """The applicant whose valid link this is, or UnknownLink."""
@@ -93,7 +94,7 @@ def applicant_for_token(
 
 def my_page(*, session: Session, token: str, now: datetime | None = None) -> MyPage:
     """The applicant's booking, stage, coordinator and what they may still answer."""
-    applicant = applicant_for_token(session, token, now=now)
+    applicant = _applicant_for_token(session, token, now=now)
     lang = applicant.language
     views = [
         BookingView(
@@ -104,13 +105,13 @@ def my_page(*, session: Session, token: str, now: datetime | None = None) -> MyP
             mode=r.meeting.mode,
             place=calendar.meeting_place(r.meeting, lang, reveal_link=r.status == "registered"),
             status=r.status,
-            waitlist_position=booking.waitlist_position(session, r),
+            waitlist_position=_booking.waitlist_position(session, r),
         )
-        for r in booking.active_registrations(session, applicant.id)
+        for r in _booking.active_registrations(session, applicant.id)
     ]
     due = [
         DueEvaluation(meeting_id=m.id, starts_at=m.starts_at, mode=m.mode)
-        for m in evaluations_due(session, applicant.id)
+        for m in _evaluations_due(session, applicant.id)
     ]
     coordinator = applicant.coordinator
     return MyPage(
@@ -140,16 +141,16 @@ def _own_registration(session: Session, applicant: Applicant, registration_id: i
 
 def cancel_my_booking(*, session: Session, token: str, registration_id: int) -> None:
     """Cancel one of my bookings (the first on the waitlist gets the seat)."""
-    applicant = applicant_for_token(session, token)
+    applicant = _applicant_for_token(session, token)
     _own_registration(session, applicant, registration_id)
-    booking.cancel_registration(session=session, registration_id=registration_id)
+    _booking.cancel_registration(session=session, registration_id=registration_id)
 
 
 def choose_my_meeting(
     *, session: Session, token: str, meeting_id: int, allow_waitlist: bool = True
 ) -> int:
     """Book a meeting, or move my booking to it; returns the registration id."""
-    applicant = applicant_for_token(session, token)
+    applicant = _applicant_for_token(session, token)
     if Stage(applicant.stage) in EXITS:
         move_applicant(
             session=session,
@@ -158,7 +159,7 @@ def choose_my_meeting(
             by_id=None,
             reason_text="booked again from the personal link",
         )
-    registration = booking.book_or_move(
+    registration = _booking.book_or_move(
         session=session,
         applicant_id=applicant.id,
         meeting_id=meeting_id,
@@ -169,7 +170,7 @@ def choose_my_meeting(
 
 def update_my_contact(*, session: Session, token: str, raw: dict) -> None:
     """Change name, e-mail, phone and postcode, with the sign-up's checks."""
-    applicant = applicant_for_token(session, token)
+    applicant = _applicant_for_token(session, token)
     clean: dict[str, object] = {}
 
     def put(name, fn):
@@ -203,13 +204,13 @@ def withdraw_me(
     reason_text: str | None = None,
 ) -> None:
     """Leave the pipeline: every booking is cancelled (seats go to the waitlist)."""
-    applicant = applicant_for_token(session, token)
+    applicant = _applicant_for_token(session, token)
     if Stage(applicant.stage) in EXITS:
         return
     if reason_code not in EXIT_REASONS[Stage.WITHDRAWN]:
         reason_code = "other" if reason_text else "changed_mind"
-    for registration in booking.active_registrations(session, applicant.id):
-        booking.cancel_registration(session=session, registration_id=registration.id)
+    for registration in _booking.active_registrations(session, applicant.id):
+        _booking.cancel_registration(session=session, registration_id=registration.id)
     session.refresh(applicant)
     move_applicant(
         session=session,
@@ -223,8 +224,8 @@ def withdraw_me(
 
 def ics_for_registration(*, session: Session, token: str, registration_id: int) -> str:
     """The calendar invite of one of my bookings, for download."""
-    applicant = applicant_for_token(session, token)
-    return booking.ics_for(session, _own_registration(session, applicant, registration_id))
+    applicant = _applicant_for_token(session, token)
+    return _booking.ics_for(session, _own_registration(session, applicant, registration_id))
 
 
 def evaluate_meeting(
@@ -238,8 +239,8 @@ def evaluate_meeting(
     comment: object = None,
 ) -> int:
     """My answers to a meeting I attended (once)."""
-    applicant = applicant_for_token(session, token)
-    return submit_evaluation(
+    applicant = _applicant_for_token(session, token)
+    return _submit_evaluation(
         session=session,
         applicant_id=applicant.id,
         meeting_id=meeting_id,

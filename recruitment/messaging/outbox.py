@@ -149,7 +149,7 @@ def _max_attempts(session_factory: sessionmaker[Session], policy: DeliveryPolicy
         return int(get_setting(session, "mail_max_attempts"))
 
 
-def claim(
+def _claim(
     *,
     session_factory: sessionmaker[Session],
     worker_id: str,
@@ -300,7 +300,7 @@ def _send_batch(
     stop: threading.Event | None = None,
 ) -> SendStats:
     stats = SendStats()
-    batch = claim(
+    batch = _claim(
         session_factory=session_factory, worker_id=worker_id, batch_size=batch_size, policy=policy
     )
     stats.claimed = len(batch)

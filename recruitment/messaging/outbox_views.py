@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import OutboxMessage, OutboxStatus, utcnow
-from recruitment.core.access import Actor, require, requires
+from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, VerveError
 from recruitment.core.i18n import t
 from recruitment.messaging.outbox import FAILED, QUEUED, SENT
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 @requires("outbox.read")
 def outbox_counts(*, session: Session, actor: Actor, now: datetime | None = None) -> dict[str, int]:
     """Messages per status (`sent` counts the last seven days)."""
-    require(actor, "outbox.read")
     now = now or utcnow()
     counts = dict(
         session.execute(
@@ -62,7 +61,6 @@ def outbox_messages(
 ) -> pd.DataFrame:
     """Newest first: id, created_at, kind, to_address, subject, status, attempts,
     next_attempt_at, sent_at, last_error, and kind_label/status_label in `lang`."""
-    require(actor, "outbox.read")
     import pandas as pd  # here, not at the top: every `verve` command would pay 1.5 s for it
 
     query = select(*(getattr(OutboxMessage, c) for c in OUTBOX_COLUMNS)).order_by(
@@ -84,7 +82,6 @@ def outbox_messages(
 @requires("outbox.read")
 def outbox_message(*, session: Session, actor: Actor, outbox_id: int) -> dict[str, Any]:
     """One message as plain values, to read it in the app."""
-    require(actor, "outbox.read")
     row = session.get(OutboxMessage, outbox_id)
     if row is None:
         raise NotFound(f"outbox message {outbox_id}")
@@ -112,7 +109,6 @@ class NotRetryable(VerveError):
 @requires("outbox.write")
 def retry_message(*, session: Session, actor: Actor, outbox_id: int) -> None:
     """Queue a failed message again, with a fresh set of attempts, due now."""
-    require(actor, "outbox.write")
     row = session.get(OutboxMessage, outbox_id)
     if row is None:
         raise NotFound(f"outbox message {outbox_id}")

@@ -26,7 +26,7 @@ from db.models import (
     utcnow,
 )
 from recruitment.core.settings import get_setting
-from recruitment.messaging.mail import queue_email
+from recruitment.messaging._queue import queue_email
 
 REMINDER = "meeting_reminder"
 

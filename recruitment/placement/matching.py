@@ -102,7 +102,7 @@ def _table_row(row) -> tuple:
     )
 
 
-def available_contacts(session: Session, *, exclude_pairs_with: int | None = None) -> ContactTable:
+def _available_contacts(session: Session, *, exclude_pairs_with: int | None = None) -> ContactTable:
     """Approved or placed, not anonymised contacts with their current load, in one query;
     contacts already proposed to or placed with `exclude_pairs_with` are left out."""
     query = select(*_contact_columns()).where(
@@ -123,7 +123,7 @@ def available_contacts(session: Session, *, exclude_pairs_with: int | None = Non
     return ContactTable([_table_row(row) for row in session.execute(query)])
 
 
-def waiting_service_users(
+def _waiting_service_users(
     session: Session, *, exclude_pairs_with: int | None = None
 ) -> list[Demand]:
     """Waiting, not anonymised service users, in one query; those already proposed to or
@@ -163,7 +163,7 @@ def suggest_contacts(
     if user.status == ServiceUserStatus.CLOSED.value:
         return []
     max_hours = int(get_setting(session, "max_hours_per_contact"))
-    table = available_contacts(session, exclude_pairs_with=user.id)
+    table = _available_contacts(session, exclude_pairs_with=user.id)
     return rank_table(
         _demand(user), table, max_hours=max_hours, year=year or timefmt.today().year, limit=limit
     )
@@ -190,7 +190,7 @@ def suggest_service_users(
     if row.stage not in AVAILABLE_STAGES:
         return []
     max_hours = int(get_setting(session, "max_hours_per_contact"))
-    demands = waiting_service_users(session, exclude_pairs_with=applicant_id)
+    demands = _waiting_service_users(session, exclude_pairs_with=applicant_id)
     return rank_service_users(
         ContactTable([_table_row(row)]).supply(0),
         demands,

@@ -24,11 +24,11 @@ from db.models import (
     Stage,
     utcnow,
 )
-from recruitment.casework.checks import police_certificate_seen
+from recruitment.casework._checks import police_certificate_seen
+from recruitment.core._moves import move_applicant
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
 from recruitment.core.i18n import t
-from recruitment.core.pipeline import move_applicant
 from recruitment.core.settings import get_setting
 
 END_REASONS: tuple[str, ...] = (
@@ -85,7 +85,7 @@ class PlacementRow:
 # --- helpers --------------------------------------------------------------------------
 
 
-def active_hours(session: Session, applicant_id: int, *, excluding: int | None = None) -> int:
+def _active_hours(session: Session, applicant_id: int, *, excluding: int | None = None) -> int:
     """Hours per month a contact holds in active placements."""
     query = select(func.coalesce(func.sum(Placement.hours_per_month), 0)).where(
         Placement.applicant_id == applicant_id, Placement.status == PlacementStatus.ACTIVE.value
@@ -103,7 +103,7 @@ def _check_hours(
     session: Session, applicant_id: int, hours: int, *, excluding: int | None = None
 ) -> None:
     limit = int(get_setting(session, "max_hours_per_contact"))
-    held = active_hours(session, applicant_id, excluding=excluding)
+    held = _active_hours(session, applicant_id, excluding=excluding)
     if held + hours > limit:
         raise HoursLimitExceeded(
             f"{held} + {hours} hours exceeds the limit of {limit}",
@@ -284,7 +284,6 @@ def resume_placement(*, session: Session, actor: Actor, placement_id: int) -> No
     session.flush()
 
 
-@requires("placements.write")
 @requires("placements.write")
 def end_placement(
     *,

@@ -30,7 +30,7 @@ from db.models import (
 from recruitment.accounts import audit
 from recruitment.casework import importing
 from recruitment.core import timefmt
-from recruitment.core.access import Actor, require, requires
+from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
 from recruitment.core.i18n import t
 from recruitment.core.validation import clean_choices, clean_postcode, clean_text, collect
@@ -529,7 +529,7 @@ def preview_import(
     return out
 
 
-@requires("data.import")
+@requires("data.import", "service_users.write")
 def import_service_users(
     *,
     session: Session,
@@ -539,7 +539,6 @@ def import_service_users(
     today: date | None = None,
 ) -> list[int]:
     """Create every row of the file or none: one bad row refuses the whole import."""
-    require(actor, "service_users.write")
     rows = preview_import(session=session, actor=actor, frame=frame, mapping=mapping, today=today)
     bad = [row for row in rows if row.errors]
     if bad:

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 from db.models import Applicant
-from recruitment.core.pipeline import record_sign_up
+from recruitment.core._moves import record_sign_up
 from tests.browser.conftest import log_in, screenshot, wait_for_app
 from tests.integration.analytics_dataset import build_known_dataset
 

@@ -4,7 +4,7 @@ written in the journal, and user text shown as typed (never as HTML)."""
 from sqlalchemy import select
 
 from db.models import Applicant, JournalEntry, StaffUser
-from recruitment.core.pipeline import record_sign_up
+from recruitment.core._moves import record_sign_up
 from tests.browser.conftest import log_in, screenshot, wait_for_app
 
 
@@ -36,11 +36,20 @@ def test_a_coordinator_opens_a_call_back_request_and_records_the_call(
     assert page.locator("h1 b").count() == 0
 
     page.get_by_role("tab", name="Journal").click()
+    # Without a text the entry is refused, and what was typed stays in the form.
+    page.get_by_label("Subject").fill("Call back")
+    page.get_by_role("button", name="Add to the journal").click()
+    wait_for_app(page)
+    page.get_by_text("Text: This field is required.").wait_for()
+    assert page.get_by_label("Subject").input_value() == "Call back"
     page.get_by_label("Text").fill("Called back; wants the digital meeting in March.")
     page.get_by_role("button", name="Add to the journal").click()
     wait_for_app(page)
     page.get_by_text("Added to the journal.").wait_for()
     screenshot(page, "casework-journal-added")
+    # Saved: an empty form for the next entry (the first; the entry's own is below it).
+    assert page.get_by_label("Subject").first.input_value() == ""
+    assert page.get_by_label("Text").first.input_value() == ""
 
     with live_server.sessions() as session:
         entry = session.scalar(

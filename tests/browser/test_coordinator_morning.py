@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from db.models import Applicant, InfoMeeting, Interview, Registration, StageEvent
+from recruitment.core._moves import move_applicant, record_sign_up
 from recruitment.core.i18n import t
-from recruitment.core.pipeline import move_applicant, record_sign_up
 from recruitment.core.timefmt import local
 from tests.browser.conftest import log_in, screenshot, wait_for_app
 

@@ -73,7 +73,7 @@ def test_the_pipeline_shows_how_many_stand_in_each_stage(app, manager, make_appl
 def test_selecting_a_bar_opens_the_list_filtered_to_that_stage(
     app, coordinator, make_applicant, session_factory
 ):
-    from recruitment.core.pipeline import advance_stage
+    from recruitment.casework.stage_moves import advance_stage
 
     booked = make_applicant(first_name="Bo", last_name="Booked")
     make_applicant(first_name="Siri", last_name="Signed")

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from db.models import Applicant, InfoMeeting, Interview, OutboxMessage, Registration, StageEvent
+from recruitment.core._moves import move_applicant
 from recruitment.core.i18n import t
-from recruitment.core.pipeline import move_applicant
 
 from .conftest import logged_in
 
@@ -111,7 +111,7 @@ def test_a_digital_meeting_without_a_link_is_refused_with_the_fields_message(
     at.radio(key="one_mode").set_value("digital")
     button(at, nb("meetings.save")).click().run()
     assert nb(
-        "meetings.field_error",
+        "common.field_error",
         field=nb("meetings.join_url"),
         message=nb("meetings.error_join_url_required"),
     ) in errors(at)
@@ -192,8 +192,10 @@ def test_an_unknown_meeting_id_says_so(page, coordinator):
 
 
 def panels_script(applicant_id: int) -> None:
+    from dashboard.action import show_flash
     from dashboard.casework.applicant_panels import checks_panel, interviews_panel
 
+    show_flash()  # the panels' results show where the applicant page shows them
     interviews_panel(applicant_id)
     checks_panel(applicant_id)
 

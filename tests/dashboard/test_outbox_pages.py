@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from streamlit.testing.v1 import AppTest
 
 from db.models import OutboxMessage
-from recruitment.messaging.mail import queue_email
+from recruitment.messaging._queue import queue_email
 from recruitment.messaging.outbox import DeliveryPolicy, send_due
 from tests.dashboard.conftest import logged_in, page_path
 

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from db.models import Applicant, ConsentVersion, Evaluation, Registration
-from recruitment.journey import booking
-from recruitment.journey.applicants import ensure_token
+from recruitment.journey import _booking
+from recruitment.journey.applicants import _ensure_token
 from tests.dashboard.conftest import logged_in, page_path
 
 
@@ -29,8 +29,8 @@ def booked_applicant(session_factory, make_applicant, make_meeting, coordinator)
         applicant_id = make_applicant(coordinator_id=coordinator.id)
         meeting_id = make_meeting(**meeting)
         with session_factory.begin() as s:
-            token = ensure_token(s, s.get(Applicant, applicant_id))
-            registration = booking.book_meeting(
+            token = _ensure_token(s, s.get(Applicant, applicant_id))
+            registration = _booking.book_meeting(
                 session=s, applicant_id=applicant_id, meeting_id=meeting_id
             )
             return applicant_id, registration.id, token
@@ -184,6 +184,10 @@ def test_a_coordinator_registers_someone_who_phoned(app, coordinator, session, m
     assert "Per Hansen has been registered." in texts(at)
     applicant = session.scalars(select(Applicant)).one()
     assert (applicant.source, applicant.stage) == ("phone", "meeting_booked")
+    # An empty form for the next caller.
+    assert at.text_input(key="phone_signup_first_name").value == ""
+    assert at.selectbox(key="phone_signup_meeting").value == 0
+    assert not at.checkbox(key="phone_signup_consent").value
 
 
 def test_a_manager_cannot_open_the_phone_sign_up_even_by_its_address(app_database, manager):

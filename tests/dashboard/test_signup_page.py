@@ -157,7 +157,7 @@ def test_a_meeting_that_filled_up_while_the_form_was_open_is_reoffered_and_nothi
     at.radio(key="signup_meeting").set_value(meeting_id)
     at.checkbox(key="signup_consent").check()
     # Someone else takes the last seat while Kari is typing.
-    from recruitment.journey.booking import book_meeting
+    from recruitment.journey._booking import book_meeting
 
     with session_factory.begin() as s:
         book_meeting(session=s, applicant_id=make_applicant(), meeting_id=meeting_id)

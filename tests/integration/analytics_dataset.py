@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from db.models import Evaluation, InfoMeeting, Interview, Registration
-from recruitment.core.pipeline import move_applicant
+from recruitment.core._moves import move_applicant
 
 
 def at(month: int, day: int) -> datetime:

@@ -15,8 +15,8 @@ from recruitment.casework.applicant_list import (
     export_applicants,
     stage_counts,
 )
+from recruitment.casework.stage_moves import advance_stage
 from recruitment.core.errors import PermissionDenied
-from recruitment.core.pipeline import advance_stage
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 

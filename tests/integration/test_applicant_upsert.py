@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import Applicant, ConsentVersion, Stage, StageEvent
+from recruitment.core._moves import move_applicant
 from recruitment.core.errors import PermissionDenied, ValidationFailed
-from recruitment.core.pipeline import move_applicant
-from recruitment.journey.applicants import clean_applicant_input, register_caller, upsert_applicant
+from recruitment.journey.applicants import _upsert_applicant, clean_applicant_input, register_caller
 from recruitment.journey.consent import CURRENT_VERSION
 
 
@@ -28,7 +28,7 @@ def raw(**changes) -> dict:
 
 def sign_up(session_factory, **changes) -> tuple[int, bool]:
     with session_factory.begin() as s:
-        applicant, created = upsert_applicant(
+        applicant, created = _upsert_applicant(
             session=s,
             data=clean_applicant_input(raw(**changes)),
             source="website",

@@ -11,13 +11,13 @@ from db.models import Applicant, OutboxMessage, Registration, StageEvent
 from recruitment.accounts.office_settings import change_setting
 from recruitment.core import timefmt
 from recruitment.core.errors import MeetingFull, MeetingUnavailable, ValidationFailed
-from recruitment.journey import booking
+from recruitment.journey import _booking, booking
 from recruitment.journey.applicants import sign_up
 
 
 def book(session_factory, applicant_id, meeting_id, **kwargs) -> tuple[int, str]:
     with session_factory.begin() as s:
-        registration = booking.book_meeting(
+        registration = _booking.book_meeting(
             session=s, applicant_id=applicant_id, meeting_id=meeting_id, **kwargs
         )
         return registration.id, registration.status
@@ -123,7 +123,7 @@ def test_a_full_meeting_puts_the_next_applicant_on_the_waitlist_without_an_invit
     assert message.kind == "waitlisted" and message.ics is None
     # The waitlisted person is not sent the join link before they have a seat.
     assert "teams.example.com" not in str(
-        booking.mail_context(session, session.get(Registration, 2))["place"]
+        _booking.mail_context(session, session.get(Registration, 2))["place"]
     )
 
 
@@ -174,7 +174,7 @@ def test_a_cancellation_moves_the_first_waitlisted_person_up_and_tells_them(
     first_reg = book(session_factory, first_in_line, meeting_id)[0]
     book(session_factory, second_in_line, meeting_id)
     with session_factory.begin() as s:
-        booking.cancel_registration(session=s, registration_id=seated)
+        _booking.cancel_registration(session=s, registration_id=seated)
     assert session.get(Registration, first_reg).status == "registered"
     assert statuses(session, meeting_id) == {"registered": 1, "waitlisted": 1, "cancelled": 1}
     [moved_up] = outbox(session, kind="waitlist_moved_up")
@@ -188,7 +188,7 @@ def test_cancelling_sends_method_cancel_with_the_same_uid_and_returns_the_stage(
     applicant_id = make_applicant()
     registration_id, _ = book(session_factory, applicant_id, make_meeting())
     with session_factory.begin() as s:
-        booking.cancel_registration(session=s, registration_id=registration_id)
+        _booking.cancel_registration(session=s, registration_id=registration_id)
     registration = session.get(Registration, registration_id)
     [message] = outbox(session, kind="booking_cancelled")
     calendar = parse(message.ics)
@@ -220,7 +220,7 @@ def test_rebooking_keeps_the_row_and_uid_and_bumps_the_sequence(
     uid = session.get(Registration, registration_id).ics_uid
     session.rollback()
     with session_factory.begin() as s:
-        moved = booking.rebook(
+        moved = _booking.rebook(
             session=s, registration_id=registration_id, to_meeting_id=new_meeting
         )
         assert moved.id == registration_id
@@ -247,7 +247,7 @@ def test_rebooking_to_a_full_meeting_without_the_waitlist_changes_nothing(
     registration_id, _ = book(session_factory, applicant_id, old_meeting)
     book(session_factory, make_applicant(), full_meeting)
     with pytest.raises(MeetingFull), session_factory.begin() as s:
-        booking.rebook(
+        _booking.rebook(
             session=s,
             registration_id=registration_id,
             to_meeting_id=full_meeting,
@@ -267,7 +267,7 @@ def test_booking_again_after_cancelling_reuses_the_calendar_entry(
     applicant_id, meeting_id = make_applicant(), make_meeting()
     registration_id, _ = book(session_factory, applicant_id, meeting_id)
     with session_factory.begin() as s:
-        booking.cancel_registration(session=s, registration_id=registration_id)
+        _booking.cancel_registration(session=s, registration_id=registration_id)
     again_id, status = book(session_factory, applicant_id, meeting_id)
     assert (again_id, status) == (registration_id, "registered")
     assert session.get(Registration, registration_id).ics_sequence == 2
@@ -372,14 +372,14 @@ def test_fifty_concurrent_bookings_for_ten_seats_register_exactly_ten(
         try:
             barrier.wait(timeout=30)
             with session_factory.begin() as s:
-                registration = booking.book_meeting(
+                registration = _booking.book_meeting(
                     session=s, applicant_id=applicant_id, meeting_id=meeting_id
                 )
                 # The place the booking saw inside its own transaction.
                 results[applicant_id] = (
                     registration.id,
                     registration.status,
-                    booking.waitlist_position(s, registration),
+                    _booking.waitlist_position(s, registration),
                 )
         except BaseException as error:  # collected and re-raised in the main thread
             errors.append(error)
@@ -398,7 +398,7 @@ def test_fifty_concurrent_bookings_for_ten_seats_register_exactly_ten(
         (pos, reg_id) for reg_id, status, pos in results.values() if status == "waitlisted"
     )
     assert [pos for pos, _ in told] == list(range(1, 41))
-    assert [reg_id for _, reg_id in told] == [r.id for r in booking.waitlist(session, meeting_id)]
+    assert [reg_id for _, reg_id in told] == [r.id for r in _booking.waitlist(session, meeting_id)]
     # Every seated booking arrived before every waitlisted one.
     rows = {r.id: r for r in session.scalars(select(Registration))}
     last_seated = max(
@@ -462,7 +462,7 @@ def test_cancellations_and_new_bookings_at_once_never_exceed_capacity_and_serve_
     def cancel(registration_id):
         def action() -> None:
             with session_factory.begin() as s:
-                booking.cancel_registration(session=s, registration_id=registration_id)
+                _booking.cancel_registration(session=s, registration_id=registration_id)
 
         return action
 
@@ -481,7 +481,7 @@ def test_cancellations_and_new_bookings_at_once_never_exceed_capacity_and_serve_
         )
     )
     assert now_seated == set(seated[3:]) | set(line[:3])
-    assert [r.id for r in booking.waitlist(session, meeting_id)][:3] == line[3:]
+    assert [r.id for r in _booking.waitlist(session, meeting_id)][:3] == line[3:]
 
 
 def test_rebooking_from_a_seat_onto_a_waitlist_withdraws_the_calendar_entry(
@@ -492,7 +492,7 @@ def test_rebooking_from_a_seat_onto_a_waitlist_withdraws_the_calendar_entry(
     registration_id, _ = book(session_factory, applicant_id, seat_meeting)
     book(session_factory, make_applicant(), full_meeting)
     with session_factory.begin() as s:
-        booking.rebook(session=s, registration_id=registration_id, to_meeting_id=full_meeting)
+        _booking.rebook(session=s, registration_id=registration_id, to_meeting_id=full_meeting)
     [message] = outbox(session, applicant_id=applicant_id, kind="waitlisted")
     assert parse(message.ics)["METHOD"] == "CANCEL"
     assert event_of(message.ics)["SEQUENCE"] == 1

@@ -15,8 +15,8 @@ from recruitment.casework.applicant_list import (
     applicant_profile,
     export_applicants,
 )
+from recruitment.casework.stage_moves import advance_stage
 from recruitment.core.errors import PermissionDenied
-from recruitment.core.pipeline import advance_stage
 
 CSV = b"Fornavn;Etternavn;E-post\nOla;Nordmann;ola@example.no\n"
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from db.models import Applicant, AuditEvent
 from recruitment.cli import main
-from recruitment.core.pipeline import move_applicant
+from recruitment.core._moves import move_applicant
 
 
 def _run(args, database_url, monkeypatch):

@@ -17,8 +17,8 @@ from recruitment.casework.exports import (
     to_csv_bytes,
     to_xlsx_bytes,
 )
+from recruitment.casework.stage_moves import advance_stage
 from recruitment.core.errors import PermissionDenied, ValidationFailed
-from recruitment.core.pipeline import advance_stage
 
 SIGNED_UP_AT = datetime(2026, 3, 4, 9, 30, 15, 123456, tzinfo=UTC)
 

@@ -7,14 +7,8 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from recruitment.analytics import funnel
-from recruitment.core.pipeline import (
-    EXIT_REASONS,
-    EXITS,
-    FUNNEL,
-    RANK,
-    allowed_moves,
-    move_applicant,
-)
+from recruitment.core._moves import move_applicant
+from recruitment.core.pipeline import EXIT_REASONS, EXITS, FUNNEL, RANK, allowed_moves
 
 
 def test_sql_funnel_matches_a_python_tally_of_random_legal_histories(

@@ -13,8 +13,8 @@ from recruitment.casework.handover import (
     take_unassigned,
     unassigned_count,
 )
+from recruitment.casework.stage_moves import advance_stage
 from recruitment.core.errors import NotFound, PermissionDenied
-from recruitment.core.pipeline import advance_stage
 
 TODAY = date(2026, 11, 23)
 

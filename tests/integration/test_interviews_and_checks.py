@@ -18,10 +18,10 @@ from db.models import (
     StageEvent,
 )
 from recruitment.accounts.office_settings import change_setting
-from recruitment.casework import checks, combined, interviews
+from recruitment.casework import _checks, checks, combined, interviews
+from recruitment.core._moves import move_applicant
 from recruitment.core.errors import NotFound, PermissionDenied, ValidationFailed
 from recruitment.core.i18n import t
-from recruitment.core.pipeline import move_applicant
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 3, 2)
@@ -210,7 +210,7 @@ def test_cancelling_an_interview_sends_the_applicant_back_to_meeting_attended(
             .order_by(StageEvent.id.desc())
         ).first()
         assert (last.to_stage, last.reason_code) == ("meeting_attended", "interview_cancelled")
-        assert interviews.open_interview(s, applicant_id) is None
+        assert interviews._open_interview(s, applicant_id) is None
 
 
 def test_recording_the_outcome_with_the_rubric_moves_to_interviewed(
@@ -407,7 +407,7 @@ def test_without_the_setting_an_interview_may_come_before_the_certificate(
         interviewer_id=coordinator.id,
         now=NOW,
     )
-    assert not checks.police_certificate_seen(session, applicant_id)
+    assert not _checks.police_certificate_seen(session, applicant_id)
 
 
 # --- checks and approval ---------------------------------------------------------------------
@@ -433,7 +433,7 @@ def test_the_police_certificate_records_dates_and_who_saw_it_and_nothing_else(
         date(2026, 2, 20),
         coordinator.id,
     )
-    assert checks.police_certificate_seen(session, applicant_id)
+    assert _checks.police_certificate_seen(session, applicant_id)
     # The schema has no place for the document itself: only dates, who, and a note.
     assert not {c.name for c in ApplicantCheck.__table__.columns} & {
         "file",

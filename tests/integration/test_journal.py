@@ -7,14 +7,14 @@ from db.models import JournalEntry, utcnow
 from recruitment.casework.journal import (
     EntryLocked,
     NotAuthor,
+    _record_system_entry,
     add_entry,
     edit_entry,
     list_entries,
-    record_system_entry,
     timeline,
 )
+from recruitment.casework.stage_moves import advance_stage
 from recruitment.core.errors import NotFound, PermissionDenied, ValidationFailed
-from recruitment.core.pipeline import advance_stage
 
 
 def test_a_coordinator_records_a_phone_call_with_who_and_when(
@@ -120,7 +120,7 @@ def test_only_the_author_can_correct_an_entry(
 def test_system_entries_can_never_be_edited(session_factory, coordinator, make_applicant):
     applicant = make_applicant()
     with session_factory.begin() as s:
-        entry = record_system_entry(
+        entry = _record_system_entry(
             session=s, applicant_id=applicant, body="Confirmation sent", by_id=coordinator.id
         )
     with pytest.raises(EntryLocked), session_factory.begin() as s:

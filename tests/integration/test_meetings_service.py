@@ -17,8 +17,8 @@ from db.models import (
     StageEvent,
 )
 from recruitment.casework import attendance, meeting_views, meetings
+from recruitment.core._moves import move_applicant
 from recruitment.core.errors import NotFound, PermissionDenied, ValidationFailed
-from recruitment.core.pipeline import move_applicant
 from recruitment.core.timefmt import format_when, local
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

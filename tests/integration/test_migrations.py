@@ -30,7 +30,7 @@ def test_the_from_at_migration_fills_in_when_each_previous_stage_began(
     from sqlalchemy import select
 
     from db.models import StageEvent
-    from recruitment.core.pipeline import advance_stage
+    from recruitment.casework.stage_moves import advance_stage
 
     applicant_id = make_applicant()
     for stage in ("meeting_booked", "meeting_attended"):

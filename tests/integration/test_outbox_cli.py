@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from db.models import OutboxMessage, Registration
 from recruitment.cli import common, main
-from recruitment.messaging.mail import queue_email
+from recruitment.messaging._queue import queue_email
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from db.models import JournalEntry, OutboxMessage, utcnow
 from recruitment.core.errors import PermissionDenied
 from recruitment.messaging import outbox
-from recruitment.messaging.mail import queue_email
+from recruitment.messaging._queue import queue_email
 from recruitment.messaging.outbox import DeliveryPolicy, WorkerBusy, send_due, single_worker
 from recruitment.messaging.outbox_views import NotRetryable, retry_message
 from tests.smtp import subject

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import OutboxMessage, Registration
-from recruitment.messaging.mail import queue_email
+from recruitment.messaging._queue import queue_email
 from recruitment.messaging.outbox import DeliveryPolicy, work
 from tests.smtp import subject
 

@@ -2,8 +2,8 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import Applicant, Stage, StageEvent
+from recruitment.casework.stage_moves import advance_stage
 from recruitment.core.errors import InvalidStageTransition, PermissionDenied, ReasonRequired
-from recruitment.core.pipeline import advance_stage
 
 
 def _events(session, applicant_id):

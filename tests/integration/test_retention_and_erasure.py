@@ -26,8 +26,8 @@ from recruitment.accounts.privacy_rights import (
     export_json,
 )
 from recruitment.accounts.retention import months_before, retention_due, run_retention
+from recruitment.core._moves import move_applicant
 from recruitment.core.errors import PermissionDenied
-from recruitment.core.pipeline import move_applicant
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 LONG_AGO = NOW - timedelta(days=500)

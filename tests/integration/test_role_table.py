@@ -1,9 +1,10 @@
 """Every service in `recruitment` that takes an `actor` is called as admin,
 coordinator, manager and nobody; PermissionDenied must be raised exactly when the one
-table, `recruitment.core.access.PERMISSIONS`, says the role lacks the service's permission.
+table, `recruitment.core.access.PERMISSIONS`, says the role lacks one of the service's
+permissions.
 
-A service declares its permission with `@requires("...")` (recruitment/access.py); a
-service that takes `actor` without declaring one fails the first test here."""
+A service declares its permissions with `@requires("...", ...)` (recruitment/core/access.py);
+a service that takes `actor` without declaring them fails the first test here."""
 
 import importlib
 import inspect
@@ -12,7 +13,7 @@ import pkgutil
 import pytest
 
 import recruitment
-from recruitment.core.access import NO_PERMISSION, PERMISSIONS, allowed
+from recruitment.core.access import PERMISSIONS, allowed
 from recruitment.core.errors import PermissionDenied
 
 ROLES = ("admin", "coordinator", "manager", None)
@@ -41,20 +42,21 @@ SERVICES = _services()
 
 
 def test_the_services_were_found():
-    assert "recruitment.core.pipeline.advance_stage" in SERVICES
+    assert "recruitment.casework.stage_moves.advance_stage" in SERVICES
     assert "recruitment.accounts.staff.change_role" in SERVICES
     assert len(SERVICES) >= 15
 
 
 def test_every_service_that_takes_an_actor_declares_its_permission():
-    undeclared = sorted(name for name, fn in SERVICES.items() if not hasattr(fn, "permission"))
+    undeclared = sorted(name for name, fn in SERVICES.items() if not hasattr(fn, "permissions"))
     assert not undeclared, (
         f"add @requires('<permission>') from recruitment.core.access to: {undeclared}"
     )
     unknown = sorted(
-        name
+        (name, permission)
         for name, fn in SERVICES.items()
-        if fn.permission != NO_PERMISSION and fn.permission not in PERMISSIONS
+        for permission in fn.permissions
+        if permission not in PERMISSIONS
     )
     assert not unknown, unknown
 
@@ -67,8 +69,8 @@ def actors(admin, coordinator, manager):
 @pytest.mark.parametrize("name", sorted(SERVICES))
 def test_each_role_is_refused_exactly_where_the_table_says(name, session, actors):
     fn = SERVICES[name]
-    permission = getattr(fn, "permission", None)
-    if permission is None:
+    permissions = getattr(fn, "permissions", None)
+    if permissions is None:
         pytest.fail(f"{name} declares no permission")
     parameters = inspect.signature(fn).parameters
     arguments = {
@@ -87,13 +89,15 @@ def test_each_role_is_refused_exactly_where_the_table_says(name, session, actors
             pass
         finally:
             session.rollback()
-    if permission == NO_PERMISSION:
-        expected = set()
-    else:
-        expected = {role for role in ROLES if not allowed(actors[role], permission)}
+    # Refused when the role lacks any one of them; NO_PERMISSION declares none.
+    expected = {
+        role
+        for role in ROLES
+        if not all(allowed(actors[role], permission) for permission in permissions)
+    }
     assert refused == expected, (
-        f"{name} ({permission}): refused {sorted(map(str, refused))}, table says "
-        f"{sorted(map(str, expected))}"
+        f"{name} ({', '.join(permissions) or 'no permission'}): refused "
+        f"{sorted(map(str, refused))}, table says {sorted(map(str, expected))}"
     )
 
 

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from db.models import Applicant, Evaluation, Registration
 from recruitment.core.errors import NotFound, ValidationFailed
-from recruitment.journey import booking, self_service
-from recruitment.journey.applicants import ensure_token
+from recruitment.journey import _booking, self_service
+from recruitment.journey.applicants import _ensure_token
 from recruitment.journey.evaluations import AlreadyAnswered
 
 
@@ -16,14 +16,14 @@ from recruitment.journey.evaluations import AlreadyAnswered
 def with_token(session_factory):
     def give(applicant_id: int) -> str:
         with session_factory.begin() as s:
-            return ensure_token(s, s.get(Applicant, applicant_id))
+            return _ensure_token(s, s.get(Applicant, applicant_id))
 
     return give
 
 
 def booked(session_factory, applicant_id, meeting_id) -> int:
     with session_factory.begin() as s:
-        return booking.book_meeting(session=s, applicant_id=applicant_id, meeting_id=meeting_id).id
+        return _booking.book_meeting(session=s, applicant_id=applicant_id, meeting_id=meeting_id).id
 
 
 def test_the_page_shows_the_booking_the_stage_and_the_coordinator(

@@ -1,0 +1,12 @@
+"""The labels of the service-user forms' fields, as catalogue keys, so a refused action
+can name the field to correct (see `dashboard.action.run_action`)."""
+
+from __future__ import annotations
+
+from recruitment.placement.service_users import IMPORT_FIELDS
+
+FIELD_LABELS = {
+    field: f"service_users.field_{field}" for field in (*IMPORT_FIELDS, "needs_driving_licence")
+} | {"coordinator_id": "service_users.field_coordinator"}
+END_LABELS = {"reason": "placements.end_reason", "reason_text": "placements.end_reason_text"}
+CLOSE_LABELS = {"reason": "service_users.close_reason"}

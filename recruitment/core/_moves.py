@@ -1,0 +1,91 @@
+"""Moving an applicant through the pipeline: the stage change and its append-only stage
+event, written in the caller's transaction. A building block, not a service: the
+services that book, record attendance, place, erase or withdraw call it once they have
+checked who may act (or the applicant's personal link has). Pages and the command line
+never import it (see the import contracts in pyproject.toml)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from db.models import Applicant, Stage, StageEvent, utcnow
+from recruitment.core.errors import InvalidStageTransition, NotFound, ReasonRequired
+from recruitment.core.pipeline import EXIT_REASONS, EXITS, REOPEN_REASON, is_allowed, needs_reason
+
+
+def move_applicant(
+    *,
+    session: Session,
+    applicant_id: int,
+    to_stage: Stage | str,
+    by_id: int | None,
+    reason_code: str | None = None,
+    reason_text: str | None = None,
+    at: datetime | None = None,
+) -> StageEvent:
+    """Move an applicant to `to_stage` and record the event; raise and change nothing if
+    the move is not allowed. For services that already checked who may act (including
+    the applicant's own self-service link, which has no staff actor)."""
+    to_stage = Stage(to_stage)
+    # Lock the row on PostgreSQL so two simultaneous moves cannot both read the old stage.
+    applicant = session.get(Applicant, applicant_id, with_for_update=True)
+    if applicant is None or applicant.anonymised_at is not None:
+        raise NotFound(f"applicant {applicant_id} not found")
+    from_stage = Stage(applicant.stage)
+    if not is_allowed(from_stage, to_stage):
+        raise InvalidStageTransition(
+            f"cannot move from {from_stage} to {to_stage}",
+            from_stage=from_stage.value,
+            to_stage=to_stage.value,
+        )
+    reason_code = (reason_code or "").strip() or None
+    reason_text = (reason_text or "").strip() or None
+    if needs_reason(from_stage, to_stage):
+        if to_stage in EXITS:
+            if reason_code not in EXIT_REASONS[to_stage]:
+                raise ReasonRequired(f"a reason is required to move to {to_stage}")
+            if reason_code == "other" and not reason_text:
+                raise ReasonRequired("reason 'other' needs a text")
+        else:
+            reason_code = reason_code or REOPEN_REASON
+    when = at or utcnow()
+    event = StageEvent(
+        applicant_id=applicant.id,
+        from_stage=from_stage.value,
+        to_stage=to_stage.value,
+        at=when,
+        from_at=applicant.stage_changed_at,
+        by_id=by_id,
+        reason_code=reason_code,
+        reason_text=reason_text,
+    )
+    session.add(event)
+    applicant.stage = to_stage.value
+    applicant.stage_changed_at = when
+    applicant.exit_reason = reason_code if to_stage in EXITS else None
+    session.flush()
+    return event
+
+
+def record_sign_up(
+    *, session: Session, applicant: Applicant, by_id: int | None, at: datetime | None = None
+) -> StageEvent:
+    """The first event of a new applicant (from nothing to `signed_up`)."""
+    when = at or utcnow()
+    applicant.stage = Stage.SIGNED_UP.value
+    applicant.stage_changed_at = when
+    if applicant.id is None:
+        session.add(applicant)
+        session.flush()
+    event = StageEvent(
+        applicant_id=applicant.id,
+        from_stage=None,
+        to_stage=Stage.SIGNED_UP.value,
+        at=when,
+        by_id=by_id,
+    )
+    session.add(event)
+    session.flush()
+    return event

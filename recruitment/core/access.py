@@ -125,6 +125,7 @@ def requires(*permissions: str) -> Callable[[F], F]:
 _TOKEN = "token-authorised self-service: the personal link is the authority"
 _MAIL_WORKER = "the system's own job: the mail worker, run by `verve outbox` / `verve reminders`"
 _SETTINGS = "read-only office settings, no personal data"
+_LINKS = "a public page's address from the `public_base_url` setting; reads no personal data"
 
 #: The public functions that take a session and may run without @requires, each with the
 #: reason. Every other public function under `recruitment` that takes a session is a
@@ -160,4 +161,10 @@ UNGUARDED: dict[str, str] = {
     # Read-only helpers without personal data.
     "core.settings.get_setting": _SETTINGS,
     "core.settings.all_settings": _SETTINGS,
+    "core.timefmt.office_zone": "the office's clock from the `time_zone` setting, no personal data",
+    # Addresses of the public pages: a setting and what the caller passes in (the token
+    # comes from a guarded service or the link itself); nothing is read about anyone.
+    "core.links.public_url": _LINKS,
+    "core.links.signup_url": _LINKS,
+    "core.links.self_service_url": _LINKS,
 }

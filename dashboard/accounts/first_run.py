@@ -48,7 +48,7 @@ if submitted:
         st.session_state.pop("first_run_errors", None)
         if demo:
             with st.spinner(t("first_run.demo_running")):
-                from recruitment.demo.generator import generate
+                from recruitment.demo.service import generate
 
                 generate(sessions(), applicants=2000, seed=1)
         clear_caches()

@@ -11,13 +11,20 @@ from recruitment.demo.life import Next, Story, leave
 from recruitment.demo.meetings import Calendar, Meeting
 from recruitment.demo.world import World
 
+# Plain strings, looked up once: on Python 3.11 an enum member's `.value` is a Python-level
+# property call, and booking is the hottest step of the simulation.
+_SIGNED_UP = Stage.SIGNED_UP.value
+_MEETING_BOOKED = Stage.MEETING_BOOKED.value
+_REGISTERED = RegistrationStatus.REGISTERED.value
+_WAITLISTED = RegistrationStatus.WAITLISTED.value
+
 
 def book(world: World, calendar: Calendar, story: Story) -> tuple[Meeting, dict[str, Any]] | None:
     """Book a meeting after `story.t`; the meeting and the registration, or None if the
     applicant never books (or not by today)."""
     rng = world.rng
     life = story.life
-    if life.stage == Stage.SIGNED_UP.value and rng.random() < 0.12:
+    if life.stage == _SIGNED_UP and rng.random() < 0.12:
         if rng.random() < 0.5:
             leave(
                 world,
@@ -43,14 +50,14 @@ def book(world: World, calendar: Calendar, story: Story) -> tuple[Meeting, dict[
         return None
     story.seen.add(meeting.id)
     by = story.coord if key == "combined" else None
-    if life.stage == Stage.SIGNED_UP.value:
-        booked_at = life.move(Stage.MEETING_BOOKED.value, booked_at, by)
+    if life.stage == _SIGNED_UP:
+        booked_at = life.move(_MEETING_BOOKED, booked_at, by)
     if key == "combined":
         story.assigned = True
-    status = RegistrationStatus.REGISTERED.value
+    status = _REGISTERED
     if meeting.booked >= meeting.capacity:
-        status = RegistrationStatus.WAITLISTED.value
-    if status == RegistrationStatus.REGISTERED.value:
+        status = _WAITLISTED
+    if status == _REGISTERED:
         meeting.booked += 1
     registration = {
         "applicant_id": life.applicant_id,
@@ -81,11 +88,11 @@ def book(world: World, calendar: Calendar, story: Story) -> tuple[Meeting, dict[
 def keep_the_seat(
     world: World, story: Story, meeting: Meeting, registration: dict[str, Any]
 ) -> Next:
-    """Until the meeting starts: ON if the applicant is there with a seat when it does."""
+    """Until the meeting starts: Next.ON if the applicant is there with a seat when it does."""
     rng = world.rng
     life = story.life
     past = meeting.starts_at < world.now
-    if registration["status"] == RegistrationStatus.WAITLISTED.value:
+    if registration["status"] == _WAITLISTED:
         if not past:
             return Next.STOP
         story.t = meeting.starts_at  # the meeting passed without a seat; book another
@@ -98,7 +105,7 @@ def keep_the_seat(
             updated_at=meeting.cancelled_at,
             ics_sequence=1,
         )
-        story.t = life.move(Stage.SIGNED_UP.value, meeting.cancelled_at, None)
+        story.t = life.move(_SIGNED_UP, meeting.cancelled_at, None)
         return Next.REBOOK
     # The applicant cancelled themselves (or rebooked, which starts the same way).
     if rng.random() < 0.06:
@@ -112,7 +119,7 @@ def keep_the_seat(
                 updated_at=cancel_at,
                 ics_sequence=1,
             )
-            story.t = life.move(Stage.SIGNED_UP.value, cancel_at, None)
+            story.t = life.move(_SIGNED_UP, cancel_at, None)
             if rng.random() < 0.5:
                 return Next.REBOOK
             leave(

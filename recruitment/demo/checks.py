@@ -10,6 +10,15 @@ from db.models import ApplicantCheck, CheckKind, Stage
 from recruitment.demo.life import Life, leave
 from recruitment.demo.world import OFFICE_TZ, World
 
+# Plain strings, looked up once: on Python 3.11 an enum member's `.value` is a Python-level
+# property call, and `approve` would make a dozen of them for each applicant it sees.
+_DECLARATION = CheckKind.DECLARATION.value
+_REFERENCE_1 = CheckKind.REFERENCE_1.value
+_REFERENCE_2 = CheckKind.REFERENCE_2.value
+_POLICE_CERTIFICATE = CheckKind.POLICE_CERTIFICATE.value
+_TRAINING = CheckKind.TRAINING.value
+_CONTRACT = CheckKind.CONTRACT.value
+
 
 def approve(world: World, life: Life, t: datetime, coord: int) -> datetime | None:
     """Record the checks from `t` on and approve the applicant; the time of approval, or
@@ -19,13 +28,13 @@ def approve(world: World, life: Life, t: datetime, coord: int) -> datetime | Non
     issued = start + timedelta(days=rng.randint(3, 25))
     seen = issued + timedelta(days=rng.randint(1, 10))
     dates = {
-        CheckKind.DECLARATION.value: start + timedelta(days=rng.randint(0, 10)),
-        CheckKind.REFERENCE_1.value: start + timedelta(days=rng.randint(2, 20)),
-        CheckKind.REFERENCE_2.value: start + timedelta(days=rng.randint(3, 30)),
-        CheckKind.POLICE_CERTIFICATE.value: seen,
-        CheckKind.TRAINING.value: start + timedelta(days=rng.randint(10, 45)),
+        _DECLARATION: start + timedelta(days=rng.randint(0, 10)),
+        _REFERENCE_1: start + timedelta(days=rng.randint(2, 20)),
+        _REFERENCE_2: start + timedelta(days=rng.randint(3, 30)),
+        _POLICE_CERTIFICATE: seen,
+        _TRAINING: start + timedelta(days=rng.randint(10, 45)),
         # Signed after the certificate was seen, well within its three months.
-        CheckKind.CONTRACT.value: seen + timedelta(days=rng.randint(1, 20)),
+        _CONTRACT: seen + timedelta(days=rng.randint(1, 20)),
     }
     last = max(dates.values())
     # Decide the outcome first, so no check is recorded after someone has left.
@@ -34,7 +43,7 @@ def approve(world: World, life: Life, t: datetime, coord: int) -> datetime | Non
     if roll < 0.015:
         ending = ("rejected", seen, "police_certificate")
     elif roll < 0.035:
-        ending = ("rejected", dates[CheckKind.REFERENCE_2.value], "references")
+        ending = ("rejected", dates[_REFERENCE_2], "references")
     elif roll < 0.095:
         ending = ("withdrawn", start + timedelta(days=rng.randint(5, 40)), None)
     cutoff = min(world.today, ending[1] + timedelta(days=1)) if ending else world.today
@@ -42,7 +51,7 @@ def approve(world: World, life: Life, t: datetime, coord: int) -> datetime | Non
         if on >= cutoff or kind in life.checks:
             continue
         life.checks.add(kind)
-        if kind == CheckKind.POLICE_CERTIFICATE.value:
+        if kind == _POLICE_CERTIFICATE:
             _check(
                 world,
                 life.applicant_id,

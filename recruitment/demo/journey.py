@@ -179,7 +179,7 @@ def _evaluate(world: World, applicant_id: int, meeting: Meeting, ended: datetime
 def _after_the_meeting(
     world: World, coordinators: list[int], demand: Demand, story: Story, meeting: Meeting
 ) -> Next:
-    """The interview, the checks and placements; REBOOK for someone who comes back."""
+    """The interview, the checks and placements; Next.REBOOK for someone who comes back."""
     life, coord = story.life, story.coord
     if meeting.kind == "combined":
         # Info meeting and interview in the same sitting: 3, 4 and 5 in one action.

@@ -199,7 +199,7 @@ def sign_up_times(world: World, n: int) -> list[datetime]:
     return out
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Person:
     """What an applicant tells the office when signing up."""
 

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/applicant_list.py [--applicants 100000] [--url postgresql+psycopg://...]
 
-Fills a fresh database with `recruitment.demo.generator.generate` (SQLite in a temporary folder
+Fills a fresh database with `recruitment.demo.service.generate` (SQLite in a temporary folder
 unless --url names another, which must be empty), then times each kind of list query a
 coordinator makes: one page plus its COUNT, as the page does. Prints the median of five
 runs per query in milliseconds; the page aims for well under 300 ms each.
@@ -30,7 +30,7 @@ from recruitment.casework.applicant_list import (
     applicant_page,
     stage_counts,
 )
-from recruitment.demo.generator import generate
+from recruitment.demo.service import generate
 
 TARGET_MS = 300
 
@@ -112,7 +112,7 @@ def _generate(sessions, count: int) -> None:
         generate(sessions, applicants=count, seed=7)
     except Exception as error:  # the demo generator lagging behind a schema change
         print(
-            f"recruitment.demo.generator.generate failed ({type(error).__name__}: {error}); using "
+            f"recruitment.demo.service.generate failed ({type(error).__name__}: {error}); using "
             "a plain filler"
         )
         _fill(sessions, count)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from db import migrate
 from db.session import make_engine, make_session_factory
-from recruitment.demo.generator import generate
+from recruitment.demo.service import generate
 
 
 def main() -> None:

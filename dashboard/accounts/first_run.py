@@ -47,7 +47,7 @@ if submitted:
     if actor is not None:
         if demo:
             with st.spinner(t("first_run.demo_running")):
-                from recruitment.demo.generator import generate
+                from recruitment.demo.service import generate
 
                 generate(sessions(), applicants=2000, seed=1)
             clear_caches()  # the demo data is written after the action's own clearing

@@ -18,7 +18,7 @@ from recruitment.cli.common import fail, sessions
 from recruitment.core.access import Actor
 from recruitment.core.errors import VerveError
 from recruitment.core.timefmt import iso
-from recruitment.demo.generator import DatabaseNotEmpty, generate
+from recruitment.demo.service import DatabaseNotEmpty, generate
 
 
 @click.command("demo")

@@ -157,7 +157,7 @@ UNGUARDED: dict[str, str] = {
     "messaging.outbox.work": _MAIL_WORKER,
     "messaging.outbox.queue_reminders_now": _MAIL_WORKER,
     "messaging.reminders.queue_due_reminders": _MAIL_WORKER,
-    "demo.generator.generate": "demo data for an empty database: `verve demo` and first run",
+    "demo.service.generate": "demo data for an empty database: `verve demo` and first run",
     # Read-only helpers without personal data.
     "core.settings.get_setting": _SETTINGS,
     "core.settings.all_settings": _SETTINGS,

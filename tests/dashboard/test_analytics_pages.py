@@ -133,7 +133,7 @@ def test_analytics_pages_are_refused_without_login(app_database):
 def test_each_analytics_page_runs_on_demo_data_as_a_manager(
     name, app_database, session_factory, make_staff
 ):
-    from recruitment.demo import generator as demo
+    from recruitment.demo import service as demo
 
     demo.generate(session_factory, applicants=300, seed=1)
     manager = make_staff("manager", username="demo-page-manager")

@@ -27,7 +27,7 @@ from db.models import (
 )
 from recruitment.core import vocabulary
 from recruitment.core.pipeline import EXIT_REASONS, EXITS, is_allowed
-from recruitment.demo.generator import DatabaseNotEmpty, generate
+from recruitment.demo.service import DatabaseNotEmpty, generate
 
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, tzinfo=UTC)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from db.models import StageEvent
 from recruitment.analytics import funnel
 from recruitment.core.pipeline import RANK
-from recruitment.demo import generator as demo
+from recruitment.demo import service as demo
 
 
 def test_funnel_on_demo_data_equals_an_independent_count_and_never_increases(

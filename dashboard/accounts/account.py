@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import access
 from dashboard.action import run_action, show_flash
 from dashboard.components import plain
-from dashboard.i18n import language_switch, t
+from dashboard.i18n import t
 from recruitment.accounts.staff import MIN_PASSWORD_LENGTH, change_own_password
 from recruitment.core.errors import ValidationFailed
 
@@ -19,7 +19,6 @@ st.write(
         role=t(f"roles.{actor.role}"),
     )
 )
-language_switch(where=st)
 
 st.subheader(t("security.change_password"))
 show_flash()

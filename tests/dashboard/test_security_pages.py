@@ -6,6 +6,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
@@ -256,3 +257,26 @@ def test_the_account_page_changes_the_password(app_database, session):
     at.button[0].click().run()
     assert not at.exception, at.exception
     assert "Your password has been changed." in _texts(at)
+
+
+@pytest.mark.parametrize("role", ["admin", "coordinator", "manager"])
+def test_my_account_opens_through_the_app_for_every_role_and_changes_the_password(
+    app, make_staff, session, role
+):
+    # Through the router, the sidebar draws its language switch too: the page must not
+    # draw a second widget with the same key (it crashed for every staff member).
+    actor = make_staff(role, username=f"own-{role}")
+    with session.begin():
+        session.get(StaffUser, actor.id).password_hash = hash_password(PASSWORD)
+    at = app(actor, lang="en").run()
+    at.switch_page("accounts/account.py").run()
+    assert not at.exception, at.exception
+    at.text_input(key="account_current").input(PASSWORD)
+    at.text_input(key="account_new").input("another long passphrase")
+    at.text_input(key="account_repeat").input("another long passphrase")
+    at.button(key="FormSubmitter:change_password-Change password").click().run()
+    assert not at.exception, at.exception
+    assert "Your password has been changed." in _texts(at)
+    session.expire_all()
+    stored = session.get(StaffUser, actor.id).password_hash
+    assert PasswordHasher().verify(stored, "another long passphrase")

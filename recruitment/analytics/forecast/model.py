@@ -1,0 +1,347 @@
+"""The placement forecast's model (pure: numpy, no database).
+
+Each open applicant stands in one funnel stage and has been there `age` days. For every
+stage the past year gives a *pool* of finished stays: how many stays ended after d days
+by moving one step forward, and how many ended after d days by leaving (withdrawn,
+rejected, a booking called off). Someone who has waited `age` days behaves like the past
+stays that lasted at least `age` days: they move forward after `d - age` more days, or
+leave. Someone who has waited longer than anyone in the pool is taken not to move.
+
+From the pools the model computes, exactly, each applicant's chance to be approved and
+placed in each coming month (a chain of convolutions over days), then draws the Monte
+Carlo runs from those chances: applicants with the same stage, meeting mode and week of
+waiting share one multinomial draw per run; new sign-ups arrive as a Poisson process,
+so their approvals per month are Poisson draws. The mean of the runs is therefore the
+exact expectation up to Monte Carlo error (a test checks it), and the runs give the
+spread: median, 50 % and 80 % intervals per month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+import numpy as np
+
+#: The funnel's stages in order (names as in `db.models.Stage`); the model is a chain.
+STAGES: tuple[str, ...] = (
+    "signed_up",
+    "meeting_booked",
+    "meeting_attended",
+    "interview_scheduled",
+    "interviewed",
+    "approved",
+    "placed",
+)
+APPROVED = STAGES.index("approved")
+PLACED = STAGES.index("placed")
+#: The stage at which an applicant's meeting mode is known (they booked a meeting).
+BOOKED = STAGES.index("meeting_booked")
+MODES: tuple[str, ...] = ("digital", "in_person")
+ANY = "any"
+#: Quantiles drawn in the fan chart: 80 % and 50 % intervals and the median.
+QUANTILES: tuple[float, ...] = (0.1, 0.25, 0.5, 0.75, 0.9)
+DAYS_PER_MONTH = 365.25 / 12
+
+
+@dataclass(frozen=True)
+class Pool:
+    """Finished stays in one stage: `forward[d]` stays moved on after d whole days,
+    `leave[d]` left after d days (both counts, possibly scaled by a scenario)."""
+
+    forward: np.ndarray
+    leave: np.ndarray
+
+    @classmethod
+    def of(cls, forward: dict[int, float], leave: dict[int, float]) -> Pool:
+        """A pool from {days: count} for moving on and for leaving."""
+        size = max([0, *forward, *leave]) + 1
+        f, lv = np.zeros(size), np.zeros(size)
+        for d, n in forward.items():
+            f[d] += n
+        for d, n in leave.items():
+            lv[d] += n
+        return cls(f, lv)
+
+    @property
+    def stays(self) -> float:
+        return float(self.forward.sum() + self.leave.sum())
+
+    @property
+    def conversion(self) -> float | None:
+        """Share of finished stays that moved forward (None without stays)."""
+        total = self.stays
+        return float(self.forward.sum() / total) if total else None
+
+    @property
+    def median_days(self) -> float | None:
+        """Median days before moving forward, among those who did."""
+        total = self.forward.sum()
+        if not total:
+            return None
+        cumulative = np.cumsum(self.forward)
+        return float(np.searchsorted(cumulative, total / 2))
+
+    def with_conversion(self, share: float) -> Pool:
+        """The same timing, with `share` of the stays moving forward."""
+        current = self.conversion
+        if current is None:
+            return self
+        share = min(max(share, 0.0), 1.0)
+        forward = self.forward * (share / current) if current else self.forward
+        leave = self.leave * ((1 - share) / (1 - current)) if current < 1 else self.leave
+        if current == 0 and share > 0:  # nothing to scale: move at the leavers' times
+            forward, leave = self.leave * share, self.leave * (1 - share)
+        if current == 1 and share < 1:
+            forward, leave = self.forward * share, self.forward * (1 - share)
+        return Pool(forward, leave)
+
+    def stretched(self, factor: float) -> Pool:
+        """Every stay `factor` times as long (rounded to whole days)."""
+        days = np.arange(len(self.forward))
+        new = np.rint(days * factor).astype(int)
+        size = int(new.max()) + 1 if len(new) else 1
+        return Pool(
+            np.bincount(new, weights=self.forward, minlength=size),
+            np.bincount(new, weights=self.leave, minlength=size),
+        )
+
+    def moves(self, age: int, horizon: int) -> np.ndarray:
+        """P(moving forward exactly t days from now), t = 0..horizon-1, for someone who
+        has been in the stage `age` days; zero for someone older than every stay."""
+        out = np.zeros(horizon)
+        if age >= len(self.forward):
+            return out
+        tail = self.forward[age:] + self.leave[age:]
+        total = tail.sum()
+        if not total:
+            return out
+        chunk = self.forward[age : age + horizon] / total
+        out[: len(chunk)] = chunk
+        return out
+
+
+@dataclass(frozen=True)
+class Estimates:
+    """What the forecast rests on: a pool per (stage, mode) for the stages one can move
+    on from (mode `ANY` for everyone, used before a meeting is booked and whenever a
+    mode's own pool is too thin), the share of bookings that are digital, and new
+    sign-ups per month."""
+
+    pools: dict[tuple[str, str], Pool]
+    digital_share: float
+    signups_per_month: float
+
+    def pool(self, stage: str, mode: str) -> Pool:
+        return self.pools.get((stage, mode)) or self.pools.get((stage, ANY)) or Pool.of({}, {})
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """Open applicants as of `as_of`: how many stand in each (stage, mode, days there)."""
+
+    as_of: date
+    groups: dict[tuple[str, str, int], int] = field(default_factory=dict)
+
+
+def month_starts(as_of: date, months: int) -> list[date]:
+    """The first days of the `months` whole calendar months after `as_of`'s month."""
+    first = as_of.replace(day=1)
+    out = []
+    for _ in range(months):
+        first = (first + timedelta(days=32)).replace(day=1)
+        out.append(first)
+    return out
+
+
+def day_months(as_of: date, months: int) -> tuple[np.ndarray, int]:
+    """For each day t = 0.. from `as_of`, the index of its reported month (-1 before the
+    first), and the horizon in days (through the last reported month)."""
+    starts = month_starts(as_of, months)
+    end = (starts[-1] + timedelta(days=32)).replace(day=1)
+    horizon = (end - as_of).days
+    index = np.full(horizon, -1)
+    for j, start in enumerate(starts):
+        index[(start - as_of).days :] = j
+    return index, horizon
+
+
+def _chain(
+    estimates: Estimates, stage: int, mode: str, first: np.ndarray, horizon: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Arrival-day probabilities at approved and at placed, given the arrival-day
+    probabilities `first` at stage `stage + 1` for someone of `mode`."""
+    arrivals = {stage + 1: first}
+    for k in range(stage + 1, PLACED):
+        step = estimates.pool(STAGES[k], mode).moves(0, horizon)
+        arrivals[k + 1] = np.convolve(arrivals[k], step)[:horizon]
+    zero = np.zeros(horizon)
+    return arrivals.get(APPROVED, zero), arrivals.get(PLACED, zero)
+
+
+def arrival_chances(
+    estimates: Estimates, stage: int, mode: str, age: int, horizon: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """P(approved on day t) and P(placed on day t), t = 0..horizon-1, for one applicant
+    in `stage` (its index) and `mode` after `age` days there."""
+    zero = np.zeros(horizon)
+    if stage >= PLACED:
+        return zero, zero
+    if stage >= BOOKED or mode != ANY:
+        first = estimates.pool(STAGES[stage], mode).moves(age, horizon)
+        return _chain(estimates, stage, mode, first, horizon)
+    # Before booking the mode is not known: it splits at booking by the digital share.
+    first = estimates.pool(STAGES[stage], ANY).moves(age, horizon)
+    approved, placed = zero.copy(), zero.copy()
+    for m, share in (("digital", estimates.digital_share), ("in_person", 1 - estimates.digital_share)):
+        a, p = _chain(estimates, stage, m, first, horizon)
+        approved += share * a
+        placed += share * p
+    return approved, placed
+
+
+def _bucket(age: int) -> int:
+    """Applicants share a draw by week of waiting (their chances are averaged, so the
+    mean stays exact; only the spread is a little wider)."""
+    return age // 7
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Runs per month: `approvals` and `placements` have shape (runs, months); the exact
+    means beside them; `months` are the first days of the reported months."""
+
+    months: list[date]
+    approvals: np.ndarray
+    placements: np.ndarray
+    expected_approvals: np.ndarray
+    expected_placements: np.ndarray
+
+    def bands(self, series: str) -> np.ndarray:
+        """Quantiles (rows: QUANTILES) per month of `series` ("approvals"/"placements")."""
+        return np.quantile(getattr(self, series), QUANTILES, axis=0)
+
+
+def _to_months(chances: np.ndarray, index: np.ndarray, months: int) -> np.ndarray:
+    shown = index >= 0
+    return np.bincount(index[shown], weights=chances[shown], minlength=months)[:months]
+
+
+def _multinomial_runs(
+    rng: np.random.Generator, counts: np.ndarray, chances: np.ndarray, runs: int
+) -> np.ndarray:
+    """Sum over groups of Multinomial(counts[g], chances[g]) per run, months only; drawn
+    as a chain of binomials, each vectorised over runs and groups."""
+    result = np.zeros((runs, chances.shape[1]), dtype=np.int64)
+    if not len(counts):
+        return result
+    left = np.broadcast_to(counts, (runs, len(counts))).astype(np.int64)
+    remaining = np.ones(len(counts))
+    for j in range(chances.shape[1]):
+        p = np.divide(
+            chances[:, j], remaining, out=np.zeros(len(counts)), where=remaining > 1e-12
+        )
+        p = np.clip(p, 0.0, 1.0)
+        drawn = rng.binomial(left, p)
+        result[:, j] = drawn.sum(axis=1)
+        left = left - drawn
+        remaining = remaining - chances[:, j]
+    return result
+
+
+def simulate(
+    estimates: Estimates, pipeline: Pipeline, *, months: int = 6, runs: int = 10_000, seed: int = 0
+) -> Forecast:
+    """The Monte Carlo forecast of approvals and placements per month (same seed, same
+    numbers)."""
+    index, horizon = day_months(pipeline.as_of, months)
+    grouped: dict[tuple[int, str, int], list[tuple[int, int]]] = {}
+    for (stage, mode, age), n in pipeline.groups.items():
+        k = STAGES.index(stage)
+        if k >= PLACED or n <= 0:
+            continue
+        mode = mode if (k >= BOOKED and mode in MODES) else ANY
+        grouped.setdefault((k, mode, _bucket(age)), []).append((age, n))
+    counts, approve_rows, place_rows = [], [], []
+    for (k, mode, _), members in grouped.items():
+        total = sum(n for _, n in members)
+        a_sum, p_sum = np.zeros(months), np.zeros(months)
+        for age, n in members:
+            a, p = arrival_chances(estimates, k, mode, age, horizon)
+            a_sum += n * _to_months(a, index, months)
+            p_sum += n * _to_months(p, index, months)
+        counts.append(total)
+        approve_rows.append(a_sum / total)
+        place_rows.append(p_sum / total)
+    counts_arr = np.array(counts, dtype=np.int64)
+    approve = np.array(approve_rows).reshape(-1, months)
+    place = np.array(place_rows).reshape(-1, months)
+
+    # New sign-ups: a Poisson stream from day 0; thinning keeps each month Poisson.
+    rate = estimates.signups_per_month / DAYS_PER_MONTH
+    a0, p0 = arrival_chances(estimates, 0, ANY, 0, horizon)
+    new_a = _to_months(rate * np.cumsum(a0), index, months)
+    new_p = _to_months(rate * np.cumsum(p0), index, months)
+
+    rng = np.random.default_rng(seed)
+    approvals = _multinomial_runs(rng, counts_arr, approve, runs) + rng.poisson(
+        new_a, size=(runs, months)
+    )
+    placements = _multinomial_runs(rng, counts_arr, place, runs) + rng.poisson(
+        new_p, size=(runs, months)
+    )
+    return Forecast(
+        months=month_starts(pipeline.as_of, months),
+        approvals=approvals,
+        placements=placements,
+        expected_approvals=counts_arr @ approve + new_a,
+        expected_placements=counts_arr @ place + new_p,
+    )
+
+
+@dataclass(frozen=True)
+class Levers:
+    """A scenario: each lever left at None keeps today's value."""
+
+    signups_per_month: float | None = None
+    #: Info meetings per month, against today's `meetings_per_month`: more meetings,
+    #: shorter wait between booking and meeting.
+    meetings_per_month: float | None = None
+    digital_share: float | None = None
+    no_show_rate: float | None = None
+    conversion_after_interview: float | None = None
+
+    def changed(self) -> dict[str, float]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+def apply_levers(
+    estimates: Estimates, levers: Levers, *, meetings_per_month: float, no_show_rate: float
+) -> Estimates:
+    """The estimates under a scenario (today's meetings per month and no-show rate are
+    the baseline the levers are measured against)."""
+    pools = dict(estimates.pools)
+    if levers.meetings_per_month and meetings_per_month > 0:
+        factor = meetings_per_month / levers.meetings_per_month
+        for key, pool in pools.items():
+            if key[0] == "meeting_booked":
+                pools[key] = pool.stretched(factor)
+    if levers.no_show_rate is not None and no_show_rate < 1:
+        ratio = (1 - levers.no_show_rate) / (1 - no_show_rate)
+        for key, pool in pools.items():
+            if key[0] == "meeting_booked" and pool.conversion is not None:
+                pools[key] = pool.with_conversion(min(1.0, pool.conversion * ratio))
+    if levers.conversion_after_interview is not None:
+        for key, pool in pools.items():
+            if key[0] == "interviewed":
+                pools[key] = pool.with_conversion(levers.conversion_after_interview)
+    return replace(
+        estimates,
+        pools=pools,
+        digital_share=estimates.digital_share
+        if levers.digital_share is None
+        else min(max(levers.digital_share, 0.0), 1.0),
+        signups_per_month=estimates.signups_per_month
+        if levers.signups_per_month is None
+        else max(levers.signups_per_month, 0.0),
+    )

@@ -134,9 +134,13 @@ def test_a_lever_moves_the_forecast_the_way_it_says():
     )
     assert better.pool("interviewed", "digital").conversion == pytest.approx(0.9)
     assert better.pool("interviewed", "in_person").conversion == pytest.approx(0.9)
-    faster = apply_levers(base, Levers(meetings_per_month=8), meetings_per_month=4, no_show_rate=0.2)
+    faster = apply_levers(
+        base, Levers(meetings_per_month=8), meetings_per_month=4, no_show_rate=0.2
+    )
     assert faster.pool("meeting_booked", ANY).median_days == pytest.approx(DELAY / 2)
-    fewer_no_shows = apply_levers(base, Levers(no_show_rate=0.1), meetings_per_month=4, no_show_rate=0.2)
+    fewer_no_shows = apply_levers(
+        base, Levers(no_show_rate=0.1), meetings_per_month=4, no_show_rate=0.2
+    )
     assert fewer_no_shows.pool("meeting_booked", ANY).conversion == pytest.approx(0.5 * 0.9 / 0.8)
     plain = simulate(base, PIPELINE, runs=1_000, seed=1).expected_approvals.sum()
     raised = simulate(better, PIPELINE, runs=1_000, seed=1).expected_approvals.sum()

@@ -193,7 +193,10 @@ def arrival_chances(
     # Before booking the mode is not known: it splits at booking by the digital share.
     first = estimates.pool(STAGES[stage], ANY).moves(age, horizon)
     approved, placed = zero.copy(), zero.copy()
-    for m, share in (("digital", estimates.digital_share), ("in_person", 1 - estimates.digital_share)):
+    for m, share in (
+        ("digital", estimates.digital_share),
+        ("in_person", 1 - estimates.digital_share),
+    ):
         a, p = _chain(estimates, stage, m, first, horizon)
         approved += share * a
         placed += share * p
@@ -238,9 +241,7 @@ def _multinomial_runs(
     left = np.broadcast_to(counts, (runs, len(counts))).astype(np.int64)
     remaining = np.ones(len(counts))
     for j in range(chances.shape[1]):
-        p = np.divide(
-            chances[:, j], remaining, out=np.zeros(len(counts)), where=remaining > 1e-12
-        )
+        p = np.divide(chances[:, j], remaining, out=np.zeros(len(counts)), where=remaining > 1e-12)
         p = np.clip(p, 0.0, 1.0)
         drawn = rng.binomial(left, p)
         result[:, j] = drawn.sum(axis=1)

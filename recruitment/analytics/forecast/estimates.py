@@ -80,6 +80,7 @@ def _modes(end: datetime):
     person when they booked both)."""
     return (
         select(Registration.applicant_id, func.max(InfoMeeting.mode).label("mode"))
+        .select_from(Registration)
         .join(InfoMeeting, InfoMeeting.id == Registration.meeting_id)
         .where(Registration.status.in_(BOOKINGS), Registration.created_at < _at(end))
         .group_by(Registration.applicant_id)
@@ -206,6 +207,7 @@ def read_meetings(session: Session, as_of: date) -> Meetings:
     came = dict(
         session.execute(
             select(Registration.status, func.count())
+            .select_from(Registration)
             .join(InfoMeeting, InfoMeeting.id == Registration.meeting_id)
             .where(held, Registration.status.in_(BOOKINGS))
             .group_by(Registration.status)
@@ -217,6 +219,7 @@ def read_meetings(session: Session, as_of: date) -> Meetings:
     by_mode = dict(
         session.execute(
             select(InfoMeeting.mode, func.count())
+            .select_from(Registration)
             .join(InfoMeeting, InfoMeeting.id == Registration.meeting_id)
             .where(
                 Registration.status.in_(BOOKINGS),

@@ -88,9 +88,10 @@ def _modes(end: datetime):
     )
 
 
-def read_pools(session: Session, as_of: date) -> dict[tuple[str, str], Pool]:
+def read_pools(session: Session, as_of: date, pipeline: Pipeline) -> dict[tuple[str, str], Pool]:
     """Stays that ended in the year before `as_of`, per (stage, mode) and per stage for
-    both modes (`ANY`): moved one step forward, or left, after d whole days."""
+    both modes (`ANY`): moved one step forward, or left, after d whole days; and the
+    stays still going on (`pipeline`), which count as waiting that long."""
     end = cutoff(as_of)
     modes = _modes(end)
     days = whole_days(StageEvent.from_at, StageEvent.at)
@@ -119,9 +120,14 @@ def read_pools(session: Session, as_of: date) -> dict[tuple[str, str], Pool]:
             moved, left = counts.setdefault(key, ({}, {}))
             target = moved if forward else left
             target[d] = target.get(d, 0) + n
+    waiting: dict[tuple[str, str], dict[int, float]] = {}
+    for (stage, mode, d), n in pipeline.groups.items():
+        for key in {(stage, ANY), (stage, mode)}:
+            waiting.setdefault(key, {})
+            waiting[key][d] = waiting[key].get(d, 0) + n
     pools = {}
     for (stage, mode), (moved, left) in counts.items():
-        pool = Pool.of(moved, left)
+        pool = Pool.of(moved, left, waiting.get((stage, mode)))
         if mode == ANY or pool.stays >= MIN_STAYS:
             pools[(stage, mode)] = pool
     return pools
@@ -254,12 +260,12 @@ def read_signups_per_month(session: Session, as_of: date) -> float:
     return (count or 0) * (365.25 / 12) / SIGNUP_WINDOW_DAYS
 
 
-def read_estimates(session: Session, as_of: date) -> tuple[Estimates, Meetings]:
-    """The pools, the digital share and the sign-up rate as of `as_of`, with the meeting
-    figures the levers and the needs are measured against."""
+def read_estimates(session: Session, as_of: date, pipeline: Pipeline) -> tuple[Estimates, Meetings]:
+    """The pools, the digital share and the sign-up rate as of `as_of` (`pipeline`: who
+    stood where then), with the meeting figures the levers and the needs start from."""
     meetings = read_meetings(session, as_of)
     estimates = Estimates(
-        pools=read_pools(session, as_of),
+        pools=read_pools(session, as_of, pipeline),
         digital_share=meetings.digital_share,
         signups_per_month=read_signups_per_month(session, as_of),
     )

@@ -44,79 +44,128 @@ QUANTILES: tuple[float, ...] = (0.1, 0.25, 0.5, 0.75, 0.9)
 DAYS_PER_MONTH = 365.25 / 12
 
 
+def _padded(values: np.ndarray, size: int) -> np.ndarray:
+    out = np.zeros(size)
+    out[: len(values)] = values
+    return out
+
+
 @dataclass(frozen=True)
 class Pool:
-    """Finished stays in one stage: `forward[d]` stays moved on after d whole days,
-    `leave[d]` left after d days (both counts, possibly scaled by a scenario)."""
+    """Stays in one stage: `forward[d]` stays moved on after d whole days, `leave[d]`
+    left after d days, and `waiting[d]` are still there after d days (they tell how many
+    did *not* move that long: without them, the slow would look fast). Counts, possibly
+    scaled by a scenario.
+
+    The chances are the discrete-time hazards of moving on and of leaving on day d among
+    those still there (the Aalen-Johansen estimate): someone who has waited `age` days
+    is like those who waited at least as long."""
 
     forward: np.ndarray
     leave: np.ndarray
+    waiting: np.ndarray = field(default_factory=lambda: np.zeros(1))
 
     @classmethod
-    def of(cls, forward: dict[int, float], leave: dict[int, float]) -> Pool:
-        """A pool from {days: count} for moving on and for leaving."""
-        size = max([0, *forward, *leave]) + 1
-        f, lv = np.zeros(size), np.zeros(size)
-        for d, n in forward.items():
-            f[d] += n
-        for d, n in leave.items():
-            lv[d] += n
-        return cls(f, lv)
+    def of(
+        cls,
+        forward: dict[int, float],
+        leave: dict[int, float],
+        waiting: dict[int, float] | None = None,
+    ) -> Pool:
+        """A pool from {days: count} for moving on, for leaving and for still waiting."""
+        waiting = waiting or {}
+        size = max([0, *forward, *leave, *waiting]) + 1
+        arrays = [np.zeros(size) for _ in range(3)]
+        for array, counts in zip(arrays, (forward, leave, waiting), strict=True):
+            for d, n in counts.items():
+                array[d] += n
+        return cls(*arrays)
+
+    @property
+    def size(self) -> int:
+        return max(len(self.forward), len(self.leave), len(self.waiting))
 
     @property
     def stays(self) -> float:
+        """Finished stays the estimate rests on."""
         return float(self.forward.sum() + self.leave.sum())
+
+    def _hazards(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Hazards of moving on and of leaving on each day, and the share still there at
+        the start of each day (from day 0)."""
+        size = self.size
+        f, lv, w = (_padded(a, size) for a in (self.forward, self.leave, self.waiting))
+        ended = f + lv
+        # At risk on day d: ended on day d or later, or still waiting after more than d days.
+        at_risk = np.cumsum(ended[::-1])[::-1] + np.concatenate(
+            [np.cumsum(w[::-1])[::-1][1:], [0.0]]
+        )
+        h_f = np.divide(f, at_risk, out=np.zeros(size), where=at_risk > 0)
+        h_l = np.divide(lv, at_risk, out=np.zeros(size), where=at_risk > 0)
+        still = np.concatenate([[1.0], np.cumprod(1 - h_f - h_l)[:-1]])
+        return h_f, h_l, still * (at_risk > 0)
 
     @property
     def conversion(self) -> float | None:
-        """Share of finished stays that moved forward (None without stays)."""
-        total = self.stays
-        return float(self.forward.sum() / total) if total else None
+        """Share of new arrivals who move forward (None without finished stays)."""
+        if not self.stays:
+            return None
+        h_f, _, still = self._hazards()
+        return float((still * h_f).sum())
 
     @property
     def median_days(self) -> float | None:
-        """Median days before moving forward, among those who did."""
-        total = self.forward.sum()
+        """Median days before moving forward, among those who do."""
+        h_f, _, still = self._hazards()
+        incidence = still * h_f
+        total = incidence.sum()
         if not total:
             return None
-        cumulative = np.cumsum(self.forward)
-        return float(np.searchsorted(cumulative, total / 2))
+        return float(np.searchsorted(np.cumsum(incidence), total / 2))
+
+    def _scaled(self, forward: float, leave: float) -> Pool:
+        return Pool(self.forward * forward, self.leave * leave, self.waiting)
 
     def with_conversion(self, share: float) -> Pool:
-        """The same timing, with `share` of the stays moving forward."""
+        """The same timing, with `share` of new arrivals moving forward."""
+        share = min(max(share, 0.0), 1.0)
         current = self.conversion
         if current is None:
             return self
-        share = min(max(share, 0.0), 1.0)
-        forward = self.forward * (share / current) if current else self.forward
-        leave = self.leave * ((1 - share) / (1 - current)) if current < 1 else self.leave
-        if current == 0 and share > 0:  # nothing to scale: move at the leavers' times
-            forward, leave = self.leave * share, self.leave * (1 - share)
-        if current == 1 and share < 1:
-            forward, leave = self.forward * share, self.forward * (1 - share)
-        return Pool(forward, leave)
+        if current == 0 or current == 1:
+            base = self.leave if current == 0 else self.forward
+            return Pool(base * share, base * (1 - share), self.waiting)
+        # Scale moving on against leaving until the share is met (a few steps suffice;
+        # exact at once when nobody is still waiting).
+        f, lv = share / current, (1 - share) / (1 - current)
+        for _ in range(30):
+            got = self._scaled(f, lv).conversion or 0.0
+            if abs(got - share) < 1e-9 or got in (0.0, 1.0):
+                break
+            f *= share / got if got else 1.0
+            lv *= (1 - share) / (1 - got) if got < 1 else 1.0
+        return self._scaled(f, lv)
 
     def stretched(self, factor: float) -> Pool:
         """Every stay `factor` times as long (rounded to whole days)."""
-        days = np.arange(len(self.forward))
-        new = np.rint(days * factor).astype(int)
-        size = int(new.max()) + 1 if len(new) else 1
+        size = self.size
+        new = np.rint(np.arange(size) * factor).astype(int)
+        length = int(new.max()) + 1 if len(new) else 1
         return Pool(
-            np.bincount(new, weights=self.forward, minlength=size),
-            np.bincount(new, weights=self.leave, minlength=size),
+            *(
+                np.bincount(new, weights=_padded(a, size), minlength=length)
+                for a in (self.forward, self.leave, self.waiting)
+            )
         )
 
     def moves(self, age: int, horizon: int) -> np.ndarray:
         """P(moving forward exactly t days from now), t = 0..horizon-1, for someone who
-        has been in the stage `age` days; zero for someone older than every stay."""
+        has been in the stage `age` days; zero beyond every stay seen."""
         out = np.zeros(horizon)
-        if age >= len(self.forward):
+        h_f, _, still = self._hazards()
+        if age >= len(still) or still[age] <= 0:
             return out
-        tail = self.forward[age:] + self.leave[age:]
-        total = tail.sum()
-        if not total:
-            return out
-        chunk = self.forward[age : age + horizon] / total
+        chunk = still[age : age + horizon] / still[age] * h_f[age : age + horizon]
         out[: len(chunk)] = chunk
         return out
 

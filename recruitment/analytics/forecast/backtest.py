@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from recruitment.analytics.forecast import estimates as read
+from recruitment.analytics.forecast import _estimates as read
 from recruitment.analytics.forecast.model import QUANTILES, simulate
+from recruitment.core.access import Actor, requires
 
 #: How many months before the current month each backtest is made.
 MONTHS_AGO: tuple[int, ...] = (12, 6)
@@ -31,8 +32,15 @@ def as_of_dates(today: date, months_ago: tuple[int, ...] = MONTHS_AGO) -> list[d
     return out
 
 
+@requires("analytics.read")
 def backtest(
-    session: Session, *, today: date, months: int = 6, runs: int = 10_000, seed: int = 0
+    *,
+    session: Session,
+    actor: Actor,
+    today: date,
+    months: int = 6,
+    runs: int = 10_000,
+    seed: int = 0,
 ) -> pd.DataFrame:
     """Forecasts as of 12 and 6 months ago (complete months only) beside what happened."""
     low_q, high_q = QUANTILES.index(0.1), QUANTILES.index(0.9)

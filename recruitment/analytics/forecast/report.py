@@ -10,8 +10,8 @@ from datetime import date, timedelta
 import numpy as np
 from sqlalchemy.orm import Session
 
+from recruitment.analytics.forecast import _estimates as read
 from recruitment.analytics.forecast import backtest as past
-from recruitment.analytics.forecast import estimates as read
 from recruitment.analytics.forecast import needs
 from recruitment.analytics.forecast.model import (
     ANY,
@@ -164,7 +164,9 @@ def forecast_report(
         "coverage": None,
     }
     if with_backtest:
-        frame = past.backtest(session, today=today, months=months, runs=runs, seed=seed)
+        frame = past.backtest(
+            session=session, actor=actor, today=today, months=months, runs=runs, seed=seed
+        )
         report["backtest"] = [
             {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()}
             for row in frame.to_dict("records")

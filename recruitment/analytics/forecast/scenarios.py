@@ -28,7 +28,7 @@ def check_levers(levers: Levers) -> Levers:
     for name, value in levers.changed().items():
         low, high = RANGES[name]
         if not low <= float(value) <= high:
-            raise ValidationFailed({name: "forecast.errors.out_of_range"}, low=low, high=high)
+            raise ValidationFailed({name: "forecast.error_out_of_range"}, low=low, high=high)
     return levers
 
 
@@ -37,7 +37,7 @@ def save_scenario(*, session: Session, actor: Actor, name: str, levers: Levers) 
     """Save (or replace) the scenario `name` with the changed levers; its id."""
     name = clean_text(name, "name", required=True, max_length=MAX_NAME)
     if not levers.changed():
-        raise ValidationFailed({"levers": "forecast.errors.nothing_changed"})
+        raise ValidationFailed({"levers": "forecast.error_nothing_changed"})
     check_levers(levers)
     scenario = session.scalar(select(ForecastScenario).where(ForecastScenario.name == name))
     if scenario is None:

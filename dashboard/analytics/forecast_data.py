@@ -1,0 +1,35 @@
+"""Cached forecast reads for the Forecast page: the report depends only on plain values
+(the actor's key, months, seed, levers, the month needs are counted by), so a second
+view with the same choices is instant. The Refresh button and every write clear it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.analytics.data import TTL_SECONDS, _actor
+from dashboard.data import sessions
+from recruitment.analytics.forecast import report, scenarios
+from recruitment.analytics.forecast.model import Levers
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def forecast_report(actor: tuple, months: int, seed: int, levers: Levers, by_month: int) -> dict:
+    with sessions().begin() as session:
+        return report.forecast_report(
+            session=session,
+            actor=_actor(actor),
+            months=months,
+            seed=seed,
+            levers=levers,
+            by_month=by_month,
+        )
+
+
+def saved_scenarios(actor: tuple) -> list[dict]:
+    """Not cached: a scenario saved a moment ago is listed at once."""
+    with sessions().begin() as session:
+        return scenarios.list_scenarios(session=session, actor=_actor(actor))
+
+
+def clear() -> None:
+    forecast_report.clear()

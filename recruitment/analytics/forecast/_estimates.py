@@ -135,35 +135,33 @@ def read_pools(session: Session, as_of: date, pipeline: Pipeline) -> dict[tuple[
 
 def read_pipeline(session: Session, as_of: date) -> Pipeline:
     """Who stood where at the end of `as_of`, as counts per (stage, mode, whole days
-    there): each applicant's last stage event before then."""
+    there): the stays under way then. A stay that has ended is a stage event whose
+    `from_at` is before that moment and whose `at` is after it; one still going on is an
+    applicant's current stage, begun before it. Two range reads, no window over every
+    event."""
     end = cutoff(as_of)
     modes = _modes(end)
-    last = (
-        select(
-            StageEvent.applicant_id,
-            StageEvent.to_stage,
-            StageEvent.at,
-            func.row_number()
-            .over(
-                partition_by=StageEvent.applicant_id,
-                order_by=(StageEvent.at.desc(), StageEvent.id.desc()),
-            )
-            .label("rn"),
-        )
-        .where(StageEvent.at < _at(end))
-        .subquery("last")
-    )
-    days = whole_days(last.c.at, _at(end))
-    rows = session.execute(
-        select(last.c.to_stage, modes.c.mode, days, func.count())
-        .outerjoin(modes, modes.c.applicant_id == last.c.applicant_id)
-        .where(last.c.rn == 1, last.c.to_stage.in_(STAGES[:-1]))
-        .group_by(last.c.to_stage, modes.c.mode, days)
-    ).all()
     groups: dict[tuple[str, str, int], int] = {}
-    for stage, mode, d, n in rows:
-        key = (stage, mode if mode in MODES else ANY, max(int(d or 0), 0))
-        groups[key] = groups.get(key, 0) + n
+    ended_days = whole_days(StageEvent.from_at, _at(end))
+    current_days = whole_days(Applicant.stage_changed_at, _at(end))
+    queries = (
+        select(StageEvent.from_stage, modes.c.mode, ended_days, func.count())
+        .outerjoin(modes, modes.c.applicant_id == StageEvent.applicant_id)
+        .where(
+            StageEvent.at >= _at(end),
+            StageEvent.from_at < _at(end),
+            StageEvent.from_stage.in_(STAGES[:-1]),
+        )
+        .group_by(StageEvent.from_stage, modes.c.mode, ended_days),
+        select(Applicant.stage, modes.c.mode, current_days, func.count())
+        .outerjoin(modes, modes.c.applicant_id == Applicant.id)
+        .where(Applicant.stage.in_(STAGES[:-1]), Applicant.stage_changed_at < _at(end))
+        .group_by(Applicant.stage, modes.c.mode, current_days),
+    )
+    for query in queries:
+        for stage, mode, d, n in session.execute(query):
+            key = (stage, mode if mode in MODES else ANY, max(int(d or 0), 0))
+            groups[key] = groups.get(key, 0) + n
     return Pipeline(as_of=as_of, groups=groups)
 
 

@@ -19,6 +19,7 @@ spread: median, 50 % and 80 % intervals per month.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from datetime import date, timedelta
 
 import numpy as np
@@ -90,6 +91,7 @@ class Pool:
         """Finished stays the estimate rests on."""
         return float(self.forward.sum() + self.leave.sum())
 
+    @cached_property
     def _hazards(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Hazards of moving on and of leaving on each day, and the share still there at
         the start of each day (from day 0)."""
@@ -110,13 +112,13 @@ class Pool:
         """Share of new arrivals who move forward (None without finished stays)."""
         if not self.stays:
             return None
-        h_f, _, still = self._hazards()
+        h_f, _, still = self._hazards
         return float((still * h_f).sum())
 
     @property
     def median_days(self) -> float | None:
         """Median days before moving forward, among those who do."""
-        h_f, _, still = self._hazards()
+        h_f, _, still = self._hazards
         incidence = still * h_f
         total = incidence.sum()
         if not total:
@@ -162,7 +164,7 @@ class Pool:
         """P(moving forward exactly t days from now), t = 0..horizon-1, for someone who
         has been in the stage `age` days; zero beyond every stay seen."""
         out = np.zeros(horizon)
-        h_f, _, still = self._hazards()
+        h_f, _, still = self._hazards
         if age >= len(still) or still[age] <= 0:
             return out
         chunk = still[age : age + horizon] / still[age] * h_f[age : age + horizon]
@@ -281,6 +283,9 @@ def _multinomial_runs(
     """Sum over groups of Multinomial(counts[g], chances[g]) per run, months only; drawn
     as a chain of binomials, each vectorised over runs and groups."""
     result = np.zeros((runs, chances.shape[1]), dtype=np.int64)
+    # Groups that cannot reach the series in the horizon need no draws.
+    reach = chances.sum(axis=1) > 0
+    counts, chances = counts[reach], chances[reach]
     if not len(counts):
         return result
     left = np.broadcast_to(counts, (runs, len(counts))).astype(np.int64)

@@ -19,8 +19,8 @@ spread: median, 50 % and 80 % intervals per month.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from datetime import date, timedelta
+from functools import cached_property
 
 import numpy as np
 

@@ -32,8 +32,14 @@ ui.refresh_button(actor)
 if st.session_state.get("analytics_refresh"):
     data.clear()
 
-left, right = st.columns(2)
+left, middle, right = st.columns(3)
 months = left.selectbox(t("forecast.months"), options=[3, 6, 9, 12], index=1, key="forecast_months")
+area = middle.selectbox(
+    t("analytics.area"),
+    options=[None, *data.areas(key)],
+    format_func=lambda a: t("analytics.all") if a is None else a,
+    key="forecast_area",
+)
 seed = right.number_input(
     t("forecast.seed"),
     min_value=0,
@@ -45,7 +51,7 @@ seed = right.number_input(
 )
 
 # Today's values first, so the levers start where the office is.
-baseline = data.forecast_report(key, int(months), int(seed), Levers(), int(months) - 1)
+baseline = data.forecast_report(key, int(months), int(seed), Levers(), int(months) - 1, area)
 today = baseline["today"]
 if baseline["open_applicants"] == 0 and not baseline["assumptions"]:
     ui.no_data()
@@ -122,7 +128,7 @@ by_month = st.selectbox(
     key="forecast_by_month",
 )
 report = (
-    data.forecast_report(key, int(months), int(seed), levers, int(by_month))
+    data.forecast_report(key, int(months), int(seed), levers, int(by_month), area)
     if levers.changed() or by_month != int(months) - 1
     else baseline
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.analytics import data as analytics_data
 from dashboard.analytics.data import TTL_SECONDS, _actor
 from dashboard.data import sessions
 from recruitment.analytics.forecast import report, scenarios
@@ -13,7 +14,9 @@ from recruitment.analytics.forecast.model import Levers
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def forecast_report(actor: tuple, months: int, seed: int, levers: Levers, by_month: int) -> dict:
+def forecast_report(
+    actor: tuple, months: int, seed: int, levers: Levers, by_month: int, area: str | None
+) -> dict:
     with sessions().begin() as session:
         return report.forecast_report(
             session=session,
@@ -22,6 +25,7 @@ def forecast_report(actor: tuple, months: int, seed: int, levers: Levers, by_mon
             seed=seed,
             levers=levers,
             by_month=by_month,
+            area=area,
         )
 
 
@@ -29,6 +33,11 @@ def saved_scenarios(actor: tuple) -> list[dict]:
     """Not cached: a scenario saved a moment ago is listed at once."""
     with sessions().begin() as session:
         return scenarios.list_scenarios(session=session, actor=_actor(actor))
+
+
+def areas(actor: tuple) -> list[str]:
+    """The areas the filter offers (the same list as the other analytics pages)."""
+    return list(analytics_data.filter_options(actor)["areas"])
 
 
 def clear() -> None:

@@ -33,6 +33,7 @@ POSITIVE = click.FloatRange(0, min_open=False)
     show_default=True,
     help="Monte Carlo runs.",
 )
+@click.option("--area", help="Only applicants and service users in this area.")
 @click.option("--scenario", help="Use the levers of a scenario saved on the Forecast page.")
 @click.option("--signups-per-month", type=POSITIVE, help="Lever: new sign-ups per month.")
 @click.option(
@@ -51,6 +52,7 @@ def forecast_command(
     months,
     seed,
     runs,
+    area,
     scenario,
     signups_per_month,
     meetings_per_month,
@@ -88,6 +90,7 @@ def forecast_command(
                 runs=runs,
                 levers=levers,
                 with_backtest=not no_backtest,
+                area=area,
             )
     except VerveError as error:
         raise fail(error) from error

@@ -210,10 +210,16 @@ def _waiting(session: Session) -> list[Waiting]:
 
 
 @requires("analytics.read")
-def demand_gap(*, session: Session, actor: Actor, today: date | None = None) -> DemandGap:
+def demand_gap(
+    *, session: Session, actor: Actor, today: date | None = None, area: str | None = None
+) -> DemandGap:
     """Every waiting service user's count of suitable available contacts, and the gap per
-    segment (area and target group). Aggregates only: no names or case numbers."""
-    return gap_of(_contacts(session), _waiting(session), today or timefmt.today())
+    segment (area and target group); only those waiting in `area` when one is given.
+    Aggregates only: no names or case numbers."""
+    waiting = _waiting(session)
+    if area is not None:
+        waiting = [w for w in waiting if w.area == area]
+    return gap_of(_contacts(session), waiting, today or timefmt.today())
 
 
 @requires("analytics.read")

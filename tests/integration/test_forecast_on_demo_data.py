@@ -7,7 +7,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
+from db.models import Applicant
 from recruitment.analytics.forecast import backtest
 from recruitment.analytics.forecast.report import forecast_report
 from recruitment.core.access import Actor
@@ -67,3 +69,35 @@ def test_the_report_is_the_same_for_the_same_seed_and_a_lever_moves_it(demo_data
 def test_only_staff_may_read_the_forecast(session):
     with pytest.raises(PermissionDenied):
         forecast_report(session=session, actor=Actor(None, "", "applicant"), runs=100)
+
+
+def test_an_area_forecasts_its_own_applicants_with_the_office_s_chances(
+    small_demo, session, manager
+):
+    office = forecast_report(
+        session=session, actor=manager, today=TODAY, seed=5, runs=500, with_backtest=False
+    )
+    areas = sorted(
+        {a for (a,) in session.execute(select(Applicant.area).where(Applicant.area.is_not(None)))}
+    )
+    parts = [
+        forecast_report(
+            session=session,
+            actor=manager,
+            today=TODAY,
+            seed=5,
+            runs=500,
+            with_backtest=False,
+            area=area,
+        )
+        for area in areas
+    ]
+    assert all(p["area"] == a for p, a in zip(parts, areas, strict=True))
+    assert all(p["open_applicants"] < office["open_applicants"] for p in parts)
+    # The chances are the office's, so the areas' expected numbers add up to at most the
+    # office's (applicants without an area belong to none).
+    for series in ("approvals", "placements"):
+        total = sum(sum(m["mean"] for m in p["baseline"][series]) for p in parts)
+        whole = sum(m["mean"] for m in office["baseline"][series])
+        assert 0 < total <= whole + 1e-6
+    assert sum(p["open_applicants"] for p in parts) <= office["open_applicants"]

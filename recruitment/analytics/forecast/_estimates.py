@@ -75,6 +75,13 @@ def _at(moment: datetime):
     return literal(moment, StageEvent.at.type)
 
 
+def _in_area(query, applicant_id, area: str | None):
+    """`query` kept to applicants living in `area` (all when None)."""
+    if area is None:
+        return query
+    return query.join(Applicant, Applicant.id == applicant_id).where(Applicant.area == area)
+
+
 def _modes(end: datetime):
     """Each applicant's meeting mode, from the meetings they booked before `end` (in
     person when they booked both)."""
@@ -133,7 +140,7 @@ def read_pools(session: Session, as_of: date, pipeline: Pipeline) -> dict[tuple[
     return pools
 
 
-def read_pipeline(session: Session, as_of: date) -> Pipeline:
+def read_pipeline(session: Session, as_of: date, area: str | None = None) -> Pipeline:
     """Who stood where at the end of `as_of`, as counts per (stage, mode, whole days
     there): the stays under way then. A stay that has ended is a stage event whose
     `from_at` is before that moment and whose `at` is after it; one still going on is an
@@ -144,17 +151,25 @@ def read_pipeline(session: Session, as_of: date) -> Pipeline:
     groups: dict[tuple[str, str, int], int] = {}
     ended_days = whole_days(StageEvent.from_at, _at(end))
     current_days = whole_days(Applicant.stage_changed_at, _at(end))
+    ended = _in_area(
+        select(StageEvent.from_stage, modes.c.mode, ended_days, func.count()).select_from(
+            StageEvent
+        ),
+        StageEvent.applicant_id,
+        area,
+    )
+    current = select(Applicant.stage, modes.c.mode, current_days, func.count())
+    if area is not None:
+        current = current.where(Applicant.area == area)
     queries = (
-        select(StageEvent.from_stage, modes.c.mode, ended_days, func.count())
-        .outerjoin(modes, modes.c.applicant_id == StageEvent.applicant_id)
+        ended.outerjoin(modes, modes.c.applicant_id == StageEvent.applicant_id)
         .where(
             StageEvent.at >= _at(end),
             StageEvent.from_at < _at(end),
             StageEvent.from_stage.in_(STAGES[:-1]),
         )
         .group_by(StageEvent.from_stage, modes.c.mode, ended_days),
-        select(Applicant.stage, modes.c.mode, current_days, func.count())
-        .outerjoin(modes, modes.c.applicant_id == Applicant.id)
+        current.outerjoin(modes, modes.c.applicant_id == Applicant.id)
         .where(Applicant.stage.in_(STAGES[:-1]), Applicant.stage_changed_at < _at(end))
         .group_by(Applicant.stage, modes.c.mode, current_days),
     )
@@ -165,15 +180,17 @@ def read_pipeline(session: Session, as_of: date) -> Pipeline:
     return Pipeline(as_of=as_of, groups=groups)
 
 
-def read_current_pipeline(session: Session, as_of: date) -> Pipeline:
+def read_current_pipeline(session: Session, as_of: date, area: str | None = None) -> Pipeline:
     """The same as `read_pipeline` for today, from each applicant's current stage (one
-    indexed read instead of a window over every event)."""
+    indexed read, no stage events); only those living in `area` when one is given."""
     end = cutoff(as_of)
     modes = _modes(end)
     days = whole_days(Applicant.stage_changed_at, _at(end))
+    query = select(Applicant.stage, modes.c.mode, days, func.count())
+    if area is not None:
+        query = query.where(Applicant.area == area)
     rows = session.execute(
-        select(Applicant.stage, modes.c.mode, days, func.count())
-        .outerjoin(modes, modes.c.applicant_id == Applicant.id)
+        query.outerjoin(modes, modes.c.applicant_id == Applicant.id)
         .where(Applicant.stage.in_(STAGES[:-1]))
         .group_by(Applicant.stage, modes.c.mode, days)
     ).all()
@@ -244,11 +261,12 @@ def read_meetings(session: Session, as_of: date) -> Meetings:
     )
 
 
-def read_signups_per_month(session: Session, as_of: date) -> float:
-    """New sign-ups per month over the last three months before `as_of`."""
+def read_signups_per_month(session: Session, as_of: date, area: str | None = None) -> float:
+    """New sign-ups per month over the last three months before `as_of` (in `area`)."""
     end = cutoff(as_of)
+    query = _in_area(select(func.count()).select_from(StageEvent), StageEvent.applicant_id, area)
     count = session.scalar(
-        select(func.count()).where(
+        query.where(
             StageEvent.from_stage.is_(None),
             StageEvent.to_stage == STAGES[0],
             StageEvent.at >= _at(end - timedelta(days=SIGNUP_WINDOW_DAYS)),
@@ -258,26 +276,37 @@ def read_signups_per_month(session: Session, as_of: date) -> float:
     return (count or 0) * (365.25 / 12) / SIGNUP_WINDOW_DAYS
 
 
-def read_estimates(session: Session, as_of: date, pipeline: Pipeline) -> tuple[Estimates, Meetings]:
+def read_estimates(
+    session: Session, as_of: date, pipeline: Pipeline, area: str | None = None
+) -> tuple[Estimates, Meetings]:
     """The pools, the digital share and the sign-up rate as of `as_of` (`pipeline`: who
-    stood where then), with the meeting figures the levers and the needs start from."""
+    stood where then, office-wide), with the meeting figures the levers and the needs
+    start from. The pools are the whole office's, even for one area: an area alone has
+    too few stays; the sign-up rate is the area's."""
     meetings = read_meetings(session, as_of)
     estimates = Estimates(
         pools=read_pools(session, as_of, pipeline),
         digital_share=meetings.digital_share,
-        signups_per_month=read_signups_per_month(session, as_of),
+        signups_per_month=read_signups_per_month(session, as_of, area),
     )
     return estimates, meetings
 
 
-def read_actuals(session: Session, starts: list[date]) -> dict[str, list[int]]:
+def read_actuals(
+    session: Session, starts: list[date], area: str | None = None
+) -> dict[str, list[int]]:
     """What happened: approvals and placements (one step forward into the stage) in each
-    month beginning at `starts`."""
+    month beginning at `starts` (in `area`)."""
     first = datetime.combine(starts[0], datetime.min.time(), tzinfo=UTC)
     after = (starts[-1] + timedelta(days=32)).replace(day=1)
     last = datetime.combine(after, datetime.min.time(), tzinfo=UTC)
+    query = _in_area(
+        select(StageEvent.to_stage, StageEvent.at).select_from(StageEvent),
+        StageEvent.applicant_id,
+        area,
+    )
     rows = session.execute(
-        select(StageEvent.to_stage, StageEvent.at).where(
+        query.where(
             ((StageEvent.from_stage == "interviewed") & (StageEvent.to_stage == "approved"))
             | ((StageEvent.from_stage == "approved") & (StageEvent.to_stage == "placed")),
             StageEvent.at >= _at(first),

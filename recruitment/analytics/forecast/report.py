@@ -85,17 +85,21 @@ def forecast_report(
     by_month: int | None = None,
     with_backtest: bool = True,
     today: date | None = None,
+    area: str | None = None,
 ) -> dict:
     """Everything the Forecast page shows (JSON-ready): `baseline` and, when a lever is
     set, `scenario` forecasts per month; `assumptions`; `today` (the figures the levers
     start from); `backtest` rows and `coverage`; `needs` per segment by month `by_month`
-    (default the last); `segments_without_contacts`."""
+    (default the last); `segments_without_contacts`. With `area`, the pipeline, the
+    sign-up rate, the backtest and the needs are that area's; the stays the chances come
+    from stay the whole office's."""
     if not 1 <= months <= MAX_MONTHS:
         raise ValueError(f"months must be between 1 and {MAX_MONTHS}")
     today = today or timefmt.today()
     levers = levers or Levers()
-    pipeline = read.read_current_pipeline(session, today)
-    estimates, meetings = read.read_estimates(session, today, pipeline)
+    office = read.read_current_pipeline(session, today)
+    estimates, meetings = read.read_estimates(session, today, office, area)
+    pipeline = office if area is None else read.read_current_pipeline(session, today, area)
     baseline = simulate(estimates, pipeline, months=months, runs=runs, seed=seed)
     chosen, forecast = estimates, baseline
     if levers.changed():
@@ -106,7 +110,7 @@ def forecast_report(
             no_show_rate=meetings.no_show_rate,
         )
         forecast = simulate(chosen, pipeline, months=months, runs=runs, seed=seed)
-    gap = demand.demand_gap(session=session, actor=actor, today=today)
+    gap = demand.demand_gap(session=session, actor=actor, today=today, area=area)
     profiles = demand.contact_profiles(
         session=session, actor=actor, since=today - timedelta(days=365), until=today
     )
@@ -126,6 +130,7 @@ def forecast_report(
     )
     report = {
         "as_of": today.isoformat(),
+        "area": area,
         "months": [m.isoformat()[:7] for m in baseline.months],
         "runs": runs,
         "seed": seed,
@@ -165,7 +170,13 @@ def forecast_report(
     }
     if with_backtest:
         frame = past.backtest(
-            session=session, actor=actor, today=today, months=months, runs=runs, seed=seed
+            session=session,
+            actor=actor,
+            today=today,
+            months=months,
+            runs=runs,
+            seed=seed,
+            area=area,
         )
         report["backtest"] = [
             {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()}

@@ -137,17 +137,21 @@ def main() -> None:
             "database": engine.dialect.name,
             "runs": args.runs,
             "open_applicants": int(sum(pipeline.groups.values())),
-            "reads_s": median_time(reads, args.repeat),
-            "simulation_s": median_time(simulation, args.repeat),
-            "backtest_s": median_time(past, args.repeat),
-            "report_s": median_time(whole, args.repeat),
-            "page_cold_s": median_time(lambda: page_run(actor, clear=True), args.repeat),
-            "page_warm_s": median_time(lambda: page_run(actor, clear=False), args.repeat),
-            "empty_page_s": median_time(
-                lambda: AppTest.from_string("import streamlit as st\nst.write('hi')").run(),
-                args.repeat,
-            ),
         }
+        for name, function in (
+            ("reads_s", reads),
+            ("simulation_s", simulation),
+            ("backtest_s", past),
+            ("report_s", whole),
+            ("page_cold_s", lambda: page_run(actor, clear=True)),
+            ("page_warm_s", lambda: page_run(actor, clear=False)),
+            (
+                "empty_page_s",
+                lambda: AppTest.from_string("import streamlit as st\nst.write('hi')").run(),
+            ),
+        ):
+            results[name] = median_time(function, args.repeat)
+            print(f"{name}: {results[name]:.3f}", flush=True)
         engine.dispose()
     width = max(len(k) for k in results)
     for name, value in results.items():

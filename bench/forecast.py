@@ -49,13 +49,16 @@ PAGE = str(ROOT / "dashboard" / "analytics" / "forecast.py")
 VERVE = str(Path(sys.executable).with_name("verve"))
 
 
-def median_time(function, repeat: int) -> float:
-    times = []
+def median_time(function, repeat: int) -> tuple[float, float]:
+    """Median wall-clock and CPU seconds (this process; SQLite runs inside it, so its
+    work counts) of `repeat` runs; CPU is the fairer figure on a shared machine."""
+    walls, cpus = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - started)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def build(size: int, folder: Path) -> str:
@@ -150,16 +153,19 @@ def main() -> None:
                 lambda: AppTest.from_string("import streamlit as st\nst.write('hi')").run(),
             ),
         ):
-            results[name] = median_time(function, args.repeat)
-            print(f"{name}: {results[name]:.3f}", flush=True)
+            wall, cpu = median_time(function, args.repeat)
+            results[name] = wall
+            results[name.replace("_s", "_cpu_s")] = cpu
+            print(f"{name}: {wall:.3f} wall, {cpu:.3f} CPU", flush=True)
         engine.dispose()
     width = max(len(k) for k in results)
     for name, value in results.items():
         shown = f"{value:.3f}" if isinstance(value, float) else str(value)
         print(f"{name:<{width}}  {shown}")
-    target = results["empty_page_s"] + 0.5
-    verdict = "met" if results["page_warm_s"] <= target else "NOT met"
-    print(f"warm page <= empty page + 0.5 s ({target:.3f} s): {verdict}")
+    for kind in ("s", "cpu_s"):
+        target = results[f"empty_page_{kind}"] + 0.5
+        verdict = "met" if results[f"page_warm_{kind}"] <= target else "NOT met"
+        print(f"warm page <= empty page + 0.5 s ({kind}, {target:.3f}): {verdict}")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
 

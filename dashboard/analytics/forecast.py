@@ -127,11 +127,14 @@ by_month = st.selectbox(
     format_func=lambda j: baseline["months"][j],
     key="forecast_by_month",
 )
-report = (
-    data.forecast_report(key, int(months), int(seed), levers, int(by_month), area)
-    if levers.changed() or by_month != int(months) - 1
-    else baseline
-)
+report = baseline
+if levers.changed() or by_month != int(months) - 1:
+    # The backtest does not depend on the levers: the baseline's is reused.
+    report = {
+        **data.forecast_report(key, int(months), int(seed), levers, int(by_month), area, False),
+        "backtest": baseline["backtest"],
+        "coverage": baseline["coverage"],
+    }
 shown = report["scenario"] or report["baseline"]
 
 # --- the forecast -------------------------------------------------------------------------

@@ -15,7 +15,13 @@ from recruitment.analytics.forecast.model import Levers
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def forecast_report(
-    actor: tuple, months: int, seed: int, levers: Levers, by_month: int, area: str | None
+    actor: tuple,
+    months: int,
+    seed: int,
+    levers: Levers,
+    by_month: int,
+    area: str | None,
+    with_backtest: bool = True,
 ) -> dict:
     with sessions().begin() as session:
         return report.forecast_report(
@@ -26,6 +32,7 @@ def forecast_report(
             levers=levers,
             by_month=by_month,
             area=area,
+            with_backtest=with_backtest,
         )
 
 

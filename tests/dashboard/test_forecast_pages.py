@@ -97,3 +97,15 @@ def test_supply_and_demand_lists_suitable_contacts_per_waiting_user_and_empty_se
     ]
     per_user = next(f for f in frames if "suitable" in f.columns)
     assert per_user["suitable"].tolist() == [0, 1]
+
+
+def test_the_forecast_page_says_no_data_yet_on_an_empty_database(app_database, manager):
+    at = page("forecast", manager).run()
+    assert not at.exception, at.exception
+    assert "No data yet" in texts(at)
+
+
+def test_a_coordinator_sees_the_forecast_too(demo_data, coordinator):
+    at = page("forecast", coordinator).run()
+    assert not at.exception, at.exception
+    assert len(at.get("vega_lite_chart")) >= 2

@@ -29,8 +29,12 @@ def small_demo(session_factory):
     demo.generate(session_factory, applicants=300, seed=2, today=TODAY)
 
 
-def test_the_backtest_interval_holds_between_60_and_95_percent_of_the_months(demo_data, session):
-    frame = backtest.backtest(session, today=TODAY, months=6, runs=10_000, seed=1)
+def test_the_backtest_interval_holds_between_60_and_95_percent_of_the_months(
+    demo_data, session, manager
+):
+    frame = backtest.backtest(
+        session=session, actor=manager, today=TODAY, months=6, runs=10_000, seed=1
+    )
     # 12 and 6 months ago, six complete months each, approvals and placements.
     assert len(frame) == 24
     assert set(frame["as_of"]) == {date(2025, 10, 31), date(2026, 4, 30)}

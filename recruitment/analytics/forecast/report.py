@@ -97,6 +97,7 @@ def forecast_report(
         raise ValueError(f"months must be between 1 and {MAX_MONTHS}")
     today = today or timefmt.today()
     levers = levers or Levers()
+    session.info.pop("forecast_modes", None)  # read afresh in every report
     office = read.read_current_pipeline(session, today)
     estimates, meetings = read.read_estimates(session, today, office, area)
     pipeline = office if area is None else read.read_current_pipeline(session, today, area)

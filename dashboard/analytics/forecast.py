@@ -51,7 +51,7 @@ seed = right.number_input(
 )
 
 # Today's values first, so the levers start where the office is.
-baseline = data.forecast_report(key, int(months), int(seed), Levers(), int(months) - 1, area)
+baseline = data.forecast_report(key, int(months), int(seed), Levers(), int(months) - 1, area, False)
 today = baseline["today"]
 if baseline["open_applicants"] == 0 and not baseline["assumptions"]:
     ui.no_data()
@@ -129,12 +129,7 @@ by_month = st.selectbox(
 )
 report = baseline
 if levers.changed() or by_month != int(months) - 1:
-    # The backtest does not depend on the levers: the baseline's is reused.
-    report = {
-        **data.forecast_report(key, int(months), int(seed), levers, int(by_month), area, False),
-        "backtest": baseline["backtest"],
-        "coverage": baseline["coverage"],
-    }
+    report = data.forecast_report(key, int(months), int(seed), levers, int(by_month), area, False)
 shown = report["scenario"] or report["baseline"]
 
 # --- the forecast -------------------------------------------------------------------------
@@ -226,8 +221,9 @@ ui.table(
 
 # --- how good is it -----------------------------------------------------------------------
 st.subheader(t("forecast.backtest_title"))
-backtest = pd.DataFrame(report["backtest"] or [])
-coverage = report["coverage"]
+past = data.backtest_report(key, int(months), int(seed), area)
+backtest = pd.DataFrame(past["backtest"] or [])
+coverage = past["coverage"]
 if backtest.empty or coverage is None:
     st.info(t("forecast.backtest_none"))
 else:

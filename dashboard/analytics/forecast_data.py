@@ -36,6 +36,16 @@ def forecast_report(
         )
 
 
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def backtest_report(actor: tuple, months: int, seed: int, area: str | None) -> dict:
+    """Apart from the forecast: it does not move with the levers, and the page draws the
+    forecast before it is ready."""
+    with sessions().begin() as session:
+        return report.backtest_report(
+            session=session, actor=_actor(actor), months=months, seed=seed, area=area
+        )
+
+
 def saved_scenarios(actor: tuple) -> list[dict]:
     """Not cached: a scenario saved a moment ago is listed at once."""
     with sessions().begin() as session:
@@ -49,3 +59,4 @@ def areas(actor: tuple) -> list[str]:
 
 def clear() -> None:
     forecast_report.clear()
+    backtest_report.clear()

@@ -170,21 +170,50 @@ def forecast_report(
         "coverage": None,
     }
     if with_backtest:
-        frame = past.backtest(
-            session=session,
-            actor=actor,
-            today=today,
-            months=months,
-            runs=runs,
-            seed=seed,
-            area=area,
+        report.update(
+            backtest_report(
+                session=session,
+                actor=actor,
+                months=months,
+                seed=seed,
+                runs=runs,
+                today=today,
+                area=area,
+            )
         )
-        report["backtest"] = [
-            {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()}
-            for row in frame.to_dict("records")
-        ]
-        report["coverage"] = past.coverage(frame)
     return _json_ready(report)
+
+
+@requires("analytics.read")
+def backtest_report(
+    *,
+    session: Session,
+    actor: Actor,
+    months: int = 6,
+    seed: int = 0,
+    runs: int = RUNS,
+    today: date | None = None,
+    area: str | None = None,
+) -> dict:
+    """The backtest part of the report (JSON-ready): `backtest` rows and `coverage`."""
+    frame = past.backtest(
+        session=session,
+        actor=actor,
+        today=today or timefmt.today(),
+        months=months,
+        runs=runs,
+        seed=seed,
+        area=area,
+    )
+    return _json_ready(
+        {
+            "backtest": [
+                {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()}
+                for row in frame.to_dict("records")
+            ],
+            "coverage": past.coverage(frame),
+        }
+    )
 
 
 def _json_ready(value):

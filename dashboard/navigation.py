@@ -180,6 +180,14 @@ STAFF_PAGES: tuple[PageSpec, ...] = (
         "nav.section_analytics",
     ),
     PageSpec(
+        "analytics/forecast.py",
+        "forecast.nav_title",
+        ":material/query_stats:",
+        "forecast",
+        "analytics.read",
+        "nav.section_analytics",
+    ),
+    PageSpec(
         "analytics/supply_demand.py",
         "supply_demand.nav_title",
         ":material/balance:",

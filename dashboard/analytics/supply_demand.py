@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import access
 from dashboard.data import sessions
 from dashboard.i18n import t
-from recruitment.placement import matching
+from recruitment.placement import demand, matching
 
 actor = access.require("analytics.read")
 st.title(t("supply_demand.title"))
@@ -64,4 +64,55 @@ else:
         picture.longest_waits.replace({"age_group": age_labels}),
         hide_index=True,
         column_config=columns,
+    )
+
+# The demand gap: suitable contacts for each person waiting, and where there are none.
+st.subheader(t("supply_demand.gap_title"))
+st.caption(t("supply_demand.gap_intro"))
+with sessions().begin() as session:
+    gap = demand.demand_gap(session=session, actor=actor)
+gap_columns = {
+    **columns,
+    "suitable": t("supply_demand.suitable"),
+    "suitable_contacts": t("supply_demand.suitable_contacts"),
+    "placeable": t("supply_demand.placeable"),
+    "gap": t("supply_demand.gap"),
+}
+
+
+def _readable(frame):
+    """Codes shown with their translated labels; an empty area said in words."""
+    labels = {
+        "area": {"": t("supply_demand.no_area")},
+        "target_group": {c: t(f"vocab.target_group_{c}") for c in frame.get("target_group", [])},
+    }
+    if "age_group" in frame:
+        labels["age_group"] = {c: t(f"vocab.age_group_{c}") for c in frame["age_group"]}
+    return frame.replace(labels)
+
+
+st.markdown(f"**{t('supply_demand.none_title')}**")
+without = gap.segments_without_contacts
+if without.empty:
+    st.success(t("supply_demand.none_empty"))
+else:
+    st.warning(t("supply_demand.with_none", count=int((gap.waiting["suitable"] == 0).sum())))
+    st.dataframe(
+        _readable(without[["area", "target_group", "waiting"]]),
+        hide_index=True,
+        column_config=gap_columns,
+    )
+st.markdown(f"**{t('supply_demand.segments_title')}**")
+if gap.segments.empty:
+    st.info(t("common.no_data"))
+else:
+    st.dataframe(_readable(gap.segments), hide_index=True, column_config=gap_columns)
+st.markdown(f"**{t('supply_demand.per_user_title')}**")
+if gap.waiting.empty:
+    st.info(t("common.no_data"))
+else:
+    st.dataframe(
+        _readable(gap.waiting.drop(columns=["target_group"])),
+        hide_index=True,
+        column_config=gap_columns,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from recruitment.cli import core, demo, funnel, outbox, security
+from recruitment.cli import core, demo, forecast, funnel, outbox, security
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -17,6 +17,6 @@ def main() -> None:
     """
 
 
-for module in (core, demo, funnel, outbox, security):
+for module in (core, demo, forecast, funnel, outbox, security):
     for command in module.COMMANDS:
         main.add_command(command)

@@ -1,0 +1,226 @@
+"""The one call behind the Forecast page and `verve forecast --json`: the forecast (with
+a scenario's levers, if any, beside the baseline), its assumptions, the backtest and the
+needs per segment, as plain JSON-ready values."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from recruitment.analytics.forecast import _estimates as read
+from recruitment.analytics.forecast import backtest as past
+from recruitment.analytics.forecast import needs
+from recruitment.analytics.forecast.model import (
+    ANY,
+    MODES,
+    STAGES,
+    Estimates,
+    Forecast,
+    Levers,
+    apply_levers,
+    simulate,
+)
+from recruitment.core import timefmt
+from recruitment.core.access import Actor, requires
+from recruitment.placement import demand
+
+RUNS = 10_000
+MAX_MONTHS = 12
+#: Band names in the JSON, in the order of model.QUANTILES.
+BANDS = ("p10", "p25", "p50", "p75", "p90")
+
+
+def _series(forecast: Forecast, name: str) -> list[dict]:
+    bands = forecast.bands(name)
+    expected = getattr(forecast, f"expected_{name}")
+    return [
+        {
+            "month": month.isoformat()[:7],
+            "mean": float(expected[j]),
+            **{band: float(bands[i, j]) for i, band in enumerate(BANDS)},
+        }
+        for j, month in enumerate(forecast.months)
+    ]
+
+
+def _assumptions(estimates: Estimates) -> list[dict]:
+    rows = []
+    for k, stage in enumerate(STAGES[:-1]):
+        for mode in (ANY, *MODES) if k else (ANY,):
+            pool = estimates.pools.get((stage, mode))
+            if pool is None:
+                continue
+            rows.append(
+                {
+                    "stage": stage,
+                    "next_stage": STAGES[k + 1],
+                    "mode": mode,
+                    "conversion": pool.conversion,
+                    "median_days": pool.median_days,
+                    "stays": int(round(pool.stays)),
+                }
+            )
+    return rows
+
+
+def _clean(value):
+    """JSON-safe: NaN and infinities become None."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+@requires("analytics.read")
+def forecast_report(
+    *,
+    session: Session,
+    actor: Actor,
+    months: int = 6,
+    seed: int = 0,
+    runs: int = RUNS,
+    levers: Levers | None = None,
+    by_month: int | None = None,
+    with_backtest: bool = True,
+    today: date | None = None,
+    area: str | None = None,
+) -> dict:
+    """Everything the Forecast page shows (JSON-ready): `baseline` and, when a lever is
+    set, `scenario` forecasts per month; `assumptions`; `today` (the figures the levers
+    start from); `backtest` rows and `coverage`; `needs` per segment by month `by_month`
+    (default the last); `segments_without_contacts`. With `area`, the pipeline, the
+    sign-up rate, the backtest and the needs are that area's; the stays the chances come
+    from stay the whole office's."""
+    if not 1 <= months <= MAX_MONTHS:
+        raise ValueError(f"months must be between 1 and {MAX_MONTHS}")
+    today = today or timefmt.today()
+    levers = levers or Levers()
+    session.info.pop("forecast_modes", None)  # read afresh in every report
+    office = read.read_current_pipeline(session, today)
+    estimates, meetings = read.read_estimates(session, today, office, area)
+    pipeline = office if area is None else read.read_current_pipeline(session, today, area)
+    baseline = simulate(estimates, pipeline, months=months, runs=runs, seed=seed)
+    chosen, forecast = estimates, baseline
+    if levers.changed():
+        chosen = apply_levers(
+            estimates,
+            levers,
+            meetings_per_month=meetings.per_month,
+            no_show_rate=meetings.no_show_rate,
+        )
+        forecast = simulate(chosen, pipeline, months=months, runs=runs, seed=seed)
+    gap = demand.demand_gap(session=session, actor=actor, today=today, area=area)
+    profiles = demand.contact_profiles(
+        session=session, actor=actor, since=today - timedelta(days=365), until=today
+    )
+    by_month = months - 1 if by_month is None else min(max(by_month, 0), months - 1)
+    attendance = meetings.attendance
+    if levers.no_show_rate is not None:
+        attendance = 1 - levers.no_show_rate
+    segment_needs = needs.segment_needs(
+        gap,
+        months=forecast.months,
+        expected_approvals=list(forecast.expected_approvals),
+        by_month=by_month,
+        profiles=profiles,
+        chance=needs.chances(chosen),
+        seats=meetings.seats,
+        attendance=attendance,
+    )
+    report = {
+        "as_of": today.isoformat(),
+        "area": area,
+        "months": [m.isoformat()[:7] for m in baseline.months],
+        "runs": runs,
+        "seed": seed,
+        "open_applicants": int(sum(n for (s, _, _), n in pipeline.groups.items() if s != "placed")),
+        "today": {
+            "signups_per_month": estimates.signups_per_month,
+            "meetings_per_month": meetings.per_month,
+            "digital_share": estimates.digital_share,
+            "no_show_rate": meetings.no_show_rate,
+            "conversion_after_interview": estimates.pool("interviewed", ANY).conversion,
+            "seats": meetings.seats,
+            "attendance": meetings.attendance,
+        },
+        "levers": levers.changed(),
+        "baseline": {
+            "approvals": _series(baseline, "approvals"),
+            "placements": _series(baseline, "placements"),
+        },
+        "scenario": (
+            {
+                "approvals": _series(forecast, "approvals"),
+                "placements": _series(forecast, "placements"),
+            }
+            if levers.changed()
+            else None
+        ),
+        "assumptions": _assumptions(chosen),
+        "by": segment_needs["by"].iloc[0].isoformat() if len(segment_needs) else None,
+        "needs": [
+            {k: _clean(v.isoformat() if isinstance(v, date) else v) for k, v in row.items()}
+            for row in segment_needs.to_dict("records")
+        ],
+        "segments_without_contacts": gap.segments_without_contacts.to_dict("records"),
+        "waiting": int(len(gap.waiting)),
+        "backtest": None,
+        "coverage": None,
+    }
+    if with_backtest:
+        report.update(
+            backtest_report(
+                session=session,
+                actor=actor,
+                months=months,
+                seed=seed,
+                runs=runs,
+                today=today,
+                area=area,
+            )
+        )
+    return _json_ready(report)
+
+
+@requires("analytics.read")
+def backtest_report(
+    *,
+    session: Session,
+    actor: Actor,
+    months: int = 6,
+    seed: int = 0,
+    runs: int = RUNS,
+    today: date | None = None,
+    area: str | None = None,
+) -> dict:
+    """The backtest part of the report (JSON-ready): `backtest` rows and `coverage`."""
+    frame = past.backtest(
+        session=session,
+        actor=actor,
+        today=today or timefmt.today(),
+        months=months,
+        runs=runs,
+        seed=seed,
+        area=area,
+    )
+    return _json_ready(
+        {
+            "backtest": [
+                {k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()}
+                for row in frame.to_dict("records")
+            ],
+            "coverage": past.coverage(frame),
+        }
+    )
+
+
+def _json_ready(value):
+    if isinstance(value, dict):
+        return {k: _json_ready(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, np.generic):
+        return _clean(value.item())
+    return _clean(value)

@@ -1,6 +1,8 @@
 """One service user (`?id=`): the record, their placements, and suggested contacts with
 the reasons for each, from which a coordinator proposes or starts a placement."""
 
+import uuid
+
 import streamlit as st
 
 from dashboard import access
@@ -12,6 +14,8 @@ from dashboard.placement.fields import CLOSE_LABELS, END_LABELS, FIELD_LABELS
 from recruitment.core.errors import NotFound
 from recruitment.core.vocabulary import AGE_GROUPS, AVAILABILITY, INTERESTS, LANGUAGES
 from recruitment.placement import matching, placements, scoring, service_users
+
+OPENING_KEY = "service_user_opening"
 
 actor = access.require("service_users.read")
 can_place = access.allowed(actor, "placements.write")
@@ -25,6 +29,11 @@ if not raw_id.isdigit():
     )
     st.stop()
 service_user_id = int(raw_id)
+# One opening of this record, kept across the page's reruns so the view is audited once;
+# opening another record, or coming back from the list, starts a new one.
+if st.session_state.get(OPENING_KEY, (None, None))[0] != service_user_id:
+    st.session_state[OPENING_KEY] = (service_user_id, uuid.uuid4().hex)
+opening = st.session_state[OPENING_KEY][1]
 
 show_flash()
 
@@ -36,7 +45,7 @@ def vocab(prefix: str, codes) -> str:
 try:
     with sessions().begin() as session:
         record = service_users.view_service_user(
-            session=session, actor=actor, service_user_id=service_user_id
+            session=session, actor=actor, service_user_id=service_user_id, opening=opening
         )
         rows = placements.placements_for(
             session=session, actor=actor, service_user_id=service_user_id

@@ -25,10 +25,11 @@ from db.models import (
     Stage,
     utcnow,
 )
-from recruitment.casework.stage_moves import advance_stage
 from recruitment.core import timefmt
+from recruitment.core._moves import move_applicant
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
+from recruitment.core.pipeline import Gate
 from recruitment.core.settings import get_setting
 
 #: The checks in the order the office usually takes them.
@@ -262,7 +263,13 @@ def approve(*, session: Session, actor: Actor, applicant_id: int) -> None:
             session, issued_on=police.issued_on, contract_on=contract.completed_on
         ):
             raise _too_old(session, issued_on=police.issued_on, contract_on=contract.completed_on)
-    advance_stage(session=session, actor=actor, applicant_id=applicant_id, to_stage=Stage.APPROVED)
+    move_applicant(
+        session=session,
+        applicant_id=applicant_id,
+        to_stage=Stage.APPROVED,
+        by_id=actor.id,
+        via=Gate.APPROVAL,
+    )
 
 
 @dataclass(frozen=True, slots=True)

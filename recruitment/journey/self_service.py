@@ -203,16 +203,13 @@ def withdraw_me(
     reason_code: str = "changed_mind",
     reason_text: str | None = None,
 ) -> None:
-    """Leave the pipeline: every booking is cancelled (seats go to the waitlist)."""
+    """Leave the pipeline, releasing what I held (`_booking.leave_pipeline`)."""
     applicant = _applicant_for_token(session, token)
     if Stage(applicant.stage) in EXITS:
         return
     if reason_code not in EXIT_REASONS[Stage.WITHDRAWN]:
         reason_code = "other" if reason_text else "changed_mind"
-    for registration in _booking.active_registrations(session, applicant.id):
-        _booking.cancel_registration(session=session, registration_id=registration.id)
-    session.refresh(applicant)
-    move_applicant(
+    _booking.leave_pipeline(
         session=session,
         applicant_id=applicant.id,
         to_stage=Stage.WITHDRAWN,

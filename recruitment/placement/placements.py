@@ -29,6 +29,7 @@ from recruitment.core._moves import move_applicant
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
 from recruitment.core.i18n import t
+from recruitment.core.pipeline import Gate
 from recruitment.core.settings import get_setting
 
 END_REASONS: tuple[str, ...] = (
@@ -253,7 +254,12 @@ def start_placement(
     placement.start_date = start_date or when.date()
     if contact.stage == Stage.APPROVED.value:
         move_applicant(
-            session=session, applicant_id=contact.id, to_stage=Stage.PLACED, by_id=actor.id, at=when
+            session=session,
+            applicant_id=contact.id,
+            to_stage=Stage.PLACED,
+            by_id=actor.id,
+            at=when,
+            via=Gate.PLACEMENT,
         )
     user.status = ServiceUserStatus.PLACED.value
     _journal(session, placement, actor, "placements.journal_started")
@@ -331,6 +337,7 @@ def end_placement(
                 to_stage=Stage.APPROVED,
                 by_id=actor.id,
                 at=when,
+                via=Gate.PLACEMENT,
             )
         user = session.get(ServiceUser, placement.service_user_id, with_for_update=True)
         user_running = _count(

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from db.models import Applicant, InfoMeeting, Interview, OutboxMessage, Registration, StageEvent
-from recruitment.core._moves import move_applicant
 from recruitment.core.i18n import t
+from tests.stages import step_to
 
 from .conftest import logged_in
 
@@ -69,9 +69,7 @@ def booked(session_factory, make_applicant):
                     ics_uid=f"{uuid.uuid4()}@t",
                 )
             )
-            move_applicant(
-                session=s, applicant_id=applicant_id, to_stage="meeting_booked", by_id=None
-            )
+            step_to(session=s, applicant_id=applicant_id, to_stage="meeting_booked", by_id=None)
         return applicant_id
 
     return make
@@ -216,7 +214,7 @@ def test_a_coordinator_schedules_and_records_an_interview_completes_the_checks_a
     applicant_id = make_applicant()
     with session_factory.begin() as s:
         for stage in ("meeting_booked", "meeting_attended"):
-            move_applicant(session=s, applicant_id=applicant_id, to_stage=stage, by_id=None)
+            step_to(session=s, applicant_id=applicant_id, to_stage=stage, by_id=None)
     at = panels(coordinator, applicant_id)
     assert not at.exception, at.exception
     at.text_input(key="schedule_place").input("Rådhuset, rom 4")
@@ -270,7 +268,7 @@ def test_the_checks_panel_refuses_a_contract_with_an_old_certificate(
     applicant_id = make_applicant()
     with session_factory.begin() as s:
         for stage in ("meeting_booked", "meeting_attended", "interview_scheduled"):
-            move_applicant(session=s, applicant_id=applicant_id, to_stage=stage, by_id=None)
+            step_to(session=s, applicant_id=applicant_id, to_stage=stage, by_id=None)
     at = panels(coordinator, applicant_id)
     today = date.today()
     at.selectbox(key="check_kind").set_value("police_certificate")

@@ -19,9 +19,9 @@ from db.models import (
 )
 from recruitment.accounts.office_settings import change_setting
 from recruitment.casework import _checks, checks, combined, interviews
-from recruitment.core._moves import move_applicant
 from recruitment.core.errors import NotFound, PermissionDenied, ValidationFailed
 from recruitment.core.i18n import t
+from tests.stages import step_to
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 3, 2)
@@ -49,7 +49,7 @@ def at_stage(make_applicant, session_factory):
         applicant_id = make_applicant(**fields)
         with session_factory.begin() as s:
             for step in order[: order.index(stage) + 1] if stage != "signed_up" else []:
-                move_applicant(session=s, applicant_id=applicant_id, to_stage=step, by_id=None)
+                step_to(session=s, applicant_id=applicant_id, to_stage=step, by_id=None)
         return applicant_id
 
     return make
@@ -708,7 +708,7 @@ def test_booking_a_combined_sitting_frees_the_seat_held_elsewhere_for_the_waitli
             )
         )
         for a in (holder, waiting):
-            move_applicant(session=s, applicant_id=a, to_stage="meeting_booked", by_id=None)
+            step_to(session=s, applicant_id=a, to_stage="meeting_booked", by_id=None)
     with session_factory.begin() as s:
         sitting = combined.book_combined_meeting(
             session=s,

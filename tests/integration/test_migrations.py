@@ -30,12 +30,12 @@ def test_the_from_at_migration_fills_in_when_each_previous_stage_began(
     from sqlalchemy import select
 
     from db.models import StageEvent
-    from recruitment.casework.stage_moves import advance_stage
+    from tests.stages import step_to
 
     applicant_id = make_applicant()
     for stage in ("meeting_booked", "meeting_attended"):
         with session_factory.begin() as s:
-            advance_stage(session=s, actor=coordinator, applicant_id=applicant_id, to_stage=stage)
+            step_to(session=s, applicant_id=applicant_id, to_stage=stage, by_id=coordinator.id)
     config = migrate.alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection

@@ -9,7 +9,7 @@ from dashboard import access
 from dashboard.action import run_action, show_flash
 from dashboard.components import plain
 from dashboard.data import sessions
-from dashboard.i18n import date_format, format_date, localised, t
+from dashboard.i18n import date_format, format_date, format_when, localised, t
 from dashboard.placement.fields import CLOSE_LABELS, END_LABELS, FIELD_LABELS
 from recruitment.core.errors import NotFound
 from recruitment.core.vocabulary import AGE_GROUPS, AVAILABILITY, INTERESTS, LANGUAGES
@@ -51,6 +51,9 @@ try:
             session=session, actor=actor, service_user_id=service_user_id
         )
         suggestions = matching.suggest_contacts(
+            session=session, actor=actor, service_user_id=service_user_id
+        )
+        journal = service_users.service_user_journal(
             session=session, actor=actor, service_user_id=service_user_id
         )
 except NotFound:
@@ -364,3 +367,15 @@ if can_write and record.status != "closed":
                 success=t("service_users.closed"),
                 field_labels=CLOSE_LABELS,
             )
+
+# --- journal ---------------------------------------------------------------------------
+with st.expander(t("service_users.journal_title")):
+    if not journal:
+        st.caption(t("service_users.journal_empty"))
+    for entry in journal:
+        st.markdown(
+            f"**{plain(entry['subject'] or '')}** · {format_when(entry['at'])}"
+            + (f" · {plain(entry['author'])}" if entry["author"] else "")
+        )
+        if entry["body"]:
+            st.text(entry["body"])

@@ -25,6 +25,7 @@ from db.models import (
     utcnow,
 )
 from recruitment.casework._checks import police_certificate_seen
+from recruitment.casework.journal import CASE_REF, CONTACT
 from recruitment.core._moves import move_applicant
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
@@ -117,17 +118,8 @@ def _check_hours(
 def _journal(
     session: Session, placement: Placement, actor: Actor, subject: str, body: str = ""
 ) -> None:
-    names = session.execute(
-        select(Applicant.first_name, Applicant.last_name, ServiceUser.case_ref)
-        .select_from(Placement)
-        .join(Applicant, Applicant.id == Placement.applicant_id)
-        .join(ServiceUser, ServiceUser.id == Placement.service_user_id)
-        .where(Placement.id == placement.id)
-    ).one()
-    contact_name, case_ref = (
-        f"{names.first_name} {names.last_name}",
-        names.case_ref or f"#{placement.service_user_id}",
-    )
+    """One entry on each record. The names are not stored: the subject keeps "{contact}"
+    and "{case_ref}" with the placement's id, and the journal fills them in when read."""
     for target in (
         {"applicant_id": placement.applicant_id},
         {"service_user_id": placement.service_user_id},
@@ -138,12 +130,13 @@ def _journal(
                 channel=JournalChannel.SYSTEM.value,
                 subject=t(
                     subject,
-                    contact=contact_name,
-                    case_ref=case_ref,
+                    contact=CONTACT,
+                    case_ref=CASE_REF,
                     hours=placement.hours_per_month,
                 ),
                 body=body,
                 author_id=actor.id,
+                placement_id=placement.id,
                 **target,
             )
         )

@@ -30,6 +30,7 @@ from db.models import (
 )
 from recruitment.accounts import audit
 from recruitment.casework import importing
+from recruitment.casework.journal import rendered_subjects
 from recruitment.core import timefmt
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
@@ -417,6 +418,31 @@ def view_service_user(
         coordinator_name=coordinator_name,
         closed_at=user.closed_at,
     )
+
+
+@requires("service_users.read")
+def service_user_journal(
+    *, session: Session, actor: Actor, service_user_id: int
+) -> list[dict[str, object]]:
+    """The service user's journal, newest first: at, subject (names filled in as they are
+    now, see `casework.journal.rendered_subjects`), body, author."""
+    _load(session, service_user_id)
+    rows = session.execute(
+        select(JournalEntry, StaffUser.full_name)
+        .outerjoin(StaffUser, StaffUser.id == JournalEntry.author_id)
+        .where(JournalEntry.service_user_id == service_user_id)
+        .order_by(JournalEntry.created_at.desc(), JournalEntry.id.desc())
+    ).all()
+    subjects = rendered_subjects(session, [entry for entry, _ in rows])
+    return [
+        {
+            "at": entry.created_at,
+            "subject": subjects[entry.id],
+            "body": entry.body,
+            "author": author,
+        }
+        for entry, author in rows
+    ]
 
 
 @requires("service_users.read")

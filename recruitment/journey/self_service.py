@@ -16,6 +16,7 @@ from db.models import Applicant, Registration, Stage, utcnow
 from recruitment.core._moves import move_applicant
 from recruitment.core.errors import NotFound, ValidationFailed
 from recruitment.core.pipeline import EXIT_REASONS, EXITS
+from recruitment.core.places import set_postcode
 from recruitment.core.validation import (
     clean_name,
     clean_phone,
@@ -191,6 +192,7 @@ def update_my_contact(*, session: Session, token: str, raw: dict) -> None:
         )
         if taken is not None:
             raise ValidationFailed({"email": "self_service.email_in_use"})
+    set_postcode(applicant, clean.pop("postcode"))
     for name, value in clean.items():
         setattr(applicant, name, value)
     session.flush()

@@ -99,3 +99,28 @@ def test_the_journal_reference_migration_takes_the_names_out_of_placement_entrie
         ("Oppdrag avsluttet: {contact} og {case_ref}", None),
         ("Tjenestemottaker registrert", None),
     ]
+
+
+def test_the_area_migration_fills_in_the_area_of_every_sign_up_with_a_known_postcode(
+    engine, session_factory, make_applicant
+):
+    from alembic import command
+    from sqlalchemy import text
+
+    from db.models import Applicant
+
+    signed_up = make_applicant(postcode="1606", area=None)
+    unknown = make_applicant(postcode="0999", area=None)
+    given = make_applicant(postcode="1606", area="Kråkerøy")
+    config = migrate.alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0140_journal_ref")
+        connection.execute(
+            text("UPDATE applicant SET area = NULL WHERE id IN (:a, :b)"),
+            {"a": signed_up, "b": unknown},
+        )
+    migrate.upgrade(engine)
+    with session_factory() as s:
+        areas = dict(s.execute(select(Applicant.id, Applicant.area)).all())
+    assert (areas[signed_up], areas[unknown], areas[given]) == ("Fredrikstad", None, "Kråkerøy")

@@ -893,3 +893,30 @@ def test_managers_get_permission_denied_for_every_interview_check_and_combined_w
             write()
     assert session.scalars(select(ApplicantCheck)).all() == []
     assert session.get(Applicant, applicant_id).stage == "interviewed"
+
+
+def test_a_certificate_says_until_which_contract_date_it_serves_and_when_it_is_too_old(
+    session, coordinator, interviewed
+):
+    applicant_id = interviewed()
+    record(
+        session,
+        coordinator,
+        applicant_id,
+        "police_certificate",
+        issued_on=date(2025, 11, 30),
+        seen_on=date(2025, 12, 5),
+    )
+
+    def police(today):
+        views = checks.list_checks(
+            session=session, actor=coordinator, applicant_id=applicant_id, today=today
+        )
+        return next(v for v in views if v.kind == "police_certificate")
+
+    assert police(date(2026, 2, 28)).usable_until == date(2026, 2, 28)
+    assert not police(date(2026, 2, 28)).too_old
+    assert police(TODAY).too_old  # 2 March: no contract signed today could use it
+    # Once a contract is recorded, its date decides.
+    record(session, coordinator, applicant_id, "contract", completed_on=date(2026, 2, 1))
+    assert not police(TODAY).too_old

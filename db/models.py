@@ -535,6 +535,12 @@ class JournalEntry(Base):
     outbox_id: Mapped[int | None] = mapped_column(
         ForeignKey("outbox_message.id", ondelete="SET NULL")
     )
+    # An entry about a placement names the contact and the case by reference: its subject
+    # keeps "{contact}" and "{case_ref}" and they are filled in when read, so retention
+    # and erasure leave no name behind in the other party's journal.
+    placement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("placement.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]
 

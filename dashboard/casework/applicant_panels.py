@@ -279,38 +279,64 @@ def _check_line(view: checks.CheckView) -> str:
     )
 
 
+CHECK_FIELDS = ("check_issued_on", "check_seen_on", "check_completed_on", "check_note")
+CHECKS_FLASH = "checks_flash"
+
+
+def _saved_check(_result: object) -> None:
+    """Keep the message for the checks section itself (not the page's top, which is
+    above the interview section) and give no page-wide flash."""
+    st.session_state[CHECKS_FLASH] = t("checks.saved")
+
+
 def checks_panel(applicant_id: int) -> None:
     """The checks section: what is done, a form to record one check, and approval."""
     actor = access.require("applicants.read")
     with sessions().begin() as session:
         overview = checks.checks_overview(session=session, actor=actor, applicant_id=applicant_id)
     st.subheader(t("checks.heading"))
+    if message := st.session_state.pop(CHECKS_FLASH, None):
+        st.success(message, icon=":material/check_circle:")
     for view in overview.checks:
-        icon = ":material/check_circle:" if view.done else ":material/radio_button_unchecked:"
+        if view.too_old:
+            icon = ":material/warning:"
+        elif view.done:
+            icon = ":material/check_circle:"
+        else:
+            icon = ":material/radio_button_unchecked:"
         st.markdown(f"{icon} {_check_line(view)}")
+        if view.kind == checks.POLICE and view.usable_until is not None:
+            if view.too_old:
+                st.warning(t("checks.police_too_old", until=view.usable_until))
+            else:
+                st.caption(t("checks.police_usable_until", until=view.usable_until))
         if view.note:
             st.caption(plain(view.note))
     if not allowed(actor, "applicants.write"):
         return
+    st.markdown(f"**{t('checks.record')}**")
+    # Outside the form, so the fields below follow the kind chosen.
+    kind = st.selectbox(
+        t("checks.kind"),
+        options=list(checks.CHECK_ORDER),
+        format_func=lambda k: t(f"checks.{k}"),
+        key="check_kind",
+    )
     with st.form(f"record_check_{applicant_id}"):
-        st.markdown(f"**{t('checks.record')}**")
-        kind = st.selectbox(
-            t("checks.kind"),
-            options=list(checks.CHECK_ORDER),
-            format_func=lambda k: t(f"checks.{k}"),
-            key="check_kind",
-        )
-        st.caption(t("checks.certificate_note"))
-        left, middle, right = st.columns(3)
-        issued_on = left.date_input(
-            t("checks.issued_on"), value=None, format=date_format(), key="check_issued_on"
-        )
-        seen_on = middle.date_input(
-            t("checks.seen_on"), value=None, format=date_format(), key="check_seen_on"
-        )
-        completed_on = right.date_input(
-            t("checks.completed_on"), value=None, format=date_format(), key="check_completed_on"
-        )
+        issued_on = seen_on = completed_on = None
+        if kind == checks.POLICE:
+            st.caption(t("checks.certificate_note"))
+            left, right = st.columns(2)
+            issued_on = left.date_input(
+                t("checks.issued_on"), value=None, format=date_format(), key="check_issued_on"
+            )
+            seen_on = right.date_input(
+                t("checks.seen_on"), value=None, format=date_format(), key="check_seen_on"
+            )
+        else:
+            completed_on = st.date_input(
+                t("checks.completed_on"), value=None, format=date_format(), key="check_completed_on"
+            )
         note = st.text_input(t("checks.note"), key="check_note")
         if st.form_submit_button(t("checks.save"), type="primary"):
             run_action(
@@ -324,8 +350,15 @@ def checks_panel(applicant_id: int) -> None:
                     completed_on=completed_on,
                     note=note,
                 ),
-                success=t("checks.saved"),
+                success=_saved_check,
                 field_labels=FIELD_LABELS,
+                # A fresh form for the next check: the note belongs to this one only.
+                reset={
+                    "check_note": "",
+                    "check_issued_on": None,
+                    "check_seen_on": None,
+                    "check_completed_on": None,
+                },
             )
     if overview.stage == "interviewed":
         if overview.missing:

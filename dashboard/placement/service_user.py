@@ -1,17 +1,21 @@
 """One service user (`?id=`): the record, their placements, and suggested contacts with
 the reasons for each, from which a coordinator proposes or starts a placement."""
 
+import uuid
+
 import streamlit as st
 
 from dashboard import access
 from dashboard.action import run_action, show_flash
 from dashboard.components import plain
 from dashboard.data import sessions
-from dashboard.i18n import date_format, format_date, localised, t
+from dashboard.i18n import date_format, format_date, format_when, localised, t
 from dashboard.placement.fields import CLOSE_LABELS, END_LABELS, FIELD_LABELS
 from recruitment.core.errors import NotFound
 from recruitment.core.vocabulary import AGE_GROUPS, AVAILABILITY, INTERESTS, LANGUAGES
 from recruitment.placement import matching, placements, scoring, service_users
+
+OPENING_KEY = "service_user_opening"
 
 actor = access.require("service_users.read")
 can_place = access.allowed(actor, "placements.write")
@@ -25,6 +29,11 @@ if not raw_id.isdigit():
     )
     st.stop()
 service_user_id = int(raw_id)
+# One opening of this record, kept across the page's reruns so the view is audited once;
+# opening another record, or coming back from the list, starts a new one.
+if st.session_state.get(OPENING_KEY, (None, None))[0] != service_user_id:
+    st.session_state[OPENING_KEY] = (service_user_id, uuid.uuid4().hex)
+opening = st.session_state[OPENING_KEY][1]
 
 show_flash()
 
@@ -36,12 +45,15 @@ def vocab(prefix: str, codes) -> str:
 try:
     with sessions().begin() as session:
         record = service_users.view_service_user(
-            session=session, actor=actor, service_user_id=service_user_id
+            session=session, actor=actor, service_user_id=service_user_id, opening=opening
         )
         rows = placements.placements_for(
             session=session, actor=actor, service_user_id=service_user_id
         )
         suggestions = matching.suggest_contacts(
+            session=session, actor=actor, service_user_id=service_user_id
+        )
+        journal = service_users.service_user_journal(
             session=session, actor=actor, service_user_id=service_user_id
         )
 except NotFound:
@@ -355,3 +367,15 @@ if can_write and record.status != "closed":
                 success=t("service_users.closed"),
                 field_labels=CLOSE_LABELS,
             )
+
+# --- journal ---------------------------------------------------------------------------
+with st.expander(t("service_users.journal_title")):
+    if not journal:
+        st.caption(t("service_users.journal_empty"))
+    for entry in journal:
+        st.markdown(
+            f"**{plain(entry['subject'] or '')}** · {format_when(entry['at'])}"
+            + (f" · {plain(entry['author'])}" if entry["author"] else "")
+        )
+        if entry["body"]:
+            st.text(entry["body"])

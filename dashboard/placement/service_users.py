@@ -15,6 +15,8 @@ from recruitment.placement import service_users
 from recruitment.placement.service_users import GENDERS, IMPORT_FIELDS
 
 actor = access.require("service_users.read")
+# Back on the list: the next record opened is a new opening, audited again.
+st.session_state.pop("service_user_opening", None)
 st.title(t("service_users.title"))
 show_flash()
 

@@ -35,7 +35,7 @@ from recruitment.core.pipeline import (
     EXITS,
     FUNNEL,
     OPEN_STAGES,
-    allowed_moves,
+    manual_moves,
     needs_reason,
 )
 from recruitment.core.settings import get_setting
@@ -451,10 +451,11 @@ def work_summary(
 @requires("applicants.read")
 def applicant_file(*, session: Session, actor: Actor, applicant_id: int) -> dict[str, Any]:
     """Everything the applicant page shows: profile, timeline (stage events and journal
-    merged, newest first), the moves open from the current stage, and who can take the case."""
+    merged, newest first), the moves a coordinator may record by hand (exits, reopening),
+    and who can take the case."""
     profile = applicant_profile(session=session, actor=actor, applicant_id=applicant_id)
     ranked = {stage: i for i, stage in enumerate(ALL_STAGES)}
-    moves = sorted(allowed_moves(profile["stage"]), key=lambda s: ranked[s.value])
+    moves = sorted(manual_moves(profile["stage"]), key=lambda s: ranked[s.value])
     return {
         "profile": profile,
         "timeline": timeline(session=session, actor=actor, applicant_id=applicant_id),

@@ -33,6 +33,7 @@ from recruitment.core._moves import move_applicant
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
 from recruitment.core.i18n import t
+from recruitment.core.pipeline import Gate
 from recruitment.core.timefmt import format_when, office_datetime, office_zone
 from recruitment.journey import _booking
 from recruitment.messaging._queue import queue_email
@@ -500,6 +501,7 @@ def cancel_meeting(
                 by_id=actor.id,
                 reason_code="meeting_cancelled",
                 at=now,
+                via=Gate.BOOKING,
             )
         if not applicant.email:
             continue

@@ -11,8 +11,16 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from db.models import Applicant, Stage, StageEvent, utcnow
-from recruitment.core.errors import InvalidStageTransition, NotFound, ReasonRequired
-from recruitment.core.pipeline import EXIT_REASONS, EXITS, REOPEN_REASON, is_allowed, needs_reason
+from recruitment.core.errors import InvalidStageTransition, NotFound, ReasonRequired, StageGated
+from recruitment.core.pipeline import (
+    EXIT_REASONS,
+    EXITS,
+    REOPEN_REASON,
+    Gate,
+    gate_for,
+    is_allowed,
+    needs_reason,
+)
 
 
 def move_applicant(
@@ -24,10 +32,15 @@ def move_applicant(
     reason_code: str | None = None,
     reason_text: str | None = None,
     at: datetime | None = None,
+    via: Gate | None = None,
 ) -> StageEvent:
     """Move an applicant to `to_stage` and record the event; raise and change nothing if
     the move is not allowed. For services that already checked who may act (including
-    the applicant's own self-service link, which has no staff actor)."""
+    the applicant's own self-service link, which has no staff actor).
+
+    A gated move (`pipeline.GATES`) needs `via`: the gate of the service that made it
+    happen (booking, attendance, interview, approval, placement). Exits and reopening
+    need none; everything else without its gate is refused with StageGated."""
     to_stage = Stage(to_stage)
     # Lock the row on PostgreSQL so two simultaneous moves cannot both read the old stage.
     applicant = session.get(Applicant, applicant_id, with_for_update=True)
@@ -37,6 +50,14 @@ def move_applicant(
     if not is_allowed(from_stage, to_stage):
         raise InvalidStageTransition(
             f"cannot move from {from_stage} to {to_stage}",
+            from_stage=from_stage.value,
+            to_stage=to_stage.value,
+        )
+    gate = gate_for(from_stage, to_stage)
+    if gate is not None and via != gate:
+        raise StageGated(
+            f"{from_stage} -> {to_stage} goes through {gate}, not {via}",
+            gate=gate.value,
             from_stage=from_stage.value,
             to_stage=to_stage.value,
         )

@@ -20,10 +20,12 @@ from sqlalchemy.orm import Session
 from db.models import (
     Applicant,
     InfoMeeting,
+    Interview,
     MeetingStatus,
     Registration,
     RegistrationStatus,
     Stage,
+    StageEvent,
     utcnow,
 )
 from recruitment.core import links
@@ -35,7 +37,7 @@ from recruitment.core.errors import (
     NotFound,
 )
 from recruitment.core.i18n import t
-from recruitment.core.pipeline import EXITS
+from recruitment.core.pipeline import EXITS, Gate
 from recruitment.core.settings import get_setting
 from recruitment.core.timefmt import format_when, office_zone
 from recruitment.journey import calendar
@@ -199,7 +201,11 @@ def _enter_meeting_booked(session: Session, applicant: Applicant, by_id: int | N
         )
     if applicant.stage == Stage.SIGNED_UP.value:
         move_applicant(
-            session=session, applicant_id=applicant.id, to_stage=Stage.MEETING_BOOKED, by_id=by_id
+            session=session,
+            applicant_id=applicant.id,
+            to_stage=Stage.MEETING_BOOKED,
+            by_id=by_id,
+            via=Gate.BOOKING,
         )
 
 
@@ -214,7 +220,11 @@ def _leave_meeting_booked(session: Session, applicant: Applicant, by_id: int | N
     )
     if not active:
         move_applicant(
-            session=session, applicant_id=applicant.id, to_stage=Stage.SIGNED_UP, by_id=by_id
+            session=session,
+            applicant_id=applicant.id,
+            to_stage=Stage.SIGNED_UP,
+            by_id=by_id,
+            via=Gate.BOOKING,
         )
 
 
@@ -449,3 +459,49 @@ def book_or_move(
         by_id=by_id,
         allow_waitlist=allow_waitlist,
     )
+
+
+def leave_pipeline(
+    *,
+    session: Session,
+    applicant_id: int,
+    to_stage: Stage | str,
+    by_id: int | None,
+    reason_code: str | None,
+    reason_text: str | None = None,
+    at: datetime | None = None,
+) -> StageEvent:
+    """Withdraw or reject someone and release what they held, in one step whoever acts
+    (the applicant's own link or staff): the exit is recorded from the stage they were in,
+    every booking and waitlist place is cancelled with its message and calendar
+    cancellation, a freed seat goes to the first on the waitlist (who is told), and open
+    interviews are called off."""
+    to_stage = Stage(to_stage)
+    if to_stage not in EXITS:
+        raise InvalidStageTransition(
+            f"{to_stage} is not an exit", from_stage=None, to_stage=to_stage.value
+        )
+    when = at or utcnow()
+    # The exit first, so the funnel records the stage they left from (cancelling the
+    # booking first would step them back to signed_up).
+    event = move_applicant(
+        session=session,
+        applicant_id=applicant_id,
+        to_stage=to_stage,
+        by_id=by_id,
+        reason_code=reason_code,
+        reason_text=reason_text,
+        at=when,
+    )
+    for registration in active_registrations(session, applicant_id):
+        cancel_registration(session=session, registration_id=registration.id, by_id=by_id, now=when)
+    for interview in session.scalars(
+        select(Interview).where(
+            Interview.applicant_id == applicant_id,
+            Interview.outcome.is_(None),
+            Interview.cancelled_at.is_(None),
+        )
+    ):
+        interview.cancelled_at = when
+    session.flush()
+    return event

@@ -18,6 +18,7 @@ from recruitment.core.access import Actor, requires
 from recruitment.core.errors import ValidationFailed
 from recruitment.core.i18n import language
 from recruitment.core.pipeline import EXITS, REOPEN_REASON
+from recruitment.core.places import set_postcode
 from recruitment.core.settings import get_setting
 from recruitment.core.validation import (
     MAX_TEXT,
@@ -180,7 +181,7 @@ def _apply(applicant: Applicant, data: ApplicantInput, lang: str) -> None:
     applicant.last_name = data.last_name
     applicant.email = data.email
     applicant.phone = data.phone
-    applicant.postcode = data.postcode
+    set_postcode(applicant, data.postcode)
     applicant.birth_year = data.birth_year
     applicant.languages = list(data.languages)
     applicant.interests = list(data.interests)

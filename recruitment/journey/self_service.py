@@ -16,6 +16,7 @@ from db.models import Applicant, Registration, Stage, utcnow
 from recruitment.core._moves import move_applicant
 from recruitment.core.errors import NotFound, ValidationFailed
 from recruitment.core.pipeline import EXIT_REASONS, EXITS
+from recruitment.core.places import set_postcode
 from recruitment.core.validation import (
     clean_name,
     clean_phone,
@@ -191,6 +192,7 @@ def update_my_contact(*, session: Session, token: str, raw: dict) -> None:
         )
         if taken is not None:
             raise ValidationFailed({"email": "self_service.email_in_use"})
+    set_postcode(applicant, clean.pop("postcode"))
     for name, value in clean.items():
         setattr(applicant, name, value)
     session.flush()
@@ -203,16 +205,13 @@ def withdraw_me(
     reason_code: str = "changed_mind",
     reason_text: str | None = None,
 ) -> None:
-    """Leave the pipeline: every booking is cancelled (seats go to the waitlist)."""
+    """Leave the pipeline, releasing what I held (`_booking.leave_pipeline`)."""
     applicant = _applicant_for_token(session, token)
     if Stage(applicant.stage) in EXITS:
         return
     if reason_code not in EXIT_REASONS[Stage.WITHDRAWN]:
         reason_code = "other" if reason_text else "changed_mind"
-    for registration in _booking.active_registrations(session, applicant.id):
-        _booking.cancel_registration(session=session, registration_id=registration.id)
-    session.refresh(applicant)
-    move_applicant(
+    _booking.leave_pipeline(
         session=session,
         applicant_id=applicant.id,
         to_stage=Stage.WITHDRAWN,

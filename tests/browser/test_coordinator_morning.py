@@ -12,10 +12,11 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from db.models import Applicant, InfoMeeting, Interview, Registration, StageEvent
-from recruitment.core._moves import move_applicant, record_sign_up
+from recruitment.core._moves import record_sign_up
 from recruitment.core.i18n import t
 from recruitment.core.timefmt import local
 from tests.browser.conftest import log_in, screenshot, wait_for_app
+from tests.stages import step_to
 
 APPLICANT_PAGE = "casework/applicant.py"
 
@@ -56,7 +57,7 @@ def todays_meeting(live_server):
                     ics_uid=f"{uuid.uuid4()}@t",
                 )
             )
-            move_applicant(
+            step_to(
                 session=session, applicant_id=applicant.id, to_stage="meeting_booked", by_id=None
             )
             people.append(applicant.id)

@@ -73,12 +73,12 @@ def test_the_pipeline_shows_how_many_stand_in_each_stage(app, manager, make_appl
 def test_selecting_a_bar_opens_the_list_filtered_to_that_stage(
     app, coordinator, make_applicant, session_factory
 ):
-    from recruitment.casework.stage_moves import advance_stage
+    from tests.stages import step_to
 
     booked = make_applicant(first_name="Bo", last_name="Booked")
     make_applicant(first_name="Siri", last_name="Signed")
     with session_factory.begin() as s:
-        advance_stage(session=s, actor=coordinator, applicant_id=booked, to_stage="meeting_booked")
+        step_to(session=s, by_id=coordinator.id, applicant_id=booked, to_stage="meeting_booked")
     at = _open(app, coordinator, "pipeline")
     # What a click on the bar sends back: the selection of the point "stage".
     at.session_state["pipeline_chart"] = {"selection": {"stage": [{"stage": "meeting_booked"}]}}

@@ -17,8 +17,8 @@ from recruitment.casework.exports import (
     to_csv_bytes,
     to_xlsx_bytes,
 )
-from recruitment.casework.stage_moves import advance_stage
 from recruitment.core.errors import PermissionDenied, ValidationFailed
+from tests.stages import step_to
 
 SIGNED_UP_AT = datetime(2026, 3, 4, 9, 30, 15, 123456, tzinfo=UTC)
 
@@ -40,9 +40,7 @@ def applicants(make_applicant, coordinator, session_factory):
         first_name='=HYPERLINK("http://evil.example")', last_name="-2+3", email="x@example.no"
     )
     with session_factory.begin() as s:
-        advance_stage(
-            session=s, actor=coordinator, applicant_id=sneaky, to_stage=Stage.MEETING_BOOKED
-        )
+        step_to(session=s, by_id=coordinator.id, applicant_id=sneaky, to_stage=Stage.MEETING_BOOKED)
     return plain, sneaky
 
 

@@ -17,9 +17,9 @@ from db.models import (
     StageEvent,
 )
 from recruitment.casework import attendance, meeting_views, meetings
-from recruitment.core._moves import move_applicant
 from recruitment.core.errors import NotFound, PermissionDenied, ValidationFailed
 from recruitment.core.timefmt import format_when, local
+from tests.stages import step_to
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -38,9 +38,7 @@ def book(session_factory):
             )
             s.add(registration)
             s.flush()
-            move_applicant(
-                session=s, applicant_id=applicant_id, to_stage="meeting_booked", by_id=None
-            )
+            step_to(session=s, applicant_id=applicant_id, to_stage="meeting_booked", by_id=None)
             return registration.id
 
     return make

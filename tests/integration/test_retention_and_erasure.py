@@ -26,8 +26,8 @@ from recruitment.accounts.privacy_rights import (
     export_json,
 )
 from recruitment.accounts.retention import months_before, retention_due, run_retention
-from recruitment.core._moves import move_applicant
 from recruitment.core.errors import PermissionDenied
+from tests.stages import step_to
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 LONG_AGO = NOW - timedelta(days=500)
@@ -59,7 +59,7 @@ def _person(session_factory, make_applicant, make_meeting, *, at, exit_to="withd
         for i, stage in enumerate(
             ("meeting_booked", "meeting_attended", "interview_scheduled", "interviewed")
         ):
-            move_applicant(
+            step_to(
                 session=s,
                 applicant_id=applicant_id,
                 to_stage=stage,
@@ -70,7 +70,7 @@ def _person(session_factory, make_applicant, make_meeting, *, at, exit_to="withd
             "withdrawn": ("moved", "moved to Bergen"),
             "rejected": ("other", "moved to Bergen"),
         }[exit_to]
-        move_applicant(
+        step_to(
             session=s,
             applicant_id=applicant_id,
             to_stage=exit_to,
@@ -194,7 +194,7 @@ def test_retention_anonymises_people_who_left_long_ago_and_keeps_the_funnel(
     gone = _person(session_factory, make_applicant, make_meeting, at=LONG_AGO)
     recent = make_applicant(first_name="Recent", signed_up_at=RECENT)
     with session_factory.begin() as s:
-        move_applicant(
+        step_to(
             session=s,
             applicant_id=recent,
             to_stage="withdrawn",

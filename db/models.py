@@ -576,6 +576,29 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
 
 
+class PendingChange(Base):
+    """Changes to an applicant that wait for the owner of an e-mail address to confirm
+    them: a sign-up with an address already registered, or a new address typed on My
+    page. Nothing reaches the applicant's row until the link mailed to that address is
+    opened and confirmed; the row is deleted then, and an expired one is worthless."""
+
+    __tablename__ = "pending_change"
+    __table_args__ = (
+        CheckConstraint("kind IN ('sign_up', 'email_change')", name="kind"),
+        Index("ix_pending_change_applicant", "applicant_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    # Only the SHA-256 of the code in the link is kept, so a copy of the database
+    # confirms nothing.
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+
+
 class AuditEvent(Base):
     """Who did what to whose data: logins, exports, deletions, role changes. Append-only."""
 

@@ -8,6 +8,7 @@ value is a plain constraint change in a migration.
 from __future__ import annotations
 
 import enum
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -71,6 +72,49 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+#: Characters no text a person types may hold: C0 controls but tab and line breaks,
+#: DEL and the C1 controls. PostgreSQL cannot store NUL at all.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Invisible characters that make no sense in a form field and are removed: zero-width
+#: space, word joiner, byte-order mark, and the bidi embeddings, overrides and isolates
+#: (U+202E makes "exe.txt" read "txt.exe"). The zero-width (non-)joiner and the
+#: left-to-right/right-to-left marks stay: scripts and emoji need them.
+INVISIBLE_CHARACTERS = re.compile("[\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_invisible(text: str) -> str:
+    return INVISIBLE_CHARACTERS.sub("", text)
+
+
+class UserText(TypeDecorator):
+    """Every column that holds what a person typed: no NUL or other control character,
+    no invisible formatting character, never longer than `limit`.
+
+    `recruitment.core.text_guard` checks each assignment to such a column with a message
+    in the user's language (so no service can skip it); this type is the last line at
+    the database, for anything written past the ORM's attributes. `length` is the
+    column's size; a Text column (`length=None`) has `max_length` as its limit."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, length: int | None = None, *, max_length: int | None = None) -> None:
+        super().__init__(length)
+        if length is None:
+            self.impl = Text()
+        self.limit = length or max_length
+
+    def process_bind_param(self, value: Any, dialect: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        value = strip_invisible(value)
+        if CONTROL_CHARACTERS.search(value):
+            raise ValueError("text with control characters cannot be stored")
+        if self.limit is not None and len(value) > self.limit:
+            raise ValueError(f"text longer than {self.limit} characters cannot be stored")
+        return value
 
 
 class Base(DeclarativeBase):
@@ -183,10 +227,10 @@ class StaffUser(Base):
     __table_args__ = (CheckConstraint(_in("role", Role), name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True)
-    full_name: Mapped[str] = mapped_column(String(200), default="")
-    email: Mapped[str | None] = mapped_column(String(320))
-    phone: Mapped[str | None] = mapped_column(String(40))
+    username: Mapped[str] = mapped_column(UserText(64), unique=True)
+    full_name: Mapped[str] = mapped_column(UserText(200), default="")
+    email: Mapped[str | None] = mapped_column(UserText(320))
+    phone: Mapped[str | None] = mapped_column(UserText(40))
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # The identity a single-sign-on provider gives this person, when SSO is used.
@@ -243,20 +287,20 @@ class Applicant(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    first_name: Mapped[str] = mapped_column(String(100))
-    last_name: Mapped[str] = mapped_column(String(100))
+    first_name: Mapped[str] = mapped_column(UserText(100))
+    last_name: Mapped[str] = mapped_column(UserText(100))
     # Normalised (lower-cased domain, trimmed) by recruitment before it is stored;
     # NULL only once the applicant has been anonymised.
-    email: Mapped[str | None] = mapped_column(String(320), unique=True)
-    phone: Mapped[str | None] = mapped_column(String(40), index=True)
+    email: Mapped[str | None] = mapped_column(UserText(320), unique=True)
+    phone: Mapped[str | None] = mapped_column(UserText(40), index=True)
     birth_year: Mapped[int | None]
-    postcode: Mapped[str | None] = mapped_column(String(4), index=True)
-    area: Mapped[str | None] = mapped_column(String(100), index=True)
+    postcode: Mapped[str | None] = mapped_column(UserText(4), index=True)
+    area: Mapped[str | None] = mapped_column(UserText(100), index=True)
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     interests: Mapped[list[str]] = mapped_column(JSON, default=list)
     availability: Mapped[list[str]] = mapped_column(JSON, default=list)
     target_groups: Mapped[list[str]] = mapped_column(JSON, default=list)
-    about: Mapped[str | None] = mapped_column(Text)
+    about: Mapped[str | None] = mapped_column(UserText(max_length=2000))
     driving_licence: Mapped[bool] = mapped_column(Boolean, default=False)
     prefers_phone: Mapped[bool] = mapped_column(Boolean, default=False)
     callback_requested: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
@@ -303,7 +347,7 @@ class StageEvent(Base):
     from_at: Mapped[datetime | None]
     by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     reason_code: Mapped[str | None] = mapped_column(String(64))
-    reason_text: Mapped[str | None] = mapped_column(Text)
+    reason_text: Mapped[str | None] = mapped_column(UserText(max_length=2000))
 
 
 # --- info meetings ---------------------------------------------------------------
@@ -326,15 +370,15 @@ class InfoMeeting(Base):
     duration_minutes: Mapped[int] = mapped_column(Integer, default=90)
     mode: Mapped[str] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(16), default=MeetingKind.STANDARD.value)
-    join_url: Mapped[str | None] = mapped_column(String(1000))
-    address: Mapped[str | None] = mapped_column(String(300))
+    join_url: Mapped[str | None] = mapped_column(UserText(1000))
+    address: Mapped[str | None] = mapped_column(UserText(300))
     capacity: Mapped[int] = mapped_column(Integer)
     language: Mapped[str] = mapped_column(String(2), default="nb")
     host_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     status: Mapped[str] = mapped_column(String(16), default=MeetingStatus.PLANNED.value)
     # Meetings created together as a recurring series share this value.
     series_id: Mapped[str | None] = mapped_column(String(36), index=True)
-    notes: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(UserText(max_length=5000))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     held_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
@@ -392,7 +436,7 @@ class Evaluation(Base):
     rating: Mapped[int]
     got_information: Mapped[bool] = mapped_column(Boolean)
     technical_problems: Mapped[bool] = mapped_column(Boolean, default=False)
-    comment: Mapped[str | None] = mapped_column(Text)
+    comment: Mapped[str | None] = mapped_column(UserText(max_length=2000))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -414,7 +458,7 @@ class Interview(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))
     scheduled_at: Mapped[datetime]
-    place: Mapped[str | None] = mapped_column(String(300))
+    place: Mapped[str | None] = mapped_column(UserText(300))
     interviewer_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     second_interviewer_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     # Set when the interview was held in the same sitting as a small info meeting.
@@ -424,7 +468,7 @@ class Interview(Base):
     score_reliability: Mapped[int | None]
     score_experience: Mapped[int | None]
     score_fit: Mapped[int | None]
-    notes: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(UserText(max_length=5000))
     recorded_at: Mapped[datetime | None]
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     cancelled_at: Mapped[datetime | None]
@@ -448,7 +492,7 @@ class ApplicantCheck(Base):
     issued_on: Mapped[date | None] = mapped_column(Date)
     seen_on: Mapped[date | None] = mapped_column(Date)
     seen_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(UserText(max_length=2000))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -468,10 +512,10 @@ class ServiceUser(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_ref: Mapped[str | None] = mapped_column(String(64), unique=True)
+    case_ref: Mapped[str | None] = mapped_column(UserText(64), unique=True)
     age_group: Mapped[str] = mapped_column(String(16))
-    postcode: Mapped[str | None] = mapped_column(String(4))
-    area: Mapped[str | None] = mapped_column(String(100))
+    postcode: Mapped[str | None] = mapped_column(UserText(4))
+    area: Mapped[str | None] = mapped_column(UserText(100))
     interests: Mapped[list[str]] = mapped_column(JSON, default=list)
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     preferences: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -504,7 +548,7 @@ class Placement(Base):
     end_date: Mapped[date | None] = mapped_column(Date)
     hours_per_month: Mapped[int] = mapped_column(Integer)
     end_reason: Mapped[str | None] = mapped_column(String(64))
-    end_reason_text: Mapped[str | None] = mapped_column(Text)
+    end_reason_text: Mapped[str | None] = mapped_column(UserText(max_length=2000))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
 
@@ -529,8 +573,8 @@ class JournalEntry(Base):
         ForeignKey("service_user.id", ondelete="CASCADE")
     )
     channel: Mapped[str] = mapped_column(String(16))
-    subject: Mapped[str | None] = mapped_column(String(300))
-    body: Mapped[str] = mapped_column(Text, default="")
+    subject: Mapped[str | None] = mapped_column(UserText(300))
+    body: Mapped[str] = mapped_column(UserText(max_length=10000), default="")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     outbox_id: Mapped[int | None] = mapped_column(
         ForeignKey("outbox_message.id", ondelete="SET NULL")
@@ -580,6 +624,29 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+
+
+class PendingChange(Base):
+    """Changes to an applicant that wait for the owner of an e-mail address to confirm
+    them: a sign-up with an address already registered, or a new address typed on My
+    page. Nothing reaches the applicant's row until the link mailed to that address is
+    opened and confirmed; the row is deleted then, and an expired one is worthless."""
+
+    __tablename__ = "pending_change"
+    __table_args__ = (
+        CheckConstraint("kind IN ('sign_up', 'email_change')", name="kind"),
+        Index("ix_pending_change_applicant", "applicant_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    # Only the SHA-256 of the code in the link is kept, so a copy of the database
+    # confirms nothing.
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
 
 
 class AuditEvent(Base):

@@ -27,9 +27,13 @@ def normalise_url(url: str) -> str:
 
 
 def make_engine(url: str | None = None, **kwargs) -> Engine:
-    """An engine for `url`; SQLite gets WAL, foreign keys and writer serialisation."""
+    """An engine for `url` that never logs bound values; SQLite gets WAL, foreign keys
+    and writer serialisation."""
     url = normalise_url(url or database_url())
     parsed = make_url(url)
+    # A failing statement's exception (and so the server log) names the SQL but never the
+    # bound values: they are people's names, notes and reasons.
+    kwargs["hide_parameters"] = True
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,7 @@ stage in plain words, and the few things they may do themselves."""
 
 import streamlit as st
 
-from dashboard.action import run_action, show_flash
+from dashboard.action import flash, run_action, show_flash
 from dashboard.components import plain, public_header
 from dashboard.data import sessions
 from dashboard.i18n import lang, t
@@ -16,6 +16,57 @@ from recruitment.journey.booking import open_meetings
 public_header()
 st.title(t("self_service.title"))
 
+
+def request_link_form() -> None:
+    """A fresh personal link by e-mail: the same answer whether the address is known."""
+    show_flash()
+    with st.form("self_service_request_link", enter_to_submit=False):
+        st.subheader(t("self_service.request_link_title"))
+        email = st.text_input(
+            f"{t('signup.email')} {t('common.required_mark')}", key="self_service_link_email"
+        )
+        field_error(st.session_state.get("self_service_link_errors", {}), "email")
+        if st.form_submit_button(t("self_service.request_link"), type="primary"):
+            run_action(
+                lambda session: self_service.request_link(
+                    session=session, email=email, lang=lang()
+                ),
+                success=t("self_service.link_sent"),
+                errors_key="self_service_link_errors",
+            )
+
+
+def confirm_screen(code: str) -> None:
+    """A change mailed for confirmation: shown first, applied only on the click (a mail
+    scanner that opens the link applies nothing)."""
+    try:
+        with sessions()() as session:
+            change = self_service.change_to_confirm(session=session, code=code)
+    except self_service.UnknownConfirmation:
+        st.info(t("self_service.unknown_confirmation"), icon=":material/link_off:")
+        request_link_form()
+        st.stop()
+    st.subheader(t(f"self_service.confirm_{change.kind}_title"))
+    for field in ("first_name", "last_name", "email", "phone", "postcode"):
+        st.text(f"{t(f'signup.{field}')}: {getattr(change, field) or ''}")
+    field_error(st.session_state.get("self_service_confirm_errors", {}), "email")
+    if st.button(t("self_service.confirm_button"), type="primary", key="self_service_confirm"):
+        new_token = run_action(
+            lambda session: self_service.confirm_change(session=session, code=code),
+            errors_key="self_service_confirm_errors",
+            rerun=False,
+        )
+        if new_token is not None:
+            del st.query_params["confirm"]
+            st.query_params["token"] = new_token
+            flash(t("self_service.confirmed"))
+            st.rerun()
+    st.stop()
+
+
+if st.query_params.get("confirm"):
+    confirm_screen(st.query_params.get("confirm", ""))
+
 token = st.query_params.get("token", "")
 try:
     with sessions()() as session:
@@ -24,6 +75,7 @@ try:
 except self_service.UnknownLink:
     # Unknown, mistyped and expired links all get the same words: nothing is revealed.
     st.info(t("self_service.unknown_link"), icon=":material/link_off:")
+    request_link_form()
     st.stop()
 
 current = lang()
@@ -206,9 +258,11 @@ with st.expander(
         if st.form_submit_button(t("common.save"), type="primary"):
             run_action(
                 lambda session: self_service.update_my_contact(
-                    session=session, token=token, raw=raw
+                    session=session, token=token, raw=raw, lang=current
                 ),
-                success=t("self_service.contact_saved"),
+                success=lambda mailed: t(
+                    "self_service.email_confirm_sent" if mailed else "self_service.contact_saved"
+                ),
                 errors_key="self_service_errors",
                 reset=NOT_CONFIRMING,
             )

@@ -19,6 +19,7 @@ from db.models import (
     Interview,
     JournalEntry,
     OutboxMessage,
+    PendingChange,
     Placement,
     ServiceUser,
     ServiceUserStatus,
@@ -189,6 +190,8 @@ def _anonymise_applicant(
     if address:
         mail = or_(mail, func.lower(OutboxMessage.to_address) == address)
     session.execute(delete(OutboxMessage).where(mail))
+    # Changes still waiting for confirmation hold what someone typed.
+    session.execute(delete(PendingChange).where(PendingChange.applicant_id == applicant_id))
 
     # Rows other statistics count stay, with their free text removed.
     session.execute(

@@ -207,7 +207,8 @@ def record_check(
     check.issued_on = issued_on if kind == POLICE else None
     check.seen_on = seen_on if kind == POLICE else None
     check.seen_by_id = seen_by_id if kind == POLICE else None
-    check.note = (note or "").strip()[:2000] or None
+    # Too long or with control characters: a message (recruitment.core.text_guard), never cut.
+    check.note = (note or "").strip() or None
     check.recorded_by_id = actor.id
     check.recorded_at = utcnow()
     session.add(check)

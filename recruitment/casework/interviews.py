@@ -214,7 +214,7 @@ def cancel_interview(
         raise InterviewNotOpen(f"interview {interview_id} is closed")
     interview.cancelled_at = now
     if reason_text and reason_text.strip():
-        interview.notes = reason_text.strip()[:2000]
+        interview.notes = reason_text.strip()
     session.flush()
     applicant = session.get(Applicant, interview.applicant_id)
     if applicant is not None and applicant.stage == Stage.INTERVIEW_SCHEDULED.value:
@@ -283,7 +283,7 @@ def record_outcome(
     interview.score_reliability = cleaned["reliability"]
     interview.score_experience = cleaned["experience"]
     interview.score_fit = cleaned["fit"]
-    interview.notes = (notes or "").strip()[:5000] or None
+    interview.notes = (notes or "").strip() or None
     interview.recorded_at = now
     interview.recorded_by_id = actor.id
     session.flush()

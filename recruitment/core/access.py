@@ -132,6 +132,8 @@ _LINKS = "a public page's address from the `public_base_url` setting; reads no p
 #: service with @requires; a building block without an actor is private (a leading
 #: underscore within its area, or an underscore module that pages and the command line
 #: cannot import). tests/unit/test_service_surface.py holds the code to this list.
+_CONFIRM = "a confirmation link mailed to the address's owner: the one-time code is the authority"
+
 UNGUARDED: dict[str, str] = {
     # Public pages: no login, no actor.
     "journey.applicants.sign_up": "the public sign-up form (staff use register_caller)",
@@ -152,6 +154,11 @@ UNGUARDED: dict[str, str] = {
     "journey.self_service.withdraw_me": _TOKEN,
     "journey.self_service.ics_for_registration": _TOKEN,
     "journey.self_service.evaluate_meeting": _TOKEN,
+    "journey.self_service.change_to_confirm": _CONFIRM,
+    "journey.self_service.confirm_change": _CONFIRM,
+    "journey.self_service.request_link": (
+        "the public 'send me my link' form: mails only the address's owner, answers the same"
+    ),
     # The system's own jobs.
     "messaging.outbox.send_due": _MAIL_WORKER,
     "messaging.outbox.work": _MAIL_WORKER,

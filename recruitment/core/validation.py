@@ -8,6 +8,7 @@ from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
 
+from db.models import CONTROL_CHARACTERS, strip_invisible
 from recruitment.core import timefmt
 from recruitment.core.errors import ValidationFailed
 
@@ -15,7 +16,7 @@ MAX_NAME = 100
 MAX_TEXT = 2000
 MAX_EMAIL = 254
 _PHONE_ALLOWED = re.compile(r"^\+?[0-9 ()\-.]+$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = CONTROL_CHARACTERS
 
 
 def clean_text(
@@ -28,7 +29,9 @@ def clean_text(
         text = value
     else:
         raise ValidationFailed({field: "validation.wrong_type"})
-    text = _CONTROL.sub("", text).strip()
+    # Control characters go, and so do invisible ones: a name of zero-width spaces alone
+    # is empty, and a right-to-left override cannot turn a text around.
+    text = strip_invisible(_CONTROL.sub("", text)).strip()
     if not text:
         if required:
             raise ValidationFailed({field: "validation.required"})

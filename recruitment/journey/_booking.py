@@ -244,6 +244,15 @@ def _place(
     registration.cancelled_at = None
 
 
+def check_bookable(
+    *, session: Session, meeting_id: int, allow_waitlist: bool, now: datetime | None = None
+) -> None:
+    """What `book_meeting` would refuse (MeetingUnavailable, MeetingFull), without booking."""
+    meeting = _bookable(_lock_meeting(session, meeting_id), now or utcnow())
+    if not allow_waitlist and seats_taken(session, meeting.id) >= meeting.capacity:
+        raise MeetingFull(f"meeting {meeting.id} is full")
+
+
 def book_meeting(
     *,
     session: Session,

@@ -4,14 +4,14 @@ what people typed, and the one-person-per-e-mail upsert."""
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import Applicant, Stage, utcnow
+from db.models import Applicant, PendingChange, Stage, utcnow
 from recruitment.core import vocabulary
 from recruitment.core._moves import move_applicant, record_sign_up
 from recruitment.core.access import Actor, requires
@@ -31,7 +31,7 @@ from recruitment.core.validation import (
     collect,
     normalise_email,
 )
-from recruitment.journey import _booking
+from recruitment.journey import _booking, _pending
 from recruitment.journey.consent import _current_consent_version
 from recruitment.messaging import _queue
 
@@ -277,6 +277,8 @@ class SignUpResult:
     status: str | None  # registered / waitlisted, or None for a call-back request
     waitlist_position: int | None
     created: bool
+    #: True when the address was registered and its owner must confirm: nothing saved.
+    pending: bool = False
 
 
 def sign_up(
@@ -294,9 +296,13 @@ def sign_up(
     """The public sign-up in one step: clean, upsert the person, then book the chosen
     meeting (moving an existing booking there) or record the wish to be phoned.
 
-    Staff (`by_id`) may sign someone up without a meeting. `allow_waitlist=False`
-    means the person was shown free seats: if the meeting filled up meanwhile they get
-    MeetingFull and can choose again, and nothing is saved."""
+    With an address that is already registered, the public form changes nothing: the
+    owner of the address gets their personal link and a link that applies what was
+    typed (`self_service.confirm_change`), and the visitor sees what a new address would show.
+    Staff (`by_id`) are trusted: their sign-up updates the person at once, and may
+    leave out the meeting. `allow_waitlist=False` means the person was shown free
+    seats: if the meeting filled up meanwhile they get MeetingFull and can choose
+    again, and nothing is saved."""
     raw = {**raw, "source": raw.get("source") or source}
     if callback:
         raw["callback_requested"] = True
@@ -307,10 +313,76 @@ def sign_up(
 
     data: list[ApplicantInput] = []
     collect(meeting_chosen, lambda: data.append(clean_applicant_input(raw, today=today)))
-    existing = _find_by_email(session, data[0].email)
+    existing = _find_by_email(session, data[0].email, lock=True)
+    if existing is not None and by_id is None:
+        if meeting_id is not None:
+            # The same answer as a new address would get for a full or closed meeting.
+            _booking.check_bookable(
+                session=session, meeting_id=meeting_id, allow_waitlist=allow_waitlist
+            )
+        _ask_owner_to_confirm(session, existing, data[0], meeting_id, callback, lang)
+        return SignUpResult(
+            applicant_id=existing.id,
+            token="",
+            registration_id=None,
+            status=None,
+            waitlist_position=None,
+            created=False,
+            pending=True,
+        )
+    return _apply_sign_up(
+        session=session,
+        data=data[0],
+        meeting_id=meeting_id,
+        callback=callback,
+        allow_waitlist=allow_waitlist,
+        lang=lang,
+        by_id=by_id,
+    )
+
+
+def _ask_owner_to_confirm(
+    session: Session,
+    applicant: Applicant,
+    data: ApplicantInput,
+    meeting_id: int | None,
+    callback: bool,
+    lang: str,
+) -> None:
+    _ensure_token(session, applicant)
+    _pending.ask_owner(
+        session=session,
+        applicant=applicant,
+        kind="sign_up",
+        payload={
+            "data": asdict(data),
+            "meeting_id": meeting_id,
+            "callback": callback,
+            "lang": language(lang),
+        },
+        to_address=applicant.email or data.email,
+        mail_kind="confirm_sign_up",
+        lang=applicant.language,
+        context={"self_service_url": _booking.self_service_url(session, applicant)},
+    )
+
+
+def _apply_sign_up(
+    *,
+    session: Session,
+    data: ApplicantInput,
+    meeting_id: int | None,
+    callback: bool,
+    allow_waitlist: bool,
+    lang: str,
+    by_id: int | None,
+) -> SignUpResult:
+    """A clean sign-up saved: the person upserted, the meeting booked or the call-back
+    asked for. Only for a new address, staff, or the address's owner confirming."""
+    existing = _find_by_email(session, data.email)
     asked_before = bool(existing and existing.callback_requested)
     applicant, created = _upsert_applicant(
-        session=session, data=data[0], source=data[0].source, by_id=by_id, lang=lang
+        session=session, data=data, source=data.source, by_id=by_id, lang=lang
     )
     registration = None
     if meeting_id is not None:
@@ -344,3 +416,24 @@ def sign_up(
         else None,
         created=created,
     )
+
+
+def _confirm_sign_up(
+    *, session: Session, change: PendingChange, now: datetime | None = None
+) -> SignUpResult:
+    """Apply a sign-up that waited for the owner of its address (see `sign_up`)."""
+    payload = change.payload
+    data = ApplicantInput(**payload["data"])
+    result = _apply_sign_up(
+        session=session,
+        data=data,
+        meeting_id=payload.get("meeting_id"),
+        callback=bool(payload.get("callback")),
+        # Confirmed later than it was typed: a meeting full by now puts them on its waitlist.
+        allow_waitlist=True,
+        lang=payload.get("lang") or "nb",
+        by_id=None,
+    )
+    session.delete(change)
+    session.flush()
+    return result

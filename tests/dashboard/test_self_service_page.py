@@ -53,7 +53,9 @@ def test_an_unknown_link_gets_a_friendly_message_and_nothing_else(visitor, token
     at = visitor(token)
     assert not at.exception
     assert "We could not find your link" in texts(at)
-    assert not at.button and not at.text_input
+    # Nothing but the form that mails a new link to a registered address.
+    assert [b.label for b in at.button] == ["Send me the link"]
+    assert [w.label for w in at.text_input] == ["Email (required)"]
 
 
 def test_an_expired_link_gets_the_same_message(visitor, booked_applicant, session_factory):
@@ -196,3 +198,57 @@ def test_a_manager_cannot_open_the_phone_sign_up_even_by_its_address(app_databas
     at.query_params["lang"] = "en"
     at.run()
     assert "You do not have access to this page." in [e.value for e in at.error]
+
+
+def test_a_confirmation_link_shows_the_change_and_applies_it_only_on_the_click(
+    app, coordinator, session_factory, session, make_applicant
+):
+    import re
+
+    from db.models import OutboxMessage
+    from recruitment.journey.applicants import sign_up
+
+    applicant_id = make_applicant(email="vera@example.no", first_name="Vera")
+    with session_factory.begin() as s:
+        sign_up(
+            session=s,
+            raw={
+                "first_name": "Veronika",
+                "last_name": "Berg",
+                "email": "vera@example.no",
+                "phone": "91234567",
+                "postcode": "0150",
+                "birth_year": 1970,
+                "consent": True,
+            },
+            meeting_id=None,
+            callback=True,
+        )
+    body = session.scalars(select(OutboxMessage.body_text)).one()
+    session.rollback()
+    code = re.search(r"confirm=([A-Za-z0-9_-]+)", body).group(1)
+    at = app(lang="en").run()
+    at.query_params["confirm"] = code
+    at = at.switch_page("journey/self_service.py").run()
+    assert not at.exception
+    assert "First name: Veronika" in [t.value for t in at.text]
+    assert session.get(Applicant, applicant_id).first_name == "Vera"  # not yet
+    session.rollback()
+    at.button(key="self_service_confirm").click().run()
+    assert not at.exception
+    assert "Your changes have been saved." in texts(at)
+    assert "Veronika" in texts(at)  # My page, opened with the personal link
+    assert session.get(Applicant, applicant_id).first_name == "Veronika"
+
+
+def test_asking_for_a_new_link_answers_the_same_for_any_address(visitor, make_applicant, session):
+    from db.models import OutboxMessage
+
+    make_applicant(email="vera@example.no")
+    for email in ("vera@example.no", "nobody@example.no"):
+        at = visitor("")
+        at.text_input(key="self_service_link_email").input(email)
+        at.button[0].click().run()
+        assert not at.exception
+        assert "If the address is registered with us" in texts(at)
+    assert session.scalars(select(OutboxMessage.to_address)).all() == ["vera@example.no"]

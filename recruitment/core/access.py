@@ -157,6 +157,8 @@ UNGUARDED: dict[str, str] = {
     "messaging.outbox.work": _MAIL_WORKER,
     "messaging.outbox.queue_reminders_now": _MAIL_WORKER,
     "messaging.reminders.queue_due_reminders": _MAIL_WORKER,
+    "messaging.opt_out.receive_sms_reply": "the SMS gateway's reply callback: the sender's "
+    "number is the authority, and it can only stop messages to itself",
     "demo.service.generate": "demo data for an empty database: `verve demo` and first run",
     # Read-only helpers without personal data.
     "core.settings.get_setting": _SETTINGS,

@@ -25,7 +25,7 @@ from recruitment.core import links
 from recruitment.core.errors import ValidationFailed
 from recruitment.core.i18n import language, t
 from recruitment.core.settings import get_setting
-from recruitment.core.timefmt import format_time, format_when, office_zone
+from recruitment.core.timefmt import format_datetime, format_time, format_when, office_zone
 from recruitment.core.validation import sms_number
 from recruitment.messaging.mail import render
 from recruitment.messaging.sms import SMS_KINDS, render_sms
@@ -51,6 +51,8 @@ def standard_context(
         ends = meeting.starts_at + timedelta(minutes=meeting.duration_minutes)
         values.update(
             meeting_when=format_when(meeting.starts_at, lang, zone),
+            # The short form, for an SMS: "01.12.2026 kl. 18.00".
+            meeting_when_short=format_datetime(meeting.starts_at, lang, zone),
             meeting_ends=format_time(ends, lang, zone),
             meeting_duration_minutes=meeting.duration_minutes,
             meeting_digital=meeting.mode == MeetingMode.DIGITAL.value,

@@ -12,9 +12,11 @@ Every part is billed, so the templates aim at one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from recruitment.core.i18n import language, t
+from recruitment.core.timefmt import format_datetime
 
 # GSM 03.38 basic character set, and the extension table (each costs two septets).
 GSM7_BASIC = frozenset(
@@ -73,9 +75,11 @@ class _Blank(dict):
         return ""
 
 
-def render_sms(kind: str, lang: str, context: dict[str, Any]) -> str:
+def render_sms(
+    kind: str, lang: str, context: dict[str, Any], *, template: str | None = None
+) -> str:
     """The text of SMS `kind` in `lang`; values the caller did not give are left empty."""
-    template = t(f"sms.{kind}", language(lang))
+    template = template if template is not None else t(f"sms.{kind}", language(lang))
     try:
         text = template.format_map(_Blank({k: v for k, v in context.items() if v is not None}))
     except (ValueError, IndexError, AttributeError):
@@ -85,7 +89,6 @@ def render_sms(kind: str, lang: str, context: dict[str, Any]) -> str:
 
 SAMPLE_CONTEXT = {
     "first_name": "Kari",
-    "meeting_when": "tir. 1. des. kl. 18:00",
     "where": "Helsehuset, Kirkegata 1",
     "office_name": "Støttekontakt",
     "office_phone": "69000000",
@@ -93,6 +96,13 @@ SAMPLE_CONTEXT = {
 }
 
 
-def preview_sms(kind: str, lang: str) -> str:
-    """`kind` in `lang` with made-up values, for the template page."""
-    return render_sms(kind, lang, SAMPLE_CONTEXT)
+def sample_sms_context(lang: str) -> dict[str, Any]:
+    """Made-up values, the meeting time written as a real message writes it."""
+    at = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)
+    return {**SAMPLE_CONTEXT, "meeting_when_short": format_datetime(at, language(lang))}
+
+
+def preview_sms(kind: str, lang: str, template: str | None = None) -> str:
+    """`kind` in `lang` with made-up values, for the template page; `template` is an
+    edited text to try instead of the catalogue's."""
+    return render_sms(kind, lang, sample_sms_context(lang), template=template)

@@ -7,7 +7,6 @@ from dashboard.action import run_action, show_flash
 from dashboard.components import plain
 from dashboard.data import sessions
 from dashboard.i18n import lang, t
-from recruitment.core import i18n
 from dashboard.journey.applicant_form import (
     applicant_fields,
     channel_fields,
@@ -18,6 +17,7 @@ from dashboard.journey.applicant_form import (
     meeting_label,
     wish_fields,
 )
+from recruitment.core import i18n
 from recruitment.journey.applicants import register_caller
 from recruitment.journey.booking import open_meetings
 

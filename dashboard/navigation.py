@@ -85,6 +85,13 @@ STAFF_PAGES: tuple[PageSpec, ...] = (
         "meetings.write",
     ),
     PageSpec(
+        "casework/call_list.py",
+        "call_list.nav_title",
+        ":material/call:",
+        "call-list",
+        "applicants.write",
+    ),
+    PageSpec(
         "journey/phone_signup.py",
         "phone_signup.nav_title",
         ":material/phone_in_talk:",

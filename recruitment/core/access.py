@@ -152,6 +152,8 @@ UNGUARDED: dict[str, str] = {
     "journey.self_service.withdraw_me": _TOKEN,
     "journey.self_service.ics_for_registration": _TOKEN,
     "journey.self_service.evaluate_meeting": _TOKEN,
+    "journey.contact.my_channels": _TOKEN,
+    "journey.contact.choose_my_channels": _TOKEN,
     # The system's own jobs.
     "messaging.outbox.send_due": _MAIL_WORKER,
     "messaging.outbox.work": _MAIL_WORKER,

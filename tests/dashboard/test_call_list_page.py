@@ -46,3 +46,21 @@ def test_a_coordinator_records_a_call_with_one_click(
     with session_factory() as s:
         subjects = s.scalars(select(JournalEntry.subject).where(JournalEntry.channel == "phone"))
         assert list(subjects) == ["Ringt om møtet: nådd"]  # the applicant's language
+
+
+def test_staff_change_the_channels_on_the_applicant_page(app, coordinator, make_applicant, session):
+    from db.models import Applicant
+
+    applicant_id = make_applicant(phone="+4791234567")
+    # Bokmål: in English the checks panel's kind selector (not ours) loses its labels
+    # on a rerun in AppTest.
+    at = app(coordinator)
+    at.query_params["id"] = str(applicant_id)
+    at = at.run().switch_page("casework/applicant.py").run()
+    assert not at.exception
+    at.button_group(key=f"staff_channels_{applicant_id}").set_value(["sms", "call"])
+    at.button(key=f"FormSubmitter:channels_{applicant_id}-Save").click().run()
+    assert not at.exception
+    applicant = session.get(Applicant, applicant_id)
+    assert applicant.sms_consent_at and applicant.call_consent_at
+    assert applicant.email_consent_at is None

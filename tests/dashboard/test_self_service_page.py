@@ -118,6 +118,28 @@ def test_contact_details_are_checked_and_saved(visitor, booked_applicant, sessio
     assert session.get(Applicant, applicant_id).postcode == "0150"
 
 
+def test_the_applicant_chooses_sms_on_my_page_and_a_landline_gets_a_clear_message(
+    visitor, booked_applicant, session_factory, session
+):
+    applicant_id, _, token = booked_applicant()
+    with session_factory.begin() as s:
+        s.get(Applicant, applicant_id).phone = "+4769123456"  # a landline
+    at = visitor(token)
+    at.button_group(key="self_service_channels").set_value(["email", "sms"])
+    at.button(key="FormSubmitter:self_service_channels-Save").click().run()
+    assert not at.exception
+    assert "landline" in texts(at)
+    assert session.get(Applicant, applicant_id).sms_consent_at is None
+    session.rollback()
+    with session_factory.begin() as s:
+        s.get(Applicant, applicant_id).phone = "+4791234567"
+    at.button_group(key="self_service_channels").set_value(["sms"])
+    at.button(key="FormSubmitter:self_service_channels-Save").click().run()
+    assert "Your choice has been saved." in texts(at)
+    applicant = session.get(Applicant, applicant_id)
+    assert applicant.sms_consent_at is not None and applicant.email_consent_at is None
+
+
 def test_withdrawing_needs_a_tick_and_then_leaves_the_pipeline(visitor, booked_applicant, session):
     applicant_id, _, token = booked_applicant()
     at = visitor(token)

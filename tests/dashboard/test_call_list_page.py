@@ -59,7 +59,7 @@ def test_staff_change_the_channels_on_the_applicant_page(app, coordinator, make_
     at = at.run().switch_page("casework/applicant.py").run()
     assert not at.exception
     at.button_group(key=f"staff_channels_{applicant_id}").set_value(["sms", "call"])
-    at.button(key=f"FormSubmitter:channels_{applicant_id}-Save").click().run()
+    at.button(key=f"FormSubmitter:channels_{applicant_id}-Lagre").click().run()
     assert not at.exception
     applicant = session.get(Applicant, applicant_id)
     assert applicant.sms_consent_at and applicant.call_consent_at

@@ -163,6 +163,14 @@ STAFF_PAGES: tuple[PageSpec, ...] = (
         "nav.section_analytics",
     ),
     PageSpec(
+        "analytics/reminders.py",
+        "analytics.nav_reminders",
+        ":material/notifications_active:",
+        "reminders",
+        "analytics.read",
+        "nav.section_analytics",
+    ),
+    PageSpec(
         "analytics/trends.py",
         "analytics.nav_trends",
         ":material/trending_up:",

@@ -75,11 +75,23 @@ class _Blank(dict):
         return ""
 
 
+def sms_template(kind: str, lang: str) -> str:
+    """The wording of SMS `kind` in `lang`: the office's file `<lang>/<kind>.sms` in the
+    template folder (VERVE_TEMPLATE_DIR, as for mail) if there is one, else ours."""
+    from recruitment.messaging.mail import template_source
+
+    lang = language(lang)
+    path = template_source(kind, lang, suffix="sms")
+    if path is not None:
+        return path.read_text(encoding="utf-8").strip()
+    return t(f"sms.{kind}", lang)
+
+
 def render_sms(
     kind: str, lang: str, context: dict[str, Any], *, template: str | None = None
 ) -> str:
     """The text of SMS `kind` in `lang`; values the caller did not give are left empty."""
-    template = template if template is not None else t(f"sms.{kind}", language(lang))
+    template = template if template is not None else sms_template(kind, lang)
     try:
         text = template.format_map(_Blank({k: v for k, v in context.items() if v is not None}))
     except (ValueError, IndexError, AttributeError):

@@ -85,6 +85,13 @@ STAFF_PAGES: tuple[PageSpec, ...] = (
         "meetings.write",
     ),
     PageSpec(
+        "casework/call_list.py",
+        "call_list.nav_title",
+        ":material/call:",
+        "call-list",
+        "applicants.write",
+    ),
+    PageSpec(
         "journey/phone_signup.py",
         "phone_signup.nav_title",
         ":material/phone_in_talk:",
@@ -152,6 +159,14 @@ STAFF_PAGES: tuple[PageSpec, ...] = (
         "analytics.nav_digital_vs_in_person",
         ":material/compare:",
         "digital-vs-in-person",
+        "analytics.read",
+        "nav.section_analytics",
+    ),
+    PageSpec(
+        "analytics/reminders.py",
+        "analytics.nav_reminders",
+        ":material/notifications_active:",
+        "reminders",
         "analytics.read",
         "nav.section_analytics",
     ),

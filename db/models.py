@@ -212,11 +212,34 @@ class JournalChannel(enum.StrEnum):
     SYSTEM = "system"
 
 
+class ContactChannel(enum.StrEnum):
+    """How an applicant wants to be reached; several may be chosen, each with its consent."""
+
+    EMAIL = "email"
+    SMS = "sms"
+    CALL = "call"
+
+
+class OutboxChannel(enum.StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+
+
+class CallOutcomeKind(enum.StrEnum):
+    REACHED = "reached"
+    LEFT_MESSAGE = "left_message"
+    NO_ANSWER = "no_answer"
+    WRONG_NUMBER = "wrong_number"
+
+
 class OutboxStatus(enum.StrEnum):
     QUEUED = "queued"
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    # Not sent because what it was about was cancelled first (a reminder for a
+    # booking that was cancelled while it waited in the queue).
+    WITHDRAWN = "withdrawn"
 
 
 # --- staff and settings -------------------------------------------------------
@@ -308,6 +331,12 @@ class Applicant(Base):
     language: Mapped[str] = mapped_column(String(2), default="nb")
     consent_at: Mapped[datetime | None]
     consent_version_id: Mapped[int | None] = mapped_column(ForeignKey("consent_version.id"))
+    # The channels the applicant chose, each with when they agreed to it (NULL: not
+    # chosen). A reply with the opt-out word stops SMS until they choose it again.
+    email_consent_at: Mapped[datetime | None]
+    sms_consent_at: Mapped[datetime | None]
+    call_consent_at: Mapped[datetime | None]
+    sms_opted_out_at: Mapped[datetime | None]
     stage: Mapped[str] = mapped_column(String(24), default=Stage.SIGNED_UP.value)
     stage_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     exit_reason: Mapped[str | None] = mapped_column(String(64))
@@ -590,17 +619,22 @@ class JournalEntry(Base):
 
 
 class OutboxMessage(Base):
-    """An e-mail queued in the same transaction as the change that caused it."""
+    """An e-mail or SMS queued in the same transaction as the change that caused it.
+    For an SMS `to_address` is the E.164 number and `subject` a short label."""
 
     __tablename__ = "outbox_message"
     __table_args__ = (
         CheckConstraint(_in("status", OutboxStatus), name="status"),
+        CheckConstraint(_in("channel", OutboxChannel), name="channel"),
         Index("ix_outbox_message_due", "status", "next_attempt_at"),
         Index("ix_outbox_message_applicant", "applicant_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(
+        String(8), default=OutboxChannel.EMAIL.value, server_default=OutboxChannel.EMAIL.value
+    )
     applicant_id: Mapped[int | None] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))
     meeting_id: Mapped[int | None] = mapped_column(
         ForeignKey("info_meeting.id", ondelete="SET NULL")
@@ -647,6 +681,33 @@ class PendingChange(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
+
+
+class CallOutcome(Base):
+    """One call from the call list and how it went; the journal holds the same call
+    for the case record. Someone not reached is listed again the next day."""
+
+    __tablename__ = "call_outcome"
+    __table_args__ = (
+        CheckConstraint(_in("outcome", CallOutcomeKind), name="outcome"),
+        Index("ix_call_outcome_registration_at", "registration_id", "at"),
+        Index("ix_call_outcome_applicant_at", "applicant_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registration.id", ondelete="SET NULL")
+    )
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("info_meeting.id", ondelete="SET NULL")
+    )
+    outcome: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    journal_entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("journal_entry.id", ondelete="SET NULL")
+    )
 
 
 class AuditEvent(Base):

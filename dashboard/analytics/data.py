@@ -10,7 +10,7 @@ from datetime import date
 import streamlit as st
 
 from dashboard.data import sessions
-from recruitment.analytics import funnel, reports
+from recruitment.analytics import funnel, reminders, reports
 from recruitment.analytics.funnel import Filters
 from recruitment.core.access import Actor
 
@@ -42,6 +42,15 @@ def funnel_report(actor: tuple, filters: Filters) -> dict:
 def mode_report(actor: tuple, since: date | None, until: date | None) -> dict:
     with sessions().begin() as session:
         return reports.mode_report(session=session, actor=_actor(actor), since=since, until=until)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def reminder_report(actor: tuple, since: date | None, until: date | None) -> dict:
+    with sessions().begin() as session:
+        frame = reminders.reminder_attendance(
+            session=session, actor=_actor(actor), since=since, until=until
+        )
+    return {"table": frame, "rates": reminders.as_rates(frame), "has_data": bool(frame["n"].sum())}
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)

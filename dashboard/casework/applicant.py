@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import access
 from dashboard.action import run_action, show_flash
-from dashboard.casework.applicant_panels import checks_panel, interviews_panel
+from dashboard.casework.applicant_panels import checks_panel, contact_panel, interviews_panel
 from dashboard.casework.fields import FIELD_LABELS
 from dashboard.components import plain
 from dashboard.data import sessions
@@ -106,6 +106,7 @@ with tab_profile:
     if profile["about"]:
         st.markdown(f"**{t('casework.field_about')}:**")
         st.text(profile["about"])
+    contact_panel(applicant_id)
 
 with tab_timeline:
     if not record["timeline"]:

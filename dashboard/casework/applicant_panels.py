@@ -17,10 +17,12 @@ from dashboard.action import run_action
 from dashboard.casework.fields import FIELD_LABELS
 from dashboard.components import plain
 from dashboard.data import sessions
-from dashboard.i18n import date_format, format_when, t
+from dashboard.i18n import date_format, format_when, lang, t
 from recruitment.casework import checks, interviews, meeting_views
+from recruitment.core import i18n
 from recruitment.core.access import allowed
 from recruitment.core.timefmt import local, office_datetime, today
+from recruitment.journey import contact
 
 APPLICANT_PAGE = "casework/applicant.py"
 
@@ -377,4 +379,52 @@ def checks_panel(applicant_id: int) -> None:
                 ),
                 success=t("checks.approved"),
                 field_labels=FIELD_LABELS,
+            )
+
+
+# --- how to reach the applicant -----------------------------------------------------------
+
+
+def contact_panel(applicant_id: int) -> None:
+    """The channels the applicant chose, when each was agreed to, and (for casework
+    staff) a form to change them as the applicant asks."""
+    actor = access.current_actor()
+    with sessions()() as session:
+        reach = contact.applicant_contact(session=session, actor=actor, applicant_id=applicant_id)
+    st.markdown(f"**{t('casework.field_channels')}:**")
+    if not reach.channels:
+        st.markdown("–")
+    for channel in reach.channels:
+        st.markdown(
+            t(
+                "casework.channel_consent",
+                channel=t(f"signup.channel_{channel}"),
+                at=format_when(reach.consent_at[channel]),
+            )
+        )
+    if reach.sms_opted_out_at is not None:
+        st.markdown(t("casework.sms_opted_out", at=format_when(reach.sms_opted_out_at)))
+    if not allowed(actor, "applicants.write"):
+        return
+    current = lang()
+    with st.form(f"channels_{applicant_id}", enter_to_submit=False):
+        chosen = st.pills(
+            t("phone_signup.channels"),
+            options=list(contact.CHANNELS),
+            selection_mode="multi",
+            format_func=lambda code: i18n.t(f"signup.channel_{code}", current),
+            default=list(reach.channels),
+            key=f"staff_channels_{applicant_id}",
+        )
+        if st.form_submit_button(t("common.save")):
+            run_action(
+                lambda session: contact.change_contact_channels(
+                    session=session, actor=actor, applicant_id=applicant_id, channels=chosen or []
+                ),
+                success=t("self_service.channels_saved"),
+                field_labels={
+                    "channels": "signup.channels_short",
+                    "phone": "casework.field_phone",
+                    "email": "casework.field_email",
+                },
             )

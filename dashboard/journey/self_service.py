@@ -8,9 +8,10 @@ from dashboard.components import plain, public_header
 from dashboard.data import sessions
 from dashboard.i18n import lang, t
 from dashboard.journey.applicant_form import field_error, meeting_option
+from recruitment.core import i18n
 from recruitment.core.pipeline import EXIT_REASONS
 from recruitment.core.timefmt import format_when
-from recruitment.journey import self_service
+from recruitment.journey import contact, self_service
 from recruitment.journey.booking import open_meetings
 
 public_header()
@@ -263,6 +264,39 @@ with st.expander(
                 success=lambda mailed: t(
                     "self_service.email_confirm_sent" if mailed else "self_service.contact_saved"
                 ),
+                errors_key="self_service_errors",
+                reset=NOT_CONFIRMING,
+            )
+
+# --- how we reach you -----------------------------------------------------------------
+with sessions()() as session:
+    reach = contact.my_channels(session=session, token=token)
+with st.expander(
+    t("self_service.channels_title"),
+    icon=":material/contact_phone:",
+    expanded=bool({"channels", "phone", "email"} & set(errors)),
+):
+    with st.form("self_service_channels", enter_to_submit=False):
+        current_lang = lang()
+        chosen = st.pills(
+            t("signup.channels"),
+            options=["email", "sms", "call"],
+            selection_mode="multi",
+            format_func=lambda code: i18n.t(f"signup.channel_{code}", current_lang),
+            default=list(reach.channels),
+            key="self_service_channels",
+        )
+        st.markdown(t("signup.channels_help"))
+        if reach.sms_opted_out_at is not None:
+            st.markdown(t("self_service.sms_opted_out"))
+        for field in ("channels", "phone", "email"):
+            field_error(errors, field)
+        if st.form_submit_button(t("common.save"), type="primary"):
+            run_action(
+                lambda session: contact.choose_my_channels(
+                    session=session, token=token, channels=chosen or []
+                ),
+                success=t("self_service.channels_saved"),
                 errors_key="self_service_errors",
                 reset=NOT_CONFIRMING,
             )

@@ -11,6 +11,7 @@ from dashboard.data import sessions
 from dashboard.i18n import lang, t
 from dashboard.journey.applicant_form import (
     applicant_fields,
+    channel_fields,
     error_summary,
     field_error,
     meeting_option,
@@ -81,6 +82,7 @@ with st.form("signup", enter_to_submit=False, border=False):
     raw = applicant_fields("signup", errors)
 
     st.header(t("signup.step_wishes"), divider="gray")
+    raw |= channel_fields("signup", errors, question="signup.channels")
     raw |= wish_fields("signup", errors)
 
     st.header(t("signup.step_send"), divider="gray")

@@ -1,10 +1,12 @@
-"""Preview of every e-mail template in both languages, with sample data."""
+"""Preview of every e-mail template in both languages, with sample data, and the SMS of
+the same kind with a length counter to try wording against."""
 
 import streamlit as st
 
 from dashboard import access
 from dashboard.i18n import LANGUAGE_NAMES, lang, t
 from recruitment.messaging.mail import KINDS, preview, template_dirs
+from recruitment.messaging.sms import SMS_KINDS, preview_sms, sms_length, sms_template
 
 access.require("outbox.read")
 st.title(t("mail.nav_templates"))
@@ -38,3 +40,27 @@ with st.container(border=True):
     text_tab, html_tab = st.tabs([t("mail.template_text"), t("mail.template_html")])
     text_tab.text(mail.text)
     html_tab.code(mail.html, language="html")
+
+# --- the SMS of the same kind, with its length counted as a phone sends it -------------
+if kind in SMS_KINDS:
+    st.subheader(t("mail.sms_template_title"))
+    st.caption(t("mail.sms_template_intro", file=f"{language}/{kind}.sms"))
+    wording = st.text_area(
+        t("mail.sms_template_text"),
+        value=sms_template(kind, language),
+        key=f"sms_template_{kind}_{language}",
+    )
+    text = preview_sms(kind, language, template=wording)
+    length = sms_length(text)
+    with st.container(border=True):
+        st.text(text)
+    counter = t(
+        "mail.sms_counter",
+        units=length.units,
+        encoding=length.encoding,
+        segments=length.segments,
+        remaining=length.remaining,
+    )
+    (st.success if length.segments <= 1 else st.warning)(counter)
+    if length.encoding == "UCS-2":
+        st.markdown(t("mail.sms_ucs2_hint"))

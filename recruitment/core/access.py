@@ -159,11 +159,15 @@ UNGUARDED: dict[str, str] = {
     "journey.self_service.request_link": (
         "the public 'send me my link' form: mails only the address's owner, answers the same"
     ),
+    "journey.contact.my_channels": _TOKEN,
+    "journey.contact.choose_my_channels": _TOKEN,
     # The system's own jobs.
     "messaging.outbox.send_due": _MAIL_WORKER,
     "messaging.outbox.work": _MAIL_WORKER,
     "messaging.outbox.queue_reminders_now": _MAIL_WORKER,
     "messaging.reminders.queue_due_reminders": _MAIL_WORKER,
+    "messaging.opt_out.receive_sms_reply": "the SMS gateway's reply callback: the sender's "
+    "number is the authority, and it can only stop messages to itself",
     "demo.service.generate": "demo data for an empty database: `verve demo` and first run",
     # Read-only helpers without personal data.
     "core.settings.get_setting": _SETTINGS,

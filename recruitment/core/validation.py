@@ -84,6 +84,28 @@ def clean_phone(value: object, field: str = "phone", *, required: bool = False) 
     return "+47" + digits
 
 
+def sms_number(value: object, field: str = "phone") -> str:
+    """A Norwegian mobile number in E.164 (`+4791234567`), the only kind Verve texts.
+
+    Raises ValidationFailed naming what is wrong: not a number at all, a number from
+    another country, or a Norwegian number that cannot receive SMS (a landline)."""
+    import phonenumbers  # only where SMS is used: a large module
+
+    text = clean_text(value, field, required=True, max_length=40)
+    try:
+        number = phonenumbers.parse(text, "NO")
+    except phonenumbers.NumberParseException as error:
+        raise ValidationFailed({field: "validation.sms_number_invalid"}, str(error)) from error
+    if number.country_code != 47:
+        raise ValidationFailed({field: "validation.sms_number_not_norwegian"})
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationFailed({field: "validation.sms_number_invalid"})
+    kind = phonenumbers.number_type(number)
+    if kind not in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.UNKNOWN):
+        raise ValidationFailed({field: "validation.sms_number_not_mobile"})
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
 def clean_postcode(value: object, field: str = "postcode", *, required: bool = True) -> str | None:
     text = clean_text(value, field, required=required, max_length=10)
     if text is None:

@@ -12,6 +12,7 @@ from faker import Faker
 
 from db.models import StaffUser, Stage
 from recruitment.core import vocabulary
+from recruitment.demo.channels import channels_for, consent_columns
 from recruitment.demo.life import Life
 from recruitment.demo.world import HISTORY_DAYS, World, weighted
 
@@ -286,6 +287,8 @@ def applicant_row(
         "source": person.source,
         "language": "en" if rng.random() < 0.05 else "nb",
         "consent_at": created,
+        **consent_columns(channels_for(applicant_id, person.prefers_phone), created),
+        "sms_opted_out_at": None,
         "consent_version_id": None,
         "stage": stage,
         "stage_changed_at": life.at,

@@ -41,7 +41,7 @@ from recruitment.core.pipeline import EXITS, Gate
 from recruitment.core.settings import get_setting
 from recruitment.core.timefmt import format_when, office_zone
 from recruitment.journey import calendar
-from recruitment.messaging._queue import queue_email
+from recruitment.messaging._queue import notify_applicant
 
 #: Statuses that hold a seat (a no-show held one too: the seat was theirs).
 SEAT_HOLDING = (
@@ -165,8 +165,6 @@ def _notify(
     extra: dict[str, object] | None = None,
 ) -> None:
     applicant = registration.applicant
-    if not applicant.email:
-        return
     seated = registration.status in SEAT_HOLDING
     if registration.status == RegistrationStatus.WAITLISTED.value and kind in {
         "booking_confirmation",
@@ -176,13 +174,11 @@ def _notify(
         kind = "waitlisted"
     # Only a seat goes into the calendar; a waitlist place is not an appointment.
     ics = ics_for(session, registration, cancel=cancel) if (seated or cancel) else None
-    queue_email(
+    notify_applicant(
         session=session,
+        applicant=applicant,
         kind=kind,
-        to_address=applicant.email,
-        lang=applicant.language,
         context={**mail_context(session, registration), **(extra or {})},
-        applicant_id=applicant.id,
         meeting_id=registration.meeting_id,
         registration_id=registration.id,
         ics=ics,
@@ -353,16 +349,11 @@ def cancel_registration(
 
 
 def _notify_cancelled(session: Session, registration: Registration, had_seat: bool) -> None:
-    applicant = registration.applicant
-    if not applicant.email:
-        return
-    queue_email(
+    notify_applicant(
         session=session,
+        applicant=registration.applicant,
         kind="booking_cancelled",
-        to_address=applicant.email,
-        lang=applicant.language,
         context=mail_context(session, registration),
-        applicant_id=applicant.id,
         meeting_id=registration.meeting_id,
         registration_id=registration.id,
         # Only a calendar entry that was sent needs removing.

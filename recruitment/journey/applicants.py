@@ -11,12 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import Applicant, PendingChange, Stage, utcnow
+from db.models import Applicant, JournalChannel, JournalEntry, PendingChange, Stage, utcnow
 from recruitment.core import vocabulary
 from recruitment.core._moves import move_applicant, record_sign_up
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import ValidationFailed
-from recruitment.core.i18n import language
+from recruitment.core.i18n import language, t
 from recruitment.core.pipeline import EXITS, REOPEN_REASON
 from recruitment.core.places import set_postcode
 from recruitment.core.settings import get_setting
@@ -33,6 +33,7 @@ from recruitment.core.validation import (
 )
 from recruitment.journey import _booking, _pending
 from recruitment.journey.consent import _current_consent_version
+from recruitment.journey.contact import _apply_channels, clean_channels
 from recruitment.messaging import _queue
 
 #: The fields of the sign-up form, in the order they are shown (and errors listed).
@@ -41,6 +42,7 @@ FIELDS: tuple[str, ...] = (
     "last_name",
     "email",
     "phone",
+    "channels",
     "postcode",
     "birth_year",
     "languages",
@@ -59,7 +61,7 @@ class ApplicantInput:
 
     first_name: str
     last_name: str
-    email: str
+    email: str | None
     phone: str | None
     postcode: str | None
     birth_year: int | None
@@ -73,6 +75,7 @@ class ApplicantInput:
     prefers_phone: bool = False
     callback_requested: bool = False
     consent: bool = False
+    channels: tuple[str, ...] = ("email",)
 
 
 def _flag(raw: dict, key: str) -> bool:
@@ -95,13 +98,39 @@ def _or_blank(value: object) -> object:
     return "" if value is None else value
 
 
+def _default_channels(raw: dict, email: object) -> list[str]:
+    # Forms that do not ask (imports, older callers) keep what they had: e-mail, or a
+    # call for someone without an address.
+    if raw.get("channels") is not None:
+        return raw["channels"]
+    return ["email"] if email else ["call"]
+
+
 def clean_applicant_input(
-    raw: dict, *, today: date | None = None, require_consent: bool = True
+    raw: dict,
+    *,
+    today: date | None = None,
+    require_consent: bool = True,
+    require_email: bool = True,
 ) -> ApplicantInput:
     """Clean a sign-up; raise one ValidationFailed naming every bad field (catalogue keys).
 
-    `require_consent=False` is for imports of people whose consent was recorded elsewhere."""
+    `require_consent=False` is for imports of people whose consent was recorded elsewhere;
+    `require_email=False` for the phone sign-up, made for people without e-mail."""
     out: dict[str, object] = {}
+
+    def email() -> None:
+        blank = not str(raw.get("email") or "").strip()
+        out["email"] = (
+            None if blank and not require_email else normalise_email(raw.get("email"), "email")
+        )
+
+    def channels() -> None:
+        if "phone" not in out or "email" not in out:
+            return  # the number or address is wrong already; that is the message to show
+        out["channels"] = clean_channels(
+            _default_channels(raw, out["email"]), email=out["email"], phone=out["phone"]
+        )
 
     def put(name: str, fn) -> None:
         out[name] = fn()
@@ -120,8 +149,9 @@ def clean_applicant_input(
     collect(
         lambda: put("first_name", lambda: clean_name(raw.get("first_name"), "first_name")),
         lambda: put("last_name", lambda: clean_name(raw.get("last_name"), "last_name")),
-        lambda: put("email", lambda: normalise_email(raw.get("email"), "email")),
+        email,
         lambda: put("phone", lambda: clean_phone(raw.get("phone"), "phone", required=True)),
+        channels,
         lambda: put("postcode", lambda: _ascii_postcode(raw.get("postcode"))),
         lambda: put(
             "birth_year",
@@ -194,6 +224,9 @@ def _apply(applicant: Applicant, data: ApplicantInput, lang: str) -> None:
     # A call-back once asked for stays asked for until a coordinator has called.
     applicant.callback_requested = applicant.callback_requested or data.callback_requested
     applicant.language = language(lang)
+    _apply_channels(applicant, data.channels)
+    if data.prefers_phone:
+        applicant.prefers_phone = True
 
 
 def _find_by_email(session: Session, email: str, *, lock: bool = False) -> Applicant | None:
@@ -210,7 +243,9 @@ def _upsert_applicant(
 
     Someone who withdrew or was rejected and signs up again is reopened to `signed_up`."""
     now = utcnow()
-    applicant = _find_by_email(session, data.email, lock=True)
+    # Without an address there is nothing to match on: a phone sign-up without e-mail
+    # is a new person (a coordinator merges a duplicate by hand, never the machine).
+    applicant = _find_by_email(session, data.email, lock=True) if data.email else None
     created = False
     if applicant is None:
         applicant = Applicant(email=data.email, source=source, created_at=now)
@@ -222,7 +257,7 @@ def _upsert_applicant(
                 record_sign_up(session=session, applicant=applicant, by_id=by_id, at=now)
             created = True
         except IntegrityError:
-            applicant = _find_by_email(session, data.email, lock=True)
+            applicant = _find_by_email(session, data.email, lock=True) if data.email else None
             if applicant is None:
                 raise
     if not created:
@@ -255,8 +290,13 @@ def register_caller(
     today: date | None = None,
 ) -> SignUpResult:
     """Staff sign-up of someone who phoned in: the same checks, source "phone", and a
-    meeting booked if one was chosen."""
-    return sign_up(
+    meeting booked if one was chosen. The caller needs no e-mail address: what they get
+    instead of mail (`raw["instead_of_email"]`: a call, or a letter the coordinator
+    prints) is written in their journal."""
+    instead = str(raw.get("instead_of_email") or NO_EMAIL_INSTEAD[0])
+    if instead not in NO_EMAIL_INSTEAD:
+        raise ValidationFailed({"instead_of_email": "validation.unknown_choice"})
+    result = sign_up(
         session=session,
         raw={**raw, "source": "phone"},
         meeting_id=meeting_id,
@@ -264,7 +304,30 @@ def register_caller(
         source="phone",
         by_id=actor.id,
         today=today,
+        require_email=False,
     )
+    applicant = session.get(Applicant, result.applicant_id)
+    if applicant is not None and not applicant.email:
+        session.add(
+            JournalEntry(
+                applicant_id=applicant.id,
+                channel=JournalChannel.NOTE.value,
+                subject=t(f"phone_signup.journal_{instead}", applicant.language),
+                body=t(
+                    f"phone_signup.journal_{instead}_body"
+                    if result.registration_id
+                    else "phone_signup.journal_no_meeting_body",
+                    applicant.language,
+                ),
+                author_id=actor.id,
+            )
+        )
+        session.flush()
+    return result
+
+
+#: What someone without e-mail gets instead of the confirmation mail.
+NO_EMAIL_INSTEAD = ("call", "letter")
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,6 +355,7 @@ def sign_up(
     source: str = "website",
     by_id: int | None = None,
     today: date | None = None,
+    require_email: bool = True,
 ) -> SignUpResult:
     """The public sign-up in one step: clean, upsert the person, then book the chosen
     meeting (moving an existing booking there) or record the wish to be phoned.
@@ -312,8 +376,13 @@ def sign_up(
             raise ValidationFailed({"meeting": "signup.choose_meeting"})
 
     data: list[ApplicantInput] = []
-    collect(meeting_chosen, lambda: data.append(clean_applicant_input(raw, today=today)))
-    existing = _find_by_email(session, data[0].email, lock=True)
+    collect(
+        meeting_chosen,
+        lambda: data.append(
+            clean_applicant_input(raw, today=today, require_email=require_email or by_id is None)
+        ),
+    )
+    existing = _find_by_email(session, data[0].email, lock=True) if data[0].email else None
     if existing is not None and by_id is None:
         if meeting_id is not None:
             # The same answer as a new address would get for a full or closed meeting.
@@ -379,7 +448,7 @@ def _apply_sign_up(
 ) -> SignUpResult:
     """A clean sign-up saved: the person upserted, the meeting booked or the call-back
     asked for. Only for a new address, staff, or the address's owner confirming."""
-    existing = _find_by_email(session, data.email)
+    existing = _find_by_email(session, data.email) if data.email else None
     asked_before = bool(existing and existing.callback_requested)
     applicant, created = _upsert_applicant(
         session=session, data=data, source=data.source, by_id=by_id, lang=lang

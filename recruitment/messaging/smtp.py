@@ -133,6 +133,7 @@ class Claimed:
     attempts: int
     applicant_id: int | None
     reclaimed: bool
+    channel: str = "email"
 
 
 _METHOD = re.compile(r"^METHOD:([A-Za-z-]+)\s*$", re.MULTILINE)

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from db.models import Applicant, ConsentVersion, Evaluation, Registration
+from db.models import Applicant, ConsentVersion, Evaluation, JournalEntry, Registration
 from recruitment.journey import _booking
 from recruitment.journey.applicants import _ensure_token
 from tests.dashboard.conftest import logged_in, page_path
@@ -120,6 +120,28 @@ def test_contact_details_are_checked_and_saved(visitor, booked_applicant, sessio
     assert session.get(Applicant, applicant_id).postcode == "0150"
 
 
+def test_the_applicant_chooses_sms_on_my_page_and_a_landline_gets_a_clear_message(
+    visitor, booked_applicant, session_factory, session
+):
+    applicant_id, _, token = booked_applicant()
+    with session_factory.begin() as s:
+        s.get(Applicant, applicant_id).phone = "+4769123456"  # a landline
+    at = visitor(token)
+    at.button_group(key="self_service_channels").set_value(["email", "sms"])
+    at.button(key="FormSubmitter:self_service_channels-Save").click().run()
+    assert not at.exception
+    assert "landline" in texts(at)
+    assert session.get(Applicant, applicant_id).sms_consent_at is None
+    session.rollback()
+    with session_factory.begin() as s:
+        s.get(Applicant, applicant_id).phone = "+4791234567"
+    at.button_group(key="self_service_channels").set_value(["sms"])
+    at.button(key="FormSubmitter:self_service_channels-Save").click().run()
+    assert "Your choice has been saved." in texts(at)
+    applicant = session.get(Applicant, applicant_id)
+    assert applicant.sms_consent_at is not None and applicant.email_consent_at is None
+
+
 def test_withdrawing_needs_a_tick_and_then_leaves_the_pipeline(visitor, booked_applicant, session):
     applicant_id, _, token = booked_applicant()
     at = visitor(token)
@@ -190,6 +212,31 @@ def test_a_coordinator_registers_someone_who_phoned(app, coordinator, session, m
     assert at.text_input(key="phone_signup_first_name").value == ""
     assert at.selectbox(key="phone_signup_meeting").value == 0
     assert not at.checkbox(key="phone_signup_consent").value
+
+
+def test_a_caller_without_email_is_registered_and_what_they_get_instead_is_journalled(
+    app, coordinator, session, make_meeting
+):
+    meeting_id = make_meeting()
+    at = app(coordinator, lang="en").run().switch_page("journey/phone_signup.py").run()
+    for field, value in {
+        "first_name": "Per",
+        "last_name": "Hansen",
+        "phone": "69 12 34 56",
+        "postcode": "1606",
+        "birth_year": "1944",
+    }.items():
+        at.text_input(key=f"phone_signup_{field}").input(value)
+    at.radio(key="phone_signup_instead").set_value("letter")
+    at.selectbox(key="phone_signup_meeting").set_value(meeting_id)
+    at.checkbox(key="phone_signup_consent").check()
+    at.button(key="FormSubmitter:phone_signup-Register").click().run()
+    assert not at.exception
+    assert "Per Hansen has been registered." in texts(at)
+    applicant = session.scalars(select(Applicant)).one()
+    assert applicant.email is None and applicant.call_consent_at is not None
+    notes = session.scalars(select(JournalEntry.subject)).all()
+    assert "No e-mail: gets a letter by post" in notes  # in the language it was taken in
 
 
 def test_a_manager_cannot_open_the_phone_sign_up_even_by_its_address(app_database, manager):

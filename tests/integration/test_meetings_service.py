@@ -430,7 +430,9 @@ def test_resending_to_someone_not_on_the_meeting_is_refused(session, coordinator
 def mail_contexts(monkeypatch):
     """The context each queued message was rendered with (the real outbox row is written too)."""
     seen: list[dict] = []
-    real = meetings.queue_email
+    from recruitment.messaging import _queue
+
+    real = _queue.queue_email
 
     def spy(**kwargs):
         seen.append(
@@ -438,7 +440,7 @@ def mail_contexts(monkeypatch):
         )
         return real(**kwargs)
 
-    monkeypatch.setattr(meetings, "queue_email", spy)
+    monkeypatch.setattr(_queue, "queue_email", spy)
     return seen
 
 

@@ -124,3 +124,40 @@ def test_the_area_migration_fills_in_the_area_of_every_sign_up_with_a_known_post
     with session_factory() as s:
         areas = dict(s.execute(select(Applicant.id, Applicant.area)).all())
     assert (areas[signed_up], areas[unknown], areas[given]) == ("Fredrikstad", None, "Kråkerøy")
+
+
+def test_the_contact_channel_migration_keeps_journal_links_and_gives_e_mail_consent(
+    engine, session_factory, make_applicant
+):
+    from alembic import command
+    from sqlalchemy import select, text
+
+    from db.models import Applicant, JournalEntry, OutboxMessage
+
+    applicant_id = make_applicant()
+    with session_factory.begin() as s:
+        message = OutboxMessage(
+            kind="callback_requested",
+            to_address="a@example.no",
+            subject="s",
+            body_text="b",
+            message_id="<m1@verve.invalid>",
+            applicant_id=applicant_id,
+        )
+        s.add(message)
+        s.flush()
+        s.add(JournalEntry(applicant_id=applicant_id, channel="email", outbox_id=message.id))
+    config = migrate.alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0111_from_at")
+    with engine.begin() as connection:
+        # As before channels existed: an applicant with an e-mail address.
+        assert connection.execute(text("SELECT count(*) FROM applicant")).scalar() == 1
+    migrate.upgrade(engine)
+    with session_factory() as s:
+        assert s.scalar(select(JournalEntry.outbox_id)) is not None
+        assert s.scalar(select(OutboxMessage.channel)) == "email"
+        applicant = s.get(Applicant, applicant_id)
+        assert applicant.email_consent_at is not None
+        assert applicant.sms_consent_at is None

@@ -58,5 +58,5 @@ st.dataframe(
         for row in rows
     ],
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
 )

@@ -47,7 +47,7 @@ due_rows = [
     for row in plan.service_users
 ]
 if due_rows:
-    st.dataframe(due_rows, hide_index=True, use_container_width=True)
+    st.dataframe(due_rows, hide_index=True, width="stretch")
     with st.form("run_retention"):
         confirmed = st.checkbox(t("security.retention_confirm"), key="retention_confirm")
         if st.form_submit_button(t("security.retention_run"), type="primary", disabled=False):

@@ -45,6 +45,8 @@ with st.form("settings"):
                 [k.value for k in CheckKind],
                 default=list(current[key]),
                 format_func=CHECK_LABELS.__getitem__,
+                placeholder=t("common.choose_many"),
+                select_all=False,  # Streamlit's "Select all" is English and selects too much
                 key=widget_key,
             )
         else:
@@ -75,7 +77,7 @@ if versions:
             for v in versions
         ],
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
 else:
     st.write(t("security.consent_none"))

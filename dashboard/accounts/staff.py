@@ -51,7 +51,7 @@ st.dataframe(
         for p in people
     ],
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
 )
 
 by_id = {p["id"]: p for p in people}

@@ -29,12 +29,15 @@ with sessions().begin() as session:
 
 book_tab, record_tab = st.tabs([t("combined.book"), t("combined.record")])
 
-with book_tab, st.form("book_combined"):
+# Enter in a field never books and mails anyone: only the button does.
+with book_tab, st.form("book_combined", enter_to_submit=False):
     chosen = st.multiselect(
         t("combined.applicants"),
         options=list(choices),
         format_func=choices.__getitem__,
         max_selections=combined.MAX_APPLICANTS,
+        placeholder=t("common.choose_many"),
+        select_all=False,  # Streamlit's "Select all" is English and selects too much
         key="combined_applicants",
     )
     left, right = st.columns(2)

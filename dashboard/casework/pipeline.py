@@ -32,7 +32,7 @@ chart = (
     )
     .add_params(selection)
 )
-event = st.altair_chart(chart, on_select="rerun", key="pipeline_chart", use_container_width=True)
+event = st.altair_chart(chart, on_select="rerun", key="pipeline_chart", width="stretch")
 
 selected = ((event or {}).get("selection") or {}).get("stage") or [{}]
 chosen = selected[0].get("stage")

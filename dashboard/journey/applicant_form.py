@@ -85,6 +85,7 @@ def wish_fields(
             options=list(codes),
             format_func=lambda code, vocab=vocab: i18n.t(f"vocab.{vocab}_{code}", current),
             placeholder=t("signup.choose_many"),
+            select_all=False,  # Streamlit's "Select all" is English and selects too much
             key=f"{prefix}_{field}",
         )
         field_error(errors, field)

@@ -249,6 +249,8 @@ if can_write and record.status != "closed":
             INTERESTS,
             default=record.interests,
             format_func=lambda c: t(f"vocab.interest_{c}"),
+            placeholder=t("common.choose_many"),
+            select_all=False,  # Streamlit's "Select all" is English and selects too much
             key="edit_interests",
         )
         languages = st.multiselect(
@@ -256,6 +258,8 @@ if can_write and record.status != "closed":
             LANGUAGES,
             default=record.languages,
             format_func=lambda c: t(f"vocab.language_{c}"),
+            placeholder=t("common.choose_many"),
+            select_all=False,  # Streamlit's "Select all" is English and selects too much
             key="edit_languages",
         )
         availability = st.multiselect(
@@ -263,6 +267,8 @@ if can_write and record.status != "closed":
             AVAILABILITY,
             default=record.availability,
             format_func=lambda c: t(f"vocab.availability_{c}"),
+            placeholder=t("common.choose_many"),
+            select_all=False,  # Streamlit's "Select all" is English and selects too much
             key="edit_availability",
         )
         p1, p2, p3 = st.columns(3)

@@ -93,18 +93,24 @@ with tab_new:
                 t("service_users.field_interests"),
                 INTERESTS,
                 format_func=lambda c: t(f"vocab.interest_{c}"),
+                placeholder=t("common.choose_many"),
+                select_all=False,  # Streamlit's "Select all" is English and selects too much
                 key="su_interests",
             )
             languages = st.multiselect(
                 t("service_users.field_languages"),
                 LANGUAGES,
                 format_func=lambda c: t(f"vocab.language_{c}"),
+                placeholder=t("common.choose_many"),
+                select_all=False,  # Streamlit's "Select all" is English and selects too much
                 key="su_languages",
             )
             availability = st.multiselect(
                 t("service_users.field_availability"),
                 AVAILABILITY,
                 format_func=lambda c: t(f"vocab.availability_{c}"),
+                placeholder=t("common.choose_many"),
+                select_all=False,  # Streamlit's "Select all" is English and selects too much
                 key="su_availability",
             )
             st.markdown(f"**{t('service_users.preferences')}**")

@@ -41,7 +41,7 @@ due_rows = [
     {
         t("security.retention_kind"): t("security.retention_service_user"),
         "ID": row["id"],
-        t("security.retention_status"): row["status"],
+        t("security.retention_status"): t(f"service_users.status_{row['status']}"),
         t("security.retention_last_event"): format_datetime(row["last_event_at"]),
     }
     for row in plan.service_users

@@ -5,7 +5,8 @@ import streamlit as st
 from dashboard import access, charts
 from dashboard.analytics import data as analytics_data
 from dashboard.analytics import widgets as ui
-from dashboard.i18n import t
+from dashboard.i18n import lang, t
+from recruitment.core.stats import format_p_value
 
 actor = access.require("analytics.read")
 st.title(t("analytics.nav_digital_vs_in_person"))
@@ -25,9 +26,10 @@ for row in verdicts.itertuples():
         metric=metrics[row.metric],
         digital=ui.percent(row.digital),
         in_person=ui.percent(row.in_person),
-        p="–" if row.p_value is None or row.p_value != row.p_value else f"{row.p_value:.3f}",
+        p=format_p_value(row.p_adjusted, lang()),
     )
     (st.success if row.verdict == "clear" else st.write)(text)
+st.caption(t("analytics.dvp_multiple_tests", count=len(verdicts)))
 
 if rates["n"].sum() == 0:
     st.info(t("analytics.no_rows"))
@@ -48,18 +50,21 @@ ui.table(
     formats={"rate": "percent", "low": "percent", "high": "percent"},
 )
 verdict_table = verdicts.assign(
-    verdict=verdicts["verdict"].map(lambda v: t(f"analytics.verdict_word_{v}"))
+    verdict=verdicts["verdict"].map(lambda v: t(f"analytics.verdict_word_{v}")),
 )
 ui.table(
     verdict_table,
     name="digital_vs_in_person_verdicts",
-    columns={c: t(f"analytics.{c}") for c in ("metric", "difference", "p_value", "verdict")}
+    columns={
+        c: t(f"analytics.{c}") for c in ("metric", "difference", "p_value", "p_adjusted", "verdict")
+    }
     | {"digital": t("analytics.mode_digital"), "in_person": t("analytics.mode_in_person")},
     formats={
         "digital": "percent",
         "in_person": "percent",
         "difference": "percent",
-        "p_value": "number",
+        "p_value": "p",
+        "p_adjusted": "p",
     },
 )
 

@@ -4,7 +4,8 @@ import streamlit as st
 
 from dashboard import access
 from dashboard.data import sessions
-from dashboard.i18n import error_message, localised, t
+from dashboard.i18n import error_message, lang, localised, t
+from dashboard.placement.fields import suggestion_rows
 from recruitment.core.errors import VerveError
 from recruitment.placement import matching, scoring
 
@@ -40,7 +41,10 @@ if not suggestions:
 
 st.dataframe(
     localised(
-        [{**s.as_row(), "days_waiting": s.extra.get("days_waiting")} for s in suggestions],
+        [
+            {**row, "days_waiting": s.extra.get("days_waiting")}
+            for s, row in zip(suggestions, suggestion_rows(suggestions, lang()), strict=True)
+        ],
         numbers=dict.fromkeys(scoring.PARTS, 1),
         distances=["distance_km"],
     ),

@@ -7,8 +7,8 @@ from dashboard import access
 from dashboard.action import run_action, show_flash
 from dashboard.components import plain
 from dashboard.data import sessions
-from dashboard.i18n import date_format, format_date, localised, t
-from dashboard.placement.fields import CLOSE_LABELS, END_LABELS, FIELD_LABELS
+from dashboard.i18n import date_format, format_date, lang, localised, t
+from dashboard.placement.fields import CLOSE_LABELS, END_LABELS, FIELD_LABELS, suggestion_rows
 from recruitment.core.errors import NotFound
 from recruitment.core.vocabulary import AGE_GROUPS, AVAILABILITY, INTERESTS, LANGUAGES
 from recruitment.placement import matching, placements, scoring, service_users
@@ -170,7 +170,7 @@ else:
     part_labels = {part: t(f"matching.part_{part}") for part in scoring.PARTS}
     st.dataframe(
         localised(
-            [s.as_row() for s in suggestions],
+            suggestion_rows(suggestions, lang()),
             numbers=dict.fromkeys(scoring.PARTS, 1),
             distances=["distance_km"],
         ),

@@ -41,7 +41,13 @@ with tab_list:
         st.info(t("common.no_data"))
     else:
         st.dataframe(
-            localised(frame, dates=["waiting_since"]),
+            localised(
+                frame.assign(
+                    age_group=[t(f"vocab.age_group_{c}") if c else "" for c in frame["age_group"]],
+                    status=[t(f"service_users.status_{c}") for c in frame["status"]],
+                ),
+                dates=["waiting_since"],
+            ),
             hide_index=True,
             column_config={
                 "id": None,

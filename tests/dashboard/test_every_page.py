@@ -108,7 +108,7 @@ def seen(at: AppTest) -> list[tuple[str, str]]:
                 found.append((f"{kind}.placeholder", "Choose an option"))
         if kind == "multiselect" and proto.select_all:
             found.append((f"{kind}.select_all", "Select all"))
-        if kind == "arrow_vega_lite_chart":
+        if kind in {"arrow_vega_lite_chart", "vega_lite_chart"}:
             found += _chart_strings(proto)
     for frame in at.dataframe:
         found += _table_strings(frame)

@@ -34,7 +34,7 @@ st.caption(t("analytics.dvp_multiple_tests", count=len(verdicts)))
 if rates["n"].sum() == 0:
     st.info(t("analytics.no_rows"))
 else:
-    st.altair_chart(
+    ui.chart(
         charts.rates_chart(
             rates,
             metric_labels=metrics,

@@ -40,7 +40,7 @@ by_meeting = report["by_meeting"]
 if by_meeting.empty:
     st.info(t("analytics.no_rows"))
 else:
-    st.altair_chart(
+    ui.chart(
         charts.scores_chart(by_meeting, mode_labels=ui.mode_labels(), titles=titles),
         width="stretch",
     )

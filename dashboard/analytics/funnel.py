@@ -31,7 +31,7 @@ else:
             share=ui.percent(table["overall_conversion"].iloc[-1]),
         )
     )
-    st.altair_chart(
+    ui.chart(
         charts.funnel_chart(
             table,
             stage_labels=labels,
@@ -57,7 +57,7 @@ if exits.empty:
     st.info(t("analytics.no_exits"))
 else:
     reasons = {code: t(f"reasons.{code}") for codes in EXIT_REASONS.values() for code in codes}
-    st.altair_chart(
+    ui.chart(
         charts.exits_chart(
             exits,
             stage_labels=ui.all_stage_labels(),

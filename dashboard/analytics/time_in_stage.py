@@ -26,7 +26,7 @@ table = report["time_in_stage"]
 if table.empty:
     st.info(t("analytics.no_rows"))
 else:
-    st.altair_chart(
+    ui.chart(
         charts.time_in_stage_chart(table, stage_labels=ui.stage_labels(), titles=titles),
         width="stretch",
     )

@@ -39,7 +39,7 @@ signups = report["signups"]
 if signups.empty:
     st.info(t("analytics.no_rows"))
 else:
-    st.altair_chart(
+    ui.chart(
         charts.monthly_lines(
             signups, value="signups", colour="source", titles=titles, colour_labels=sources
         ),
@@ -52,7 +52,7 @@ meetings = report["meetings"]
 if meetings.empty:
     st.info(t("analytics.no_rows"))
 else:
-    st.altair_chart(
+    ui.chart(
         charts.seats_chart(meetings, mode_labels=ui.mode_labels(), titles=titles), width="stretch"
     )
 ui.table(meetings, name="meetings_by_mode", columns=titles)
@@ -62,7 +62,7 @@ placements = report["placements"]
 if placements.empty:
     st.info(t("analytics.no_rows"))
 else:
-    st.altair_chart(
+    ui.chart(
         charts.monthly_lines(placements, value="placements", colour=None, titles=titles),
         width="stretch",
     )

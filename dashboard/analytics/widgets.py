@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
+from dashboard import charts
 from dashboard.analytics import data as analytics_data
 from dashboard.i18n import date_format, format_percent, lang, localised, t
 from db.models import Stage
@@ -16,7 +17,7 @@ from recruitment.core import vocabulary
 from recruitment.core.access import Actor, allowed
 from recruitment.core.pipeline import FUNNEL
 from recruitment.core.stats import format_p_value
-from recruitment.core.timefmt import iso, today
+from recruitment.core.timefmt import chart_locale, iso, today
 
 MODES = ("digital", "in_person")
 
@@ -31,6 +32,11 @@ def all_stage_labels() -> dict[str, str]:
 
 def mode_labels() -> dict[str, str]:
     return {mode: t(f"analytics.mode_{mode}") for mode in MODES}
+
+
+def chart(figure, **options) -> None:
+    """An Altair chart with the user's month names and number separators."""
+    st.altair_chart(charts.in_language(figure, chart_locale(lang())), **options)
 
 
 def refresh_button(actor: Actor) -> None:

@@ -140,6 +140,9 @@ def _chart_strings(proto) -> list[tuple[str, str]]:
 
     spec = json.loads(proto.spec)
     found = [("chart.spec", text) for _, text in _strings(_titles(spec))]
+    # Without a locale Vega writes months and numbers in English ("January", "1,234.5").
+    months = spec.get("config", {}).get("locale", {}).get("time", {}).get("months", ["January"])
+    found.append(("chart.months", months[0]))
     datasets = [convert_arrow_bytes_to_pandas_df(d.data.data) for d in proto.datasets]
     if proto.data.data:
         datasets.append(convert_arrow_bytes_to_pandas_df(proto.data.data))
@@ -198,6 +201,8 @@ def problems(at: AppTest, lang: str) -> list[str]:
             found.append(f"raw code {snake} in {where}: {text[:120]!r}")
         elif text.strip() in RAW_CODES and not _is_typed_value(where):
             found.append(f"raw code {text.strip()!r} in {where}")
+        if lang == "nb" and where == "chart.months" and text != "januar":
+            found.append(f"a chart writes months in English ({text})")
         if lang == "nb":
             english = [s for s in STREAMLIT_DEFAULTS if s in text]
             if english:
@@ -293,6 +298,8 @@ def test_the_checks_find_what_they_are_for():
         assert problems(Fake([("selectbox.placeholder", "Choose an option")]), "nb")
         assert not problems(Fake([("selectbox.placeholder", "Choose an option")]), "en")
         assert not problems(Fake([("markdown.body", "Digitalt eller fysisk")]), "nb")
+        assert problems(Fake([("chart.months", "January")]), "nb")
+        assert not problems(Fake([("chart.months", "januar")]), "nb")
     finally:
         me.seen = original
 

@@ -214,3 +214,30 @@ def scores_chart(
             ],
         )
     )
+
+
+def side_by_side_bars(
+    frame: pd.DataFrame, *, category: str, measures: dict[str, str], titles: dict[str, str]
+) -> alt.Chart:
+    """For each `category`, one bar per measure side by side; the legend names the
+    measures by their labels (`measures`: column -> label), never by column name."""
+    long = frame.melt(
+        id_vars=[category], value_vars=list(measures), var_name="measure", value_name="value"
+    )
+    long["measure"] = long["measure"].map(measures)
+    return (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            x=alt.X(f"{category}:N", title=titles[category]),
+            xOffset="measure:N",
+            y=alt.Y("value:Q", title=titles["value"]),
+            color=alt.Color(
+                "measure:N",
+                sort=list(measures.values()),
+                title=None,
+                legend=alt.Legend(**WHOLE_LEGEND),
+            ),
+            tooltip=[category, "measure", "value"],
+        )
+    )

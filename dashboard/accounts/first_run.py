@@ -9,7 +9,7 @@ from dashboard.i18n import t
 from recruitment.accounts.staff import actor_for, create_first_admin
 from recruitment.core.errors import ValidationFailed
 
-st.title(t("first_run.title"))
+st.title(t("first_run.title"), anchor=False)
 st.write(t("first_run.intro"))
 
 errors: dict[str, str] = st.session_state.get("first_run_errors", {})

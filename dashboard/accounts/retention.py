@@ -18,7 +18,7 @@ from recruitment.core.settings import get_setting
 from recruitment.core.timefmt import office_day
 
 actor = access.require("retention.run")
-st.title(t("security.nav_retention"))
+st.title(t("security.nav_retention"), anchor=False)
 show_flash()
 
 with sessions()() as session:
@@ -71,7 +71,7 @@ else:
     st.success(t("security.retention_nothing_due"), icon=":material/check:")
 
 st.divider()
-st.subheader(t("security.rights_title"))
+st.subheader(t("security.rights_title"), anchor=False)
 st.caption(t("security.rights_intro"))
 with st.form("rights"):
     applicant_id = st.number_input(

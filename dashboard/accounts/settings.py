@@ -12,7 +12,7 @@ from recruitment.accounts.privacy_rights import consent_versions
 from recruitment.core.settings import DEFAULTS, LIMITS
 
 actor = access.require("settings.write")
-st.title(t("security.nav_settings"))
+st.title(t("security.nav_settings"), anchor=False)
 show_flash()
 
 with sessions()() as session:
@@ -65,7 +65,7 @@ if submitted:
         errors_key="settings_errors",
     )
 
-st.subheader(t("security.consent_versions"))
+st.subheader(t("security.consent_versions"), anchor=False)
 if versions:
     st.dataframe(
         [

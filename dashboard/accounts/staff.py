@@ -18,7 +18,7 @@ from recruitment.accounts.staff import (
 )
 
 actor = access.require("staff.manage")
-st.title(t("security.nav_staff"))
+st.title(t("security.nav_staff"), anchor=False)
 show_flash()
 
 ROLES = [role.value for role in Role]
@@ -91,7 +91,7 @@ with st.expander(t("security.add_staff"), icon=":material/person_add:"):
                 reset=NEW_STAFF_EMPTY,  # an empty form for the next person
             )
 
-st.subheader(t("security.change_staff"))
+st.subheader(t("security.change_staff"), anchor=False)
 chosen = st.selectbox(
     t("security.choose_staff"),
     list(by_id),

@@ -9,7 +9,7 @@ from dashboard.i18n import lang, t
 from recruitment.core.stats import format_p_value
 
 actor = access.require("analytics.read")
-st.title(t("analytics.nav_digital_vs_in_person"))
+st.title(t("analytics.nav_digital_vs_in_person"), anchor=False)
 st.caption(t("analytics.dvp_intro"))
 ui.refresh_button(actor)
 since, until = ui.period(help_key="analytics.meeting_period_help")
@@ -70,7 +70,7 @@ ui.table(
 
 left, right = st.columns(2)
 with left:
-    st.subheader(t("analytics.days_to_interview_title"))
+    st.subheader(t("analytics.days_to_interview_title"), anchor=False)
     days = report["days_to_interview"]
     if days.empty:
         st.info(t("analytics.no_rows"))
@@ -84,7 +84,7 @@ with left:
         expanded=True,
     )
 with right:
-    st.subheader(t("analytics.scores_title"))
+    st.subheader(t("analytics.scores_title"), anchor=False)
     scores = report["scores"]
     if scores.empty:
         st.info(t("analytics.no_rows"))

@@ -9,7 +9,7 @@ from dashboard.i18n import t
 from recruitment.core.pipeline import EXIT_REASONS
 
 actor = access.require("analytics.read")
-st.title(t("analytics.nav_funnel"))
+st.title(t("analytics.nav_funnel"), anchor=False)
 st.caption(t("analytics.funnel_intro"))
 ui.refresh_button(actor)
 filters = ui.funnel_filters(actor)
@@ -50,7 +50,7 @@ ui.table(
     },
 )
 
-st.subheader(t("analytics.exits_title"))
+st.subheader(t("analytics.exits_title"), anchor=False)
 st.caption(t("analytics.exits_intro"))
 exits = report["exits"]
 if exits.empty:

@@ -9,7 +9,7 @@ from dashboard.i18n import t
 from recruitment.core import vocabulary
 
 actor = access.require("analytics.read")
-st.title(t("analytics.nav_trends"))
+st.title(t("analytics.nav_trends"), anchor=False)
 st.caption(t("analytics.trends_intro"))
 ui.refresh_button(actor)
 since, until = ui.period()
@@ -34,7 +34,7 @@ titles = {
 }
 sources = {code: t(f"vocab.source_{code}") for code in vocabulary.SOURCES}
 
-st.subheader(t("analytics.signups_title"))
+st.subheader(t("analytics.signups_title"), anchor=False)
 signups = report["signups"]
 if signups.empty:
     st.info(t("analytics.no_rows"))
@@ -47,7 +47,7 @@ else:
     )
 ui.table(signups, name="signups_by_source", columns=titles)
 
-st.subheader(t("analytics.meetings_title"))
+st.subheader(t("analytics.meetings_title"), anchor=False)
 meetings = report["meetings"]
 if meetings.empty:
     st.info(t("analytics.no_rows"))
@@ -57,7 +57,7 @@ else:
     )
 ui.table(meetings, name="meetings_by_mode", columns=titles)
 
-st.subheader(t("analytics.placements_title"))
+st.subheader(t("analytics.placements_title"), anchor=False)
 placements = report["placements"]
 if placements.empty:
     st.info(t("analytics.no_rows"))
@@ -68,7 +68,7 @@ else:
     )
 ui.table(placements, name="placements_per_month", columns=titles)
 
-st.subheader(t("analytics.cohorts_title"))
+st.subheader(t("analytics.cohorts_title"), anchor=False)
 cohorts = report["cohorts"]
 if cohorts.empty:
     st.info(t("analytics.no_rows"))

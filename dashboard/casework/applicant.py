@@ -52,7 +52,7 @@ profile = record["profile"]
 st.page_link(
     "casework/applicants.py", label=t("casework.back_to_list"), icon=":material/arrow_back:"
 )
-st.title(f"{plain(profile['first_name'])} {plain(profile['last_name'])}")
+st.title(f"{plain(profile['first_name'])} {plain(profile['last_name'])}", anchor=False)
 st.markdown(
     t(
         "casework.applicant_status_line",
@@ -206,7 +206,7 @@ with tab_actions:
     if not can_write:
         st.info(t("casework.read_only"))
     else:
-        st.subheader(t("casework.move_title"))
+        st.subheader(t("casework.move_title"), anchor=False)
         moves = {move["to_stage"]: move for move in record["moves"]}
         target = st.selectbox(
             t("casework.move_to"),
@@ -245,7 +245,7 @@ with tab_actions:
                     field_labels=FIELD_LABELS,
                 )
 
-        st.subheader(t("casework.assign_title"))
+        st.subheader(t("casework.assign_title"), anchor=False)
         workers = {str(w["id"]): w for w in record["case_workers"]}
         options = ["", *workers]
         away_word = t("casework.away")

@@ -20,7 +20,7 @@ from dashboard.data import sessions
 from dashboard.i18n import date_format, format_when, t
 from recruitment.casework import checks, interviews, meeting_views
 from recruitment.core.access import allowed
-from recruitment.core.timefmt import local, office_datetime, today
+from recruitment.core.timefmt import local, office_datetime, today, working_day
 
 APPLICANT_PAGE = "casework/applicant.py"
 
@@ -48,7 +48,7 @@ def _when_inputs(
     left, right = st.columns(2)
     chosen_day = left.date_input(
         t("interviews.date"),
-        value=day or today() + timedelta(days=3),
+        value=day or working_day(today() + timedelta(days=3)),
         format=date_format(),
         key=f"{prefix}_date",
     )
@@ -73,7 +73,7 @@ def interviews_panel(applicant_id: int) -> None:
             session=session, actor=actor, applicant_id=applicant_id
         )
         staff = meeting_views.host_choices(session=session, actor=actor)
-    st.subheader(t("interviews.heading"))
+    st.subheader(t("interviews.heading"), anchor=False)
     current = overview.open
     if current is not None:
         st.write(
@@ -284,7 +284,7 @@ def checks_panel(applicant_id: int) -> None:
     actor = access.require("applicants.read")
     with sessions().begin() as session:
         overview = checks.checks_overview(session=session, actor=actor, applicant_id=applicant_id)
-    st.subheader(t("checks.heading"))
+    st.subheader(t("checks.heading"), anchor=False)
     for view in overview.checks:
         icon = ":material/check_circle:" if view.done else ":material/radio_button_unchecked:"
         st.markdown(f"{icon} {_check_line(view)}")

@@ -28,7 +28,7 @@ PAGE_SIZE = 50
 ANY = ""
 
 actor = access.require("applicants.list")
-st.title(t("casework.applicants_title"))
+st.title(t("casework.applicants_title"), anchor=False)
 
 # Filters arriving in the URL set the widgets once per distinct URL, then the widgets rule.
 params = {
@@ -196,7 +196,7 @@ if nav[1].button(
     st.rerun()
 
 if allowed(actor, "data.export") and can_open and total:
-    st.subheader(t("casework.export_title"))
+    st.subheader(t("casework.export_title"), anchor=False)
     st.caption(t("casework.export_note", count=total))
     language = lang()
 

@@ -12,11 +12,11 @@ from dashboard.casework.fields import FIELD_LABELS
 from dashboard.data import sessions
 from dashboard.i18n import date_format, format_when, t
 from recruitment.casework import combined, meeting_views
-from recruitment.core.timefmt import office_datetime, today
+from recruitment.core.timefmt import office_datetime, today, working_day
 
 actor = access.require("meetings.write")
 access.require("applicants.write")
-st.title(t("combined.title"))
+st.title(t("combined.title"), anchor=False)
 st.write(t("combined.intro"))
 
 show_flash()
@@ -43,7 +43,7 @@ with book_tab, st.form("book_combined", enter_to_submit=False):
     left, right = st.columns(2)
     day = left.date_input(
         t("meetings.date"),
-        value=today() + timedelta(days=7),
+        value=working_day(today() + timedelta(days=7)),
         format=date_format(),
         key="combined_date",
     )
@@ -100,7 +100,7 @@ with record_tab:
         with st.form(f"record_sitting_{meeting_id}"):
             answers = []
             for applicant_id, name in sitting.applicants.items():
-                st.subheader(name)
+                st.subheader(name, anchor=False)
                 prefix = f"sitting_{applicant_id}"
                 attended = st.checkbox(t("combined.attended"), value=True, key=f"{prefix}_attended")
                 outcome = outcome_inputs(prefix)

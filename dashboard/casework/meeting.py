@@ -43,7 +43,7 @@ except (ValueError, NotFound):
     st.stop()
 
 when = format_when(meeting.starts_at)
-st.title(t("meetings.detail_title") + " " + when)
+st.title(t("meetings.detail_title") + " " + when, anchor=False)
 st.write(
     " · ".join(
         [
@@ -70,7 +70,7 @@ if meeting.reminder_sent_at:
 
 show_flash()
 
-st.subheader(t("meetings.registrations"))
+st.subheader(t("meetings.registrations"), anchor=False)
 if seats.empty:
     st.info(t("meetings.no_registrations"))
 else:
@@ -110,7 +110,7 @@ else:
         dict(zip(seats["applicant_id"], seats["name"], strict=True)), key="seat_applicant"
     )
 
-st.subheader(t("meetings.waitlist"))
+st.subheader(t("meetings.waitlist"), anchor=False)
 if waitlist.empty:
     st.caption(t("meetings.no_waitlist"))
 else:
@@ -242,7 +242,11 @@ with st.expander(t("meetings.edit")), st.form("edit_meeting"):
 with st.expander(t("meetings.cancel_heading")), st.form("cancel_meeting"):
     reason = st.text_input(t("meetings.cancel_reason"), key="cancel_reason")
     confirmed = st.checkbox(t("meetings.cancel_confirm"), key="cancel_confirm")
-    if st.form_submit_button(t("meetings.cancel"), type="primary", disabled=False) and confirmed:
+    submitted = st.form_submit_button(t("meetings.cancel"), type="primary")
+    if submitted and not confirmed:
+        # Never a silent click: say why nothing happened.
+        st.warning(t("meetings.cancel_confirm_needed"), icon=":material/warning:")
+    elif submitted:
         run_action(
             lambda session: meetings.cancel_meeting(
                 session=session, actor=actor, meeting_id=meeting_id, reason_text=reason

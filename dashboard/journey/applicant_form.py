@@ -63,6 +63,9 @@ def applicant_fields(prefix: str, errors: dict[str, str]) -> dict:
             # is off (validate="") so every message comes from us, in the user's language.
             type=INPUT_TYPES.get(field, "default"),
             validate="" if field in INPUT_TYPES else None,
+            # Our own example, in the user's language: Streamlit's ("you@example.com",
+            # "+1 234 567 8900") is English and contradicts "8 digits".
+            placeholder=t(f"signup.{field}_placeholder") if field in INPUT_TYPES else None,
             # No max_chars: Streamlit silently drops a longer value, and the person would
             # read "required" instead of "too long (at most N characters)".
         )

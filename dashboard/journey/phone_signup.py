@@ -20,7 +20,7 @@ from recruitment.journey.applicants import register_caller
 from recruitment.journey.booking import open_meetings
 
 actor = require("applicants.write")
-st.title(t("phone_signup.title"))
+st.title(t("phone_signup.title"), anchor=False)
 st.write(t("phone_signup.intro"))
 
 show_flash()

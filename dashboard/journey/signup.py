@@ -31,7 +31,7 @@ def start_over() -> None:
 
 
 def thank_you(done: dict) -> None:
-    st.title(t("signup.thanks_title"))
+    st.title(t("signup.thanks_title"), anchor=False)
     with sessions()() as session:
         page = my_page(session=session, token=done["token"])
         ics = (
@@ -62,7 +62,7 @@ def thank_you(done: dict) -> None:
                 place=plain(booked.place),
             )
         )
-    st.subheader(t("signup.next_title"))
+    st.subheader(t("signup.next_title"), anchor=False)
     st.markdown(t("signup.next_steps" if booked is not None else "signup.next_steps_callback"))
     if ics:
         st.download_button(
@@ -89,7 +89,7 @@ if done:
     thank_you(done)
     st.stop()
 
-st.title(t("signup.title"))
+st.title(t("signup.title"), anchor=False)
 st.write(t("signup.intro"))
 st.write(t("signup.intro_steps"))
 
@@ -105,7 +105,7 @@ errors: dict[str, str] = st.session_state.get("signup_errors", {})
 
 with st.form("signup", enter_to_submit=False, border=False):
     error_summary(errors)
-    st.header(t("signup.step_meeting"), divider="gray")
+    st.header(t("signup.step_meeting"), divider="gray", anchor=False)
     if not choices:
         st.info(t("signup.no_meetings"))
     options = [c.id for c in choices] + [PHONE]
@@ -120,14 +120,14 @@ with st.form("signup", enter_to_submit=False, border=False):
     )
     field_error(errors, "meeting")
 
-    st.header(t("signup.step_about_you"), divider="gray")
+    st.header(t("signup.step_about_you"), divider="gray", anchor=False)
     st.markdown(t("signup.required_note"))
     raw = applicant_fields("signup", errors)
 
-    st.header(t("signup.step_wishes"), divider="gray")
+    st.header(t("signup.step_wishes"), divider="gray", anchor=False)
     raw |= wish_fields("signup", errors)
 
-    st.header(t("signup.step_send"), divider="gray")
+    st.header(t("signup.step_send"), divider="gray", anchor=False)
     raw["consent"] = st.checkbox(
         f"{t('signup.consent', url=f'privacy?lang={lang()}')} {t('common.required_mark')}",
         key="signup_consent",

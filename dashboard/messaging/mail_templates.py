@@ -7,7 +7,7 @@ from dashboard.i18n import LANGUAGE_NAMES, lang, t
 from recruitment.messaging.mail import KINDS, preview, template_dirs
 
 access.require("outbox.read")
-st.title(t("mail.nav_templates"))
+st.title(t("mail.nav_templates"), anchor=False)
 st.caption(t("mail.templates_intro", folder=" · ".join(str(folder) for folder in template_dirs())))
 
 left, middle, right = st.columns([2, 1, 1], vertical_alignment="bottom")

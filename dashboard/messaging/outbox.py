@@ -17,7 +17,7 @@ from recruitment.messaging.outbox_views import (
 from recruitment.messaging.smtp import smtp_settings
 
 actor = access.require("outbox.read")
-st.title(t("mail.nav_outbox"))
+st.title(t("mail.nav_outbox"), anchor=False)
 st.caption(t("mail.outbox_intro"))
 
 try:
@@ -83,7 +83,7 @@ st.dataframe(
     },
 )
 
-st.subheader(t("mail.read_message"))
+st.subheader(t("mail.read_message"), anchor=False)
 subjects = dict(zip(frame["id"], frame["subject"], strict=True))
 chosen = st.selectbox(
     t("mail.choose_message"),

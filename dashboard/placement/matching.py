@@ -10,7 +10,7 @@ from recruitment.core.errors import VerveError
 from recruitment.placement import matching, scoring
 
 actor = access.require("service_users.read")
-st.title(t("matching.title"))
+st.title(t("matching.title"), anchor=False)
 st.caption(t("matching.intro"))
 
 with sessions().begin() as session:

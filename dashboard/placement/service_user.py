@@ -51,7 +51,7 @@ except NotFound:
 st.page_link(
     "placement/service_users.py", label=t("service_users.back"), icon=":material/arrow_back:"
 )
-st.title(t("service_users.detail_title", case_ref=record.case_ref or f"#{record.id}"))
+st.title(t("service_users.detail_title", case_ref=record.case_ref or f"#{record.id}"), anchor=False)
 st.caption(t(f"service_users.status_{record.status}"))
 
 left, right = st.columns(2)
@@ -95,7 +95,7 @@ if record.note:
     st.text(record.note)
 
 # --- placements ------------------------------------------------------------------------
-st.subheader(t("placements.title"))
+st.subheader(t("placements.title"), anchor=False)
 if not rows:
     st.info(t("placements.none"))
 
@@ -162,7 +162,7 @@ for row in rows:
                 )
 
 # --- suggestions -------------------------------------------------------------------------
-st.subheader(t("matching.suggestions_title"))
+st.subheader(t("matching.suggestions_title"), anchor=False)
 st.caption(t("matching.why_help"))
 if not suggestions:
     st.info(t("matching.no_suggestions"))

@@ -15,7 +15,7 @@ from recruitment.placement import service_users
 from recruitment.placement.service_users import GENDERS, IMPORT_FIELDS
 
 actor = access.require("service_users.read")
-st.title(t("service_users.title"))
+st.title(t("service_users.title"), anchor=False)
 show_flash()
 
 FIELD_LABELS = {field: t(FIELD_LABEL_KEYS[field]) for field in IMPORT_FIELDS}

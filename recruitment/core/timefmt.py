@@ -124,6 +124,12 @@ def today(now: datetime | None = None, zone: ZoneInfo | None = None) -> date:
     return office_day(now or utcnow(), zone)
 
 
+def working_day(day: date) -> date:
+    """`day`, or the Monday after it when it falls on a weekend: a default date for a
+    meeting or an interview that nobody would plan on a Sunday."""
+    return day + timedelta(days=max(0, 7 - day.weekday())) if day.weekday() >= 5 else day
+
+
 def day_span(day: date, zone: ZoneInfo | None = None) -> tuple[datetime, datetime]:
     """The UTC start of the office's `day` and of the day after (23, 24 or 25 hours apart)."""
     next_day = day + timedelta(days=1)

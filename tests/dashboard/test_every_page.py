@@ -10,8 +10,10 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from google.protobuf.json_format import MessageToDict
 from sqlalchemy import select
@@ -42,6 +44,9 @@ STREAMLIT_DEFAULTS = (
     "Browse files",
     "Skip to main content",
     "Link to heading",
+    "you@example.com",
+    "+1 234 567 8900",
+    "https://example.com",
 )
 
 #: Stored codes that must never reach a person: every enumeration of the database and
@@ -63,12 +68,16 @@ SNAKE_CODES = {code for code in RAW_CODES if "_" in code}
 KEYS = set(catalogue())
 _KEY_LIKE = re.compile(r"\b[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\b")
 _WORD = re.compile(r"[A-Za-z0-9_]+")
+#: "2026-11-29", "2026/11/29", "11:00:00+00:00": dates as machines write them.
+ISO_MOMENT = re.compile(r"\b\d{4}[-/]\d\d[-/]\d\d\b|\d\d:\d\d:\d\d[+-]\d\d:\d\d")
+#: Streamlit's date pickers in each language's usual numeric form.
+DATE_FORMATS = {"nb": "DD.MM.YYYY", "en": "DD/MM/YYYY"}
 
 #: Proto fields that hold no user-facing text.
 _SKIP_FIELDS = {"id", "formId", "key", "type", "spec", "icon", "url", "pageScriptHash"}
 _SKIP_FIELDS |= {"useContainerWidth", "vegaLiteTheme", "selectionMode", "data", "datasets"}
 _SKIP_FIELDS |= {"pageName", "urlPath", "page", "mainScriptHash", "format", "accept", "queryString"}
-_SKIP_FIELDS |= {"autocomplete", "columns", "columnOrder", "editingMode"}
+_SKIP_FIELDS |= {"autocomplete", "columns", "columnOrder", "editingMode", "min", "max"}
 
 
 def _strings(value, field: str = "") -> Iterator[tuple[str, str]]:
@@ -106,6 +115,10 @@ def seen(at: AppTest) -> list[tuple[str, str]]:
         if kind in {"selectbox", "multiselect"} and not as_dict.get("placeholder"):
             if kind == "multiselect" or as_dict.get("default") is None:
                 found.append((f"{kind}.placeholder", "Choose an option"))
+        if kind == "date_input" and proto.format != DATE_FORMATS[lang_of(at)]:
+            found.append(("date_input.format", proto.format or "YYYY/MM/DD"))
+        if kind in {"title", "header", "subheader"} and not proto.hide_anchor:
+            found.append((f"{kind}.anchor", "Link to heading"))
         if kind == "multiselect" and proto.select_all:
             found.append((f"{kind}.select_all", "Select all"))
         if kind in {"arrow_vega_lite_chart", "vega_lite_chart"}:
@@ -129,7 +142,12 @@ def _table_strings(frame) -> list[tuple[str, str]]:
         if str(column) not in order or settings.get("hidden"):
             continue
         found.append(("table.column", str(settings.get("label") or column)))
-        found += [("table.cell", v) for v in table[column].tolist() if isinstance(v, str)]
+        for value in table[column].tolist():
+            if isinstance(value, str):
+                found.append(("table.cell", value))
+            elif isinstance(value, date | datetime | pd.Timestamp) and value == value:
+                # Streamlit writes a raw moment as an ISO string in UTC.
+                found.append(("table.moment", str(value)))
     return found
 
 
@@ -188,6 +206,12 @@ def _is_typed_value(where: str) -> bool:
     return kind not in {"table", "chart"} and field in {"value", "default", "rawValues"}
 
 
+def lang_of(at: AppTest) -> str:
+    """The language the test asked for in the URL (bokmål without one)."""
+    value = at.query_params.get("lang") or "nb"
+    return value if isinstance(value, str) else value[0]
+
+
 def problems(at: AppTest, lang: str) -> list[str]:
     """What a person should not see on this page, one line each."""
     found = []
@@ -201,6 +225,14 @@ def problems(at: AppTest, lang: str) -> list[str]:
             found.append(f"raw code {snake} in {where}: {text[:120]!r}")
         elif text.strip() in RAW_CODES and not _is_typed_value(where):
             found.append(f"raw code {text.strip()!r} in {where}")
+        if text.strip() in {"None", "nan", "NaT", "<NA>"} and not _is_typed_value(where):
+            found.append(f"an empty value written as {text.strip()!r} in {where}")
+        if where in {"table.moment", "date_input.format"}:
+            found.append(f"a date not written in the user's language: {where} {text!r}")
+        elif ISO_MOMENT.search(text) and not _is_typed_value(where):
+            found.append(f"a date written as ISO / UTC in {where}: {text[:80]!r}")
+        if where.endswith(".anchor"):
+            found.append(f"a heading link (an extra tab stop, 'Link to heading') on {where}")
         if lang == "nb" and where == "chart.months" and text != "januar":
             found.append(f"a chart writes months in English ({text})")
         if lang == "nb":
@@ -299,6 +331,10 @@ def test_the_checks_find_what_they_are_for():
         assert not problems(Fake([("selectbox.placeholder", "Choose an option")]), "en")
         assert not problems(Fake([("markdown.body", "Digitalt eller fysisk")]), "nb")
         assert problems(Fake([("chart.months", "January")]), "nb")
+        assert problems(Fake([("markdown.body", "Sendt 2026-11-23 11:00:00+00:00")]), "nb")
+        assert problems(Fake([("table.moment", "2026-11-23 11:00:00+00:00")]), "en")
+        assert problems(Fake([("title.anchor", "Link to heading")]), "en")
+        assert problems(Fake([("table.cell", "None")]), "en")
         assert not problems(Fake([("chart.months", "januar")]), "nb")
     finally:
         me.seen = original

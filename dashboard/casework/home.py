@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import access
+from dashboard.action import show_flash
 from dashboard.components import plain
 from dashboard.data import sessions
 from dashboard.i18n import error_message, format_time, t
@@ -11,6 +12,7 @@ from recruitment.core.errors import VerveError
 
 actor = access.require("staff.read")
 st.title(t("home.title", name=plain(actor.name)), anchor=False)
+show_flash()  # e.g. what the first run's demo data created
 st.write(t(f"home.intro_{actor.role}"))
 
 try:

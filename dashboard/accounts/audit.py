@@ -22,6 +22,7 @@ with st.form("audit_filters"):
         ["", *ACTIONS],
         format_func=lambda a: a or ALL,
         key="audit_action",
+        placeholder=t("common.choose_one"),
     )
     who = c2.text_input(t("security.audit_who"), key="audit_who")
     period = c3.date_input(

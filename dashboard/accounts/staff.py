@@ -68,6 +68,7 @@ with st.expander(t("security.add_staff"), icon=":material/person_add:"):
             format_func=ROLE_LABELS.__getitem__,
             key="staff_new_role",
             index=1,
+            placeholder=t("common.choose_one"),
         )
         password = st.text_input(
             t("security.field_password"),
@@ -97,6 +98,7 @@ chosen = st.selectbox(
     list(by_id),
     format_func=lambda i: f"{by_id[i]['username']} ({by_id[i]['full_name']})",
     key="staff_chosen",
+    placeholder=t("common.choose_one"),
 )
 if chosen is not None:
     person = by_id[chosen]
@@ -107,6 +109,7 @@ if chosen is not None:
             index=ROLES.index(person["role"]),
             format_func=ROLE_LABELS.__getitem__,
             key="staff_role",
+            placeholder=t("common.choose_one"),
         )
         if st.form_submit_button(t("security.change_role")):
             run_action(

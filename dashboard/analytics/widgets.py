@@ -76,6 +76,7 @@ def _choice(where, label_key: str, options: list, format_func, key: str):
         options=[None, *options],
         format_func=lambda v: t("analytics.all") if v is None else format_func(v),
         key=key,
+        placeholder=t("common.choose_one"),
     )
     return choice
 

@@ -143,6 +143,7 @@ with tab_journal:
                 STAFF_CHANNELS,
                 format_func={c: channel_label(c) for c in STAFF_CHANNELS}.get,
                 key="journal_channel",
+                placeholder=t("common.choose_one"),
             )
             subject = st.text_input(t("casework.field_subject"), key="journal_subject")
             body = st.text_area(t("casework.field_body"), key="journal_body")
@@ -213,6 +214,7 @@ with tab_actions:
             list(moves),
             format_func={s: t(f"stages.{s}") for s in moves}.get,
             key="move_target",
+            placeholder=t("common.choose_one"),
         )
         move = moves[target]
         with st.form("move_form"):
@@ -260,6 +262,7 @@ with tab_actions:
                 index=options.index(current) if current in options else 0,
                 format_func=worker_labels.get,
                 key="assign_coordinator",
+                placeholder=t("common.choose_one"),
             )
             if st.form_submit_button(t("casework.assign_submit")):
                 run_action(

@@ -32,7 +32,11 @@ def applicant_link(names: dict[int, str], *, key: str) -> None:
     if not names or not any(spec.path == APPLICANT_PAGE for spec in STAFF_PAGES):
         return
     chosen = st.selectbox(
-        t("meetings.open_applicant"), options=list(names), format_func=names.__getitem__, key=key
+        t("meetings.open_applicant"),
+        options=list(names),
+        format_func=names.__getitem__,
+        key=key,
+        placeholder=t("common.choose_one"),
     )
     st.page_link(
         APPLICANT_PAGE,
@@ -131,6 +135,7 @@ def _staff_select(staff: dict[int, str], *, key: str, default: int | None) -> in
         index=index if options else None,
         format_func=staff.__getitem__,
         key=key,
+        placeholder=t("common.choose_one"),
     )
 
 
@@ -299,6 +304,7 @@ def checks_panel(applicant_id: int) -> None:
             options=list(checks.CHECK_ORDER),
             format_func=lambda k: t(f"checks.{k}"),
             key="check_kind",
+            placeholder=t("common.choose_one"),
         )
         st.caption(t("checks.certificate_note"))
         left, middle, right = st.columns(3)

@@ -58,6 +58,7 @@ with book_tab, st.form("book_combined", enter_to_submit=False):
         index=host_options.index(actor.id) if actor.id in hosts else 0,
         format_func=hosts.__getitem__,
         key="combined_host",
+        placeholder=t("common.choose_one"),
     )
     duration = st.number_input(
         t("meetings.duration"),
@@ -95,6 +96,7 @@ with record_tab:
             options=list(labels),
             format_func=labels.__getitem__,
             key="combined_sitting",
+            placeholder=t("common.choose_one"),
         )
         sitting = next(s for s in sittings if s.meeting_id == meeting_id)
         with st.form(f"record_sitting_{meeting_id}"):

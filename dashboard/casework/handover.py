@@ -52,6 +52,7 @@ with st.form("handover_form"):
         index=ids.index(me) if me else 0,
         format_func=names.get,
         key="handover_from",
+        placeholder=t("common.choose_one"),
     )
     to_id = st.selectbox(
         t("casework.handover_to"),

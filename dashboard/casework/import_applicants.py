@@ -71,6 +71,7 @@ with st.form("import_mapping"):
                 index=options.index(suggested[name]) if suggested[name] else 0,
                 format_func=header_labels.get,
                 key=f"import_map_{name}",
+                placeholder=t("common.choose_one"),
             )
             or None
         )

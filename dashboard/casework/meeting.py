@@ -155,6 +155,7 @@ if not registered.empty:
             options=options,
             format_func=lambda r: t("meetings.resend_everyone") if r is None else names[r],
             key="resend_target",
+            placeholder=t("common.choose_one"),
         )
         if st.form_submit_button(t("meetings.resend"), icon=":material/forward_to_inbox:"):
             run_action(
@@ -209,6 +210,7 @@ with st.expander(t("meetings.edit")), st.form("edit_meeting"):
         index=languages.index(meeting.language),
         format_func=lambda c: t(f"meetings.language_{c}"),
         key="edit_language",
+        placeholder=t("common.choose_one"),
     )
     host_options = [None, *hosts]
     host_id = st.selectbox(
@@ -217,6 +219,7 @@ with st.expander(t("meetings.edit")), st.form("edit_meeting"):
         index=host_options.index(meeting.host_id) if meeting.host_id in hosts else 0,
         format_func=lambda h: t("meetings.no_host") if h is None else hosts[h],
         key="edit_host",
+        placeholder=t("common.choose_one"),
     )
     notes = st.text_area(t("meetings.notes"), value=meeting.notes or "", key="edit_notes")
     if st.form_submit_button(t("meetings.save_changes")):

@@ -107,6 +107,7 @@ def meeting_fields(prefix: str) -> dict:
             options=["nb", "en"],
             format_func=lambda c: t(f"meetings.language_{c}"),
             key=f"{prefix}_language",
+            placeholder=t("common.choose_one"),
         ),
         "host_id": st.selectbox(
             t("meetings.host"),
@@ -114,6 +115,7 @@ def meeting_fields(prefix: str) -> dict:
             format_func=host_label,
             index=HOST_OPTIONS.index(actor.id) if actor.id in hosts else 0,
             key=f"{prefix}_host",
+            placeholder=t("common.choose_one"),
         ),
         "notes": st.text_area(t("meetings.notes"), key=f"{prefix}_notes"),
     }
@@ -176,9 +178,14 @@ with series_tab, st.form("create_series"):
         format_func=lambda d: weekday_name(d, lang()),
         index=1,
         key="series_weekday",
+        placeholder=t("common.choose_one"),
     )
     nth = middle.selectbox(
-        t("meetings.nth"), options=list(NTH), format_func=lambda n: t(NTH[n]), key="series_nth"
+        t("meetings.nth"),
+        options=list(NTH),
+        format_func=lambda n: t(NTH[n]),
+        key="series_nth",
+        placeholder=t("common.choose_one"),
     )
     interval = right.number_input(
         t("meetings.interval"), min_value=1, max_value=12, value=1, step=1, key="series_interval"

@@ -46,6 +46,7 @@ with st.form("phone_signup", enter_to_submit=False, clear_on_submit=False):
             else f"{meeting_label(by_id[o], current)} · {meeting_caption(by_id[o], current)}"
         ),
         key="phone_signup_meeting",
+        placeholder=t("common.choose_one"),
     )
     field_error(errors, "meeting")
     raw["consent"] = st.checkbox(

@@ -234,6 +234,7 @@ if not page.has_left:
                 index=None,
                 format_func=lambda code: t(f"reasons.{code}"),
                 key="self_service_withdraw_reason",
+                placeholder=t("common.choose_one"),
             )
             confirmed = st.checkbox(
                 t("self_service.withdraw_confirm"), key="self_service_withdraw_confirm"

@@ -17,6 +17,7 @@ kind = left.selectbox(
     options=list(KINDS),
     format_func=labels.__getitem__,
     key="template_kind",
+    placeholder=t("common.choose_one"),
 )
 language = middle.selectbox(
     t("mail.template_language"),
@@ -24,6 +25,7 @@ language = middle.selectbox(
     index=list(LANGUAGE_NAMES).index(lang()),
     format_func=LANGUAGE_NAMES.__getitem__,
     key="template_language",
+    placeholder=t("common.choose_one"),
 )
 digital = right.toggle(t("mail.template_digital"), value=True, key="template_digital")
 

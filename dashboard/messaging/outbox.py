@@ -90,6 +90,7 @@ chosen = st.selectbox(
     options=list(subjects),
     format_func=lambda outbox_id: f"{outbox_id} · {subjects[outbox_id]}",
     key="outbox_chosen",
+    placeholder=t("common.choose_one"),
 )
 with sessions()() as session:
     message = outbox_message(session=session, actor=actor, outbox_id=int(chosen))

@@ -23,7 +23,12 @@ ids = list(contacts)
 preselected = st.query_params.get("applicant", "")
 index = ids.index(int(preselected)) if preselected.isdigit() and int(preselected) in contacts else 0
 applicant_id = st.selectbox(
-    t("matching.contact"), ids, index=index, format_func=contacts.get, key="match_contact"
+    t("matching.contact"),
+    ids,
+    index=index,
+    format_func=contacts.get,
+    key="match_contact",
+    placeholder=t("common.choose_one"),
 )
 
 try:
@@ -70,7 +75,11 @@ st.dataframe(
 )
 labels = {s.id: s.label for s in suggestions}
 chosen = st.selectbox(
-    t("service_users.open"), list(labels), format_func=labels.get, key="match_open_choice"
+    t("service_users.open"),
+    list(labels),
+    format_func=labels.get,
+    key="match_open_choice",
+    placeholder=t("common.choose_one"),
 )
 st.page_link(
     "placement/service_user.py",

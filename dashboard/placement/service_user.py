@@ -144,6 +144,7 @@ for row in rows:
                 placements.END_REASONS,
                 format_func=lambda r: t(f"placements.reason_{r}"),
                 key=f"end_reason_{row.id}",
+                placeholder=t("common.choose_one"),
             )
             reason_text = st.text_input(t("placements.end_reason_text"), key=f"end_text_{row.id}")
             if st.button(t("placements.end"), key=f"end_{row.id}", icon=":material/stop:"):
@@ -194,7 +195,11 @@ else:
         labels = {s.id: f"{s.label} ({s.score:.0f})" for s in suggestions}
         with st.form("choose_suggestion"):
             chosen = st.selectbox(
-                t("matching.choose"), list(labels), format_func=labels.get, key="choose_contact"
+                t("matching.choose"),
+                list(labels),
+                format_func=labels.get,
+                key="choose_contact",
+                placeholder=t("common.choose_one"),
             )
             hours = st.number_input(
                 t("service_users.field_hours_per_month"),
@@ -233,6 +238,7 @@ if can_write and record.status != "closed":
             index=AGE_GROUPS.index(record.age_group),
             format_func=lambda c: t(f"vocab.age_group_{c}"),
             key="edit_age_group",
+            placeholder=t("common.choose_one"),
         )
         e1, e2 = st.columns(2)
         postcode = e1.text_input(
@@ -279,6 +285,7 @@ if can_write and record.status != "closed":
             index=genders.index(record.preferred_gender or ""),
             format_func=lambda g: t(f"service_users.gender_{g or 'any'}"),
             key="edit_gender",
+            placeholder=t("common.choose_one"),
         )
         age_min = p2.number_input(
             t("service_users.field_contact_age_min"),
@@ -352,6 +359,7 @@ if can_write and record.status != "closed":
             service_users.CLOSE_REASONS,
             format_func=lambda r: t(f"service_users.close_{r}"),
             key="close_reason",
+            placeholder=t("common.choose_one"),
         )
         if st.button(t("service_users.close"), key="close_button", icon=":material/archive:"):
             run_action(

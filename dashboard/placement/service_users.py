@@ -34,6 +34,7 @@ with tab_list:
             t(f"service_users.status_{s}") if s else t("service_users.status_all")
         ),
         key="su_filter_status",
+        placeholder=t("common.choose_one"),
     )
     with sessions().begin() as session:
         frame = service_users.service_user_list(session=session, actor=actor, status=status or None)
@@ -63,7 +64,11 @@ with tab_list:
         )
         labels = dict(zip(frame["id"], frame["case_ref"], strict=True))
         chosen = st.selectbox(
-            t("service_users.open"), list(labels), format_func=labels.get, key="su_open_choice"
+            t("service_users.open"),
+            list(labels),
+            format_func=labels.get,
+            key="su_open_choice",
+            placeholder=t("common.choose_one"),
         )
         st.page_link(
             "placement/service_user.py",
@@ -87,6 +92,7 @@ with tab_new:
                 AGE_GROUPS,
                 format_func=lambda c: t(f"vocab.age_group_{c}"),
                 key="su_age_group",
+                placeholder=t("common.choose_one"),
             )
             left, right = st.columns(2)
             postcode = left.text_input(
@@ -126,6 +132,7 @@ with tab_new:
                 ("", *GENDERS),
                 format_func=lambda g: t(f"service_users.gender_{g or 'any'}"),
                 key="su_gender",
+                placeholder=t("common.choose_one"),
             )
             age_min = p2.number_input(
                 t("service_users.field_contact_age_min"),
@@ -227,6 +234,7 @@ with tab_import:
                     columns,
                     index=columns.index(guess),
                     key=f"su_map_{field}",
+                    placeholder=t("common.choose_one"),
                 )
             try:
                 with sessions().begin() as session:

@@ -54,7 +54,7 @@ def english_and_codes(page) -> list[str]:
         for phrase in CLIENT_SIDE_ENGLISH:
             if where == "text" and phrase in ("Open", "Close"):
                 continue  # ordinary words in text; only refused as a control's name
-            if (phrase in text if where == "text" else text.strip() == phrase):
+            if phrase in text if where == "text" else text.strip() == phrase:
                 problems.append(f"{where}: {phrase!r}")
         if where == "anchor" and "#" in text and not text.startswith("#stMain"):
             problems.append(f"heading anchor link {text!r}")
@@ -125,7 +125,9 @@ def test_journey_3_a_manager_reads_every_analytics_page_in_bokmal(page, demo_ser
             charts.first.locator("canvas, svg").first.wait_for(state="visible")
         assert not english_and_codes(page), (url_path, english_and_codes(page))
         # Legends and axes drawn as SVG text: no raw code among them either.
-        chart_text = " ".join(charts.locator("svg text").all_inner_texts())
+        chart_text = " ".join(
+            charts.locator("svg text").evaluate_all("els => els.map(e => e.textContent || '')")
+        )
         assert not set(re.findall(r"[a-z_]+", chart_text)) & SNAKE_CODES, chart_text
         assert "January" not in chart_text and "December" not in chart_text
         path = screenshot(page, f"journey3-manager-nb-{url_path}")

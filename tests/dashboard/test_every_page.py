@@ -113,8 +113,9 @@ def seen(at: AppTest) -> list[tuple[str, str]]:
         as_dict = MessageToDict(proto)
         found += [(f"{kind}.{field}", text) for field, text in _strings(as_dict)]
         if kind in {"selectbox", "multiselect"} and not as_dict.get("placeholder"):
-            if kind == "multiselect" or as_dict.get("default") is None:
-                found.append((f"{kind}.placeholder", "Choose an option"))
+            # Shown when nothing is chosen, and read out as the field's hint even when
+            # something is.
+            found.append((f"{kind}.placeholder", "Choose an option"))
         if kind == "date_input" and proto.format != DATE_FORMATS[lang_of(at)]:
             found.append(("date_input.format", proto.format or "YYYY/MM/DD"))
         if kind in {"title", "header", "subheader"} and not proto.hide_anchor:

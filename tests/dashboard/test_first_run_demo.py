@@ -16,9 +16,7 @@ def _texts(at) -> str:
     )
 
 
-def test_the_first_run_with_demo_data_says_what_was_created_and_how_to_log_in(
-    app, session_factory
-):
+def test_the_first_run_with_demo_data_says_what_was_created_and_how_to_log_in(app, session_factory):
     at = app(lang="en", timeout=180).run()
     at.text_input(key="first_run_username").input("ada")
     at.text_input(key="first_run_password").input("short")

@@ -6,7 +6,8 @@ import streamlit as st
 from dashboard import access, navigation
 from dashboard.components import plain
 from dashboard.data import sessions
-from dashboard.i18n import language_switch, t
+from dashboard.frame import frame
+from dashboard.i18n import lang, language_switch, t
 from recruitment.accounts.staff import has_staff
 from recruitment.core.timefmt import office_zone
 
@@ -34,4 +35,6 @@ if actor is not None:
             st.rerun()
         language_switch()
 
+# Before the page: a page may st.stop(). Its element is hidden by the stylesheet.
+frame(lang())
 page.run()

@@ -87,6 +87,7 @@ def language_switch(*, where=None, key: str = "language_switch") -> None:
         index=list(LANGUAGE_NAMES).index(current),
         format_func=LANGUAGE_NAMES.__getitem__,
         key=key,
+        placeholder=t("common.choose_one"),
     )
     if choice != current:
         st.session_state["lang"] = choice

@@ -304,6 +304,6 @@ def menu(actor: Actor) -> None:
         if not spec.hidden:
             sections.setdefault(spec.section_key, []).append(spec)
     for section_key, specs in sections.items():
-        st.sidebar.subheader(t(section_key))
+        st.sidebar.subheader(t(section_key), anchor=False)
         for spec in specs:
             st.sidebar.page_link(spec.path, label=t(spec.title_key), icon=spec.icon)

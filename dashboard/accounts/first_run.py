@@ -3,21 +3,29 @@
 import streamlit as st
 
 from dashboard import access
-from dashboard.action import run_action
+from dashboard.action import flash, run_action
 from dashboard.data import clear_caches, sessions
 from dashboard.i18n import t
 from recruitment.accounts.staff import actor_for, create_first_admin
 from recruitment.core.errors import ValidationFailed
+from recruitment.demo.people import DEMO_PASSWORD
 
-st.title(t("first_run.title"))
+st.title(t("first_run.title"), anchor=False)
 st.write(t("first_run.intro"))
 
 errors: dict[str, str] = st.session_state.get("first_run_errors", {})
 
 
+#: Where each field's message is drawn, so a success can take an old message away at
+#: once (the demo data takes a while, and a stale error must not stay on screen meanwhile).
+slots: list = []
+
+
 def _field_error(field: str) -> None:
+    slot = st.empty()
+    slots.append(slot)
     if field in errors:
-        st.error(t(errors[field], min=12, max=64), icon=":material/error:")
+        slot.error(t(errors[field], min=12, max=64), icon=":material/error:")
 
 
 with st.form("first_run"):
@@ -41,15 +49,32 @@ def create_admin(session):
     return actor_for(user)
 
 
+def demo_summary(made) -> str:
+    """What the demo data holds and how to log in as one of its staff."""
+    return t(
+        "first_run.demo_done",
+        applicants=made.applicants,
+        meetings=made.meetings,
+        service_users=made.service_users,
+        placements=made.placements,
+        staff=made.staff,
+        password=DEMO_PASSWORD,
+        staff_page=t("security.nav_staff"),
+    )
+
+
 if submitted:
     # No rerun yet: the demo data (in transactions of its own) and the log-in come first.
     actor = run_action(create_admin, errors_key="first_run_errors", rerun=False)
     if actor is not None:
+        for slot in slots:
+            slot.empty()
         if demo:
             with st.spinner(t("first_run.demo_running")):
                 from recruitment.demo.service import generate
 
-                generate(sessions(), applicants=2000, seed=1)
+                made = generate(sessions(), applicants=2000, seed=1)
             clear_caches()  # the demo data is written after the action's own clearing
+            flash(demo_summary(made))
         access.log_in(actor)
         st.rerun()

@@ -37,7 +37,7 @@ def _finish(outcome, session_timeout) -> None:
 if access.current_actor() is not None:
     st.switch_page("casework/home.py")
 
-st.title(t("login.title"))
+st.title(t("login.title"), anchor=False)
 if st.session_state.pop(access.EXPIRED, False):
     st.info(t("login.session_expired"))
 

@@ -3,13 +3,14 @@ target group, with waiting times. Aggregates only, so managers may see it."""
 
 import streamlit as st
 
-from dashboard import access
+from dashboard import access, charts
+from dashboard.analytics import widgets as ui
 from dashboard.data import sessions
 from dashboard.i18n import t
 from recruitment.placement import demand, matching
 
 actor = access.require("analytics.read")
-st.title(t("supply_demand.title"))
+st.title(t("supply_demand.title"), anchor=False)
 st.caption(t("supply_demand.intro"))
 
 with sessions().begin() as session:
@@ -35,16 +36,22 @@ columns = {
     "days_waiting": t("supply_demand.days_waiting"),
 }
 
-st.subheader(t("supply_demand.by_area"))
+st.subheader(t("supply_demand.by_area"), anchor=False)
 if picture.by_area.empty:
     st.info(t("common.no_data"))
 else:
-    st.bar_chart(
-        picture.by_area, x="area", y=["waiting", "available"], stack=False, x_label=columns["area"]
+    ui.chart(
+        charts.side_by_side_bars(
+            picture.by_area,
+            category="area",
+            measures={"waiting": columns["waiting"], "available": columns["available"]},
+            titles={"area": columns["area"], "value": t("analytics.people")},
+        ),
+        width="stretch",
     )
     st.dataframe(picture.by_area, hide_index=True, column_config=columns)
 
-st.subheader(t("supply_demand.by_target_group"))
+st.subheader(t("supply_demand.by_target_group"), anchor=False)
 # Codes shown with their translated labels.
 target_labels = {
     code: t(f"vocab.target_group_{code}") for code in picture.by_target_group["target_group"]
@@ -55,7 +62,7 @@ st.dataframe(
     column_config=columns,
 )
 
-st.subheader(t("supply_demand.longest_waits"))
+st.subheader(t("supply_demand.longest_waits"), anchor=False)
 if picture.longest_waits.empty:
     st.info(t("common.no_data"))
 else:

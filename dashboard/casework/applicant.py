@@ -52,7 +52,7 @@ profile = record["profile"]
 st.page_link(
     "casework/applicants.py", label=t("casework.back_to_list"), icon=":material/arrow_back:"
 )
-st.title(f"{plain(profile['first_name'])} {plain(profile['last_name'])}")
+st.title(f"{plain(profile['first_name'])} {plain(profile['last_name'])}", anchor=False)
 st.markdown(
     t(
         "casework.applicant_status_line",
@@ -144,6 +144,7 @@ with tab_journal:
                 STAFF_CHANNELS,
                 format_func={c: channel_label(c) for c in STAFF_CHANNELS}.get,
                 key="journal_channel",
+                placeholder=t("common.choose_one"),
             )
             subject = st.text_input(t("casework.field_subject"), key="journal_subject")
             body = st.text_area(t("casework.field_body"), key="journal_body")
@@ -207,13 +208,14 @@ with tab_actions:
     if not can_write:
         st.info(t("casework.read_only"))
     else:
-        st.subheader(t("casework.move_title"))
+        st.subheader(t("casework.move_title"), anchor=False)
         moves = {move["to_stage"]: move for move in record["moves"]}
         target = st.selectbox(
             t("casework.move_to"),
             list(moves),
             format_func={s: t(f"stages.{s}") for s in moves}.get,
             key="move_target",
+            placeholder=t("common.choose_one"),
         )
         move = moves[target]
         with st.form("move_form"):
@@ -246,7 +248,7 @@ with tab_actions:
                     field_labels=FIELD_LABELS,
                 )
 
-        st.subheader(t("casework.assign_title"))
+        st.subheader(t("casework.assign_title"), anchor=False)
         workers = {str(w["id"]): w for w in record["case_workers"]}
         options = ["", *workers]
         away_word = t("casework.away")
@@ -261,6 +263,7 @@ with tab_actions:
                 index=options.index(current) if current in options else 0,
                 format_func=worker_labels.get,
                 key="assign_coordinator",
+                placeholder=t("common.choose_one"),
             )
             if st.form_submit_button(t("casework.assign_submit")):
                 run_action(

@@ -21,7 +21,7 @@ from dashboard.i18n import date_format, format_when, lang, t
 from recruitment.casework import checks, interviews, meeting_views
 from recruitment.core import i18n
 from recruitment.core.access import allowed
-from recruitment.core.timefmt import local, office_datetime, today
+from recruitment.core.timefmt import local, office_datetime, today, working_day
 from recruitment.journey import contact
 
 APPLICANT_PAGE = "casework/applicant.py"
@@ -34,7 +34,11 @@ def applicant_link(names: dict[int, str], *, key: str) -> None:
     if not names or not any(spec.path == APPLICANT_PAGE for spec in STAFF_PAGES):
         return
     chosen = st.selectbox(
-        t("meetings.open_applicant"), options=list(names), format_func=names.__getitem__, key=key
+        t("meetings.open_applicant"),
+        options=list(names),
+        format_func=names.__getitem__,
+        key=key,
+        placeholder=t("common.choose_one"),
     )
     st.page_link(
         APPLICANT_PAGE,
@@ -50,7 +54,7 @@ def _when_inputs(
     left, right = st.columns(2)
     chosen_day = left.date_input(
         t("interviews.date"),
-        value=day or today() + timedelta(days=3),
+        value=day or working_day(today() + timedelta(days=3)),
         format=date_format(),
         key=f"{prefix}_date",
     )
@@ -75,7 +79,7 @@ def interviews_panel(applicant_id: int) -> None:
             session=session, actor=actor, applicant_id=applicant_id
         )
         staff = meeting_views.host_choices(session=session, actor=actor)
-    st.subheader(t("interviews.heading"))
+    st.subheader(t("interviews.heading"), anchor=False)
     current = overview.open
     if current is not None:
         st.write(
@@ -133,6 +137,7 @@ def _staff_select(staff: dict[int, str], *, key: str, default: int | None) -> in
         index=index if options else None,
         format_func=staff.__getitem__,
         key=key,
+        placeholder=t("common.choose_one"),
     )
 
 
@@ -296,7 +301,7 @@ def checks_panel(applicant_id: int) -> None:
     actor = access.require("applicants.read")
     with sessions().begin() as session:
         overview = checks.checks_overview(session=session, actor=actor, applicant_id=applicant_id)
-    st.subheader(t("checks.heading"))
+    st.subheader(t("checks.heading"), anchor=False)
     if message := st.session_state.pop(CHECKS_FLASH, None):
         st.success(message, icon=":material/check_circle:")
     for view in overview.checks:
@@ -323,6 +328,7 @@ def checks_panel(applicant_id: int) -> None:
         options=list(checks.CHECK_ORDER),
         format_func=lambda k: t(f"checks.{k}"),
         key="check_kind",
+        placeholder=t("common.choose_one"),
     )
     with st.form(f"record_check_{applicant_id}"):
         issued_on = seen_on = completed_on = None

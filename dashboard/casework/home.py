@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import access
+from dashboard.action import show_flash
 from dashboard.components import plain
 from dashboard.data import sessions
 from dashboard.i18n import error_message, format_time, t
@@ -10,7 +11,8 @@ from recruitment.casework.applicant_list import work_summary
 from recruitment.core.errors import VerveError
 
 actor = access.require("staff.read")
-st.title(t("home.title", name=plain(actor.name)))
+st.title(t("home.title", name=plain(actor.name)), anchor=False)
+show_flash()  # e.g. what the first run's demo data created
 st.write(t(f"home.intro_{actor.role}"))
 
 try:
@@ -20,7 +22,7 @@ except VerveError as error:
     st.error(error_message(error))
     st.stop()
 
-st.subheader(t("casework.home_meetings_today"))
+st.subheader(t("casework.home_meetings_today"), anchor=False)
 if not summary["meetings_today"]:
     st.caption(t("casework.home_no_meetings_today"))
 for meeting in summary["meetings_today"]:
@@ -63,7 +65,7 @@ if "unassigned" in summary:
     )
 
 if "mine_callback" in summary:
-    st.subheader(t("casework.home_mine_needing_action"))
+    st.subheader(t("casework.home_mine_needing_action"), anchor=False)
     needing = [
         frame for frame in (summary["mine_callback"], summary["mine_stuck"]) if not frame.empty
     ]

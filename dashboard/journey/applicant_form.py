@@ -70,6 +70,9 @@ def applicant_fields(
             # is off (validate="") so every message comes from us, in the user's language.
             type=INPUT_TYPES.get(field, "default"),
             validate="" if field in INPUT_TYPES else None,
+            # Our own example, in the user's language: Streamlit's ("you@example.com",
+            # "+1 234 567 8900") is English and contradicts "8 digits".
+            placeholder=t(f"signup.{field}_placeholder") if field in INPUT_TYPES else None,
             # No max_chars: Streamlit silently drops a longer value, and the person would
             # read "required" instead of "too long (at most N characters)".
         )
@@ -113,6 +116,7 @@ def wish_fields(
             options=list(codes),
             format_func=lambda code, vocab=vocab: i18n.t(f"vocab.{vocab}_{code}", current),
             placeholder=t("signup.choose_many"),
+            select_all=False,  # Streamlit's "Select all" is English and selects too much
             key=f"{prefix}_{field}",
         )
         field_error(errors, field)

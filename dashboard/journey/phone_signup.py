@@ -22,7 +22,7 @@ from recruitment.journey.applicants import register_caller
 from recruitment.journey.booking import open_meetings
 
 actor = require("applicants.write")
-st.title(t("phone_signup.title"))
+st.title(t("phone_signup.title"), anchor=False)
 st.write(t("phone_signup.intro"))
 
 show_flash()
@@ -59,6 +59,7 @@ with st.form("phone_signup", enter_to_submit=False, clear_on_submit=False):
             else f"{meeting_label(by_id[o], current)} · {meeting_caption(by_id[o], current)}"
         ),
         key="phone_signup_meeting",
+        placeholder=t("common.choose_one"),
     )
     field_error(errors, "meeting")
     raw["consent"] = st.checkbox(

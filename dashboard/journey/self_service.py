@@ -15,7 +15,7 @@ from recruitment.journey import contact, self_service
 from recruitment.journey.booking import open_meetings
 
 public_header()
-st.title(t("self_service.title"))
+st.title(t("self_service.title"), anchor=False)
 
 
 def request_link_form() -> None:
@@ -85,7 +85,7 @@ errors: dict[str, str] = st.session_state.get("self_service_errors", {})
 NOT_CONFIRMING = {"self_service_confirm_cancel": None}
 
 
-st.header(t("self_service.hello", name=plain(page.first_name)))
+st.header(t("self_service.hello", name=plain(page.first_name)), anchor=False)
 show_flash()
 st.write(t(f"self_service.stage_{page.stage}"))
 if page.coordinator_name:
@@ -98,7 +98,7 @@ if page.callback_requested and not page.bookings and not page.has_left:
 # --- my booking -----------------------------------------------------------------
 for booking in page.bookings:
     with st.container(border=True):
-        st.subheader(t("self_service.your_booking"))
+        st.subheader(t("self_service.your_booking"), anchor=False)
         st.markdown(
             t(
                 "signup.meeting_details",
@@ -157,7 +157,10 @@ if page.stage in {"signed_up", "meeting_booked", "withdrawn"}:
     by_id = {c.id: c for c in offered}
     seen_full: dict = st.session_state.get("self_service_seen_full", {})
     st.session_state["self_service_seen_full"] = {c.id: c.seats_left <= 0 for c in offered}
-    st.subheader(t("self_service.change_title" if page.bookings else "self_service.choose_title"))
+    st.subheader(
+        t("self_service.change_title" if page.bookings else "self_service.choose_title"),
+        anchor=False,
+    )
     if not offered:
         st.write(t("self_service.no_other_meetings"))
     else:
@@ -191,7 +194,10 @@ if page.stage in {"signed_up", "meeting_booked", "withdrawn"}:
 # --- evaluations of meetings I attended ----------------------------------------------
 for due in page.evaluations_due:
     with st.form(f"self_service_evaluation_{due.meeting_id}", enter_to_submit=False):
-        st.subheader(t("self_service.evaluation_title", when=format_when(due.starts_at, current)))
+        st.subheader(
+            t("self_service.evaluation_title", when=format_when(due.starts_at, current)),
+            anchor=False,
+        )
         yes_no = {True: t("self_service.yes"), False: t("self_service.no")}
         rating = st.radio(
             t("self_service.evaluation_rating"),
@@ -316,6 +322,7 @@ if not page.has_left:
                 index=None,
                 format_func=lambda code: t(f"reasons.{code}"),
                 key="self_service_withdraw_reason",
+                placeholder=t("common.choose_one"),
             )
             confirmed = st.checkbox(
                 t("self_service.withdraw_confirm"), key="self_service_withdraw_confirm"

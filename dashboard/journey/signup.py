@@ -32,9 +32,9 @@ def start_over() -> None:
 def thank_you(done: dict) -> None:
     """The same words whatever the database holds: only what the visitor chose shows,
     so the page never tells whether an address was registered before."""
-    st.title(t("signup.thanks_title"))
+    st.title(t("signup.thanks_title"), anchor=False)
     st.success(t("signup.thanks_sent"), icon=":material/mark_email_read:")
-    st.subheader(t("signup.next_title"))
+    st.subheader(t("signup.next_title"), anchor=False)
     st.markdown(t("signup.next_steps_callback" if done["callback"] else "signup.next_steps"))
     st.write(t("signup.my_page_text"))
     st.button(t("signup.start_over"), on_click=start_over, key="signup_start_over")
@@ -46,7 +46,7 @@ if done:
     thank_you(done)
     st.stop()
 
-st.title(t("signup.title"))
+st.title(t("signup.title"), anchor=False)
 st.write(t("signup.intro"))
 st.write(t("signup.intro_steps"))
 
@@ -62,7 +62,7 @@ errors: dict[str, str] = st.session_state.get("signup_errors", {})
 
 with st.form("signup", enter_to_submit=False, border=False):
     error_summary(errors)
-    st.header(t("signup.step_meeting"), divider="gray")
+    st.header(t("signup.step_meeting"), divider="gray", anchor=False)
     if not choices:
         st.info(t("signup.no_meetings"))
     options = [c.id for c in choices] + [PHONE]
@@ -77,15 +77,15 @@ with st.form("signup", enter_to_submit=False, border=False):
     )
     field_error(errors, "meeting")
 
-    st.header(t("signup.step_about_you"), divider="gray")
+    st.header(t("signup.step_about_you"), divider="gray", anchor=False)
     st.markdown(t("signup.required_note"))
     raw = applicant_fields("signup", errors)
 
-    st.header(t("signup.step_wishes"), divider="gray")
+    st.header(t("signup.step_wishes"), divider="gray", anchor=False)
     raw |= channel_fields("signup", errors, question="signup.channels")
     raw |= wish_fields("signup", errors)
 
-    st.header(t("signup.step_send"), divider="gray")
+    st.header(t("signup.step_send"), divider="gray", anchor=False)
     raw["consent"] = st.checkbox(
         f"{t('signup.consent', url=f'privacy?lang={lang()}')} {t('common.required_mark')}",
         key="signup_consent",

@@ -9,7 +9,7 @@ from recruitment.messaging.mail import KINDS, preview, template_dirs
 from recruitment.messaging.sms import SMS_KINDS, preview_sms, sms_length, sms_template
 
 access.require("outbox.read")
-st.title(t("mail.nav_templates"))
+st.title(t("mail.nav_templates"), anchor=False)
 st.caption(t("mail.templates_intro", folder=" · ".join(str(folder) for folder in template_dirs())))
 
 left, middle, right = st.columns([2, 1, 1], vertical_alignment="bottom")
@@ -19,6 +19,7 @@ kind = left.selectbox(
     options=list(KINDS),
     format_func=labels.__getitem__,
     key="template_kind",
+    placeholder=t("common.choose_one"),
 )
 language = middle.selectbox(
     t("mail.template_language"),
@@ -26,6 +27,7 @@ language = middle.selectbox(
     index=list(LANGUAGE_NAMES).index(lang()),
     format_func=LANGUAGE_NAMES.__getitem__,
     key="template_language",
+    placeholder=t("common.choose_one"),
 )
 digital = right.toggle(t("mail.template_digital"), value=True, key="template_digital")
 

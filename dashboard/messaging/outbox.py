@@ -19,7 +19,7 @@ from recruitment.messaging.sms_gateway import sms_settings
 from recruitment.messaging.smtp import smtp_settings
 
 actor = access.require("outbox.read")
-st.title(t("mail.nav_outbox"))
+st.title(t("mail.nav_outbox"), anchor=False)
 st.caption(t("mail.outbox_intro"))
 
 try:
@@ -95,13 +95,14 @@ st.dataframe(
     },
 )
 
-st.subheader(t("mail.read_message"))
+st.subheader(t("mail.read_message"), anchor=False)
 subjects = dict(zip(frame["id"], frame["subject"], strict=True))
 chosen = st.selectbox(
     t("mail.choose_message"),
     options=list(subjects),
     format_func=lambda outbox_id: f"{outbox_id} · {subjects[outbox_id]}",
     key="outbox_chosen",
+    placeholder=t("common.choose_one"),
 )
 with sessions()() as session:
     message = outbox_message(session=session, actor=actor, outbox_id=int(chosen))

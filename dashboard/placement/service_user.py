@@ -9,8 +9,8 @@ from dashboard import access
 from dashboard.action import run_action, show_flash
 from dashboard.components import plain
 from dashboard.data import sessions
-from dashboard.i18n import date_format, format_date, format_when, localised, t
-from dashboard.placement.fields import CLOSE_LABELS, END_LABELS, FIELD_LABELS
+from dashboard.i18n import date_format, format_date, format_when, lang, localised, t
+from dashboard.placement.fields import CLOSE_LABELS, END_LABELS, FIELD_LABELS, suggestion_rows
 from recruitment.core.errors import NotFound
 from recruitment.core.vocabulary import AGE_GROUPS, AVAILABILITY, INTERESTS, LANGUAGES
 from recruitment.placement import matching, placements, scoring, service_users
@@ -63,7 +63,7 @@ except NotFound:
 st.page_link(
     "placement/service_users.py", label=t("service_users.back"), icon=":material/arrow_back:"
 )
-st.title(t("service_users.detail_title", case_ref=record.case_ref or f"#{record.id}"))
+st.title(t("service_users.detail_title", case_ref=record.case_ref or f"#{record.id}"), anchor=False)
 st.caption(t(f"service_users.status_{record.status}"))
 
 left, right = st.columns(2)
@@ -107,7 +107,7 @@ if record.note:
     st.text(record.note)
 
 # --- placements ------------------------------------------------------------------------
-st.subheader(t("placements.title"))
+st.subheader(t("placements.title"), anchor=False)
 if not rows:
     st.info(t("placements.none"))
 
@@ -156,6 +156,7 @@ for row in rows:
                 placements.END_REASONS,
                 format_func=lambda r: t(f"placements.reason_{r}"),
                 key=f"end_reason_{row.id}",
+                placeholder=t("common.choose_one"),
             )
             reason_text = st.text_input(t("placements.end_reason_text"), key=f"end_text_{row.id}")
             if st.button(t("placements.end"), key=f"end_{row.id}", icon=":material/stop:"):
@@ -174,7 +175,7 @@ for row in rows:
                 )
 
 # --- suggestions -------------------------------------------------------------------------
-st.subheader(t("matching.suggestions_title"))
+st.subheader(t("matching.suggestions_title"), anchor=False)
 st.caption(t("matching.why_help"))
 if not suggestions:
     st.info(t("matching.no_suggestions"))
@@ -182,7 +183,7 @@ else:
     part_labels = {part: t(f"matching.part_{part}") for part in scoring.PARTS}
     st.dataframe(
         localised(
-            [s.as_row() for s in suggestions],
+            suggestion_rows(suggestions, lang()),
             numbers=dict.fromkeys(scoring.PARTS, 1),
             distances=["distance_km"],
         ),
@@ -206,7 +207,11 @@ else:
         labels = {s.id: f"{s.label} ({s.score:.0f})" for s in suggestions}
         with st.form("choose_suggestion"):
             chosen = st.selectbox(
-                t("matching.choose"), list(labels), format_func=labels.get, key="choose_contact"
+                t("matching.choose"),
+                list(labels),
+                format_func=labels.get,
+                key="choose_contact",
+                placeholder=t("common.choose_one"),
             )
             hours = st.number_input(
                 t("service_users.field_hours_per_month"),
@@ -245,6 +250,7 @@ if can_write and record.status != "closed":
             index=AGE_GROUPS.index(record.age_group),
             format_func=lambda c: t(f"vocab.age_group_{c}"),
             key="edit_age_group",
+            placeholder=t("common.choose_one"),
         )
         e1, e2 = st.columns(2)
         postcode = e1.text_input(
@@ -261,6 +267,8 @@ if can_write and record.status != "closed":
             INTERESTS,
             default=record.interests,
             format_func=lambda c: t(f"vocab.interest_{c}"),
+            placeholder=t("common.choose_many"),
+            select_all=False,  # Streamlit's "Select all" is English and selects too much
             key="edit_interests",
         )
         languages = st.multiselect(
@@ -268,6 +276,8 @@ if can_write and record.status != "closed":
             LANGUAGES,
             default=record.languages,
             format_func=lambda c: t(f"vocab.language_{c}"),
+            placeholder=t("common.choose_many"),
+            select_all=False,  # Streamlit's "Select all" is English and selects too much
             key="edit_languages",
         )
         availability = st.multiselect(
@@ -275,6 +285,8 @@ if can_write and record.status != "closed":
             AVAILABILITY,
             default=record.availability,
             format_func=lambda c: t(f"vocab.availability_{c}"),
+            placeholder=t("common.choose_many"),
+            select_all=False,  # Streamlit's "Select all" is English and selects too much
             key="edit_availability",
         )
         p1, p2, p3 = st.columns(3)
@@ -285,6 +297,7 @@ if can_write and record.status != "closed":
             index=genders.index(record.preferred_gender or ""),
             format_func=lambda g: t(f"service_users.gender_{g or 'any'}"),
             key="edit_gender",
+            placeholder=t("common.choose_one"),
         )
         age_min = p2.number_input(
             t("service_users.field_contact_age_min"),
@@ -358,6 +371,7 @@ if can_write and record.status != "closed":
             service_users.CLOSE_REASONS,
             format_func=lambda r: t(f"service_users.close_{r}"),
             key="close_reason",
+            placeholder=t("common.choose_one"),
         )
         if st.button(t("service_users.close"), key="close_button", icon=":material/archive:"):
             run_action(

@@ -6,8 +6,10 @@ import random
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
+from argon2 import PasswordHasher
 from faker import Faker
 
 from db.models import StaffUser, Stage
@@ -78,6 +80,18 @@ STAFF: tuple[tuple[str, str, str], ...] = (
     ("henrik.dahl", "Henrik Dahl", "manager"),
 )
 AWAY_COORDINATOR = "per.olsen"
+
+#: Every demo staff account logs in with this password (README, "Trying Verve"): the demo
+#: is for trying each role. The hash has a fixed salt so the same seed gives the same
+#: rows; it is a demo database's password, known to everyone, and nothing else.
+DEMO_PASSWORD = "verve-demo-passord"
+_DEMO_SALT = b"verve-demo-staff"
+
+
+@cache
+def demo_password_hash() -> str:
+    return PasswordHasher().hash(DEMO_PASSWORD, salt=_DEMO_SALT)
+
 
 _SOURCE_WEIGHTS = {
     "website": 34,
@@ -151,8 +165,7 @@ def hire_staff(world: World, base_staff_id: int, taken: set[str]) -> Staff:
                 "email": f"{username}@{STAFF_EMAIL_DOMAIN}",
                 "phone": f"+4769{world.rng.randrange(100000, 999999)}",
                 "role": role,
-                # No password: demo staff cannot log in until an admin sets one.
-                "password_hash": None,
+                "password_hash": demo_password_hash(),
                 "oidc_subject": None,
                 "active": True,
                 "away_until": world.today + timedelta(days=14)

@@ -89,7 +89,11 @@ def test_a_coordinators_morning_attendance_then_an_interview(
     # page load would not).
     # (The sidebar currently lists pages by file name, "meetings", rather than by title.)
     go_to(page, re.compile(r"^(Information meetings|meetings)$"), "**/meetings*")
-    page.get_by_role("link", name="Open the meeting").first.click()
+    # A click on the first row (its selection box, at the grid's left edge) opens it.
+    grid = page.get_by_test_id("stDataFrame").first
+    grid.wait_for(state="visible")
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 16, box["y"] + 36 + 35 / 2)
     wait_for_app(page)
     page.wait_for_url(f"**/meeting?id={meeting_id}*")
     expect(page.get_by_text("Helsehuset, Storgata 1").first).to_be_visible()

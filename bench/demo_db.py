@@ -73,10 +73,10 @@ def _prepare(url: str, applicants: int) -> None:
             )
         session.add(
             InfoMeeting(
-                starts_at=datetime.now(UTC) + timedelta(days=400),
+                starts_at=datetime.now(UTC) + timedelta(days=30),
                 mode="digital",
                 join_url="https://teams.example.com/meet/bench",
-                capacity=100_000,
+                capacity=500,
             )
         )
     print(f"  built {applicants:,} applicants in {time.perf_counter() - started:.0f} s: {url}")

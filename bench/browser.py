@@ -1,8 +1,9 @@
 """Every page in a real browser, as its role, against a baseline empty page in the same server.
 
-    make bench-browser                                   # SQLite and PostgreSQL, 1,000 and 100,000
+    make bench-browser                  # SQLite and PostgreSQL, 1,000 and 100,000 applicants
     .venv/bin/python bench/browser.py --backend sqlite --applicants 1000 100000
-    .venv/bin/python bench/browser.py --backend sqlite --applicants 200 --repeat 1 --pages home,funnel,signup
+    .venv/bin/python bench/browser.py --backend sqlite --applicants 200 --repeat 1 \
+        --pages home,funnel,signup
 
 Playwright drives Debian's Chromium (CHROMIUM_PATH, default /usr/bin/chromium). For each
 database (demo data, built once into .bench-cache/ or a PostgreSQL schema, see

@@ -12,8 +12,8 @@ from __future__ import annotations
 import ast
 import importlib
 import logging
-import threading
 import sys
+import threading
 import time
 from pathlib import Path
 

@@ -11,6 +11,7 @@ from typing import Any
 from faker import Faker
 
 from db.models import StaffUser, Stage
+from db.search import search_text
 from recruitment.core import vocabulary
 from recruitment.demo.life import Life
 from recruitment.demo.world import HISTORY_DAYS, World, weighted
@@ -265,7 +266,7 @@ def applicant_row(
     first, last = person.first_name, person.last_name
     stage = life.stage
     last_event = life.events[-1]
-    return {
+    row = {
         "id": applicant_id,
         "first_name": first,
         "last_name": last,
@@ -299,6 +300,11 @@ def applicant_row(
         "updated_at": life.at,
         "anonymised_at": None,
     }
+    # The bulk writer goes below the ORM, so the search words are written here.
+    row["search_text"] = search_text(
+        row["first_name"], row["last_name"], row["email"], row["phone"]
+    )
+    return row
 
 
 def _ascii(text: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import insert, text, update
+from sqlalchemy import insert, select, text, update
 
 from db.models import Applicant
 from db.search import fold, query_words, search_text
@@ -168,3 +168,17 @@ def test_folding():
     assert query_words("  Ola   NORDMANN ") == ["ola", "nordmann"]
     assert query_words("12") == []
     assert query_words("...") == []
+
+
+def test_the_demo_generators_bulk_rows_are_found(session_factory, coordinator):
+    """The demo writes below the ORM (COPY, executemany): it writes the words itself."""
+    from recruitment.demo.service import generate
+
+    generate(session_factory, applicants=30, seed=3)
+    with session_factory() as s:
+        someone = s.scalars(select(Applicant).order_by(Applicant.id).limit(1)).one()
+        found = _names(s, coordinator, f"{someone.first_name} {someone.last_name}")
+        assert f"{someone.first_name} {someone.last_name}" in found
+        assert _names(s, coordinator, someone.email) == [
+            f"{someone.first_name} {someone.last_name}"
+        ]

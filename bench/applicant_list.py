@@ -14,9 +14,9 @@ search (full-text indexed, db/search.py) for 50 ms at most.
 from __future__ import annotations
 
 import argparse
-import sys
 import random
 import statistics
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta

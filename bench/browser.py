@@ -100,14 +100,16 @@ _WATCH = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
     window.__bench = {ran: false, runs: 0};
     if (window.__benchObserver) window.__benchObserver.disconnect();
-    window.__benchObserver = new MutationObserver(() => {
-        const state = app.getAttribute('data-test-script-state');
-        if (state === 'running' || state === 'rerunRequested') {
-            window.__bench.ran = true;
-            window.__bench.runs += 1;
+    // Any change of the state means a run (a quick one may be over before we look).
+    window.__benchObserver = new MutationObserver((records) => {
+        for (const record of records) {
+            if (record.oldValue === 'notRunning' || record.oldValue === null) {
+                window.__bench.ran = true;
+                window.__bench.runs += 1;
+            }
         }
     });
-    window.__benchObserver.observe(app, {attributes: true,
+    window.__benchObserver.observe(app, {attributes: true, attributeOldValue: true,
         attributeFilter: ['data-test-script-state']});
 }"""
 
@@ -255,7 +257,7 @@ def run_one(browser, db: DemoDb, repeat: int, wanted: set[str] | None, folder: P
         warmup_s = _await_warmup(server, since=time.perf_counter() - first_visit)
         baselines_public: list[float] = []
         public_urls = {
-            "signup": "/signup",
+            "signup": "/",  # the default page: its address is the root
             "my-page": f"/my-page?token={db.token}",
             "privacy": "/privacy",
             "login": "/login",

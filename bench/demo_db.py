@@ -24,7 +24,7 @@ from recruitment.accounts.staff import hash_password
 from recruitment.demo.service import generate
 
 ROOT = Path(__file__).resolve().parents[1]
-CACHE = ROOT / ".bench-cache"
+CACHE = Path(os.environ.get("BENCH_CACHE", ROOT / ".bench-cache"))
 BENCH_PASSWORD = "bench password 2026"
 ROLES = ("admin", "coordinator", "manager")
 PG_BASE = os.environ.get(
@@ -106,7 +106,7 @@ def _facts(url: str, applicants: int, backend: str) -> DemoDb:
 
 
 def sqlite_demo(applicants: int) -> DemoDb:
-    CACHE.mkdir(exist_ok=True)
+    CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"demo-{applicants}-{_revision()}.db"
     url = f"sqlite:///{path}"
     if not path.exists():

@@ -9,7 +9,7 @@ TEST_STAMP := $(VENV)/.test-$(HASH)
 # PostgreSQL tests wait on I/O.
 TEST_WORKERS ?= 3
 
-.PHONY: run test lint install install-test node bench clean
+.PHONY: run test lint install install-test node bench bench-browser bench-load clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Verve needs Python 3.11 or newer")'
@@ -51,6 +51,16 @@ test: lint node
 
 bench: install-test
 	$(PY) bench/analytics.py
+
+# Every page in Chromium, cold and warm, against an empty page, on SQLite and PostgreSQL at
+# 1,000 and 100,000 applicants (demo databases built once into .bench-cache/); see
+# docs/performance.md. BENCH_ARGS narrows it, e.g. BENCH_ARGS="--backend sqlite".
+bench-browser: install-test
+	$(PY) bench/browser.py $(BENCH_ARGS)
+
+# N public sign-ups at once against one server process: CPU per sign-up, p95, replicas.
+bench-load: install-test
+	$(PY) bench/load.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache artifacts

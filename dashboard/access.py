@@ -6,12 +6,13 @@ account is read again, so a deactivation or a role change takes effect at once."
 
 from __future__ import annotations
 
+import threading
 import time
 
 import streamlit as st
 
 from dashboard.i18n import t
-from recruitment.accounts.staff import active_actor
+from recruitment.accounts.staff import active_actor, has_staff
 from recruitment.core.access import Actor, allowed
 from recruitment.core.settings import DEFAULTS
 
@@ -19,6 +20,30 @@ _KEY = "actor"
 _SEEN = "actor_seen_at"
 _TIMEOUT = "session_timeout_minutes"
 EXPIRED = "session_expired"
+
+# The account as read in this script run: the frame and the page's guard both ask, and one
+# read per run is enough. Runs of one session happen one after another on one thread;
+# `start_run` (the frame's first line) forgets the previous run's answer.
+_run = threading.local()
+_UNREAD = object()
+# Once any account exists the first-run form is never shown again in this process.
+_staff_seen: set[str] = set()
+
+
+def start_run() -> None:
+    _run.actor = _UNREAD
+    _run.cached = True
+
+
+def staff_exists(session) -> bool:
+    """Whether any staff account exists; remembered once true (asked on every run)."""
+    url = str(session.get_bind().url)
+    if url in _staff_seen:
+        return True
+    if has_staff(session):
+        _staff_seen.add(url)
+        return True
+    return False
 
 
 def client_address() -> str | None:
@@ -34,6 +59,15 @@ def client_address() -> str | None:
 def current_actor() -> Actor | None:
     """The staff member logged in here, or None (also once the session has expired or
     the account was deactivated)."""
+    if getattr(_run, "cached", False) and _run.actor is not _UNREAD:
+        return _run.actor
+    actor = _current_actor()
+    if getattr(_run, "cached", False):
+        _run.actor = actor
+    return actor
+
+
+def _current_actor() -> Actor | None:
     values = st.session_state.get(_KEY)
     if not values:
         return None
@@ -67,6 +101,7 @@ def _values(actor: Actor) -> dict:
 
 
 def log_in(actor: Actor, *, timeout_minutes: int | None = None) -> None:
+    _run.actor = _UNREAD
     st.session_state[_KEY] = _values(actor)
     st.session_state[_SEEN] = time.time()
     st.session_state.pop(EXPIRED, None)
@@ -76,6 +111,7 @@ def log_in(actor: Actor, *, timeout_minutes: int | None = None) -> None:
 
 def log_out() -> None:
     """Forget the staff member and everything their pages kept in this session."""
+    _run.actor = _UNREAD
     for key in list(st.session_state.keys()):
         if key not in {"lang", EXPIRED}:
             del st.session_state[key]

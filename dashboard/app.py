@@ -3,14 +3,15 @@ role allows. Everything else lives in the pages and in `recruitment`."""
 
 import streamlit as st
 
-from dashboard import access, navigation
+from dashboard import access, navigation, warmup
 from dashboard.components import plain
 from dashboard.data import sessions
 from dashboard.frame import frame
 from dashboard.i18n import lang, language_switch, t
-from recruitment.accounts.staff import has_staff
 from recruitment.core.timefmt import office_zone
 
+# The account is read once per run, here; the page's own check reuses it (access.py).
+access.start_run()
 st.set_page_config(
     page_title="Verve",
     page_icon=":material/diversity_1:",
@@ -18,8 +19,11 @@ st.set_page_config(
     initial_sidebar_state="auto" if access.current_actor() is None else "expanded",
 )
 
+# The pages' imports and the chart library's schema, once per process, off this request.
+warmup.prepare_in_background()
+
 with sessions()() as session:
-    first_run = not has_staff(session)
+    first_run = not access.staff_exists(session)
     office_zone(session)  # the office's clock for this run's pages (the `time_zone` setting)
 
 actor = access.current_actor()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass
 
 import streamlit as st
@@ -261,6 +263,19 @@ STAFF_PAGES: tuple[PageSpec, ...] = (
 )
 
 
+#: An empty page, served only when VERVE_BENCH is set: the browser bench's baseline
+#: (bench/browser.py), drawn through the same frame as every other page.
+BASELINE_PAGE = PageSpec(
+    "baseline.py", "nav.baseline", ":material/speed:", "baseline", section_key="nav.section_account"
+)
+
+
+def _bench() -> dict[str, int] | None:
+    """Under the bench: the id each detail page opens with (VERVE_BENCH, JSON); else None."""
+    raw = os.environ.get("VERVE_BENCH")
+    return json.loads(raw) if raw else None
+
+
 def _page(spec: PageSpec, *, default: bool = False) -> st.Page:
     return st.Page(
         spec.path,
@@ -287,14 +302,15 @@ def build(actor: Actor | None, *, first_run: bool) -> st.navigation:
     """
     if first_run:
         return st.navigation([_page(FIRST_RUN_PAGE, default=True)], position="hidden")
+    bench = [_page(BASELINE_PAGE)] if _bench() is not None else []
     if actor is None:
         pages = [_page(spec, default=i == 0) for i, spec in enumerate(PUBLIC_PAGES)]
-        return st.navigation(pages, position="hidden")
+        return st.navigation(pages + bench, position="hidden")
     staff = [_page(spec, default=i == 0) for i, spec in enumerate(staff_pages_for(actor))]
     # The public pages stay reachable so staff can open links to them; the login page
     # is among them and sends a logged-in visitor on to their start page.
     public = [_page(spec) for spec in PUBLIC_PAGES]
-    return st.navigation(staff + public, position="hidden")
+    return st.navigation(staff + public + bench, position="hidden")
 
 
 def menu(actor: Actor) -> None:
@@ -307,3 +323,17 @@ def menu(actor: Actor) -> None:
         st.sidebar.subheader(t(section_key), anchor=False)
         for spec in specs:
             st.sidebar.page_link(spec.path, label=t(spec.title_key), icon=spec.icon)
+    bench = _bench()
+    if bench is not None:
+        # The bench reaches every page by a click, as people do: detail pages with an id.
+        st.sidebar.subheader(t("nav.section_bench"))
+        for spec in staff_pages_for(actor):
+            if spec.hidden and spec.url_path in bench:
+                st.sidebar.page_link(
+                    spec.path,
+                    label=t(spec.title_key),
+                    icon=spec.icon,
+                    query_params={"id": str(bench[spec.url_path])},
+                )
+        page = BASELINE_PAGE
+        st.sidebar.page_link(page.path, label=t(page.title_key), icon=page.icon)

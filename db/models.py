@@ -29,6 +29,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from db import search
+
 # Stable constraint names, so Alembic migrations can find and alter them later.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -347,8 +349,14 @@ class Applicant(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     anonymised_at: Mapped[datetime | None]
+    # Name, e-mail and phone folded to plain words for the full-text search (db/search.py);
+    # filled on every insert and update, indexed by FTS5 or a GIN index (migration 0150).
+    search_text: Mapped[str] = mapped_column(Text, default=search.column_default, server_default="")
 
     coordinator: Mapped[StaffUser | None] = relationship(foreign_keys=[coordinator_id])
+
+
+search.keep_in_step(Applicant)
 
 
 class StageEvent(Base):

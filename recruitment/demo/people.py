@@ -13,6 +13,7 @@ from argon2 import PasswordHasher
 from faker import Faker
 
 from db.models import StaffUser, Stage
+from db.search import search_text
 from recruitment.core import vocabulary
 from recruitment.demo.channels import channels_for, consent_columns
 from recruitment.demo.life import Life
@@ -279,7 +280,7 @@ def applicant_row(
     first, last = person.first_name, person.last_name
     stage = life.stage
     last_event = life.events[-1]
-    return {
+    row = {
         "id": applicant_id,
         "first_name": first,
         "last_name": last,
@@ -315,6 +316,11 @@ def applicant_row(
         "updated_at": life.at,
         "anonymised_at": None,
     }
+    # The bulk writer goes below the ORM, so the search words are written here.
+    row["search_text"] = search_text(
+        row["first_name"], row["last_name"], row["email"], row["phone"]
+    )
+    return row
 
 
 def _ascii(text: str) -> str:

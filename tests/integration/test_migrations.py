@@ -4,13 +4,16 @@ from sqlalchemy import inspect, select
 
 from db import migrate
 from db.models import Base
+from db.search import include_name
 
 
 def test_migrations_bring_an_empty_database_to_head_and_match_the_models(engine):
     # The `engine` fixture's database was built by the migrations alone.
     assert migrate.current_revision(engine) == migrate.head_revision()
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": include_name}
+        )
         assert compare_metadata(context, Base.metadata) == []
 
 

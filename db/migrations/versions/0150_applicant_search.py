@@ -7,7 +7,7 @@ rebuilds `applicant` in batch mode (SQLite) drops those triggers and must make t
 (`create_sqlite_index` below).
 
 Revision ID: 0150_applicant_search
-Revises: 0111_from_at
+Revises: 0140_area_from_postcode
 """
 
 from collections.abc import Sequence
@@ -18,7 +18,7 @@ from alembic import op
 from db.search import FTS_TABLE, PG_INDEX, search_text
 
 revision: str = "0150_applicant_search"
-down_revision: str | None = "0111_from_at"
+down_revision: str | None = "0140_area_from_postcode"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """Forecast scenarios saved by name (the levers a manager changed).
 
 Revision ID: 0160_forecast_scenario
-Revises: 0140_area_from_postcode
+Revises: 0150_applicant_search
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0160_forecast_scenario"
-down_revision: str | None = "0140_area_from_postcode"
+down_revision: str | None = "0150_applicant_search"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -118,7 +118,8 @@ async def submit_login(request: Request) -> Response:
     next_path = safe_next(form.get("next"))
     sent, kept = str(form.get("csrf", "")), request.cookies.get(cookies.CSRF, "")
     if not sent or not kept or not secrets.compare_digest(sent, kept):
-        return _form(request, lang, next_path, message=i18n.t("login.form_expired", lang), status=403)
+        message = i18n.t("login.form_expired", lang)
+        return _form(request, lang, next_path, message=message, status=403)
     from starlette.concurrency import run_in_threadpool
 
     outcome, token, locked_text = await run_in_threadpool(

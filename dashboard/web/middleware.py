@@ -5,8 +5,8 @@ self-service tokens and other parameters never reach a log)."""
 
 from __future__ import annotations
 
-import hashlib
 import base64
+import hashlib
 import logging
 import re
 import time
@@ -137,9 +137,7 @@ class VerveMiddleware:
             return RedirectResponse(login_url(next_path, lang), status_code=303)
         if lookup.actor is None:
             asked = path + (f"?{query}" if query else "")
-            return RedirectResponse(
-                login_url(asked, lang, expired=lookup.expired), status_code=303
-            )
+            return RedirectResponse(login_url(asked, lang, expired=lookup.expired), status_code=303)
         return None
 
     async def _respond(self, scope, receive, send, lang: str, status: dict) -> None:

@@ -108,4 +108,3 @@ def end_session(
         target_id=actor.id,
         client=client,
     )
-

@@ -32,7 +32,12 @@ class _Formatter(logging.Formatter):
             message += "\n" + self.formatException(record.exc_info)
         if self.as_json:
             return json.dumps(
-                {"time": when, "level": record.levelname, "logger": record.name, "message": message},
+                {
+                    "time": when,
+                    "level": record.levelname,
+                    "logger": record.name,
+                    "message": message,
+                },
                 ensure_ascii=False,
             )
         return f"{when} {record.levelname} {record.name}: {message}".replace("\n", "\n    ")

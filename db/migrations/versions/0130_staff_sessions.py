@@ -35,9 +35,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_staff_session")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_staff_session_token_hash")),
     )
-    op.create_index(
-        op.f("ix_staff_session_user_id"), "staff_session", ["user_id"], unique=False
-    )
+    op.create_index(op.f("ix_staff_session_user_id"), "staff_session", ["user_id"], unique=False)
 
 
 def downgrade() -> None:

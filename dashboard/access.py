@@ -14,7 +14,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.i18n import t
-from dashboard.web.cookies import SESSION
+from dashboard.web.cookies import SELF_SERVICE, SESSION
 from recruitment.accounts.staff_sessions import end_session, session_actor, start_session
 from recruitment.core.access import Actor, allowed
 
@@ -39,6 +39,15 @@ def _cookie_token() -> str | None:
     except Exception:  # noqa: BLE001 - no browser context (AppTest, bare mode)
         return None
     return token if isinstance(token, str) and token else None
+
+
+def self_service_token() -> str:
+    """The applicant's personal-link token that `verve serve` moved into a cookie."""
+    try:
+        token = st.context.cookies.get(SELF_SERVICE)
+    except Exception:  # noqa: BLE001 - no browser context (AppTest, bare mode)
+        return ""
+    return token if isinstance(token, str) else ""
 
 
 def session_token() -> str | None:

@@ -7,6 +7,8 @@ from starlette.responses import Response
 
 SESSION = "verve_session"
 CSRF = "verve_csrf"
+#: The applicant's personal-link token, moved out of the URL on first open.
+SELF_SERVICE = "verve_self_service"
 
 
 def is_https(request: Request) -> bool:

@@ -23,6 +23,7 @@ from dashboard.web.database import sessions
 from dashboard.web.login_form import START_PAGE, login_url
 from recruitment.accounts.staff_sessions import SessionLookup, session_actor
 from recruitment.core import i18n
+from recruitment.core.links import SELF_SERVICE_PAGE
 
 access_log = logging.getLogger("verve.access")
 
@@ -101,6 +102,13 @@ class VerveMiddleware:
         lang = i18n.language((query.get("lang") or [None])[0])
         status = {"code": 500}
         page = path.strip("/")
+        if scope["method"] == "GET" and page == SELF_SERVICE_PAGE and query.get("token"):
+            redirect = self._token_to_cookie(scope, path, query)
+            status["code"] = redirect.status_code
+            self._with_headers(redirect.headers)
+            await redirect(scope, receive, send)
+            access_log.info("%s %s %s", scope["method"], path, redirect.status_code)
+            return
         is_page = scope["method"] == "GET" and (page in self.staff_paths or page == "login")
         try:
             if is_page:
@@ -123,6 +131,26 @@ class VerveMiddleware:
     def _with_headers(self, headers) -> None:
         for name, value in self.headers.items():
             headers[name] = value
+
+    def _token_to_cookie(self, scope: Scope, path: str, query: dict) -> RedirectResponse:
+        """The personal link's token goes into an HttpOnly cookie and the browser on to the
+        same page without it, so it stays out of proxy logs and the browser's history."""
+        from urllib.parse import urlencode
+
+        rest = {key: values[0] for key, values in query.items() if key != "token"}
+        target = path + (f"?{urlencode(rest)}" if rest else "")
+        response = RedirectResponse(target, status_code=303)
+        response.headers["Cache-Control"] = "no-store"
+        request = HTTPConnection(scope)
+        response.set_cookie(
+            cookies.SELF_SERVICE,
+            query["token"][0],
+            path="/",
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+        )
+        return response
 
     async def _guard(self, scope: Scope, path: str, page: str, lang: str):
         """Staff pages without a live session go to the login form (with the way back);

@@ -36,9 +36,9 @@ node:
 		test -f node_modules/axe-core/axe.min.js || npm install --silent --no-audit --no-fund; \
 	else echo "npm not found: the accessibility checks cannot run"; fi
 
+# The checkout's data/ folder holds the development database (VERVE_DATA_DIR).
 run: install
-	$(VENV)/bin/verve db upgrade
-	$(VENV)/bin/streamlit run dashboard/app.py
+	VERVE_DATA_DIR="$${VERVE_DATA_DIR:-$(CURDIR)/data}" $(VENV)/bin/verve serve
 
 # Style and the import contracts first: a breach fails `make test` (and so CI).
 lint: install-test

@@ -287,6 +287,31 @@ def _page(spec: PageSpec, *, default: bool = False) -> st.Page:
     )
 
 
+def _login_needed(spec: PageSpec) -> st.Page:
+    def ask_to_log_in() -> None:
+        from urllib.parse import urlencode
+
+        from dashboard.i18n import lang
+
+        expired = st.session_state.pop("session_expired", False)
+        st.title(t("login.title"))
+        st.info(t("login.session_expired") if expired else t("login.login_needed"))
+        asked = f"/{spec.url_path}"
+        query = {k: v for k, v in st.query_params.to_dict().items()}
+        if query:
+            asked += "?" + urlencode(query)
+        form = "/auth/login?" + urlencode({"next": asked, "lang": lang()})
+        st.link_button(t("login.go_to_login"), form, type="primary", icon=":material/login:")
+
+    return st.Page(
+        ask_to_log_in,
+        title=t(spec.title_key),
+        icon=spec.icon,
+        url_path=spec.url_path,
+        visibility="hidden",
+    )
+
+
 def staff_pages_for(actor: Actor) -> list[PageSpec]:
     return [
         spec for spec in STAFF_PAGES if spec.permission is None or allowed(actor, spec.permission)
@@ -305,6 +330,9 @@ def build(actor: Actor | None, *, first_run: bool) -> st.navigation:
     bench = [_page(BASELINE_PAGE)] if _bench() is not None else []
     if actor is None:
         pages = [_page(spec, default=i == 0) for i, spec in enumerate(PUBLIC_PAGES)]
+        # A staff page's address (a deep link, a tab whose session ended) asks for a login
+        # instead of Streamlit's "page not found".
+        pages += [_login_needed(spec) for spec in STAFF_PAGES]
         return st.navigation(pages + bench, position="hidden")
     staff = [_page(spec, default=i == 0) for i, spec in enumerate(staff_pages_for(actor))]
     # The public pages stay reachable so staff can open links to them; the login page

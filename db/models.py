@@ -268,6 +268,24 @@ class StaffUser(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class StaffSession(Base):
+    """A staff member's login, shared by every tab, replica and restart: the browser holds
+    a random id in an HttpOnly cookie and only its SHA-256 is kept here."""
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Absolute expiry: a session ends this late however active it is.
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
 class Setting(Base):
     """Office-wide settings an admin can change (thresholds, retention, required checks)."""
 

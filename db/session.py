@@ -9,12 +9,26 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-DEFAULT_DATABASE_URL = "sqlite:///data/verve.db"
+
+def data_dir() -> Path:
+    """Verve's data folder, always absolute: `VERVE_DATA_DIR`, else the user's data folder
+    (`$XDG_DATA_HOME/verve`, `~/.local/share/verve`). Never the working directory, so
+    starting from another folder cannot silently open a new, empty database."""
+    chosen = os.environ.get("VERVE_DATA_DIR", "").strip()
+    if not chosen:
+        base = os.environ.get("XDG_DATA_HOME", "").strip() or str(Path.home() / ".local" / "share")
+        chosen = str(Path(base) / "verve")
+    return Path(chosen).expanduser().resolve()
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{data_dir() / 'verve.db'}"
 
 
 def database_url() -> str:
-    """The database to use: `DATABASE_URL`, else the embedded SQLite file."""
-    url = os.environ.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
+    """The database to use: `DATABASE_URL`, else the SQLite file `verve.db` in the data
+    folder."""
+    url = os.environ.get("DATABASE_URL", "").strip() or default_database_url()
     return normalise_url(url)
 
 

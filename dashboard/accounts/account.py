@@ -65,4 +65,4 @@ if submitted:
 st.divider()
 if st.button(t("common.log_out"), key="account_log_out", icon=":material/logout:"):
     access.log_out_recorded(actor)
-    st.rerun()
+    st.switch_page("accounts/login.py")

@@ -3,6 +3,7 @@ stage in plain words, and the few things they may do themselves."""
 
 import streamlit as st
 
+from dashboard.access import self_service_token
 from dashboard.action import flash, run_action, show_flash
 from dashboard.components import plain, public_header
 from dashboard.data import sessions
@@ -68,7 +69,9 @@ def confirm_screen(code: str) -> None:
 if st.query_params.get("confirm"):
     confirm_screen(st.query_params.get("confirm", ""))
 
-token = st.query_params.get("token", "")
+# The personal link's token: in the URL (AppTest, links opened before `verve serve`), or
+# in the cookie `verve serve` moved it to on first open (dashboard/web/middleware.py).
+token = st.query_params.get("token", "") or self_service_token()
 try:
     with sessions()() as session:
         page = self_service.my_page(session=session, token=token)

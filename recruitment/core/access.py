@@ -146,6 +146,9 @@ UNGUARDED: dict[str, str] = {
     "accounts.staff.authenticate": "logging in: the password is the authority",
     "accounts.staff.sso_login": "single sign-on: the identity provider's user is the authority",
     "accounts.staff.active_actor": "every page run: the signed-in account as it is now, or nobody",
+    "accounts.staff_sessions.session_actor": (
+        "every page run: the session id in the browser's cookie is the authority"
+    ),
     # The applicant's personal link.
     "journey.self_service.my_page": _TOKEN,
     "journey.self_service.cancel_my_booking": _TOKEN,

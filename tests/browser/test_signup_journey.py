@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import re
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urljoin
 
 import pytest
 from playwright.sync_api import expect
@@ -275,3 +276,24 @@ def test_a_double_click_on_send_signs_up_once(page, live_server, meetings):
             .where(OutboxMessage.applicant_id == applicants[0].id)
         )
         assert messages == 1
+
+
+def test_the_personal_link_swaps_its_token_for_a_cookie_and_a_clean_address(
+    page, live_server, meetings
+):
+    open_page(page, live_server, "/", lang="en")
+    fill_form(page, live_server, lang="en", meeting_id=meetings["digital"], email=unique_email())
+    submit(page, "en")
+    link = page.get_by_role("link", name="Go to my page").get_attribute("href")
+    assert "token=" in link
+    # As from an e-mail: a fresh page load of the personal link.
+    page.goto(urljoin(live_server.url, link))
+    wait_for_app(page)
+    assert "token" not in page.url
+    expect(page.get_by_text("Hello,").first).to_be_visible()
+    cookie = next(c for c in page.context.cookies() if c["name"] == "verve_self_service")
+    assert cookie["httpOnly"]
+    page.reload()
+    wait_for_app(page)
+    expect(page.get_by_text("Hello,").first).to_be_visible()
+    assert "token=" not in live_server.log.read_text()

@@ -1,0 +1,65 @@
+"""Verve as one ASGI application (`verve serve` runs it under uvicorn): Streamlit's pages
+from dashboard/app.py, plus the login form, the health checks, Verve's own assets, and the
+middleware for security headers, page language and the access log."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from pathlib import Path
+
+import streamlit as st
+from starlette.middleware import Middleware
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from dashboard import navigation
+from dashboard.web import health, login_form
+from dashboard.web.middleware import VerveMiddleware
+
+HERE = Path(__file__).resolve().parent
+log = logging.getLogger("verve.app")
+
+
+def on_script_error(error: Exception) -> bool:
+    """Log the error with an id and show only that id: no traceback, no third-party
+    buttons. A database that cannot be reached gets its own short message."""
+    from sqlalchemy.exc import OperationalError
+
+    from dashboard.i18n import t
+
+    error_id = uuid.uuid4().hex[:10]
+    if isinstance(error, OperationalError):
+        log.error("error %s: database unavailable (%s)", error_id, type(error).__name__)
+        st.error(t("common.database_down", error_id=error_id), icon=":material/cloud_off:")
+        return True
+    log.error("error %s: %s", error_id, type(error).__name__, exc_info=error)
+    st.error(t("common.script_error", error_id=error_id), icon=":material/error:")
+    return True
+
+
+def build() -> st.App:
+    staff_paths = frozenset(spec.url_path for spec in navigation.STAFF_PAGES)
+    return st.App(
+        HERE / "app.py",
+        routes=[
+            *health.ROUTES,
+            *login_form.ROUTES,
+            Mount("/assets", StaticFiles(directory=HERE / "static"), name="assets"),
+        ],
+        middleware=[Middleware(VerveMiddleware, staff_paths=staff_paths)],
+        on_script_error=on_script_error,
+    )
+
+
+def _quiet_uvicorn_access_log() -> None:
+    """Streamlit gives uvicorn's access logger a handler when it is imported; that log
+    writes query strings (self-service tokens). The middleware writes Verve's own."""
+    access = logging.getLogger("uvicorn.access")
+    access.handlers[:] = []
+    access.propagate = False
+    access.disabled = True
+
+
+_quiet_uvicorn_access_log()
+app = build()

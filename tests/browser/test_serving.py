@@ -1,0 +1,97 @@
+"""What `verve serve` adds around Streamlit: security headers on every response, the
+page's language in `<html lang>`, no request to any other host, and readiness that
+follows the database."""
+
+from __future__ import annotations
+
+import os
+import urllib.error
+import urllib.request
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from db.session import make_engine
+from tests.browser.conftest import open_page, start_server, stop_server
+
+HEADERS = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+}
+
+
+def _get(url: str):
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/signup?lang=en", "/auth/login", "/healthz", "/readyz", "/_stcore/health"]
+)
+def test_every_response_carries_the_security_headers(live_server, path):
+    status, headers, _body = _get(live_server.url + path)
+    assert status == 200
+    for name, value in HEADERS.items():
+        assert headers[name] == value, name
+    csp = headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in csp and "default-src 'self'" in csp
+    assert "camera=()" in headers["permissions-policy"]
+
+
+@pytest.mark.parametrize(("query", "lang"), [("", "nb"), ("?lang=nb", "nb"), ("?lang=en", "en")])
+def test_the_page_says_its_language(live_server, query, lang):
+    _status, _headers, body = _get(f"{live_server.url}/signup{query}")
+    assert f'<html lang="{lang}"'.encode() in body
+
+
+def test_a_public_page_renders_under_the_policy_and_asks_no_other_host(
+    page, live_server, staff_accounts
+):
+    hosts = set()
+    page.on("request", lambda request: hosts.add(urlsplit(request.url).netloc))
+    open_page(page, live_server, "/", lang="nb")
+    expect(page.locator("html")).to_have_attribute("lang", "nb")
+    expect(page.get_by_role("heading", name="Bli støttekontakt").first).to_be_visible()
+    assert hosts == {urlsplit(live_server.url).netloc}
+    assert not [e for e in page.console_errors if "Content Security Policy" in e]
+
+
+def test_readyz_fails_while_the_database_is_unreachable_and_recovers(tmp_path, postgres_available):
+    from tests.conftest import postgres_url, require_postgres
+
+    require_postgres(postgres_available)
+    name = f"verve_ready_{os.getpid()}"
+    admin = make_engine(postgres_url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = postgres_url().rsplit("/", 1)[0] + f"/{name}"
+    server = start_server(tmp_path, database_url=url)
+    try:
+        assert _get(f"{server.url}/readyz")[0] == 200
+        server.sessions.kw["bind"].dispose()
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+            connection.exec_driver_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                (name,),
+            )
+        status, _headers, body = _get(f"{server.url}/readyz")
+        assert status == 503 and body == b"database unreachable"
+        assert _get(f"{server.url}/healthz")[0] == 200
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        assert _get(f"{server.url}/readyz")[0] == 200
+        log = server.log.read_text()
+    finally:
+        stop_server(server)
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+    assert "database unreachable" in log

@@ -2,7 +2,7 @@
 restarts, and logging out (or a deactivation) ends it everywhere.
 
 Revision ID: 0130_staff_sessions
-Revises: 0111_from_at
+Revises: 0120_pending_change
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0130_staff_sessions"
-down_revision: str | None = "0111_from_at"
+down_revision: str | None = "0120_pending_change"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -4,7 +4,7 @@ filled in when read. Existing entries are rewritten the same way, so a contact w
 anonymised leaves no name in a service user's journal.
 
 Revision ID: 0140_journal_ref
-Revises: 0120_pending_change
+Revises: 0130_staff_sessions
 """
 
 import re
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0140_journal_ref"
-down_revision: str | None = "0120_pending_change"
+down_revision: str | None = "0130_staff_sessions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

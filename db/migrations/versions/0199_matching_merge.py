@@ -5,7 +5,7 @@ cannot place it and the app would not start. Its schema is that of 0100_security
 sits right after it in the one chain.
 
 Revision ID: 0199_matching_merge
-Revises: 0170_contact_channels
+Revises: 0100_security
 """
 
 from collections.abc import Sequence

@@ -12,7 +12,7 @@ from dashboard.journey.applicant_form import field_error, meeting_option
 from recruitment.core import i18n
 from recruitment.core.pipeline import EXIT_REASONS
 from recruitment.core.timefmt import format_when
-from recruitment.journey import contact, self_service
+from recruitment.journey import self_service
 from recruitment.journey.booking import open_meetings
 
 public_header()
@@ -279,7 +279,7 @@ with st.expander(
 
 # --- how we reach you -----------------------------------------------------------------
 with sessions()() as session:
-    reach = contact.my_channels(session=session, token=token)
+    reach = self_service.my_channels(session=session, token=token)
 with st.expander(
     t("self_service.channels_title"),
     icon=":material/contact_phone:",
@@ -302,7 +302,7 @@ with st.expander(
             field_error(errors, field)
         if st.form_submit_button(t("common.save"), type="primary"):
             run_action(
-                lambda session: contact.choose_my_channels(
+                lambda session: self_service.choose_my_channels(
                     session=session, token=token, channels=chosen or []
                 ),
                 success=t("self_service.channels_saved"),

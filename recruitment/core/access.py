@@ -162,8 +162,8 @@ UNGUARDED: dict[str, str] = {
     "journey.self_service.request_link": (
         "the public 'send me my link' form: mails only the address's owner, answers the same"
     ),
-    "journey.contact.my_channels": _TOKEN,
-    "journey.contact.choose_my_channels": _TOKEN,
+    "journey.self_service.my_channels": _TOKEN,
+    "journey.self_service.choose_my_channels": _TOKEN,
     # The system's own jobs.
     "messaging.outbox.send_due": _MAIL_WORKER,
     "messaging.outbox.work": _MAIL_WORKER,

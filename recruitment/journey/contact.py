@@ -122,21 +122,3 @@ def change_contact_channels(
     _apply_channels(applicant, cleaned)
     session.flush()
     return contact_choice(applicant)
-
-
-def my_channels(*, session: Session, token: str) -> ContactChoice:
-    """The channels on My page, for the holder of the personal link."""
-    from recruitment.journey.self_service import _applicant_for_token
-
-    return contact_choice(_applicant_for_token(session, token))
-
-
-def choose_my_channels(*, session: Session, token: str, channels: Iterable[str]) -> ContactChoice:
-    """The applicant changes how we reach them, on My page."""
-    from recruitment.journey.self_service import _applicant_for_token
-
-    applicant = _applicant_for_token(session, token)
-    cleaned = clean_channels(list(channels), email=applicant.email, phone=applicant.phone)
-    _apply_channels(applicant, cleaned)
-    session.flush()
-    return contact_choice(applicant)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hmac
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,7 +28,7 @@ from recruitment.core.validation import (
     collect,
     normalise_email,
 )
-from recruitment.journey import _booking, _pending, applicants, calendar
+from recruitment.journey import _booking, _pending, applicants, calendar, contact
 from recruitment.journey.evaluations import _evaluations_due, _submit_evaluation
 from recruitment.messaging._queue import queue_email
 
@@ -355,3 +356,19 @@ def evaluate_meeting(
         technical_problems=technical_problems,
         comment=comment,
     )
+
+
+def my_channels(*, session: Session, token: str) -> contact.ContactChoice:
+    """The channels on My page, for the holder of the personal link."""
+    return contact.contact_choice(_applicant_for_token(session, token))
+
+
+def choose_my_channels(
+    *, session: Session, token: str, channels: Iterable[str]
+) -> contact.ContactChoice:
+    """The applicant changes how we reach them, on My page."""
+    applicant = _applicant_for_token(session, token)
+    cleaned = contact.clean_channels(list(channels), email=applicant.email, phone=applicant.phone)
+    contact._apply_channels(applicant, cleaned)
+    session.flush()
+    return contact.contact_choice(applicant)

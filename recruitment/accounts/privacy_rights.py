@@ -29,12 +29,12 @@ from db.models import (
 )
 from recruitment.accounts.audit import record
 from recruitment.accounts.retention import _anonymise_applicant
-from recruitment.core._moves import move_applicant
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound
 from recruitment.core.i18n import language, t
 from recruitment.core.pipeline import EXITS
 from recruitment.core.timefmt import iso
+from recruitment.journey import _booking
 
 _APPLICANT_FIELDS = (
     "id", "first_name", "last_name", "email", "phone", "birth_year", "postcode", "area",
@@ -259,7 +259,9 @@ def erase_applicant(
     applicant = _applicant(session, applicant_id)
     now = now or utcnow()
     if Stage(applicant.stage) not in EXITS:
-        move_applicant(
+        # As any leaving: seats go to the waitlist, interviews are called off (the
+        # messages to the person themselves go with the rest of their data below).
+        _booking.leave_pipeline(
             session=session,
             applicant_id=applicant_id,
             to_stage=Stage.WITHDRAWN,

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import Applicant, Interview, OutboxMessage, Registration, Stage, StageEvent
+from recruitment.accounts.privacy_rights import erase_applicant
 from recruitment.casework.applicant_list import applicant_file
 from recruitment.casework.stage_moves import advance_stage
 from recruitment.core._moves import move_applicant
@@ -229,3 +230,15 @@ def test_a_staff_withdrawal_calls_off_the_open_interview(
         select(Interview).where(Interview.applicant_id == applicant_id)
     ).one()
     assert interview.cancelled_at is not None
+
+
+def test_erasing_a_booked_applicant_gives_the_seat_to_the_waitlist(
+    session_factory, session, admin, full_meeting
+):
+    meeting_id, kari, per = full_meeting
+    with session_factory.begin() as s:
+        erase_applicant(session=s, actor=admin, applicant_id=kari)
+    assert _registration(session, per).status == "registered"
+    assert [kind for kind, _ in _mail(session, per)][-1] == "waitlist_moved_up"
+    assert _booking.seats_taken(session, meeting_id) == 1
+    assert _mail(session, kari) == []  # nothing more goes to someone who asked to be erased

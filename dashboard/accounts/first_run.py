@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import access
-from dashboard.action import flash, run_action
+from dashboard.action import run_action
 from dashboard.data import clear_caches, sessions
 from dashboard.i18n import t
 from recruitment.accounts.staff import actor_for, create_first_admin
@@ -75,6 +75,7 @@ if submitted:
 
                 made = generate(sessions(), applicants=2000, seed=1)
             clear_caches()  # the demo data is written after the action's own clearing
-            flash(demo_summary(made))
+            # Shown once by the start page, where the new admin lands.
+            st.session_state["first_run_demo_summary"] = demo_summary(made)
         access.log_in(actor)
         st.rerun()

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from dashboard import access
-from dashboard.action import show_flash
 from dashboard.components import plain
 from dashboard.data import sessions
 from dashboard.i18n import error_message, format_time, t
@@ -12,7 +11,9 @@ from recruitment.core.errors import VerveError
 
 actor = access.require("staff.read")
 st.title(t("home.title", name=plain(actor.name)), anchor=False)
-show_flash()  # e.g. what the first run's demo data created
+if summary := st.session_state.pop("first_run_demo_summary", None):
+    # What the first run's demo data created, and how its staff log in.
+    st.success(summary, icon=":material/check_circle:")
 st.write(t(f"home.intro_{actor.role}"))
 
 try:

@@ -108,8 +108,8 @@ def seen(at: AppTest) -> list[tuple[str, str]]:
     for element in _elements(at._tree):
         proto = getattr(element, "proto", None)
         kind = getattr(element, "type", type(element).__name__)
-        if proto is None:
-            continue
+        if proto is None or kind == "html":
+            continue  # html: only the frame's constant script (dashboard/frame.py)
         as_dict = MessageToDict(proto)
         found += [(f"{kind}.{field}", text) for field, text in _strings(as_dict)]
         if kind in {"selectbox", "multiselect"} and not as_dict.get("placeholder"):

@@ -233,7 +233,7 @@ def test_settings_are_saved_with_validation_and_audited(app_database, admin, ses
     at.number_input(key="setting_retention_months").set_value(18)
     at.button[0].click().run()
     assert not at.exception
-    assert "Saved (2 changed)." in _texts(at)
+    assert "Saved (2 settings changed)." in _texts(at)
     stored = dict(session.execute(select(Setting.key, Setting.value)).all())
     assert stored == {"lockout_threshold": 5, "retention_months": 18}
     assert (

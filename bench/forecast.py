@@ -10,9 +10,12 @@ unless --database names one that already holds demo data) it measures, as median
   (a) reading the pipeline and the estimates (SQL, aggregated per stage, mode and day)
   (b) the simulation alone: 10,000 runs, 6 months
   (c) the backtest (two more forecasts as of 12 and 6 months ago, with their reads)
-  (d) the whole report (a+b+c, the demand gap and the needs): what the page computes
-  (e) the Forecast page through AppTest as a manager, with the cache cleared (cold), and
-      again with the cache warm
+  (d) the forecast without the backtest (a+b, the demand gap and the needs): what the
+      page computes on a first visit
+  (e) a scenario from reads already made (what moving a lever costs on the page)
+  (f) the whole report (d+c): what `verve forecast --json` computes
+  (g) the Forecast page through AppTest as a manager, with the cache cleared (cold),
+      again with the cache warm, and with the backtest asked for (its cache cleared)
 
 and prints them with the page target of the performance issue (a staff page within 0.5 s
 of an empty page, warm). Results go in docs/performance.md.
@@ -42,7 +45,7 @@ from db.models import StaffUser  # noqa: E402
 from db.session import make_engine, make_session_factory  # noqa: E402
 from recruitment.analytics.forecast import _estimates as read  # noqa: E402
 from recruitment.analytics.forecast import backtest, report  # noqa: E402
-from recruitment.analytics.forecast.model import simulate  # noqa: E402
+from recruitment.analytics.forecast.model import Levers, simulate  # noqa: E402
 from recruitment.core.access import Actor  # noqa: E402
 
 PAGE = str(ROOT / "dashboard" / "analytics" / "forecast.py")
@@ -79,9 +82,13 @@ def manager(url: str) -> Actor:
         return Actor(user.id, user.username, "manager", "Bench")
 
 
-def page_run(actor: Actor, *, clear: bool) -> None:
+def page_run(actor: Actor, *, clear: bool, backtest: bool = False) -> None:
+    from dashboard.analytics import forecast_data
+
     if clear:
         st.cache_data.clear()
+    if backtest:
+        forecast_data.backtest_report.clear()
     at = AppTest.from_file(PAGE, default_timeout=300)
     at.query_params["lang"] = "en"
     at.session_state["actor"] = {
@@ -91,6 +98,7 @@ def page_run(actor: Actor, *, clear: bool) -> None:
         "name": actor.name,
     }
     at.session_state["actor_seen_at"] = time.time()
+    at.session_state["forecast_backtest"] = backtest
     at.run()
     assert not at.exception, at.exception
 
@@ -131,6 +139,27 @@ def main() -> None:
             with sessions() as session:
                 backtest.backtest(session=session, actor=actor, today=today, runs=args.runs)
 
+        def forecast():
+            with sessions() as session:
+                report.forecast_report(
+                    session=session, actor=actor, runs=args.runs, seed=1, with_backtest=False
+                )
+
+        with sessions() as session:
+            inputs = report.read_inputs(session=session, actor=actor)
+
+        def lever():
+            with sessions() as session:
+                report.forecast_report(
+                    session=session,
+                    actor=actor,
+                    runs=args.runs,
+                    seed=1,
+                    with_backtest=False,
+                    levers=Levers(signups_per_month=500.0),
+                    inputs=inputs,
+                )
+
         def whole():
             with sessions() as session:
                 report.forecast_report(session=session, actor=actor, runs=args.runs, seed=1)
@@ -145,9 +174,12 @@ def main() -> None:
             ("reads_s", reads),
             ("simulation_s", simulation),
             ("backtest_s", past),
+            ("forecast_s", forecast),
+            ("lever_s", lever),
             ("report_s", whole),
             ("page_cold_s", lambda: page_run(actor, clear=True)),
             ("page_warm_s", lambda: page_run(actor, clear=False)),
+            ("page_backtest_s", lambda: page_run(actor, clear=False, backtest=True)),
             (
                 "empty_page_s",
                 lambda: AppTest.from_string("import streamlit as st\nst.write('hi')").run(),

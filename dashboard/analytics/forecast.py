@@ -13,6 +13,8 @@ from dashboard.analytics.data import actor_key
 from dashboard.i18n import format_date, format_number, format_percent, t
 from recruitment.analytics.forecast import scenarios
 from recruitment.analytics.forecast.model import Levers
+from recruitment.analytics.forecast.report import WINDOW_CHOICES, WINDOW_MONTHS
+from recruitment.core import timefmt
 
 LEVERS = (
     "signups_per_month",
@@ -32,15 +34,24 @@ ui.refresh_button(actor)
 if st.session_state.get("analytics_refresh"):
     data.clear()
 
-left, middle, right = st.columns(3)
-months = left.selectbox(t("forecast.months"), options=[3, 6, 9, 12], index=1, key="forecast_months")
-area = middle.selectbox(
-    t("analytics.area"),
-    options=[None, *data.areas(key)],
-    format_func=lambda a: t("analytics.all") if a is None else a,
-    key="forecast_area",
+options = data.options(key)
+columns = st.columns(5)
+months = columns[0].selectbox(
+    t("forecast.months"), options=[3, 6, 9, 12], index=1, key="forecast_months"
 )
-seed = right.number_input(
+window = columns[1].selectbox(
+    t("forecast.window"),
+    options=list(WINDOW_CHOICES),
+    index=WINDOW_CHOICES.index(WINDOW_MONTHS),
+    format_func=lambda m: t("forecast.window_option", months=m),
+    key="forecast_window",
+    help=t("forecast.window_help"),
+)
+area = ui.choice(columns[2], "analytics.area", options["areas"], str, "forecast_area")
+source = ui.choice(
+    columns[3], "analytics.source", options["sources"], ui.source_label, "forecast_source"
+)
+seed = columns[4].number_input(
     t("forecast.seed"),
     min_value=0,
     max_value=2**31 - 1,
@@ -50,8 +61,13 @@ seed = right.number_input(
     help=t("forecast.seed_help"),
 )
 
+if area is not None or source is not None:
+    st.caption(t("forecast.filters_note"))
+day = timefmt.today().isoformat()
+scope = {"area": area, "source": source, "window_months": int(window), "day": day}
+
 # Today's values first, so the levers start where the office is.
-baseline = data.forecast_report(key, int(months), int(seed), Levers(), int(months) - 1, area, False)
+baseline = data.forecast_report(key, int(months), int(seed), Levers(), int(months) - 1, **scope)
 today = baseline["today"]
 if baseline["open_applicants"] == 0 and not baseline["assumptions"]:
     ui.no_data()
@@ -129,7 +145,7 @@ by_month = st.selectbox(
 )
 report = baseline
 if levers.changed() or by_month != int(months) - 1:
-    report = data.forecast_report(key, int(months), int(seed), levers, int(by_month), area, False)
+    report = data.forecast_report(key, int(months), int(seed), levers, int(by_month), **scope)
 shown = report["scenario"] or report["baseline"]
 
 # --- the forecast -------------------------------------------------------------------------
@@ -221,10 +237,16 @@ ui.table(
 
 # --- how good is it -----------------------------------------------------------------------
 st.subheader(t("forecast.backtest_title"))
-past = data.backtest_report(key, int(months), int(seed), area)
-backtest = pd.DataFrame(past["backtest"] or [])
-coverage = past["coverage"]
-if backtest.empty or coverage is None:
+# Two more forecasts with their reads: made only when asked for, then cached.
+asked = st.toggle(
+    t("forecast.backtest_show"), key="forecast_backtest", help=t("forecast.backtest_show_help")
+)
+past = data.backtest_report(key, int(months), int(seed), **scope) if asked else None
+backtest = pd.DataFrame((past or {}).get("backtest") or [])
+coverage = (past or {}).get("coverage")
+if past is None:
+    pass
+elif backtest.empty or coverage is None:
     st.info(t("forecast.backtest_none"))
 else:
     message = t(

@@ -1,6 +1,8 @@
-"""Cached forecast reads for the Forecast page: the report depends only on plain values
-(the actor's key, months, seed, levers, the month needs are counted by), so a second
-view with the same choices is instant. The Refresh button and every write clear it."""
+"""Cached forecast reads for the Forecast page. The reads (pipeline, estimates, demand
+gap) are cached apart from the simulation, keyed by the filters only, so moving a lever,
+the horizon, the seed or the month the needs are counted by simulates again without
+reading again. The backtest is its own call, made only when its part of the page is
+opened. The Refresh button and every write clear them."""
 
 from __future__ import annotations
 
@@ -14,6 +16,22 @@ from recruitment.analytics.forecast.model import Levers
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def forecast_inputs(
+    actor: tuple, area: str | None, source: str | None, window_months: int, day: str
+) -> report.Inputs:
+    """Cleared with the other cached reads after every write; `day` (today's date)
+    starts a new entry each day."""
+    with sessions().begin() as session:
+        return report.read_inputs(
+            session=session,
+            actor=_actor(actor),
+            area=area,
+            source=source,
+            window_months=window_months,
+        )
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def forecast_report(
     actor: tuple,
     months: int,
@@ -21,8 +39,11 @@ def forecast_report(
     levers: Levers,
     by_month: int,
     area: str | None,
-    with_backtest: bool = True,
+    source: str | None = None,
+    window_months: int = 12,
+    day: str = "",
 ) -> dict:
+    inputs = forecast_inputs(actor, area, source, window_months, day)
     with sessions().begin() as session:
         return report.forecast_report(
             session=session,
@@ -31,18 +52,32 @@ def forecast_report(
             seed=seed,
             levers=levers,
             by_month=by_month,
-            area=area,
-            with_backtest=with_backtest,
+            with_backtest=False,
+            inputs=inputs,
         )
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def backtest_report(actor: tuple, months: int, seed: int, area: str | None) -> dict:
-    """Apart from the forecast: it does not move with the levers, and the page draws the
-    forecast before it is ready."""
+def backtest_report(
+    actor: tuple,
+    months: int,
+    seed: int,
+    area: str | None,
+    source: str | None = None,
+    window_months: int = 12,
+    day: str = "",
+) -> dict:
+    """Apart from the forecast: it does not move with the levers, and the page computes
+    it only when asked."""
     with sessions().begin() as session:
         return report.backtest_report(
-            session=session, actor=_actor(actor), months=months, seed=seed, area=area
+            session=session,
+            actor=_actor(actor),
+            months=months,
+            seed=seed,
+            area=area,
+            source=source,
+            window_months=window_months,
         )
 
 
@@ -52,11 +87,13 @@ def saved_scenarios(actor: tuple) -> list[dict]:
         return scenarios.list_scenarios(session=session, actor=_actor(actor))
 
 
-def areas(actor: tuple) -> list[str]:
-    """The areas the filter offers (the same list as the other analytics pages)."""
-    return list(analytics_data.filter_options(actor)["areas"])
+def options(actor: tuple) -> dict:
+    """The areas and sources the filters offer (the same lists as the other analytics
+    pages)."""
+    return analytics_data.filter_options(actor)
 
 
 def clear() -> None:
+    forecast_inputs.clear()
     forecast_report.clear()
     backtest_report.clear()

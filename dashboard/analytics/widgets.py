@@ -69,7 +69,7 @@ def period(
     return since or None, until or None
 
 
-def _choice(where, label_key: str, options: list, format_func, key: str):
+def choice(where, label_key: str, options: list, format_func, key: str):
     """A select box with "All" first; returns None for All."""
     choice = where.selectbox(
         t(label_key),
@@ -85,18 +85,18 @@ def funnel_filters(actor: Actor) -> Filters:
     since, until = period()
     options = analytics_data.filter_options(analytics_data.actor_key(actor))
     columns = st.columns(5)
-    mode = _choice(
+    mode = choice(
         columns[0], "analytics.mode", list(MODES), lambda m: t(f"analytics.mode_{m}"), "filter_mode"
     )
-    source = _choice(
-        columns[1], "analytics.source", options["sources"], _source_label, "filter_source"
+    source = choice(
+        columns[1], "analytics.source", options["sources"], source_label, "filter_source"
     )
-    area = _choice(columns[2], "analytics.area", options["areas"], str, "filter_area")
+    area = choice(columns[2], "analytics.area", options["areas"], str, "filter_area")
     names = dict(options["coordinators"])
-    coordinator = _choice(
+    coordinator = choice(
         columns[3], "analytics.coordinator", list(names), names.get, "filter_coordinator"
     )
-    age = _choice(
+    age = choice(
         columns[4], "analytics.age_group", list(vocabulary.APPLICANT_AGE_BANDS), str, "filter_age"
     )
     return Filters(
@@ -111,10 +111,10 @@ def funnel_filters(actor: Actor) -> Filters:
 
 
 def mode_choice(key: str = "mode_choice") -> str | None:
-    return _choice(st, "analytics.mode", list(MODES), lambda m: t(f"analytics.mode_{m}"), key)
+    return choice(st, "analytics.mode", list(MODES), lambda m: t(f"analytics.mode_{m}"), key)
 
 
-def _source_label(code: str) -> str:
+def source_label(code: str) -> str:
     return t(f"vocab.source_{code}") if code in vocabulary.SOURCES else code
 
 

@@ -7,7 +7,13 @@ import json
 import click
 
 from recruitment.analytics.forecast.model import Levers
-from recruitment.analytics.forecast.report import MAX_MONTHS, RUNS, forecast_report
+from recruitment.analytics.forecast.report import (
+    MAX_MONTHS,
+    RUNS,
+    WINDOW_CHOICES,
+    WINDOW_MONTHS,
+    forecast_report,
+)
 from recruitment.analytics.forecast.scenarios import scenario_levers
 from recruitment.cli.common import fail, sessions
 from recruitment.core.access import Actor
@@ -34,6 +40,14 @@ POSITIVE = click.FloatRange(0, min_open=False)
     help="Monte Carlo runs.",
 )
 @click.option("--area", help="Only applicants and service users in this area.")
+@click.option("--source", help="Only applicants who came through this source (e.g. website).")
+@click.option(
+    "--window",
+    type=click.Choice([str(m) for m in WINDOW_CHOICES]),
+    default=str(WINDOW_MONTHS),
+    show_default=True,
+    help="Months of past stays and meetings the estimates come from.",
+)
 @click.option("--scenario", help="Use the levers of a scenario saved on the Forecast page.")
 @click.option("--signups-per-month", type=POSITIVE, help="Lever: new sign-ups per month.")
 @click.option(
@@ -53,6 +67,8 @@ def forecast_command(
     seed,
     runs,
     area,
+    source,
+    window,
     scenario,
     signups_per_month,
     meetings_per_month,
@@ -91,6 +107,8 @@ def forecast_command(
                 levers=levers,
                 with_backtest=not no_backtest,
                 area=area,
+                source=source,
+                window_months=int(window),
             )
     except VerveError as error:
         raise fail(error) from error

@@ -6,10 +6,11 @@ from datetime import date, timedelta
 
 import pytest
 import streamlit as st
-from sqlalchemy import select
+from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from db.models import ForecastScenario
+from db.models import Applicant, ForecastScenario
+from recruitment.analytics.forecast.model import STAGES
 from recruitment.demo import service as demo
 from tests.matching_factories import make_contact, make_service_user
 
@@ -45,11 +46,52 @@ def test_the_forecast_page_shows_fans_assumptions_backtest_and_csv(demo_data, ma
     at = page("forecast", manager).run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Forecast of approvals and placements"
+    # The backtest (two more forecasts) is made only when asked for.
+    assert len(at.get("vega_lite_chart")) == 2  # two fans
+    assert "had the actual number inside the 80 % band" not in texts(at)
+    # A fresh run with the toggle on (AppTest would format the other widgets' options
+    # outside the script, in the default language).
+    at = page("forecast", manager)
+    at.session_state["forecast_backtest"] = True
+    at.run()
+    assert not at.exception, at.exception
     assert len(at.get("vega_lite_chart")) >= 4  # two fans, two backtest charts
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels.count("Download as CSV") >= 4
     assert "10,000 simulation runs" in texts(at)
     assert "had the actual number inside the 80 % band" in texts(at)
+
+
+def test_the_forecast_filters_by_source_and_the_estimates_window(
+    demo_data, manager, session_factory
+):
+    at = page("forecast", manager).run()
+    assert not at.exception, at.exception
+    everyone = next(m for m in at.metric if m.label == "Applicants in the pipeline now").value
+    assert at.selectbox(key="forecast_window").value == 12
+    sources = at.selectbox(key="forecast_source").options
+    assert sources[0] == "All" and len(sources) > 2
+    at = page("forecast", manager)
+    at.session_state["forecast_source"] = "website"
+    at.run()
+    assert not at.exception, at.exception
+    website = next(m for m in at.metric if m.label == "Applicants in the pipeline now").value
+    with session_factory() as session:
+        open_website = session.scalar(
+            select(func.count())
+            .select_from(Applicant)
+            .where(Applicant.source == "website", Applicant.stage.in_(STAGES[:-1]))
+        )
+    assert website == f"{open_website:,}" and website != everyone
+    assert "the applicants, the rate of new sign-ups and the look back are theirs" in texts(at)
+    stays_12 = next(d.value for d in at.dataframe if "stays" in d.value.columns)["stays"].sum()
+    at = page("forecast", manager)
+    at.session_state["forecast_source"] = "website"
+    at.session_state["forecast_window"] = 6
+    at.run()
+    assert not at.exception, at.exception
+    stays_6 = next(d.value for d in at.dataframe if "stays" in d.value.columns)["stays"].sum()
+    assert stays_6 < stays_12
 
 
 def test_a_manager_moves_one_lever_and_saves_the_scenario_by_name(demo_data, manager, session):

@@ -105,3 +105,70 @@ def test_an_area_forecasts_its_own_applicants_with_the_office_s_chances(
         whole = sum(m["mean"] for m in office["baseline"][series])
         assert 0 < total <= whole + 1e-6
     assert sum(p["open_applicants"] for p in parts) <= office["open_applicants"]
+
+
+def test_a_source_forecasts_its_own_applicants_and_the_sources_add_up_to_the_office(
+    small_demo, session, manager
+):
+    office = forecast_report(
+        session=session, actor=manager, today=TODAY, seed=5, runs=500, with_backtest=False
+    )
+    sources = sorted({s for (s,) in session.execute(select(Applicant.source).distinct())})
+    assert len(sources) > 1
+    parts = [
+        forecast_report(
+            session=session,
+            actor=manager,
+            today=TODAY,
+            seed=5,
+            runs=500,
+            with_backtest=False,
+            source=source,
+        )
+        for source in sources
+    ]
+    assert [p["source"] for p in parts] == sources
+    assert all(0 < p["open_applicants"] < office["open_applicants"] for p in parts)
+    assert sum(p["open_applicants"] for p in parts) == office["open_applicants"]
+    # Every applicant has one source and the chances are the office's: the expected
+    # numbers (exact, not drawn) and the sign-up rates add up to the office's.
+    assert all(p["assumptions"] == office["assumptions"] for p in parts)
+    for series in ("approvals", "placements"):
+        total = sum(sum(m["mean"] for m in p["baseline"][series]) for p in parts)
+        assert total == pytest.approx(sum(m["mean"] for m in office["baseline"][series]))
+    rates = sum(p["today"]["signups_per_month"] for p in parts)
+    assert rates == pytest.approx(office["today"]["signups_per_month"])
+
+
+def test_the_estimates_window_sets_how_many_stays_the_chances_rest_on(small_demo, session, manager):
+    def stays(window: int) -> dict:
+        report = forecast_report(
+            session=session,
+            actor=manager,
+            today=TODAY,
+            runs=200,
+            with_backtest=False,
+            window_months=window,
+        )
+        assert report["window_months"] == window
+        return {(a["stage"], a["mode"]): a["stays"] for a in report["assumptions"]}
+
+    short, year, long = stays(6), stays(12), stays(24)
+    anys = [key for key in year if key[1] == "any"]
+    assert all(short[k] <= year[k] <= long[k] for k in anys)
+    assert sum(short[k] for k in anys) < sum(year[k] for k in anys) < sum(long[k] for k in anys)
+    with pytest.raises(ValueError):
+        forecast_report(session=session, actor=manager, today=TODAY, runs=200, window_months=7)
+
+
+def test_the_backtest_of_one_source_counts_only_its_applicants(small_demo, session, manager):
+    frames = {
+        source: backtest.backtest(
+            session=session, actor=manager, today=TODAY, runs=300, seed=1, source=source
+        )
+        for source in (None, "website")
+    }
+    office, website = frames[None], frames["website"]
+    assert len(website) == len(office) > 0
+    assert (website["actual"].to_numpy() <= office["actual"].to_numpy()).all()
+    assert website["actual"].sum() < office["actual"].sum()

@@ -80,6 +80,10 @@ def test_verve_forecast_json_gives_the_report_of_the_page(
             "--no-backtest",
             "--scenario",
             "Våren",
+            "--source",
+            "website",
+            "--window",
+            "24",
             "--json",
         ],
     )
@@ -95,7 +99,10 @@ def test_verve_forecast_json_gives_the_report_of_the_page(
             runs=500,
             levers=Levers(digital_share=0.9),
             with_backtest=False,
+            source="website",
+            window_months=24,
         )
     assert printed == json.loads(json.dumps(report))
+    assert (printed["source"], printed["window_months"]) == ("website", 24)
     assert printed["levers"] == {"digital_share": 0.9}
     assert len(printed["scenario"]["approvals"]) == 4

@@ -27,6 +27,7 @@ from db.models import (
 )
 from recruitment.analytics.forecast.model import (
     ANY,
+    BOOKED,
     DAYS_PER_MONTH,
     MODES,
     STAGES,
@@ -35,7 +36,9 @@ from recruitment.analytics.forecast.model import (
     Pool,
 )
 
-#: The window the estimates come from.
+#: The window the estimates come from (months); the page offers WINDOW_CHOICES.
+WINDOW_MONTHS = 12
+WINDOW_CHOICES: tuple[int, ...] = (6, 12, 24)
 WINDOW_DAYS = 365
 #: The window the sign-up rate comes from (recent, so a campaign shows quickly).
 SIGNUP_WINDOW_DAYS = 91
@@ -76,11 +79,35 @@ def _at(moment: datetime):
     return literal(moment, StageEvent.at.type)
 
 
-def _in_area(query, applicant_id, area: str | None):
-    """`query` kept to applicants living in `area` (all when None)."""
-    if area is None:
+def window_days(months: int) -> int:
+    """The estimates' window in whole days (12 months = 365 days)."""
+    if months not in WINDOW_CHOICES:
+        raise ValueError(f"the estimates' window must be one of {WINDOW_CHOICES} months")
+    return round(months * 365 / 12)
+
+
+def _applicant_filter(area: str | None, source: str | None) -> list:
+    where = []
+    if area is not None:
+        where.append(Applicant.area == area)
+    if source is not None:
+        where.append(Applicant.source == source)
+    return where
+
+
+def _in_area(query, applicant_id, area: str | None, source: str | None = None):
+    """`query` kept to applicants living in `area` and who came through `source` (all
+    when both are None)."""
+    where = _applicant_filter(area, source)
+    if not where:
         return query
-    return query.join(Applicant, Applicant.id == applicant_id).where(Applicant.area == area)
+    return query.join(Applicant, Applicant.id == applicant_id).where(*where)
+
+
+def _rows(session: Session, query):
+    """Plain rows through the connection: the ORM's row loading cost a fifth of the read
+    at 100,000 and gives nothing here."""
+    return session.connection().execute(query)
 
 
 def _modes(session: Session, end: datetime) -> dict[int, str]:
@@ -90,12 +117,13 @@ def _modes(session: Session, end: datetime) -> dict[int, str]:
     memo = session.info.setdefault("forecast_modes", {})
     if end not in memo:
         memo[end] = dict(
-            session.execute(
+            _rows(
+                session,
                 select(Registration.applicant_id, func.max(InfoMeeting.mode))
                 .select_from(Registration)
                 .join(InfoMeeting, InfoMeeting.id == Registration.meeting_id)
                 .where(Registration.status.in_(BOOKINGS), Registration.created_at < _at(end))
-                .group_by(Registration.applicant_id)
+                .group_by(Registration.applicant_id),
             ).all()
         )
     return memo[end]
@@ -110,26 +138,41 @@ def _grouped(rows, modes: dict[int, str]) -> dict[tuple[str, str, int], int]:
     return dict(counts)
 
 
-def read_pools(session: Session, as_of: date, pipeline: Pipeline) -> dict[tuple[str, str], Pool]:
-    """Stays that ended in the year before `as_of`, per (stage, mode) and per stage for
-    both modes (`ANY`): moved one step forward, or left, after d whole days; and the
-    stays still going on (`pipeline`), which count as waiting that long."""
+def read_pools(
+    session: Session, as_of: date, pipeline: Pipeline, window: int = WINDOW_DAYS
+) -> dict[tuple[str, str], Pool]:
+    """Stays that ended in the `window` days before `as_of`, per (stage, mode) and per
+    stage for both modes (`ANY`): moved one step forward, or left, after d whole days; and
+    the stays still going on (`pipeline`), which count as waiting that long. Stays before
+    the booking have no mode: SQL counts them per day; the later ones are counted here
+    with each applicant's mode."""
     end = cutoff(as_of)
     modes = _modes(session, end)
     days = whole_days(StageEvent.from_at, StageEvent.at)
-    rows = session.execute(
-        select(StageEvent.applicant_id, StageEvent.from_stage, StageEvent.to_stage, days).where(
-            StageEvent.from_stage.in_(STAGES[:-1]),
-            StageEvent.from_at.is_not(None),
-            StageEvent.at >= _at(end - timedelta(days=WINDOW_DAYS)),
-            StageEvent.at < _at(end),
+    within = (
+        StageEvent.from_at.is_not(None),
+        StageEvent.at >= _at(end - timedelta(days=window)),
+        StageEvent.at < _at(end),
+    )
+    before_booking = STAGES[:BOOKED]
+    tally = Counter()
+    for from_stage, to_stage, d, n in _rows(
+        session,
+        select(StageEvent.from_stage, StageEvent.to_stage, days, func.count())
+        .where(StageEvent.from_stage.in_(before_booking), *within)
+        .group_by(StageEvent.from_stage, StageEvent.to_stage, days),
+    ):
+        tally[(from_stage, to_stage, None, d)] += n
+    tally.update(
+        (from_stage, to_stage, modes.get(applicant_id), d)
+        for applicant_id, from_stage, to_stage, d in _rows(
+            session,
+            select(StageEvent.applicant_id, StageEvent.from_stage, StageEvent.to_stage, days).where(
+                StageEvent.from_stage.in_(STAGES[BOOKED:-1]), *within
+            ),
         )
     )
     counts: dict[tuple[str, str], tuple[dict[int, float], dict[int, float]]] = {}
-    tally = Counter(
-        (from_stage, to_stage, modes.get(applicant_id), d)
-        for applicant_id, from_stage, to_stage, d in rows
-    )
     for (from_stage, to_stage, mode, d), n in tally.items():
         forward = to_stage in STAGES and STAGES.index(to_stage) == STAGES.index(from_stage) + 1
         d = max(int(d or 0), 0)
@@ -150,7 +193,9 @@ def read_pools(session: Session, as_of: date, pipeline: Pipeline) -> dict[tuple[
     return pools
 
 
-def read_pipeline(session: Session, as_of: date, area: str | None = None) -> Pipeline:
+def read_pipeline(
+    session: Session, as_of: date, area: str | None = None, source: str | None = None
+) -> Pipeline:
     """Who stood where at the end of `as_of`, as counts per (stage, mode, whole days
     there): the stays under way then. A stay that has ended is a stage event whose
     `from_at` is before that moment and whose `at` is after it; one still going on is an
@@ -166,6 +211,7 @@ def read_pipeline(session: Session, as_of: date, area: str | None = None) -> Pip
         ).select_from(StageEvent),
         StageEvent.applicant_id,
         area,
+        source,
     ).where(
         StageEvent.at >= _at(end),
         StageEvent.from_at < _at(end),
@@ -173,24 +219,27 @@ def read_pipeline(session: Session, as_of: date, area: str | None = None) -> Pip
     )
     current = select(
         Applicant.id, Applicant.stage, whole_days(Applicant.stage_changed_at, _at(end))
-    ).where(Applicant.stage.in_(STAGES[:-1]), Applicant.stage_changed_at < _at(end))
-    if area is not None:
-        current = current.where(Applicant.area == area)
-    groups = Counter(_grouped(session.execute(ended), modes))
-    groups.update(_grouped(session.execute(current), modes))
+    ).where(
+        Applicant.stage.in_(STAGES[:-1]),
+        Applicant.stage_changed_at < _at(end),
+        *_applicant_filter(area, source),
+    )
+    groups = Counter(_grouped(_rows(session, ended), modes))
+    groups.update(_grouped(_rows(session, current), modes))
     return Pipeline(as_of=as_of, groups=dict(groups))
 
 
-def read_current_pipeline(session: Session, as_of: date, area: str | None = None) -> Pipeline:
+def read_current_pipeline(
+    session: Session, as_of: date, area: str | None = None, source: str | None = None
+) -> Pipeline:
     """The same as `read_pipeline` for today, from each applicant's current stage (one
-    indexed read, no stage events); only those living in `area` when one is given."""
+    indexed read, no stage events); only those living in `area` and come through `source`
+    when given."""
     end = cutoff(as_of)
     query = select(
         Applicant.id, Applicant.stage, whole_days(Applicant.stage_changed_at, _at(end))
-    ).where(Applicant.stage.in_(STAGES[:-1]))
-    if area is not None:
-        query = query.where(Applicant.area == area)
-    return Pipeline(as_of=as_of, groups=_grouped(session.execute(query), _modes(session, end)))
+    ).where(Applicant.stage.in_(STAGES[:-1]), *_applicant_filter(area, source))
+    return Pipeline(as_of=as_of, groups=_grouped(_rows(session, query), _modes(session, end)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,9 +255,9 @@ class Meetings:
     bookings: int
 
 
-def read_meetings(session: Session, as_of: date) -> Meetings:
+def read_meetings(session: Session, as_of: date, window: int = WINDOW_DAYS) -> Meetings:
     end = cutoff(as_of)
-    start = end - timedelta(days=WINDOW_DAYS)
+    start = end - timedelta(days=window)
     held = and_(
         InfoMeeting.status != MeetingStatus.CANCELLED.value,
         InfoMeeting.starts_at >= _at(start),
@@ -244,7 +293,7 @@ def read_meetings(session: Session, as_of: date) -> Meetings:
     )
     bookings = sum(by_mode.values())
     return Meetings(
-        per_month=count / (WINDOW_DAYS / DAYS_PER_MONTH) if count else 0.0,
+        per_month=count / (window / DAYS_PER_MONTH) if count else 0.0,
         seats=round(seats or 0),
         attendance=attended / marked if marked else 1.0,
         no_show_rate=no_show / marked if marked else 0.0,
@@ -253,10 +302,15 @@ def read_meetings(session: Session, as_of: date) -> Meetings:
     )
 
 
-def read_signups_per_month(session: Session, as_of: date, area: str | None = None) -> float:
-    """New sign-ups per month over the last three months before `as_of` (in `area`)."""
+def read_signups_per_month(
+    session: Session, as_of: date, area: str | None = None, source: str | None = None
+) -> float:
+    """New sign-ups per month over the last three months before `as_of` (in `area`,
+    through `source`)."""
     end = cutoff(as_of)
-    query = _in_area(select(func.count()).select_from(StageEvent), StageEvent.applicant_id, area)
+    query = _in_area(
+        select(func.count()).select_from(StageEvent), StageEvent.applicant_id, area, source
+    )
     count = session.scalar(
         query.where(
             StageEvent.from_stage.is_(None),
@@ -269,26 +323,33 @@ def read_signups_per_month(session: Session, as_of: date, area: str | None = Non
 
 
 def read_estimates(
-    session: Session, as_of: date, pipeline: Pipeline, area: str | None = None
+    session: Session,
+    as_of: date,
+    pipeline: Pipeline,
+    area: str | None = None,
+    source: str | None = None,
+    window_months: int = WINDOW_MONTHS,
 ) -> tuple[Estimates, Meetings]:
     """The pools, the digital share and the sign-up rate as of `as_of` (`pipeline`: who
     stood where then, office-wide), with the meeting figures the levers and the needs
-    start from. The pools are the whole office's, even for one area: an area alone has
-    too few stays; the sign-up rate is the area's."""
-    meetings = read_meetings(session, as_of)
+    start from; the stays and meetings of the `window_months` months before. The pools
+    are the whole office's, even for one area or source: one alone has too few stays;
+    the sign-up rate is the area's and source's."""
+    window = window_days(window_months)
+    meetings = read_meetings(session, as_of, window)
     estimates = Estimates(
-        pools=read_pools(session, as_of, pipeline),
+        pools=read_pools(session, as_of, pipeline, window),
         digital_share=meetings.digital_share,
-        signups_per_month=read_signups_per_month(session, as_of, area),
+        signups_per_month=read_signups_per_month(session, as_of, area, source),
     )
     return estimates, meetings
 
 
 def read_actuals(
-    session: Session, starts: list[date], area: str | None = None
+    session: Session, starts: list[date], area: str | None = None, source: str | None = None
 ) -> dict[str, list[int]]:
     """What happened: approvals and placements (one step forward into the stage) in each
-    month beginning at `starts` (in `area`)."""
+    month beginning at `starts` (in `area`, through `source`)."""
     first = datetime.combine(starts[0], datetime.min.time(), tzinfo=UTC)
     after = (starts[-1] + timedelta(days=32)).replace(day=1)
     last = datetime.combine(after, datetime.min.time(), tzinfo=UTC)
@@ -296,14 +357,16 @@ def read_actuals(
         select(StageEvent.to_stage, StageEvent.at).select_from(StageEvent),
         StageEvent.applicant_id,
         area,
+        source,
     )
-    rows = session.execute(
+    rows = _rows(
+        session,
         query.where(
             ((StageEvent.from_stage == "interviewed") & (StageEvent.to_stage == "approved"))
             | ((StageEvent.from_stage == "approved") & (StageEvent.to_stage == "placed")),
             StageEvent.at >= _at(first),
             StageEvent.at < _at(last),
-        )
+        ),
     ).all()
     index = {(s.year, s.month): i for i, s in enumerate(starts)}
     out = {"approvals": [0] * len(starts), "placements": [0] * len(starts)}

@@ -42,18 +42,25 @@ def backtest(
     runs: int = 10_000,
     seed: int = 0,
     area: str | None = None,
+    source: str | None = None,
+    window_months: int = read.WINDOW_MONTHS,
 ) -> pd.DataFrame:
     """Forecasts as of 12 and 6 months ago (complete months only) beside what happened
-    (for the applicants living in `area`, when one is given)."""
+    (for the applicants living in `area` and come through `source`, when given), each
+    from the stays of the `window_months` months before it was made."""
     low_q, high_q = QUANTILES.index(0.1), QUANTILES.index(0.9)
     rows = []
     for as_of in as_of_dates(today):
         office = read.read_pipeline(session, as_of)
-        estimates, _ = read.read_estimates(session, as_of, office, area)
-        pipeline = office if area is None else read.read_pipeline(session, as_of, area)
+        estimates, _ = read.read_estimates(session, as_of, office, area, source, window_months)
+        pipeline = (
+            office
+            if area is None and source is None
+            else read.read_pipeline(session, as_of, area, source)
+        )
         forecast = simulate(estimates, pipeline, months=months, runs=runs, seed=seed)
         shown = [m for m in forecast.months if (m + timedelta(days=31)).replace(day=1) <= today]
-        actual = read.read_actuals(session, forecast.months, area)
+        actual = read.read_actuals(session, forecast.months, area, source)
         for series in ("approvals", "placements"):
             bands = forecast.bands(series)
             for j, month in enumerate(forecast.months):

@@ -5,6 +5,7 @@ needs per segment, as plain JSON-ready values."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
@@ -20,6 +21,7 @@ from recruitment.analytics.forecast.model import (
     Estimates,
     Forecast,
     Levers,
+    Pipeline,
     apply_levers,
     simulate,
 )
@@ -28,6 +30,9 @@ from recruitment.core.access import Actor, requires
 from recruitment.placement import demand
 
 RUNS = 10_000
+#: The months of past stays the estimates may come from, and the default.
+WINDOW_CHOICES = read.WINDOW_CHOICES
+WINDOW_MONTHS = read.WINDOW_MONTHS
 MAX_MONTHS = 12
 #: Band names in the JSON, in the order of model.QUANTILES.
 BANDS = ("p10", "p25", "p50", "p75", "p90")
@@ -73,6 +78,62 @@ def _clean(value):
     return value
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """What a forecast is made from, read once and shared by the baseline, every
+    scenario and the needs (the simulation is cheap; the reads are not): the pipeline,
+    the estimates and meeting figures, the demand gap and the contacts' profiles."""
+
+    today: date
+    area: str | None
+    source: str | None
+    window_months: int
+    pipeline: Pipeline
+    estimates: Estimates
+    meetings: read.Meetings
+    gap: demand.DemandGap
+    profiles: list[tuple[str, frozenset[str]]]
+
+
+@requires("analytics.read")
+def read_inputs(
+    *,
+    session: Session,
+    actor: Actor,
+    today: date | None = None,
+    area: str | None = None,
+    source: str | None = None,
+    window_months: int = read.WINDOW_MONTHS,
+) -> Inputs:
+    """The reads behind `forecast_report` for `today`, the applicants of `area` and
+    `source` (all when None), with the estimates from the `window_months` months before."""
+    today = today or timefmt.today()
+    read.window_days(window_months)  # refuses a window the page does not offer
+    session.info.pop("forecast_modes", None)  # read afresh in every report
+    office = read.read_current_pipeline(session, today)
+    estimates, meetings = read.read_estimates(session, today, office, area, source, window_months)
+    pipeline = (
+        office
+        if area is None and source is None
+        else read.read_current_pipeline(session, today, area, source)
+    )
+    gap = demand.demand_gap(session=session, actor=actor, today=today, area=area)
+    profiles = demand.contact_profiles(
+        session=session, actor=actor, since=today - timedelta(days=365), until=today
+    )
+    return Inputs(
+        today=today,
+        area=area,
+        source=source,
+        window_months=window_months,
+        pipeline=pipeline,
+        estimates=estimates,
+        meetings=meetings,
+        gap=gap,
+        profiles=profiles,
+    )
+
+
 @requires("analytics.read")
 def forecast_report(
     *,
@@ -86,21 +147,35 @@ def forecast_report(
     with_backtest: bool = True,
     today: date | None = None,
     area: str | None = None,
+    source: str | None = None,
+    window_months: int = read.WINDOW_MONTHS,
+    inputs: Inputs | None = None,
 ) -> dict:
     """Everything the Forecast page shows (JSON-ready): `baseline` and, when a lever is
     set, `scenario` forecasts per month; `assumptions`; `today` (the figures the levers
     start from); `backtest` rows and `coverage`; `needs` per segment by month `by_month`
     (default the last); `segments_without_contacts`. With `area`, the pipeline, the
     sign-up rate, the backtest and the needs are that area's; the stays the chances come
-    from stay the whole office's."""
+    from stay the whole office's. With `source`, the pipeline, the sign-up rate and the
+    backtest are of the applicants who came that way. `window_months`: the months of
+    stays and meetings the estimates come from. `inputs` (from `read_inputs`, same
+    filters) saves the reads."""
     if not 1 <= months <= MAX_MONTHS:
         raise ValueError(f"months must be between 1 and {MAX_MONTHS}")
-    today = today or timefmt.today()
+    if inputs is None:
+        inputs = read_inputs(
+            session=session,
+            actor=actor,
+            today=today,
+            area=area,
+            source=source,
+            window_months=window_months,
+        )
+    today, area, source = inputs.today, inputs.area, inputs.source
+    window_months = inputs.window_months
     levers = levers or Levers()
-    session.info.pop("forecast_modes", None)  # read afresh in every report
-    office = read.read_current_pipeline(session, today)
-    estimates, meetings = read.read_estimates(session, today, office, area)
-    pipeline = office if area is None else read.read_current_pipeline(session, today, area)
+    pipeline, estimates, meetings = inputs.pipeline, inputs.estimates, inputs.meetings
+    gap, profiles = inputs.gap, inputs.profiles
     baseline = simulate(estimates, pipeline, months=months, runs=runs, seed=seed)
     chosen, forecast = estimates, baseline
     if levers.changed():
@@ -111,10 +186,6 @@ def forecast_report(
             no_show_rate=meetings.no_show_rate,
         )
         forecast = simulate(chosen, pipeline, months=months, runs=runs, seed=seed)
-    gap = demand.demand_gap(session=session, actor=actor, today=today, area=area)
-    profiles = demand.contact_profiles(
-        session=session, actor=actor, since=today - timedelta(days=365), until=today
-    )
     by_month = months - 1 if by_month is None else min(max(by_month, 0), months - 1)
     attendance = meetings.attendance
     if levers.no_show_rate is not None:
@@ -132,6 +203,8 @@ def forecast_report(
     report = {
         "as_of": today.isoformat(),
         "area": area,
+        "source": source,
+        "window_months": window_months,
         "months": [m.isoformat()[:7] for m in baseline.months],
         "runs": runs,
         "seed": seed,
@@ -179,6 +252,8 @@ def forecast_report(
                 runs=runs,
                 today=today,
                 area=area,
+                source=source,
+                window_months=window_months,
             )
         )
     return _json_ready(report)
@@ -194,6 +269,8 @@ def backtest_report(
     runs: int = RUNS,
     today: date | None = None,
     area: str | None = None,
+    source: str | None = None,
+    window_months: int = read.WINDOW_MONTHS,
 ) -> dict:
     """The backtest part of the report (JSON-ready): `backtest` rows and `coverage`."""
     frame = past.backtest(
@@ -204,6 +281,8 @@ def backtest_report(
         runs=runs,
         seed=seed,
         area=area,
+        source=source,
+        window_months=window_months,
     )
     return _json_ready(
         {

@@ -3,8 +3,11 @@ raises ValidationFailed naming the field and the catalogue key of its message.""
 
 from __future__ import annotations
 
+import csv
 import re
 from datetime import date
+from functools import cache
+from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -84,12 +87,25 @@ def clean_phone(value: object, field: str = "phone", *, required: bool = False) 
     return "+47" + digits
 
 
+#: The shipped postcode table (GeoNames, CC BY 4.0: see recruitment/placement/geography.py).
+POSTCODES = Path(__file__).resolve().parents[1] / "data" / "postcodes_no.csv"
+
+
+@cache
+def known_postcodes() -> frozenset[str]:
+    with POSTCODES.open(encoding="utf-8", newline="") as handle:
+        return frozenset(row["postcode"] for row in csv.DictReader(handle))
+
+
 def clean_postcode(value: object, field: str = "postcode", *, required: bool = True) -> str | None:
+    """Four digits that are a Norwegian postcode in the shipped table ("0000" is not)."""
     text = clean_text(value, field, required=required, max_length=10)
     if text is None:
         return None
     if not re.fullmatch(r"[0-9]{4}", text):  # \d would also take other scripts' digits
         raise ValidationFailed({field: "validation.postcode_invalid"})
+    if text not in known_postcodes():
+        raise ValidationFailed({field: "validation.postcode_unknown"})
     return text
 
 
@@ -102,17 +118,19 @@ def clean_birth_year(value: object, field: str = "birth_year", *, today: date | 
         value = value.strip()
         if not value:
             raise ValidationFailed({field: "validation.required"})
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()):
             raise ValidationFailed({field: "validation.birth_year_invalid"})
         value = int(value)
     if not isinstance(value, int):
         raise ValidationFailed({field: "validation.wrong_type"})
+    if not 1000 <= value <= 9999:
+        raise ValidationFailed({field: "validation.birth_year_invalid"})
     if value > today.year:
         raise ValidationFailed({field: "validation.birth_year_future"})
     if value > today.year - 18:
         raise ValidationFailed({field: "validation.too_young"})
     if value < today.year - 100:
-        raise ValidationFailed({field: "validation.birth_year_invalid"})
+        raise ValidationFailed({field: "validation.birth_year_too_old"}, oldest=today.year - 100)
     return value
 
 

@@ -130,7 +130,7 @@ def clean_birth_year(value: object, field: str = "birth_year", *, today: date | 
     if value > today.year - 18:
         raise ValidationFailed({field: "validation.too_young"})
     if value < today.year - 100:
-        raise ValidationFailed({field: "validation.birth_year_too_old"}, oldest=today.year - 100)
+        raise ValidationFailed({field: "validation.birth_year_too_old"})
     return value
 
 

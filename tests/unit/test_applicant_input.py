@@ -151,7 +151,7 @@ def test_the_birth_year_messages_say_what_is_wrong():
     with pytest.raises(ValidationFailed) as caught:
         clean_applicant_input(good(birth_year="1800"), today=TODAY)
     assert t("validation.birth_year_too_old", "en", **caught.value.params) == (
-        "The year of birth is too long ago. Enter a year from 1926 onwards."
+        "The year of birth is too long ago: a support contact cannot be over 100."
     )
 
 

@@ -96,7 +96,7 @@ class UserText(TypeDecorator):
 
     `recruitment.core.text_guard` checks each assignment to such a column with a message
     in the user's language (so no service can skip it); this type is the last line at
-    the database, for anything written past the ORM's attributes. `length` is the
+    the database: anything written or searched past the ORM's attributes is cleaned. `length` is the
     column's size; a Text column (`length=None`) has `max_length` as its limit."""
 
     impl = String
@@ -109,8 +109,12 @@ class UserText(TypeDecorator):
         self.limit = length or max_length
 
     def process_bind_param(self, value: Any, dialect: Any) -> Any:
+        # Also every value compared with such a column (a search term): cleaned, never
+        # refused, so a NUL typed into a search box finds nothing instead of crashing
+        # PostgreSQL. Writes were refused with a message before they got here.
         if not isinstance(value, str):
             return value
+        return CONTROL_CHARACTERS.sub("", strip_invisible(value))
         value = strip_invisible(value)
         if CONTROL_CHARACTERS.search(value):
             raise ValueError("text with control characters cannot be stored")

@@ -11,6 +11,7 @@ from email_validator import EmailNotValidError, validate_email
 from db.models import CONTROL_CHARACTERS, strip_invisible
 from recruitment.core import timefmt
 from recruitment.core.errors import ValidationFailed
+from recruitment.core.places import postcode_table
 
 MAX_NAME = 100
 MAX_TEXT = 2000
@@ -107,11 +108,14 @@ def sms_number(value: object, field: str = "phone") -> str:
 
 
 def clean_postcode(value: object, field: str = "postcode", *, required: bool = True) -> str | None:
+    """Four digits that are a Norwegian postcode in the shipped table ("0000" is not)."""
     text = clean_text(value, field, required=required, max_length=10)
     if text is None:
         return None
     if not re.fullmatch(r"[0-9]{4}", text):  # \d would also take other scripts' digits
         raise ValidationFailed({field: "validation.postcode_invalid"})
+    if text not in postcode_table():  # the shipped table (GeoNames, CC BY 4.0)
+        raise ValidationFailed({field: "validation.postcode_unknown"})
     return text
 
 
@@ -124,17 +128,19 @@ def clean_birth_year(value: object, field: str = "birth_year", *, today: date | 
         value = value.strip()
         if not value:
             raise ValidationFailed({field: "validation.required"})
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()):
             raise ValidationFailed({field: "validation.birth_year_invalid"})
         value = int(value)
     if not isinstance(value, int):
         raise ValidationFailed({field: "validation.wrong_type"})
+    if not 1000 <= value <= 9999:
+        raise ValidationFailed({field: "validation.birth_year_invalid"})
     if value > today.year:
         raise ValidationFailed({field: "validation.birth_year_future"})
     if value > today.year - 18:
         raise ValidationFailed({field: "validation.too_young"})
     if value < today.year - 100:
-        raise ValidationFailed({field: "validation.birth_year_invalid"})
+        raise ValidationFailed({field: "validation.birth_year_too_old"})
     return value
 
 

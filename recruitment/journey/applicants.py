@@ -237,7 +237,13 @@ def _find_by_email(session: Session, email: str, *, lock: bool = False) -> Appli
 
 
 def _upsert_applicant(
-    *, session: Session, data: ApplicantInput, source: str, by_id: int | None, lang: str
+    *,
+    session: Session,
+    data: ApplicantInput,
+    source: str,
+    by_id: int | None,
+    lang: str,
+    may_update: bool = True,
 ) -> tuple[Applicant, bool]:
     """The one applicant with this e-mail, updated, or a new one; True when created.
 
@@ -260,6 +266,9 @@ def _upsert_applicant(
             applicant = _find_by_email(session, data.email, lock=True) if data.email else None
             if applicant is None:
                 raise
+            if not may_update:
+                # Lost the race to a sign-up with this address: theirs stands, untouched.
+                return applicant, False
     if not created:
         _apply(applicant, data, lang)
         if Stage(applicant.stage) in EXITS:
@@ -445,14 +454,32 @@ def _apply_sign_up(
     allow_waitlist: bool,
     lang: str,
     by_id: int | None,
+    confirmed: bool = False,
 ) -> SignUpResult:
     """A clean sign-up saved: the person upserted, the meeting booked or the call-back
     asked for. Only for a new address, staff, or the address's owner confirming."""
     existing = _find_by_email(session, data.email) if data.email else None
     asked_before = bool(existing and existing.callback_requested)
     applicant, created = _upsert_applicant(
-        session=session, data=data, source=data.source, by_id=by_id, lang=lang
+        session=session,
+        data=data,
+        source=data.source,
+        by_id=by_id,
+        lang=lang,
+        may_update=by_id is not None or confirmed,
     )
+    if not created and by_id is None and not confirmed:
+        # The address was registered a moment ago by someone else's sign-up.
+        _ask_owner_to_confirm(session, applicant, data, meeting_id, callback, lang)
+        return SignUpResult(
+            applicant_id=applicant.id,
+            token="",
+            registration_id=None,
+            status=None,
+            waitlist_position=None,
+            created=False,
+            pending=True,
+        )
     registration = None
     if meeting_id is not None:
         registration = _booking.book_or_move(
@@ -502,6 +529,7 @@ def _confirm_sign_up(
         allow_waitlist=True,
         lang=payload.get("lang") or "nb",
         by_id=None,
+        confirmed=True,
     )
     session.delete(change)
     session.flush()

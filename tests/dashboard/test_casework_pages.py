@@ -297,3 +297,18 @@ def test_a_broken_file_gets_a_clear_message(app, coordinator):
     at.run()
     assert not at.exception
     assert "could not be read" in at.error[0].value
+
+
+def test_a_refused_journal_entry_says_why_with_its_limit_and_keeps_the_typed_text(
+    app, coordinator, make_applicant, session
+):
+    applicant = make_applicant()
+    at = _open(app, coordinator, "applicant", lang="nb", id=str(applicant))
+    at.text_input(key="journal_subject").input("Viktig")
+    at.text_area(key="journal_body").input("x" * 10_001)
+    at.button(key="FormSubmitter:journal_add-Legg til i journalen").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Tekst: Teksten er for lang (høyst 10000 tegn)."]
+    assert at.text_area(key="journal_body").value == "x" * 10_001
+    assert at.text_input(key="journal_subject").value == "Viktig"
+    assert session.scalar(select(func.count()).select_from(JournalEntry)) == 0

@@ -282,3 +282,21 @@ def test_a_registered_address_gets_the_same_page_as_a_new_one_and_changes_nothin
         ("newcomer@example.no", "booking_confirmation"),
         ("owner@example.no", "confirm_sign_up"),
     ]
+
+
+def test_an_unknown_postcode_an_old_birth_year_and_invisible_names_say_what_is_wrong(page, session):
+    at = page()
+    fill(at, postcode="0000", birth_year="1800", first_name="\u200b\u200b")
+    at.radio(key="signup_meeting").set_value("phone")
+    at.checkbox(key="signup_consent").check()
+    at.button[0].click().run()
+    assert not at.exception
+    shown = texts(at)
+    assert "We cannot find this postcode." in shown
+    assert "The year of birth is too long ago" in shown
+    assert "This field is required." in shown
+    assert "{" not in shown
+    # What was typed stays, to be corrected.
+    assert at.text_input(key="signup_postcode").value == "0000"
+    assert at.text_input(key="signup_birth_year").value == "1800"
+    assert count(session, Applicant) == 0

@@ -9,6 +9,7 @@ from dashboard import access, navigation
 from dashboard.components import plain
 from dashboard.data import sessions
 from dashboard.i18n import language_switch, t
+from dashboard.messaging.public_address import public_address_warning
 from recruitment.accounts.staff import has_staff
 from recruitment.core.timefmt import office_zone
 
@@ -29,6 +30,8 @@ page = navigation.build(actor, first_run=first_run)
 
 if actor is not None:
     navigation.menu(actor)
+    if actor.role == "admin":
+        public_address_warning()
     with st.sidebar:
         st.divider()
         st.caption(t("common.logged_in_as", name=plain(actor.name), role=t(f"roles.{actor.role}")))

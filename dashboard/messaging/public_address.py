@@ -7,7 +7,14 @@ import streamlit as st
 from dashboard.data import sessions
 from dashboard.i18n import t
 from recruitment.core.links import PUBLIC_URL_ENV, points_to_this_machine, public_base_url
-from recruitment.messaging.smtp import smtp_settings
+from recruitment.messaging.smtp import SmtpSettingsIncomplete, smtp_settings
+
+
+def _mail_configured() -> bool:
+    try:
+        return smtp_settings() is not None
+    except SmtpSettingsIncomplete:  # a host without a sender: meant to send, so warn
+        return True
 
 
 def public_address_warning() -> None:
@@ -15,7 +22,7 @@ def public_address_warning() -> None:
     open them)."""
     with sessions()() as session:
         base = public_base_url(session)
-    if points_to_this_machine(base) and smtp_settings() is not None:
+    if points_to_this_machine(base) and _mail_configured():
         st.sidebar.warning(
             t("mail.public_url_is_local", address=base, variable=PUBLIC_URL_ENV),
             icon=":material/link_off:",

@@ -10,6 +10,7 @@ from dashboard.components import plain
 from dashboard.data import sessions
 from dashboard.frame import frame
 from dashboard.i18n import lang, language_switch, t
+from dashboard.messaging.public_address import public_address_warning
 from recruitment.core.timefmt import office_zone
 
 # The account is read once per run, here; the page's own check reuses it (access.py).
@@ -34,6 +35,8 @@ page = navigation.build(actor, first_run=first_run)
 
 if actor is not None:
     navigation.menu(actor)
+    if actor.role == "admin":
+        public_address_warning()
     with st.sidebar:
         st.divider()
         st.caption(t("common.logged_in_as", name=plain(actor.name), role=t(f"roles.{actor.role}")))

@@ -47,7 +47,13 @@ def build() -> st.App:
             *login_form.ROUTES,
             Mount("/assets", StaticFiles(directory=HERE / "static"), name="assets"),
         ],
-        middleware=[Middleware(VerveMiddleware, staff_paths=staff_paths)],
+        middleware=[
+            Middleware(
+                VerveMiddleware,
+                staff_paths=staff_paths,
+                home_path=navigation.STAFF_PAGES[0].url_path,
+            )
+        ],
         on_script_error=on_script_error,
     )
 

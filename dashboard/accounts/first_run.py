@@ -6,8 +6,10 @@ from dashboard import access
 from dashboard.action import run_action
 from dashboard.data import clear_caches, sessions
 from dashboard.i18n import t
+from recruitment.accounts.office_settings import change_settings
 from recruitment.accounts.staff import actor_for, create_first_admin
 from recruitment.core.errors import ValidationFailed
+from recruitment.core.links import PUBLIC_URL_ENV
 from recruitment.demo.people import DEMO_PASSWORD
 
 st.title(t("first_run.title"), anchor=False)
@@ -28,6 +30,20 @@ def _field_error(field: str) -> None:
         slot.error(t(errors[field], min=12, max=64), icon=":material/error:")
 
 
+def _suggested_address() -> str:
+    """`VERVE_PUBLIC_URL` when set, else the address this browser used."""
+    import os
+    from urllib.parse import urlsplit
+
+    if os.environ.get(PUBLIC_URL_ENV, "").strip():
+        return os.environ[PUBLIC_URL_ENV].strip()
+    try:
+        parts = urlsplit(st.context.url or "")
+    except Exception:  # noqa: BLE001 - no browser context (AppTest)
+        return ""
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
 with st.form("first_run"):
     full_name = st.text_input(t("first_run.full_name"), key="first_run_full_name")
     username = st.text_input(t("login.username"), key="first_run_username")
@@ -36,6 +52,13 @@ with st.form("first_run"):
     _field_error("password")
     repeat = st.text_input(t("first_run.repeat_password"), type="password", key="first_run_repeat")
     _field_error("repeat")
+    public_address = st.text_input(
+        t("first_run.public_address"),
+        value=_suggested_address(),
+        key="first_run_public_address",
+        help=t("first_run.public_address_help"),
+    )
+    _field_error("public_base_url")
     demo = st.toggle(t("first_run.demo"), key="first_run_demo", help=t("first_run.demo_help"))
     submitted = st.form_submit_button(t("first_run.submit"), type="primary")
 
@@ -46,7 +69,10 @@ def create_admin(session):
     user = create_first_admin(
         session=session, username=username, password=password, full_name=full_name
     )
-    return actor_for(user)
+    actor = actor_for(user)
+    # A bad address refuses the whole form: one transaction, nothing saved.
+    change_settings(session=session, actor=actor, values={"public_base_url": public_address})
+    return actor
 
 
 def demo_summary(made) -> str:

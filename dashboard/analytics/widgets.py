@@ -130,7 +130,7 @@ def code_labels() -> dict[str, object]:
         "from_stage": lambda code: t(f"stages.{code}"),
         "to_stage": lambda code: t(f"stages.{code}"),
         "mode": lambda code: t(f"analytics.mode_{code}"),
-        "source": _source_label,
+        "source": source_label,
         "exit": lambda code: t(f"stages.{code}"),
         "reason": lambda code: t(f"reasons.{code}"),
         "metric": lambda code: t(f"analytics.metric_{code}"),

@@ -23,7 +23,10 @@ from recruitment.accounts.staff_sessions import start_session
 from recruitment.core import i18n
 from recruitment.core.timefmt import format_time, office_zone
 
-START_PAGE = "/home"
+#: Where staff land: the root, which for a logged-in visitor is their start page
+#: (Streamlit serves the default page at the root and not under its own path).
+START_PAGE = "/"
+_START_ALIASES = {"/", "/login", "/home"}
 
 
 def safe_next(value: str | None) -> str:
@@ -33,7 +36,7 @@ def safe_next(value: str | None) -> str:
     parts = urlsplit(value)
     if parts.scheme or parts.netloc:
         return START_PAGE
-    path = parts.path if parts.path not in {"/", "/login"} else START_PAGE
+    path = parts.path if parts.path not in _START_ALIASES else START_PAGE
     return path + (f"?{parts.query}" if parts.query else "")
 
 

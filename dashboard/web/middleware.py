@@ -87,9 +87,12 @@ def _lookup(token: str | None) -> SessionLookup:
 class VerveMiddleware:
     """See the module docstring; `staff_paths` are the URL paths of the staff pages."""
 
-    def __init__(self, app: ASGIApp, staff_paths: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, app: ASGIApp, staff_paths: frozenset[str] = frozenset(), home_path: str = "home"
+    ) -> None:
         self.app = app
         self.staff_paths = staff_paths
+        self.home_path = home_path
         self.headers = security_headers()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -166,6 +169,9 @@ class VerveMiddleware:
         if lookup.actor is None:
             asked = path + (f"?{query}" if query else "")
             return RedirectResponse(login_url(asked, lang, expired=lookup.expired), status_code=303)
+        if page == self.home_path:
+            # Streamlit serves the start page at the root only.
+            return RedirectResponse(START_PAGE + (f"?{query}" if query else ""), status_code=303)
         return None
 
     async def _respond(self, scope, receive, send, lang: str, status: dict) -> None:

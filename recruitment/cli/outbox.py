@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import logging
-
 import click
 
 from recruitment.cli.common import fail, sessions
 from recruitment.core.access import Actor
 from recruitment.core.errors import VerveError
+from recruitment.core.logs import configure
 from recruitment.messaging.opt_out import receive_sms_reply
 from recruitment.messaging.outbox import DeliveryPolicy, queue_reminders_now, send_due, work
 from recruitment.messaging.outbox_views import outbox_messages, retry_message
@@ -93,9 +92,7 @@ def outbox_send(batch_size: int) -> None:
 )
 def outbox_work(batch_size: int, poll_seconds: float, reminders_every: float) -> None:
     """Keep delivering as messages arrive, until SIGTERM or Ctrl-C."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure()  # one line per event, UTC with offset, no addresses (recruitment.core.logs)
     settings = _smtp()
     try:
         stats = work(

@@ -179,6 +179,7 @@ UNGUARDED: dict[str, str] = {
     # Addresses of the public pages: a setting and what the caller passes in (the token
     # comes from a guarded service or the link itself); nothing is read about anyone.
     "core.links.public_url": _LINKS,
+    "core.links.public_base_url": _LINKS,
     "core.links.signup_url": _LINKS,
     "core.links.self_service_url": _LINKS,
     # A read helper of guarded services: it fills the names into journal entries its

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from datetime import UTC, datetime
 
 from sqlalchemy.engine import make_url
@@ -20,6 +21,20 @@ def masked_url(url: str) -> str:
         return "<database URL>"
 
 
+_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(\.[\w-]+)+")
+_SECRET_PARAM = re.compile(r"(?i)\b(token|password|passwd|pwd|csrf)=([^&\s\"']+)")
+_URL_PASSWORD = re.compile(r"(\w+://[^:/@\s]+:)[^@\s]+@")
+
+
+def redact(text: str) -> str:
+    """A log message with e-mail addresses, token or password parameters and URL
+    passwords replaced: a last guard, in case a library's message carries one (an SMTP
+    server's "550 <kari@example.no> rejected")."""
+    text = _EMAIL.sub("<e-mail>", text)
+    text = _SECRET_PARAM.sub(lambda m: f"{m.group(1)}=<hidden>", text)
+    return _URL_PASSWORD.sub(lambda m: f"{m.group(1)}***@", text)
+
+
 class _Formatter(logging.Formatter):
     def __init__(self, as_json: bool) -> None:
         super().__init__()
@@ -30,6 +45,7 @@ class _Formatter(logging.Formatter):
         message = record.getMessage()
         if record.exc_info:
             message += "\n" + self.formatException(record.exc_info)
+        message = redact(message)
         if self.as_json:
             return json.dumps(
                 {

@@ -152,6 +152,6 @@ def test_a_right_password_sets_an_httponly_cookie_and_redirects(server):
         opener, server, "browser-admin", STAFF_PASSWORD, _csrf(opener, jar, server)
     )
     assert status == 303
-    assert headers["location"] == "/home?lang=en"
+    assert headers["location"] == "/?lang=en"
     cookie = headers["set-cookie"]
     assert "verve_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie

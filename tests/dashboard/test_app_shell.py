@@ -1,6 +1,6 @@
 from sqlalchemy import select
 
-from db.models import StaffUser
+from db.models import Setting, StaffUser
 from recruitment.accounts.staff import hash_password
 
 
@@ -22,12 +22,14 @@ def test_an_empty_database_asks_for_the_first_administrator(app, session):
     at.text_input(key="first_run_username").input("ada")
     at.text_input(key="first_run_password").input("correct horse battery")
     at.text_input(key="first_run_repeat").input("correct horse battery")
+    at.text_input(key="first_run_public_address").input("https://verve.kommune.no/")
     at.button[0].click().run()
 
     assert not at.exception
     user = session.scalar(select(StaffUser))
     assert (user.username, user.role) == ("ada", "admin")
     assert user.password_hash.startswith("$argon2")
+    assert session.get(Setting, "public_base_url").value == "https://verve.kommune.no"
     # Logged in at once: a database session kept by this browser session.
     assert at.session_state["staff_session"]
     assert "Log out" in [b.label for b in at.sidebar.button]
@@ -42,6 +44,18 @@ def test_the_first_run_form_refuses_a_short_password_and_saves_nothing(app, sess
 
     assert not at.exception
     assert "at least 12 characters" in _texts(at)
+    assert session.scalar(select(StaffUser)) is None
+
+
+def test_the_first_run_form_refuses_an_address_applicants_could_not_open(app, session):
+    at = app(lang="en").run()
+    at.text_input(key="first_run_username").input("ada")
+    at.text_input(key="first_run_password").input("correct horse battery")
+    at.text_input(key="first_run_repeat").input("correct horse battery")
+    at.text_input(key="first_run_public_address").input("verve.kommune.no")
+    at.button[0].click().run()
+    assert not at.exception
+    assert "Enter a full address starting with https://" in _texts(at)
     assert session.scalar(select(StaffUser)) is None
 
 

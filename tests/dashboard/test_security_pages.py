@@ -298,3 +298,14 @@ def test_my_account_opens_through_the_app_for_every_role_and_changes_the_passwor
     session.expire_all()
     stored = session.get(StaffUser, actor.id).password_hash
     assert PasswordHasher().verify(stored, "another long passphrase")
+
+
+def test_admins_are_warned_while_mail_is_on_and_links_point_to_localhost(app, admin, monkeypatch):
+    monkeypatch.setenv("VERVE_SMTP_HOST", "smtp.example.no")
+    at = app(admin, lang="en").run()
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.sidebar.warning)
+    assert "Links in e-mails point to http://localhost:8501" in warnings
+    monkeypatch.setenv("VERVE_PUBLIC_URL", "https://verve.kommune.no")
+    at.run()
+    assert not [w for w in at.sidebar.warning if "Links in e-mails" in w.value]

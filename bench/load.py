@@ -25,6 +25,7 @@ import json
 import math
 import os
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -119,7 +120,12 @@ async def _main(args) -> list[dict]:
     db = demo_db(args.backend, args.applicants)
     rounds = []
     with tempfile.TemporaryDirectory() as folder:
-        server = start(db.url, Path(folder))
+        url = db.url
+        if db.backend == "sqlite":  # sign-ups are written: keep the cached database as built
+            copy = Path(folder) / "load.db"
+            shutil.copy(db.url.removeprefix("sqlite:///"), copy)
+            url = f"sqlite:///{copy}"
+        server = start(url, Path(folder))
         try:
             async with async_playwright() as playwright:
                 browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)

@@ -403,9 +403,16 @@ def main(argv: list[str] | None = None) -> list[RunResult]:
                     print(f"{backend}, {applicants:,} applicants ...", flush=True)
                     db = demo_db(backend, applicants)
                     runs.append(run_one(browser, db, args.repeat, wanted, Path(folder)))
+                    _write(args, runs, load, [])  # what was measured so far survives a stop
         finally:
             browser.close()
     missed = report(runs)
+    _write(args, runs, load, missed)
+    print(f"JSON: {args.json}")
+    return runs
+
+
+def _write(args, runs: list[RunResult], load, missed: list[str]) -> None:
     path = Path(args.json)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
@@ -423,8 +430,6 @@ def main(argv: list[str] | None = None) -> list[RunResult]:
             indent=2,
         )
     )
-    print(f"JSON: {path}")
-    return runs
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ import json
 import math
 import os
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -41,6 +42,7 @@ from recruitment.core.i18n import t  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
+ANSWER_TIMEOUT_S = 300
 UTILISATION = 0.5  # what share of a core a replica is planned to use
 CAMPAIGNS = (10, 60, 300, 1000)  # sign-ups per minute
 
@@ -77,12 +79,18 @@ async def _open_and_fill(browser, server: Server, n: int, run: str):
     return context, page
 
 
+from playwright.async_api import TimeoutError as PlaywrightTimeout  # noqa: E402
+
+
 async def _send(page) -> tuple[float, bool]:
     began = time.perf_counter()
     await page.get_by_role("button", name=t("signup.submit", "en")).click()
     thanks = page.get_by_role("heading", name=t("signup.thanks_title", "en"))
     problem = page.locator('[data-testid="stAlert"]')
-    await thanks.or_(problem).first.wait_for()
+    try:
+        await thanks.or_(problem).first.wait_for(timeout=ANSWER_TIMEOUT_S * 1000)
+    except PlaywrightTimeout:  # no answer in time: counted as not answered
+        return time.perf_counter() - began, False
     return time.perf_counter() - began, await thanks.count() > 0
 
 
@@ -119,7 +127,12 @@ async def _main(args) -> list[dict]:
     db = demo_db(args.backend, args.applicants)
     rounds = []
     with tempfile.TemporaryDirectory() as folder:
-        server = start(db.url, Path(folder))
+        url = db.url
+        if db.backend == "sqlite":  # sign-ups are written: keep the cached database as built
+            copy = Path(folder) / "load.db"
+            shutil.copy(db.url.removeprefix("sqlite:///"), copy)
+            url = f"sqlite:///{copy}"
+        server = start(url, Path(folder))
         try:
             async with async_playwright() as playwright:
                 browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
@@ -127,6 +140,8 @@ async def _main(args) -> list[dict]:
                 for concurrent in args.concurrent:
                     rounds.append(await _round(browser, server, concurrent))
                     print(json.dumps(rounds[-1]), flush=True)
+                    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+                    Path(args.json).with_suffix(".partial.json").write_text(json.dumps(rounds))
                 await browser.close()
         finally:
             server.stop()

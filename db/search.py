@@ -115,9 +115,21 @@ def matches(
         return id_column.in_(hits)
     if dialect == "postgresql":
         query = " & ".join(f"'{word}':*" for word in words)
-        return cast(text_column, TSVECTOR).op("@@")(
-            cast(bindparam("ts_query", query, unique=True), TSQUERY)
+        # The matches first, from the GIN index, then the rest of the query over them: as a
+        # plain condition the planner walks the name index for the ORDER BY ... LIMIT and
+        # casts every row it passes (1.4 s instead of 0.1 at 100,000 for "hansen").
+        source = text_column.table.alias("search_source")
+        hits = (
+            select(source.c[id_column.key])
+            .where(
+                cast(source.c[text_column.key], TSVECTOR).op("@@")(
+                    cast(bindparam("ts_query", query, unique=True), TSQUERY)
+                )
+            )
+            .cte("search_hits")
+            .prefix_with("MATERIALIZED")
         )
+        return id_column.in_(select(hits.c[id_column.key]))
     # Any other database: the same words, by LIKE on the folded column (slow, but right).
     padded = " " + text_column + " "
     return and_(*(padded.like(f"% {word}%") for word in words))

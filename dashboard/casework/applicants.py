@@ -87,7 +87,10 @@ def _options(values: list[str], current: str) -> list[str]:
 
 
 search = st.text_input(
-    t("casework.search"), key="applicants_search", placeholder=t("casework.search_placeholder")
+    t("casework.search"),
+    key="applicants_search",
+    placeholder=t("casework.search_placeholder"),
+    help=t("casework.search_help"),
 )
 row1 = st.columns(4)
 stage = row1[0].selectbox(

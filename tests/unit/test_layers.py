@@ -31,4 +31,3 @@ def test_lower_layers_never_import_upper_layers_or_streamlit(package):
         for name in _imports(path) & FORBIDDEN[package]
     }
     assert not offenders, sorted(offenders)
-

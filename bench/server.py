@@ -1,7 +1,7 @@
 """How the benches serve the app and read the server's own counters.
 
-The one place that says how the server is started (`server_command`): today
-`streamlit run dashboard/app.py`; switch it here when `verve serve` lands, and every
+The one place that says how the server is started (`server_command`): `verve serve`,
+the production server; change it here, and every
 bench follows.
 """
 
@@ -23,24 +23,8 @@ PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 
 def server_command(port: int) -> list[str]:
-    """The command that serves the app on `port` (the merger switches this to `verve serve`)."""
-    return [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "dashboard" / "app.py"),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
+    """The command that serves the app on `port`: `verve serve`, as in production."""
+    return [sys.executable, "-m", "recruitment.cli", "serve", "--port", str(port)]
 
 
 def free_port() -> int:

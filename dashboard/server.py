@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import streamlit as st
@@ -38,6 +39,16 @@ def on_script_error(error: Exception) -> bool:
     return True
 
 
+@asynccontextmanager
+async def lifespan(_app):
+    """At server start, before the first visitor: import and prepare what the pages need
+    (dashboard/warmup.py), so nobody's first visit pays for it."""
+    from dashboard import warmup
+
+    warmup.prepare_in_background()
+    yield None
+
+
 def build() -> st.App:
     staff_paths = frozenset(spec.url_path for spec in navigation.STAFF_PAGES)
     return st.App(
@@ -55,6 +66,7 @@ def build() -> st.App:
             )
         ],
         on_script_error=on_script_error,
+        lifespan=lifespan,
     )
 
 

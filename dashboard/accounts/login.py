@@ -76,7 +76,7 @@ if providers and st.user.is_logged_in and not st.session_state.get("sso_tried"):
             _finish(outcome, timeout)
 
 form_url = "/auth/login?" + urlencode(
-    {"next": st.query_params.get("next") or "/home", "lang": lang()}
+    {"next": st.query_params.get("next") or "/", "lang": lang()}
 )
 st.link_button(t("login.go_to_login"), form_url, type="primary", icon=":material/login:")
 

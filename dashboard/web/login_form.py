@@ -23,7 +23,9 @@ from recruitment.accounts.staff_sessions import start_session
 from recruitment.core import i18n
 from recruitment.core.timefmt import format_time, office_zone
 
-START_PAGE = "/home"
+# The start page is the router's default page, which Streamlit serves at "/" only
+# (its url_path, "home", is "not found" while it is the default).
+START_PAGE = "/"
 
 
 def safe_next(value: str | None) -> str:

@@ -257,7 +257,7 @@ def log_in(
     username: str,
     password: str = STAFF_PASSWORD,
     lang: str = "en",
-    next_path: str = "/home",
+    next_path: str = "/",
 ) -> None:
     """Log in on the staff login form (a plain HTML page that sets the session cookie);
     returns once the asked-for page has rendered, or the form has said why not."""

@@ -75,9 +75,7 @@ if providers and st.user.is_logged_in and not st.session_state.get("sso_tried"):
         else:
             _finish(outcome, timeout)
 
-form_url = "/auth/login?" + urlencode(
-    {"next": st.query_params.get("next") or "/", "lang": lang()}
-)
+form_url = "/auth/login?" + urlencode({"next": st.query_params.get("next") or "/", "lang": lang()})
 st.link_button(t("login.go_to_login"), form_url, type="primary", icon=":material/login:")
 
 for provider in providers:

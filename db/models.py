@@ -218,6 +218,16 @@ class JournalChannel(enum.StrEnum):
     SYSTEM = "system"
 
 
+class ActorKind(enum.StrEnum):
+    """Who made a recorded change: a staff member (`by_id`), the applicant themselves
+    (through My page or the public sign-up form), or the system (reminders, retention)."""
+
+    STAFF = "staff"
+    MY_PAGE = "my_page"
+    SIGN_UP_FORM = "sign_up_form"
+    SYSTEM = "system"
+
+
 class ContactChannel(enum.StrEnum):
     """How an applicant wants to be reached; several may be chosen, each with its consent."""
 
@@ -388,6 +398,7 @@ class StageEvent(Base):
     __table_args__ = (
         CheckConstraint(_in("to_stage", Stage), name="to_stage"),
         CheckConstraint(f"from_stage IS NULL OR {_in('from_stage', Stage)}", name="from_stage"),
+        CheckConstraint(f"actor_kind IS NULL OR {_in('actor_kind', ActorKind)}", name="actor_kind"),
         Index("ix_stage_event_applicant_at", "applicant_id", "at"),
         Index("ix_stage_event_to_stage_applicant", "to_stage", "applicant_id"),
         Index("ix_stage_event_at_stay", "at", "from_stage", "from_at"),
@@ -405,8 +416,36 @@ class StageEvent(Base):
     # spent in a stage is one row's `at - from_at`: no window over every event.
     from_at: Mapped[datetime | None]
     by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    # Who acted (`ActorKind`): without it an event with no staff member cannot tell the
+    # applicant's own withdrawal from a system job. NULL only on rows older than the
+    # column whose reason did not say.
+    actor_kind: Mapped[str | None] = mapped_column(String(16))
     reason_code: Mapped[str | None] = mapped_column(String(64))
     reason_text: Mapped[str | None] = mapped_column(UserText(max_length=2000))
+
+
+class MeetingChange(Base):
+    """A booking moved from one meeting to another: not a stage change (the applicant
+    stays `meeting_booked`), but part of the applicant's timeline. Meetings are kept by
+    reference and rendered when read."""
+
+    __tablename__ = "meeting_change"
+    __table_args__ = (
+        CheckConstraint(_in("actor_kind", ActorKind), name="actor_kind"),
+        Index("ix_meeting_change_applicant_at", "applicant_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))
+    from_meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("info_meeting.id", ondelete="SET NULL")
+    )
+    to_meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("info_meeting.id", ondelete="SET NULL")
+    )
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    actor_kind: Mapped[str] = mapped_column(String(16))
 
 
 # --- info meetings ---------------------------------------------------------------

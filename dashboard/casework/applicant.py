@@ -29,6 +29,16 @@ def when(value) -> str:
     return format_datetime(value)
 
 
+# Who made a change with no staff member named (`ActorKind`; None on old, unknown rows).
+ACTOR_LABELS = {
+    "my_page": "casework.actor_my_page",
+    "sign_up_form": "casework.actor_sign_up_form",
+    "staff": "casework.actor_staff",
+    "system": "casework.channel_system",
+    None: "casework.channel_system",
+}
+
+
 try:
     applicant_id = int(st.query_params.get("id", ""))
 except ValueError:
@@ -112,7 +122,7 @@ with tab_timeline:
     if not record["timeline"]:
         st.caption(t("common.no_data"))
     for item in record["timeline"]:
-        who = plain(item["who"]) if item["who"] else t("casework.channel_system")
+        who = plain(item["who"]) if item["who"] else t(ACTOR_LABELS[item["actor_kind"]])
         with st.container(border=True):
             if item["kind"] == "stage":
                 moved = (
@@ -129,6 +139,13 @@ with tab_timeline:
                     st.caption(t(f"reasons.{item['reason_code']}"))
                 if item["reason_text"]:
                     st.text(item["reason_text"])
+            elif item["kind"] == "meeting_change":
+                moved = t(
+                    "casework.timeline_meeting_changed",
+                    old=when(item["from_meeting_at"]) if item["from_meeting_at"] else "–",
+                    new=when(item["to_meeting_at"]) if item["to_meeting_at"] else "–",
+                )
+                st.markdown(f"**{when(item['at'])}** · {moved} · {who}")
             else:
                 st.markdown(f"**{when(item['at'])}** · {channel_label(item['channel'])} · {who}")
                 if item["subject"]:

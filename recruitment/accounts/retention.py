@@ -235,6 +235,12 @@ def _anonymise_applicant(
     applicant.driving_licence = False
     applicant.prefers_phone = False
     applicant.callback_requested = False
+    # When someone agreed to e-mail, SMS or calls (or stopped SMS) is about a person
+    # who is no longer there: a timestamp is personal data too.
+    applicant.email_consent_at = None
+    applicant.sms_consent_at = None
+    applicant.call_consent_at = None
+    applicant.sms_opted_out_at = None
     applicant.token = None
     applicant.token_expires_at = None
     applicant.anonymised_at = now or utcnow()

@@ -16,8 +16,10 @@ from sqlalchemy.orm import Session, aliased
 
 from db.models import (
     Applicant,
+    InfoMeeting,
     JournalChannel,
     JournalEntry,
+    MeetingChange,
     Placement,
     ServiceUser,
     StaffUser,
@@ -249,8 +251,10 @@ def list_entries(
 def timeline(*, session: Session, actor: Actor, applicant_id: int) -> list[dict[str, Any]]:
     """Stage events and journal entries merged by time, newest first.
 
-    Each item: kind ("stage" | "journal"), at, who, and for stages from/to/reason,
-    for journal entries channel/subject/body."""
+    Each item: kind ("stage" | "meeting_change" | "journal"), at, who (a staff member's
+    name), actor_kind (`ActorKind`: staff, my_page, sign_up_form, system; None on old
+    rows that did not say), and for stages from/to/reason, for a meeting change the
+    old and new meeting's start, for journal entries channel/subject/body."""
     _live_applicant(session, applicant_id)
     who = aliased(StaffUser)
     events = session.execute(
@@ -264,6 +268,7 @@ def timeline(*, session: Session, actor: Actor, applicant_id: int) -> list[dict[
             "at": event.at,
             "id": event.id,
             "who": name,
+            "actor_kind": event.actor_kind,
             "from_stage": event.from_stage,
             "to_stage": event.to_stage,
             "reason_code": event.reason_code,
@@ -271,9 +276,35 @@ def timeline(*, session: Session, actor: Actor, applicant_id: int) -> list[dict[
         }
         for event, name in events
     ]
+    old_meeting, new_meeting = aliased(InfoMeeting), aliased(InfoMeeting)
+    changes = session.execute(
+        select(MeetingChange, who.full_name, old_meeting.starts_at, new_meeting.starts_at)
+        .outerjoin(who, who.id == MeetingChange.by_id)
+        .outerjoin(old_meeting, old_meeting.id == MeetingChange.from_meeting_id)
+        .outerjoin(new_meeting, new_meeting.id == MeetingChange.to_meeting_id)
+        .where(MeetingChange.applicant_id == applicant_id)
+    ).all()
     items += [
-        {"kind": "journal", "who": entry["author"], **entry}
+        {
+            "kind": "meeting_change",
+            "at": change.at,
+            "id": change.id,
+            "who": name,
+            "actor_kind": change.actor_kind,
+            "from_meeting_at": from_at,
+            "to_meeting_at": to_at,
+        }
+        for change, name, from_at, to_at in changes
+    ]
+    items += [
+        {
+            "kind": "journal",
+            "who": entry["author"],
+            "actor_kind": "staff" if entry["author"] else None,
+            **entry,
+        }
         for entry in list_entries(session=session, actor=actor, applicant_id=applicant_id)
     ]
-    items.sort(key=lambda item: (item["at"], item["kind"] == "journal", item["id"]), reverse=True)
+    order = {"stage": 0, "meeting_change": 1, "journal": 2}
+    items.sort(key=lambda item: (item["at"], order[item["kind"]], item["id"]), reverse=True)
     return items

@@ -21,15 +21,21 @@ from db.models import (
     Applicant,
     InfoMeeting,
     Interview,
+    JournalChannel,
+    JournalEntry,
     MeetingStatus,
+    Placement,
+    PlacementStatus,
     Registration,
     RegistrationStatus,
+    ServiceUser,
+    ServiceUserStatus,
     Stage,
     StageEvent,
     utcnow,
 )
 from recruitment.core import links
-from recruitment.core._moves import move_applicant
+from recruitment.core._moves import move_applicant, record_meeting_change
 from recruitment.core.errors import (
     InvalidStageTransition,
     MeetingFull,
@@ -408,6 +414,14 @@ def rebook(
     registration.ics_sequence += 1
     session.flush()
     _enter_meeting_booked(session, registration.applicant, by_id)
+    record_meeting_change(
+        session=session,
+        applicant_id=registration.applicant_id,
+        from_meeting_id=from_meeting_id,
+        to_meeting_id=to_meeting_id,
+        by_id=by_id,
+        at=now,
+    )
     # Moved from a seat onto a waitlist: the calendar entry already sent is withdrawn.
     withdraw_entry = had_seat and registration.status == RegistrationStatus.WAITLISTED.value
     _notify(
@@ -503,5 +517,82 @@ def leave_pipeline(
         )
     ):
         interview.cancelled_at = when
+    _end_placements(
+        session, applicant_id, to_stage, by_id, event.reason_code, event.reason_text, when
+    )
     session.flush()
     return event
+
+
+# The journal keeps names by reference (see recruitment.casework.journal), never as text.
+_CONTACT, _CASE_REF = "{contact}", "{case_ref}"
+_OPEN_PLACEMENTS = (
+    PlacementStatus.PROPOSED.value,
+    PlacementStatus.ACTIVE.value,
+    PlacementStatus.PAUSED.value,
+)
+
+
+def _end_placements(
+    session: Session,
+    applicant_id: int,
+    exit_stage: Stage,
+    by_id: int | None,
+    reason_code: str | None,
+    reason_text: str | None,
+    when: datetime,
+) -> None:
+    """Someone who leaves holds no placement: a running one ends today and a proposal
+    is withdrawn, with the exit as the reason (the contact stopped when they withdrew;
+    a rejection is the office's "other", its reason written out); a service user left
+    without a running placement waits again, and both journals say so."""
+    end_reason = "contact_stopped" if exit_stage == Stage.WITHDRAWN else "other"
+    # Stored in the office language (bokmål), as every journal line.
+    exit_text = t(f"reasons.{reason_code}", "nb") if reason_code else ""
+    end_text = "; ".join(part for part in (exit_text, reason_text or "") if part) or None
+    for placement in session.scalars(
+        select(Placement)
+        .where(Placement.applicant_id == applicant_id, Placement.status.in_(_OPEN_PLACEMENTS))
+        .order_by(Placement.id)
+    ):
+        was_running = placement.status != PlacementStatus.PROPOSED.value
+        placement.status = PlacementStatus.ENDED.value
+        placement.end_reason = end_reason
+        placement.end_reason_text = end_text
+        if was_running:
+            placement.end_date = max(when.date(), placement.start_date or when.date())
+        session.flush()
+        user = session.get(ServiceUser, placement.service_user_id, with_for_update=True)
+        still_running = session.scalar(
+            select(func.count())
+            .select_from(Placement)
+            .where(
+                Placement.service_user_id == placement.service_user_id,
+                Placement.status.in_(_OPEN_PLACEMENTS[1:]),
+            )
+        )
+        if (
+            was_running
+            and user is not None
+            and user.status == ServiceUserStatus.PLACED.value
+            and not still_running
+        ):
+            user.status = ServiceUserStatus.WAITING.value
+            user.waiting_since = placement.end_date
+        for target in (
+            {"applicant_id": applicant_id},
+            {"service_user_id": placement.service_user_id},
+        ):
+            session.add(
+                JournalEntry(
+                    channel=JournalChannel.SYSTEM.value,
+                    subject=t(
+                        "placements.journal_ended", "nb", contact=_CONTACT, case_ref=_CASE_REF
+                    ),
+                    body=end_text or "",
+                    author_id=by_id,
+                    placement_id=placement.id,
+                    created_at=when,
+                    **target,
+                )
+            )

@@ -11,9 +11,17 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import Applicant, JournalChannel, JournalEntry, PendingChange, Stage, utcnow
+from db.models import (
+    ActorKind,
+    Applicant,
+    JournalChannel,
+    JournalEntry,
+    PendingChange,
+    Stage,
+    utcnow,
+)
 from recruitment.core import vocabulary
-from recruitment.core._moves import move_applicant, record_sign_up
+from recruitment.core._moves import acting_as, move_applicant, record_sign_up
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import ValidationFailed
 from recruitment.core.i18n import language, t
@@ -460,36 +468,38 @@ def _apply_sign_up(
     asked for. Only for a new address, staff, or the address's owner confirming."""
     existing = _find_by_email(session, data.email) if data.email else None
     asked_before = bool(existing and existing.callback_requested)
-    applicant, created = _upsert_applicant(
-        session=session,
-        data=data,
-        source=data.source,
-        by_id=by_id,
-        lang=lang,
-        may_update=by_id is not None or confirmed,
-    )
-    if not created and by_id is None and not confirmed:
-        # The address was registered a moment ago by someone else's sign-up.
-        _ask_owner_to_confirm(session, applicant, data, meeting_id, callback, lang)
-        return SignUpResult(
-            applicant_id=applicant.id,
-            token="",
-            registration_id=None,
-            status=None,
-            waitlist_position=None,
-            created=False,
-            pending=True,
-        )
-    registration = None
-    if meeting_id is not None:
-        registration = _booking.book_or_move(
+    # With no staff member, the person signed themselves up through the public form.
+    with acting_as(session, ActorKind.STAFF if by_id is not None else ActorKind.SIGN_UP_FORM):
+        applicant, created = _upsert_applicant(
             session=session,
-            applicant_id=applicant.id,
-            meeting_id=meeting_id,
+            data=data,
+            source=data.source,
             by_id=by_id,
-            allow_waitlist=allow_waitlist,
+            lang=lang,
+            may_update=by_id is not None or confirmed,
         )
-    elif callback and not asked_before and applicant.email:
+        if not created and by_id is None and not confirmed:
+            # The address was registered a moment ago by someone else's sign-up.
+            _ask_owner_to_confirm(session, applicant, data, meeting_id, callback, lang)
+            return SignUpResult(
+                applicant_id=applicant.id,
+                token="",
+                registration_id=None,
+                status=None,
+                waitlist_position=None,
+                created=False,
+                pending=True,
+            )
+        registration = None
+        if meeting_id is not None:
+            registration = _booking.book_or_move(
+                session=session,
+                applicant_id=applicant.id,
+                meeting_id=meeting_id,
+                by_id=by_id,
+                allow_waitlist=allow_waitlist,
+            )
+    if meeting_id is None and callback and not asked_before and applicant.email:
         _queue.queue_email(
             session=session,
             kind="callback_requested",

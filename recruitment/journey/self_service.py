@@ -14,8 +14,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Applicant, Registration, Stage, utcnow
-from recruitment.core._moves import move_applicant
+from db.models import ActorKind, Applicant, Registration, Stage, utcnow
+from recruitment.core._moves import act_as, move_applicant
 from recruitment.core.errors import NotFound, ValidationFailed
 from recruitment.core.i18n import language
 from recruitment.core.pipeline import EXIT_REASONS, EXITS
@@ -103,6 +103,8 @@ def _applicant_for_token(
         or applicant.token_expires_at <= now
     ):
         raise UnknownLink("no such link")
+    # What this link does next is the applicant's own doing (the timeline says so).
+    act_as(session, ActorKind.MY_PAGE)
     return applicant
 
 
@@ -171,7 +173,6 @@ def choose_my_meeting(
             applicant_id=applicant.id,
             to_stage=Stage.SIGNED_UP,
             by_id=None,
-            reason_text="booked again from the personal link",
         )
     registration = _booking.book_or_move(
         session=session,
@@ -310,22 +311,23 @@ def withdraw_me(
     reason_code: str = "changed_mind",
     reason_text: str | None = None,
 ) -> None:
-    """Leave the pipeline: every booking is cancelled (seats go to the waitlist)."""
+    """Leave the pipeline as staff would record it (`_booking.leave_pipeline`): every
+    booking is cancelled (seats go to the waitlist), interviews are called off and a
+    placement ends."""
     applicant = _applicant_for_token(session, token)
     if Stage(applicant.stage) in EXITS:
         return
     if reason_code not in EXIT_REASONS[Stage.WITHDRAWN]:
         reason_code = "other" if reason_text else "changed_mind"
-    for registration in _booking.active_registrations(session, applicant.id):
-        _booking.cancel_registration(session=session, registration_id=registration.id)
-    session.refresh(applicant)
-    move_applicant(
+    # The one exit service: bookings, interviews and a placement are released with it.
+    _booking.leave_pipeline(
         session=session,
         applicant_id=applicant.id,
         to_stage=Stage.WITHDRAWN,
         by_id=None,
         reason_code=reason_code,
-        reason_text=reason_text or "withdrew from the personal link",
+        # Who acted is on the event (the personal link); the text is only theirs.
+        reason_text=reason_text,
     )
 
 

@@ -312,3 +312,31 @@ def test_a_refused_journal_entry_says_why_with_its_limit_and_keeps_the_typed_tex
     assert at.text_area(key="journal_body").value == "x" * 10_001
     assert at.text_input(key="journal_subject").value == "Viktig"
     assert session.scalar(select(func.count()).select_from(JournalEntry)) == 0
+
+
+def test_the_timeline_says_who_acted_and_shows_a_change_of_meeting(
+    app, coordinator, make_applicant, make_meeting, session_factory
+):
+    """The applicant's own actions on My page are theirs, not the system's; moving the
+    booking to another meeting is an entry of its own."""
+    from recruitment.journey import self_service
+    from recruitment.journey.applicants import _ensure_token
+
+    applicant = make_applicant(first_name="Mia", last_name="Minside")
+    first, second = make_meeting(), make_meeting()
+    with session_factory.begin() as s:
+        token = _ensure_token(s, s.get(Applicant, applicant))
+    for meeting in (first, second):
+        with session_factory.begin() as s:
+            self_service.choose_my_meeting(session=s, token=token, meeting_id=meeting)
+    with session_factory.begin() as s:
+        self_service.withdraw_me(session=s, token=token)
+    at = _open(app, coordinator, "applicant", id=str(applicant))
+    lines = [str(element.value) for element in at.markdown]
+    withdrawn = [line for line in lines if "→ Withdrawn" in line]
+    assert withdrawn and all("The applicant (via My page)" in line for line in withdrawn), lines
+    moved = [line for line in lines if "Moved from the meeting on" in line]
+    assert len(moved) == 1 and "The applicant (via My page)" in moved[0], lines
+    at_nb = _open(app, coordinator, "applicant", lang="nb", id=str(applicant))
+    text = _texts(at_nb)
+    assert "Søkeren (via Min side)" in text and "Flyttet fra møtet" in text

@@ -164,3 +164,44 @@ def test_the_contact_channel_migration_keeps_journal_links_and_gives_e_mail_cons
         applicant = s.get(Applicant, applicant_id)
         assert applicant.email_consent_at is not None
         assert applicant.sms_consent_at is None
+
+
+def test_the_timeline_actor_migration_says_who_acted_where_the_old_rows_tell(
+    engine, session_factory, make_applicant, coordinator
+):
+    from alembic import command
+    from sqlalchemy import text
+
+    from db.models import StageEvent
+
+    website = make_applicant(source="website")
+    imported = make_applicant(source="import")
+    config = migrate.alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0170_contact_channels")
+        for values in (
+            (website, "signed_up", "withdrawn", None, "withdrew from the personal link"),
+            (imported, "signed_up", "withdrawn", coordinator.id, None),
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO stage_event (applicant_id, from_stage, to_stage, at, by_id,"
+                    " reason_code, reason_text) VALUES (:a, :f, :t, CURRENT_TIMESTAMP, :b,"
+                    " 'changed_mind', :r)"
+                ),
+                dict(zip("aftbr", values, strict=True)),
+            )
+    migrate.upgrade(engine)
+    with session_factory() as s:
+        rows = s.execute(
+            select(StageEvent.applicant_id, StageEvent.to_stage, StageEvent.actor_kind)
+        ).all()
+    assert sorted(rows) == sorted(
+        [
+            (website, "signed_up", "sign_up_form"),
+            (website, "withdrawn", "my_page"),
+            (imported, "signed_up", None),
+            (imported, "withdrawn", "staff"),
+        ]
+    )

@@ -294,7 +294,7 @@ def _login_needed(spec: PageSpec) -> st.Page:
         from dashboard.i18n import lang
 
         expired = st.session_state.pop("session_expired", False)
-        st.title(t("login.title"))
+        st.title(t("login.title"), anchor=False)
         st.info(t("login.session_expired") if expired else t("login.login_needed"))
         asked = f"/{spec.url_path}"
         query = {k: v for k, v in st.query_params.to_dict().items()}
@@ -354,7 +354,7 @@ def menu(actor: Actor) -> None:
     bench = _bench()
     if bench is not None:
         # The bench reaches every page by a click, as people do: detail pages with an id.
-        st.sidebar.subheader(t("nav.section_bench"))
+        st.sidebar.subheader(t("nav.section_bench"), anchor=False)
         for spec in staff_pages_for(actor):
             if spec.hidden and spec.url_path in bench:
                 st.sidebar.page_link(

@@ -10,7 +10,7 @@ from dashboard.analytics import forecast_charts
 from dashboard.analytics import forecast_data as data
 from dashboard.analytics import widgets as ui
 from dashboard.analytics.data import actor_key
-from dashboard.i18n import format_date, format_number, format_percent, t
+from dashboard.i18n import format_date, format_month, format_number, format_percent, t
 from recruitment.analytics.forecast import scenarios
 from recruitment.analytics.forecast.model import Levers
 from recruitment.analytics.forecast.report import WINDOW_CHOICES, WINDOW_MONTHS
@@ -27,7 +27,7 @@ SHARES = {"digital_share", "no_show_rate", "conversion_after_interview"}
 
 actor = access.require("analytics.read")
 key = actor_key(actor)
-st.title(t("forecast.title"))
+st.title(t("forecast.title"), anchor=False)
 st.caption(t("forecast.intro"))
 show_flash()
 ui.refresh_button(actor)
@@ -37,7 +37,11 @@ if st.session_state.get("analytics_refresh"):
 options = data.options(key)
 columns = st.columns(5)
 months = columns[0].selectbox(
-    t("forecast.months"), options=[3, 6, 9, 12], index=1, key="forecast_months"
+    t("forecast.months"),
+    options=[3, 6, 9, 12],
+    index=1,
+    key="forecast_months",
+    placeholder=t("common.choose_one"),
 )
 window = columns[1].selectbox(
     t("forecast.window"),
@@ -46,6 +50,7 @@ window = columns[1].selectbox(
     format_func=lambda m: t("forecast.window_option", months=m),
     key="forecast_window",
     help=t("forecast.window_help"),
+    placeholder=t("common.choose_one"),
 )
 area = ui.choice(columns[2], "analytics.area", options["areas"], str, "forecast_area")
 source = ui.choice(
@@ -74,7 +79,7 @@ if baseline["open_applicants"] == 0 and not baseline["assumptions"]:
     st.stop()
 
 # --- scenario: one lever at a time -------------------------------------------------------
-st.subheader(t("forecast.scenario_title"))
+st.subheader(t("forecast.scenario_title"), anchor=False)
 st.caption(t("forecast.scenario_intro"))
 saved = data.saved_scenarios(key)
 names = [s["name"] for s in saved]
@@ -83,6 +88,7 @@ chosen = st.selectbox(
     options=[None, *names],
     format_func=lambda n: t("forecast.baseline") if n is None else n,
     key="forecast_saved",
+    placeholder=t("common.choose_one"),
 )
 start = next((s["levers"] for s in saved if s["name"] == chosen), {})
 lever = st.radio(
@@ -140,8 +146,9 @@ by_month = st.selectbox(
     t("forecast.by_month"),
     options=list(range(int(months))),
     index=int(months) - 1,
-    format_func=lambda j: baseline["months"][j],
+    format_func=lambda j: format_month(baseline["months"][j]),
     key="forecast_by_month",
+    placeholder=t("common.choose_one"),
 )
 report = baseline
 if levers.changed() or by_month != int(months) - 1:
@@ -174,10 +181,14 @@ st.caption(
     )
 )
 for series in ("approvals", "placements"):
-    st.subheader(t(f"forecast.{series}_title"))
+    st.subheader(t(f"forecast.{series}_title"), anchor=False)
     frame = pd.DataFrame(report["baseline"][series])
     other = pd.DataFrame(report["scenario"][series]) if report["scenario"] else None
-    st.altair_chart(
+    # Months in words in the user's language; the chart keeps their order (sort=None).
+    frame["month"] = frame["month"].map(format_month)
+    if other is not None:
+        other["month"] = other["month"].map(format_month)
+    ui.chart(
         forecast_charts.fan_chart(
             frame, titles={**titles, "value": t(f"forecast.{series}")}, scenario=other
         ),
@@ -205,7 +216,7 @@ for series in ("approvals", "placements"):
     )
 
 # --- assumptions ---------------------------------------------------------------------------
-st.subheader(t("forecast.assumptions_title"))
+st.subheader(t("forecast.assumptions_title"), anchor=False)
 st.caption(
     t(
         "forecast.assumptions_intro",
@@ -236,7 +247,7 @@ ui.table(
 )
 
 # --- how good is it -----------------------------------------------------------------------
-st.subheader(t("forecast.backtest_title"))
+st.subheader(t("forecast.backtest_title"), anchor=False)
 # Two more forecasts with their reads: made only when asked for, then cached.
 asked = st.toggle(
     t("forecast.backtest_show"), key="forecast_backtest", help=t("forecast.backtest_show_help")
@@ -265,12 +276,12 @@ else:
     for series in ("approvals", "placements"):
         part = backtest[backtest["series"] == series].copy()
         part["label"] = [
-            f"{m[:7]} ({t('forecast.made', as_of=a)})"
+            f"{format_month(m)} ({t('forecast.made', as_of=format_date(pd.Timestamp(a).date()))})"
             for m, a in zip(part["month"], part["as_of"], strict=True)
         ]
         part["inside_label"] = part["inside"].map(inside)
         st.markdown(f"**{series_names[series]}**")
-        st.altair_chart(
+        ui.chart(
             forecast_charts.backtest_chart(
                 part,
                 titles={
@@ -286,7 +297,11 @@ else:
             width="stretch",
         )
     ui.table(
-        backtest.assign(series=backtest["series"].map(series_names)),
+        backtest.assign(
+            series=backtest["series"].map(series_names),
+            month=backtest["month"].map(format_month),
+            as_of=pd.to_datetime(backtest["as_of"]).dt.date,
+        ),
         name="forecast_backtest",
         columns={
             "as_of": t("forecast.as_of"),
@@ -301,7 +316,7 @@ else:
     )
 
 # --- what the waiting list needs ------------------------------------------------------------
-st.subheader(t("forecast.needs_title"))
+st.subheader(t("forecast.needs_title"), anchor=False)
 st.caption(t("forecast.needs_intro"))
 needs = pd.DataFrame(report["needs"])
 if needs.empty:
@@ -343,7 +358,11 @@ else:
             )
         )
     ui.table(
-        needs.assign(target_group=needs["target_group"].map(groups)),
+        needs.assign(
+            target_group=needs["target_group"].map(groups),
+            by=pd.to_datetime(needs["by"]).dt.date,
+            sign_up_by=pd.to_datetime(needs["sign_up_by"]).dt.date,
+        ),
         name="forecast_needs",
         columns={
             "area": t("supply_demand.area"),

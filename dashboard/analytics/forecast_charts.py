@@ -12,7 +12,7 @@ def fan_chart(
 ) -> alt.Chart:
     """Median line with the 50 % and 80 % intervals as bands, per month; a scenario's
     median as a dashed line beside it. `frame` columns: month, p10, p25, p50, p75, p90."""
-    base = alt.Chart(frame).encode(x=alt.X("month:O", title=titles["month"]))
+    base = alt.Chart(frame).encode(x=alt.X("month:O", title=titles["month"], sort=None))
     tooltip = [alt.Tooltip(c, title=titles.get(c, c)) for c in ("month", "p10", "p50", "p90")]
     layers = [
         base.mark_area(opacity=0.2).encode(
@@ -25,7 +25,11 @@ def fan_chart(
         layers.append(
             alt.Chart(scenario)
             .mark_line(point=True, strokeDash=[6, 3], color="#d62728")
-            .encode(x="month:O", y="p50:Q", tooltip=[alt.Tooltip("p50", title=titles["scenario"])])
+            .encode(
+                x=alt.X("month:O", sort=None),
+                y="p50:Q",
+                tooltip=[alt.Tooltip("p50", title=titles["scenario"])],
+            )
         )
     return alt.layer(*layers)
 

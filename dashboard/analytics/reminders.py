@@ -10,7 +10,7 @@ from dashboard.i18n import t
 from recruitment.analytics.reminders import REMINDERS
 
 actor = access.require("analytics.read")
-st.title(t("analytics.nav_reminders"))
+st.title(t("analytics.nav_reminders"), anchor=False)
 st.caption(t("analytics.reminders_intro"))
 ui.refresh_button(actor)
 since, until = ui.period(help_key="analytics.meeting_period_help")
@@ -20,7 +20,7 @@ if not report["has_data"]:
     st.stop()
 
 labels = {code: t(f"analytics.reminder_{code}") for code in REMINDERS}
-st.altair_chart(
+ui.chart(
     charts.rates_chart(
         report["rates"],
         metric_labels=labels,

@@ -74,7 +74,7 @@ else:
     )
 
 # The demand gap: suitable contacts for each person waiting, and where there are none.
-st.subheader(t("supply_demand.gap_title"))
+st.subheader(t("supply_demand.gap_title"), anchor=False)
 st.caption(t("supply_demand.gap_intro"))
 with sessions().begin() as session:
     gap = demand.demand_gap(session=session, actor=actor)

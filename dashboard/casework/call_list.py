@@ -12,7 +12,7 @@ from recruitment.casework.call_list import OUTCOMES, call_list, record_call_outc
 from recruitment.core.timefmt import format_datetime, format_when
 
 actor = require("applicants.write")
-st.title(t("call_list.title"))
+st.title(t("call_list.title"), anchor=False)
 st.caption(t("call_list.intro"))
 show_flash()
 

@@ -23,7 +23,7 @@ def request_link_form() -> None:
     """A fresh personal link by e-mail: the same answer whether the address is known."""
     show_flash()
     with st.form("self_service_request_link", enter_to_submit=False):
-        st.subheader(t("self_service.request_link_title"))
+        st.subheader(t("self_service.request_link_title"), anchor=False)
         email = st.text_input(
             f"{t('signup.email')} {t('common.required_mark')}", key="self_service_link_email"
         )
@@ -48,7 +48,7 @@ def confirm_screen(code: str) -> None:
         st.info(t("self_service.unknown_confirmation"), icon=":material/link_off:")
         request_link_form()
         st.stop()
-    st.subheader(t(f"self_service.confirm_{change.kind}_title"))
+    st.subheader(t(f"self_service.confirm_{change.kind}_title"), anchor=False)
     for field in ("first_name", "last_name", "email", "phone", "postcode"):
         st.text(f"{t(f'signup.{field}')}: {getattr(change, field) or ''}")
     field_error(st.session_state.get("self_service_confirm_errors", {}), "email")

@@ -45,7 +45,7 @@ with st.container(border=True):
 
 # --- the SMS of the same kind, with its length counted as a phone sends it -------------
 if kind in SMS_KINDS:
-    st.subheader(t("mail.sms_template_title"))
+    st.subheader(t("mail.sms_template_title"), anchor=False)
     st.caption(t("mail.sms_template_intro", file=f"{language}/{kind}.sms"))
     wording = st.text_area(
         t("mail.sms_template_text"),

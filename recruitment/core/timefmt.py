@@ -201,6 +201,17 @@ def format_date(value: date | datetime | None, lang: str, zone: ZoneInfo | None 
     return _babel_datetime(moment, PATTERNS[code]["date"], tzinfo=None, locale=_locale(code))
 
 
+def format_month(value: date | str | None, lang: str) -> str:
+    """A calendar month: "januar 2027", "January 2027" (`value` a day of it or "2027-01")."""
+    if _missing(value):
+        return EMPTY
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:7] + "-01")
+    code = _code(lang)
+    moment = datetime.combine(value, time(12))
+    return _babel_datetime(moment, "LLLL y", tzinfo=None, locale=_locale(code))
+
+
 def weekday_name(weekday: int, lang: str) -> str:
     """The name of a weekday (0 is Monday): "mandag", "Monday"."""
     return get_day_names("wide", locale=babel_locale(lang))[weekday]

@@ -51,6 +51,7 @@ def test_the_first_run_with_demo_data_says_what_was_created_and_how_to_log_in(
     at.text_input(key="first_run_full_name").input("Ada Admin")
     at.text_input(key="first_run_password").input("correct horse battery")
     at.text_input(key="first_run_repeat").input("correct horse battery")
+    at.text_input(key="first_run_public_address").input("https://verve.example.no")
     at.toggle(key="first_run_demo").set_value(True)
     at.button[0].click().run()
 

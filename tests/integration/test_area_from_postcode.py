@@ -3,11 +3,13 @@ however they came in: the public form, a phone call, the personal link, an impor
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
 from db.models import Applicant
 from recruitment.casework.applicant_list import ApplicantFilters, applicant_page
 from recruitment.casework.importing import confirm_import, read_table, suggest_mapping
+from recruitment.core.errors import ValidationFailed
 from recruitment.journey import applicants, self_service
 from recruitment.journey.applicants import _ensure_token
 
@@ -81,9 +83,10 @@ def test_an_import_without_an_area_column_takes_the_area_from_the_postcode(
     assert session.scalar(select(Applicant.area)) == "Fredrikstad"
 
 
-def test_an_unknown_postcode_gives_no_area_rather_than_a_wrong_one(session_factory, session):
-    with session_factory.begin() as s:
-        result = applicants.sign_up(
+def test_an_unknown_postcode_is_refused_rather_than_given_a_wrong_area(session_factory, session):
+    with pytest.raises(ValidationFailed) as refused, session_factory.begin() as s:
+        applicants.sign_up(
             session=s, raw={**FORM, "postcode": "0999"}, meeting_id=None, callback=True
         )
-    assert session.get(Applicant, result.applicant_id).area is None
+    assert refused.value.fields == {"postcode": "validation.postcode_unknown"}
+    assert session.scalar(select(func.count()).select_from(Applicant)) == 0

@@ -20,10 +20,15 @@ STYLESHEET = STATIC / "verve.css"
 SCRIPT = STATIC / "frame.html"
 
 
-def frame(language: str) -> None:
-    """Draw the stylesheet and the frame script for `language` (call once per run)."""
+def frame_html(language: str) -> str:
+    """The frame's script element for `language` (constant but for the language code)."""
     if language not in LANGUAGES:
         raise ValueError(f"not one of Verve's languages: {language!r}")
+    return SCRIPT.read_text(encoding="utf-8").replace("__LANG__", language)
+
+
+def frame(language: str) -> None:
+    """Draw the stylesheet and the frame script for `language` (call once per run)."""
+    script = frame_html(language)
     st.html(STYLESHEET)
-    script = SCRIPT.read_text(encoding="utf-8").replace("__LANG__", language)
     st.html(script, unsafe_allow_javascript=True)

@@ -32,20 +32,17 @@ _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 
 
 def _script_hashes() -> str:
-    """Hashes of the inline scripts the CSP allows and nothing else inline: those in
-    Streamlit's index.html and the page frame's script in each language (dashboard/frame.py)."""
+    """Hashes of the inline scripts in Streamlit's index.html, so the CSP can allow them
+    and nothing else inline (the page frame's script is a file: dashboard/static/frame.js)."""
     from pathlib import Path
 
     import streamlit
-
-    from dashboard.frame import frame_html
 
     index = Path(streamlit.__file__).parent / "static" / "index.html"
     try:
         bodies = _INLINE_SCRIPT.findall(index.read_text(encoding="utf-8"))
     except OSError:
         bodies = []
-    bodies += [body for lang in i18n.LANGUAGES for body in _INLINE_SCRIPT.findall(frame_html(lang))]
     return " ".join(
         "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
         for body in bodies

@@ -269,6 +269,7 @@ def _mark_sent(session_factory: sessionmaker[Session], message: Claimed, worker_
             claimed_at=None,
             last_error=None,
         )
+        log.info("message %s (%s, %s) sent", message.id, message.kind, message.channel)
         # Only the worker whose claim still stood records it, so the journal holds
         # each message once even when a stale claim was taken over meanwhile.
         if changed == 1 and message.applicant_id is not None:

@@ -120,3 +120,29 @@ def test_marking_and_filling_give_back_the_text(fmt, base):
     marked = mark_public_url(base, text, fmt)
     assert marked == f"Se {PUBLIC_URL_MARK}/my-page og {written}x (ikke en lenke)"
     assert fill_public_url(base, marked, fmt) == text
+
+
+def test_messages_waiting_at_the_upgrade_get_the_mark_and_a_downgrade_puts_the_address_back(
+    engine, session_factory, make_applicant, make_meeting, admin, monkeypatch
+):
+    from db import migrate
+
+    monkeypatch.delenv("VERVE_PUBLIC_URL", raising=False)
+    with session_factory.begin() as s:
+        change_setting(session=s, actor=admin, key="public_base_url", value=OLD)
+    applicant = make_applicant(language="nb", token="t0k3n-gammel")
+    with session_factory.begin() as s:
+        _booking.book_meeting(session=s, applicant_id=applicant, meeting_id=make_meeting())
+    marked = _stored(session_factory)
+    migrate.downgrade(engine, "0170_contact_channels")  # as a message from before
+    baked = _stored(session_factory)
+    assert all(PUBLIC_URL_MARK not in (value or "") for value in baked)
+    assert f"{OLD}/my-page?token=t0k3n-gammel" in baked[1]
+    migrate.upgrade(engine)
+    assert _stored(session_factory) == marked
+
+
+def _stored(session_factory) -> tuple:
+    with session_factory() as s:
+        row = s.scalars(select(OutboxMessage)).one()
+        return row.subject, row.body_text, row.body_html, row.ics

@@ -79,5 +79,27 @@ def _quiet_uvicorn_access_log() -> None:
     access.disabled = True
 
 
+def _streamlit_logs_through_verve() -> None:
+    """Streamlit gives each logger it makes (its own, uvicorn's, websockets') a handler in
+    its own format and stops it propagating. Served by `verve serve`, they propagate to
+    the root logger instead, so every line has Verve's format (UTC ISO 8601 with offset,
+    optional JSON) and redaction (recruitment/core/logs.py). Streamlit sets a logger up
+    in `setup_formatter`, for each new logger and again whenever its config is read, so
+    that is the one place taken over."""
+    from streamlit import logger as streamlit_logger
+
+    def through_verve(logger: logging.Logger) -> None:
+        handler = getattr(logger, "streamlit_console_handler", None)
+        if handler is not None:
+            logger.removeHandler(handler)
+            del logger.streamlit_console_handler
+        logger.propagate = True
+
+    streamlit_logger.setup_formatter = through_verve
+    for logger in list(streamlit_logger._loggers.values()):
+        through_verve(logger)
+
+
 _quiet_uvicorn_access_log()
+_streamlit_logs_through_verve()
 app = build()

@@ -12,7 +12,6 @@ from __future__ import annotations
 import ast
 import importlib
 import logging
-import sys
 import threading
 import time
 from pathlib import Path
@@ -96,5 +95,5 @@ def prepare_in_background() -> None:
 
 def _prepare_and_say() -> None:
     seconds = prepare()
-    # One line in the server log (the browser bench waits for it).
-    print(f"{DONE} in {seconds:.1f} s", file=sys.stderr, flush=True)
+    # One line in the server log, in its format (the browser bench waits for it).
+    log.info("%s in %.1f s", DONE, seconds)

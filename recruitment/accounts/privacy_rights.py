@@ -32,6 +32,7 @@ from recruitment.accounts.retention import _anonymise_applicant
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound
 from recruitment.core.i18n import language, t
+from recruitment.core.links import fill_public_url, public_base_url
 from recruitment.core.pipeline import EXITS
 from recruitment.core.timefmt import iso
 from recruitment.journey import _booking
@@ -164,6 +165,10 @@ def export_applicant(*, session: Session, actor: Actor, applicant_id: int) -> di
             order=OutboxMessage.created_at,
         ),
     }
+    base = public_base_url(session)
+    for message in data["messages"]:  # queued links carry a mark for the address
+        for field in ("subject", "body_text"):
+            message[field] = fill_public_url(base, message[field])
     record(
         session=session,
         actor=actor,

@@ -61,6 +61,7 @@ def outbox_group() -> None:
 @click.option("--batch-size", default=50, show_default=True, help="Messages claimed per round.")
 def outbox_send(batch_size: int) -> None:
     """Queue due reminders, deliver every message that is due now, print counts and exit."""
+    configure()  # one line per event, UTC with offset, no addresses (recruitment.core.logs)
     settings = _smtp()
     factory = sessions()
     reminders = queue_reminders_now(factory)

@@ -87,14 +87,16 @@ def queue_email(
     values = standard_context(session, lang, applicant_id=applicant_id, meeting_id=meeting_id)
     values.update(context)
     mail = render(kind, lang, values)
+    # Links wait as a mark; the worker puts in the public address when it sends.
+    base = links.public_base_url(session)
     message = OutboxMessage(
         kind=kind,
         to_address=to_address,
         language=lang,
-        subject=mail.subject,
-        body_text=mail.text,
-        body_html=mail.html,
-        ics=ics,
+        subject=links.mark_public_url(base, mail.subject),
+        body_text=links.mark_public_url(base, mail.text),
+        body_html=links.mark_public_url(base, mail.html, "html"),
+        ics=links.mark_public_url(base, ics, "ics"),
         applicant_id=applicant_id,
         meeting_id=meeting_id,
         registration_id=registration_id,
@@ -156,7 +158,9 @@ def queue_sms(
         to_address=to_number,
         language=lang,
         subject=t("sms.subject", lang, kind=t(f"mail.kind_{kind}", lang)),
-        body_text=render_sms(kind, lang, values),
+        body_text=links.mark_public_url(
+            links.public_base_url(session), render_sms(kind, lang, values)
+        ),
         body_html=None,
         applicant_id=applicant_id,
         meeting_id=meeting_id,

@@ -55,6 +55,7 @@ from db.models import (
     utcnow,
 )
 from recruitment.core.errors import VerveError
+from recruitment.core.links import fill_public_url, public_base_url
 from recruitment.core.settings import get_setting
 from recruitment.messaging._queue import REMINDER
 from recruitment.messaging.sms_gateway import OutgoingSms, SmsProvider, SmsSendError
@@ -195,6 +196,8 @@ def _claim(
             .with_for_update(skip_locked=True)
         ).all()
         claimed = []
+        # The public address of the moment goes into the links (queued with a mark).
+        base = public_base_url(session) if rows else ""
         for row in rows:
             if row.kind == REMINDER and _cancelled_since(session, row):
                 row.status, row.claimed_by, row.claimed_at = WITHDRAWN, None, None
@@ -206,10 +209,10 @@ def _claim(
                     kind=row.kind,
                     to_address=row.to_address,
                     language=row.language,
-                    subject=row.subject,
-                    body_text=row.body_text,
-                    body_html=row.body_html,
-                    ics=row.ics,
+                    subject=fill_public_url(base, row.subject),
+                    body_text=fill_public_url(base, row.body_text),
+                    body_html=fill_public_url(base, row.body_html, "html"),
+                    ics=fill_public_url(base, row.ics, "ics"),
                     message_id=row.message_id,
                     attempts=row.attempts,
                     applicant_id=row.applicant_id,
@@ -266,6 +269,7 @@ def _mark_sent(session_factory: sessionmaker[Session], message: Claimed, worker_
             claimed_at=None,
             last_error=None,
         )
+        log.info("message %s (%s, %s) sent", message.id, message.kind, message.channel)
         # Only the worker whose claim still stood records it, so the journal holds
         # each message once even when a stale claim was taken over meanwhile.
         if changed == 1 and message.applicant_id is not None:

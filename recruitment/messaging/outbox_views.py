@@ -12,6 +12,7 @@ from db.models import OutboxMessage, OutboxStatus, utcnow
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, VerveError
 from recruitment.core.i18n import t
+from recruitment.core.links import fill_public_url, public_base_url
 from recruitment.messaging.outbox import FAILED, QUEUED, SENT
 
 if TYPE_CHECKING:
@@ -88,6 +89,7 @@ def outbox_message(*, session: Session, actor: Actor, outbox_id: int) -> dict[st
     row = session.get(OutboxMessage, outbox_id)
     if row is None:
         raise NotFound(f"outbox message {outbox_id}")
+    base = public_base_url(session)
     return {
         "id": row.id,
         "kind": row.kind,
@@ -95,8 +97,9 @@ def outbox_message(*, session: Session, actor: Actor, outbox_id: int) -> dict[st
         "next_attempt_at": row.next_attempt_at,
         "to_address": row.to_address,
         "language": row.language,
-        "subject": row.subject,
-        "body_text": row.body_text,
+        # As it will be sent: with the public address of now in its links.
+        "subject": fill_public_url(base, row.subject),
+        "body_text": fill_public_url(base, row.body_text),
         "has_ics": bool(row.ics),
         "status": row.status,
         "attempts": row.attempts,

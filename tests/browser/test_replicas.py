@@ -1,8 +1,9 @@
 """Two `verve serve` replicas on one PostgreSQL database behind Debian's nginx (sticky,
 WebSocket upgrade, as deploy/nginx/verve.conf): a login made through one is valid on the
 other, a sign-up made on one shows on the other's funnel at its next page run, the
-lock-out and the audit log see the client's address from X-Forwarded-For, and neither
-the apps' nor the proxy's logs hold an e-mail address, a token or a password."""
+lock-out and the audit log see the client's address from X-Forwarded-For, and after a
+journey (sign-up, My page, staff login, export, the mail worker delivering) neither the
+apps', the worker's nor the proxy's logs hold an e-mail address, a token or a password."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from playwright.sync_api import expect
@@ -153,7 +156,7 @@ def _login(opener, jar, base, username, password, headers=None):
 
 
 def test_two_replicas_behind_nginx_share_logins_and_data_and_keep_personal_data_out_of_logs(
-    replicas, page
+    replicas, page, smtp_server
 ):
     a, b, proxy, folder = replicas
     # A login through the proxy is valid on either replica, asked directly.
@@ -192,13 +195,42 @@ def test_two_replicas_behind_nginx_share_logins_and_data_and_keep_personal_data_
     email = f"replica-{time.time():.0f}@example.no"
     fill_form(visitor, a, lang="en", meeting_id=meeting_id, email=email)
     submit(visitor, "en")
-    link = visitor.get_by_role("link", name="Go to my page").get_attribute("href")
+
+    # The mail worker delivers the sign-up's confirmation to the local SMTP server, with
+    # the public address (the proxy) put into its links as it sends.
+    worker = subprocess.run(
+        [sys.executable, "-m", "recruitment.cli", "outbox", "send"],
+        env={
+            **os.environ,
+            "DATABASE_URL": a.database_url,
+            "VERVE_PUBLIC_URL": proxy,
+            **smtp_server.env(),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    (folder / "worker.log").write_text(worker.stdout + worker.stderr)
+    assert worker.returncode == 0, worker.stderr
+    assert re.search(r"\+00:00 INFO [\w.]+: message \d+ \(\w+, email\) sent", worker.stderr)
+    [mail] = [mail for mail in smtp_server.messages if mail["To"] == email]
+    text = mail.get_body(("plain",)).get_content()
+    link = re.search(r"https?://\S+/my-page\?\S*token=\S+", text).group(0)
+    assert link.startswith(f"{proxy}/my-page?")
     token = urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["token"][0]
-    visitor.goto(urllib.parse.urljoin(proxy, link))  # the personal link, through the proxy
+    visitor.goto(link)  # the personal link from the mail, through the proxy
     wait_for_app(visitor)
+    expect(visitor.get_by_role("heading", name=re.compile(r"^Hello, "))).to_be_visible()
     page.reload()
     wait_for_app(page)
     expect(page.get_by_text(re.compile(r"^1 signed up"))).to_be_visible()
+
+    # A coordinator downloads the applicant export through the proxy.
+    staff = page.context.browser.new_context(locale="en-GB", accept_downloads=True).new_page()
+    log_in(staff, SimpleNamespace(url=proxy), "browser-coordinator", next_path="/applicants")
+    with staff.expect_download() as download:
+        staff.get_by_role("button", name="Download CSV").click()
+    assert email in Path(download.value.path()).read_text(encoding="utf-8-sig")
 
     logs = "\n".join(
         path.read_text(errors="replace")

@@ -95,3 +95,40 @@ def test_readyz_fails_while_the_database_is_unreachable_and_recovers(tmp_path, p
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
     assert "database unreachable" in log
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_streamlits_own_log_lines_come_in_verves_format(page, tmp_path, log_format):
+    """Streamlit's, uvicorn's and the WebSocket's lines, too: UTC ISO 8601 with offset, in
+    JSON when asked, redacted; none in Streamlit's own `2026-11-29 08:51:27.639` format."""
+    import json
+    import re
+
+    from tests.browser.conftest import add_staff_accounts
+
+    server = start_server(tmp_path, env={"VERVE_LOG_FORMAT": log_format})
+    try:
+        add_staff_accounts(server)
+        open_page(page, server, "/", lang="en")
+        expect(page.get_by_role("heading", name="Become a support contact").first).to_be_visible()
+    finally:
+        stop_server(server)
+    lines = [line for line in server.log.read_text().splitlines() if line.strip()]
+    stamp = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$")
+    loggers, startup = set(), False
+    for line in lines:
+        if log_format == "json":
+            record = json.loads(line)  # every line is one JSON object
+            when, logger, message = record["time"], record["logger"], record["message"]
+        else:
+            if line.startswith("    "):
+                continue  # a traceback's continuation lines
+            when, _level, rest = line.split(" ", 2)
+            logger, _, message = rest.partition(": ")
+        assert stamp.match(when), line
+        loggers.add(logger)
+        if logger.startswith("uvicorn") and "startup complete" in message:
+            startup = True
+    assert startup  # uvicorn's line that Streamlit's own handler used to write
+    assert any(name.startswith(("streamlit", "websockets", "uvicorn.error")) for name in loggers)
+    assert "WebSocket /_stcore/stream" in server.log.read_text()  # Streamlit's server lines

@@ -11,6 +11,7 @@ from db.models import Applicant, OutboxMessage, Registration, StageEvent
 from recruitment.accounts.office_settings import change_setting
 from recruitment.core import timefmt
 from recruitment.core.errors import MeetingFull, MeetingUnavailable, ValidationFailed
+from recruitment.core.links import PUBLIC_URL_MARK
 from recruitment.journey import _booking, booking
 from recruitment.journey.applicants import sign_up
 
@@ -78,7 +79,8 @@ def test_the_message_and_the_invite_give_the_same_personal_link_in_the_applicant
 ):
     book(session_factory, make_applicant(language=lang, token=f"t0k3n-{lang}"), make_meeting())
     [message] = outbox(session, kind="booking_confirmation")
-    link = f"http://localhost:8501/my-page?token=t0k3n-{lang}&lang={lang}"
+    # Queued with a mark for the public address, put in when the message is sent.
+    link = f"{PUBLIC_URL_MARK}/my-page?token=t0k3n-{lang}&lang={lang}"
     assert link in message.body_text
     assert link in str(event_of(message.ics)["DESCRIPTION"])
 

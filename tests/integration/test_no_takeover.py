@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from db.models import Applicant, OutboxMessage, PendingChange, Registration
 from recruitment.core.errors import ValidationFailed
+from recruitment.core.links import fill_public_url
 from recruitment.journey import _booking, self_service
 from recruitment.journey.applicants import _ensure_token, register_caller, sign_up
 
@@ -33,7 +34,8 @@ def mails(session) -> list:
 
 
 def link_param(body: str, name: str) -> str:
-    for url in re.findall(r"https?://\S+", body):
+    # Queued links carry a mark for the public address, put in when sent.
+    for url in re.findall(r"https?://\S+", fill_public_url("https://verve.example", body)):
         values = parse_qs(urlparse(url).query).get(name)
         if values:
             return values[0]

@@ -210,7 +210,6 @@ def log_in(page, server: Server, username: str) -> None:
     page.goto(f"{server.url}/auth/login?lang=en&next=/")
     page.locator("#username").fill(username)
     page.locator("#password").fill(BENCH_PASSWORD)
-    page.evaluate(_WATCH)
     with page.expect_navigation():
         page.locator("button[type=submit]").click()
     page.wait_for_selector('[data-testid="stSidebar"] a', timeout=60_000)

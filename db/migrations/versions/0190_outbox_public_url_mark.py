@@ -5,7 +5,7 @@ moment when it sends (`recruitment.core.links.fill_public_url`), so a change of
 (a copy of the marking), so later changes to the app do not change this step.
 
 Revision ID: 0190_outbox_public_url_mark
-Revises: 0170_contact_channels
+Revises: 0180_timeline_actor
 """
 
 import html
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0190_outbox_public_url_mark"
-down_revision: str | None = "0170_contact_channels"
+down_revision: str | None = "0180_timeline_actor"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -132,7 +132,10 @@ def test_a_coordinators_day_from_planning_a_meeting_to_a_placement(
 
     # 1. Plan an in-person meeting.
     go_to(page, "Information meetings", "**/meetings*")
-    page.get_by_text(en("meetings.mode_in_person"), exact=True).first.click()
+    # The radio choice, not a cell of a meeting another test planned in the listing.
+    page.get_by_test_id("stRadio").get_by_text(
+        en("meetings.mode_in_person"), exact=True
+    ).first.click()
     fill(page.get_by_label(en("meetings.address"), exact=True).first, address)
     page.get_by_role("button", name=en("meetings.save")).first.click()
     wait_for_app(page)

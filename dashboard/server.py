@@ -63,6 +63,7 @@ def build() -> st.App:
                 VerveMiddleware,
                 staff_paths=staff_paths,
                 home_path=navigation.STAFF_PAGES[0].url_path,
+                public_home_path=navigation.PUBLIC_PAGES[0].url_path,
             )
         ],
         on_script_error=on_script_error,

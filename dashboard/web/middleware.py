@@ -88,11 +88,16 @@ class VerveMiddleware:
     """See the module docstring; `staff_paths` are the URL paths of the staff pages."""
 
     def __init__(
-        self, app: ASGIApp, staff_paths: frozenset[str] = frozenset(), home_path: str = "home"
+        self,
+        app: ASGIApp,
+        staff_paths: frozenset[str] = frozenset(),
+        home_path: str = "home",
+        public_home_path: str = "signup",
     ) -> None:
         self.app = app
         self.staff_paths = staff_paths
         self.home_path = home_path
+        self.public_home_path = public_home_path
         self.headers = security_headers()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -107,6 +112,16 @@ class VerveMiddleware:
         page = path.strip("/")
         if scope["method"] == "GET" and page == SELF_SERVICE_PAGE and query.get("token"):
             redirect = self._token_to_cookie(scope, path, query)
+            status["code"] = redirect.status_code
+            self._with_headers(redirect.headers)
+            await redirect(scope, receive, send)
+            access_log.info("%s %s %s", scope["method"], path, redirect.status_code)
+            return
+        if scope["method"] == "GET" and page == self.public_home_path:
+            # Streamlit serves the default page (the sign-up) at the root only; its own
+            # address would open "Page not found". Links and bookmarks to it go to the root.
+            raw = scope.get("query_string", b"").decode("latin-1")
+            redirect = RedirectResponse("/" + (f"?{raw}" if raw else ""), status_code=303)
             status["code"] = redirect.status_code
             self._with_headers(redirect.headers)
             await redirect(scope, receive, send)

@@ -132,3 +132,14 @@ def test_streamlits_own_log_lines_come_in_verves_format(page, tmp_path, log_form
     assert startup  # uvicorn's line that Streamlit's own handler used to write
     assert any(name.startswith(("streamlit", "websockets", "uvicorn.error")) for name in loggers)
     assert "WebSocket /_stcore/stream" in server.log.read_text()  # Streamlit's server lines
+
+
+def test_the_sign_up_pages_own_address_opens_the_sign_up_page(page, live_server):
+    """Streamlit serves its default page at the root only: /signup (in a link or a
+    bookmark) goes there instead of showing "Page not found"."""
+    status, _headers, _body = _get(f"{live_server.url}/signup?lang=en")
+    assert status == 200
+    open_page(page, live_server, "/signup", lang="en")
+    assert urlsplit(page.url).path == "/" and "lang=en" in page.url
+    expect(page.get_by_role("heading", name="Become a support contact").first).to_be_visible()
+    expect(page.get_by_text("Page not found")).to_have_count(0)

@@ -10,6 +10,7 @@ import re
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from dateutil.relativedelta import relativedelta
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -31,7 +32,30 @@ from recruitment.casework.call_list import call_list
 from recruitment.core.i18n import t
 from recruitment.core.timefmt import office_zone
 from recruitment.core.timefmt import today as office_today
-from tests.browser.conftest import fill, log_in, open_page, screenshot, wait_for_app
+from tests.browser.conftest import (
+    add_staff_accounts,
+    fill,
+    log_in,
+    open_page,
+    screenshot,
+    start_server,
+    stop_server,
+    wait_for_app,
+)
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """A server of the journey's own: other browser tests plan meetings and sign people
+    up on the shared one, and the journey's day must hold only its own."""
+    server = start_server(tmp_path_factory.mktemp("journey1"))
+    yield server
+    stop_server(server)
+
+
+@pytest.fixture(scope="module")
+def staff_accounts(live_server):
+    return add_staff_accounts(live_server)
 
 
 def en(key: str, **params) -> str:
@@ -214,9 +238,9 @@ def test_a_coordinators_day_from_planning_a_meeting_to_a_placement(
         session.get(InfoMeeting, meeting_id).starts_at = held_at
     go_to(page, "Information meetings", "**/meetings*")
     # Held today: it stays among today's and upcoming meetings until the day is over.
-    # A meeting opens by selecting its row (the only meeting planned in this journey,
-    # so the first row of the upcoming ones).
-    expect(page.get_by_text(en("meetings.open_hint"))).to_be_visible()
+    # A meeting opens by selecting its row (the journey has a server of its own, so its
+    # meeting is the first row of the upcoming ones).
+    expect(page.get_by_text(en("meetings.open_hint")).first).to_be_visible()
     listing = page.get_by_test_id("stDataFrame").first
     top = listing.bounding_box()
     page.mouse.click(top["x"] + 17, top["y"] + 36 + 35 * 0.5)

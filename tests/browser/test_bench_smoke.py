@@ -21,14 +21,20 @@ def _bench(tmp_path: Path, script: str, *args: str) -> dict:
         _unavailable(f"Chromium not found at {CHROMIUM}")
     out = tmp_path / "bench.json"
     env = {**os.environ, "BENCH_CACHE": str(tmp_path / "cache")}
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / script), *args, "--json", str(out)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    # A second try only when a page "did not settle": the bench's watcher can miss a run
+    # that ended before it was installed on a loaded machine (a known flake of the bench's
+    # timing, not of the app). Any other failure fails at once.
+    for _attempt in range(2):
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "bench" / script), *args, "--json", str(out)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        if done.returncode == 0 or "did not settle" not in done.stderr:
+            break
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return json.loads(out.read_text())
 

@@ -9,7 +9,7 @@ TEST_STAMP := $(VENV)/.test-$(HASH)
 # PostgreSQL tests wait on I/O.
 TEST_WORKERS ?= 3
 
-.PHONY: run test lint install install-test node bench clean
+.PHONY: run test lint install install-test node bench bench-browser bench-load clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Verve needs Python 3.11 or newer")'
@@ -36,9 +36,9 @@ node:
 		test -f node_modules/axe-core/axe.min.js || npm install --silent --no-audit --no-fund; \
 	else echo "npm not found: the accessibility checks cannot run"; fi
 
+# The checkout's data/ folder holds the development database (VERVE_DATA_DIR).
 run: install
-	$(VENV)/bin/verve db upgrade
-	$(VENV)/bin/streamlit run dashboard/app.py
+	VERVE_DATA_DIR="$${VERVE_DATA_DIR:-$(CURDIR)/data}" $(VENV)/bin/verve serve
 
 # Style and the import contracts first: a breach fails `make test` (and so CI).
 lint: install-test
@@ -51,6 +51,16 @@ test: lint node
 
 bench: install-test
 	$(PY) bench/analytics.py
+
+# Every page in Chromium, cold and warm, against an empty page, on SQLite and PostgreSQL at
+# 1,000 and 100,000 applicants (demo databases built once into .bench-cache/); see
+# docs/performance.md. BENCH_ARGS narrows it, e.g. BENCH_ARGS="--backend sqlite".
+bench-browser: install-test
+	$(PY) bench/browser.py $(BENCH_ARGS)
+
+# N public sign-ups at once against one server process: CPU per sign-up, p95, replicas.
+bench-load: install-test
+	$(PY) bench/load.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache artifacts

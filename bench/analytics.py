@@ -44,7 +44,14 @@ from db.session import make_engine, make_session_factory  # noqa: E402
 from recruitment.analytics.funnel import Filters, _reached_counts  # noqa: E402
 from recruitment.core.pipeline import RANK  # noqa: E402
 
-PAGES = ["funnel", "digital_vs_in_person", "trends", "time_in_stage", "evaluations"]
+PAGES = [
+    "funnel",
+    "digital_vs_in_person",
+    "trends",
+    "time_in_stage",
+    "evaluations",
+    "supply_demand",
+]
 PG_ADMIN_URL = os.environ.get(
     "BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
@@ -184,7 +191,7 @@ def empty_page():
 
 
 def analytics_page(name: str, manager_id: int):
-    path = str(ROOT / "dashboard" / "pages" / f"{name}.py")
+    path = str(ROOT / "dashboard" / "analytics" / f"{name}.py")
 
     def run():
         st.cache_data.clear()  # uncached: every number read from the database again

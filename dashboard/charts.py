@@ -6,7 +6,32 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from recruitment.core.timefmt import office_zone
+
 MODE_COLOURS = {"digital": "#1f6feb", "in_person": "#d97706"}
+
+#: A facet's panel title above its panel, left-aligned and never cut: the default
+#: (turned 90 degrees beside the panel) overlaps as soon as a label is longer than the
+#: panel is high.
+PANEL_HEADER = {
+    "labelAngle": 0,
+    "labelOrient": "top",
+    "labelAnchor": "start",
+    "labelAlign": "left",
+    "labelLimit": 0,
+    "labelFontSize": 13,
+    "labelFontWeight": "bold",
+}
+
+#: A legend under the chart, in columns, with every entry and every label whole: beside
+#: a short chart a long legend is cut off.
+WHOLE_LEGEND = {"orient": "bottom", "columns": 2, "labelLimit": 0, "symbolLimit": 0}
+
+
+def in_language(chart: alt.TopLevelMixin, locale: dict) -> alt.TopLevelMixin:
+    """`chart` with month and day names and number separators of the user's language
+    (`recruitment.core.timefmt.chart_locale`)."""
+    return chart.configure(locale=locale)
 
 
 def _relabel(frame: pd.DataFrame, column: str, labels: dict[str, str]) -> pd.DataFrame:
@@ -40,6 +65,7 @@ def exits_chart(
 ) -> alt.Chart:
     """Stacked bars: exits per stage left, coloured by reason."""
     data = _relabel(_relabel(exits, "from_stage", stage_labels), "reason", reason_labels)
+    data = _relabel(data, "exit", stage_labels)
     order = [
         stage_labels[code] for code in stage_labels if stage_labels[code] in set(data["from_stage"])
     ]
@@ -49,7 +75,7 @@ def exits_chart(
         .encode(
             y=alt.Y("from_stage:N", sort=order, title=titles["from_stage"]),
             x=alt.X("sum(exits):Q", title=titles["exits"]),
-            color=alt.Color("reason:N", title=titles["reason"]),
+            color=alt.Color("reason:N", title=titles["reason"], legend=alt.Legend(**WHOLE_LEGEND)),
             tooltip=["from_stage", "exit", "reason", "exits"],
         )
     )
@@ -85,7 +111,14 @@ def rates_chart(
     return (
         (interval + point)
         .properties(height=60)
-        .facet(row=alt.Row("metric:N", title=None, sort=list(metric_labels.values())))
+        .facet(
+            row=alt.Row(
+                "metric:N",
+                title=None,
+                sort=list(metric_labels.values()),
+                header=alt.Header(**PANEL_HEADER),
+            )
+        )
     )
 
 
@@ -132,15 +165,17 @@ def seats_chart(
             tooltip=["month", "mode", "measure", "value"],
         )
         .properties(height=220)
-        .facet(row=alt.Row("mode:N", title=None))
+        .facet(row=alt.Row("mode:N", title=None, header=alt.Header(**PANEL_HEADER)))
     )
 
 
 def time_in_stage_chart(
     table: pd.DataFrame, *, stage_labels: dict[str, str], titles: dict[str, str]
 ) -> alt.Chart:
-    """Median days per stage over months, with the 90th percentile as a faint band top."""
-    data = _relabel(table, "stage", stage_labels)
+    """Median days per stage over months. `placed` is left out: it lasts as long as the
+    placement (months or years), not a wait, and on the same axis it flattens every
+    waiting stage to zero (the table beside the chart keeps it)."""
+    data = _relabel(table[table["stage"] != "placed"], "stage", stage_labels)
     order = [label for label in stage_labels.values() if label in set(data["stage"])]
     base = alt.Chart(data).encode(
         x=alt.X("month:O", title=titles["month"]),
@@ -153,8 +188,11 @@ def time_in_stage_chart(
 def scores_chart(
     by_meeting: pd.DataFrame, *, mode_labels: dict[str, str], titles: dict[str, str]
 ) -> alt.Chart:
-    """Average rating per meeting over time, coloured by mode."""
+    """Average rating per meeting over time, coloured by mode. `starts_at` is drawn on the
+    office's wall clock (Vega would otherwise show it in the browser's zone)."""
     data = _relabel(by_meeting, "mode", mode_labels)
+    moments = pd.to_datetime(data["starts_at"], utc=True)
+    data["starts_at"] = moments.dt.tz_convert(office_zone()).dt.tz_localize(None)
     colours = alt.Scale(
         domain=[mode_labels[m] for m in MODE_COLOURS], range=list(MODE_COLOURS.values())
     )
@@ -162,7 +200,7 @@ def scores_chart(
         alt.Chart(data)
         .mark_circle()
         .encode(
-            x=alt.X("starts_at:T", title=titles["starts_at"]),
+            x=alt.X("starts_at:T", title=titles["starts_at"], scale=alt.Scale(type="utc")),
             y=alt.Y("mean_rating:Q", title=titles["mean_rating"], scale=alt.Scale(domain=[1, 5])),
             size=alt.Size("answers:Q", title=titles["answers"]),
             color=alt.Color("mode:N", scale=colours, title=None),
@@ -174,5 +212,32 @@ def scores_chart(
                 "got_information",
                 "technical_problems",
             ],
+        )
+    )
+
+
+def side_by_side_bars(
+    frame: pd.DataFrame, *, category: str, measures: dict[str, str], titles: dict[str, str]
+) -> alt.Chart:
+    """For each `category`, one bar per measure side by side; the legend names the
+    measures by their labels (`measures`: column -> label), never by column name."""
+    long = frame.melt(
+        id_vars=[category], value_vars=list(measures), var_name="measure", value_name="value"
+    )
+    long["measure"] = long["measure"].map(measures)
+    return (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            x=alt.X(f"{category}:N", title=titles[category]),
+            xOffset="measure:N",
+            y=alt.Y("value:Q", title=titles["value"]),
+            color=alt.Color(
+                "measure:N",
+                sort=list(measures.values()),
+                title=None,
+                legend=alt.Legend(**WHOLE_LEGEND),
+            ),
+            tooltip=[category, "measure", "value"],
         )
     )

@@ -54,6 +54,11 @@ def format_date(value: date | datetime | None) -> str:
     return timefmt.format_date(value, lang())
 
 
+def format_month(value: date | str | None) -> str:
+    """A calendar month: "januar 2027", "January 2027"."""
+    return timefmt.format_month(value, lang())
+
+
 def format_time(moment: datetime | None) -> str:
     """The office's clock time: "18.00", "18:00"."""
     return timefmt.format_time(moment, lang())
@@ -87,6 +92,7 @@ def language_switch(*, where=None, key: str = "language_switch") -> None:
         index=list(LANGUAGE_NAMES).index(current),
         format_func=LANGUAGE_NAMES.__getitem__,
         key=key,
+        placeholder=t("common.choose_one"),
     )
     if choice != current:
         st.session_state["lang"] = choice

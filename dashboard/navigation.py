@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass
 
 import streamlit as st
@@ -85,6 +87,13 @@ STAFF_PAGES: tuple[PageSpec, ...] = (
         "meetings.write",
     ),
     PageSpec(
+        "casework/call_list.py",
+        "call_list.nav_title",
+        ":material/call:",
+        "call-list",
+        "applicants.write",
+    ),
+    PageSpec(
         "journey/phone_signup.py",
         "phone_signup.nav_title",
         ":material/phone_in_talk:",
@@ -156,6 +165,14 @@ STAFF_PAGES: tuple[PageSpec, ...] = (
         "nav.section_analytics",
     ),
     PageSpec(
+        "analytics/reminders.py",
+        "analytics.nav_reminders",
+        ":material/notifications_active:",
+        "reminders",
+        "analytics.read",
+        "nav.section_analytics",
+    ),
+    PageSpec(
         "analytics/trends.py",
         "analytics.nav_trends",
         ":material/trending_up:",
@@ -176,6 +193,14 @@ STAFF_PAGES: tuple[PageSpec, ...] = (
         "analytics.nav_evaluations",
         ":material/reviews:",
         "evaluations",
+        "analytics.read",
+        "nav.section_analytics",
+    ),
+    PageSpec(
+        "analytics/forecast.py",
+        "forecast.nav_title",
+        ":material/query_stats:",
+        "forecast",
         "analytics.read",
         "nav.section_analytics",
     ),
@@ -238,6 +263,19 @@ STAFF_PAGES: tuple[PageSpec, ...] = (
 )
 
 
+#: An empty page, served only when VERVE_BENCH is set: the browser bench's baseline
+#: (bench/browser.py), drawn through the same frame as every other page.
+BASELINE_PAGE = PageSpec(
+    "baseline.py", "nav.baseline", ":material/speed:", "baseline", section_key="nav.section_account"
+)
+
+
+def _bench() -> dict[str, int] | None:
+    """Under the bench: the id each detail page opens with (VERVE_BENCH, JSON); else None."""
+    raw = os.environ.get("VERVE_BENCH")
+    return json.loads(raw) if raw else None
+
+
 def _page(spec: PageSpec, *, default: bool = False) -> st.Page:
     return st.Page(
         spec.path,
@@ -246,6 +284,31 @@ def _page(spec: PageSpec, *, default: bool = False) -> st.Page:
         url_path=spec.url_path,
         default=default,
         visibility="hidden" if spec.hidden else "visible",
+    )
+
+
+def _login_needed(spec: PageSpec) -> st.Page:
+    def ask_to_log_in() -> None:
+        from urllib.parse import urlencode
+
+        from dashboard.i18n import lang
+
+        expired = st.session_state.pop("session_expired", False)
+        st.title(t("login.title"), anchor=False)
+        st.info(t("login.session_expired") if expired else t("login.login_needed"))
+        asked = f"/{spec.url_path}"
+        query = {k: v for k, v in st.query_params.to_dict().items()}
+        if query:
+            asked += "?" + urlencode(query)
+        form = "/auth/login?" + urlencode({"next": asked, "lang": lang()})
+        st.link_button(t("login.go_to_login"), form, type="primary", icon=":material/login:")
+
+    return st.Page(
+        ask_to_log_in,
+        title=t(spec.title_key),
+        icon=spec.icon,
+        url_path=spec.url_path,
+        visibility="hidden",
     )
 
 
@@ -264,14 +327,18 @@ def build(actor: Actor | None, *, first_run: bool) -> st.navigation:
     """
     if first_run:
         return st.navigation([_page(FIRST_RUN_PAGE, default=True)], position="hidden")
+    bench = [_page(BASELINE_PAGE)] if _bench() is not None else []
     if actor is None:
         pages = [_page(spec, default=i == 0) for i, spec in enumerate(PUBLIC_PAGES)]
-        return st.navigation(pages, position="hidden")
+        # A staff page's address (a deep link, a tab whose session ended) asks for a login
+        # instead of Streamlit's "page not found".
+        pages += [_login_needed(spec) for spec in STAFF_PAGES]
+        return st.navigation(pages + bench, position="hidden")
     staff = [_page(spec, default=i == 0) for i, spec in enumerate(staff_pages_for(actor))]
     # The public pages stay reachable so staff can open links to them; the login page
     # is among them and sends a logged-in visitor on to their start page.
     public = [_page(spec) for spec in PUBLIC_PAGES]
-    return st.navigation(staff + public, position="hidden")
+    return st.navigation(staff + public + bench, position="hidden")
 
 
 def menu(actor: Actor) -> None:
@@ -281,6 +348,20 @@ def menu(actor: Actor) -> None:
         if not spec.hidden:
             sections.setdefault(spec.section_key, []).append(spec)
     for section_key, specs in sections.items():
-        st.sidebar.subheader(t(section_key))
+        st.sidebar.subheader(t(section_key), anchor=False)
         for spec in specs:
             st.sidebar.page_link(spec.path, label=t(spec.title_key), icon=spec.icon)
+    bench = _bench()
+    if bench is not None:
+        # The bench reaches every page by a click, as people do: detail pages with an id.
+        st.sidebar.subheader(t("nav.section_bench"), anchor=False)
+        for spec in staff_pages_for(actor):
+            if spec.hidden and spec.url_path in bench:
+                st.sidebar.page_link(
+                    spec.path,
+                    label=t(spec.title_key),
+                    icon=spec.icon,
+                    query_params={"id": str(bench[spec.url_path])},
+                )
+        page = BASELINE_PAGE
+        st.sidebar.page_link(page.path, label=t(page.title_key), icon=page.icon)

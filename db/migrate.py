@@ -27,6 +27,29 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the schema back to `revision` (an id, or "-1" for one step)."""
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
+def backup_sqlite(engine: Engine, target: Path) -> None:
+    """A consistent copy of a live SQLite database through SQLite's online backup API
+    (a plain file copy can miss what is still in the write-ahead log)."""
+    import sqlite3
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    destination = sqlite3.connect(target)
+    try:
+        with engine.connect() as connection:
+            source = connection.connection.driver_connection
+            source.backup(destination)
+    finally:
+        destination.close()
+
+
 def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 

@@ -8,6 +8,7 @@ value is a plain constraint change in a migration.
 from __future__ import annotations
 
 import enum
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -27,6 +28,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from db import search
 
 # Stable constraint names, so Alembic migrations can find and alter them later.
 NAMING_CONVENTION = {
@@ -71,6 +74,53 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+#: Characters no text a person types may hold: C0 controls but tab and line breaks,
+#: DEL and the C1 controls. PostgreSQL cannot store NUL at all.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Invisible characters that make no sense in a form field and are removed: zero-width
+#: space, word joiner, byte-order mark, and the bidi embeddings, overrides and isolates
+#: (U+202E makes "exe.txt" read "txt.exe"). The zero-width (non-)joiner and the
+#: left-to-right/right-to-left marks stay: scripts and emoji need them.
+INVISIBLE_CHARACTERS = re.compile("[\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_invisible(text: str) -> str:
+    return INVISIBLE_CHARACTERS.sub("", text)
+
+
+class UserText(TypeDecorator):
+    """Every column that holds what a person typed: no NUL or other control character,
+    no invisible formatting character, never longer than `limit`.
+
+    `recruitment.core.text_guard` checks each assignment to such a column with a message
+    in the user's language (so no service can skip it); this type is the last line at
+    the database: anything written or searched past the ORM's attributes is cleaned. `length` is the
+    column's size; a Text column (`length=None`) has `max_length` as its limit."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, length: int | None = None, *, max_length: int | None = None) -> None:
+        super().__init__(length)
+        if length is None:
+            self.impl = Text()
+        self.limit = length or max_length
+
+    def process_bind_param(self, value: Any, dialect: Any) -> Any:
+        # Also every value compared with such a column (a search term): cleaned, never
+        # refused, so a NUL typed into a search box finds nothing instead of crashing
+        # PostgreSQL. Writes were refused with a message before they got here.
+        if not isinstance(value, str):
+            return value
+        return CONTROL_CHARACTERS.sub("", strip_invisible(value))
+        value = strip_invisible(value)
+        if CONTROL_CHARACTERS.search(value):
+            raise ValueError("text with control characters cannot be stored")
+        if self.limit is not None and len(value) > self.limit:
+            raise ValueError(f"text longer than {self.limit} characters cannot be stored")
+        return value
 
 
 class Base(DeclarativeBase):
@@ -168,11 +218,44 @@ class JournalChannel(enum.StrEnum):
     SYSTEM = "system"
 
 
+class ActorKind(enum.StrEnum):
+    """Who made a recorded change: a staff member (`by_id`), the applicant themselves
+    (through My page or the public sign-up form), or the system (reminders, retention)."""
+
+    STAFF = "staff"
+    MY_PAGE = "my_page"
+    SIGN_UP_FORM = "sign_up_form"
+    SYSTEM = "system"
+
+
+class ContactChannel(enum.StrEnum):
+    """How an applicant wants to be reached; several may be chosen, each with its consent."""
+
+    EMAIL = "email"
+    SMS = "sms"
+    CALL = "call"
+
+
+class OutboxChannel(enum.StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+
+
+class CallOutcomeKind(enum.StrEnum):
+    REACHED = "reached"
+    LEFT_MESSAGE = "left_message"
+    NO_ANSWER = "no_answer"
+    WRONG_NUMBER = "wrong_number"
+
+
 class OutboxStatus(enum.StrEnum):
     QUEUED = "queued"
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    # Not sent because what it was about was cancelled first (a reminder for a
+    # booking that was cancelled while it waited in the queue).
+    WITHDRAWN = "withdrawn"
 
 
 # --- staff and settings -------------------------------------------------------
@@ -183,10 +266,10 @@ class StaffUser(Base):
     __table_args__ = (CheckConstraint(_in("role", Role), name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True)
-    full_name: Mapped[str] = mapped_column(String(200), default="")
-    email: Mapped[str | None] = mapped_column(String(320))
-    phone: Mapped[str | None] = mapped_column(String(40))
+    username: Mapped[str] = mapped_column(UserText(64), unique=True)
+    full_name: Mapped[str] = mapped_column(UserText(200), default="")
+    email: Mapped[str | None] = mapped_column(UserText(320))
+    phone: Mapped[str | None] = mapped_column(UserText(40))
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # The identity a single-sign-on provider gives this person, when SSO is used.
@@ -197,6 +280,24 @@ class StaffUser(Base):
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StaffSession(Base):
+    """A staff member's login, shared by every tab, replica and restart: the browser holds
+    a random id in an HttpOnly cookie and only its SHA-256 is kept here."""
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Absolute expiry: a session ends this late however active it is.
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
 
 
 class Setting(Base):
@@ -243,20 +344,20 @@ class Applicant(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    first_name: Mapped[str] = mapped_column(String(100))
-    last_name: Mapped[str] = mapped_column(String(100))
+    first_name: Mapped[str] = mapped_column(UserText(100))
+    last_name: Mapped[str] = mapped_column(UserText(100))
     # Normalised (lower-cased domain, trimmed) by recruitment before it is stored;
     # NULL only once the applicant has been anonymised.
-    email: Mapped[str | None] = mapped_column(String(320), unique=True)
-    phone: Mapped[str | None] = mapped_column(String(40), index=True)
+    email: Mapped[str | None] = mapped_column(UserText(320), unique=True)
+    phone: Mapped[str | None] = mapped_column(UserText(40), index=True)
     birth_year: Mapped[int | None]
-    postcode: Mapped[str | None] = mapped_column(String(4), index=True)
-    area: Mapped[str | None] = mapped_column(String(100), index=True)
+    postcode: Mapped[str | None] = mapped_column(UserText(4), index=True)
+    area: Mapped[str | None] = mapped_column(UserText(100), index=True)
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     interests: Mapped[list[str]] = mapped_column(JSON, default=list)
     availability: Mapped[list[str]] = mapped_column(JSON, default=list)
     target_groups: Mapped[list[str]] = mapped_column(JSON, default=list)
-    about: Mapped[str | None] = mapped_column(Text)
+    about: Mapped[str | None] = mapped_column(UserText(max_length=2000))
     driving_licence: Mapped[bool] = mapped_column(Boolean, default=False)
     prefers_phone: Mapped[bool] = mapped_column(Boolean, default=False)
     callback_requested: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
@@ -264,6 +365,12 @@ class Applicant(Base):
     language: Mapped[str] = mapped_column(String(2), default="nb")
     consent_at: Mapped[datetime | None]
     consent_version_id: Mapped[int | None] = mapped_column(ForeignKey("consent_version.id"))
+    # The channels the applicant chose, each with when they agreed to it (NULL: not
+    # chosen). A reply with the opt-out word stops SMS until they choose it again.
+    email_consent_at: Mapped[datetime | None]
+    sms_consent_at: Mapped[datetime | None]
+    call_consent_at: Mapped[datetime | None]
+    sms_opted_out_at: Mapped[datetime | None]
     stage: Mapped[str] = mapped_column(String(24), default=Stage.SIGNED_UP.value)
     stage_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     exit_reason: Mapped[str | None] = mapped_column(String(64))
@@ -274,8 +381,14 @@ class Applicant(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     anonymised_at: Mapped[datetime | None]
+    # Name, e-mail and phone folded to plain words for the full-text search (db/search.py);
+    # filled on every insert and update, indexed by FTS5 or a GIN index (migration 0150).
+    search_text: Mapped[str] = mapped_column(Text, default=search.column_default, server_default="")
 
     coordinator: Mapped[StaffUser | None] = relationship(foreign_keys=[coordinator_id])
+
+
+search.keep_in_step(Applicant)
 
 
 class StageEvent(Base):
@@ -285,6 +398,7 @@ class StageEvent(Base):
     __table_args__ = (
         CheckConstraint(_in("to_stage", Stage), name="to_stage"),
         CheckConstraint(f"from_stage IS NULL OR {_in('from_stage', Stage)}", name="from_stage"),
+        CheckConstraint(f"actor_kind IS NULL OR {_in('actor_kind', ActorKind)}", name="actor_kind"),
         Index("ix_stage_event_applicant_at", "applicant_id", "at"),
         Index("ix_stage_event_to_stage_applicant", "to_stage", "applicant_id"),
         Index("ix_stage_event_at_stay", "at", "from_stage", "from_at"),
@@ -302,8 +416,36 @@ class StageEvent(Base):
     # spent in a stage is one row's `at - from_at`: no window over every event.
     from_at: Mapped[datetime | None]
     by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    # Who acted (`ActorKind`): without it an event with no staff member cannot tell the
+    # applicant's own withdrawal from a system job. NULL only on rows older than the
+    # column whose reason did not say.
+    actor_kind: Mapped[str | None] = mapped_column(String(16))
     reason_code: Mapped[str | None] = mapped_column(String(64))
-    reason_text: Mapped[str | None] = mapped_column(Text)
+    reason_text: Mapped[str | None] = mapped_column(UserText(max_length=2000))
+
+
+class MeetingChange(Base):
+    """A booking moved from one meeting to another: not a stage change (the applicant
+    stays `meeting_booked`), but part of the applicant's timeline. Meetings are kept by
+    reference and rendered when read."""
+
+    __tablename__ = "meeting_change"
+    __table_args__ = (
+        CheckConstraint(_in("actor_kind", ActorKind), name="actor_kind"),
+        Index("ix_meeting_change_applicant_at", "applicant_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))
+    from_meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("info_meeting.id", ondelete="SET NULL")
+    )
+    to_meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("info_meeting.id", ondelete="SET NULL")
+    )
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    actor_kind: Mapped[str] = mapped_column(String(16))
 
 
 # --- info meetings ---------------------------------------------------------------
@@ -326,15 +468,15 @@ class InfoMeeting(Base):
     duration_minutes: Mapped[int] = mapped_column(Integer, default=90)
     mode: Mapped[str] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(16), default=MeetingKind.STANDARD.value)
-    join_url: Mapped[str | None] = mapped_column(String(1000))
-    address: Mapped[str | None] = mapped_column(String(300))
+    join_url: Mapped[str | None] = mapped_column(UserText(1000))
+    address: Mapped[str | None] = mapped_column(UserText(300))
     capacity: Mapped[int] = mapped_column(Integer)
     language: Mapped[str] = mapped_column(String(2), default="nb")
     host_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     status: Mapped[str] = mapped_column(String(16), default=MeetingStatus.PLANNED.value)
     # Meetings created together as a recurring series share this value.
     series_id: Mapped[str | None] = mapped_column(String(36), index=True)
-    notes: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(UserText(max_length=5000))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     held_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
@@ -392,7 +534,7 @@ class Evaluation(Base):
     rating: Mapped[int]
     got_information: Mapped[bool] = mapped_column(Boolean)
     technical_problems: Mapped[bool] = mapped_column(Boolean, default=False)
-    comment: Mapped[str | None] = mapped_column(Text)
+    comment: Mapped[str | None] = mapped_column(UserText(max_length=2000))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -414,7 +556,7 @@ class Interview(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))
     scheduled_at: Mapped[datetime]
-    place: Mapped[str | None] = mapped_column(String(300))
+    place: Mapped[str | None] = mapped_column(UserText(300))
     interviewer_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     second_interviewer_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     # Set when the interview was held in the same sitting as a small info meeting.
@@ -424,7 +566,7 @@ class Interview(Base):
     score_reliability: Mapped[int | None]
     score_experience: Mapped[int | None]
     score_fit: Mapped[int | None]
-    notes: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(UserText(max_length=5000))
     recorded_at: Mapped[datetime | None]
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     cancelled_at: Mapped[datetime | None]
@@ -448,7 +590,7 @@ class ApplicantCheck(Base):
     issued_on: Mapped[date | None] = mapped_column(Date)
     seen_on: Mapped[date | None] = mapped_column(Date)
     seen_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(UserText(max_length=2000))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -468,10 +610,10 @@ class ServiceUser(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_ref: Mapped[str | None] = mapped_column(String(64), unique=True)
+    case_ref: Mapped[str | None] = mapped_column(UserText(64), unique=True)
     age_group: Mapped[str] = mapped_column(String(16))
-    postcode: Mapped[str | None] = mapped_column(String(4))
-    area: Mapped[str | None] = mapped_column(String(100))
+    postcode: Mapped[str | None] = mapped_column(UserText(4))
+    area: Mapped[str | None] = mapped_column(UserText(100))
     interests: Mapped[list[str]] = mapped_column(JSON, default=list)
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     preferences: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -504,7 +646,7 @@ class Placement(Base):
     end_date: Mapped[date | None] = mapped_column(Date)
     hours_per_month: Mapped[int] = mapped_column(Integer)
     end_reason: Mapped[str | None] = mapped_column(String(64))
-    end_reason_text: Mapped[str | None] = mapped_column(Text)
+    end_reason_text: Mapped[str | None] = mapped_column(UserText(max_length=2000))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
 
@@ -529,28 +671,39 @@ class JournalEntry(Base):
         ForeignKey("service_user.id", ondelete="CASCADE")
     )
     channel: Mapped[str] = mapped_column(String(16))
-    subject: Mapped[str | None] = mapped_column(String(300))
-    body: Mapped[str] = mapped_column(Text, default="")
+    subject: Mapped[str | None] = mapped_column(UserText(300))
+    body: Mapped[str] = mapped_column(UserText(max_length=10000), default="")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     outbox_id: Mapped[int | None] = mapped_column(
         ForeignKey("outbox_message.id", ondelete="SET NULL")
+    )
+    # An entry about a placement names the contact and the case by reference: its subject
+    # keeps "{contact}" and "{case_ref}" and they are filled in when read, so retention
+    # and erasure leave no name behind in the other party's journal.
+    placement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("placement.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     edited_at: Mapped[datetime | None]
 
 
 class OutboxMessage(Base):
-    """An e-mail queued in the same transaction as the change that caused it."""
+    """An e-mail or SMS queued in the same transaction as the change that caused it.
+    For an SMS `to_address` is the E.164 number and `subject` a short label."""
 
     __tablename__ = "outbox_message"
     __table_args__ = (
         CheckConstraint(_in("status", OutboxStatus), name="status"),
+        CheckConstraint(_in("channel", OutboxChannel), name="channel"),
         Index("ix_outbox_message_due", "status", "next_attempt_at"),
         Index("ix_outbox_message_applicant", "applicant_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(
+        String(8), default=OutboxChannel.EMAIL.value, server_default=OutboxChannel.EMAIL.value
+    )
     applicant_id: Mapped[int | None] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))
     meeting_id: Mapped[int | None] = mapped_column(
         ForeignKey("info_meeting.id", ondelete="SET NULL")
@@ -576,6 +729,56 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
 
 
+class PendingChange(Base):
+    """Changes to an applicant that wait for the owner of an e-mail address to confirm
+    them: a sign-up with an address already registered, or a new address typed on My
+    page. Nothing reaches the applicant's row until the link mailed to that address is
+    opened and confirmed; the row is deleted then, and an expired one is worthless."""
+
+    __tablename__ = "pending_change"
+    __table_args__ = (
+        CheckConstraint("kind IN ('sign_up', 'email_change')", name="kind"),
+        Index("ix_pending_change_applicant", "applicant_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    # Only the SHA-256 of the code in the link is kept, so a copy of the database
+    # confirms nothing.
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+
+
+class CallOutcome(Base):
+    """One call from the call list and how it went; the journal holds the same call
+    for the case record. Someone not reached is listed again the next day."""
+
+    __tablename__ = "call_outcome"
+    __table_args__ = (
+        CheckConstraint(_in("outcome", CallOutcomeKind), name="outcome"),
+        Index("ix_call_outcome_registration_at", "registration_id", "at"),
+        Index("ix_call_outcome_applicant_at", "applicant_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicant.id", ondelete="CASCADE"))
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registration.id", ondelete="SET NULL")
+    )
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("info_meeting.id", ondelete="SET NULL")
+    )
+    outcome: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    journal_entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("journal_entry.id", ondelete="SET NULL")
+    )
+
+
 class AuditEvent(Base):
     """Who did what to whose data: logins, exports, deletions, role changes. Append-only."""
 
@@ -596,3 +799,18 @@ class AuditEvent(Base):
     target_id: Mapped[int | None]
     client: Mapped[str | None] = mapped_column(String(100))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class ForecastScenario(Base):
+    """A forecast scenario saved by name: the levers a manager changed (the rest stay at
+    today's values), to compare with the baseline later."""
+
+    __tablename__ = "forecast_scenario"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    levers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+    saved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL")
+    )

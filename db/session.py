@@ -9,12 +9,26 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-DEFAULT_DATABASE_URL = "sqlite:///data/verve.db"
+
+def data_dir() -> Path:
+    """Verve's data folder, always absolute: `VERVE_DATA_DIR`, else the user's data folder
+    (`$XDG_DATA_HOME/verve`, `~/.local/share/verve`). Never the working directory, so
+    starting from another folder cannot silently open a new, empty database."""
+    chosen = os.environ.get("VERVE_DATA_DIR", "").strip()
+    if not chosen:
+        base = os.environ.get("XDG_DATA_HOME", "").strip() or str(Path.home() / ".local" / "share")
+        chosen = str(Path(base) / "verve")
+    return Path(chosen).expanduser().resolve()
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{data_dir() / 'verve.db'}"
 
 
 def database_url() -> str:
-    """The database to use: `DATABASE_URL`, else the embedded SQLite file."""
-    url = os.environ.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL
+    """The database to use: `DATABASE_URL`, else the SQLite file `verve.db` in the data
+    folder."""
+    url = os.environ.get("DATABASE_URL", "").strip() or default_database_url()
     return normalise_url(url)
 
 
@@ -27,9 +41,13 @@ def normalise_url(url: str) -> str:
 
 
 def make_engine(url: str | None = None, **kwargs) -> Engine:
-    """An engine for `url`; SQLite gets WAL, foreign keys and writer serialisation."""
+    """An engine for `url` that never logs bound values; SQLite gets WAL, foreign keys
+    and writer serialisation."""
     url = normalise_url(url or database_url())
     parsed = make_url(url)
+    # A failing statement's exception (and so the server log) names the SQL but never the
+    # bound values: they are people's names, notes and reasons.
+    kwargs["hide_parameters"] = True
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

@@ -32,7 +32,7 @@ from recruitment.core._moves import record_sign_up
 from recruitment.core.access import Actor
 
 # The real SMTP server fixture (`smtp_server`, aiosmtpd on 127.0.0.1) for the mail tests.
-pytest_plugins = ["tests.smtp"]
+pytest_plugins = ["tests.smtp", "tests.sms_gateway"]
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}

@@ -26,6 +26,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from recruitment.messaging.smtp import SmtpSettings
 
 SENDER = "Støttekontakttjenesten <stottekontakt@kommune.example>"
+SENDER_ADDRESS = "stottekontakt@kommune.example"
 
 
 def free_port() -> int:

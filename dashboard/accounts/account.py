@@ -10,7 +10,7 @@ from recruitment.accounts.staff import MIN_PASSWORD_LENGTH, change_own_password
 from recruitment.core.errors import ValidationFailed
 
 actor = access.require("account.own")
-st.title(t("nav.account"))
+st.title(t("nav.account"), anchor=False)
 st.write(
     t(
         "account.signed_in_as",
@@ -20,7 +20,7 @@ st.write(
     )
 )
 
-st.subheader(t("security.change_password"))
+st.subheader(t("security.change_password"), anchor=False)
 show_flash()
 with st.form("change_password", clear_on_submit=True):
     current = st.text_input(
@@ -65,4 +65,4 @@ if submitted:
 st.divider()
 if st.button(t("common.log_out"), key="account_log_out", icon=":material/logout:"):
     access.log_out_recorded(actor)
-    st.rerun()
+    st.switch_page("accounts/login.py")

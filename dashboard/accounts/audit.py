@@ -1,17 +1,17 @@
 """Admins: read and filter the audit log (it cannot be edited from the app)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import streamlit as st
 
 from dashboard import access
 from dashboard.data import sessions
-from dashboard.i18n import date_format, format_datetime, t
+from dashboard.i18n import date_format, format_date, format_datetime, t
 from recruitment.accounts.audit import ACTIONS, AuditFilters, audit_events
 from recruitment.core.timefmt import today
 
 actor = access.require("audit.read")
-st.title(t("security.nav_audit"))
+st.title(t("security.nav_audit"), anchor=False)
 st.caption(t("security.audit_intro"))
 
 ALL = t("security.audit_all")
@@ -22,6 +22,7 @@ with st.form("audit_filters"):
         ["", *ACTIONS],
         format_func=lambda a: a or ALL,
         key="audit_action",
+        placeholder=t("common.choose_one"),
     )
     who = c2.text_input(t("security.audit_who"), key="audit_who")
     period = c3.date_input(
@@ -42,6 +43,18 @@ with sessions()() as session:
         ),
     )
 
+
+def readable(value: object) -> object:
+    """A date or moment kept in ISO form in the detail, written for people."""
+    if isinstance(value, str) and len(value) >= 10 and value[4] == "-" and value[7] == "-":
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return format_date(moment.date()) if len(value) == 10 else format_datetime(moment)
+    return value
+
+
 st.write(t("security.audit_count", count=len(rows)))
 st.dataframe(
     [
@@ -53,10 +66,12 @@ st.dataframe(
                 "security.audit_target"
             ): f"{row['target_type'] or ''} {row['target_id'] or ''}".strip(),
             t("security.audit_client"): row["client"] or "",
-            t("security.audit_detail"): ", ".join(f"{k}={v}" for k, v in row["detail"].items()),
+            t("security.audit_detail"): ", ".join(
+                f"{k}={readable(v)}" for k, v in row["detail"].items()
+            ),
         }
         for row in rows
     ],
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
 )

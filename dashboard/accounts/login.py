@@ -1,11 +1,16 @@
-"""Staff login: username and password, or single sign-on when it is configured."""
+"""Staff login: the way to the login form (a plain HTML form served by
+`dashboard/web/login_form.py`, which sets the session cookie), and single sign-on when
+it is configured. Opening /login in the browser goes straight to the form; this page is
+what in-app links and a logged-out or expired session show."""
+
+from urllib.parse import urlencode
 
 import streamlit as st
 
 from dashboard import access
 from dashboard.action import run_action
 from dashboard.i18n import format_time, lang, t
-from recruitment.accounts.staff import attempt_login, sso_login
+from recruitment.accounts.staff import sso_login
 from recruitment.core.settings import get_setting
 
 
@@ -22,10 +27,10 @@ def sso_providers() -> list[str]:
     return named or ([""] if "client_id" in auth else [])
 
 
-def _finish(outcome, session_timeout) -> None:
+def _finish(outcome, _session_timeout) -> None:
     """Log in, or say why not (a refused login is an outcome that is saved, not an error)."""
     if outcome.actor is not None:
-        access.log_in(outcome.actor, timeout_minutes=session_timeout)
+        access.log_in(outcome.actor)
         st.rerun()
     elif outcome.locked_until is not None:
         until = format_time(outcome.locked_until)
@@ -37,9 +42,11 @@ def _finish(outcome, session_timeout) -> None:
 if access.current_actor() is not None:
     st.switch_page("casework/home.py")
 
-st.title(t("login.title"))
+st.title(t("login.title"), anchor=False)
 if st.session_state.pop(access.EXPIRED, False):
     st.info(t("login.session_expired"))
+elif st.session_state.pop(access.LOGGED_OUT, False):
+    st.success(t("login.logged_out"))
 
 providers = sso_providers()
 # Back from the identity provider: map the identity to a staff account, once per session.
@@ -68,30 +75,8 @@ if providers and st.user.is_logged_in and not st.session_state.get("sso_tried"):
         else:
             _finish(outcome, timeout)
 
-with st.form("login"):
-    username = st.text_input(t("login.username"), key="login_username", autocomplete="username")
-    password = st.text_input(
-        t("login.password"), type="password", key="login_password", autocomplete="current-password"
-    )
-    submitted = st.form_submit_button(t("login.submit"), type="primary")
-
-if submitted:
-    # The outcome is saved either way (failed attempts count towards a lock).
-    attempt = run_action(
-        lambda session: (
-            attempt_login(
-                session=session,
-                username=username,
-                password=password,
-                client=access.client_address(),
-            ),
-            get_setting(session, "session_timeout_minutes"),
-        ),
-        rerun=False,
-        clear_caches=False,
-    )
-    if attempt is not None:
-        _finish(*attempt)
+form_url = "/auth/login?" + urlencode({"next": st.query_params.get("next") or "/", "lang": lang()})
+st.link_button(t("login.go_to_login"), form_url, type="primary", icon=":material/login:")
 
 for provider in providers:
     label = t(

@@ -18,7 +18,7 @@ from recruitment.core.settings import get_setting
 from recruitment.core.timefmt import office_day
 
 actor = access.require("retention.run")
-st.title(t("security.nav_retention"))
+st.title(t("security.nav_retention"), anchor=False)
 show_flash()
 
 with sessions()() as session:
@@ -41,13 +41,13 @@ due_rows = [
     {
         t("security.retention_kind"): t("security.retention_service_user"),
         "ID": row["id"],
-        t("security.retention_status"): row["status"],
+        t("security.retention_status"): t(f"service_users.status_{row['status']}"),
         t("security.retention_last_event"): format_datetime(row["last_event_at"]),
     }
     for row in plan.service_users
 ]
 if due_rows:
-    st.dataframe(due_rows, hide_index=True, use_container_width=True)
+    st.dataframe(due_rows, hide_index=True, width="stretch")
     with st.form("run_retention"):
         confirmed = st.checkbox(t("security.retention_confirm"), key="retention_confirm")
         if st.form_submit_button(t("security.retention_run"), type="primary", disabled=False):
@@ -71,7 +71,7 @@ else:
     st.success(t("security.retention_nothing_due"), icon=":material/check:")
 
 st.divider()
-st.subheader(t("security.rights_title"))
+st.subheader(t("security.rights_title"), anchor=False)
 st.caption(t("security.rights_intro"))
 with st.form("rights"):
     applicant_id = st.number_input(

@@ -12,7 +12,7 @@ from recruitment.accounts.privacy_rights import consent_versions
 from recruitment.core.settings import DEFAULTS, LIMITS
 
 actor = access.require("settings.write")
-st.title(t("security.nav_settings"))
+st.title(t("security.nav_settings"), anchor=False)
 show_flash()
 
 with sessions()() as session:
@@ -45,6 +45,8 @@ with st.form("settings"):
                 [k.value for k in CheckKind],
                 default=list(current[key]),
                 format_func=CHECK_LABELS.__getitem__,
+                placeholder=t("common.choose_many"),
+                select_all=False,  # Streamlit's "Select all" is English and selects too much
                 key=widget_key,
             )
         else:
@@ -63,7 +65,7 @@ if submitted:
         errors_key="settings_errors",
     )
 
-st.subheader(t("security.consent_versions"))
+st.subheader(t("security.consent_versions"), anchor=False)
 if versions:
     st.dataframe(
         [
@@ -75,7 +77,7 @@ if versions:
             for v in versions
         ],
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
 else:
     st.write(t("security.consent_none"))

@@ -18,7 +18,7 @@ from recruitment.accounts.staff import (
 )
 
 actor = access.require("staff.manage")
-st.title(t("security.nav_staff"))
+st.title(t("security.nav_staff"), anchor=False)
 show_flash()
 
 ROLES = [role.value for role in Role]
@@ -51,7 +51,7 @@ st.dataframe(
         for p in people
     ],
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
 )
 
 by_id = {p["id"]: p for p in people}
@@ -68,6 +68,7 @@ with st.expander(t("security.add_staff"), icon=":material/person_add:"):
             format_func=ROLE_LABELS.__getitem__,
             key="staff_new_role",
             index=1,
+            placeholder=t("common.choose_one"),
         )
         password = st.text_input(
             t("security.field_password"),
@@ -91,12 +92,13 @@ with st.expander(t("security.add_staff"), icon=":material/person_add:"):
                 reset=NEW_STAFF_EMPTY,  # an empty form for the next person
             )
 
-st.subheader(t("security.change_staff"))
+st.subheader(t("security.change_staff"), anchor=False)
 chosen = st.selectbox(
     t("security.choose_staff"),
     list(by_id),
     format_func=lambda i: f"{by_id[i]['username']} ({by_id[i]['full_name']})",
     key="staff_chosen",
+    placeholder=t("common.choose_one"),
 )
 if chosen is not None:
     person = by_id[chosen]
@@ -107,6 +109,7 @@ if chosen is not None:
             index=ROLES.index(person["role"]),
             format_func=ROLE_LABELS.__getitem__,
             key="staff_role",
+            placeholder=t("common.choose_one"),
         )
         if st.form_submit_button(t("security.change_role")):
             run_action(

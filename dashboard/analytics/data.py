@@ -1,7 +1,9 @@
 """Cached reads for the analytics pages. Each wrapper takes only hashable plain values,
-opens one read transaction and calls one recruitment function. The cache is short-lived
-and `dashboard.data.clear_caches()` (called after every write) empties it, as does the
-Refresh button (`clear()`)."""
+opens one read transaction and calls one recruitment function. The key every page passes
+first, `actor_key(actor)`, holds the actor and the database's data version
+(`recruitment.analytics.data_version`), so a change made on any replica is read on every
+replica's next page run; `dashboard.data.clear_caches()` and the Refresh button (`clear()`)
+empty this process's cache too."""
 
 from __future__ import annotations
 
@@ -10,20 +12,24 @@ from datetime import date
 import streamlit as st
 
 from dashboard.data import sessions
-from recruitment.analytics import funnel, reports
+from recruitment.analytics import funnel, reminders, reports
+from recruitment.analytics.data_version import data_version
 from recruitment.analytics.funnel import Filters
 from recruitment.core.access import Actor
 
 TTL_SECONDS = 300
 
 
-def _actor(values: tuple) -> Actor:
-    return Actor(*values)
+def _actor(key: tuple) -> Actor:
+    return Actor(*key[:4])
 
 
 def actor_key(actor: Actor) -> tuple:
-    """The actor as a hashable cache key (the role decides what may be read)."""
-    return (actor.id, actor.username, actor.role, actor.name)
+    """The cache key: the actor (the role decides what may be read) and the data version
+    read now, one cheap query."""
+    with sessions().begin() as session:
+        version = data_version(session=session, actor=actor)
+    return (actor.id, actor.username, actor.role, actor.name, version)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
@@ -42,6 +48,15 @@ def funnel_report(actor: tuple, filters: Filters) -> dict:
 def mode_report(actor: tuple, since: date | None, until: date | None) -> dict:
     with sessions().begin() as session:
         return reports.mode_report(session=session, actor=_actor(actor), since=since, until=until)
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def reminder_report(actor: tuple, since: date | None, until: date | None) -> dict:
+    with sessions().begin() as session:
+        frame = reminders.reminder_attendance(
+            session=session, actor=_actor(actor), since=since, until=until
+        )
+    return {"table": frame, "rates": reminders.as_rates(frame), "has_data": bool(frame["n"].sum())}
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)

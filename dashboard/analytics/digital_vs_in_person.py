@@ -5,10 +5,11 @@ import streamlit as st
 from dashboard import access, charts
 from dashboard.analytics import data as analytics_data
 from dashboard.analytics import widgets as ui
-from dashboard.i18n import t
+from dashboard.i18n import lang, t
+from recruitment.core.stats import format_p_value
 
 actor = access.require("analytics.read")
-st.title(t("analytics.nav_digital_vs_in_person"))
+st.title(t("analytics.nav_digital_vs_in_person"), anchor=False)
 st.caption(t("analytics.dvp_intro"))
 ui.refresh_button(actor)
 since, until = ui.period(help_key="analytics.meeting_period_help")
@@ -25,14 +26,15 @@ for row in verdicts.itertuples():
         metric=metrics[row.metric],
         digital=ui.percent(row.digital),
         in_person=ui.percent(row.in_person),
-        p="–" if row.p_value is None or row.p_value != row.p_value else f"{row.p_value:.3f}",
+        p=format_p_value(row.p_adjusted, lang()),
     )
     (st.success if row.verdict == "clear" else st.write)(text)
+st.caption(t("analytics.dvp_multiple_tests", count=len(verdicts)))
 
 if rates["n"].sum() == 0:
     st.info(t("analytics.no_rows"))
 else:
-    st.altair_chart(
+    ui.chart(
         charts.rates_chart(
             rates,
             metric_labels=metrics,
@@ -48,24 +50,27 @@ ui.table(
     formats={"rate": "percent", "low": "percent", "high": "percent"},
 )
 verdict_table = verdicts.assign(
-    verdict=verdicts["verdict"].map(lambda v: t(f"analytics.verdict_word_{v}"))
+    verdict=verdicts["verdict"].map(lambda v: t(f"analytics.verdict_word_{v}")),
 )
 ui.table(
     verdict_table,
     name="digital_vs_in_person_verdicts",
-    columns={c: t(f"analytics.{c}") for c in ("metric", "difference", "p_value", "verdict")}
+    columns={
+        c: t(f"analytics.{c}") for c in ("metric", "difference", "p_value", "p_adjusted", "verdict")
+    }
     | {"digital": t("analytics.mode_digital"), "in_person": t("analytics.mode_in_person")},
     formats={
         "digital": "percent",
         "in_person": "percent",
         "difference": "percent",
-        "p_value": "number",
+        "p_value": "p",
+        "p_adjusted": "p",
     },
 )
 
 left, right = st.columns(2)
 with left:
-    st.subheader(t("analytics.days_to_interview_title"))
+    st.subheader(t("analytics.days_to_interview_title"), anchor=False)
     days = report["days_to_interview"]
     if days.empty:
         st.info(t("analytics.no_rows"))
@@ -79,7 +84,7 @@ with left:
         expanded=True,
     )
 with right:
-    st.subheader(t("analytics.scores_title"))
+    st.subheader(t("analytics.scores_title"), anchor=False)
     scores = report["scores"]
     if scores.empty:
         st.info(t("analytics.no_rows"))

@@ -8,7 +8,7 @@ from dashboard.analytics import widgets as ui
 from dashboard.i18n import localised, t
 
 actor = access.require("analytics.read")
-st.title(t("analytics.nav_evaluations"))
+st.title(t("analytics.nav_evaluations"), anchor=False)
 st.caption(t("analytics.evaluations_intro"))
 ui.refresh_button(actor)
 since, until = ui.period(help_key="analytics.meeting_period_help")
@@ -35,12 +35,12 @@ titles = {key: t(f"analytics.{key}") for key in keys if key != "meeting_id"} | {
     "meeting_id": t("analytics.meeting")
 }
 
-st.subheader(t("analytics.by_meeting_title"))
+st.subheader(t("analytics.by_meeting_title"), anchor=False)
 by_meeting = report["by_meeting"]
 if by_meeting.empty:
     st.info(t("analytics.no_rows"))
 else:
-    st.altair_chart(
+    ui.chart(
         charts.scores_chart(by_meeting, mode_labels=ui.mode_labels(), titles=titles),
         width="stretch",
     )
@@ -55,7 +55,7 @@ ui.table(
     },
 )
 
-st.subheader(t("analytics.by_mode_title"))
+st.subheader(t("analytics.by_mode_title"), anchor=False)
 ui.table(
     report["by_mode"],
     name="evaluations_by_mode",
@@ -64,7 +64,7 @@ ui.table(
     expanded=True,
 )
 
-st.subheader(t("analytics.comments_title"))
+st.subheader(t("analytics.comments_title"), anchor=False)
 comments = report["comments"]
 if comments.empty:
     st.info(t("analytics.no_comments"))

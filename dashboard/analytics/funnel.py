@@ -9,7 +9,7 @@ from dashboard.i18n import t
 from recruitment.core.pipeline import EXIT_REASONS
 
 actor = access.require("analytics.read")
-st.title(t("analytics.nav_funnel"))
+st.title(t("analytics.nav_funnel"), anchor=False)
 st.caption(t("analytics.funnel_intro"))
 ui.refresh_button(actor)
 filters = ui.funnel_filters(actor)
@@ -31,7 +31,7 @@ else:
             share=ui.percent(table["overall_conversion"].iloc[-1]),
         )
     )
-    st.altair_chart(
+    ui.chart(
         charts.funnel_chart(
             table,
             stage_labels=labels,
@@ -50,14 +50,14 @@ ui.table(
     },
 )
 
-st.subheader(t("analytics.exits_title"))
+st.subheader(t("analytics.exits_title"), anchor=False)
 st.caption(t("analytics.exits_intro"))
 exits = report["exits"]
 if exits.empty:
     st.info(t("analytics.no_exits"))
 else:
     reasons = {code: t(f"reasons.{code}") for codes in EXIT_REASONS.values() for code in codes}
-    st.altair_chart(
+    ui.chart(
         charts.exits_chart(
             exits,
             stage_labels=ui.all_stage_labels(),

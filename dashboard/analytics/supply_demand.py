@@ -3,13 +3,14 @@ target group, with waiting times. Aggregates only, so managers may see it."""
 
 import streamlit as st
 
-from dashboard import access
+from dashboard import access, charts
+from dashboard.analytics import widgets as ui
 from dashboard.data import sessions
 from dashboard.i18n import t
-from recruitment.placement import matching
+from recruitment.placement import demand, matching
 
 actor = access.require("analytics.read")
-st.title(t("supply_demand.title"))
+st.title(t("supply_demand.title"), anchor=False)
 st.caption(t("supply_demand.intro"))
 
 with sessions().begin() as session:
@@ -35,16 +36,22 @@ columns = {
     "days_waiting": t("supply_demand.days_waiting"),
 }
 
-st.subheader(t("supply_demand.by_area"))
+st.subheader(t("supply_demand.by_area"), anchor=False)
 if picture.by_area.empty:
     st.info(t("common.no_data"))
 else:
-    st.bar_chart(
-        picture.by_area, x="area", y=["waiting", "available"], stack=False, x_label=columns["area"]
+    ui.chart(
+        charts.side_by_side_bars(
+            picture.by_area,
+            category="area",
+            measures={"waiting": columns["waiting"], "available": columns["available"]},
+            titles={"area": columns["area"], "value": t("analytics.people")},
+        ),
+        width="stretch",
     )
     st.dataframe(picture.by_area, hide_index=True, column_config=columns)
 
-st.subheader(t("supply_demand.by_target_group"))
+st.subheader(t("supply_demand.by_target_group"), anchor=False)
 # Codes shown with their translated labels.
 target_labels = {
     code: t(f"vocab.target_group_{code}") for code in picture.by_target_group["target_group"]
@@ -55,7 +62,7 @@ st.dataframe(
     column_config=columns,
 )
 
-st.subheader(t("supply_demand.longest_waits"))
+st.subheader(t("supply_demand.longest_waits"), anchor=False)
 if picture.longest_waits.empty:
     st.info(t("common.no_data"))
 else:
@@ -64,4 +71,55 @@ else:
         picture.longest_waits.replace({"age_group": age_labels}),
         hide_index=True,
         column_config=columns,
+    )
+
+# The demand gap: suitable contacts for each person waiting, and where there are none.
+st.subheader(t("supply_demand.gap_title"), anchor=False)
+st.caption(t("supply_demand.gap_intro"))
+with sessions().begin() as session:
+    gap = demand.demand_gap(session=session, actor=actor)
+gap_columns = {
+    **columns,
+    "suitable": t("supply_demand.suitable"),
+    "suitable_contacts": t("supply_demand.suitable_contacts"),
+    "placeable": t("supply_demand.placeable"),
+    "gap": t("supply_demand.gap"),
+}
+
+
+def _readable(frame):
+    """Codes shown with their translated labels; an empty area said in words."""
+    labels = {
+        "area": {"": t("supply_demand.no_area")},
+        "target_group": {c: t(f"vocab.target_group_{c}") for c in frame.get("target_group", [])},
+    }
+    if "age_group" in frame:
+        labels["age_group"] = {c: t(f"vocab.age_group_{c}") for c in frame["age_group"]}
+    return frame.replace(labels)
+
+
+st.markdown(f"**{t('supply_demand.none_title')}**")
+without = gap.segments_without_contacts
+if without.empty:
+    st.success(t("supply_demand.none_empty"))
+else:
+    st.warning(t("supply_demand.with_none", count=int((gap.waiting["suitable"] == 0).sum())))
+    st.dataframe(
+        _readable(without[["area", "target_group", "waiting"]]),
+        hide_index=True,
+        column_config=gap_columns,
+    )
+st.markdown(f"**{t('supply_demand.segments_title')}**")
+if gap.segments.empty:
+    st.info(t("common.no_data"))
+else:
+    st.dataframe(_readable(gap.segments), hide_index=True, column_config=gap_columns)
+st.markdown(f"**{t('supply_demand.per_user_title')}**")
+if gap.waiting.empty:
+    st.info(t("common.no_data"))
+else:
+    st.dataframe(
+        _readable(gap.waiting.drop(columns=["target_group"])),
+        hide_index=True,
+        column_config=gap_columns,
     )

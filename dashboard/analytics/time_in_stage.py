@@ -10,7 +10,7 @@ from dashboard.navigation import STAFF_PAGES
 from recruitment.core.access import allowed
 
 actor = access.require("analytics.read")
-st.title(t("analytics.nav_time_in_stage"))
+st.title(t("analytics.nav_time_in_stage"), anchor=False)
 st.caption(t("analytics.time_intro"))
 ui.refresh_button(actor)
 since, until = ui.period(help_key="analytics.time_intro")
@@ -26,7 +26,7 @@ table = report["time_in_stage"]
 if table.empty:
     st.info(t("analytics.no_rows"))
 else:
-    st.altair_chart(
+    ui.chart(
         charts.time_in_stage_chart(table, stage_labels=ui.stage_labels(), titles=titles),
         width="stretch",
     )
@@ -39,7 +39,7 @@ ui.table(
 
 stuck = report["stuck"]
 if stuck is not None:
-    st.subheader(t("analytics.stuck_title", count=report["stuck_after_days"]))
+    st.subheader(t("analytics.stuck_title", count=report["stuck_after_days"]), anchor=False)
     if stuck.empty:
         st.info(t("analytics.stuck_none"))
     else:

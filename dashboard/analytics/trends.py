@@ -9,7 +9,7 @@ from dashboard.i18n import t
 from recruitment.core import vocabulary
 
 actor = access.require("analytics.read")
-st.title(t("analytics.nav_trends"))
+st.title(t("analytics.nav_trends"), anchor=False)
 st.caption(t("analytics.trends_intro"))
 ui.refresh_button(actor)
 since, until = ui.period()
@@ -34,12 +34,12 @@ titles = {
 }
 sources = {code: t(f"vocab.source_{code}") for code in vocabulary.SOURCES}
 
-st.subheader(t("analytics.signups_title"))
+st.subheader(t("analytics.signups_title"), anchor=False)
 signups = report["signups"]
 if signups.empty:
     st.info(t("analytics.no_rows"))
 else:
-    st.altair_chart(
+    ui.chart(
         charts.monthly_lines(
             signups, value="signups", colour="source", titles=titles, colour_labels=sources
         ),
@@ -47,28 +47,28 @@ else:
     )
 ui.table(signups, name="signups_by_source", columns=titles)
 
-st.subheader(t("analytics.meetings_title"))
+st.subheader(t("analytics.meetings_title"), anchor=False)
 meetings = report["meetings"]
 if meetings.empty:
     st.info(t("analytics.no_rows"))
 else:
-    st.altair_chart(
+    ui.chart(
         charts.seats_chart(meetings, mode_labels=ui.mode_labels(), titles=titles), width="stretch"
     )
 ui.table(meetings, name="meetings_by_mode", columns=titles)
 
-st.subheader(t("analytics.placements_title"))
+st.subheader(t("analytics.placements_title"), anchor=False)
 placements = report["placements"]
 if placements.empty:
     st.info(t("analytics.no_rows"))
 else:
-    st.altair_chart(
+    ui.chart(
         charts.monthly_lines(placements, value="placements", colour=None, titles=titles),
         width="stretch",
     )
 ui.table(placements, name="placements_per_month", columns=titles)
 
-st.subheader(t("analytics.cohorts_title"))
+st.subheader(t("analytics.cohorts_title"), anchor=False)
 cohorts = report["cohorts"]
 if cohorts.empty:
     st.info(t("analytics.no_rows"))

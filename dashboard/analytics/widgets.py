@@ -8,14 +8,16 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
+from dashboard import charts
 from dashboard.analytics import data as analytics_data
-from dashboard.i18n import date_format, format_percent, localised, t
+from dashboard.i18n import date_format, format_percent, lang, localised, t
 from db.models import Stage
 from recruitment.analytics.funnel import Filters
 from recruitment.core import vocabulary
 from recruitment.core.access import Actor, allowed
 from recruitment.core.pipeline import FUNNEL
-from recruitment.core.timefmt import iso, today
+from recruitment.core.stats import format_p_value
+from recruitment.core.timefmt import chart_locale, iso, today
 
 MODES = ("digital", "in_person")
 
@@ -30,6 +32,11 @@ def all_stage_labels() -> dict[str, str]:
 
 def mode_labels() -> dict[str, str]:
     return {mode: t(f"analytics.mode_{mode}") for mode in MODES}
+
+
+def chart(figure, **options) -> None:
+    """An Altair chart with the user's month names and number separators."""
+    st.altair_chart(charts.in_language(figure, chart_locale(lang())), **options)
 
 
 def refresh_button(actor: Actor) -> None:
@@ -62,13 +69,14 @@ def period(
     return since or None, until or None
 
 
-def _choice(where, label_key: str, options: list, format_func, key: str):
+def choice(where, label_key: str, options: list, format_func, key: str):
     """A select box with "All" first; returns None for All."""
     choice = where.selectbox(
         t(label_key),
         options=[None, *options],
         format_func=lambda v: t("analytics.all") if v is None else format_func(v),
         key=key,
+        placeholder=t("common.choose_one"),
     )
     return choice
 
@@ -77,18 +85,18 @@ def funnel_filters(actor: Actor) -> Filters:
     since, until = period()
     options = analytics_data.filter_options(analytics_data.actor_key(actor))
     columns = st.columns(5)
-    mode = _choice(
+    mode = choice(
         columns[0], "analytics.mode", list(MODES), lambda m: t(f"analytics.mode_{m}"), "filter_mode"
     )
-    source = _choice(
-        columns[1], "analytics.source", options["sources"], _source_label, "filter_source"
+    source = choice(
+        columns[1], "analytics.source", options["sources"], source_label, "filter_source"
     )
-    area = _choice(columns[2], "analytics.area", options["areas"], str, "filter_area")
+    area = choice(columns[2], "analytics.area", options["areas"], str, "filter_area")
     names = dict(options["coordinators"])
-    coordinator = _choice(
+    coordinator = choice(
         columns[3], "analytics.coordinator", list(names), names.get, "filter_coordinator"
     )
-    age = _choice(
+    age = choice(
         columns[4], "analytics.age_group", list(vocabulary.APPLICANT_AGE_BANDS), str, "filter_age"
     )
     return Filters(
@@ -103,15 +111,44 @@ def funnel_filters(actor: Actor) -> Filters:
 
 
 def mode_choice(key: str = "mode_choice") -> str | None:
-    return _choice(st, "analytics.mode", list(MODES), lambda m: t(f"analytics.mode_{m}"), key)
+    return choice(st, "analytics.mode", list(MODES), lambda m: t(f"analytics.mode_{m}"), key)
 
 
-def _source_label(code: str) -> str:
+def source_label(code: str) -> str:
     return t(f"vocab.source_{code}") if code in vocabulary.SOURCES else code
 
 
 def no_data() -> None:
     st.info(t("analytics.no_data"), icon=":material/hourglass_empty:")
+
+
+def code_labels() -> dict[str, object]:
+    """How a table writes the codes it holds, by column name: a stage, a meeting mode, a
+    source or a measure is shown by its label (the CSV keeps the code)."""
+    return {
+        "stage": lambda code: t(f"stages.{code}"),
+        "from_stage": lambda code: t(f"stages.{code}"),
+        "to_stage": lambda code: t(f"stages.{code}"),
+        "mode": lambda code: t(f"analytics.mode_{code}"),
+        "source": source_label,
+        "exit": lambda code: t(f"stages.{code}"),
+        "reason": lambda code: t(f"reasons.{code}"),
+        "metric": lambda code: t(f"analytics.metric_{code}"),
+    }
+
+
+def labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with its code columns (see `code_labels`) written as labels."""
+    writers = code_labels()
+    found = {c: writers[c] for c in frame.columns if c in writers}
+    if not found:
+        return frame
+    return frame.assign(
+        **{
+            column: [None if v is None or v != v else write(v) for v in frame[column]]
+            for column, write in found.items()
+        }
+    )
 
 
 def table(
@@ -127,7 +164,8 @@ def table(
     shares and decimals written in the user's language) and a CSV download of exactly those
     rows, with codes, unrounded values and ISO 8601 times for further use.
 
-    `formats` marks columns as "percent" (a share) or "number" (two decimals)."""
+    `formats` marks columns as "percent" (a share), "number" (two decimals) or "p" (a
+    p-value: "< 0,001" rather than "0,000")."""
     columns = columns or {}
     config = {
         column: st.column_config.Column(label=columns.get(column, column))
@@ -136,12 +174,14 @@ def table(
     formats = formats or {}
     kinds = date_columns(frame)
     shown = localised(
-        frame,
+        labelled(frame),
         dates=[c for c, kind in kinds.items() if kind == "date"],
         datetimes=[c for c, kind in kinds.items() if kind == "datetime"],
         numbers={c: 2 for c, kind in formats.items() if kind == "number"},
         percents={c: 0 for c, kind in formats.items() if kind == "percent"},
     )
+    for column in [c for c, kind in formats.items() if kind == "p"]:
+        shown[column] = [format_p_value(p, lang()).removeprefix("p = ") for p in frame[column]]
     with st.expander(t("analytics.show_table"), expanded=expanded):
         st.dataframe(shown, hide_index=True, column_config=config, width="stretch")
     machine = frame.assign(**{c: [iso(v) for v in frame[c]] for c in kinds})

@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import access
 from dashboard.action import run_action, show_flash
-from dashboard.casework.applicant_panels import checks_panel, interviews_panel
+from dashboard.casework.applicant_panels import checks_panel, contact_panel, interviews_panel
 from dashboard.casework.fields import FIELD_LABELS
 from dashboard.components import plain
 from dashboard.data import sessions
@@ -27,6 +27,16 @@ def channel_label(channel: str) -> str:
 
 def when(value) -> str:
     return format_datetime(value)
+
+
+# Who made a change with no staff member named (`ActorKind`; None on old, unknown rows).
+ACTOR_LABELS = {
+    "my_page": "casework.actor_my_page",
+    "sign_up_form": "casework.actor_sign_up_form",
+    "staff": "casework.actor_staff",
+    "system": "casework.channel_system",
+    None: "casework.channel_system",
+}
 
 
 try:
@@ -52,7 +62,7 @@ profile = record["profile"]
 st.page_link(
     "casework/applicants.py", label=t("casework.back_to_list"), icon=":material/arrow_back:"
 )
-st.title(f"{plain(profile['first_name'])} {plain(profile['last_name'])}")
+st.title(f"{plain(profile['first_name'])} {plain(profile['last_name'])}", anchor=False)
 st.markdown(
     t(
         "casework.applicant_status_line",
@@ -106,12 +116,13 @@ with tab_profile:
     if profile["about"]:
         st.markdown(f"**{t('casework.field_about')}:**")
         st.text(profile["about"])
+    contact_panel(applicant_id)
 
 with tab_timeline:
     if not record["timeline"]:
         st.caption(t("common.no_data"))
     for item in record["timeline"]:
-        who = plain(item["who"]) if item["who"] else t("casework.channel_system")
+        who = plain(item["who"]) if item["who"] else t(ACTOR_LABELS[item["actor_kind"]])
         with st.container(border=True):
             if item["kind"] == "stage":
                 moved = (
@@ -128,6 +139,13 @@ with tab_timeline:
                     st.caption(t(f"reasons.{item['reason_code']}"))
                 if item["reason_text"]:
                     st.text(item["reason_text"])
+            elif item["kind"] == "meeting_change":
+                moved = t(
+                    "casework.timeline_meeting_changed",
+                    old=when(item["from_meeting_at"]) if item["from_meeting_at"] else "–",
+                    new=when(item["to_meeting_at"]) if item["to_meeting_at"] else "–",
+                )
+                st.markdown(f"**{when(item['at'])}** · {moved} · {who}")
             else:
                 st.markdown(f"**{when(item['at'])}** · {channel_label(item['channel'])} · {who}")
                 if item["subject"]:
@@ -143,6 +161,7 @@ with tab_journal:
                 STAFF_CHANNELS,
                 format_func={c: channel_label(c) for c in STAFF_CHANNELS}.get,
                 key="journal_channel",
+                placeholder=t("common.choose_one"),
             )
             subject = st.text_input(t("casework.field_subject"), key="journal_subject")
             body = st.text_area(t("casework.field_body"), key="journal_body")
@@ -206,13 +225,14 @@ with tab_actions:
     if not can_write:
         st.info(t("casework.read_only"))
     else:
-        st.subheader(t("casework.move_title"))
+        st.subheader(t("casework.move_title"), anchor=False)
         moves = {move["to_stage"]: move for move in record["moves"]}
         target = st.selectbox(
             t("casework.move_to"),
             list(moves),
             format_func={s: t(f"stages.{s}") for s in moves}.get,
             key="move_target",
+            placeholder=t("common.choose_one"),
         )
         move = moves[target]
         with st.form("move_form"):
@@ -245,7 +265,7 @@ with tab_actions:
                     field_labels=FIELD_LABELS,
                 )
 
-        st.subheader(t("casework.assign_title"))
+        st.subheader(t("casework.assign_title"), anchor=False)
         workers = {str(w["id"]): w for w in record["case_workers"]}
         options = ["", *workers]
         away_word = t("casework.away")
@@ -260,6 +280,7 @@ with tab_actions:
                 index=options.index(current) if current in options else 0,
                 format_func=worker_labels.get,
                 key="assign_coordinator",
+                placeholder=t("common.choose_one"),
             )
             if st.form_submit_button(t("casework.assign_submit")):
                 run_action(

@@ -17,10 +17,12 @@ from dashboard.action import run_action
 from dashboard.casework.fields import FIELD_LABELS
 from dashboard.components import plain
 from dashboard.data import sessions
-from dashboard.i18n import date_format, format_when, t
+from dashboard.i18n import date_format, format_when, lang, t
 from recruitment.casework import checks, interviews, meeting_views
+from recruitment.core import i18n
 from recruitment.core.access import allowed
-from recruitment.core.timefmt import local, office_datetime, today
+from recruitment.core.timefmt import local, office_datetime, today, working_day
+from recruitment.journey import contact
 
 APPLICANT_PAGE = "casework/applicant.py"
 
@@ -32,7 +34,11 @@ def applicant_link(names: dict[int, str], *, key: str) -> None:
     if not names or not any(spec.path == APPLICANT_PAGE for spec in STAFF_PAGES):
         return
     chosen = st.selectbox(
-        t("meetings.open_applicant"), options=list(names), format_func=names.__getitem__, key=key
+        t("meetings.open_applicant"),
+        options=list(names),
+        format_func=names.__getitem__,
+        key=key,
+        placeholder=t("common.choose_one"),
     )
     st.page_link(
         APPLICANT_PAGE,
@@ -48,7 +54,7 @@ def _when_inputs(
     left, right = st.columns(2)
     chosen_day = left.date_input(
         t("interviews.date"),
-        value=day or today() + timedelta(days=3),
+        value=day or working_day(today() + timedelta(days=3)),
         format=date_format(),
         key=f"{prefix}_date",
     )
@@ -73,7 +79,7 @@ def interviews_panel(applicant_id: int) -> None:
             session=session, actor=actor, applicant_id=applicant_id
         )
         staff = meeting_views.host_choices(session=session, actor=actor)
-    st.subheader(t("interviews.heading"))
+    st.subheader(t("interviews.heading"), anchor=False)
     current = overview.open
     if current is not None:
         st.write(
@@ -131,6 +137,7 @@ def _staff_select(staff: dict[int, str], *, key: str, default: int | None) -> in
         index=index if options else None,
         format_func=staff.__getitem__,
         key=key,
+        placeholder=t("common.choose_one"),
     )
 
 
@@ -279,38 +286,65 @@ def _check_line(view: checks.CheckView) -> str:
     )
 
 
+CHECK_FIELDS = ("check_issued_on", "check_seen_on", "check_completed_on", "check_note")
+CHECKS_FLASH = "checks_flash"
+
+
+def _saved_check(_result: object) -> None:
+    """Keep the message for the checks section itself (not the page's top, which is
+    above the interview section) and give no page-wide flash."""
+    st.session_state[CHECKS_FLASH] = t("checks.saved")
+
+
 def checks_panel(applicant_id: int) -> None:
     """The checks section: what is done, a form to record one check, and approval."""
     actor = access.require("applicants.read")
     with sessions().begin() as session:
         overview = checks.checks_overview(session=session, actor=actor, applicant_id=applicant_id)
-    st.subheader(t("checks.heading"))
+    st.subheader(t("checks.heading"), anchor=False)
+    if message := st.session_state.pop(CHECKS_FLASH, None):
+        st.success(message, icon=":material/check_circle:")
     for view in overview.checks:
-        icon = ":material/check_circle:" if view.done else ":material/radio_button_unchecked:"
+        if view.too_old:
+            icon = ":material/warning:"
+        elif view.done:
+            icon = ":material/check_circle:"
+        else:
+            icon = ":material/radio_button_unchecked:"
         st.markdown(f"{icon} {_check_line(view)}")
+        if view.kind == checks.POLICE and view.usable_until is not None:
+            if view.too_old:
+                st.warning(t("checks.police_too_old", until=view.usable_until))
+            else:
+                st.caption(t("checks.police_usable_until", until=view.usable_until))
         if view.note:
             st.caption(plain(view.note))
     if not allowed(actor, "applicants.write"):
         return
+    st.markdown(f"**{t('checks.record')}**")
+    # Outside the form, so the fields below follow the kind chosen.
+    kind = st.selectbox(
+        t("checks.kind"),
+        options=list(checks.CHECK_ORDER),
+        format_func=lambda k: t(f"checks.{k}"),
+        key="check_kind",
+        placeholder=t("common.choose_one"),
+    )
     with st.form(f"record_check_{applicant_id}"):
-        st.markdown(f"**{t('checks.record')}**")
-        kind = st.selectbox(
-            t("checks.kind"),
-            options=list(checks.CHECK_ORDER),
-            format_func=lambda k: t(f"checks.{k}"),
-            key="check_kind",
-        )
-        st.caption(t("checks.certificate_note"))
-        left, middle, right = st.columns(3)
-        issued_on = left.date_input(
-            t("checks.issued_on"), value=None, format=date_format(), key="check_issued_on"
-        )
-        seen_on = middle.date_input(
-            t("checks.seen_on"), value=None, format=date_format(), key="check_seen_on"
-        )
-        completed_on = right.date_input(
-            t("checks.completed_on"), value=None, format=date_format(), key="check_completed_on"
-        )
+        issued_on = seen_on = completed_on = None
+        if kind == checks.POLICE:
+            st.caption(t("checks.certificate_note"))
+            left, right = st.columns(2)
+            issued_on = left.date_input(
+                t("checks.issued_on"), value=None, format=date_format(), key="check_issued_on"
+            )
+            seen_on = right.date_input(
+                t("checks.seen_on"), value=None, format=date_format(), key="check_seen_on"
+            )
+        else:
+            completed_on = st.date_input(
+                t("checks.completed_on"), value=None, format=date_format(), key="check_completed_on"
+            )
         note = st.text_input(t("checks.note"), key="check_note")
         if st.form_submit_button(t("checks.save"), type="primary"):
             run_action(
@@ -324,8 +358,15 @@ def checks_panel(applicant_id: int) -> None:
                     completed_on=completed_on,
                     note=note,
                 ),
-                success=t("checks.saved"),
+                success=_saved_check,
                 field_labels=FIELD_LABELS,
+                # A fresh form for the next check: the note belongs to this one only.
+                reset={
+                    "check_note": "",
+                    "check_issued_on": None,
+                    "check_seen_on": None,
+                    "check_completed_on": None,
+                },
             )
     if overview.stage == "interviewed":
         if overview.missing:
@@ -344,4 +385,52 @@ def checks_panel(applicant_id: int) -> None:
                 ),
                 success=t("checks.approved"),
                 field_labels=FIELD_LABELS,
+            )
+
+
+# --- how to reach the applicant -----------------------------------------------------------
+
+
+def contact_panel(applicant_id: int) -> None:
+    """The channels the applicant chose, when each was agreed to, and (for casework
+    staff) a form to change them as the applicant asks."""
+    actor = access.current_actor()
+    with sessions()() as session:
+        reach = contact.applicant_contact(session=session, actor=actor, applicant_id=applicant_id)
+    st.markdown(f"**{t('casework.field_channels')}:**")
+    if not reach.channels:
+        st.markdown("–")
+    for channel in reach.channels:
+        st.markdown(
+            t(
+                "casework.channel_consent",
+                channel=t(f"signup.channel_{channel}"),
+                at=format_when(reach.consent_at[channel]),
+            )
+        )
+    if reach.sms_opted_out_at is not None:
+        st.markdown(t("casework.sms_opted_out", at=format_when(reach.sms_opted_out_at)))
+    if not allowed(actor, "applicants.write"):
+        return
+    current = lang()
+    with st.form(f"channels_{applicant_id}", enter_to_submit=False):
+        chosen = st.pills(
+            t("phone_signup.channels"),
+            options=list(contact.CHANNELS),
+            selection_mode="multi",
+            format_func=lambda code: i18n.t(f"signup.channel_{code}", current),
+            default=list(reach.channels),
+            key=f"staff_channels_{applicant_id}",
+        )
+        if st.form_submit_button(t("common.save")):
+            run_action(
+                lambda session: contact.change_contact_channels(
+                    session=session, actor=actor, applicant_id=applicant_id, channels=chosen or []
+                ),
+                success=t("self_service.channels_saved"),
+                field_labels={
+                    "channels": "signup.channels_short",
+                    "phone": "casework.field_phone",
+                    "email": "casework.field_email",
+                },
             )

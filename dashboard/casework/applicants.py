@@ -28,7 +28,7 @@ PAGE_SIZE = 50
 ANY = ""
 
 actor = access.require("applicants.list")
-st.title(t("casework.applicants_title"))
+st.title(t("casework.applicants_title"), anchor=False)
 
 # Filters arriving in the URL set the widgets once per distinct URL, then the widgets rule.
 params = {
@@ -87,7 +87,10 @@ def _options(values: list[str], current: str) -> list[str]:
 
 
 search = st.text_input(
-    t("casework.search"), key="applicants_search", placeholder=t("casework.search_placeholder")
+    t("casework.search"),
+    key="applicants_search",
+    placeholder=t("casework.search_placeholder"),
+    help=t("casework.search_help"),
 )
 row1 = st.columns(4)
 stage = row1[0].selectbox(
@@ -95,24 +98,28 @@ stage = row1[0].selectbox(
     _options(list(ALL_STAGES), ""),
     key="applicants_stage",
     format_func=labels(stage_labels),
+    placeholder=t("common.choose_one"),
 )
 coordinator = row1[1].selectbox(
     t("casework.field_coordinator"),
     _options(list(coordinator_names), st.session_state["applicants_coordinator"]),
     key="applicants_coordinator",
     format_func=labels(coordinator_names),
+    placeholder=t("common.choose_one"),
 )
 area = row1[2].selectbox(
     t("casework.field_area"),
     _options(choices["areas"], st.session_state["applicants_area"]),
     key="applicants_area",
     format_func=labels({}),
+    placeholder=t("common.choose_one"),
 )
 source = row1[3].selectbox(
     t("casework.field_source"),
     _options(choices["sources"], st.session_state["applicants_source"]),
     key="applicants_source",
     format_func=labels(source_labels),
+    placeholder=t("common.choose_one"),
 )
 row2 = st.columns([2, 1, 1])
 meeting = row2[0].selectbox(
@@ -120,6 +127,7 @@ meeting = row2[0].selectbox(
     _options(list(meeting_names), st.session_state["applicants_meeting"]),
     key="applicants_meeting",
     format_func=labels(meeting_names),
+    placeholder=t("common.choose_one"),
 )
 stuck = row2[1].checkbox(t("casework.stuck"), key="applicants_stuck", help=t("casework.stuck_help"))
 callback = row2[2].checkbox(t("casework.callback_wanted"), key="applicants_callback")
@@ -196,7 +204,7 @@ if nav[1].button(
     st.rerun()
 
 if allowed(actor, "data.export") and can_open and total:
-    st.subheader(t("casework.export_title"))
+    st.subheader(t("casework.export_title"), anchor=False)
     st.caption(t("casework.export_note", count=total))
     language = lang()
 

@@ -12,11 +12,11 @@ from dashboard.casework.fields import FIELD_LABELS
 from dashboard.data import sessions
 from dashboard.i18n import date_format, format_when, t
 from recruitment.casework import combined, meeting_views
-from recruitment.core.timefmt import office_datetime, today
+from recruitment.core.timefmt import office_datetime, today, working_day
 
 actor = access.require("meetings.write")
 access.require("applicants.write")
-st.title(t("combined.title"))
+st.title(t("combined.title"), anchor=False)
 st.write(t("combined.intro"))
 
 show_flash()
@@ -29,18 +29,21 @@ with sessions().begin() as session:
 
 book_tab, record_tab = st.tabs([t("combined.book"), t("combined.record")])
 
-with book_tab, st.form("book_combined"):
+# Enter in a field never books and mails anyone: only the button does.
+with book_tab, st.form("book_combined", enter_to_submit=False):
     chosen = st.multiselect(
         t("combined.applicants"),
         options=list(choices),
         format_func=choices.__getitem__,
         max_selections=combined.MAX_APPLICANTS,
+        placeholder=t("common.choose_many"),
+        select_all=False,  # Streamlit's "Select all" is English and selects too much
         key="combined_applicants",
     )
     left, right = st.columns(2)
     day = left.date_input(
         t("meetings.date"),
-        value=today() + timedelta(days=7),
+        value=working_day(today() + timedelta(days=7)),
         format=date_format(),
         key="combined_date",
     )
@@ -55,6 +58,7 @@ with book_tab, st.form("book_combined"):
         index=host_options.index(actor.id) if actor.id in hosts else 0,
         format_func=hosts.__getitem__,
         key="combined_host",
+        placeholder=t("common.choose_one"),
     )
     duration = st.number_input(
         t("meetings.duration"),
@@ -92,12 +96,13 @@ with record_tab:
             options=list(labels),
             format_func=labels.__getitem__,
             key="combined_sitting",
+            placeholder=t("common.choose_one"),
         )
         sitting = next(s for s in sittings if s.meeting_id == meeting_id)
         with st.form(f"record_sitting_{meeting_id}"):
             answers = []
             for applicant_id, name in sitting.applicants.items():
-                st.subheader(name)
+                st.subheader(name, anchor=False)
                 prefix = f"sitting_{applicant_id}"
                 attended = st.checkbox(t("combined.attended"), value=True, key=f"{prefix}_attended")
                 outcome = outcome_inputs(prefix)

@@ -14,7 +14,7 @@ from recruitment.casework.handover import case_workers, hand_over, mark_back, ta
 from recruitment.core.timefmt import today
 
 actor = access.require("applicants.write")
-st.title(t("casework.handover_title"))
+st.title(t("casework.handover_title"), anchor=False)
 st.caption(t("casework.handover_intro"))
 show_flash()
 
@@ -27,7 +27,7 @@ with sessions().begin() as session:
         page_size=100,
     )
 
-st.subheader(t("casework.handover_team"))
+st.subheader(t("casework.handover_team"), anchor=False)
 st.dataframe(
     [
         {
@@ -42,7 +42,7 @@ st.dataframe(
 )
 
 names = {str(w["id"]): w["name"] for w in workers}
-st.subheader(t("casework.handover_form_title"))
+st.subheader(t("casework.handover_form_title"), anchor=False)
 with st.form("handover_form"):
     ids = list(names)
     me = str(actor.id) if str(actor.id) in names else None
@@ -52,6 +52,7 @@ with st.form("handover_form"):
         index=ids.index(me) if me else 0,
         format_func=names.get,
         key="handover_from",
+        placeholder=t("common.choose_one"),
     )
     to_id = st.selectbox(
         t("casework.handover_to"),
@@ -85,7 +86,7 @@ with st.form("handover_form"):
 
 away = [w for w in workers if w["away"]]
 if away:
-    st.subheader(t("casework.handover_back_title"))
+    st.subheader(t("casework.handover_back_title"), anchor=False)
     for w in away:
         if st.button(t("casework.handover_back", name=w["name"]), key=f"handover_back_{w['id']}"):
             run_action(
@@ -94,7 +95,7 @@ if away:
                 )
             )
 
-st.subheader(t("casework.handover_queue_title", n=queue_total))
+st.subheader(t("casework.handover_queue_title", n=queue_total), anchor=False)
 if queue.empty:
     st.caption(t("casework.handover_queue_empty"))
 else:

@@ -10,7 +10,10 @@ from recruitment.casework.applicant_list import work_summary
 from recruitment.core.errors import VerveError
 
 actor = access.require("staff.read")
-st.title(t("home.title", name=plain(actor.name)))
+st.title(t("home.title", name=plain(actor.name)), anchor=False)
+if summary := st.session_state.pop("first_run_demo_summary", None):
+    # What the first run's demo data created, and how its staff log in.
+    st.success(summary, icon=":material/check_circle:")
 st.write(t(f"home.intro_{actor.role}"))
 
 try:
@@ -20,7 +23,7 @@ except VerveError as error:
     st.error(error_message(error))
     st.stop()
 
-st.subheader(t("casework.home_meetings_today"))
+st.subheader(t("casework.home_meetings_today"), anchor=False)
 if not summary["meetings_today"]:
     st.caption(t("casework.home_no_meetings_today"))
 for meeting in summary["meetings_today"]:
@@ -63,7 +66,7 @@ if "unassigned" in summary:
     )
 
 if "mine_callback" in summary:
-    st.subheader(t("casework.home_mine_needing_action"))
+    st.subheader(t("casework.home_mine_needing_action"), anchor=False)
     needing = [
         frame for frame in (summary["mine_callback"], summary["mine_stuck"]) if not frame.empty
     ]

@@ -21,7 +21,7 @@ from recruitment.casework.importing import (
 from recruitment.core.errors import ValidationFailed, VerveError
 
 actor = access.require("data.import")
-st.title(t("casework.import_title"))
+st.title(t("casework.import_title"), anchor=False)
 st.caption(t("casework.import_intro"))
 show_flash()
 
@@ -53,7 +53,7 @@ st.caption(
     )
 )
 
-st.subheader(t("casework.import_mapping_title"))
+st.subheader(t("casework.import_mapping_title"), anchor=False)
 suggested = suggest_mapping(table.headers)
 NONE = ""
 header_labels = {NONE: t("casework.import_not_in_file")} | {
@@ -71,6 +71,7 @@ with st.form("import_mapping"):
                 index=options.index(suggested[name]) if suggested[name] else 0,
                 format_func=header_labels.get,
                 key=f"import_map_{name}",
+                placeholder=t("common.choose_one"),
             )
             or None
         )
@@ -94,7 +95,7 @@ except VerveError as error:
     st.stop()
 
 summary = preview_summary(plans)
-st.subheader(t("casework.import_preview_title"))
+st.subheader(t("casework.import_preview_title"), anchor=False)
 counts = st.columns(3)
 counts[0].metric(t("casework.import_action_create"), summary["create"])
 counts[1].metric(t("casework.import_action_update"), summary["update"])

@@ -43,7 +43,7 @@ except (ValueError, NotFound):
     st.stop()
 
 when = format_when(meeting.starts_at)
-st.title(t("meetings.detail_title") + " " + when)
+st.title(t("meetings.detail_title") + " " + when, anchor=False)
 st.write(
     " · ".join(
         [
@@ -70,7 +70,7 @@ if meeting.reminder_sent_at:
 
 show_flash()
 
-st.subheader(t("meetings.registrations"))
+st.subheader(t("meetings.registrations"), anchor=False)
 if seats.empty:
     st.info(t("meetings.no_registrations"))
 else:
@@ -110,7 +110,7 @@ else:
         dict(zip(seats["applicant_id"], seats["name"], strict=True)), key="seat_applicant"
     )
 
-st.subheader(t("meetings.waitlist"))
+st.subheader(t("meetings.waitlist"), anchor=False)
 if waitlist.empty:
     st.caption(t("meetings.no_waitlist"))
 else:
@@ -155,6 +155,7 @@ if not registered.empty:
             options=options,
             format_func=lambda r: t("meetings.resend_everyone") if r is None else names[r],
             key="resend_target",
+            placeholder=t("common.choose_one"),
         )
         if st.form_submit_button(t("meetings.resend"), icon=":material/forward_to_inbox:"):
             run_action(
@@ -209,6 +210,7 @@ with st.expander(t("meetings.edit")), st.form("edit_meeting"):
         index=languages.index(meeting.language),
         format_func=lambda c: t(f"meetings.language_{c}"),
         key="edit_language",
+        placeholder=t("common.choose_one"),
     )
     host_options = [None, *hosts]
     host_id = st.selectbox(
@@ -217,6 +219,7 @@ with st.expander(t("meetings.edit")), st.form("edit_meeting"):
         index=host_options.index(meeting.host_id) if meeting.host_id in hosts else 0,
         format_func=lambda h: t("meetings.no_host") if h is None else hosts[h],
         key="edit_host",
+        placeholder=t("common.choose_one"),
     )
     notes = st.text_area(t("meetings.notes"), value=meeting.notes or "", key="edit_notes")
     if st.form_submit_button(t("meetings.save_changes")):
@@ -242,7 +245,11 @@ with st.expander(t("meetings.edit")), st.form("edit_meeting"):
 with st.expander(t("meetings.cancel_heading")), st.form("cancel_meeting"):
     reason = st.text_input(t("meetings.cancel_reason"), key="cancel_reason")
     confirmed = st.checkbox(t("meetings.cancel_confirm"), key="cancel_confirm")
-    if st.form_submit_button(t("meetings.cancel"), type="primary", disabled=False) and confirmed:
+    submitted = st.form_submit_button(t("meetings.cancel"), type="primary")
+    if submitted and not confirmed:
+        # Never a silent click: say why nothing happened.
+        st.warning(t("meetings.cancel_confirm_needed"), icon=":material/warning:")
+    elif submitted:
         run_action(
             lambda session: meetings.cancel_meeting(
                 session=session, actor=actor, meeting_id=meeting_id, reason_text=reason

@@ -8,13 +8,13 @@ from dashboard import access
 from dashboard.action import run_action, show_flash
 from dashboard.casework.fields import FIELD_LABELS
 from dashboard.data import sessions
-from dashboard.i18n import date_format, format_when, lang, t
+from dashboard.i18n import date_format, lang, t
 from recruitment.casework import meeting_views, meetings
 from recruitment.core.access import allowed
-from recruitment.core.timefmt import office_datetime, today, weekday_name
+from recruitment.core.timefmt import office_datetime, today, weekday_name, working_day
 
 actor = access.require("meetings.read")
-st.title(t("meetings.title"))
+st.title(t("meetings.title"), anchor=False)
 show_flash()
 
 with sessions().begin() as session:
@@ -42,29 +42,22 @@ for tab, views, empty, key in (
         if not views:
             st.info(t(empty))
             continue
-        st.dataframe(
-            meeting_views.meetings_frame(views, lang()),
+        # Like the applicant list: a click on a row opens the meeting.
+        can_open = allowed(actor, "meetings.write")
+        frame = meeting_views.meetings_frame(views, lang())
+        event = st.dataframe(
+            frame,
             column_config=COLUMNS,
             hide_index=True,
             key=f"{key}_table",
+            on_select="rerun" if can_open else "ignore",
+            selection_mode="single-row",
         )
-        if allowed(actor, "meetings.write"):
-            labels = {
-                view.id: f"{format_when(view.starts_at)} · " + t(f"meetings.mode_{view.mode}")
-                for view in views
-            }
-            chosen = st.selectbox(
-                t("meetings.choose_meeting"),
-                options=list(labels),
-                format_func=labels.__getitem__,
-                key=f"{key}_choice",
-            )
-            st.page_link(
-                "casework/meeting.py",
-                label=t("meetings.open_meeting"),
-                icon=":material/open_in_new:",
-                query_params={"id": str(chosen)},
-            )
+        if can_open and event and event.selection.rows:
+            chosen = int(frame["id"].iloc[event.selection.rows[0]])
+            st.switch_page("casework/meeting.py", query_params={"id": str(chosen)})
+        if can_open:
+            st.caption(t("meetings.open_hint"))
 
 if not allowed(actor, "meetings.write"):
     st.stop()
@@ -114,6 +107,7 @@ def meeting_fields(prefix: str) -> dict:
             options=["nb", "en"],
             format_func=lambda c: t(f"meetings.language_{c}"),
             key=f"{prefix}_language",
+            placeholder=t("common.choose_one"),
         ),
         "host_id": st.selectbox(
             t("meetings.host"),
@@ -121,6 +115,7 @@ def meeting_fields(prefix: str) -> dict:
             format_func=host_label,
             index=HOST_OPTIONS.index(actor.id) if actor.id in hosts else 0,
             key=f"{prefix}_host",
+            placeholder=t("common.choose_one"),
         ),
         "notes": st.text_area(t("meetings.notes"), key=f"{prefix}_notes"),
     }
@@ -131,7 +126,7 @@ one_tab, series_tab = st.tabs([t("meetings.create_one"), t("meetings.create_seri
 with one_tab, st.form("create_meeting"):
     day = st.date_input(
         t("meetings.date"),
-        value=today() + timedelta(days=14),
+        value=working_day(today() + timedelta(days=14)),
         format=date_format(),
         key="one_date",
     )
@@ -162,7 +157,7 @@ NTH = {
 with series_tab, st.form("create_series"):
     first_day = st.date_input(
         t("meetings.first_date"),
-        value=today() + timedelta(days=7),
+        value=working_day(today() + timedelta(days=7)),
         format=date_format(),
         key="series_first_day",
     )
@@ -183,9 +178,14 @@ with series_tab, st.form("create_series"):
         format_func=lambda d: weekday_name(d, lang()),
         index=1,
         key="series_weekday",
+        placeholder=t("common.choose_one"),
     )
     nth = middle.selectbox(
-        t("meetings.nth"), options=list(NTH), format_func=lambda n: t(NTH[n]), key="series_nth"
+        t("meetings.nth"),
+        options=list(NTH),
+        format_func=lambda n: t(NTH[n]),
+        key="series_nth",
+        placeholder=t("common.choose_one"),
     )
     interval = right.number_input(
         t("meetings.interval"), min_value=1, max_value=12, value=1, step=1, key="series_interval"

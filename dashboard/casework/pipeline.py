@@ -4,13 +4,14 @@ the applicant list filtered to that stage."""
 import altair as alt
 import streamlit as st
 
-from dashboard import access
+from dashboard import access, charts
 from dashboard.data import sessions
-from dashboard.i18n import t
+from dashboard.i18n import lang, t
 from recruitment.casework.applicant_list import stage_counts
+from recruitment.core.timefmt import chart_locale
 
 actor = access.require("applicants.list")
-st.title(t("casework.pipeline_title"))
+st.title(t("casework.pipeline_title"), anchor=False)
 st.caption(t("casework.pipeline_intro"))
 
 with sessions().begin() as session:
@@ -32,7 +33,12 @@ chart = (
     )
     .add_params(selection)
 )
-event = st.altair_chart(chart, on_select="rerun", key="pipeline_chart", use_container_width=True)
+event = st.altair_chart(
+    charts.in_language(chart, chart_locale(lang())),
+    on_select="rerun",
+    key="pipeline_chart",
+    width="stretch",
+)
 
 selected = ((event or {}).get("selection") or {}).get("stage") or [{}]
 chosen = selected[0].get("stage")

@@ -29,7 +29,11 @@ CHOICE_FIELDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 MAX_LENGTH = {name: limit for name, _, _, limit in TEXT_FIELDS} | {"about": MAX_TEXT}
 INPUT_TYPES = {"email": "email", "phone": "phone"}
-SUMMARY_LABELS = {"meeting": "signup.meeting_short", "consent": "signup.consent_short"}
+SUMMARY_LABELS = {
+    "meeting": "signup.meeting_short",
+    "consent": "signup.consent_short",
+    "channels": "signup.channels_short",
+}
 PUBLIC_SOURCES = tuple(code for code in vocabulary.SOURCES if code not in {"phone", "import"})
 
 
@@ -50,19 +54,25 @@ def error_summary(errors: dict[str, str]) -> None:
         st.error(t("common.fix_fields", fields=names), icon=":material/error:")
 
 
-def applicant_fields(prefix: str, errors: dict[str, str]) -> dict:
-    """Render the details widgets (keys `<prefix>_<field>`) and return what was typed."""
+def applicant_fields(
+    prefix: str, errors: dict[str, str], *, optional: frozenset[str] = frozenset()
+) -> dict:
+    """Render the details widgets (keys `<prefix>_<field>`) and return what was typed;
+    fields in `optional` lose their required mark (e-mail on the phone sign-up)."""
     raw: dict[str, object] = {}
     for field, autocomplete, required, _limit in TEXT_FIELDS:
         help_key = f"signup.{field}_help"
         raw[field] = st.text_input(
-            label(field, required=required),
+            label(field, required=required and field not in optional),
             key=f"{prefix}_{field}",
             autocomplete=autocomplete,
             # Input types give phones the right keyboard; the browser's own format check
             # is off (validate="") so every message comes from us, in the user's language.
             type=INPUT_TYPES.get(field, "default"),
             validate="" if field in INPUT_TYPES else None,
+            # Our own example, in the user's language: Streamlit's ("you@example.com",
+            # "+1 234 567 8900") is English and contradicts "8 digits".
+            placeholder=t(f"signup.{field}_placeholder") if field in INPUT_TYPES else None,
             # No max_chars: Streamlit silently drops a longer value, and the person would
             # read "required" instead of "too long (at most N characters)".
         )
@@ -71,6 +81,27 @@ def applicant_fields(prefix: str, errors: dict[str, str]) -> dict:
             st.markdown(t(help_key))
         field_error(errors, field)
     return raw
+
+
+CHANNELS = ("email", "sms", "call")
+
+
+def channel_fields(
+    prefix: str, errors: dict[str, str], *, question: str, default: tuple[str, ...] = ("email",)
+) -> dict:
+    """How the person wants to be reached: several channels, each a consent."""
+    current = lang()
+    chosen = st.pills(
+        f"{t(question)} {t('common.required_mark')}",
+        options=list(CHANNELS),
+        selection_mode="multi",
+        format_func=lambda code: i18n.t(f"signup.channel_{code}", current),
+        default=list(default),
+        key=f"{prefix}_channels",
+    )
+    st.markdown(t("signup.channels_help"))
+    field_error(errors, "channels")
+    return {"channels": list(chosen or [])}
 
 
 def wish_fields(
@@ -85,6 +116,7 @@ def wish_fields(
             options=list(codes),
             format_func=lambda code, vocab=vocab: i18n.t(f"vocab.{vocab}_{code}", current),
             placeholder=t("signup.choose_many"),
+            select_all=False,  # Streamlit's "Select all" is English and selects too much
             key=f"{prefix}_{field}",
         )
         field_error(errors, field)
@@ -102,11 +134,12 @@ def wish_fields(
     return raw
 
 
-def empty_fields(prefix: str) -> dict[str, object]:
+def empty_fields(prefix: str, *, channels: tuple[str, ...] = ("email",)) -> dict[str, object]:
     """What `applicant_fields` and `wish_fields` hold before anything is typed, by widget
     key: a fresh form after a sign-up."""
     return (
-        {f"{prefix}_{field}": "" for field, *_ in TEXT_FIELDS}
+        {f"{prefix}_channels": list(channels)}
+        | {f"{prefix}_{field}": "" for field, *_ in TEXT_FIELDS}
         | {f"{prefix}_{field}": [] for field, *_ in CHOICE_FIELDS}
         | {f"{prefix}_source": None, f"{prefix}_about": ""}
     )

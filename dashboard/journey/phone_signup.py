@@ -9,6 +9,7 @@ from dashboard.data import sessions
 from dashboard.i18n import lang, t
 from dashboard.journey.applicant_form import (
     applicant_fields,
+    channel_fields,
     empty_fields,
     error_summary,
     field_error,
@@ -16,11 +17,12 @@ from dashboard.journey.applicant_form import (
     meeting_label,
     wish_fields,
 )
+from recruitment.core import i18n
 from recruitment.journey.applicants import register_caller
 from recruitment.journey.booking import open_meetings
 
 actor = require("applicants.write")
-st.title(t("phone_signup.title"))
+st.title(t("phone_signup.title"), anchor=False)
 st.write(t("phone_signup.intro"))
 
 show_flash()
@@ -34,7 +36,18 @@ NO_MEETING = 0
 
 with st.form("phone_signup", enter_to_submit=False, clear_on_submit=False):
     error_summary(errors)
-    raw = applicant_fields("phone_signup", errors)
+    raw = applicant_fields("phone_signup", errors, optional=frozenset({"email"}))
+    st.markdown(t("phone_signup.email_optional"))
+    raw |= channel_fields(
+        "phone_signup", errors, question="phone_signup.channels", default=("call",)
+    )
+    raw["instead_of_email"] = st.radio(
+        t("phone_signup.instead_of_email"),
+        ["call", "letter"],
+        format_func=lambda code: i18n.t(f"phone_signup.instead_{code}", current),
+        horizontal=True,
+        key="phone_signup_instead",
+    )
     raw |= wish_fields("phone_signup", errors, sources=("phone",))
     no_meeting = t("phone_signup.no_meeting")
     meeting = st.selectbox(
@@ -46,6 +59,7 @@ with st.form("phone_signup", enter_to_submit=False, clear_on_submit=False):
             else f"{meeting_label(by_id[o], current)} · {meeting_caption(by_id[o], current)}"
         ),
         key="phone_signup_meeting",
+        placeholder=t("common.choose_one"),
     )
     field_error(errors, "meeting")
     raw["consent"] = st.checkbox(
@@ -65,6 +79,10 @@ if submitted:
         ),
         errors_key="phone_signup_errors",
         # A fresh, empty form for the next caller.
-        reset=empty_fields("phone_signup")
-        | {"phone_signup_meeting": NO_MEETING, "phone_signup_consent": False},
+        reset=empty_fields("phone_signup", channels=("call",))
+        | {
+            "phone_signup_meeting": NO_MEETING,
+            "phone_signup_consent": False,
+            "phone_signup_instead": "call",
+        },
     )

@@ -8,7 +8,7 @@ from dashboard.i18n import lang, t
 from recruitment.journey.consent import consent_text
 
 public_header()
-st.title(t("privacy.title"))
+st.title(t("privacy.title"), anchor=False)
 # The first visit records the current version, so consents can point at its exact text.
 with sessions().begin() as session:
     version, text = consent_text(session, lang())

@@ -3,20 +3,75 @@ stage in plain words, and the few things they may do themselves."""
 
 import streamlit as st
 
-from dashboard.action import run_action, show_flash
+from dashboard.access import self_service_token
+from dashboard.action import flash, run_action, show_flash
 from dashboard.components import plain, public_header
 from dashboard.data import sessions
 from dashboard.i18n import lang, t
 from dashboard.journey.applicant_form import field_error, meeting_option
+from recruitment.core import i18n
 from recruitment.core.pipeline import EXIT_REASONS
 from recruitment.core.timefmt import format_when
 from recruitment.journey import self_service
 from recruitment.journey.booking import open_meetings
 
 public_header()
-st.title(t("self_service.title"))
+st.title(t("self_service.title"), anchor=False)
 
-token = st.query_params.get("token", "")
+
+def request_link_form() -> None:
+    """A fresh personal link by e-mail: the same answer whether the address is known."""
+    show_flash()
+    with st.form("self_service_request_link", enter_to_submit=False):
+        st.subheader(t("self_service.request_link_title"), anchor=False)
+        email = st.text_input(
+            f"{t('signup.email')} {t('common.required_mark')}", key="self_service_link_email"
+        )
+        field_error(st.session_state.get("self_service_link_errors", {}), "email")
+        if st.form_submit_button(t("self_service.request_link"), type="primary"):
+            run_action(
+                lambda session: self_service.request_link(
+                    session=session, email=email, lang=lang()
+                ),
+                success=t("self_service.link_sent"),
+                errors_key="self_service_link_errors",
+            )
+
+
+def confirm_screen(code: str) -> None:
+    """A change mailed for confirmation: shown first, applied only on the click (a mail
+    scanner that opens the link applies nothing)."""
+    try:
+        with sessions()() as session:
+            change = self_service.change_to_confirm(session=session, code=code)
+    except self_service.UnknownConfirmation:
+        st.info(t("self_service.unknown_confirmation"), icon=":material/link_off:")
+        request_link_form()
+        st.stop()
+    st.subheader(t(f"self_service.confirm_{change.kind}_title"), anchor=False)
+    for field in ("first_name", "last_name", "email", "phone", "postcode"):
+        st.text(f"{t(f'signup.{field}')}: {getattr(change, field) or ''}")
+    field_error(st.session_state.get("self_service_confirm_errors", {}), "email")
+    if st.button(t("self_service.confirm_button"), type="primary", key="self_service_confirm"):
+        new_token = run_action(
+            lambda session: self_service.confirm_change(session=session, code=code),
+            errors_key="self_service_confirm_errors",
+            rerun=False,
+        )
+        if new_token is not None:
+            del st.query_params["confirm"]
+            st.query_params["token"] = new_token
+            flash(t("self_service.confirmed"))
+            st.rerun()
+    st.stop()
+
+
+if st.query_params.get("confirm"):
+    confirm_screen(st.query_params.get("confirm", ""))
+
+# The personal link's token: in the URL (AppTest, links opened before `verve serve`), or
+# in the cookie `verve serve` moved it to on first open (dashboard/web/middleware.py).
+token = st.query_params.get("token", "") or self_service_token()
 try:
     with sessions()() as session:
         page = self_service.my_page(session=session, token=token)
@@ -24,6 +79,7 @@ try:
 except self_service.UnknownLink:
     # Unknown, mistyped and expired links all get the same words: nothing is revealed.
     st.info(t("self_service.unknown_link"), icon=":material/link_off:")
+    request_link_form()
     st.stop()
 
 current = lang()
@@ -32,7 +88,7 @@ errors: dict[str, str] = st.session_state.get("self_service_errors", {})
 NOT_CONFIRMING = {"self_service_confirm_cancel": None}
 
 
-st.header(t("self_service.hello", name=plain(page.first_name)))
+st.header(t("self_service.hello", name=plain(page.first_name)), anchor=False)
 show_flash()
 st.write(t(f"self_service.stage_{page.stage}"))
 if page.coordinator_name:
@@ -45,7 +101,7 @@ if page.callback_requested and not page.bookings and not page.has_left:
 # --- my booking -----------------------------------------------------------------
 for booking in page.bookings:
     with st.container(border=True):
-        st.subheader(t("self_service.your_booking"))
+        st.subheader(t("self_service.your_booking"), anchor=False)
         st.markdown(
             t(
                 "signup.meeting_details",
@@ -104,7 +160,10 @@ if page.stage in {"signed_up", "meeting_booked", "withdrawn"}:
     by_id = {c.id: c for c in offered}
     seen_full: dict = st.session_state.get("self_service_seen_full", {})
     st.session_state["self_service_seen_full"] = {c.id: c.seats_left <= 0 for c in offered}
-    st.subheader(t("self_service.change_title" if page.bookings else "self_service.choose_title"))
+    st.subheader(
+        t("self_service.change_title" if page.bookings else "self_service.choose_title"),
+        anchor=False,
+    )
     if not offered:
         st.write(t("self_service.no_other_meetings"))
     else:
@@ -138,7 +197,10 @@ if page.stage in {"signed_up", "meeting_booked", "withdrawn"}:
 # --- evaluations of meetings I attended ----------------------------------------------
 for due in page.evaluations_due:
     with st.form(f"self_service_evaluation_{due.meeting_id}", enter_to_submit=False):
-        st.subheader(t("self_service.evaluation_title", when=format_when(due.starts_at, current)))
+        st.subheader(
+            t("self_service.evaluation_title", when=format_when(due.starts_at, current)),
+            anchor=False,
+        )
         yes_no = {True: t("self_service.yes"), False: t("self_service.no")}
         rating = st.radio(
             t("self_service.evaluation_rating"),
@@ -206,9 +268,44 @@ with st.expander(
         if st.form_submit_button(t("common.save"), type="primary"):
             run_action(
                 lambda session: self_service.update_my_contact(
-                    session=session, token=token, raw=raw
+                    session=session, token=token, raw=raw, lang=current
                 ),
-                success=t("self_service.contact_saved"),
+                success=lambda mailed: t(
+                    "self_service.email_confirm_sent" if mailed else "self_service.contact_saved"
+                ),
+                errors_key="self_service_errors",
+                reset=NOT_CONFIRMING,
+            )
+
+# --- how we reach you -----------------------------------------------------------------
+with sessions()() as session:
+    reach = self_service.my_channels(session=session, token=token)
+with st.expander(
+    t("self_service.channels_title"),
+    icon=":material/contact_phone:",
+    expanded=bool({"channels", "phone", "email"} & set(errors)),
+):
+    with st.form("self_service_channels", enter_to_submit=False):
+        current_lang = lang()
+        chosen = st.pills(
+            t("signup.channels"),
+            options=["email", "sms", "call"],
+            selection_mode="multi",
+            format_func=lambda code: i18n.t(f"signup.channel_{code}", current_lang),
+            default=list(reach.channels),
+            key="self_service_channels",
+        )
+        st.markdown(t("signup.channels_help"))
+        if reach.sms_opted_out_at is not None:
+            st.markdown(t("self_service.sms_opted_out"))
+        for field in ("channels", "phone", "email"):
+            field_error(errors, field)
+        if st.form_submit_button(t("common.save"), type="primary"):
+            run_action(
+                lambda session: self_service.choose_my_channels(
+                    session=session, token=token, channels=chosen or []
+                ),
+                success=t("self_service.channels_saved"),
                 errors_key="self_service_errors",
                 reset=NOT_CONFIRMING,
             )
@@ -228,6 +325,7 @@ if not page.has_left:
                 index=None,
                 format_func=lambda code: t(f"reasons.{code}"),
                 key="self_service_withdraw_reason",
+                placeholder=t("common.choose_one"),
             )
             confirmed = st.checkbox(
                 t("self_service.withdraw_confirm"), key="self_service_withdraw_confirm"

@@ -6,21 +6,20 @@ import uuid
 import streamlit as st
 
 from dashboard.action import run_action
-from dashboard.components import plain, public_header
+from dashboard.components import public_header
 from dashboard.data import sessions
 from dashboard.i18n import lang, t
 from dashboard.journey.applicant_form import (
     applicant_fields,
+    channel_fields,
     error_summary,
     field_error,
     meeting_option,
     wish_fields,
 )
 from recruitment.core.errors import MeetingFull, MeetingUnavailable, ValidationFailed
-from recruitment.core.timefmt import format_when
 from recruitment.journey.applicants import sign_up
 from recruitment.journey.booking import open_meetings
-from recruitment.journey.self_service import ics_for_registration, my_page
 
 PHONE = "phone"  # the choice "I'd rather be phoned" among the meetings
 
@@ -31,55 +30,13 @@ def start_over() -> None:
 
 
 def thank_you(done: dict) -> None:
-    st.title(t("signup.thanks_title"))
-    with sessions()() as session:
-        page = my_page(session=session, token=done["token"])
-        ics = (
-            ics_for_registration(
-                session=session, token=done["token"], registration_id=done["registration_id"]
-            )
-            if done["status"] == "registered"
-            else None
-        )
-    booked = next((b for b in page.bookings if b.registration_id == done["registration_id"]), None)
-    if booked is None:
-        st.success(
-            t("signup.thanks_callback", phone=plain(page.phone or "")), icon=":material/call:"
-        )
-    elif booked.status == "registered":
-        st.success(t("signup.thanks_registered"), icon=":material/check_circle:")
-    else:
-        st.info(
-            t("signup.thanks_waitlisted", position=booked.waitlist_position),
-            icon=":material/hourglass_top:",
-        )
-    if booked is not None:
-        st.markdown(
-            t(
-                "signup.meeting_details",
-                when=format_when(booked.starts_at, lang()),
-                mode=t(f"booking.mode_{booked.mode}"),
-                place=plain(booked.place),
-            )
-        )
-    st.subheader(t("signup.next_title"))
-    st.markdown(t("signup.next_steps" if booked is not None else "signup.next_steps_callback"))
-    if ics:
-        st.download_button(
-            t("signup.download_ics"),
-            data=ics,
-            file_name="informasjonsmote.ics",
-            mime="text/calendar",
-            icon=":material/calendar_add_on:",
-            key="signup_download_ics",
-        )
+    """The same words whatever the database holds: only what the visitor chose shows,
+    so the page never tells whether an address was registered before."""
+    st.title(t("signup.thanks_title"), anchor=False)
+    st.success(t("signup.thanks_sent"), icon=":material/mark_email_read:")
+    st.subheader(t("signup.next_title"), anchor=False)
+    st.markdown(t("signup.next_steps_callback" if done["callback"] else "signup.next_steps"))
     st.write(t("signup.my_page_text"))
-    st.page_link(
-        "journey/self_service.py",
-        label=t("signup.my_page_link"),
-        icon=":material/person:",
-        query_params={"token": done["token"], "lang": lang()},
-    )
     st.button(t("signup.start_over"), on_click=start_over, key="signup_start_over")
 
 
@@ -89,7 +46,7 @@ if done:
     thank_you(done)
     st.stop()
 
-st.title(t("signup.title"))
+st.title(t("signup.title"), anchor=False)
 st.write(t("signup.intro"))
 st.write(t("signup.intro_steps"))
 
@@ -105,7 +62,7 @@ errors: dict[str, str] = st.session_state.get("signup_errors", {})
 
 with st.form("signup", enter_to_submit=False, border=False):
     error_summary(errors)
-    st.header(t("signup.step_meeting"), divider="gray")
+    st.header(t("signup.step_meeting"), divider="gray", anchor=False)
     if not choices:
         st.info(t("signup.no_meetings"))
     options = [c.id for c in choices] + [PHONE]
@@ -120,14 +77,15 @@ with st.form("signup", enter_to_submit=False, border=False):
     )
     field_error(errors, "meeting")
 
-    st.header(t("signup.step_about_you"), divider="gray")
+    st.header(t("signup.step_about_you"), divider="gray", anchor=False)
     st.markdown(t("signup.required_note"))
     raw = applicant_fields("signup", errors)
 
-    st.header(t("signup.step_wishes"), divider="gray")
+    st.header(t("signup.step_wishes"), divider="gray", anchor=False)
+    raw |= channel_fields("signup", errors, question="signup.channels")
     raw |= wish_fields("signup", errors)
 
-    st.header(t("signup.step_send"), divider="gray")
+    st.header(t("signup.step_send"), divider="gray", anchor=False)
     raw["consent"] = st.checkbox(
         f"{t('signup.consent', url=f'privacy?lang={lang()}')} {t('common.required_mark')}",
         key="signup_consent",
@@ -155,16 +113,12 @@ def send(session):
 
 
 if submitted and st.session_state.get("signup_sent_nonce") != nonce:
-    # The thank-you needs the result (the token), so the page reruns itself.
+    # The thank-you is a screen of its own, so the page reruns itself.
     result = run_action(send, errors_key="signup_errors", rerun=False)
     if result is not None:
         # A second click of the same form finds this and only shows the thank-you again.
         st.session_state["signup_sent_nonce"] = nonce
-        st.session_state["signup_done"] = {
-            "token": result.token,
-            "registration_id": result.registration_id,
-            "status": result.status,
-        }
+        st.session_state["signup_done"] = {"callback": choice == PHONE}
         st.rerun()
 elif submitted:
     st.rerun()

@@ -1,4 +1,5 @@
-"""Outgoing e-mail: what is queued, failed and sent; read a message; send a failed one again."""
+"""Outgoing e-mail and SMS: what is queued, failed and sent; read a message; send a
+failed one again."""
 
 import streamlit as st
 
@@ -14,10 +15,11 @@ from recruitment.messaging.outbox_views import (
     outbox_messages,
     retry_message,
 )
+from recruitment.messaging.sms_gateway import sms_settings
 from recruitment.messaging.smtp import smtp_settings
 
 actor = access.require("outbox.read")
-st.title(t("mail.nav_outbox"))
+st.title(t("mail.nav_outbox"), anchor=False)
 st.caption(t("mail.outbox_intro"))
 
 try:
@@ -28,6 +30,12 @@ if smtp is None:
     st.info(t("mail.no_smtp"), icon=":material/mail_lock:")
 else:
     st.caption(t("mail.smtp_configured", host=smtp.host))
+try:
+    sms_gateway = sms_settings()
+except VerveError:
+    sms_gateway = None
+if sms_gateway is None:
+    st.info(t("mail.no_sms_gateway"), icon=":material/sms_failed:")
 
 show_flash()
 
@@ -38,7 +46,9 @@ queued.metric(t("mail.count_queued"), counts["queued"] + counts["sending"])
 failed.metric(t("mail.count_failed"), counts["failed"])
 sent.metric(t("mail.count_sent"), counts["sent"])
 
-status_labels = {code: t(f"mail.status_{code}") for code in ("failed", "queued", "sending", "sent")}
+status_labels = {
+    code: t(f"mail.status_{code}") for code in ("failed", "queued", "sending", "sent", "withdrawn")
+}
 status = st.segmented_control(
     t("mail.filter_status"),
     options=list(status_labels),
@@ -60,6 +70,7 @@ st.dataframe(
     column_order=[
         "id",
         "created_at",
+        "channel_label",
         "kind_label",
         "to_address",
         "subject",
@@ -72,6 +83,7 @@ st.dataframe(
     column_config={
         "id": st.column_config.NumberColumn(t("mail.col_id"), format="%d"),
         "created_at": t("mail.col_created"),
+        "channel_label": t("mail.col_channel"),
         "kind_label": t("mail.col_kind"),
         "to_address": t("mail.col_to"),
         "subject": t("mail.col_subject"),
@@ -83,13 +95,14 @@ st.dataframe(
     },
 )
 
-st.subheader(t("mail.read_message"))
+st.subheader(t("mail.read_message"), anchor=False)
 subjects = dict(zip(frame["id"], frame["subject"], strict=True))
 chosen = st.selectbox(
     t("mail.choose_message"),
     options=list(subjects),
     format_func=lambda outbox_id: f"{outbox_id} · {subjects[outbox_id]}",
     key="outbox_chosen",
+    placeholder=t("common.choose_one"),
 )
 with sessions()() as session:
     message = outbox_message(session=session, actor=actor, outbox_id=int(chosen))
@@ -102,6 +115,9 @@ with st.container(border=True):
         st.caption(t("mail.has_calendar"))
 if message["last_error"]:
     st.text(f"{t('mail.last_error')}: {message['last_error']}")
+    if message["status"] == "queued":
+        # A failed attempt waits its back-off; say when the next one is.
+        st.text(t("mail.retry_at", attempts=message["attempts"], at=message["next_attempt_at"]))
 
 if message["status"] == "failed" and allowed(actor, "outbox.write"):
     if st.button(t("mail.retry"), key="outbox_retry", icon=":material/send:"):

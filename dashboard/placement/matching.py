@@ -4,12 +4,13 @@ import streamlit as st
 
 from dashboard import access
 from dashboard.data import sessions
-from dashboard.i18n import error_message, localised, t
+from dashboard.i18n import error_message, lang, localised, t
+from dashboard.placement.fields import suggestion_rows
 from recruitment.core.errors import VerveError
 from recruitment.placement import matching, scoring
 
 actor = access.require("service_users.read")
-st.title(t("matching.title"))
+st.title(t("matching.title"), anchor=False)
 st.caption(t("matching.intro"))
 
 with sessions().begin() as session:
@@ -22,7 +23,12 @@ ids = list(contacts)
 preselected = st.query_params.get("applicant", "")
 index = ids.index(int(preselected)) if preselected.isdigit() and int(preselected) in contacts else 0
 applicant_id = st.selectbox(
-    t("matching.contact"), ids, index=index, format_func=contacts.get, key="match_contact"
+    t("matching.contact"),
+    ids,
+    index=index,
+    format_func=contacts.get,
+    key="match_contact",
+    placeholder=t("common.choose_one"),
 )
 
 try:
@@ -40,7 +46,10 @@ if not suggestions:
 
 st.dataframe(
     localised(
-        [{**s.as_row(), "days_waiting": s.extra.get("days_waiting")} for s in suggestions],
+        [
+            {**row, "days_waiting": s.extra.get("days_waiting")}
+            for s, row in zip(suggestions, suggestion_rows(suggestions, lang()), strict=True)
+        ],
         numbers=dict.fromkeys(scoring.PARTS, 1),
         distances=["distance_km"],
     ),
@@ -66,7 +75,11 @@ st.dataframe(
 )
 labels = {s.id: s.label for s in suggestions}
 chosen = st.selectbox(
-    t("service_users.open"), list(labels), format_func=labels.get, key="match_open_choice"
+    t("service_users.open"),
+    list(labels),
+    format_func=labels.get,
+    key="match_open_choice",
+    placeholder=t("common.choose_one"),
 )
 st.page_link(
     "placement/service_user.py",

@@ -1,17 +1,21 @@
 """One service user (`?id=`): the record, their placements, and suggested contacts with
 the reasons for each, from which a coordinator proposes or starts a placement."""
 
+import uuid
+
 import streamlit as st
 
 from dashboard import access
 from dashboard.action import run_action, show_flash
 from dashboard.components import plain
 from dashboard.data import sessions
-from dashboard.i18n import date_format, format_date, localised, t
-from dashboard.placement.fields import CLOSE_LABELS, END_LABELS, FIELD_LABELS
+from dashboard.i18n import date_format, format_date, format_when, lang, localised, t
+from dashboard.placement.fields import CLOSE_LABELS, END_LABELS, FIELD_LABELS, suggestion_rows
 from recruitment.core.errors import NotFound
 from recruitment.core.vocabulary import AGE_GROUPS, AVAILABILITY, INTERESTS, LANGUAGES
 from recruitment.placement import matching, placements, scoring, service_users
+
+OPENING_KEY = "service_user_opening"
 
 actor = access.require("service_users.read")
 can_place = access.allowed(actor, "placements.write")
@@ -25,6 +29,11 @@ if not raw_id.isdigit():
     )
     st.stop()
 service_user_id = int(raw_id)
+# One opening of this record, kept across the page's reruns so the view is audited once;
+# opening another record, or coming back from the list, starts a new one.
+if st.session_state.get(OPENING_KEY, (None, None))[0] != service_user_id:
+    st.session_state[OPENING_KEY] = (service_user_id, uuid.uuid4().hex)
+opening = st.session_state[OPENING_KEY][1]
 
 show_flash()
 
@@ -36,12 +45,15 @@ def vocab(prefix: str, codes) -> str:
 try:
     with sessions().begin() as session:
         record = service_users.view_service_user(
-            session=session, actor=actor, service_user_id=service_user_id
+            session=session, actor=actor, service_user_id=service_user_id, opening=opening
         )
         rows = placements.placements_for(
             session=session, actor=actor, service_user_id=service_user_id
         )
         suggestions = matching.suggest_contacts(
+            session=session, actor=actor, service_user_id=service_user_id
+        )
+        journal = service_users.service_user_journal(
             session=session, actor=actor, service_user_id=service_user_id
         )
 except NotFound:
@@ -51,7 +63,7 @@ except NotFound:
 st.page_link(
     "placement/service_users.py", label=t("service_users.back"), icon=":material/arrow_back:"
 )
-st.title(t("service_users.detail_title", case_ref=record.case_ref or f"#{record.id}"))
+st.title(t("service_users.detail_title", case_ref=record.case_ref or f"#{record.id}"), anchor=False)
 st.caption(t(f"service_users.status_{record.status}"))
 
 left, right = st.columns(2)
@@ -95,7 +107,7 @@ if record.note:
     st.text(record.note)
 
 # --- placements ------------------------------------------------------------------------
-st.subheader(t("placements.title"))
+st.subheader(t("placements.title"), anchor=False)
 if not rows:
     st.info(t("placements.none"))
 
@@ -144,6 +156,7 @@ for row in rows:
                 placements.END_REASONS,
                 format_func=lambda r: t(f"placements.reason_{r}"),
                 key=f"end_reason_{row.id}",
+                placeholder=t("common.choose_one"),
             )
             reason_text = st.text_input(t("placements.end_reason_text"), key=f"end_text_{row.id}")
             if st.button(t("placements.end"), key=f"end_{row.id}", icon=":material/stop:"):
@@ -162,7 +175,7 @@ for row in rows:
                 )
 
 # --- suggestions -------------------------------------------------------------------------
-st.subheader(t("matching.suggestions_title"))
+st.subheader(t("matching.suggestions_title"), anchor=False)
 st.caption(t("matching.why_help"))
 if not suggestions:
     st.info(t("matching.no_suggestions"))
@@ -170,7 +183,7 @@ else:
     part_labels = {part: t(f"matching.part_{part}") for part in scoring.PARTS}
     st.dataframe(
         localised(
-            [s.as_row() for s in suggestions],
+            suggestion_rows(suggestions, lang()),
             numbers=dict.fromkeys(scoring.PARTS, 1),
             distances=["distance_km"],
         ),
@@ -194,7 +207,11 @@ else:
         labels = {s.id: f"{s.label} ({s.score:.0f})" for s in suggestions}
         with st.form("choose_suggestion"):
             chosen = st.selectbox(
-                t("matching.choose"), list(labels), format_func=labels.get, key="choose_contact"
+                t("matching.choose"),
+                list(labels),
+                format_func=labels.get,
+                key="choose_contact",
+                placeholder=t("common.choose_one"),
             )
             hours = st.number_input(
                 t("service_users.field_hours_per_month"),
@@ -233,6 +250,7 @@ if can_write and record.status != "closed":
             index=AGE_GROUPS.index(record.age_group),
             format_func=lambda c: t(f"vocab.age_group_{c}"),
             key="edit_age_group",
+            placeholder=t("common.choose_one"),
         )
         e1, e2 = st.columns(2)
         postcode = e1.text_input(
@@ -249,6 +267,8 @@ if can_write and record.status != "closed":
             INTERESTS,
             default=record.interests,
             format_func=lambda c: t(f"vocab.interest_{c}"),
+            placeholder=t("common.choose_many"),
+            select_all=False,  # Streamlit's "Select all" is English and selects too much
             key="edit_interests",
         )
         languages = st.multiselect(
@@ -256,6 +276,8 @@ if can_write and record.status != "closed":
             LANGUAGES,
             default=record.languages,
             format_func=lambda c: t(f"vocab.language_{c}"),
+            placeholder=t("common.choose_many"),
+            select_all=False,  # Streamlit's "Select all" is English and selects too much
             key="edit_languages",
         )
         availability = st.multiselect(
@@ -263,6 +285,8 @@ if can_write and record.status != "closed":
             AVAILABILITY,
             default=record.availability,
             format_func=lambda c: t(f"vocab.availability_{c}"),
+            placeholder=t("common.choose_many"),
+            select_all=False,  # Streamlit's "Select all" is English and selects too much
             key="edit_availability",
         )
         p1, p2, p3 = st.columns(3)
@@ -273,6 +297,7 @@ if can_write and record.status != "closed":
             index=genders.index(record.preferred_gender or ""),
             format_func=lambda g: t(f"service_users.gender_{g or 'any'}"),
             key="edit_gender",
+            placeholder=t("common.choose_one"),
         )
         age_min = p2.number_input(
             t("service_users.field_contact_age_min"),
@@ -346,6 +371,7 @@ if can_write and record.status != "closed":
             service_users.CLOSE_REASONS,
             format_func=lambda r: t(f"service_users.close_{r}"),
             key="close_reason",
+            placeholder=t("common.choose_one"),
         )
         if st.button(t("service_users.close"), key="close_button", icon=":material/archive:"):
             run_action(
@@ -355,3 +381,15 @@ if can_write and record.status != "closed":
                 success=t("service_users.closed"),
                 field_labels=CLOSE_LABELS,
             )
+
+# --- journal ---------------------------------------------------------------------------
+with st.expander(t("service_users.journal_title")):
+    if not journal:
+        st.caption(t("service_users.journal_empty"))
+    for entry in journal:
+        st.markdown(
+            f"**{plain(entry['subject'] or '')}** · {format_when(entry['at'])}"
+            + (f" · {plain(entry['author'])}" if entry["author"] else "")
+        )
+        if entry["body"]:
+            st.text(entry["body"])

@@ -15,7 +15,9 @@ from recruitment.placement import service_users
 from recruitment.placement.service_users import GENDERS, IMPORT_FIELDS
 
 actor = access.require("service_users.read")
-st.title(t("service_users.title"))
+# Back on the list: the next record opened is a new opening, audited again.
+st.session_state.pop("service_user_opening", None)
+st.title(t("service_users.title"), anchor=False)
 show_flash()
 
 FIELD_LABELS = {field: t(FIELD_LABEL_KEYS[field]) for field in IMPORT_FIELDS}
@@ -34,6 +36,7 @@ with tab_list:
             t(f"service_users.status_{s}") if s else t("service_users.status_all")
         ),
         key="su_filter_status",
+        placeholder=t("common.choose_one"),
     )
     with sessions().begin() as session:
         frame = service_users.service_user_list(session=session, actor=actor, status=status or None)
@@ -41,7 +44,13 @@ with tab_list:
         st.info(t("common.no_data"))
     else:
         st.dataframe(
-            localised(frame, dates=["waiting_since"]),
+            localised(
+                frame.assign(
+                    age_group=[t(f"vocab.age_group_{c}") if c else "" for c in frame["age_group"]],
+                    status=[t(f"service_users.status_{c}") for c in frame["status"]],
+                ),
+                dates=["waiting_since"],
+            ),
             hide_index=True,
             column_config={
                 "id": None,
@@ -57,7 +66,11 @@ with tab_list:
         )
         labels = dict(zip(frame["id"], frame["case_ref"], strict=True))
         chosen = st.selectbox(
-            t("service_users.open"), list(labels), format_func=labels.get, key="su_open_choice"
+            t("service_users.open"),
+            list(labels),
+            format_func=labels.get,
+            key="su_open_choice",
+            placeholder=t("common.choose_one"),
         )
         st.page_link(
             "placement/service_user.py",
@@ -81,6 +94,7 @@ with tab_new:
                 AGE_GROUPS,
                 format_func=lambda c: t(f"vocab.age_group_{c}"),
                 key="su_age_group",
+                placeholder=t("common.choose_one"),
             )
             left, right = st.columns(2)
             postcode = left.text_input(
@@ -93,18 +107,24 @@ with tab_new:
                 t("service_users.field_interests"),
                 INTERESTS,
                 format_func=lambda c: t(f"vocab.interest_{c}"),
+                placeholder=t("common.choose_many"),
+                select_all=False,  # Streamlit's "Select all" is English and selects too much
                 key="su_interests",
             )
             languages = st.multiselect(
                 t("service_users.field_languages"),
                 LANGUAGES,
                 format_func=lambda c: t(f"vocab.language_{c}"),
+                placeholder=t("common.choose_many"),
+                select_all=False,  # Streamlit's "Select all" is English and selects too much
                 key="su_languages",
             )
             availability = st.multiselect(
                 t("service_users.field_availability"),
                 AVAILABILITY,
                 format_func=lambda c: t(f"vocab.availability_{c}"),
+                placeholder=t("common.choose_many"),
+                select_all=False,  # Streamlit's "Select all" is English and selects too much
                 key="su_availability",
             )
             st.markdown(f"**{t('service_users.preferences')}**")
@@ -114,6 +134,7 @@ with tab_new:
                 ("", *GENDERS),
                 format_func=lambda g: t(f"service_users.gender_{g or 'any'}"),
                 key="su_gender",
+                placeholder=t("common.choose_one"),
             )
             age_min = p2.number_input(
                 t("service_users.field_contact_age_min"),
@@ -215,6 +236,7 @@ with tab_import:
                     columns,
                     index=columns.index(guess),
                     key=f"su_map_{field}",
+                    placeholder=t("common.choose_one"),
                 )
             try:
                 with sessions().begin() as session:

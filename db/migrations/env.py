@@ -5,6 +5,7 @@ from alembic import context
 from sqlalchemy import pool
 
 from db.models import Base
+from db.search import include_name
 from db.session import database_url, make_engine
 
 config = context.config
@@ -18,6 +19,7 @@ def _configure(connection) -> None:
         # SQLite cannot ALTER most things in place; batch mode rebuilds the table.
         render_as_batch=True,
         compare_type=True,
+        include_name=include_name,
     )
 
 

@@ -13,6 +13,7 @@ from db.models import CheckKind, Setting
 from recruitment.accounts.audit import record
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import ValidationFailed
+from recruitment.core.links import check_public_base_url
 from recruitment.core.settings import DEFAULTS, LIMITS, TYPES, all_settings
 
 
@@ -30,6 +31,8 @@ def change_setting(*, session: Session, actor: Actor, key: str, value: Any) -> N
         raise ValidationFailed(
             {key: "security.setting_out_of_range"}, min=LIMITS[key][0], max=LIMITS[key][1]
         )
+    if key == "public_base_url":
+        value = check_public_base_url(value)
     if key == "time_zone" and value not in available_timezones():
         raise ValidationFailed({key: "errors.wrong_type"})
     if key == "required_checks" and (

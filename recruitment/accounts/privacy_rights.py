@@ -29,12 +29,13 @@ from db.models import (
 )
 from recruitment.accounts.audit import record
 from recruitment.accounts.retention import _anonymise_applicant
-from recruitment.core._moves import move_applicant
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound
 from recruitment.core.i18n import language, t
+from recruitment.core.links import fill_public_url, public_base_url
 from recruitment.core.pipeline import EXITS
 from recruitment.core.timefmt import iso
+from recruitment.journey import _booking
 
 _APPLICANT_FIELDS = (
     "id", "first_name", "last_name", "email", "phone", "birth_year", "postcode", "area",
@@ -164,6 +165,10 @@ def export_applicant(*, session: Session, actor: Actor, applicant_id: int) -> di
             order=OutboxMessage.created_at,
         ),
     }
+    base = public_base_url(session)
+    for message in data["messages"]:  # queued links carry a mark for the address
+        for field in ("subject", "body_text"):
+            message[field] = fill_public_url(base, message[field])
     record(
         session=session,
         actor=actor,
@@ -259,7 +264,9 @@ def erase_applicant(
     applicant = _applicant(session, applicant_id)
     now = now or utcnow()
     if Stage(applicant.stage) not in EXITS:
-        move_applicant(
+        # As any leaving: seats go to the waitlist, interviews are called off (the
+        # messages to the person themselves go with the rest of their data below).
+        _booking.leave_pipeline(
             session=session,
             applicant_id=applicant_id,
             to_stage=Stage.WITHDRAWN,

@@ -19,6 +19,7 @@ from db.models import (
     Interview,
     JournalEntry,
     OutboxMessage,
+    PendingChange,
     Placement,
     ServiceUser,
     ServiceUserStatus,
@@ -189,6 +190,8 @@ def _anonymise_applicant(
     if address:
         mail = or_(mail, func.lower(OutboxMessage.to_address) == address)
     session.execute(delete(OutboxMessage).where(mail))
+    # Changes still waiting for confirmation hold what someone typed.
+    session.execute(delete(PendingChange).where(PendingChange.applicant_id == applicant_id))
 
     # Rows other statistics count stay, with their free text removed.
     session.execute(
@@ -232,6 +235,12 @@ def _anonymise_applicant(
     applicant.driving_licence = False
     applicant.prefers_phone = False
     applicant.callback_requested = False
+    # When someone agreed to e-mail, SMS or calls (or stopped SMS) is about a person
+    # who is no longer there: a timestamp is personal data too.
+    applicant.email_consent_at = None
+    applicant.sms_consent_at = None
+    applicant.call_consent_at = None
+    applicant.sms_opted_out_at = None
     applicant.token = None
     applicant.token_expires_at = None
     applicant.anonymised_at = now or utcnow()

@@ -30,8 +30,17 @@ from recruitment.core.pipeline import RANK
 #: Columns of `mode_rates`: metric code, mode, successes, base n, rate and its 95% Wilson bounds.
 RATE_COLUMNS = ["metric", "mode", "successes", "n", "rate", "low", "high"]
 #: Columns of `mode_verdicts`: metric, digital rate, in-person rate, difference, p-value,
-#: verdict ("clear" | "unclear" | "too_few").
-VERDICT_COLUMNS = ["metric", "digital", "in_person", "difference", "p_value", "verdict"]
+#: the p-value after Holm's correction for the page's several tests, verdict ("clear" |
+#: "unclear" | "too_few", judged on the corrected p-value).
+VERDICT_COLUMNS = [
+    "metric",
+    "digital",
+    "in_person",
+    "difference",
+    "p_value",
+    "p_adjusted",
+    "verdict",
+]
 
 
 def _rate_row(metric: str, mode: str, successes: int, n: int) -> dict:
@@ -128,7 +137,8 @@ def mode_rates(
 
 
 def mode_verdicts(rates: pd.DataFrame) -> pd.DataFrame:
-    """For each metric of `mode_rates`: is the digital/in-person difference statistically clear?"""
+    """For each metric of `mode_rates`: is the digital/in-person difference statistically
+    clear once Holm's correction accounts for testing every metric at once?"""
     rows = []
     for metric, group in rates.groupby("metric", sort=False):
         by_mode = {row.mode: row for row in group.itertuples()}
@@ -150,9 +160,17 @@ def mode_verdicts(rates: pd.DataFrame) -> pd.DataFrame:
                 "in_person": p.rate,
                 "difference": difference,
                 "p_value": p_value,
-                "verdict": stats.verdict(int(d.successes), int(d.n), int(p.successes), int(p.n)),
+                "enough": min(int(d.n), int(p.n)) >= stats.MIN_GROUP,
             }
         )
+    # Only the comparisons with enough people are tests; Holm's correction spans those.
+    tested = [row["p_value"] if row["enough"] else None for row in rows]
+    for row, adjusted in zip(rows, stats.holm(tested), strict=True):
+        row["p_adjusted"] = adjusted
+        if not row.pop("enough"):
+            row["verdict"] = "too_few"
+        else:
+            row["verdict"] = "clear" if adjusted < stats.ALPHA else "unclear"
     return pd.DataFrame(rows, columns=VERDICT_COLUMNS)
 
 

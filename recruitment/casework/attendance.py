@@ -23,6 +23,7 @@ from recruitment.casework.meetings import (
 from recruitment.core._moves import move_applicant
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, VerveError
+from recruitment.core.pipeline import Gate
 from recruitment.core.timefmt import office_day, office_zone
 
 #: Registrations whose attendance can be marked.
@@ -86,6 +87,7 @@ def mark_attendance(
                     to_stage=Stage.MEETING_ATTENDED,
                     by_id=actor.id,
                     at=now,
+                    via=Gate.ATTENDANCE,
                 )
         else:
             counts["no_show"] += 1

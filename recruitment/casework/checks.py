@@ -25,10 +25,11 @@ from db.models import (
     Stage,
     utcnow,
 )
-from recruitment.casework.stage_moves import advance_stage
 from recruitment.core import timefmt
+from recruitment.core._moves import move_applicant
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
+from recruitment.core.pipeline import Gate
 from recruitment.core.settings import get_setting
 
 #: The checks in the order the office usually takes them.
@@ -78,6 +79,11 @@ class CheckView:
     seen_on: date | None
     seen_by: str | None
     note: str | None
+    #: The police certificate only: the last contract date it is fresh enough for, and
+    #: whether it is already too old (for the contract recorded, or, with none yet, for a
+    #: contract signed today). A certificate can be recorded and still be of no use.
+    usable_until: date | None = None
+    too_old: bool = False
 
 
 def _required_checks(session: Session) -> list[str]:
@@ -108,6 +114,12 @@ def _certificate_fresh_enough(session: Session, *, issued_on: date, contract_on:
     `contract_on`."""
     months = int(get_setting(session, "police_certificate_max_age_months"))
     return issued_on >= contract_on - relativedelta(months=months)
+
+
+def _usable_until(session: Session, issued_on: date) -> date:
+    """The last contract date a certificate issued on `issued_on` is fresh enough for."""
+    months = int(get_setting(session, "police_certificate_max_age_months"))
+    return issued_on + relativedelta(months=months)
 
 
 def _too_old(session: Session, *, issued_on: date, contract_on: date) -> CertificateTooOld:
@@ -195,7 +207,8 @@ def record_check(
     check.issued_on = issued_on if kind == POLICE else None
     check.seen_on = seen_on if kind == POLICE else None
     check.seen_by_id = seen_by_id if kind == POLICE else None
-    check.note = (note or "").strip()[:2000] or None
+    # Too long or with control characters: a message (recruitment.core.text_guard), never cut.
+    check.note = (note or "").strip() or None
     check.recorded_by_id = actor.id
     check.recorded_at = utcnow()
     session.add(check)
@@ -203,14 +216,24 @@ def record_check(
 
 
 @requires("applicants.read")
-def list_checks(*, session: Session, actor: Actor, applicant_id: int) -> list[CheckView]:
+def list_checks(
+    *, session: Session, actor: Actor, applicant_id: int, today: date | None = None
+) -> list[CheckView]:
     """Every check for one applicant, required or not, in the usual order."""
     required = set(_required_checks(session))
     existing = _checks(session, applicant_id)
     names = dict(session.execute(select(StaffUser.id, StaffUser.full_name)).all())
+    today = today or timefmt.today()
+    contract = existing.get(CONTRACT)
+    contract_on = contract.completed_on if _is_done(contract) else today
     views = []
     for kind in CHECK_ORDER:
         check = existing.get(kind)
+        usable_until = (
+            _usable_until(session, check.issued_on)
+            if kind == POLICE and check is not None and check.issued_on is not None
+            else None
+        )
         views.append(
             CheckView(
                 kind=kind,
@@ -221,6 +244,8 @@ def list_checks(*, session: Session, actor: Actor, applicant_id: int) -> list[Ch
                 seen_on=check.seen_on if check else None,
                 seen_by=names.get(check.seen_by_id) if check and check.seen_by_id else None,
                 note=check.note if check else None,
+                usable_until=usable_until,
+                too_old=usable_until is not None and usable_until < contract_on,
             )
         )
     return views
@@ -262,7 +287,13 @@ def approve(*, session: Session, actor: Actor, applicant_id: int) -> None:
             session, issued_on=police.issued_on, contract_on=contract.completed_on
         ):
             raise _too_old(session, issued_on=police.issued_on, contract_on=contract.completed_on)
-    advance_stage(session=session, actor=actor, applicant_id=applicant_id, to_stage=Stage.APPROVED)
+    move_applicant(
+        session=session,
+        applicant_id=applicant_id,
+        to_stage=Stage.APPROVED,
+        by_id=actor.id,
+        via=Gate.APPROVAL,
+    )
 
 
 @dataclass(frozen=True, slots=True)

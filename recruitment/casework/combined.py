@@ -24,9 +24,10 @@ from db.models import (
 )
 from recruitment.casework import attendance, meetings
 from recruitment.casework.interviews import _ensure_may_interview, record_outcome
-from recruitment.casework.stage_moves import advance_stage
+from recruitment.core._moves import move_applicant
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
+from recruitment.core.pipeline import Gate
 from recruitment.journey import _booking
 
 MAX_APPLICANTS = 2
@@ -171,12 +172,13 @@ def record_sitting(
         )
         session.add(interview)
         session.flush()
-        advance_stage(
+        move_applicant(
             session=session,
-            actor=actor,
             applicant_id=result.applicant_id,
             to_stage=Stage.INTERVIEW_SCHEDULED,
+            by_id=actor.id,
             at=now,
+            via=Gate.INTERVIEW,
         )
         record_outcome(
             session=session,

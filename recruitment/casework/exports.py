@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
@@ -54,6 +55,9 @@ FORMATS = ("csv", "xlsx")
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection);
 # tab and carriage return are on OWASP's list too.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# "+47 926 67 463" or "-5" starts like a formula but can only ever be a number: nothing
+# to call, nothing to link to. Only such text is left alone after "+" or "-".
+_JUST_A_NUMBER = re.compile(r"[+-][0-9 .,()/-]*")
 _VOCAB_LISTS = {
     "languages": "language",
     "interests": "interest",
@@ -152,11 +156,38 @@ def _values(applicant: Applicant, coordinator: str, label: Callable[[str], str])
     return values
 
 
+def runs_as_formula(value: Any) -> bool:
+    """Whether a spreadsheet would run this text: "=", "@", a tab or carriage return
+    first, or "+"/"-" followed by anything but a number (a phone number is no formula)."""
+    return (
+        isinstance(value, str)
+        and value.startswith(_FORMULA_START)
+        and not _JUST_A_NUMBER.fullmatch(value)
+    )
+
+
 def safe_cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula, made plain text with a quote."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    """For CSV, which has no cell types: text a spreadsheet would run, made plain text
+    with a leading quote; everything else (phone numbers too) as it is."""
+    if runs_as_formula(value):
         return "'" + value
     return value
+
+
+def _xlsx_cell(sheet, value: Any, font: Font | None = None) -> WriteOnlyCell:
+    """A cell as data: text is a text cell (never a formula, and no apostrophe in the
+    value: text that looks like a formula gets Excel's own invisible quote prefix)."""
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=None)
+        cell.value = value
+        cell.data_type = "s"  # openpyxl would make "=…" a formula
+        if runs_as_formula(value):
+            cell.quotePrefix = True
+    else:
+        cell = WriteOnlyCell(sheet, value=value)
+    if font is not None:
+        cell.font = font
+    return cell
 
 
 def to_csv_bytes(rows: Sequence[dict[str, Any]], headings: Sequence[str] | None = None) -> bytes:
@@ -177,8 +208,9 @@ def to_xlsx_bytes(
 ) -> bytes:
     """An Excel workbook with one sheet: a bold, frozen heading row, then the rows.
 
-    Written in openpyxl's streaming mode so a list of 100 000 applicants stays quick;
-    `safe_cell` has already made sure no text starts like a formula."""
+    Written in openpyxl's streaming mode so a list of 100 000 applicants stays quick.
+    Every text is a text cell, so "=1+1" stays text and a phone number reads
+    "+4792667463" without an apostrophe."""
     headings = list(headings or (rows[0].keys() if rows else []))
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title[:31])
@@ -188,14 +220,9 @@ def to_xlsx_bytes(
             40, max(10, len(str(heading)) + 2)
         )
     bold = Font(bold=True)
-    heading_cells = []
-    for heading in headings:
-        cell = WriteOnlyCell(sheet, value=safe_cell(heading))
-        cell.font = bold
-        heading_cells.append(cell)
-    sheet.append(heading_cells)
+    sheet.append([_xlsx_cell(sheet, str(heading), bold) for heading in headings])
     for row in rows:
-        sheet.append([safe_cell(row.get(h, "")) for h in headings])
+        sheet.append([_xlsx_cell(sheet, row.get(h, "")) for h in headings])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

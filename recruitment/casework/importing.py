@@ -29,6 +29,7 @@ from recruitment.core import timefmt
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import ValidationFailed, VerveError
 from recruitment.core.i18n import t
+from recruitment.core.places import set_postcode
 from recruitment.core.validation import (
     clean_birth_year,
     clean_name,
@@ -466,8 +467,11 @@ def confirm_import(
         else:
             updated += 1
         # Only what the file says: empty cells never wipe what the office already knows.
+        # The postcode brings its area; an area column (after it) says better.
         for name in _UPDATABLE:
-            if name in plan.values:
+            if name == "postcode" and name in plan.values:
+                set_postcode(applicant, plan.values[name])
+            elif name in plan.values:
                 setattr(applicant, name, plan.values[name])
         by_email[email] = applicant
     session.add_all(new)

@@ -11,10 +11,12 @@ from sqlalchemy.orm import Session
 
 from db.models import Applicant, Interview, InterviewOutcome, StaffUser, Stage, utcnow
 from recruitment.casework._checks import police_certificate_seen
-from recruitment.casework.stage_moves import advance_stage
+from recruitment.core._moves import move_applicant
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
+from recruitment.core.pipeline import Gate
 from recruitment.core.settings import get_setting
+from recruitment.journey import _booking
 
 #: The rubric, each scored 1-5 (labels under `interviews.score_<name>`).
 RUBRIC: tuple[str, ...] = ("motivation", "reliability", "experience", "fit")
@@ -155,12 +157,13 @@ def schedule_interview(
     )
     session.add(interview)
     session.flush()
-    advance_stage(
+    move_applicant(
         session=session,
-        actor=actor,
         applicant_id=applicant_id,
         to_stage=Stage.INTERVIEW_SCHEDULED,
+        by_id=actor.id,
         at=now,
+        via=Gate.INTERVIEW,
     )
     return interview.id
 
@@ -211,18 +214,19 @@ def cancel_interview(
         raise InterviewNotOpen(f"interview {interview_id} is closed")
     interview.cancelled_at = now
     if reason_text and reason_text.strip():
-        interview.notes = reason_text.strip()[:2000]
+        interview.notes = reason_text.strip()
     session.flush()
     applicant = session.get(Applicant, interview.applicant_id)
     if applicant is not None and applicant.stage == Stage.INTERVIEW_SCHEDULED.value:
-        advance_stage(
+        move_applicant(
             session=session,
-            actor=actor,
             applicant_id=applicant.id,
             to_stage=Stage.MEETING_ATTENDED,
+            by_id=actor.id,
             reason_code="interview_cancelled",
             reason_text=reason_text,
             at=now,
+            via=Gate.INTERVIEW,
         )
 
 
@@ -279,24 +283,25 @@ def record_outcome(
     interview.score_reliability = cleaned["reliability"]
     interview.score_experience = cleaned["experience"]
     interview.score_fit = cleaned["fit"]
-    interview.notes = (notes or "").strip()[:5000] or None
+    interview.notes = (notes or "").strip() or None
     interview.recorded_at = now
     interview.recorded_by_id = actor.id
     session.flush()
     if not revising:
-        advance_stage(
+        move_applicant(
             session=session,
-            actor=actor,
             applicant_id=applicant.id,
             to_stage=Stage.INTERVIEWED,
+            by_id=actor.id,
             at=now,
+            via=Gate.INTERVIEW,
         )
     if reject:
-        advance_stage(
+        _booking.leave_pipeline(
             session=session,
-            actor=actor,
             applicant_id=applicant.id,
             to_stage=Stage.REJECTED,
+            by_id=actor.id,
             reason_code=REJECT_REASON,
             reason_text=reject_reason_text,
             at=now,

@@ -14,9 +14,21 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from db.models import Applicant, JournalChannel, JournalEntry, StaffUser, StageEvent, utcnow
+from db.models import (
+    Applicant,
+    InfoMeeting,
+    JournalChannel,
+    JournalEntry,
+    MeetingChange,
+    Placement,
+    ServiceUser,
+    StaffUser,
+    StageEvent,
+    utcnow,
+)
 from recruitment.core.access import NO_PERMISSION, Actor, requires
 from recruitment.core.errors import NotFound, PermissionDenied, ValidationFailed, VerveError
+from recruitment.core.i18n import t
 from recruitment.core.validation import clean_text, collect
 
 EDIT_WINDOW = timedelta(hours=24)
@@ -153,6 +165,57 @@ def edit_entry(
     session.flush()
 
 
+#: Placeholders a placement entry's stored subject keeps instead of names.
+CONTACT, CASE_REF = "{contact}", "{case_ref}"
+
+
+def rendered_subjects(session: Session, entries: list[JournalEntry]) -> dict[int, str | None]:
+    """Each entry's subject as people read it: a placement entry's "{contact}" and
+    "{case_ref}" become the contact's name and the case reference as they are now, or a
+    neutral word once either was anonymised. Keyed by entry id."""
+    placement_ids = {e.placement_id for e in entries if e.placement_id is not None}
+    applicant_ids = {e.applicant_id for e in entries if e.applicant_id is not None}
+    user_ids = {e.service_user_id for e in entries if e.service_user_id is not None}
+    placements = {
+        row.id: row
+        for row in session.execute(
+            select(Placement.id, Placement.applicant_id, Placement.service_user_id).where(
+                Placement.id.in_(placement_ids)
+            )
+        )
+    }
+    applicant_ids |= {row.applicant_id for row in placements.values()}
+    user_ids |= {row.service_user_id for row in placements.values()}
+    contacts = {
+        row.id: f"{row.first_name} {row.last_name}"
+        for row in session.execute(
+            select(Applicant.id, Applicant.first_name, Applicant.last_name).where(
+                Applicant.id.in_(applicant_ids), Applicant.anonymised_at.is_(None)
+            )
+        )
+    }
+    cases = dict(
+        session.execute(
+            select(ServiceUser.id, ServiceUser.case_ref).where(
+                ServiceUser.id.in_(user_ids), ServiceUser.anonymised_at.is_(None)
+            )
+        ).all()
+    )
+    out: dict[int, str | None] = {}
+    for entry in entries:
+        subject = entry.subject
+        if subject and (CONTACT in subject or CASE_REF in subject):
+            placement = placements.get(entry.placement_id)
+            contact_id = placement.applicant_id if placement else entry.applicant_id
+            user_id = placement.service_user_id if placement else entry.service_user_id
+            case_ref = cases.get(user_id) or (f"#{user_id}" if user_id in cases else None)
+            subject = subject.replace(
+                CONTACT, contacts.get(contact_id) or t("casework.journal_contact_gone")
+            ).replace(CASE_REF, case_ref or t("casework.journal_case_gone"))
+        out[entry.id] = subject
+    return out
+
+
 @requires("applicants.read")
 def list_entries(
     *, session: Session, actor: Actor, applicant_id: int, now: datetime | None = None
@@ -168,12 +231,13 @@ def list_entries(
         .where(JournalEntry.applicant_id == applicant_id)
         .order_by(JournalEntry.created_at.desc(), JournalEntry.id.desc())
     ).all()
+    subjects = rendered_subjects(session, [entry for entry, _ in rows])
     return [
         {
             "id": entry.id,
             "at": entry.created_at,
             "channel": entry.channel,
-            "subject": entry.subject,
+            "subject": subjects[entry.id],
             "body": entry.body,
             "author": author_name,
             "edited_at": entry.edited_at,
@@ -187,8 +251,10 @@ def list_entries(
 def timeline(*, session: Session, actor: Actor, applicant_id: int) -> list[dict[str, Any]]:
     """Stage events and journal entries merged by time, newest first.
 
-    Each item: kind ("stage" | "journal"), at, who, and for stages from/to/reason,
-    for journal entries channel/subject/body."""
+    Each item: kind ("stage" | "meeting_change" | "journal"), at, who (a staff member's
+    name), actor_kind (`ActorKind`: staff, my_page, sign_up_form, system; None on old
+    rows that did not say), and for stages from/to/reason, for a meeting change the
+    old and new meeting's start, for journal entries channel/subject/body."""
     _live_applicant(session, applicant_id)
     who = aliased(StaffUser)
     events = session.execute(
@@ -202,6 +268,7 @@ def timeline(*, session: Session, actor: Actor, applicant_id: int) -> list[dict[
             "at": event.at,
             "id": event.id,
             "who": name,
+            "actor_kind": event.actor_kind,
             "from_stage": event.from_stage,
             "to_stage": event.to_stage,
             "reason_code": event.reason_code,
@@ -209,9 +276,35 @@ def timeline(*, session: Session, actor: Actor, applicant_id: int) -> list[dict[
         }
         for event, name in events
     ]
+    old_meeting, new_meeting = aliased(InfoMeeting), aliased(InfoMeeting)
+    changes = session.execute(
+        select(MeetingChange, who.full_name, old_meeting.starts_at, new_meeting.starts_at)
+        .outerjoin(who, who.id == MeetingChange.by_id)
+        .outerjoin(old_meeting, old_meeting.id == MeetingChange.from_meeting_id)
+        .outerjoin(new_meeting, new_meeting.id == MeetingChange.to_meeting_id)
+        .where(MeetingChange.applicant_id == applicant_id)
+    ).all()
     items += [
-        {"kind": "journal", "who": entry["author"], **entry}
+        {
+            "kind": "meeting_change",
+            "at": change.at,
+            "id": change.id,
+            "who": name,
+            "actor_kind": change.actor_kind,
+            "from_meeting_at": from_at,
+            "to_meeting_at": to_at,
+        }
+        for change, name, from_at, to_at in changes
+    ]
+    items += [
+        {
+            "kind": "journal",
+            "who": entry["author"],
+            "actor_kind": "staff" if entry["author"] else None,
+            **entry,
+        }
         for entry in list_entries(session=session, actor=actor, applicant_id=applicant_id)
     ]
-    items.sort(key=lambda item: (item["at"], item["kind"] == "journal", item["id"]), reverse=True)
+    order = {"stage": 0, "meeting_change": 1, "journal": 2}
+    items.sort(key=lambda item: (item["at"], order[item["kind"]], item["id"]), reverse=True)
     return items

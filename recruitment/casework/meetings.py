@@ -33,9 +33,10 @@ from recruitment.core._moves import move_applicant
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
 from recruitment.core.i18n import t
+from recruitment.core.pipeline import Gate
 from recruitment.core.timefmt import format_when, office_datetime, office_zone
 from recruitment.journey import _booking
-from recruitment.messaging._queue import queue_email
+from recruitment.messaging._queue import notify_applicant, remind
 
 #: Registrations that hold a seat or a waitlist place (the people a meeting concerns).
 ACTIVE = (RegistrationStatus.REGISTERED.value, RegistrationStatus.WAITLISTED.value)
@@ -366,21 +367,16 @@ def _registrations(
 
 def _queue_confirmation(session: Session, registration: Registration) -> int:
     """The booking confirmation with the registration's calendar invitation, as booking sends it."""
-    applicant = registration.applicant
-    if not applicant.email:
-        return 0
-    queue_email(
+    queued = notify_applicant(
         session=session,
+        applicant=registration.applicant,
         kind="booking_confirmation",
-        to_address=applicant.email,
-        lang=applicant.language,
         context=_booking.mail_context(session, registration),
-        applicant_id=applicant.id,
         meeting_id=registration.meeting_id,
         registration_id=registration.id,
         ics=_booking.ics_for(session, registration),
     )
-    return 1
+    return 1 if queued else 0
 
 
 @requires("meetings.write")
@@ -392,20 +388,13 @@ def send_reminder(
     _planned(meeting)
     queued = 0
     for registration in _registrations(session, meeting.id, (RegistrationStatus.REGISTERED.value,)):
-        applicant = registration.applicant
-        if not applicant.email:
-            continue
-        queue_email(
-            session=session,
-            kind="meeting_reminder",
-            to_address=applicant.email,
-            lang=applicant.language,
-            context=_booking.mail_context(session, registration),
-            applicant_id=applicant.id,
-            meeting_id=meeting.id,
-            registration_id=registration.id,
+        queued += bool(
+            remind(
+                session=session,
+                registration=registration,
+                context=_booking.mail_context(session, registration),
+            )
         )
-        queued += 1
     meeting.reminder_sent_at = now or utcnow()
     session.flush()
     return queued
@@ -500,9 +489,8 @@ def cancel_meeting(
                 by_id=actor.id,
                 reason_code="meeting_cancelled",
                 at=now,
+                via=Gate.BOOKING,
             )
-        if not applicant.email:
-            continue
         context = _booking.mail_context(session, registration)
         # The offer: `next_meeting` is a whole sentence for the template to show as is.
         if offer is not None:
@@ -515,19 +503,17 @@ def cancel_meeting(
             )
         else:
             context["next_meeting"] = t("meetings.offer_none", applicant.language)
-        queue_email(
+        sent = notify_applicant(
             session=session,
+            applicant=applicant,
             kind="meeting_cancelled",
-            to_address=applicant.email,
-            lang=applicant.language,
             context=context,
-            applicant_id=applicant.id,
             meeting_id=meeting.id,
             registration_id=registration.id,
             # Only a seat was ever put in a calendar; a waitlist place has nothing to remove.
             ics=_booking.ics_for(session, registration, cancel=True) if had_seat else None,
         )
-        queued += 1
+        queued += bool(sent)
     session.flush()
     return queued
 

@@ -1,5 +1,7 @@
-"""A coordinator moves an applicant: by hand on the applicant page, or as one step of
-recording an interview, an approval or a combined sitting."""
+"""A coordinator moves an applicant by hand on the applicant page: an exit (withdrawn or
+rejected) or reopening a case. Every other stage is reached through the service that
+makes it happen (booking, attendance, interviews, approving checks, placements); the
+mover refuses those here (`recruitment.core.pipeline.GATES`)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from sqlalchemy.orm import Session
 from db.models import Stage, StageEvent
 from recruitment.core._moves import move_applicant
 from recruitment.core.access import Actor, requires
+from recruitment.core.pipeline import EXITS
+from recruitment.journey import _booking
 
 
 @requires("applicants.write")
@@ -23,8 +27,19 @@ def advance_stage(
     reason_text: str | None = None,
     at: datetime | None = None,
 ) -> StageEvent:
-    """Move an applicant to `to_stage` and record the event; raise and change nothing
-    if the move is not allowed. The caller's transaction makes both one change."""
+    """Record an exit or a reopening and its event; raise and change nothing if the move
+    is not allowed or is gated. An exit releases what the person held, exactly as the
+    applicant's own withdrawal does."""
+    if Stage(to_stage) in EXITS:
+        return _booking.leave_pipeline(
+            session=session,
+            applicant_id=applicant_id,
+            to_stage=to_stage,
+            by_id=actor.id,
+            reason_code=reason_code,
+            reason_text=reason_text,
+            at=at,
+        )
     return move_applicant(
         session=session,
         applicant_id=applicant_id,

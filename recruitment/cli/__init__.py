@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from recruitment.cli import core, demo, funnel, outbox, security
+from recruitment.cli import core, demo, forecast, funnel, outbox, security, serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -13,10 +13,10 @@ from recruitment.cli import core, demo, funnel, outbox, security
 def main() -> None:
     """Verve: recruitment of støttekontakter (support contacts), from sign-up to placement.
 
-    The database is DATABASE_URL (default: sqlite:///data/verve.db).
+    The database is DATABASE_URL (default: the SQLite file verve.db in VERVE_DATA_DIR).
     """
 
 
-for module in (core, demo, funnel, outbox, security):
+for module in (core, demo, forecast, funnel, outbox, security, serve):
     for command in module.COMMANDS:
         main.add_command(command)

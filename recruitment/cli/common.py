@@ -13,6 +13,7 @@ from db import migrate
 from db.session import database_url, make_engine, make_session_factory
 from recruitment.core.errors import ValidationFailed, VerveError
 from recruitment.core.i18n import t
+from recruitment.core.logs import masked_url
 from recruitment.core.timefmt import office_zone
 
 
@@ -24,7 +25,9 @@ def engine() -> Engine:
         eng = make_engine(url)
         migrate.upgrade(eng)
     except OperationalError as error:
-        raise click.ClickException(f"cannot open the database {url!r}: {error.orig}") from error
+        raise click.ClickException(
+            f"cannot open the database {masked_url(url)}: {type(error.orig).__name__}"
+        ) from error
     # Days and times a command works out or prints are the office's (the `time_zone` setting).
     with make_session_factory(eng)() as session:
         office_zone(session)

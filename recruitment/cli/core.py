@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
 from db import migrate
-from db.session import database_url
+from db.session import database_url, make_engine
 from recruitment.accounts.staff import add_staff_user
 from recruitment.cli.common import engine, fail, sessions
 from recruitment.core.access import Actor
 from recruitment.core.errors import VerveError
+from recruitment.core.logs import masked_url
 
 
 @click.group("db")
@@ -23,10 +25,54 @@ def db_group() -> None:
 def db_upgrade() -> None:
     """Bring the database to the newest schema (safe to run again)."""
     eng = engine()  # migrates on first use
-    click.echo(
-        f"database {eng.url.render_as_string(hide_password=True)} at revision "
-        f"{migrate.current_revision(eng)}"
-    )
+    click.echo(f"database {masked_url(database_url())} at revision {migrate.current_revision(eng)}")
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def db_downgrade(revision: str, yes: bool) -> None:
+    """Take the schema back to REVISION (an id from `verve db history`, or `-- -1` for one
+    step), e.g. before going back to an older version of Verve. Take a backup first."""
+    url = database_url()
+    eng = make_engine(url)  # not `engine()`: that would upgrade first
+    if not yes:
+        click.confirm(
+            f"downgrade {masked_url(url)} from {migrate.current_revision(eng)} to {revision}?",
+            abort=True,
+        )
+    try:
+        migrate.downgrade(eng, revision)
+    except Exception as error:  # noqa: BLE001 - Alembic's own message names the problem
+        raise click.ClickException(f"downgrade failed: {error}") from error
+    click.echo(f"database {masked_url(url)} at revision {migrate.current_revision(eng)}")
+
+
+@db_group.command("history")
+def db_history() -> None:
+    """The revisions, newest first (the ids `verve db downgrade` accepts)."""
+    from alembic.script import ScriptDirectory
+
+    for script in ScriptDirectory.from_config(migrate.alembic_config()).walk_revisions():
+        click.echo(f"{script.revision}  {(script.doc or '').splitlines()[0][:70]}")
+
+
+@db_group.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+def db_backup(target: Path) -> None:
+    """Copy the SQLite database to TARGET while the app runs (SQLite's online backup).
+    For PostgreSQL use pg_dump (docs/operations.md)."""
+    url = database_url()
+    eng = make_engine(url)
+    if eng.dialect.name != "sqlite":
+        raise click.ClickException(
+            "verve db backup copies SQLite databases; for PostgreSQL run "
+            "pg_dump --format=custom (see docs/operations.md)"
+        )
+    if target.exists():
+        raise click.ClickException(f"{target} exists already; choose a new file")
+    migrate.backup_sqlite(eng, target)
+    click.echo(f"backed up {masked_url(url)} to {target}")
 
 
 @click.group("user")

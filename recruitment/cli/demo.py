@@ -18,6 +18,7 @@ from recruitment.cli.common import fail, sessions
 from recruitment.core.access import Actor
 from recruitment.core.errors import VerveError
 from recruitment.core.timefmt import iso
+from recruitment.demo.people import DEMO_PASSWORD
 from recruitment.demo.service import DatabaseNotEmpty, generate
 
 
@@ -69,6 +70,7 @@ def demo(applicants: int, seed: int, today, force: bool) -> None:
     )
     click.echo(f"demo data (seed {summary.seed}, today {iso(summary.today)}): {counts}")
     click.echo(f"done in {elapsed:.1f} s")
+    click.echo(f"demo staff log in with their username and the password {DEMO_PASSWORD!r}")
 
 
 @click.group("export")

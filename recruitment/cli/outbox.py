@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-import logging
-
 import click
 
 from recruitment.cli.common import fail, sessions
 from recruitment.core.access import Actor
 from recruitment.core.errors import VerveError
+from recruitment.core.logs import configure
+from recruitment.messaging.opt_out import receive_sms_reply
 from recruitment.messaging.outbox import DeliveryPolicy, queue_reminders_now, send_due, work
 from recruitment.messaging.outbox_views import outbox_messages, retry_message
+from recruitment.messaging.sms_gateway import (
+    LinkMobilityGateway,
+    SmsSettingsIncomplete,
+    sms_settings,
+)
 from recruitment.messaging.smtp import SmtpSettingsIncomplete, smtp_settings
 
 CLI = Actor.system("cli")
@@ -32,6 +37,21 @@ def _smtp():
     return settings
 
 
+def _sms() -> LinkMobilityGateway | None:
+    try:
+        settings = sms_settings()
+    except SmsSettingsIncomplete as error:
+        raise fail(error) from error
+    if settings is None:
+        click.echo(
+            "no SMS gateway configured (VERVE_SMS_URL or [sms] in .streamlit/secrets.toml): "
+            "text messages stay queued",
+            err=True,
+        )
+        return None
+    return LinkMobilityGateway(settings)
+
+
 @click.group("outbox")
 def outbox_group() -> None:
     """Outgoing e-mail: run `verve outbox work` beside the app to deliver it."""
@@ -41,6 +61,7 @@ def outbox_group() -> None:
 @click.option("--batch-size", default=50, show_default=True, help="Messages claimed per round.")
 def outbox_send(batch_size: int) -> None:
     """Queue due reminders, deliver every message that is due now, print counts and exit."""
+    configure()  # one line per event, UTC with offset, no addresses (recruitment.core.logs)
     settings = _smtp()
     factory = sessions()
     reminders = queue_reminders_now(factory)
@@ -50,6 +71,7 @@ def outbox_send(batch_size: int) -> None:
             smtp_settings=settings,
             batch_size=batch_size,
             policy=DeliveryPolicy.from_env(),
+            sms_provider=_sms(),
         )
     except VerveError as error:
         raise fail(error) from error
@@ -71,9 +93,7 @@ def outbox_send(batch_size: int) -> None:
 )
 def outbox_work(batch_size: int, poll_seconds: float, reminders_every: float) -> None:
     """Keep delivering as messages arrive, until SIGTERM or Ctrl-C."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure()  # one line per event, UTC with offset, no addresses (recruitment.core.logs)
     settings = _smtp()
     try:
         stats = work(
@@ -83,6 +103,7 @@ def outbox_work(batch_size: int, poll_seconds: float, reminders_every: float) ->
             policy=DeliveryPolicy.from_env(),
             poll_seconds=poll_seconds,
             reminder_every_seconds=reminders_every,
+            sms_provider=_sms(),
         )
     except VerveError as error:
         raise fail(error) from error
@@ -90,7 +111,11 @@ def outbox_work(batch_size: int, poll_seconds: float, reminders_every: float) ->
 
 
 @outbox_group.command("list")
-@click.option("--status", type=click.Choice(["queued", "sending", "sent", "failed"]), default=None)
+@click.option(
+    "--status",
+    type=click.Choice(["queued", "sending", "sent", "failed", "withdrawn"]),
+    default=None,
+)
 @click.option("--limit", default=50, show_default=True)
 def outbox_list(status: str | None, limit: int) -> None:
     """Messages, newest first."""
@@ -102,7 +127,8 @@ def outbox_list(status: str | None, limit: int) -> None:
     for row in frame.itertuples(index=False):
         error = f"  [{row.last_error}]" if row.last_error else ""
         click.echo(
-            f"{row.id:>6}  {row.status:<8} {row.attempts:>2}  {row.kind:<22} {row.to_address:<32} "
+            f"{row.id:>6}  {row.status:<9} {row.attempts:>2}  {row.channel:<5} {row.kind:<22} "
+            f"{row.to_address:<32} "
             f"{row.subject}{error}"
         )
 
@@ -130,4 +156,22 @@ def reminders_send() -> None:
     click.echo(f"{queue_reminders_now(sessions())} reminder(s) queued")
 
 
-COMMANDS = [outbox_group, reminders_group]
+@click.group("sms")
+def sms_group() -> None:
+    """Text messages: replies from applicants (the opt-out word)."""
+
+
+@sms_group.command("reply")
+@click.argument("from_number")
+@click.argument("text")
+def sms_reply(from_number: str, text: str) -> None:
+    """Record a reply the gateway received, e.g. `verve sms reply +4791234567 STOPP`."""
+    try:
+        with sessions().begin() as session:
+            stopped = receive_sms_reply(session=session, from_number=from_number, text=text)
+    except VerveError as error:
+        raise fail(error) from error
+    click.echo(f"{stopped} applicant(s) opted out of SMS" if stopped else "not an opt-out")
+
+
+COMMANDS = [outbox_group, reminders_group, sms_group]

@@ -5,3 +5,8 @@ input cleaning (`validation`), the fixed code lists (`vocabulary`), office setti
 
 May import: `db` and the standard library; never another area of `recruitment`.
 """
+
+from recruitment.core import text_guard as _text_guard
+
+# Every write to a user-text column is checked, whichever service makes it.
+_text_guard.install()

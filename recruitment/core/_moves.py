@@ -6,13 +6,78 @@ never import it (see the import contracts in pyproject.toml)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from db.models import Applicant, Stage, StageEvent, utcnow
-from recruitment.core.errors import InvalidStageTransition, NotFound, ReasonRequired
-from recruitment.core.pipeline import EXIT_REASONS, EXITS, REOPEN_REASON, is_allowed, needs_reason
+from db.models import ActorKind, Applicant, MeetingChange, Stage, StageEvent, utcnow
+from recruitment.core.errors import InvalidStageTransition, NotFound, ReasonRequired, StageGated
+from recruitment.core.pipeline import (
+    EXIT_REASONS,
+    EXITS,
+    REOPEN_REASON,
+    Gate,
+    gate_for,
+    is_allowed,
+    needs_reason,
+)
+
+ACTING = "verve_acting"  # key in `session.info`: who acts when no staff member does
+
+
+def act_as(session: Session, kind: ActorKind | str) -> None:
+    """Record that, in this session, changes with no staff member are made by `kind`
+    (the personal link sets MY_PAGE, the public form SIGN_UP_FORM)."""
+    session.info[ACTING] = ActorKind(kind).value
+
+
+@contextmanager
+def acting_as(session: Session, kind: ActorKind | str) -> Iterator[None]:
+    """`act_as` for one block; the previous value comes back afterwards."""
+    before = session.info.get(ACTING)
+    act_as(session, kind)
+    try:
+        yield
+    finally:
+        if before is None:
+            session.info.pop(ACTING, None)
+        else:
+            session.info[ACTING] = before
+
+
+def actor_kind_for(session: Session, by_id: int | None, kind: ActorKind | str | None = None) -> str:
+    """Who acts: `kind` when given, a staff member when one is named, else whoever the
+    session says acts (`act_as`), else the system (reminder job, retention)."""
+    if kind is not None:
+        return ActorKind(kind).value
+    if by_id is not None:
+        return ActorKind.STAFF.value
+    return session.info.get(ACTING) or ActorKind.SYSTEM.value
+
+
+def record_meeting_change(
+    *,
+    session: Session,
+    applicant_id: int,
+    from_meeting_id: int,
+    to_meeting_id: int,
+    by_id: int | None,
+    at: datetime | None = None,
+) -> MeetingChange:
+    """A booking moved to another meeting, for the applicant's timeline."""
+    change = MeetingChange(
+        applicant_id=applicant_id,
+        from_meeting_id=from_meeting_id,
+        to_meeting_id=to_meeting_id,
+        at=at or utcnow(),
+        by_id=by_id,
+        actor_kind=actor_kind_for(session, by_id),
+    )
+    session.add(change)
+    session.flush()
+    return change
 
 
 def move_applicant(
@@ -24,10 +89,16 @@ def move_applicant(
     reason_code: str | None = None,
     reason_text: str | None = None,
     at: datetime | None = None,
+    via: Gate | None = None,
+    actor_kind: ActorKind | str | None = None,
 ) -> StageEvent:
     """Move an applicant to `to_stage` and record the event; raise and change nothing if
     the move is not allowed. For services that already checked who may act (including
-    the applicant's own self-service link, which has no staff actor)."""
+    the applicant's own self-service link, which has no staff actor).
+
+    A gated move (`pipeline.GATES`) needs `via`: the gate of the service that made it
+    happen (booking, attendance, interview, approval, placement). Exits and reopening
+    need none; everything else without its gate is refused with StageGated."""
     to_stage = Stage(to_stage)
     # Lock the row on PostgreSQL so two simultaneous moves cannot both read the old stage.
     applicant = session.get(Applicant, applicant_id, with_for_update=True)
@@ -37,6 +108,14 @@ def move_applicant(
     if not is_allowed(from_stage, to_stage):
         raise InvalidStageTransition(
             f"cannot move from {from_stage} to {to_stage}",
+            from_stage=from_stage.value,
+            to_stage=to_stage.value,
+        )
+    gate = gate_for(from_stage, to_stage)
+    if gate is not None and via != gate:
+        raise StageGated(
+            f"{from_stage} -> {to_stage} goes through {gate}, not {via}",
+            gate=gate.value,
             from_stage=from_stage.value,
             to_stage=to_stage.value,
         )
@@ -58,6 +137,7 @@ def move_applicant(
         at=when,
         from_at=applicant.stage_changed_at,
         by_id=by_id,
+        actor_kind=actor_kind_for(session, by_id, actor_kind),
         reason_code=reason_code,
         reason_text=reason_text,
     )
@@ -85,6 +165,7 @@ def record_sign_up(
         to_stage=Stage.SIGNED_UP.value,
         at=when,
         by_id=by_id,
+        actor_kind=actor_kind_for(session, by_id),
     )
     session.add(event)
     session.flush()

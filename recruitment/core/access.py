@@ -132,6 +132,8 @@ _LINKS = "a public page's address from the `public_base_url` setting; reads no p
 #: service with @requires; a building block without an actor is private (a leading
 #: underscore within its area, or an underscore module that pages and the command line
 #: cannot import). tests/unit/test_service_surface.py holds the code to this list.
+_CONFIRM = "a confirmation link mailed to the address's owner: the one-time code is the authority"
+
 UNGUARDED: dict[str, str] = {
     # Public pages: no login, no actor.
     "journey.applicants.sign_up": "the public sign-up form (staff use register_caller)",
@@ -144,6 +146,9 @@ UNGUARDED: dict[str, str] = {
     "accounts.staff.authenticate": "logging in: the password is the authority",
     "accounts.staff.sso_login": "single sign-on: the identity provider's user is the authority",
     "accounts.staff.active_actor": "every page run: the signed-in account as it is now, or nobody",
+    "accounts.staff_sessions.session_actor": (
+        "every page run: the session id in the browser's cookie is the authority"
+    ),
     # The applicant's personal link.
     "journey.self_service.my_page": _TOKEN,
     "journey.self_service.cancel_my_booking": _TOKEN,
@@ -152,11 +157,20 @@ UNGUARDED: dict[str, str] = {
     "journey.self_service.withdraw_me": _TOKEN,
     "journey.self_service.ics_for_registration": _TOKEN,
     "journey.self_service.evaluate_meeting": _TOKEN,
+    "journey.self_service.change_to_confirm": _CONFIRM,
+    "journey.self_service.confirm_change": _CONFIRM,
+    "journey.self_service.request_link": (
+        "the public 'send me my link' form: mails only the address's owner, answers the same"
+    ),
+    "journey.self_service.my_channels": _TOKEN,
+    "journey.self_service.choose_my_channels": _TOKEN,
     # The system's own jobs.
     "messaging.outbox.send_due": _MAIL_WORKER,
     "messaging.outbox.work": _MAIL_WORKER,
     "messaging.outbox.queue_reminders_now": _MAIL_WORKER,
     "messaging.reminders.queue_due_reminders": _MAIL_WORKER,
+    "messaging.opt_out.receive_sms_reply": "the SMS gateway's reply callback: the sender's "
+    "number is the authority, and it can only stop messages to itself",
     "demo.service.generate": "demo data for an empty database: `verve demo` and first run",
     # Read-only helpers without personal data.
     "core.settings.get_setting": _SETTINGS,
@@ -165,6 +179,10 @@ UNGUARDED: dict[str, str] = {
     # Addresses of the public pages: a setting and what the caller passes in (the token
     # comes from a guarded service or the link itself); nothing is read about anyone.
     "core.links.public_url": _LINKS,
+    "core.links.public_base_url": _LINKS,
     "core.links.signup_url": _LINKS,
     "core.links.self_service_url": _LINKS,
+    # A read helper of guarded services: it fills the names into journal entries its
+    # caller has already read under its own permission, and reads nothing else.
+    "casework.journal.rendered_subjects": "names for entries a guarded read already holds",
 }

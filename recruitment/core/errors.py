@@ -28,6 +28,13 @@ class InvalidStageTransition(VerveError):
     key = "errors.invalid_stage_transition"
 
 
+class StageGated(InvalidStageTransition):
+    """The move is allowed, but only through the service that makes it happen."""
+
+    def __init__(self, message: str = "", *, gate: str, **params: object) -> None:
+        super().__init__(message, key=f"errors.stage_gated_{gate}", **params)
+
+
 class ReasonRequired(VerveError):
     key = "errors.reason_required"
 

@@ -6,6 +6,8 @@ in the caller's transaction); a coordinator's own move is the service
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from db.models import Stage
 
 #: The funnel, in order. Its set is fixed so funnels stay comparable across offices.
@@ -69,6 +71,43 @@ def allowed_moves(stage: Stage | str) -> frozenset[Stage]:
         moves.add(_FORWARD[stage])
     moves.update(EXITS)
     return frozenset(moves)
+
+
+class Gate(StrEnum):
+    """The service that makes a gated move happen (see GATES)."""
+
+    BOOKING = "booking"
+    ATTENDANCE = "attendance"
+    INTERVIEW = "interview"
+    APPROVAL = "approval"
+    PLACEMENT = "placement"
+
+
+#: A stage that means something happened is reached only through the service that makes
+#: it happen, and left backwards only by undoing that (cancelling the booking or the
+#: interview, ending the placement). Every allowed move that is neither an exit nor a
+#: reopening is here; the mover refuses it unless the caller names its gate.
+GATES: dict[tuple[Stage, Stage], Gate] = {
+    (Stage.SIGNED_UP, Stage.MEETING_BOOKED): Gate.BOOKING,
+    (Stage.MEETING_BOOKED, Stage.SIGNED_UP): Gate.BOOKING,
+    (Stage.MEETING_BOOKED, Stage.MEETING_ATTENDED): Gate.ATTENDANCE,
+    (Stage.MEETING_ATTENDED, Stage.INTERVIEW_SCHEDULED): Gate.INTERVIEW,
+    (Stage.INTERVIEW_SCHEDULED, Stage.MEETING_ATTENDED): Gate.INTERVIEW,
+    (Stage.INTERVIEW_SCHEDULED, Stage.INTERVIEWED): Gate.INTERVIEW,
+    (Stage.INTERVIEWED, Stage.APPROVED): Gate.APPROVAL,
+    (Stage.APPROVED, Stage.PLACED): Gate.PLACEMENT,
+    (Stage.PLACED, Stage.APPROVED): Gate.PLACEMENT,
+}
+
+
+def gate_for(from_stage: Stage | str, to_stage: Stage | str) -> Gate | None:
+    """The service a move must go through, or None for a move anyone allowed may record."""
+    return GATES.get((Stage(from_stage), Stage(to_stage)))
+
+
+def manual_moves(stage: Stage | str) -> frozenset[Stage]:
+    """The moves a coordinator may record by hand: exits and reopening, nothing gated."""
+    return frozenset(to for to in allowed_moves(stage) if gate_for(stage, to) is None)
 
 
 def is_allowed(from_stage: Stage | str, to_stage: Stage | str) -> bool:

@@ -23,7 +23,7 @@ DEFAULTS: dict[str, Any] = {
     "police_certificate_before_interview": False,
     "reminder_days_before": 2,
     "max_hours_per_contact": 40,
-    "token_valid_days": 365,
+    "token_valid_days": 30,
     "session_timeout_minutes": 30,
     "lockout_threshold": 10,
     "lockout_minutes": 15,

@@ -124,6 +124,12 @@ def today(now: datetime | None = None, zone: ZoneInfo | None = None) -> date:
     return office_day(now or utcnow(), zone)
 
 
+def working_day(day: date) -> date:
+    """`day`, or the Monday after it when it falls on a weekend: a default date for a
+    meeting or an interview that nobody would plan on a Sunday."""
+    return day + timedelta(days=max(0, 7 - day.weekday())) if day.weekday() >= 5 else day
+
+
 def day_span(day: date, zone: ZoneInfo | None = None) -> tuple[datetime, datetime]:
     """The UTC start of the office's `day` and of the day after (23, 24 or 25 hours apart)."""
     next_day = day + timedelta(days=1)
@@ -193,6 +199,17 @@ def format_date(value: date | datetime | None, lang: str, zone: ZoneInfo | None 
     code = _code(lang)
     moment = datetime.combine(value, time(12))
     return _babel_datetime(moment, PATTERNS[code]["date"], tzinfo=None, locale=_locale(code))
+
+
+def format_month(value: date | str | None, lang: str) -> str:
+    """A calendar month: "januar 2027", "January 2027" (`value` a day of it or "2027-01")."""
+    if _missing(value):
+        return EMPTY
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:7] + "-01")
+    code = _code(lang)
+    moment = datetime.combine(value, time(12))
+    return _babel_datetime(moment, "LLLL y", tzinfo=None, locale=_locale(code))
 
 
 def weekday_name(weekday: int, lang: str) -> str:
@@ -290,3 +307,37 @@ def iso(value: date | datetime | None) -> str:
             _aware(value).astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
         )
     return value.isoformat()
+
+
+def chart_locale(lang: str) -> dict:
+    """The language's month and day names and number separators in the form Vega-Lite
+    charts take (`config.locale`), so chart axes read "jan. 2026" and "1 234,5" in bokmål."""
+    from babel.dates import get_month_names
+
+    locale = babel_locale(lang)
+    months = get_month_names("wide", locale=locale)
+    short_months = get_month_names("abbreviated", locale=locale)
+    days = get_day_names("wide", locale=locale)
+    short_days = get_day_names("abbreviated", locale=locale)
+    # Babel counts weekdays from Monday (0); d3 wants Sunday first.
+    sunday_first = [6, 0, 1, 2, 3, 4, 5]
+    symbols = locale.number_symbols.get("latn", locale.number_symbols)
+    return {
+        "number": {
+            "decimal": symbols["decimal"],
+            "thousands": "\u00a0" if lang == "nb" else symbols["group"],
+            "grouping": [3],
+            "currency": ["", "\u00a0kr"] if lang == "nb" else ["", ""],
+            "percent": "\u00a0%" if lang == "nb" else "%",
+        },
+        "time": {
+            "dateTime": "%A %e. %B %Y kl. %H.%M" if lang == "nb" else "%A %e %B %Y, %H:%M",
+            "date": "%d.%m.%Y" if lang == "nb" else "%d/%m/%Y",
+            "time": "%H.%M.%S" if lang == "nb" else "%H:%M:%S",
+            "periods": ["AM", "PM"],
+            "days": [days[i] for i in sunday_first],
+            "shortDays": [short_days[i] for i in sunday_first],
+            "months": [months[i] for i in range(1, 13)],
+            "shortMonths": [short_months[i] for i in range(1, 13)],
+        },
+    }

@@ -8,14 +8,16 @@ from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
 
+from db.models import CONTROL_CHARACTERS, strip_invisible
 from recruitment.core import timefmt
 from recruitment.core.errors import ValidationFailed
+from recruitment.core.places import postcode_table
 
 MAX_NAME = 100
 MAX_TEXT = 2000
 MAX_EMAIL = 254
 _PHONE_ALLOWED = re.compile(r"^\+?[0-9 ()\-.]+$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = CONTROL_CHARACTERS
 
 
 def clean_text(
@@ -28,7 +30,9 @@ def clean_text(
         text = value
     else:
         raise ValidationFailed({field: "validation.wrong_type"})
-    text = _CONTROL.sub("", text).strip()
+    # Control characters go, and so do invisible ones: a name of zero-width spaces alone
+    # is empty, and a right-to-left override cannot turn a text around.
+    text = strip_invisible(_CONTROL.sub("", text)).strip()
     if not text:
         if required:
             raise ValidationFailed({field: "validation.required"})
@@ -81,12 +85,37 @@ def clean_phone(value: object, field: str = "phone", *, required: bool = False) 
     return "+47" + digits
 
 
+def sms_number(value: object, field: str = "phone") -> str:
+    """A Norwegian mobile number in E.164 (`+4791234567`), the only kind Verve texts.
+
+    Raises ValidationFailed naming what is wrong: not a number at all, a number from
+    another country, or a Norwegian number that cannot receive SMS (a landline)."""
+    import phonenumbers  # only where SMS is used: a large module
+
+    text = clean_text(value, field, required=True, max_length=40)
+    try:
+        number = phonenumbers.parse(text, "NO")
+    except phonenumbers.NumberParseException as error:
+        raise ValidationFailed({field: "validation.sms_number_invalid"}, str(error)) from error
+    if number.country_code != 47:
+        raise ValidationFailed({field: "validation.sms_number_not_norwegian"})
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationFailed({field: "validation.sms_number_invalid"})
+    kind = phonenumbers.number_type(number)
+    if kind not in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.UNKNOWN):
+        raise ValidationFailed({field: "validation.sms_number_not_mobile"})
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
 def clean_postcode(value: object, field: str = "postcode", *, required: bool = True) -> str | None:
+    """Four digits that are a Norwegian postcode in the shipped table ("0000" is not)."""
     text = clean_text(value, field, required=required, max_length=10)
     if text is None:
         return None
     if not re.fullmatch(r"[0-9]{4}", text):  # \d would also take other scripts' digits
         raise ValidationFailed({field: "validation.postcode_invalid"})
+    if text not in postcode_table():  # the shipped table (GeoNames, CC BY 4.0)
+        raise ValidationFailed({field: "validation.postcode_unknown"})
     return text
 
 
@@ -99,17 +128,19 @@ def clean_birth_year(value: object, field: str = "birth_year", *, today: date | 
         value = value.strip()
         if not value:
             raise ValidationFailed({field: "validation.required"})
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()):
             raise ValidationFailed({field: "validation.birth_year_invalid"})
         value = int(value)
     if not isinstance(value, int):
         raise ValidationFailed({field: "validation.wrong_type"})
+    if not 1000 <= value <= 9999:
+        raise ValidationFailed({field: "validation.birth_year_invalid"})
     if value > today.year:
         raise ValidationFailed({field: "validation.birth_year_future"})
     if value > today.year - 18:
         raise ValidationFailed({field: "validation.too_young"})
     if value < today.year - 100:
-        raise ValidationFailed({field: "validation.birth_year_invalid"})
+        raise ValidationFailed({field: "validation.birth_year_too_old"})
     return value
 
 

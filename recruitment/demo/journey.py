@@ -17,6 +17,7 @@ from recruitment.demo.life import Life, Next, Story, leave
 from recruitment.demo.meetings import Calendar, Meeting
 from recruitment.demo.people import Names, applicant_row, draw_person
 from recruitment.demo.placements import place
+from recruitment.demo.reminders import NO_SHOW_FACTOR, remind
 from recruitment.demo.service_users import Demand
 from recruitment.demo.world import World
 
@@ -104,7 +105,9 @@ def _attend(world: World, story: Story, meeting: Meeting, registration: dict[str
     rng = world.rng
     story.assigned = True
     mode_key = "combined" if meeting.kind == "combined" else meeting.mode
-    if rng.random() > _ATTENDANCE[mode_key]:
+    reminded = remind(world, story.life.applicant_id, story.in_person_only, meeting, registration)
+    misses = (1 - _ATTENDANCE[mode_key]) * NO_SHOW_FACTOR[reminded]
+    if rng.random() < misses:
         return _no_show(world, story, meeting, registration)
     marked = meeting.ends_at + timedelta(minutes=rng.randint(5, 240))
     registration.update(status="attended", attended_marked_at=marked, updated_at=marked)

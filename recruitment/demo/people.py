@@ -6,12 +6,16 @@ import random
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
+from argon2 import PasswordHasher
 from faker import Faker
 
 from db.models import StaffUser, Stage
+from db.search import search_text
 from recruitment.core import vocabulary
+from recruitment.demo.channels import channels_for, consent_columns
 from recruitment.demo.life import Life
 from recruitment.demo.world import HISTORY_DAYS, World, weighted
 
@@ -77,6 +81,18 @@ STAFF: tuple[tuple[str, str, str], ...] = (
     ("henrik.dahl", "Henrik Dahl", "manager"),
 )
 AWAY_COORDINATOR = "per.olsen"
+
+#: Every demo staff account logs in with this password (README, "Trying Verve"): the demo
+#: is for trying each role. The hash has a fixed salt so the same seed gives the same
+#: rows; it is a demo database's password, known to everyone, and nothing else.
+DEMO_PASSWORD = "verve-demo-passord"
+_DEMO_SALT = b"verve-demo-staff"
+
+
+@cache
+def demo_password_hash() -> str:
+    return PasswordHasher().hash(DEMO_PASSWORD, salt=_DEMO_SALT)
+
 
 _SOURCE_WEIGHTS = {
     "website": 34,
@@ -150,8 +166,7 @@ def hire_staff(world: World, base_staff_id: int, taken: set[str]) -> Staff:
                 "email": f"{username}@{STAFF_EMAIL_DOMAIN}",
                 "phone": f"+4769{world.rng.randrange(100000, 999999)}",
                 "role": role,
-                # No password: demo staff cannot log in until an admin sets one.
-                "password_hash": None,
+                "password_hash": demo_password_hash(),
                 "oidc_subject": None,
                 "active": True,
                 "away_until": world.today + timedelta(days=14)
@@ -265,7 +280,7 @@ def applicant_row(
     first, last = person.first_name, person.last_name
     stage = life.stage
     last_event = life.events[-1]
-    return {
+    row = {
         "id": applicant_id,
         "first_name": first,
         "last_name": last,
@@ -286,6 +301,8 @@ def applicant_row(
         "source": person.source,
         "language": "en" if rng.random() < 0.05 else "nb",
         "consent_at": created,
+        **consent_columns(channels_for(applicant_id, person.prefers_phone), created),
+        "sms_opted_out_at": None,
         "consent_version_id": None,
         "stage": stage,
         "stage_changed_at": life.at,
@@ -299,6 +316,11 @@ def applicant_row(
         "updated_at": life.at,
         "anonymised_at": None,
     }
+    # The bulk writer goes below the ORM, so the search words are written here.
+    row["search_text"] = search_text(
+        row["first_name"], row["last_name"], row["email"], row["phone"]
+    )
+    return row
 
 
 def _ascii(text: str) -> str:

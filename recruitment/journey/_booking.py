@@ -20,14 +20,22 @@ from sqlalchemy.orm import Session
 from db.models import (
     Applicant,
     InfoMeeting,
+    Interview,
+    JournalChannel,
+    JournalEntry,
     MeetingStatus,
+    Placement,
+    PlacementStatus,
     Registration,
     RegistrationStatus,
+    ServiceUser,
+    ServiceUserStatus,
     Stage,
+    StageEvent,
     utcnow,
 )
 from recruitment.core import links
-from recruitment.core._moves import move_applicant
+from recruitment.core._moves import move_applicant, record_meeting_change
 from recruitment.core.errors import (
     InvalidStageTransition,
     MeetingFull,
@@ -35,11 +43,11 @@ from recruitment.core.errors import (
     NotFound,
 )
 from recruitment.core.i18n import t
-from recruitment.core.pipeline import EXITS
+from recruitment.core.pipeline import EXITS, Gate
 from recruitment.core.settings import get_setting
 from recruitment.core.timefmt import format_when, office_zone
 from recruitment.journey import calendar
-from recruitment.messaging._queue import queue_email
+from recruitment.messaging._queue import notify_applicant
 
 #: Statuses that hold a seat (a no-show held one too: the seat was theirs).
 SEAT_HOLDING = (
@@ -163,8 +171,6 @@ def _notify(
     extra: dict[str, object] | None = None,
 ) -> None:
     applicant = registration.applicant
-    if not applicant.email:
-        return
     seated = registration.status in SEAT_HOLDING
     if registration.status == RegistrationStatus.WAITLISTED.value and kind in {
         "booking_confirmation",
@@ -174,13 +180,11 @@ def _notify(
         kind = "waitlisted"
     # Only a seat goes into the calendar; a waitlist place is not an appointment.
     ics = ics_for(session, registration, cancel=cancel) if (seated or cancel) else None
-    queue_email(
+    notify_applicant(
         session=session,
+        applicant=applicant,
         kind=kind,
-        to_address=applicant.email,
-        lang=applicant.language,
         context={**mail_context(session, registration), **(extra or {})},
-        applicant_id=applicant.id,
         meeting_id=registration.meeting_id,
         registration_id=registration.id,
         ics=ics,
@@ -199,7 +203,11 @@ def _enter_meeting_booked(session: Session, applicant: Applicant, by_id: int | N
         )
     if applicant.stage == Stage.SIGNED_UP.value:
         move_applicant(
-            session=session, applicant_id=applicant.id, to_stage=Stage.MEETING_BOOKED, by_id=by_id
+            session=session,
+            applicant_id=applicant.id,
+            to_stage=Stage.MEETING_BOOKED,
+            by_id=by_id,
+            via=Gate.BOOKING,
         )
 
 
@@ -214,7 +222,11 @@ def _leave_meeting_booked(session: Session, applicant: Applicant, by_id: int | N
     )
     if not active:
         move_applicant(
-            session=session, applicant_id=applicant.id, to_stage=Stage.SIGNED_UP, by_id=by_id
+            session=session,
+            applicant_id=applicant.id,
+            to_stage=Stage.SIGNED_UP,
+            by_id=by_id,
+            via=Gate.BOOKING,
         )
 
 
@@ -232,6 +244,15 @@ def _place(
     # which bookings got the lock (the `now` a caller passed may predate the wait).
     registration.queued_at = utcnow()
     registration.cancelled_at = None
+
+
+def check_bookable(
+    *, session: Session, meeting_id: int, allow_waitlist: bool, now: datetime | None = None
+) -> None:
+    """What `book_meeting` would refuse (MeetingUnavailable, MeetingFull), without booking."""
+    meeting = _bookable(_lock_meeting(session, meeting_id), now or utcnow())
+    if not allow_waitlist and seats_taken(session, meeting.id) >= meeting.capacity:
+        raise MeetingFull(f"meeting {meeting.id} is full")
 
 
 def book_meeting(
@@ -334,16 +355,11 @@ def cancel_registration(
 
 
 def _notify_cancelled(session: Session, registration: Registration, had_seat: bool) -> None:
-    applicant = registration.applicant
-    if not applicant.email:
-        return
-    queue_email(
+    notify_applicant(
         session=session,
+        applicant=registration.applicant,
         kind="booking_cancelled",
-        to_address=applicant.email,
-        lang=applicant.language,
         context=mail_context(session, registration),
-        applicant_id=applicant.id,
         meeting_id=registration.meeting_id,
         registration_id=registration.id,
         # Only a calendar entry that was sent needs removing.
@@ -398,6 +414,14 @@ def rebook(
     registration.ics_sequence += 1
     session.flush()
     _enter_meeting_booked(session, registration.applicant, by_id)
+    record_meeting_change(
+        session=session,
+        applicant_id=registration.applicant_id,
+        from_meeting_id=from_meeting_id,
+        to_meeting_id=to_meeting_id,
+        by_id=by_id,
+        at=now,
+    )
     # Moved from a seat onto a waitlist: the calendar entry already sent is withdrawn.
     withdraw_entry = had_seat and registration.status == RegistrationStatus.WAITLISTED.value
     _notify(
@@ -449,3 +473,126 @@ def book_or_move(
         by_id=by_id,
         allow_waitlist=allow_waitlist,
     )
+
+
+def leave_pipeline(
+    *,
+    session: Session,
+    applicant_id: int,
+    to_stage: Stage | str,
+    by_id: int | None,
+    reason_code: str | None,
+    reason_text: str | None = None,
+    at: datetime | None = None,
+) -> StageEvent:
+    """Withdraw or reject someone and release what they held, in one step whoever acts
+    (the applicant's own link or staff): the exit is recorded from the stage they were in,
+    every booking and waitlist place is cancelled with its message and calendar
+    cancellation, a freed seat goes to the first on the waitlist (who is told), and open
+    interviews are called off."""
+    to_stage = Stage(to_stage)
+    if to_stage not in EXITS:
+        raise InvalidStageTransition(
+            f"{to_stage} is not an exit", from_stage=None, to_stage=to_stage.value
+        )
+    when = at or utcnow()
+    # The exit first, so the funnel records the stage they left from (cancelling the
+    # booking first would step them back to signed_up).
+    event = move_applicant(
+        session=session,
+        applicant_id=applicant_id,
+        to_stage=to_stage,
+        by_id=by_id,
+        reason_code=reason_code,
+        reason_text=reason_text,
+        at=when,
+    )
+    for registration in active_registrations(session, applicant_id):
+        cancel_registration(session=session, registration_id=registration.id, by_id=by_id, now=when)
+    for interview in session.scalars(
+        select(Interview).where(
+            Interview.applicant_id == applicant_id,
+            Interview.outcome.is_(None),
+            Interview.cancelled_at.is_(None),
+        )
+    ):
+        interview.cancelled_at = when
+    _end_placements(
+        session, applicant_id, to_stage, by_id, event.reason_code, event.reason_text, when
+    )
+    session.flush()
+    return event
+
+
+# The journal keeps names by reference (see recruitment.casework.journal), never as text.
+_CONTACT, _CASE_REF = "{contact}", "{case_ref}"
+_OPEN_PLACEMENTS = (
+    PlacementStatus.PROPOSED.value,
+    PlacementStatus.ACTIVE.value,
+    PlacementStatus.PAUSED.value,
+)
+
+
+def _end_placements(
+    session: Session,
+    applicant_id: int,
+    exit_stage: Stage,
+    by_id: int | None,
+    reason_code: str | None,
+    reason_text: str | None,
+    when: datetime,
+) -> None:
+    """Someone who leaves holds no placement: a running one ends today and a proposal
+    is withdrawn, with the exit as the reason (the contact stopped when they withdrew;
+    a rejection is the office's "other", its reason written out); a service user left
+    without a running placement waits again, and both journals say so."""
+    end_reason = "contact_stopped" if exit_stage == Stage.WITHDRAWN else "other"
+    # Stored in the office language (bokmål), as every journal line.
+    exit_text = t(f"reasons.{reason_code}", "nb") if reason_code else ""
+    end_text = "; ".join(part for part in (exit_text, reason_text or "") if part) or None
+    for placement in session.scalars(
+        select(Placement)
+        .where(Placement.applicant_id == applicant_id, Placement.status.in_(_OPEN_PLACEMENTS))
+        .order_by(Placement.id)
+    ):
+        was_running = placement.status != PlacementStatus.PROPOSED.value
+        placement.status = PlacementStatus.ENDED.value
+        placement.end_reason = end_reason
+        placement.end_reason_text = end_text
+        if was_running:
+            placement.end_date = max(when.date(), placement.start_date or when.date())
+        session.flush()
+        user = session.get(ServiceUser, placement.service_user_id, with_for_update=True)
+        still_running = session.scalar(
+            select(func.count())
+            .select_from(Placement)
+            .where(
+                Placement.service_user_id == placement.service_user_id,
+                Placement.status.in_(_OPEN_PLACEMENTS[1:]),
+            )
+        )
+        if (
+            was_running
+            and user is not None
+            and user.status == ServiceUserStatus.PLACED.value
+            and not still_running
+        ):
+            user.status = ServiceUserStatus.WAITING.value
+            user.waiting_since = placement.end_date
+        for target in (
+            {"applicant_id": applicant_id},
+            {"service_user_id": placement.service_user_id},
+        ):
+            session.add(
+                JournalEntry(
+                    channel=JournalChannel.SYSTEM.value,
+                    subject=t(
+                        "placements.journal_ended", "nb", contact=_CONTACT, case_ref=_CASE_REF
+                    ),
+                    body=end_text or "",
+                    author_id=by_id,
+                    placement_id=placement.id,
+                    created_at=when,
+                    **target,
+                )
+            )

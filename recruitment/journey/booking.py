@@ -41,22 +41,23 @@ def open_meetings(
 ) -> list[MeetingChoice]:
     """Planned standard meetings still ahead, soonest first, with seats left."""
     now = now or utcnow()
-    taken = (
-        select(Registration.meeting_id, func.count().label("n"))
-        .where(Registration.status.in_(SEAT_HOLDING))
-        .group_by(Registration.meeting_id)
-        .subquery()
-    )
-    waiting = (
-        select(Registration.meeting_id, func.count().label("n"))
-        .where(Registration.status == RegistrationStatus.WAITLISTED.value)
-        .group_by(Registration.meeting_id)
-        .subquery()
-    )
+
+    # Counted per listed meeting (index on meeting_id, status), not over every
+    # registration ever made: this runs on every view of the public sign-up page.
+    def counted(statuses: tuple[str, ...]):
+        return (
+            select(func.count(Registration.id))
+            .where(Registration.meeting_id == InfoMeeting.id, Registration.status.in_(statuses))
+            .correlate(InfoMeeting)
+            .scalar_subquery()
+        )
+
     rows = session.execute(
-        select(InfoMeeting, func.coalesce(taken.c.n, 0), func.coalesce(waiting.c.n, 0))
-        .outerjoin(taken, taken.c.meeting_id == InfoMeeting.id)
-        .outerjoin(waiting, waiting.c.meeting_id == InfoMeeting.id)
+        select(
+            InfoMeeting,
+            counted(tuple(SEAT_HOLDING)),
+            counted((RegistrationStatus.WAITLISTED.value,)),
+        )
         .where(
             InfoMeeting.status == MeetingStatus.PLANNED.value,
             InfoMeeting.kind == MeetingKind.STANDARD.value,

@@ -6,16 +6,21 @@ first; an unknown or expired token raises the same NotFound, revealing nothing."
 from __future__ import annotations
 
 import hmac
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Applicant, Registration, Stage, utcnow
-from recruitment.core._moves import move_applicant
+from db.models import ActorKind, Applicant, Registration, Stage, utcnow
+from recruitment.core._moves import act_as, move_applicant
 from recruitment.core.errors import NotFound, ValidationFailed
+from recruitment.core.i18n import language
 from recruitment.core.pipeline import EXIT_REASONS, EXITS
+from recruitment.core.places import set_postcode
+from recruitment.core.settings import get_setting
 from recruitment.core.validation import (
     clean_name,
     clean_phone,
@@ -23,8 +28,15 @@ from recruitment.core.validation import (
     collect,
     normalise_email,
 )
-from recruitment.journey import _booking, calendar
+from recruitment.journey import _booking, _pending, applicants, calendar, contact
 from recruitment.journey.evaluations import _evaluations_due, _submit_evaluation
+from recruitment.messaging._queue import queue_email
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
+
+
+#: An unknown, used or expired confirmation link (for the page to catch).
+UnknownConfirmation = _pending.UnknownConfirmation
 
 
 class UnknownLink(NotFound):
@@ -76,10 +88,12 @@ def _applicant_for_token(
 ) -> Applicant:
     """The applicant whose valid link this is, or UnknownLink."""
     now = now or utcnow()
-    token = (token or "").strip()
-    # Tokens are 43 characters; anything far off is not worth a query.
-    if not 20 <= len(token) <= 64:
+    token = token if isinstance(token, str) else ""
+    # Tokens are 43 characters of the URL-safe alphabet; anything else (a NUL, a
+    # zero-width space, 10,000 characters) is not worth a query and answers the same.
+    if not _TOKEN.fullmatch(token.strip()):
         raise UnknownLink("no such link")
+    token = token.strip()
     applicant = session.scalars(select(Applicant).where(Applicant.token == token)).first()
     if (
         applicant is None
@@ -89,6 +103,8 @@ def _applicant_for_token(
         or applicant.token_expires_at <= now
     ):
         raise UnknownLink("no such link")
+    # What this link does next is the applicant's own doing (the timeline says so).
+    act_as(session, ActorKind.MY_PAGE)
     return applicant
 
 
@@ -157,7 +173,6 @@ def choose_my_meeting(
             applicant_id=applicant.id,
             to_stage=Stage.SIGNED_UP,
             by_id=None,
-            reason_text="booked again from the personal link",
         )
     registration = _booking.book_or_move(
         session=session,
@@ -168,8 +183,11 @@ def choose_my_meeting(
     return registration.id
 
 
-def update_my_contact(*, session: Session, token: str, raw: dict) -> None:
-    """Change name, e-mail, phone and postcode, with the sign-up's checks."""
+def update_my_contact(*, session: Session, token: str, raw: dict, lang: str = "nb") -> bool:
+    """Change name, phone and postcode at once, with the sign-up's checks; a new e-mail
+    address waits until it is confirmed from that address. True when a confirmation
+    was sent. Whether the new address is taken shows nowhere here: the message to it
+    says so, to its owner only."""
     applicant = _applicant_for_token(session, token)
     clean: dict[str, object] = {}
 
@@ -183,16 +201,106 @@ def update_my_contact(*, session: Session, token: str, raw: dict) -> None:
         put("phone", lambda: clean_phone(raw.get("phone"), "phone", required=True)),
         put("postcode", lambda: clean_postcode(raw.get("postcode"), "postcode")),
     )
-    if clean["email"] != applicant.email:
+    new_email = clean.pop("email")
+    set_postcode(applicant, clean.pop("postcode"))
+    for name, value in clean.items():
+        setattr(applicant, name, value)
+    session.flush()
+    if new_email == applicant.email:
+        return False
+    _pending.ask_owner(
+        session=session,
+        applicant=applicant,
+        kind="email_change",
+        payload={"email": new_email},
+        to_address=str(new_email),
+        mail_kind="confirm_email",
+        lang=language(lang),
+    )
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeToConfirm:
+    """What a confirmation link would apply, for the page to show before the click."""
+
+    kind: str  # sign_up / email_change
+    first_name: str
+    last_name: str
+    email: str
+    phone: str | None
+    postcode: str | None
+
+
+def change_to_confirm(*, session: Session, code: str) -> ChangeToConfirm:
+    """The change waiting behind a confirmation link (UnknownConfirmation if none)."""
+    change = _pending.find(session, code)
+    applicant = session.get(Applicant, change.applicant_id)
+    data = change.payload.get("data") or {}
+    if change.kind == "email_change":
+        data = {
+            "first_name": applicant.first_name,
+            "last_name": applicant.last_name,
+            "email": change.payload["email"],
+            "phone": applicant.phone,
+            "postcode": applicant.postcode,
+        }
+    return ChangeToConfirm(
+        kind=change.kind,
+        first_name=data.get("first_name", ""),
+        last_name=data.get("last_name", ""),
+        email=data.get("email", ""),
+        phone=data.get("phone"),
+        postcode=data.get("postcode"),
+    )
+
+
+def confirm_change(*, session: Session, code: str) -> str:
+    """Apply the change behind a confirmation link, once; returns the personal link's
+    token. A new address someone else registered meanwhile is refused (the person
+    confirming owns that address, so they may know)."""
+    change = _pending.find(session, code, lock=True)
+    applicant = session.get(Applicant, change.applicant_id)
+    if change.kind == "sign_up":
+        applicants._confirm_sign_up(session=session, change=change)
+    else:
+        new_email = change.payload["email"]
         taken = session.scalar(
-            select(Applicant.id).where(
-                Applicant.email == clean["email"], Applicant.id != applicant.id
-            )
+            select(Applicant.id).where(Applicant.email == new_email, Applicant.id != applicant.id)
         )
         if taken is not None:
             raise ValidationFailed({"email": "self_service.email_in_use"})
-    for name, value in clean.items():
-        setattr(applicant, name, value)
+        applicant.email = new_email
+        session.delete(change)
+        session.flush()
+    session.refresh(applicant)
+    return applicants._ensure_token(session, applicant)
+
+
+def request_link(*, session: Session, email: object, lang: str = "nb") -> None:
+    """Mail a fresh personal link to a registered address; the old link stops working.
+    An unknown address gets the same answer and no mail, so nothing is revealed."""
+    address = normalise_email(email, "email")
+    applicant = session.scalars(
+        select(Applicant).where(Applicant.email == address).with_for_update()
+    ).first()
+    if applicant is None or applicant.anonymised_at is not None:
+        return
+    applicant.token = None  # revoked: a forwarded or leaked link dies with the new one
+    applicants._ensure_token(session, applicant)
+    queue_email(
+        session=session,
+        kind="personal_link",
+        to_address=address,
+        lang=applicant.language,
+        context={
+            "first_name": applicant.first_name,
+            "self_service_url": _booking.self_service_url(session, applicant),
+            "valid_days": int(get_setting(session, "token_valid_days")),
+            "office_name": get_setting(session, "office_name"),
+        },
+        applicant_id=applicant.id,
+    )
     session.flush()
 
 
@@ -203,22 +311,23 @@ def withdraw_me(
     reason_code: str = "changed_mind",
     reason_text: str | None = None,
 ) -> None:
-    """Leave the pipeline: every booking is cancelled (seats go to the waitlist)."""
+    """Leave the pipeline as staff would record it (`_booking.leave_pipeline`): every
+    booking is cancelled (seats go to the waitlist), interviews are called off and a
+    placement ends."""
     applicant = _applicant_for_token(session, token)
     if Stage(applicant.stage) in EXITS:
         return
     if reason_code not in EXIT_REASONS[Stage.WITHDRAWN]:
         reason_code = "other" if reason_text else "changed_mind"
-    for registration in _booking.active_registrations(session, applicant.id):
-        _booking.cancel_registration(session=session, registration_id=registration.id)
-    session.refresh(applicant)
-    move_applicant(
+    # The one exit service: bookings, interviews and a placement are released with it.
+    _booking.leave_pipeline(
         session=session,
         applicant_id=applicant.id,
         to_stage=Stage.WITHDRAWN,
         by_id=None,
         reason_code=reason_code,
-        reason_text=reason_text or "withdrew from the personal link",
+        # Who acted is on the event (the personal link); the text is only theirs.
+        reason_text=reason_text,
     )
 
 
@@ -249,3 +358,19 @@ def evaluate_meeting(
         technical_problems=technical_problems,
         comment=comment,
     )
+
+
+def my_channels(*, session: Session, token: str) -> contact.ContactChoice:
+    """The channels on My page, for the holder of the personal link."""
+    return contact.contact_choice(_applicant_for_token(session, token))
+
+
+def choose_my_channels(
+    *, session: Session, token: str, channels: Iterable[str]
+) -> contact.ContactChoice:
+    """The applicant changes how we reach them, on My page."""
+    applicant = _applicant_for_token(session, token)
+    cleaned = contact.clean_channels(list(channels), email=applicant.email, phone=applicant.phone)
+    contact._apply_channels(applicant, cleaned)
+    session.flush()
+    return contact.contact_choice(applicant)

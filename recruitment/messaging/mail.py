@@ -49,6 +49,9 @@ KINDS = (
     "meeting_cancelled",
     "callback_requested",
     "evaluation_request",
+    "confirm_sign_up",
+    "confirm_email",
+    "personal_link",
 )
 
 #: Kinds no person's own action directly caused (a schedule, or someone else's
@@ -226,6 +229,9 @@ SAMPLE_CONTEXT: dict[str, Any] = {
     "old_meeting_when": "",
     "evaluation_url": "",
     "waitlist_position": 3,
+    "confirm_url": "",
+    "valid_hours": 48,
+    "valid_days": 30,
 }
 
 
@@ -241,6 +247,7 @@ def sample_context(lang: str, *, digital: bool = True) -> dict[str, Any]:
         "self_service_url": my_page,
         "signup_url": f"https://verve.kommune.example/signup?lang={lang}",
         "evaluation_url": f"{my_page}&evaluate=1",
+        "confirm_url": f"https://verve.kommune.example/my-page?confirm=sample&lang={lang}",
         "meeting_digital": digital,
         "meeting_mode": t("mail.mode_digital" if digital else "mail.mode_in_person", lang),
     }

@@ -15,6 +15,11 @@ as SMTP allows:
    client that drops duplicate Message-IDs shows it once. Nothing is lost.
 
 On SQLite, one worker at a time is enforced with a lock file beside the database.
+
+SMS travel the same way (`channel='sms'`): claimed, handed to the gateway with the
+row's stable reference, marked sent and journalled, retried with the same back-off.
+A worker only claims the channels it can deliver. A meeting reminder whose booking
+was cancelled while it waited is not sent: it is marked `withdrawn` when claimed.
 """
 
 from __future__ import annotations
@@ -37,14 +42,29 @@ from sqlalchemy import Engine, and_, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.models import JournalChannel, JournalEntry, OutboxMessage, OutboxStatus, utcnow
+from db.models import (
+    InfoMeeting,
+    JournalChannel,
+    JournalEntry,
+    MeetingStatus,
+    OutboxChannel,
+    OutboxMessage,
+    OutboxStatus,
+    Registration,
+    RegistrationStatus,
+    utcnow,
+)
 from recruitment.core.errors import VerveError
+from recruitment.core.links import fill_public_url, public_base_url
 from recruitment.core.settings import get_setting
+from recruitment.messaging._queue import REMINDER
+from recruitment.messaging.sms_gateway import OutgoingSms, SmsProvider, SmsSendError
 from recruitment.messaging.smtp import Claimed, SmtpSettings, build_message, classify, connect
 
 log = logging.getLogger(__name__)
 
-QUEUED, SENDING, SENT, FAILED = (s.value for s in OutboxStatus)
+QUEUED, SENDING, SENT, FAILED, WITHDRAWN = (s.value for s in OutboxStatus)
+EMAIL, SMS = (c.value for c in OutboxChannel)
 
 
 class WorkerBusy(VerveError):
@@ -97,6 +117,7 @@ class SendStats:
     released: int = 0
     reclaimed: int = 0
     reminders: int = 0
+    withdrawn: int = 0
 
     def add(self, other: SendStats) -> None:
         for f in fields(self):
@@ -155,9 +176,11 @@ def _claim(
     worker_id: str,
     batch_size: int,
     policy: DeliveryPolicy,
+    channels: tuple[str, ...] = (EMAIL,),
     now: datetime | None = None,
 ) -> list[Claimed]:
-    """Claim up to `batch_size` due rows (and stale claims) for `worker_id`, committed."""
+    """Claim up to `batch_size` due rows (and stale claims) of `channels` for `worker_id`,
+    committed. Reminders whose booking or meeting was cancelled are withdrawn instead."""
     now = now or utcnow()
     stale = now - timedelta(seconds=policy.lease_seconds)
     due = or_(
@@ -167,27 +190,34 @@ def _claim(
     with session_factory.begin() as session:
         rows = session.scalars(
             select(OutboxMessage)
-            .where(due)
+            .where(due, OutboxMessage.channel.in_(channels))
             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
             .limit(batch_size)
             .with_for_update(skip_locked=True)
         ).all()
         claimed = []
+        # The public address of the moment goes into the links (queued with a mark).
+        base = public_base_url(session) if rows else ""
         for row in rows:
+            if row.kind == REMINDER and _cancelled_since(session, row):
+                row.status, row.claimed_by, row.claimed_at = WITHDRAWN, None, None
+                row.last_error = "withdrawn: the booking or meeting was cancelled"
+                continue
             claimed.append(
                 Claimed(
                     id=row.id,
                     kind=row.kind,
                     to_address=row.to_address,
                     language=row.language,
-                    subject=row.subject,
-                    body_text=row.body_text,
-                    body_html=row.body_html,
-                    ics=row.ics,
+                    subject=fill_public_url(base, row.subject),
+                    body_text=fill_public_url(base, row.body_text),
+                    body_html=fill_public_url(base, row.body_html, "html"),
+                    ics=fill_public_url(base, row.ics, "ics"),
                     message_id=row.message_id,
                     attempts=row.attempts,
                     applicant_id=row.applicant_id,
                     reclaimed=row.status == SENDING,
+                    channel=row.channel,
                 )
             )
             if row.status == SENDING:
@@ -196,6 +226,19 @@ def _claim(
                 )
             row.status, row.claimed_by, row.claimed_at = SENDING, worker_id, now
     return claimed
+
+
+def _cancelled_since(session: Session, row: OutboxMessage) -> bool:
+    """Whether the booking a reminder is about no longer stands."""
+    if row.registration_id is None:
+        return False
+    registration = session.get(Registration, row.registration_id)
+    meeting = session.get(InfoMeeting, row.meeting_id) if row.meeting_id else None
+    return (
+        registration is None
+        or registration.status != RegistrationStatus.REGISTERED.value
+        or (meeting is not None and meeting.status != MeetingStatus.PLANNED.value)
+    )
 
 
 def _update_own_claims(session: Session, ids: list[int], worker_id: str, **values) -> int:
@@ -226,13 +269,18 @@ def _mark_sent(session_factory: sessionmaker[Session], message: Claimed, worker_
             claimed_at=None,
             last_error=None,
         )
+        log.info("message %s (%s, %s) sent", message.id, message.kind, message.channel)
         # Only the worker whose claim still stood records it, so the journal holds
         # each message once even when a stale claim was taken over meanwhile.
         if changed == 1 and message.applicant_id is not None:
             session.add(
                 JournalEntry(
                     applicant_id=message.applicant_id,
-                    channel=JournalChannel.EMAIL.value,
+                    channel=(
+                        JournalChannel.SMS.value
+                        if message.channel == SMS
+                        else JournalChannel.EMAIL.value
+                    ),
                     subject=message.subject[:300],
                     body=message.body_text,
                     outbox_id=message.id,
@@ -293,15 +341,23 @@ def _renew(session_factory: sessionmaker[Session], ids: list[int], worker_id: st
 def _send_batch(
     *,
     session_factory: sessionmaker[Session],
-    smtp: SmtpSettings,
+    smtp: SmtpSettings | None,
     worker_id: str,
     batch_size: int,
     policy: DeliveryPolicy,
     stop: threading.Event | None = None,
+    sms: SmsProvider | None = None,
 ) -> SendStats:
     stats = SendStats()
+    channels = tuple(c for c, on in ((EMAIL, smtp is not None), (SMS, sms is not None)) if on)
+    if not channels:
+        return stats
     batch = _claim(
-        session_factory=session_factory, worker_id=worker_id, batch_size=batch_size, policy=policy
+        session_factory=session_factory,
+        worker_id=worker_id,
+        batch_size=batch_size,
+        policy=policy,
+        channels=channels,
     )
     stats.claimed = len(batch)
     stats.reclaimed = sum(m.reclaimed for m in batch)
@@ -321,6 +377,13 @@ def _send_batch(
                 # A slow server must not let the lease run out under a live worker.
                 _renew(session_factory, rest, worker_id)
                 renewed = time.monotonic()
+            if message.channel == SMS:
+                status = _send_sms(session_factory, sms, message, worker_id, max_attempts, policy)
+                stats.sent += status == SENT
+                stats.failed += status == FAILED
+                stats.retried += status == QUEUED
+                continue
+            assert smtp is not None  # only claimed when configured
             try:
                 mime = build_message(message, smtp)
                 if connection is None:
@@ -384,6 +447,34 @@ def _send_batch(
     return stats
 
 
+def _send_sms(
+    session_factory: sessionmaker[Session],
+    provider: SmsProvider | None,
+    message: Claimed,
+    worker_id: str,
+    max_attempts: int,
+    policy: DeliveryPolicy,
+) -> str:
+    """Hand one SMS to the gateway and mark the outcome; returns the new status."""
+    assert provider is not None  # only claimed when configured
+    try:
+        provider.send(
+            OutgoingSms(to=message.to_address, text=message.body_text, reference=message.message_id)
+        )
+    except SmsSendError as error:
+        return _mark_unsent(
+            session_factory,
+            message,
+            worker_id,
+            error=f"SMS gateway: {error}",
+            permanent=error.permanent,
+            max_attempts=max_attempts,
+            policy=policy,
+        )
+    _mark_sent(session_factory, message, worker_id)
+    return SENT
+
+
 def default_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident() % 100000}"
 
@@ -396,11 +487,12 @@ def send_due(
     batch_size: int = 50,
     policy: DeliveryPolicy | None = None,
     max_batches: int | None = None,
+    sms_provider: SmsProvider | None = None,
 ) -> SendStats:
     """Deliver every message that is due now (batch after batch) and return the counts.
-    Without SMTP settings nothing is sent: the messages stay queued."""
+    Without SMTP settings e-mail stays queued; without an SMS gateway, SMS do."""
     stats = SendStats()
-    if smtp_settings is None:
+    if smtp_settings is None and sms_provider is None:
         return stats
     policy = policy or DeliveryPolicy()
     worker_id = worker_id or default_worker_id()
@@ -413,6 +505,7 @@ def send_due(
                 worker_id=worker_id,
                 batch_size=batch_size,
                 policy=policy,
+                sms=sms_provider,
             )
             stats.add(round_stats)
             batches += 1
@@ -440,6 +533,7 @@ def work(
     reminder_every_seconds: float = 300.0,
     stop: threading.Event | None = None,
     handle_signals: bool = True,
+    sms_provider: SmsProvider | None = None,
 ) -> SendStats:
     """Keep delivering until SIGTERM/SIGINT (or `stop`): poll for due messages, queue
     reminders every few minutes. A message being sent is finished and marked first."""
@@ -458,8 +552,10 @@ def work(
                 worker_id,
                 f"SMTP {smtp_settings.host}:{smtp_settings.port}"
                 if smtp_settings
-                else "no SMTP: queue only",
+                else "no SMTP: e-mail queue only",
             )
+            if sms_provider is None:
+                log.info("no SMS gateway: text messages stay queued")
             next_reminders = 0.0
             while not stop.is_set():
                 busy = False
@@ -467,7 +563,7 @@ def work(
                     if time.monotonic() >= next_reminders:
                         totals.reminders += queue_reminders_now(session_factory)
                         next_reminders = time.monotonic() + reminder_every_seconds
-                    if smtp_settings is not None:
+                    if smtp_settings is not None or sms_provider is not None:
                         round_stats = _send_batch(
                             session_factory=session_factory,
                             smtp=smtp_settings,
@@ -475,6 +571,7 @@ def work(
                             batch_size=batch_size,
                             policy=policy,
                             stop=stop,
+                            sms=sms_provider,
                         )
                         totals.add(round_stats)
                         busy = round_stats.sent > 0 and round_stats.claimed == batch_size

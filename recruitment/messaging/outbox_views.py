@@ -12,6 +12,7 @@ from db.models import OutboxMessage, OutboxStatus, utcnow
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, VerveError
 from recruitment.core.i18n import t
+from recruitment.core.links import fill_public_url, public_base_url
 from recruitment.messaging.outbox import FAILED, QUEUED, SENT
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ def outbox_counts(*, session: Session, actor: Actor, now: datetime | None = None
 OUTBOX_COLUMNS = [
     "id",
     "created_at",
+    "channel",
     "kind",
     "to_address",
     "subject",
@@ -59,8 +61,9 @@ def outbox_messages(
     limit: int = 500,
     lang: str = "nb",
 ) -> pd.DataFrame:
-    """Newest first: id, created_at, kind, to_address, subject, status, attempts,
-    next_attempt_at, sent_at, last_error, and kind_label/status_label in `lang`."""
+    """Newest first: id, created_at, channel, kind, to_address, subject, status, attempts,
+    next_attempt_at (when a retry is due), sent_at, last_error, and
+    kind_label/status_label/channel_label in `lang`."""
     import pandas as pd  # here, not at the top: every `verve` command would pay 1.5 s for it
 
     query = select(*(getattr(OutboxMessage, c) for c in OUTBOX_COLUMNS)).order_by(
@@ -76,6 +79,7 @@ def outbox_messages(
         for k, label in ((k, kinds[k]) for k in frame["kind"])
     ]
     frame["status_label"] = [t(f"mail.status_{code}", lang) for code in frame["status"]]
+    frame["channel_label"] = [t(f"mail.channel_{code}", lang) for code in frame["channel"]]
     return frame
 
 
@@ -85,13 +89,17 @@ def outbox_message(*, session: Session, actor: Actor, outbox_id: int) -> dict[st
     row = session.get(OutboxMessage, outbox_id)
     if row is None:
         raise NotFound(f"outbox message {outbox_id}")
+    base = public_base_url(session)
     return {
         "id": row.id,
         "kind": row.kind,
+        "channel": row.channel,
+        "next_attempt_at": row.next_attempt_at,
         "to_address": row.to_address,
         "language": row.language,
-        "subject": row.subject,
-        "body_text": row.body_text,
+        # As it will be sent: with the public address of now in its links.
+        "subject": fill_public_url(base, row.subject),
+        "body_text": fill_public_url(base, row.body_text),
         "has_ics": bool(row.ics),
         "status": row.status,
         "attempts": row.attempts,

@@ -1,34 +1,35 @@
 """Meeting reminders, queued by the mail worker (and `verve outbox send`).
 
 Rules: a reminder is queued `reminder_days_before` days (a setting; 0 turns reminders
-off) before a planned meeting, to each applicant still registered for it. Never twice:
-an outbox row of kind `meeting_reminder` for that registration and meeting is the
-record that it was queued. None for cancelled meetings or registrations, waitlisted
-people, or anyone who has left. Someone who booked inside the reminder window gets
-none either: their confirmation is only days old.
+off) before a planned meeting, to each applicant still registered for it, on each
+channel they chose (e-mail, SMS; a call is the call list's). Never twice on any channel:
+an outbox row of kind `meeting_reminder` for that registration, meeting and channel is
+the record that it was queued (`_queue.remind`). None for cancelled meetings or
+registrations, waitlisted people, or anyone who has left; one queued before a
+cancellation is withdrawn by the worker instead of sent. Someone who booked inside
+the reminder window gets none either: their confirmation is only days old.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import (
     Applicant,
     InfoMeeting,
     MeetingStatus,
-    OutboxMessage,
     Registration,
     RegistrationStatus,
     Stage,
     utcnow,
 )
 from recruitment.core.settings import get_setting
-from recruitment.messaging._queue import queue_email
+from recruitment.messaging._queue import REMINDER, remind
 
-REMINDER = "meeting_reminder"
+__all__ = ["REMINDER", "queue_due_reminders"]
 
 
 def queue_due_reminders(*, session: Session, now: datetime | None = None) -> int:
@@ -52,38 +53,26 @@ def queue_due_reminders(*, session: Session, now: datetime | None = None) -> int
     ).all()
     queued = 0
     for meeting in meetings:
-        already = exists().where(
-            OutboxMessage.registration_id == Registration.id,
-            OutboxMessage.meeting_id == meeting.id,
-            OutboxMessage.kind == REMINDER,
-        )
-        due = session.execute(
-            select(Registration.id, Applicant.id, Applicant.email, Applicant.language)
+        due = session.scalars(
+            select(Registration)
             .join(Applicant, Applicant.id == Registration.applicant_id)
             .where(
                 Registration.meeting_id == meeting.id,
                 Registration.status == RegistrationStatus.REGISTERED.value,
                 Registration.created_at < meeting.starts_at - window,
-                Applicant.email.is_not(None),
                 Applicant.anonymised_at.is_(None),
                 Applicant.stage.not_in([Stage.WITHDRAWN.value, Stage.REJECTED.value]),
-                ~already,
             )
             .order_by(Registration.id)
         ).all()
-        for registration_id, applicant_id, email, lang in due:
-            queue_email(
-                session=session,
-                kind=REMINDER,
-                to_address=email,
-                lang=lang,
-                context={},
-                applicant_id=applicant_id,
-                meeting_id=meeting.id,
-                registration_id=registration_id,
-            )
-            queued += 1
-        if due:
+        sent_any = False
+        for registration in due:
+            # The same words as the booking messages: when, where, how.
+            context = {"first_name": registration.applicant.first_name}
+            made = remind(session=session, registration=registration, context=context)
+            queued += len(made)
+            sent_any = sent_any or bool(made)
+        if sent_any:
             meeting.reminder_sent_at = now
     session.flush()
     return queued

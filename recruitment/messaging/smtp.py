@@ -133,15 +133,30 @@ class Claimed:
     attempts: int
     applicant_id: int | None
     reclaimed: bool
+    channel: str = "email"
 
 
 _METHOD = re.compile(r"^METHOD:([A-Za-z-]+)\s*$", re.MULTILINE)
+
+
+_UNFOLD = re.compile(r"\r?\n[ \t]")
+_EVENT_START = re.compile(r"^BEGIN:VEVENT\r?\n", re.M)
+_ORGANIZER = re.compile(r"^ORGANIZER[;:]", re.M)
 
 
 def ics_method(ics: str) -> str:
     """The iTIP method of a calendar object (REQUEST, CANCEL …); PUBLISH if it has none."""
     match = _METHOD.search(ics)
     return match.group(1).upper() if match else "PUBLISH"
+
+
+def with_organizer(ics: str, address: str) -> str:
+    """The calendar object with `address` as ORGANIZER of every event that has none (the
+    office e-mail is unset): clients need an organizer to file a REQUEST or CANCEL. The
+    line is inserted; everything else stays byte for byte."""
+    if not address or _ORGANIZER.search(_UNFOLD.sub("", ics)):
+        return ics
+    return _EVENT_START.sub(lambda m: f"{m.group(0)}ORGANIZER:mailto:{address}\r\n", ics)
 
 
 def build_message(
@@ -164,7 +179,7 @@ def build_message(
     if message.ics:
         method = ics_method(message.ics)
         mime.add_attachment(
-            message.ics,
+            with_organizer(message.ics, smtp.sender_address),
             subtype="calendar",
             filename="cancel.ics" if method == "CANCEL" else "invite.ics",
             params={"method": method},

@@ -6,54 +6,16 @@ The table (`data/postcodes_no.csv`) is GeoNames' postal-code export for Norway
 
 from __future__ import annotations
 
-import csv
 import math
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "postcodes_no.csv"
+# The postcode table itself lives in core: the sign-up derives an applicant's area from it.
+from recruitment.core.places import DATA, Place, lookup, municipality, postcode_table
+
+__all__ = ["DATA", "Place", "lookup", "municipality"]
+
 EARTH_RADIUS_KM = 6371.0088
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    postcode: str
-    place: str
-    municipality: str
-    county: str
-    lat: float
-    lon: float
-
-
-@lru_cache(maxsize=1)
-def _table() -> dict[str, Place]:
-    with DATA.open(encoding="utf-8", newline="") as handle:
-        return {
-            row["postcode"]: Place(
-                postcode=row["postcode"],
-                place=row["place"],
-                municipality=row["municipality"],
-                county=row["county"],
-                lat=float(row["lat"]),
-                lon=float(row["lon"]),
-            )
-            for row in csv.DictReader(handle)
-        }
-
-
-def lookup(postcode: str | None) -> Place | None:
-    """The place a postcode belongs to, or None for an unknown or empty postcode."""
-    if not postcode:
-        return None
-    return _table().get(str(postcode).strip())
-
-
-def municipality(postcode: str | None) -> str | None:
-    place = lookup(postcode)
-    return place.municipality if place else None
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -74,7 +36,7 @@ def distance_km(postcode_a: str | None, postcode_b: str | None) -> float | None:
 
 def coordinates(postcodes: list[str | None]) -> tuple[np.ndarray, np.ndarray]:
     """Latitudes and longitudes (NaN where unknown) for many postcodes at once."""
-    table = _table()
+    table = postcode_table()
     lat = np.full(len(postcodes), np.nan)
     lon = np.full(len(postcodes), np.nan)
     for i, code in enumerate(postcodes):

@@ -25,10 +25,12 @@ from db.models import (
     utcnow,
 )
 from recruitment.casework._checks import police_certificate_seen
+from recruitment.casework.journal import CASE_REF, CONTACT
 from recruitment.core._moves import move_applicant
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
 from recruitment.core.i18n import t
+from recruitment.core.pipeline import Gate
 from recruitment.core.settings import get_setting
 
 END_REASONS: tuple[str, ...] = (
@@ -116,17 +118,8 @@ def _check_hours(
 def _journal(
     session: Session, placement: Placement, actor: Actor, subject: str, body: str = ""
 ) -> None:
-    names = session.execute(
-        select(Applicant.first_name, Applicant.last_name, ServiceUser.case_ref)
-        .select_from(Placement)
-        .join(Applicant, Applicant.id == Placement.applicant_id)
-        .join(ServiceUser, ServiceUser.id == Placement.service_user_id)
-        .where(Placement.id == placement.id)
-    ).one()
-    contact_name, case_ref = (
-        f"{names.first_name} {names.last_name}",
-        names.case_ref or f"#{placement.service_user_id}",
-    )
+    """One entry on each record. The names are not stored: the subject keeps "{contact}"
+    and "{case_ref}" with the placement's id, and the journal fills them in when read."""
     for target in (
         {"applicant_id": placement.applicant_id},
         {"service_user_id": placement.service_user_id},
@@ -137,12 +130,13 @@ def _journal(
                 channel=JournalChannel.SYSTEM.value,
                 subject=t(
                     subject,
-                    contact=contact_name,
-                    case_ref=case_ref,
+                    contact=CONTACT,
+                    case_ref=CASE_REF,
                     hours=placement.hours_per_month,
                 ),
                 body=body,
                 author_id=actor.id,
+                placement_id=placement.id,
                 **target,
             )
         )
@@ -253,7 +247,12 @@ def start_placement(
     placement.start_date = start_date or when.date()
     if contact.stage == Stage.APPROVED.value:
         move_applicant(
-            session=session, applicant_id=contact.id, to_stage=Stage.PLACED, by_id=actor.id, at=when
+            session=session,
+            applicant_id=contact.id,
+            to_stage=Stage.PLACED,
+            by_id=actor.id,
+            at=when,
+            via=Gate.PLACEMENT,
         )
     user.status = ServiceUserStatus.PLACED.value
     _journal(session, placement, actor, "placements.journal_started")
@@ -331,6 +330,7 @@ def end_placement(
                 to_stage=Stage.APPROVED,
                 by_id=actor.id,
                 at=when,
+                via=Gate.PLACEMENT,
             )
         user = session.get(ServiceUser, placement.service_user_id, with_for_update=True)
         user_running = _count(

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import (
+    AuditEvent,
     JournalChannel,
     JournalEntry,
     Placement,
@@ -29,6 +30,7 @@ from db.models import (
 )
 from recruitment.accounts import audit
 from recruitment.casework import importing
+from recruitment.casework.journal import rendered_subjects
 from recruitment.core import timefmt
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, ValidationFailed, VerveError
@@ -345,20 +347,50 @@ def close_service_user(
     session.flush()
 
 
+VIEWED = "service_user.viewed"
+
+
+def _already_audited(session: Session, actor: Actor, user_id: int, opening: str | None) -> bool:
+    """Whether this actor's last view of this record was this same opening."""
+    if not opening:
+        return False
+    last = session.scalar(
+        select(AuditEvent.detail)
+        .where(
+            AuditEvent.action == VIEWED,
+            AuditEvent.actor_id == actor.id,
+            AuditEvent.target_type == "service_user",
+            AuditEvent.target_id == user_id,
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    return bool(last) and last.get("opening") == opening[:64]
+
+
 @requires("service_users.read")
 def view_service_user(
-    *, session: Session, actor: Actor, service_user_id: int, client: str | None = None
+    *,
+    session: Session,
+    actor: Actor,
+    service_user_id: int,
+    client: str | None = None,
+    opening: str | None = None,
 ) -> ServiceUserRecord:
-    """The full record of one service user; every view is written to the audit log."""
+    """The full record of one service user; every opening of it is written to the audit
+    log once. `opening` names one opening (the page keeps it while the record stays open,
+    so its reruns are not new views); without it every call is a view."""
     user = _load(session, service_user_id)
-    audit.record(
-        session=session,
-        actor=actor,
-        action="service_user.viewed",
-        target_type="service_user",
-        target_id=user.id,
-        client=client,
-    )
+    if not _already_audited(session, actor, user.id, opening):
+        audit.record(
+            session=session,
+            actor=actor,
+            action=VIEWED,
+            target_type="service_user",
+            target_id=user.id,
+            client=client,
+            detail={"opening": opening[:64]} if opening else None,
+        )
     coordinator_name = (
         session.scalar(select(StaffUser.full_name).where(StaffUser.id == user.coordinator_id))
         if user.coordinator_id
@@ -386,6 +418,31 @@ def view_service_user(
         coordinator_name=coordinator_name,
         closed_at=user.closed_at,
     )
+
+
+@requires("service_users.read")
+def service_user_journal(
+    *, session: Session, actor: Actor, service_user_id: int
+) -> list[dict[str, object]]:
+    """The service user's journal, newest first: at, subject (names filled in as they are
+    now, see `casework.journal.rendered_subjects`), body, author."""
+    _load(session, service_user_id)
+    rows = session.execute(
+        select(JournalEntry, StaffUser.full_name)
+        .outerjoin(StaffUser, StaffUser.id == JournalEntry.author_id)
+        .where(JournalEntry.service_user_id == service_user_id)
+        .order_by(JournalEntry.created_at.desc(), JournalEntry.id.desc())
+    ).all()
+    subjects = rendered_subjects(session, [entry for entry, _ in rows])
+    return [
+        {
+            "at": entry.created_at,
+            "subject": subjects[entry.id],
+            "body": entry.body,
+            "author": author,
+        }
+        for entry, author in rows
+    ]
 
 
 @requires("service_users.read")

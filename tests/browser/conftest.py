@@ -1,5 +1,5 @@
-"""Browser tests: a real `streamlit run` of the app against a migrated temporary
-SQLite database, driven by Playwright in Debian's Chromium.
+"""Browser tests: a real `verve serve` (Streamlit's ASGI app under uvicorn, as deployed)
+against a migrated temporary SQLite database, driven by Playwright in Debian's Chromium.
 
 Without Chromium (or the Playwright package) these tests skip with the reason,
 except under CI=true, where that is an error. Screenshots go to `artifacts/`.
@@ -61,55 +61,58 @@ class LiveServer:
     database_url: str
     sessions: sessionmaker[Session]
     process: subprocess.Popen
+    log: Path
 
 
-def start_server(folder: Path) -> LiveServer:
-    """Serve the app with `streamlit run` on a free port against a new database in `folder`."""
+def start_server(
+    folder: Path,
+    *,
+    database_url: str | None = None,
+    port: int | None = None,
+    env: dict | None = None,
+) -> LiveServer:
+    """Serve the app with `verve serve` on a free port against a new database in `folder`
+    (or `database_url`); returns once `/readyz` answers."""
     if not Path(CHROMIUM).exists():
         _unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    database_url = f"sqlite:///{folder / 'verve.db'}"
+    database_url = database_url or f"sqlite:///{folder / 'verve.db'}"
     engine = make_engine(database_url)
     migrate.upgrade(engine)
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
-    log = folder / "streamlit.log"
+    port = port or _free_port()
+    environment = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "PYTHONUNBUFFERED": "1",
+        "VERVE_DATA_DIR": str(folder),
+        **(env or {}),
+    }
+    log = folder / f"verve-{port}.log"
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "dashboard" / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        env=env,
+        [sys.executable, "-m", "recruitment.cli", "serve", "--port", str(port)],
+        cwd=folder,
+        env=environment,
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    server = LiveServer(url, database_url, make_session_factory(engine), process, log)
+    wait_until_ready(server)
+    return server
+
+
+def wait_until_ready(server: LiveServer, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
     while True:
         try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read() == b"ok":
-                    break
+            with urllib.request.urlopen(f"{server.url}/readyz", timeout=2) as response:
+                if response.read() == b"ready":
+                    return
         except OSError:
             pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"streamlit did not start: {log.read_text()[-2000:]}")
+        if server.process.poll() is not None or time.monotonic() > deadline:
+            server.process.kill()
+            raise RuntimeError(f"verve serve did not start: {server.log.read_text()[-2000:]}")
         time.sleep(0.3)
-    return LiveServer(url, database_url, make_session_factory(engine), process)
 
 
 def stop_server(server: LiveServer) -> None:
@@ -123,7 +126,7 @@ def stop_server(server: LiveServer) -> None:
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory) -> Iterator[LiveServer]:
-    """The app served by `streamlit run` on a free port, one per test worker."""
+    """The app served by `verve serve` on a free port, one per test worker."""
     server = start_server(tmp_path_factory.mktemp("live"))
     yield server
     stop_server(server)
@@ -249,19 +252,24 @@ def fill(locator, value: str) -> None:
 
 
 def log_in(
-    page, server: LiveServer, username: str, password: str = STAFF_PASSWORD, lang: str = "en"
+    page,
+    server: LiveServer,
+    username: str,
+    password: str = STAFF_PASSWORD,
+    lang: str = "en",
+    next_path: str = "/",
 ) -> None:
-    """Log in on the staff login page; returns once the login form has been answered."""
-    open_page(page, server, "/login", lang=lang)
-    fill(page.get_by_label("Username", exact=True), username)
-    fill(page.get_by_label("Password", exact=True), password)
-    page.get_by_role("button", name="Log in").click()
-    # Either the start page replaces the form, or an error is shown beneath it.
-    page.wait_for_function(
-        """() => !document.querySelector('[data-testid="stForm"]')
-               || document.querySelector('[data-testid="stAlert"]')""",
-        timeout=30_000,
-    )
+    """Log in on the staff login form (a plain HTML page that sets the session cookie);
+    returns once the asked-for page has rendered, or the form has said why not."""
+    from urllib.parse import urlencode
+
+    page.goto(f"{server.url}/auth/login?{urlencode({'next': next_path, 'lang': lang})}")
+    page.locator("#username").fill(username)
+    page.locator("#password").fill(password)
+    with page.expect_navigation():
+        page.locator("button[type=submit]").click()
+    if "/auth/login" in page.url:
+        return  # refused: the form shows the reason
     wait_for_app(page)
 
 
@@ -269,7 +277,9 @@ def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
     """Run axe-core in the page; the violations of the given impacts."""
     if not AXE.exists():
         _unavailable("axe-core is not installed (run `make node`, which uses npm)")
-    page.add_script_tag(path=str(AXE))
+    # Not as a <script> tag: the Content-Security-Policy refuses inline scripts (as it
+    # should); evaluated from the test instead.
+    page.evaluate("(source) => { (0, eval)(source); }", AXE.read_text(encoding="utf-8"))
     result = page.evaluate(
         """async () => await axe.run(document, {runOnly: {type: 'tag',
              values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""

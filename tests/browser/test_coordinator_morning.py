@@ -12,10 +12,11 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from db.models import Applicant, InfoMeeting, Interview, Registration, StageEvent
-from recruitment.core._moves import move_applicant, record_sign_up
+from recruitment.core._moves import record_sign_up
 from recruitment.core.i18n import t
 from recruitment.core.timefmt import local
 from tests.browser.conftest import log_in, screenshot, wait_for_app
+from tests.stages import step_to
 
 APPLICANT_PAGE = "casework/applicant.py"
 
@@ -56,7 +57,7 @@ def todays_meeting(live_server):
                     ics_uid=f"{uuid.uuid4()}@t",
                 )
             )
-            move_applicant(
+            step_to(
                 session=session, applicant_id=applicant.id, to_stage="meeting_booked", by_id=None
             )
             people.append(applicant.id)
@@ -88,7 +89,11 @@ def test_a_coordinators_morning_attendance_then_an_interview(
     # page load would not).
     # (The sidebar currently lists pages by file name, "meetings", rather than by title.)
     go_to(page, re.compile(r"^(Information meetings|meetings)$"), "**/meetings*")
-    page.get_by_role("link", name="Open the meeting").first.click()
+    # A click on the first row (its selection box, at the grid's left edge) opens it.
+    grid = page.get_by_test_id("stDataFrame").first
+    grid.wait_for(state="visible")
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 16, box["y"] + 36 + 35 / 2)
     wait_for_app(page)
     page.wait_for_url(f"**/meeting?id={meeting_id}*")
     expect(page.get_by_text("Helsehuset, Storgata 1").first).to_be_visible()

@@ -11,9 +11,11 @@ DETAIL_PAGES (menu pages are found from dashboard/navigation.py automatically)."
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from dashboard.navigation import PUBLIC_PAGES, STAFF_PAGES
 from db.models import (
@@ -49,7 +51,6 @@ ACCOUNTS = {
 # Forms with free text: (role or None for the public, url path, {field label: payload},
 # submit button). Add a line when a page with a form lands (signup, journal, meetings...).
 FORMS: list[tuple[str | None, str, dict[str, str], str]] = [
-    (None, "/login", {"Username": SCRIPT, "Password": "whatever it is"}, "Log in"),
     (
         "admin",
         "/staff",
@@ -69,10 +70,28 @@ FORMS: list[tuple[str | None, str, dict[str, str], str]] = [
     ),
 ]
 
-# Detail pages reached by a link, with the query they need ("{applicant}" etc. are
-# filled from the seeded rows). Add a line when such a page lands, e.g.
-# ("coordinator", "/applicant", {"id": "{applicant}"}).
-DETAIL_PAGES: list[tuple[str, str, dict[str, str]]] = []
+# Detail pages, reached as staff reach them: by a link on another page, or (link None)
+# by its address with the seeded row's id, as from a bookmark (the login is a cookie, so
+# a fresh load keeps it): (role, detail path, page with the link, the link's name as a
+# regular expression). Add a line when such a page lands.
+DETAIL_PAGES: list[tuple[str, str, str, str | None]] = [
+    # The coordinator's own case asking for a call-back is linked from the start page.
+    ("coordinator", "/applicant", "/home", r"Interviewed"),
+    # Meetings open by a click on their row in the list (a canvas): by address here.
+    ("coordinator", "/meeting", "/meetings", None),
+    ("admin", "/meeting", "/meetings", None),
+    # By address too: the list also holds the service users other browser tests made.
+    ("coordinator", "/service-user", "/service-users", None),
+    ("admin", "/service-user", "/service-users", None),
+]
+
+
+#: What each detail page must show literally (the seeded row's payload).
+SHOWS_AS_TEXT = {
+    "/applicant": SCRIPT[:100],
+    "/meeting": IMAGE[:300],
+    "/service-user": SCRIPT[:64],
+}
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +119,12 @@ def seeded(live_server) -> dict[str, int]:
             consent_at=now,
             stage="interviewed",
             stage_changed_at=now - timedelta(days=40),
+            callback_requested=True,
         )
+        s.flush()
+        applicant.coordinator_id = s.scalars(
+            select(StaffUser.id).where(StaffUser.username == ACCOUNTS["coordinator"][0])
+        ).one()
         s.add(applicant)
         s.flush()
         s.add(
@@ -269,20 +293,48 @@ def test_no_page_runs_a_payload_for_any_role(page, live_server, seeded, role):
     # The staff member's own name, a payload, shows exactly as typed on the account page.
     _go(page, live_server, "/account")
     assert ACCOUNTS[role][1] in page.locator("[data-testid='stMain']").inner_text()
-    paths = _menu_pages(role) + [f"/{spec.url_path}" for spec in PUBLIC_PAGES]
-    paths += [path for r, path, _ in DETAIL_PAGES if r == role]
-    queries = {
-        path: {k: v.format(**seeded) for k, v in query.items()}
-        for r, path, query in DETAIL_PAGES
-        if r == role
-    }
-    for path in paths:
-        _go(page, live_server, path, **queries.get(path, {}))
+    for path in _menu_pages(role):
+        _go(page, live_server, path)
         _assert_nothing_ran(page, dialogs, f"{role} {path}")
+    for r, path, via, link in DETAIL_PAGES:
+        if r != role:
+            continue
+        _log_in(page, live_server, role)  # lands on the start page, logged in
+        if link is None:
+            key = path.strip("/").replace("-", "_")
+            open_page(page, live_server, path, id=str(seeded[key]), lang="en")
+        else:
+            if via != "/home":
+                _go(page, live_server, via)
+            page.get_by_role("link", name=re.compile(link)).first.click()
+            page.wait_for_timeout(300)
+            wait_for_app(page)
+        _assert_nothing_ran(page, dialogs, f"{role} {path}")
+        # The detail page really showed the seeded row, its payload as plain text.
+        main = page.locator("[data-testid='stMain']").inner_text()
+        assert SHOWS_AS_TEXT[path] in main, f"{role} {path}: payload not shown as text"
+    # Last: a public page loads afresh, which ends the staff session.
+    for spec in PUBLIC_PAGES:
+        _go(page, live_server, f"/{spec.url_path}")
+        _assert_nothing_ran(page, dialogs, f"{role} /{spec.url_path}")
 
 
 def test_the_public_pages_run_no_payload_for_a_visitor(page, live_server, seeded):
     dialogs = _watch(page)
     for spec in PUBLIC_PAGES:
+        if spec.url_path == "login":
+            continue  # a plain HTML form for visitors: the test below
         open_page(page, live_server, f"/{spec.url_path}", lang="en")
         _assert_nothing_ran(page, dialogs, f"visitor /{spec.url_path}")
+
+
+def test_a_payload_typed_into_the_login_form_runs_nowhere(page, live_server, seeded):
+    dialogs = _watch(page)
+    page.goto(f"{live_server.url}/login?lang=en")
+    page.wait_for_url("**/auth/login?**")
+    page.get_by_label("Username", exact=True).fill(SCRIPT)
+    page.get_by_label("Password", exact=True).fill("whatever it is")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
+    page.get_by_text("Wrong username or password.").wait_for()
+    _assert_nothing_ran(page, dialogs, "/auth/login after submitting")

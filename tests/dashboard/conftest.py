@@ -40,16 +40,19 @@ def app_database(database_url, monkeypatch) -> str:
 
 
 def logged_in(at: AppTest, actor) -> AppTest:
-    """Put `actor` in the session the way the login page does."""
-    at.session_state["actor"] = {
-        "id": actor.id,
-        "username": actor.username,
-        "role": actor.role,
-        "name": actor.name,
-    }
-    import time
+    """Give the session a staff login the way first run and single sign-on do: a session
+    row in the database (AppTest has no cookies), its id kept in the session."""
+    import os
 
-    at.session_state["actor_seen_at"] = time.time()
+    from db.session import make_engine, make_session_factory
+    from recruitment.accounts.staff_sessions import start_session
+
+    engine = make_engine(os.environ["DATABASE_URL"])
+    try:
+        with make_session_factory(engine).begin() as session:
+            at.session_state["staff_session"] = start_session(session=session, actor=actor)
+    finally:
+        engine.dispose()
     return at
 
 

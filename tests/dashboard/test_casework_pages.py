@@ -73,12 +73,12 @@ def test_the_pipeline_shows_how_many_stand_in_each_stage(app, manager, make_appl
 def test_selecting_a_bar_opens_the_list_filtered_to_that_stage(
     app, coordinator, make_applicant, session_factory
 ):
-    from recruitment.casework.stage_moves import advance_stage
+    from tests.stages import step_to
 
     booked = make_applicant(first_name="Bo", last_name="Booked")
     make_applicant(first_name="Siri", last_name="Signed")
     with session_factory.begin() as s:
-        advance_stage(session=s, actor=coordinator, applicant_id=booked, to_stage="meeting_booked")
+        step_to(session=s, by_id=coordinator.id, applicant_id=booked, to_stage="meeting_booked")
     at = _open(app, coordinator, "pipeline")
     # What a click on the bar sends back: the selection of the point "stage".
     at.session_state["pipeline_chart"] = {"selection": {"stage": [{"stage": "meeting_booked"}]}}
@@ -297,3 +297,46 @@ def test_a_broken_file_gets_a_clear_message(app, coordinator):
     at.run()
     assert not at.exception
     assert "could not be read" in at.error[0].value
+
+
+def test_a_refused_journal_entry_says_why_with_its_limit_and_keeps_the_typed_text(
+    app, coordinator, make_applicant, session
+):
+    applicant = make_applicant()
+    at = _open(app, coordinator, "applicant", lang="nb", id=str(applicant))
+    at.text_input(key="journal_subject").input("Viktig")
+    at.text_area(key="journal_body").input("x" * 10_001)
+    at.button(key="FormSubmitter:journal_add-Legg til i journalen").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Tekst: Teksten er for lang (høyst 10000 tegn)."]
+    assert at.text_area(key="journal_body").value == "x" * 10_001
+    assert at.text_input(key="journal_subject").value == "Viktig"
+    assert session.scalar(select(func.count()).select_from(JournalEntry)) == 0
+
+
+def test_the_timeline_says_who_acted_and_shows_a_change_of_meeting(
+    app, coordinator, make_applicant, make_meeting, session_factory
+):
+    """The applicant's own actions on My page are theirs, not the system's; moving the
+    booking to another meeting is an entry of its own."""
+    from recruitment.journey import self_service
+    from recruitment.journey.applicants import _ensure_token
+
+    applicant = make_applicant(first_name="Mia", last_name="Minside")
+    first, second = make_meeting(), make_meeting()
+    with session_factory.begin() as s:
+        token = _ensure_token(s, s.get(Applicant, applicant))
+    for meeting in (first, second):
+        with session_factory.begin() as s:
+            self_service.choose_my_meeting(session=s, token=token, meeting_id=meeting)
+    with session_factory.begin() as s:
+        self_service.withdraw_me(session=s, token=token)
+    at = _open(app, coordinator, "applicant", id=str(applicant))
+    lines = [str(element.value) for element in at.markdown]
+    withdrawn = [line for line in lines if "→ Withdrawn" in line]
+    assert withdrawn and all("The applicant (via My page)" in line for line in withdrawn), lines
+    moved = [line for line in lines if "Moved from the meeting on" in line]
+    assert len(moved) == 1 and "The applicant (via My page)" in moved[0], lines
+    at_nb = _open(app, coordinator, "applicant", lang="nb", id=str(applicant))
+    text = _texts(at_nb)
+    assert "Søkeren (via Min side)" in text and "Flyttet fra møtet" in text

@@ -106,8 +106,26 @@ def test_choosing_a_suggestion_starts_the_placement(
     )
     assert session.get(Applicant, fisher).stage == "placed"
     assert session.get(ServiceUser, user).status == "placed"
-    # Every view of the record was audited.
-    assert session.scalars(select(AuditEvent.action)).all().count("service_user.viewed") >= 2
+    # The record was opened once, however often the page reran: one audit row.
+    assert session.scalars(select(AuditEvent.action)).all().count("service_user.viewed") == 1
+
+
+def test_reruns_are_not_new_views_but_opening_the_record_again_is(
+    app, session, session_factory, coordinator
+):
+    user = make_service_user(session_factory)
+    at = open_page(app, coordinator, "placement/service_user.py", id=user)
+    at.run()
+    at.run()
+    assert not at.exception
+    views = select(AuditEvent.id).where(AuditEvent.action == "service_user.viewed")
+    assert len(session.scalars(views).all()) == 1
+    session.rollback()
+    at.switch_page("placement/service_users.py").run()
+    at.query_params["id"] = str(user)
+    at.switch_page("placement/service_user.py").run()
+    assert not at.exception
+    assert len(session.scalars(views).all()) == 2
 
 
 def test_a_proposed_placement_is_started_from_the_record_and_the_certificate_rule_shows(

@@ -11,9 +11,17 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from db.models import Applicant, InfoMeeting, Interview, OutboxMessage, Registration, StageEvent
-from recruitment.core._moves import move_applicant
+from db.models import (
+    Applicant,
+    ApplicantCheck,
+    InfoMeeting,
+    Interview,
+    OutboxMessage,
+    Registration,
+    StageEvent,
+)
 from recruitment.core.i18n import t
+from tests.stages import step_to
 
 from .conftest import logged_in
 
@@ -69,9 +77,7 @@ def booked(session_factory, make_applicant):
                     ics_uid=f"{uuid.uuid4()}@t",
                 )
             )
-            move_applicant(
-                session=s, applicant_id=applicant_id, to_stage="meeting_booked", by_id=None
-            )
+            step_to(session=s, applicant_id=applicant_id, to_stage="meeting_booked", by_id=None)
         return applicant_id
 
     return make
@@ -216,7 +222,7 @@ def test_a_coordinator_schedules_and_records_an_interview_completes_the_checks_a
     applicant_id = make_applicant()
     with session_factory.begin() as s:
         for stage in ("meeting_booked", "meeting_attended"):
-            move_applicant(session=s, applicant_id=applicant_id, to_stage=stage, by_id=None)
+            step_to(session=s, applicant_id=applicant_id, to_stage=stage, by_id=None)
     at = panels(coordinator, applicant_id)
     assert not at.exception, at.exception
     at.text_input(key="schedule_place").input("Rådhuset, rom 4")
@@ -231,13 +237,13 @@ def test_a_coordinator_schedules_and_records_an_interview_completes_the_checks_a
     assert not errors(at), errors(at)
 
     today = date.today()
-    at.selectbox(key="check_kind").set_value("police_certificate")
+    at.selectbox(key="check_kind").set_value("police_certificate").run()
     at.date_input(key="check_issued_on").set_value(today - timedelta(days=20))
     at.date_input(key="check_seen_on").set_value(today)
     button(at, nb("checks.save")).click().run()
     assert not errors(at), errors(at)
     for kind in ("reference_1", "reference_2", "declaration", "contract", "training"):
-        at.selectbox(key="check_kind").set_value(kind)
+        at.selectbox(key="check_kind").set_value(kind).run()
         at.date_input(key="check_completed_on").set_value(today)
         button(at, nb("checks.save")).click().run()
         assert not errors(at), (kind, errors(at))
@@ -270,19 +276,88 @@ def test_the_checks_panel_refuses_a_contract_with_an_old_certificate(
     applicant_id = make_applicant()
     with session_factory.begin() as s:
         for stage in ("meeting_booked", "meeting_attended", "interview_scheduled"):
-            move_applicant(session=s, applicant_id=applicant_id, to_stage=stage, by_id=None)
+            step_to(session=s, applicant_id=applicant_id, to_stage=stage, by_id=None)
     at = panels(coordinator, applicant_id)
     today = date.today()
-    at.selectbox(key="check_kind").set_value("police_certificate")
+    at.selectbox(key="check_kind").set_value("police_certificate").run()
     at.date_input(key="check_issued_on").set_value(today - timedelta(days=200))
     at.date_input(key="check_seen_on").set_value(today - timedelta(days=190))
     button(at, nb("checks.save")).click().run()
-    at.selectbox(key="check_kind").set_value("contract")
+    at.selectbox(key="check_kind").set_value("contract").run()
     at.date_input(key="check_completed_on").set_value(today)
     button(at, nb("checks.save")).click().run()
     assert any(
         "3" in e and nb("checks.police_certificate").lower() in e.lower() for e in errors(at)
     ), errors(at)
+
+
+def _in_order(at) -> list[str]:
+    """Every element's text, top to bottom."""
+
+    def walk(node):
+        value = getattr(node, "value", None)
+        if isinstance(value, str):
+            yield value
+        for child in getattr(node, "children", {}).values():
+            yield from walk(child)
+
+    return list(walk(at.main))
+
+
+def _interviewed(session_factory, make_applicant) -> int:
+    applicant_id = make_applicant()
+    with session_factory.begin() as s:
+        for stage in ("meeting_booked", "meeting_attended", "interview_scheduled"):
+            step_to(session=s, applicant_id=applicant_id, to_stage=stage, by_id=None)
+    return applicant_id
+
+
+def test_a_note_belongs_to_its_own_check_and_the_form_is_fresh_after_a_save(
+    panels, coordinator, make_applicant, session_factory
+):
+    applicant_id = _interviewed(session_factory, make_applicant)
+    at = panels(coordinator, applicant_id)
+    at.selectbox(key="check_kind").set_value("reference_2").run()
+    # Only the certificate asks for issue and seen dates.
+    assert not [d for d in at.date_input if d.key in ("check_issued_on", "check_seen_on")]
+    at.date_input(key="check_completed_on").set_value(date.today())
+    at.text_input(key="check_note").input("Ringte tidligere leder")
+    button(at, nb("checks.save")).click().run()
+    assert not errors(at), errors(at)
+    assert at.text_input(key="check_note").value == ""
+    # The message stands under the checks heading, not at the top above the interview.
+    texts = _in_order(at)
+    assert texts.index(nb("checks.saved")) > texts.index(nb("checks.heading"))
+
+    at.selectbox(key="check_kind").set_value("declaration").run()
+    at.date_input(key="check_completed_on").set_value(date.today())
+    button(at, nb("checks.save")).click().run()
+    assert not errors(at), errors(at)
+    with session_factory() as s:
+        notes = dict(
+            s.execute(
+                select(ApplicantCheck.kind, ApplicantCheck.note).where(
+                    ApplicantCheck.applicant_id == applicant_id
+                )
+            ).all()
+        )
+    assert notes == {"reference_2": "Ringte tidligere leder", "declaration": None}
+
+
+def test_a_too_old_certificate_says_at_once_until_which_contract_date_it_was_usable(
+    panels, coordinator, make_applicant, session_factory
+):
+    applicant_id = _interviewed(session_factory, make_applicant)
+    at = panels(coordinator, applicant_id)
+    at.selectbox(key="check_kind").set_value("police_certificate").run()
+    at.date_input(key="check_issued_on").set_value(date(2024, 1, 1))
+    at.date_input(key="check_seen_on").set_value(date(2024, 1, 2))
+    button(at, nb("checks.save")).click().run()
+    assert not errors(at), errors(at)
+    assert [w.value for w in at.warning] == [nb("checks.police_too_old", until=date(2024, 4, 1))]
+    assert "01.04.2024" in at.warning[0].value
+    police_line = next(m.value for m in at.markdown if nb("checks.police_certificate") in m.value)
+    assert police_line.startswith(":material/warning:")
 
 
 def test_a_manager_sees_no_forms_in_the_panels(panels, manager, make_applicant):

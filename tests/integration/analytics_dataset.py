@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from db.models import Evaluation, InfoMeeting, Interview, Registration
-from recruitment.core._moves import move_applicant
+from tests.stages import step_to
 
 
 def at(month: int, day: int) -> datetime:
@@ -84,7 +84,7 @@ def build_known_dataset(
             ("A6", "withdrawn", at(2, 5), "moved"),
         ]
         for applicant, stage, when, reason in moves:
-            move_applicant(
+            step_to(
                 session=s,
                 applicant_id=ids[applicant],
                 to_stage=stage,

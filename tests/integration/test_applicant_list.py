@@ -17,6 +17,7 @@ from recruitment.casework.applicant_list import (
 )
 from recruitment.casework.stage_moves import advance_stage
 from recruitment.core.errors import PermissionDenied
+from tests.stages import step_to
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -77,9 +78,9 @@ def register(make_applicant, make_staff, make_meeting, session_factory, coordina
         ),
     }
     with session_factory.begin() as s:
-        advance_stage(
+        step_to(
             session=s,
-            actor=coordinator,
+            by_id=coordinator.id,
             applicant_id=ids["booked"],
             to_stage="meeting_booked",
             at=NOW - timedelta(hours=1),

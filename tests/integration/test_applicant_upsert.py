@@ -49,7 +49,7 @@ def test_a_new_e_mail_creates_an_applicant_in_signed_up_with_consent_and_a_token
     consent = session.get(ConsentVersion, applicant.consent_version_id)
     assert consent.version == CURRENT_VERSION and "personvern" not in consent.text_en.lower()
     assert len(applicant.token) >= 43
-    assert applicant.token_expires_at > datetime.now(UTC) + timedelta(days=300)
+    assert applicant.token_expires_at > datetime.now(UTC) + timedelta(days=29)
     events = session.scalars(
         select(StageEvent).where(StageEvent.applicant_id == applicant_id)
     ).all()

@@ -26,7 +26,7 @@ def _writes(applicant_id: int, colleague_id: int, entry_id: int):
     mapping = importing.suggest_mapping(table.headers)
     return {
         "advance_stage": lambda s, a: advance_stage(
-            session=s, actor=a, applicant_id=applicant_id, to_stage="meeting_booked"
+            session=s, actor=a, applicant_id=applicant_id, to_stage="withdrawn", reason_code="moved"
         ),
         "add_entry": lambda s, a: journal.add_entry(
             session=s, actor=a, applicant_id=applicant_id, channel="note", body="x"

@@ -7,8 +7,8 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from recruitment.analytics import funnel
-from recruitment.core._moves import move_applicant
 from recruitment.core.pipeline import EXIT_REASONS, EXITS, FUNNEL, RANK, allowed_moves
+from tests.stages import step_to
 
 
 def test_sql_funnel_matches_a_python_tally_of_random_legal_histories(
@@ -29,7 +29,7 @@ def test_sql_funnel_matches_a_python_tally_of_random_legal_histories(
                 to_stage = forward[0] if forward and rng.random() < 0.8 else rng.choice(moves)
                 when += timedelta(hours=rng.randrange(1, 200))
                 reason = rng.choice(EXIT_REASONS[to_stage][:-1]) if to_stage in EXITS else None
-                move_applicant(
+                step_to(
                     session=s,
                     applicant_id=applicant_id,
                     to_stage=to_stage,

@@ -19,9 +19,9 @@ from db.models import (
 )
 from recruitment.accounts.office_settings import change_setting
 from recruitment.casework import _checks, checks, combined, interviews
-from recruitment.core._moves import move_applicant
 from recruitment.core.errors import NotFound, PermissionDenied, ValidationFailed
 from recruitment.core.i18n import t
+from tests.stages import step_to
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 3, 2)
@@ -49,7 +49,7 @@ def at_stage(make_applicant, session_factory):
         applicant_id = make_applicant(**fields)
         with session_factory.begin() as s:
             for step in order[: order.index(stage) + 1] if stage != "signed_up" else []:
-                move_applicant(session=s, applicant_id=applicant_id, to_stage=step, by_id=None)
+                step_to(session=s, applicant_id=applicant_id, to_stage=step, by_id=None)
         return applicant_id
 
     return make
@@ -708,7 +708,7 @@ def test_booking_a_combined_sitting_frees_the_seat_held_elsewhere_for_the_waitli
             )
         )
         for a in (holder, waiting):
-            move_applicant(session=s, applicant_id=a, to_stage="meeting_booked", by_id=None)
+            step_to(session=s, applicant_id=a, to_stage="meeting_booked", by_id=None)
     with session_factory.begin() as s:
         sitting = combined.book_combined_meeting(
             session=s,
@@ -893,3 +893,30 @@ def test_managers_get_permission_denied_for_every_interview_check_and_combined_w
             write()
     assert session.scalars(select(ApplicantCheck)).all() == []
     assert session.get(Applicant, applicant_id).stage == "interviewed"
+
+
+def test_a_certificate_says_until_which_contract_date_it_serves_and_when_it_is_too_old(
+    session, coordinator, interviewed
+):
+    applicant_id = interviewed()
+    record(
+        session,
+        coordinator,
+        applicant_id,
+        "police_certificate",
+        issued_on=date(2025, 11, 30),
+        seen_on=date(2025, 12, 5),
+    )
+
+    def police(today):
+        views = checks.list_checks(
+            session=session, actor=coordinator, applicant_id=applicant_id, today=today
+        )
+        return next(v for v in views if v.kind == "police_certificate")
+
+    assert police(date(2026, 2, 28)).usable_until == date(2026, 2, 28)
+    assert not police(date(2026, 2, 28)).too_old
+    assert police(TODAY).too_old  # 2 March: no contract signed today could use it
+    # Once a contract is recorded, its date decides.
+    record(session, coordinator, applicant_id, "contract", completed_on=date(2026, 2, 1))
+    assert not police(TODAY).too_old

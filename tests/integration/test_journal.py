@@ -13,8 +13,8 @@ from recruitment.casework.journal import (
     list_entries,
     timeline,
 )
-from recruitment.casework.stage_moves import advance_stage
 from recruitment.core.errors import NotFound, PermissionDenied, ValidationFailed
+from tests.stages import step_to
 
 
 def test_a_coordinator_records_a_phone_call_with_who_and_when(
@@ -161,9 +161,9 @@ def test_the_timeline_merges_stage_events_and_entries_newest_first(
             body="Booked by phone",
             at=start + timedelta(days=1),
         )
-        advance_stage(
+        step_to(
             session=s,
-            actor=coordinator,
+            by_id=coordinator.id,
             applicant_id=applicant,
             to_stage="meeting_booked",
             at=start + timedelta(days=2),

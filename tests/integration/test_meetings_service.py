@@ -17,9 +17,9 @@ from db.models import (
     StageEvent,
 )
 from recruitment.casework import attendance, meeting_views, meetings
-from recruitment.core._moves import move_applicant
 from recruitment.core.errors import NotFound, PermissionDenied, ValidationFailed
 from recruitment.core.timefmt import format_when, local
+from tests.stages import step_to
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -38,9 +38,7 @@ def book(session_factory):
             )
             s.add(registration)
             s.flush()
-            move_applicant(
-                session=s, applicant_id=applicant_id, to_stage="meeting_booked", by_id=None
-            )
+            step_to(session=s, applicant_id=applicant_id, to_stage="meeting_booked", by_id=None)
             return registration.id
 
     return make
@@ -432,7 +430,9 @@ def test_resending_to_someone_not_on_the_meeting_is_refused(session, coordinator
 def mail_contexts(monkeypatch):
     """The context each queued message was rendered with (the real outbox row is written too)."""
     seen: list[dict] = []
-    real = meetings.queue_email
+    from recruitment.messaging import _queue
+
+    real = _queue.queue_email
 
     def spy(**kwargs):
         seen.append(
@@ -440,7 +440,7 @@ def mail_contexts(monkeypatch):
         )
         return real(**kwargs)
 
-    monkeypatch.setattr(meetings, "queue_email", spy)
+    monkeypatch.setattr(_queue, "queue_email", spy)
     return seen
 
 

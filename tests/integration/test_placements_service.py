@@ -240,3 +240,39 @@ def test_two_coordinators_starting_placements_at_once_cannot_pass_the_hour_limit
     assert sorted(outcomes) == ["refused", "started"]
     active = session.scalars(select(Placement).where(Placement.status == "active")).all()
     assert len(active) == 1
+
+
+@pytest.mark.parametrize(
+    ("exit_stage", "reason", "end_reason"),
+    [("withdrawn", "moved", "contact_stopped"), ("rejected", "references", "other")],
+)
+def test_leaving_from_placed_ends_the_running_placement_with_the_reason(
+    session_factory, session, coordinator, make_applicant, do, exit_stage, reason, end_reason
+):
+    """Rule 2: withdrawing or rejecting a placed contact frees the service user too."""
+    from recruitment.casework.stage_moves import advance_stage
+
+    contact = make_contact(session_factory, make_applicant)
+    user = make_service_user(session_factory, hours_per_month=10)
+    pid = do(placements.propose_placement, coordinator, service_user_id=user, applicant_id=contact)
+    do(placements.start_placement, coordinator, placement_id=pid)
+    do(
+        advance_stage,
+        coordinator,
+        applicant_id=contact,
+        to_stage=exit_stage,
+        reason_code=reason,
+    )
+    session.rollback()
+    placement = session.get(Placement, pid)
+    assert (placement.status, placement.end_reason) == ("ended", end_reason)
+    assert placement.end_date is not None and placement.end_reason_text
+    assert session.get(ServiceUser, user).status == "waiting"
+    assert session.get(Applicant, contact).stage == exit_stage
+    assert stages(session, contact)[-1] == ("placed", exit_stage)
+    ended = session.scalars(
+        select(JournalEntry.subject).where(
+            JournalEntry.service_user_id == user, JournalEntry.placement_id == pid
+        )
+    ).all()
+    assert any(subject.startswith("Oppdrag avsluttet") for subject in ended)

@@ -26,8 +26,8 @@ from recruitment.accounts.privacy_rights import (
     export_json,
 )
 from recruitment.accounts.retention import months_before, retention_due, run_retention
-from recruitment.core._moves import move_applicant
 from recruitment.core.errors import PermissionDenied
+from tests.stages import step_to
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 LONG_AGO = NOW - timedelta(days=500)
@@ -59,7 +59,7 @@ def _person(session_factory, make_applicant, make_meeting, *, at, exit_to="withd
         for i, stage in enumerate(
             ("meeting_booked", "meeting_attended", "interview_scheduled", "interviewed")
         ):
-            move_applicant(
+            step_to(
                 session=s,
                 applicant_id=applicant_id,
                 to_stage=stage,
@@ -70,7 +70,7 @@ def _person(session_factory, make_applicant, make_meeting, *, at, exit_to="withd
             "withdrawn": ("moved", "moved to Bergen"),
             "rejected": ("other", "moved to Bergen"),
         }[exit_to]
-        move_applicant(
+        step_to(
             session=s,
             applicant_id=applicant_id,
             to_stage=exit_to,
@@ -194,7 +194,7 @@ def test_retention_anonymises_people_who_left_long_ago_and_keeps_the_funnel(
     gone = _person(session_factory, make_applicant, make_meeting, at=LONG_AGO)
     recent = make_applicant(first_name="Recent", signed_up_at=RECENT)
     with session_factory.begin() as s:
-        move_applicant(
+        step_to(
             session=s,
             applicant_id=recent,
             to_stage="withdrawn",
@@ -375,3 +375,40 @@ def test_the_export_holds_everything_and_its_html_escapes_what_people_typed(
 )
 def test_months_are_calendar_months(at, months, expected):
     assert months_before(at, months) == expected
+
+
+@pytest.mark.parametrize("how", ["erasure", "retention"])
+def test_anonymising_clears_when_the_person_agreed_to_each_channel(
+    session_factory, session, admin, make_applicant, how
+):
+    """The contact-channel consents (and the SMS opt-out) are timestamps of a person:
+    they go with the rest."""
+    agreed = NOW - timedelta(days=3 * 365)
+    person = make_applicant(
+        email_consent_at=agreed,
+        sms_consent_at=agreed,
+        call_consent_at=agreed,
+        sms_opted_out_at=agreed + timedelta(days=1),
+        signed_up_at=agreed,
+    )
+    with session_factory.begin() as s:
+        if how == "erasure":
+            erase_applicant(session=s, actor=admin, applicant_id=person, now=NOW)
+        else:
+            step_to(
+                session=s,
+                applicant_id=person,
+                to_stage="withdrawn",
+                by_id=None,
+                reason_code="changed_mind",
+                at=agreed + timedelta(days=2),
+            )
+            run_retention(session=s, actor=admin, now=NOW)
+    applicant = session.get(Applicant, person)
+    assert applicant.anonymised_at is not None
+    assert (
+        applicant.email_consent_at,
+        applicant.sms_consent_at,
+        applicant.call_consent_at,
+        applicant.sms_opted_out_at,
+    ) == (None, None, None, None)

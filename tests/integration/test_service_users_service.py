@@ -246,3 +246,32 @@ def test_a_future_waiting_date_is_refused(session_factory, coordinator):
     with pytest.raises(ValidationFailed) as error:
         create(session_factory, coordinator, waiting_since=date.today() + timedelta(days=3))
     assert error.value.fields == {"waiting_since": "service_users.error_future"}
+
+
+def test_a_record_is_audited_once_per_opening_not_on_every_rerun(
+    session_factory, session, coordinator, make_staff
+):
+    new_id = create(session_factory, coordinator)
+    colleague = make_staff("coordinator")
+    views = [
+        (coordinator, "opening-1"),
+        (coordinator, "opening-1"),  # the page reran: a widget changed
+        (coordinator, "opening-1"),
+        (colleague, "opening-9"),
+        (coordinator, "opening-2"),  # opened again later
+        (coordinator, None),  # a caller without openings: every call is a view
+    ]
+    for actor, opening in views:
+        with session_factory.begin() as s:
+            service_users.view_service_user(
+                session=s, actor=actor, service_user_id=new_id, opening=opening
+            )
+    rows = session.execute(
+        select(AuditEvent.actor_id, AuditEvent.detail).order_by(AuditEvent.id)
+    ).all()
+    assert [(row.actor_id, row.detail.get("opening")) for row in rows] == [
+        (coordinator.id, "opening-1"),
+        (colleague.id, "opening-9"),
+        (coordinator.id, "opening-2"),
+        (coordinator.id, None),
+    ]

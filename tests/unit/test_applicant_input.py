@@ -140,15 +140,43 @@ def test_postcodes_that_are_not_four_digits_are_refused(postcode):
     assert errors_for(good(postcode=postcode)) == {"postcode": "validation.postcode_invalid"}
 
 
+@pytest.mark.parametrize("postcode", ["0000", "9999", "1600"])
+def test_four_digits_that_are_no_norwegian_postcode_are_refused(postcode):
+    assert errors_for(good(postcode=postcode)) == {"postcode": "validation.postcode_unknown"}
+
+
+def test_the_birth_year_messages_say_what_is_wrong():
+    from recruitment.core.i18n import t
+
+    with pytest.raises(ValidationFailed) as caught:
+        clean_applicant_input(good(birth_year="1800"), today=TODAY)
+    assert t("validation.birth_year_too_old", "en", **caught.value.params) == (
+        "The year of birth is too long ago: a support contact cannot be over 100."
+    )
+
+
+@pytest.mark.parametrize("name", ["\u200b", "\u200b\u200b \u2060", "\u202e\u202d"])
+def test_a_name_of_invisible_characters_alone_is_empty(name):
+    assert errors_for(good(first_name=name)) == {"first_name": "validation.required"}
+
+
+def test_a_right_to_left_override_is_removed_from_names():
+    cleaned = clean_applicant_input(good(first_name="Kari\u202eexe.txt"), today=TODAY)
+    assert cleaned.first_name == "Kariexe.txt"
+
+
 @pytest.mark.parametrize(
     "year, key",
     [
         ("2027", "validation.birth_year_future"),
         ("3000", "validation.birth_year_future"),
         ("2009", "validation.too_young"),
-        ("1900", "validation.birth_year_invalid"),
+        ("1900", "validation.birth_year_too_old"),
+        ("1800", "validation.birth_year_too_old"),
         ("nineteen", "validation.birth_year_invalid"),
         ("-1960", "validation.birth_year_invalid"),
+        ("19600", "validation.birth_year_invalid"),
+        ("１９６０", "validation.birth_year_invalid"),
     ],
 )
 def test_birth_years_in_the_future_or_under_eighteen_are_refused(year, key):

@@ -64,3 +64,22 @@ def test_percentiles_from_a_histogram_match_the_list_they_count():
     # percentile_cont(0.9) of 7 values: position 5.4 -> 4.0 + 0.4 * (7.5 - 4.0)
     assert percentile_from_counts(values, counts, 0.9) == pytest.approx(5.4)
     assert percentile_from_counts([], [], 0.5) is None
+
+
+def test_holm_multiplies_the_smallest_p_value_by_the_number_of_tests_and_keeps_order():
+    adjusted = stats.holm([0.01, 0.04, 0.03, None])
+    assert adjusted[0] == pytest.approx(0.03)  # 3 tests x 0.01
+    assert adjusted[2] == pytest.approx(0.06)  # 2 x 0.03
+    assert adjusted[1] == pytest.approx(0.06)  # max(1 x 0.04, 0.06): never below a smaller p
+    assert adjusted[3] is None
+
+
+def test_holm_never_goes_above_one():
+    assert stats.holm([0.5, 0.9]) == [1.0, 1.0]
+
+
+def test_a_tiny_p_value_reads_below_one_in_a_thousand_not_zero():
+    assert stats.format_p_value(0.00001, "nb") == "p < 0,001"
+    assert stats.format_p_value(0.00001, "en") == "p < 0.001"
+    assert stats.format_p_value(0.0234, "nb") == "p = 0,023"
+    assert stats.format_p_value(None, "en") == "–"

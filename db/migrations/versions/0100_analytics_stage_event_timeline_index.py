@@ -1,7 +1,7 @@
 """analytics: covering index on stage_event for the funnel and time-in-stage reads
 
 Revision ID: 0100_analytics
-Revises: 0100_signup
+Revises: 0199_matching_merge
 """
 
 from collections.abc import Sequence
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0100_analytics"
-down_revision: str | None = "0100_security"
+down_revision: str | None = "0199_matching_merge"  # see 0199_matching_merge.py
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

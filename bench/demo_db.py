@@ -1,0 +1,143 @@
+"""Demo databases for the benches, built once and kept in `.bench-cache/` (SQLite files)
+or in a schema of their own (PostgreSQL), keyed by size and schema revision, so a second
+run starts at once. Building 100,000 applicants takes minutes; delete the cache (or drop
+the schema) to build again.
+
+Each database gets three bench accounts (admin, coordinator, manager) with BENCH_PASSWORD,
+a future info meeting with seats, and an applicant whose personal link works.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select, text
+
+from db import migrate
+from db.models import Applicant, InfoMeeting, ServiceUser, StaffUser
+from db.session import make_engine, make_session_factory
+from recruitment.accounts.staff import hash_password
+from recruitment.demo.service import generate
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = Path(os.environ.get("BENCH_CACHE", ROOT / ".bench-cache"))
+BENCH_PASSWORD = "bench password 2026"
+ROLES = ("admin", "coordinator", "manager")
+PG_BASE = os.environ.get(
+    "BENCH_POSTGRES_URL",
+    os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
+)
+
+
+@dataclass(frozen=True)
+class DemoDb:
+    url: str
+    applicants: int
+    backend: str
+    token: str  # a working self-service token
+    ids: dict[str, int]  # one id for each detail page: applicant, meeting, service-user
+
+    def username(self, role: str) -> str:
+        return f"bench-{role}"
+
+
+def _revision() -> str:
+    return (migrate.head_revision() or "none").split("_")[0]
+
+
+def _pg_url(schema: str) -> str:
+    separator = "&" if "?" in PG_BASE else "?"
+    return f"{PG_BASE}{separator}options=-csearch_path%3D{schema}"
+
+
+def _prepare(url: str, applicants: int) -> None:
+    """Migrate, generate, and add what the benches need."""
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    sessions = make_session_factory(engine)
+    started = time.perf_counter()
+    generate(sessions, applicants=applicants, seed=7, force=True)
+    with sessions.begin() as session:
+        for role in ROLES:
+            session.add(
+                StaffUser(
+                    username=f"bench-{role}",
+                    role=role,
+                    full_name=f"Bench {role.title()}",
+                    password_hash=hash_password(BENCH_PASSWORD),
+                )
+            )
+        session.add(
+            InfoMeeting(
+                starts_at=datetime.now(UTC) + timedelta(days=30),
+                mode="digital",
+                join_url="https://teams.example.com/meet/bench",
+                capacity=500,
+            )
+        )
+    # Fresh statistics, as a live database has them (autovacuum, or `verve` maintenance).
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ANALYZE")
+    print(f"  built {applicants:,} applicants in {time.perf_counter() - started:.0f} s: {url}")
+    engine.dispose()
+
+
+def _facts(url: str, applicants: int, backend: str) -> DemoDb:
+    engine = make_engine(url)
+    sessions = make_session_factory(engine)
+    with sessions.begin() as session:
+        person = session.scalars(
+            select(Applicant)
+            .where(Applicant.token.is_not(None), Applicant.anonymised_at.is_(None))
+            .order_by(Applicant.id)
+            .limit(1)
+        ).one()
+        # The personal link must be valid whenever the bench runs.
+        person.token_expires_at = datetime.now(UTC) + timedelta(days=365)
+        ids = {
+            "applicant": person.id,
+            "meeting": session.scalar(select(func.max(InfoMeeting.id))),
+            "service-user": session.scalar(select(func.min(ServiceUser.id))),
+        }
+        token = person.token
+    engine.dispose()
+    return DemoDb(url, applicants, backend, token, {k: v for k, v in ids.items() if v})
+
+
+def sqlite_demo(applicants: int) -> DemoDb:
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"demo-{applicants}-{_revision()}.db"
+    url = f"sqlite:///{path}"
+    if not path.exists():
+        building = path.with_suffix(".building")
+        building.unlink(missing_ok=True)
+        _prepare(f"sqlite:///{building}", applicants)
+        building.rename(path)
+    return _facts(url, applicants, "sqlite")
+
+
+def postgres_demo(applicants: int) -> DemoDb:
+    schema = f"bench_demo_{applicants}_{_revision()}"
+    url = _pg_url(schema)
+    admin = make_engine(PG_BASE)
+    with admin.begin() as connection:
+        ready = connection.execute(
+            text("SELECT 1 FROM pg_namespace WHERE nspname = :s"), {"s": f"{schema}_ready"}
+        ).first()
+    if not ready:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+            connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+        _prepare(url, applicants)
+        with admin.begin() as connection:  # an empty marker schema: built to the end
+            connection.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}_ready"')
+    admin.dispose()
+    return _facts(url, applicants, "postgresql")
+
+
+def demo_db(backend: str, applicants: int) -> DemoDb:
+    return sqlite_demo(applicants) if backend == "sqlite" else postgres_demo(applicants)

@@ -1,0 +1,99 @@
+"""Make the first visit of each page as fast as the next: import what the pages import,
+build the chart library's schema validator and open the database, once per process.
+
+`prepare()` is meant for server start (a lifespan hook calls it before the first request).
+Under `streamlit run`, which has no such hook, the app's first run starts it in a
+background thread (`prepare_in_background`), so the first visitor waits only for their
+own page and every later first visit finds the work done.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import logging
+import threading
+import time
+from pathlib import Path
+
+DASHBOARD = Path(__file__).resolve().parent
+_lock = threading.Lock()
+_started = False
+DONE = "verve: warm-up done"
+log = logging.getLogger(__name__)
+
+
+def page_modules() -> list[str]:
+    """Every module a page script imports (pages are scripts, not modules: read, not run)."""
+    found: set[str] = set()
+    for path in DASHBOARD.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found.add(node.module)
+    return sorted(found)
+
+
+def _charts() -> None:
+    """Altair loads and compiles its Vega-Lite schema on the first chart it validates."""
+    import altair as alt
+    import pandas as pd
+
+    frame = pd.DataFrame({"stage": ["a", "b"], "count": [1, 2]})
+    alt.Chart(frame).mark_bar().encode(x="count:Q", y="stage:N").to_dict()
+    alt.Chart(frame).mark_line().encode(x="count:Q", y="stage:N").to_json()
+
+
+def _tables() -> None:
+    """Streamlit sends frames as Arrow: the first conversion loads pyarrow's pandas glue."""
+    import pandas as pd
+    import pyarrow as pa
+
+    pa.Table.from_pandas(pd.DataFrame({"a": [1], "b": ["x"], "c": [pd.Timestamp("2026-01-01")]}))
+
+
+def _database() -> None:
+    from sqlalchemy import text
+
+    from db.session import database_url, make_engine
+
+    engine = make_engine(database_url())
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+    engine.dispose()
+
+
+def prepare() -> float:
+    """Do the work; returns the seconds it took. Safe to call more than once."""
+    began = time.perf_counter()
+    for name in page_modules():
+        if name.startswith("streamlit"):
+            continue
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - a page's import that fails shows on that page
+            log.warning("warm-up could not import %s", name, exc_info=True)
+    for step in (_charts, _tables, _database):
+        try:
+            step()
+        except Exception:  # noqa: BLE001 - warming up is best effort, never a failure
+            log.warning("warm-up step %s failed", step.__name__, exc_info=True)
+    return time.perf_counter() - began
+
+
+def prepare_in_background() -> None:
+    """Start `prepare()` once per process in a daemon thread."""
+    global _started
+    with _lock:
+        if _started:
+            return
+        _started = True
+    threading.Thread(target=_prepare_and_say, name="verve-warmup", daemon=True).start()
+
+
+def _prepare_and_say() -> None:
+    seconds = prepare()
+    # One line in the server log, in its format (the browser bench waits for it).
+    log.info("%s in %.1f s", DONE, seconds)

@@ -59,8 +59,23 @@ COLLECT = """() => {
 }"""
 
 
-def english_and_codes(page) -> list[str]:
-    """Streamlit's English and raw codes the person can see or hear on this page."""
+def english_and_codes(page, *, settle_s: float = 3.0) -> list[str]:
+    """Streamlit's English and raw codes the person can see or hear on this page.
+
+    The frame script translates what the front end adds on the next animation frame, and a
+    chart adds its toolbar only once drawn: what is still English after `settle_s` is a
+    finding, not what is English for one frame."""
+    import time
+
+    deadline = time.monotonic() + settle_s
+    while True:
+        problems = _english_and_codes_now(page)
+        if not problems or time.monotonic() >= deadline:
+            return problems
+        page.wait_for_timeout(250)
+
+
+def _english_and_codes_now(page) -> list[str]:
     problems = []
     for where, text in page.evaluate(COLLECT):
         for phrase in CLIENT_SIDE_ENGLISH:

@@ -113,9 +113,25 @@ def postgres_template(postgres_available) -> Iterator[str]:
 
 
 def _truncate_all(engine: Engine) -> None:
-    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
-    with engine.begin() as connection:
-        connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    """Empty every table and restart the ids. DELETE in dependency order: on the
+    handful of rows a test leaves it is several times quicker than TRUNCATE, which
+    rewrites each table's files (≈ 0.1–0.4 s a test, on hundreds of tests)."""
+    from sqlalchemy.exc import DBAPIError
+
+    tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
+    with engine.connect() as connection:
+        sequences = connection.exec_driver_sql(
+            "SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()"
+        ).scalars()
+        statements = [f'DELETE FROM "{name}"' for name in tables]
+        statements += [f'ALTER SEQUENCE "{name}" RESTART' for name in sequences]
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("; ".join(statements))
+    except DBAPIError:  # a cycle of foreign keys the order cannot untie
+        listed = ", ".join(f'"{name}"' for name in tables)
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"TRUNCATE {listed} RESTART IDENTITY CASCADE")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

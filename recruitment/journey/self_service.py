@@ -9,12 +9,12 @@ import hmac
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import ActorKind, Applicant, Registration, Stage, utcnow
+from db.models import ActorKind, Applicant, OutboxMessage, Registration, Stage, utcnow
 from recruitment.core._moves import act_as, move_applicant
 from recruitment.core.errors import NotFound, ValidationFailed
 from recruitment.core.i18n import language
@@ -277,14 +277,34 @@ def confirm_change(*, session: Session, code: str) -> str:
     return applicants._ensure_token(session, applicant)
 
 
-def request_link(*, session: Session, email: object, lang: str = "nb") -> None:
+#: How often a new personal link may be mailed to one address: anyone who knows the
+#: address can ask, so without a limit a stranger could fill the person's mailbox and
+#: revoke their link over and over. Within the limit the answer is the same as always.
+LINK_REQUEST_GAP = timedelta(minutes=10)
+LINK_REQUESTS_PER_DAY = 5
+
+
+def request_link(
+    *, session: Session, email: object, lang: str = "nb", now: datetime | None = None
+) -> None:
     """Mail a fresh personal link to a registered address; the old link stops working.
-    An unknown address gets the same answer and no mail, so nothing is revealed."""
+    An unknown address gets the same answer and no mail, so nothing is revealed; so does
+    an address that was sent a link in the last ten minutes, or five in a day."""
+    now = now or utcnow()
     address = normalise_email(email, "email")
     applicant = session.scalars(
         select(Applicant).where(Applicant.email == address).with_for_update()
     ).first()
     if applicant is None or applicant.anonymised_at is not None:
+        return
+    sent = session.scalars(
+        select(OutboxMessage.created_at).where(
+            OutboxMessage.applicant_id == applicant.id,
+            OutboxMessage.kind == "personal_link",
+            OutboxMessage.created_at > now - timedelta(days=1),
+        )
+    ).all()
+    if len(sent) >= LINK_REQUESTS_PER_DAY or any(at > now - LINK_REQUEST_GAP for at in sent):
         return
     applicant.token = None  # revoked: a forwarded or leaked link dies with the new one
     applicants._ensure_token(session, applicant)

@@ -225,3 +225,34 @@ def test_staff_phone_sign_up_still_updates_a_registered_person(
         )
     assert not result.pending and result.applicant_id == applicant_id
     assert snapshot(session, applicant_id)[0] == "Mallory"
+
+
+def test_a_stranger_cannot_flood_a_mailbox_or_keep_revoking_a_link(
+    session_factory, session, victim
+):
+    """Anyone may ask for a link for any address: one mail per ten minutes and five a
+    day, and a refused request answers as any other (nothing revealed, nothing changed)."""
+    applicant_id, _ = victim
+    start = datetime.now(UTC)
+    with session_factory.begin() as s:
+        self_service.request_link(session=s, email="victim@example.no", now=start)
+    first = snapshot(session, applicant_id)[-1]
+    with session_factory.begin() as s:
+        self_service.request_link(
+            session=s, email="victim@example.no", now=start + timedelta(minutes=9)
+        )
+    assert len(mails(session)) == 1
+    assert snapshot(session, applicant_id)[-1] == first, "a refused request revoked the link"
+    # After the gap a new one goes, up to five a day (the mails were all queued `start`,
+    # so the later requests are placed after the gap by their own clock).
+    for minutes in (11, 22, 33, 44, 55):
+        with session_factory.begin() as s:
+            self_service.request_link(
+                session=s, email="victim@example.no", now=start + timedelta(minutes=minutes)
+            )
+    assert len(mails(session)) == 5
+    with session_factory.begin() as s:
+        self_service.request_link(
+            session=s, email="victim@example.no", now=start + timedelta(days=1, minutes=1)
+        )
+    assert len(mails(session)) == 6

@@ -154,6 +154,9 @@ def run_retention(
             target_id=row["id"],
             detail={"reason": "retention"},
         )
+    # What a visitor typed for a confirmation nobody gave: worthless once expired, and
+    # personal data (a sign-up's name and phone, a new address) that nothing else clears.
+    expired = session.execute(delete(PendingChange).where(PendingChange.expires_at <= now))
     record(
         session=session,
         actor=actor,
@@ -161,6 +164,7 @@ def run_retention(
         detail={
             "applicants": len(plan.applicants),
             "service_users": len(plan.service_users),
+            "expired_confirmations": expired.rowcount,
             "cutoff": iso(plan.cutoff),
         },
     )

@@ -412,3 +412,34 @@ def test_anonymising_clears_when_the_person_agreed_to_each_channel(
         applicant.call_consent_at,
         applicant.sms_opted_out_at,
     ) == (None, None, None, None)
+
+
+def test_retention_deletes_confirmations_nobody_gave_once_they_expire(
+    session_factory, session, admin, make_applicant
+):
+    """What a visitor typed for a confirmation (a sign-up's name and phone, a new
+    address) is personal data: an expired one goes at the next retention run, a live
+    one stays usable."""
+    from db.models import PendingChange
+
+    applicant_id = make_applicant(email="owner@example.no")
+    with session_factory.begin() as s:
+        for code, expires in (
+            ("a" * 64, NOW - timedelta(hours=1)),
+            ("b" * 64, NOW + timedelta(hours=1)),
+        ):
+            s.add(
+                PendingChange(
+                    applicant_id=applicant_id,
+                    kind="sign_up",
+                    code_hash=code,
+                    payload={"first_name": "Mallory", "phone": "+4799999999"},
+                    created_at=NOW - timedelta(days=1),
+                    expires_at=expires,
+                )
+            )
+    with session_factory.begin() as s:
+        run_retention(session=s, actor=admin, now=NOW)
+    assert session.scalars(select(PendingChange.code_hash)).all() == ["b" * 64]
+    audit = session.scalars(select(AuditEvent).where(AuditEvent.action == "retention.run")).one()
+    assert audit.detail["expired_confirmations"] == 1

@@ -147,10 +147,6 @@ class Stage(enum.StrEnum):
     APPROVED = "approved"
     PLACED = "placed"
     WITHDRAWN = "withdrawn"
-    # An SMS handed to the gateway by a worker that died before it heard the answer (or
-    # whose gateway call ended without one): it may have arrived, so it is never sent
-    # again by itself; staff send it again or mark it sent (docs/sms.md).
-    UNCERTAIN = "uncertain"
     REJECTED = "rejected"
 
 
@@ -260,6 +256,10 @@ class OutboxStatus(enum.StrEnum):
     # Not sent because what it was about was cancelled first (a reminder for a
     # booking that was cancelled while it waited in the queue).
     WITHDRAWN = "withdrawn"
+    # An SMS handed to the gateway by a worker that died before it heard the answer (or
+    # whose gateway call ended without one): it may have arrived, so it is never sent
+    # again by itself; staff send it again or mark it sent (docs/sms.md).
+    UNCERTAIN = "uncertain"
 
 
 # --- staff and settings -------------------------------------------------------

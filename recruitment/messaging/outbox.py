@@ -16,8 +16,17 @@ as SMTP allows:
 
 On SQLite, one worker at a time is enforced with a lock file beside the database.
 
-SMS travel the same way (`channel='sms'`): claimed, handed to the gateway with the
-row's stable reference, marked sent and journalled, retried with the same back-off.
+SMS travel the same way (`channel='sms'`), with the row's stable reference as the
+gateway's refId, but are never sent twice (we cannot count on the gateway dropping a
+repeated refId; docs/sms.md, "Exactly once"):
+
+- before the gateway call the worker commits `handed_over_at`, only while its claim
+  still stands (`_hand_over`); without that it sends nothing;
+- a stale claim *without* the mark was never handed over: reclaimed and sent as above;
+- a stale claim *with* the mark may have reached the gateway: it becomes `uncertain`
+  and is never sent again by itself; staff send it again or mark it sent
+  (`outbox_views`). A gateway call that ends without an answer does the same.
+
 A worker only claims the channels it can deliver. A meeting reminder whose booking
 was cancelled while it waited is not sent: it is marked `withdrawn` when claimed.
 """

@@ -218,7 +218,7 @@ def _claim(
                 # Its worker handed it to the gateway and was not heard of again: it
                 # may have arrived. Never sent again by itself; staff decide. The last
                 # holder stays in claimed_by: if it was only slow, its answer still counts.
-                row.status = UNCERTAIN
+                row.status, row.attempts = UNCERTAIN, row.attempts + 1
                 row.last_error = (
                     f"{UNCERTAIN_NOTE} (worker {row.claimed_by}, "
                     f"handed over {row.handed_over_at:%Y-%m-%d %H:%M:%S} UTC)"

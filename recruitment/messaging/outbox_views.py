@@ -83,7 +83,9 @@ def outbox_messages(
         for k, label in ((k, kinds[k]) for k in frame["kind"])
     ]
     frame["status_label"] = [t(f"mail.status_{code}", lang) for code in frame["status"]]
-    # An uncertain SMS says why in the reader's language (the stored text is for logs).
+    # An uncertain SMS says why in the reader's language (the stored text is for logs),
+    # and has no next attempt: only a person sends it again.
+    frame["next_attempt_at"] = frame["next_attempt_at"].where(frame["status"] != UNCERTAIN, None)
     frame["last_error"] = [
         t("mail.uncertain_reason", lang) if code == UNCERTAIN else error
         for code, error in zip(frame["status"], frame["last_error"], strict=True)

@@ -199,6 +199,7 @@ def test_an_uncertain_sms_is_shown_first_with_its_reason_and_can_be_marked_sent(
     assert at.metric[2].value == "1"  # uncertain
     table = at.dataframe[0].value
     assert list(table["status_label"]) == [label]
+    assert list(table["next_attempt_at"]) == ["–"]  # only a person sends it again
     assert table["last_error"][0].startswith(reason)
     assert at.warning[0].value.startswith(reason)
     assert at.button(key="outbox_mark_sent").label == button

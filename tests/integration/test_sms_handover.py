@@ -113,6 +113,7 @@ def test_a_stale_claim_with_the_mark_becomes_uncertain_and_is_never_sent_by_itse
     uncertain = row(session_factory, outbox_id)
     assert uncertain.status == "uncertain"
     assert uncertain.claimed_by == "dead"  # the last holder, in case it was only slow
+    assert uncertain.attempts == 1  # the hand-over was an attempt
     assert "may have reached the gateway" in uncertain.last_error
     with session_factory() as session:
         counts = outbox_counts(session=session, actor=Actor.system())

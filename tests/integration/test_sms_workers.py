@@ -138,7 +138,8 @@ def wait_until(condition, timeout: float = 60) -> bool:
     return condition()
 
 
-@pytest.mark.parametrize("backend", ["postgresql"])
+# On SQLite too: one worker at a time there (a lock file the kernel frees when it dies).
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_an_sms_worker_killed_while_the_gateway_holds_an_sms_sends_nothing_twice(
     database_url, session_factory, sms_gateway
 ):

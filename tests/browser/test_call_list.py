@@ -37,6 +37,7 @@ from tests.browser.conftest import (
     stop_server,
     wait_for_app,
 )
+from tests.browser.test_every_page_browser import english_and_codes
 
 
 @pytest.fixture(scope="module")
@@ -175,6 +176,9 @@ def test_a_phone_sign_up_without_e_mail_is_called_from_the_list_and_the_outcome_
         # Yesterday's call is shown with it.
         expect(person).to_contain_text(t("call_list.outcome_no_answer", "nb"))
         fill(person.get_by_label(t("call_list.note", "nb")), "Kommer, trenger skyss")
+        # Streamlit's hint under the field being typed in is in bokmål too.
+        expect(person.get_by_text("Trykk Enter for å bruke")).to_be_visible()
+        assert english_and_codes(page) == []
         screenshot(page, "call-list-nb-next-day")
         person.get_by_role("button", name=t("call_list.outcome_reached", "nb")).click()
         wait_for_app(page)

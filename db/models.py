@@ -256,6 +256,10 @@ class OutboxStatus(enum.StrEnum):
     # Not sent because what it was about was cancelled first (a reminder for a
     # booking that was cancelled while it waited in the queue).
     WITHDRAWN = "withdrawn"
+    # An SMS handed to the gateway by a worker that died before it heard the answer (or
+    # whose gateway call ended without one): it may have arrived, so it is never sent
+    # again by itself; staff send it again or mark it sent (docs/sms.md).
+    UNCERTAIN = "uncertain"
 
 
 # --- staff and settings -------------------------------------------------------
@@ -724,6 +728,9 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     claimed_at: Mapped[datetime | None]
+    # When the claiming worker handed this SMS to the gateway (committed before the
+    # call): a stale claim with it set may have been delivered and is not resent.
+    handed_over_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]

@@ -3,7 +3,9 @@ LINK Mobility's SMS REST API (`POST /sms/send`, HTTP Basic, JSON) and records ev
 request it accepts, like `tests.smtp` does for mail.
 
 It can answer with an HTTP error (`fail_with`: status code, for the next `fail_times`
-requests), be slowed down (`delay`), and checks the credentials.
+requests), be slowed down (`delay`), and checks the credentials. `hold(k)` makes it
+keep the k-th accepted request (recorded: the gateway has it) without answering until
+`release()`, so a test can kill the worker exactly while the gateway holds an SMS.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from contextlib import suppress
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -32,6 +35,9 @@ class SmsGatewayServer:
         self.fail_with: int | None = None
         self.fail_times = 0
         self.delay = 0.0
+        self.hold_at: int | None = None
+        self.holding = threading.Event()  # the held request has arrived
+        self.released = threading.Event()
         self.lock = threading.Lock()
         server = self
 
@@ -64,10 +70,19 @@ class SmsGatewayServer:
                         code = server.fail_with
                         return self._answer(code, {"resultCode": 106, "description": "failure"})
                     server.requests.append(body)
-                self._answer(
-                    202,
-                    {"messageId": str(uuid.uuid4()), "resultCode": 1005, "description": "Queued"},
-                )
+                    held = len(server.requests) == server.hold_at
+                if held:
+                    server.holding.set()
+                    server.released.wait(60)
+                with suppress(OSError):  # the worker may have died meanwhile
+                    self._answer(
+                        202,
+                        {
+                            "messageId": str(uuid.uuid4()),
+                            "resultCode": 1005,
+                            "description": "Queued",
+                        },
+                    )
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -106,10 +121,19 @@ class SmsGatewayServer:
             time.sleep(0.05)
         return len(self.references()) if unique else len(self.requests)
 
+    def hold(self, k: int) -> None:
+        """Keep the k-th accepted request (counting from 1) unanswered until release()."""
+        self.hold_at, self.released = k, threading.Event()
+        self.holding.clear()
+
+    def release(self) -> None:
+        self.released.set()
+
     def start(self) -> None:
         self.thread.start()
 
     def stop(self) -> None:
+        self.release()
         self.httpd.shutdown()
         self.httpd.server_close()
 

@@ -1,5 +1,5 @@
-"""Outgoing e-mail and SMS: what is queued, failed and sent; read a message; send a
-failed one again."""
+"""Outgoing e-mail and SMS: what is queued, failed, uncertain and sent; read a message;
+send a failed one again; decide on an uncertain SMS (send again, or mark as sent)."""
 
 import streamlit as st
 
@@ -10,6 +10,7 @@ from dashboard.i18n import lang, localised, t
 from recruitment.core.access import allowed
 from recruitment.core.errors import VerveError
 from recruitment.messaging.outbox_views import (
+    mark_uncertain_sent,
     outbox_counts,
     outbox_message,
     outbox_messages,
@@ -41,19 +42,22 @@ show_flash()
 
 with sessions()() as session:
     counts = outbox_counts(session=session, actor=actor)
-queued, failed, sent = st.columns(3)
+queued, failed, uncertain, sent = st.columns(4)
 queued.metric(t("mail.count_queued"), counts["queued"] + counts["sending"])
 failed.metric(t("mail.count_failed"), counts["failed"])
+uncertain.metric(t("mail.count_uncertain"), counts["uncertain"])
 sent.metric(t("mail.count_sent"), counts["sent"])
 
 status_labels = {
-    code: t(f"mail.status_{code}") for code in ("failed", "queued", "sending", "sent", "withdrawn")
+    code: t(f"mail.status_{code}")
+    for code in ("uncertain", "failed", "queued", "sending", "sent", "withdrawn")
 }
 status = st.segmented_control(
     t("mail.filter_status"),
     options=list(status_labels),
     format_func=status_labels.__getitem__,
-    default="failed" if counts["failed"] else "queued",
+    # What needs a person first: an uncertain SMS, then a failed message.
+    default="uncertain" if counts["uncertain"] else "failed" if counts["failed"] else "queued",
     key="outbox_status",
 )
 with sessions()() as session:
@@ -105,7 +109,7 @@ chosen = st.selectbox(
     placeholder=t("common.choose_one"),
 )
 with sessions()() as session:
-    message = outbox_message(session=session, actor=actor, outbox_id=int(chosen))
+    message = outbox_message(session=session, actor=actor, outbox_id=int(chosen), lang=lang())
 
 with st.container(border=True):
     st.text(t("mail.message_to", to=message["to_address"]))
@@ -113,12 +117,30 @@ with st.container(border=True):
     st.text(message["body_text"])
     if message["has_ics"]:
         st.caption(t("mail.has_calendar"))
-if message["last_error"]:
+if message["reason"]:
+    st.warning(message["reason"], icon=":material/help:")
+    st.caption(f"{t('mail.last_error')}: {message['last_error']}")
+elif message["last_error"]:
     st.text(f"{t('mail.last_error')}: {message['last_error']}")
     if message["status"] == "queued":
         # A failed attempt waits its back-off; say when the next one is.
         st.text(t("mail.retry_at", attempts=message["attempts"], at=message["next_attempt_at"]))
 
+if message["status"] == "uncertain" and allowed(actor, "outbox.write"):
+    st.caption(t("mail.uncertain_help"))
+    again, done = st.columns(2)
+    if again.button(t("mail.retry"), key="outbox_uncertain_retry", icon=":material/send:"):
+        run_action(
+            lambda session: retry_message(session=session, actor=actor, outbox_id=message["id"]),
+            success=t("mail.retried"),
+        )
+    if done.button(t("mail.mark_sent"), key="outbox_mark_sent", icon=":material/done:"):
+        run_action(
+            lambda session: mark_uncertain_sent(
+                session=session, actor=actor, outbox_id=message["id"]
+            ),
+            success=t("mail.marked_sent"),
+        )
 if message["status"] == "failed" and allowed(actor, "outbox.write"):
     if st.button(t("mail.retry"), key="outbox_retry", icon=":material/send:"):
         run_action(

@@ -39,11 +39,23 @@
   const PREFIXES = {
     nb: [["Help for ", "Hjelp for "], ["day, ", "dag, "], ["month, ", "måned, "], ["year, ", "år, "]],
   };
+  /* The hint under a text field being typed in ("Press Enter to apply • 21/2000"). */
+  const HINTS = {
+    nb: [["Press Enter to apply", "Trykk Enter for å bruke"], ["Press Enter to submit form", "Trykk Enter for å sende skjemaet"]],
+  };
   function translate() {
     const texts = TEXTS[state.lang] || {};
     const labels = LABELS[state.lang] || {};
     const skip = doc.querySelector('[data-testid="stSkipToContent"]');
     if (skip && texts[skip.textContent]) skip.textContent = texts[skip.textContent];
+    for (const hint of doc.querySelectorAll('[data-testid="InputInstructions"]')) {
+      const walker = doc.createTreeWalker(hint, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const [english, own] of HINTS[state.lang] || []) {
+          if (node.nodeValue.includes(english)) node.nodeValue = node.nodeValue.replace(english, own);
+        }
+      }
+    }
     for (const name of ["aria-label", "title", "placeholder"]) {
       for (const el of doc.querySelectorAll(`[${name}]`)) {
         const value = el.getAttribute(name);

@@ -32,6 +32,7 @@ from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound, ValidationFailed
 from recruitment.core.i18n import t
 from recruitment.core.timefmt import day_span, format_when, office_zone, today
+from recruitment.core.validation import display_phone
 
 OUTCOMES: tuple[str, ...] = tuple(o.value for o in CallOutcomeKind)
 #: Outcomes after which the person is called again the next day.
@@ -53,6 +54,24 @@ class CallRow:
     why: str
     last_outcome: str | None
     last_called_at: datetime | None
+    address: str | None = None  # where an in-person meeting is, to tell the person
+    language: str = "nb"  # the language to speak with them in (their chosen one)
+
+    @property
+    def phone_display(self) -> str:
+        """The number as one dials it (`912 34 568`)."""
+        return display_phone(self.phone)
+
+
+@dataclass(frozen=True, slots=True)
+class CallMade:
+    """A call recorded on the office's day: who, about which meeting, how it went."""
+
+    applicant_id: int
+    name: str
+    outcome: str
+    at: datetime
+    meeting_starts_at: datetime | None
 
 
 def _wants_call():
@@ -117,8 +136,37 @@ def call_list(
             why="chose_call" if applicant.call_consent_at is not None else "no_email_no_sms",
             last_outcome=outcome.outcome if outcome else None,
             last_called_at=outcome.at if outcome else None,
+            address=meeting.address,
+            language=applicant.language or "nb",
         )
         for registration, applicant, meeting, outcome in rows
+    ]
+
+
+@requires("applicants.read")
+def calls_made(
+    *, session: Session, actor: Actor, day: date | None = None, now: datetime | None = None
+) -> list[CallMade]:
+    """The calls recorded from the list on `day` (default: the office's today), latest
+    first: what the coordinator has done so far, and what to correct if a click was wrong."""
+    zone = office_zone(session)
+    start, end = day_span(day or today(now, zone), zone)
+    rows = session.execute(
+        select(CallOutcome, Applicant, InfoMeeting.starts_at)
+        .join(Applicant, Applicant.id == CallOutcome.applicant_id)
+        .outerjoin(InfoMeeting, InfoMeeting.id == CallOutcome.meeting_id)
+        .where(CallOutcome.at >= start, CallOutcome.at < end, Applicant.anonymised_at.is_(None))
+        .order_by(CallOutcome.at.desc(), CallOutcome.id.desc())
+    ).all()
+    return [
+        CallMade(
+            applicant_id=applicant.id,
+            name=f"{applicant.first_name} {applicant.last_name}",
+            outcome=outcome.outcome,
+            at=outcome.at,
+            meeting_starts_at=starts_at,
+        )
+        for outcome, applicant, starts_at in rows
     ]
 
 

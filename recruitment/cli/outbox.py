@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import click
 
+from db.models import OutboxStatus
 from recruitment.cli.common import fail, sessions
 from recruitment.core.access import Actor
 from recruitment.core.errors import VerveError
 from recruitment.core.logs import configure
 from recruitment.messaging.opt_out import receive_sms_reply
 from recruitment.messaging.outbox import DeliveryPolicy, queue_reminders_now, send_due, work
-from recruitment.messaging.outbox_views import outbox_messages, retry_message
+from recruitment.messaging.outbox_views import (
+    mark_uncertain_sent,
+    outbox_counts,
+    outbox_messages,
+    retry_message,
+)
 from recruitment.messaging.sms_gateway import (
     LinkMobilityGateway,
     SmsSettingsIncomplete,
@@ -113,7 +119,7 @@ def outbox_work(batch_size: int, poll_seconds: float, reminders_every: float) ->
 @outbox_group.command("list")
 @click.option(
     "--status",
-    type=click.Choice(["queued", "sending", "sent", "failed", "withdrawn"]),
+    type=click.Choice([status.value for status in OutboxStatus]),
     default=None,
 )
 @click.option("--limit", default=50, show_default=True)
@@ -133,10 +139,31 @@ def outbox_list(status: str | None, limit: int) -> None:
         )
 
 
+@outbox_group.command("status")
+def outbox_status() -> None:
+    """Messages per status (sent: the last seven days); uncertain ones wait for a person."""
+    with sessions()() as session:
+        counts = outbox_counts(session=session, actor=CLI)
+    for status, count in counts.items():
+        click.echo(f"{status:<10} {count}")
+
+
+@outbox_group.command("mark-sent")
+@click.argument("outbox_id", type=int)
+def outbox_mark_sent(outbox_id: int) -> None:
+    """Mark an uncertain SMS as sent (it did arrive) and journal it."""
+    try:
+        with sessions().begin() as session:
+            mark_uncertain_sent(session=session, actor=CLI, outbox_id=outbox_id)
+    except VerveError as error:
+        raise fail(error) from error
+    click.echo(f"message {outbox_id} marked sent")
+
+
 @outbox_group.command("retry")
 @click.argument("outbox_id", type=int)
 def outbox_retry(outbox_id: int) -> None:
-    """Queue a failed message again."""
+    """Queue a failed or uncertain message again."""
     try:
         with sessions().begin() as session:
             retry_message(session=session, actor=CLI, outbox_id=outbox_id)

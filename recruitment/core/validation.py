@@ -85,6 +85,27 @@ def clean_phone(value: object, field: str = "phone", *, required: bool = False) 
     return "+47" + digits
 
 
+def display_phone(value: str | None) -> str:
+    """A stored number as people read and dial it: a Norwegian one without the country
+    code, grouped as Norwegians write it (mobile and 8xx `912 34 568`, others
+    `22 33 44 55`); a foreign one in international format; anything else as it is."""
+    if not value:
+        return ""
+    norwegian = re.fullmatch(r"\+47(\d{8})", value)
+    if norwegian:
+        d = norwegian.group(1)
+        if d[0] in "489":
+            return f"{d[:3]} {d[3:5]} {d[5:]}"
+        return f"{d[:2]} {d[2:4]} {d[4:6]} {d[6:]}"
+    import phonenumbers  # a large module: only for the rare foreign number
+
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        return value
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
 def sms_number(value: object, field: str = "phone") -> str:
     """A Norwegian mobile number in E.164 (`+4791234567`), the only kind Verve texts.
 

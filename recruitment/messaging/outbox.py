@@ -16,8 +16,17 @@ as SMTP allows:
 
 On SQLite, one worker at a time is enforced with a lock file beside the database.
 
-SMS travel the same way (`channel='sms'`): claimed, handed to the gateway with the
-row's stable reference, marked sent and journalled, retried with the same back-off.
+SMS travel the same way (`channel='sms'`), with the row's stable reference as the
+gateway's refId, but are never sent twice (we cannot count on the gateway dropping a
+repeated refId; docs/sms.md, "Exactly once"):
+
+- before the gateway call the worker commits `handed_over_at`, only while its claim
+  still stands (`_hand_over`); without that it sends nothing;
+- a stale claim *without* the mark was never handed over: reclaimed and sent as above;
+- a stale claim *with* the mark may have reached the gateway: it becomes `uncertain`
+  and is never sent again by itself; staff send it again or mark it sent
+  (`outbox_views`). A gateway call that ends without an answer does the same.
+
 A worker only claims the channels it can deliver. A meeting reminder whose booking
 was cancelled while it waited is not sent: it is marked `withdrawn` when claimed.
 """
@@ -63,8 +72,13 @@ from recruitment.messaging.smtp import Claimed, SmtpSettings, build_message, cla
 
 log = logging.getLogger(__name__)
 
-QUEUED, SENDING, SENT, FAILED, WITHDRAWN = (s.value for s in OutboxStatus)
+QUEUED, SENDING, SENT, FAILED, WITHDRAWN, UNCERTAIN = (s.value for s in OutboxStatus)
 EMAIL, SMS = (c.value for c in OutboxChannel)
+
+
+#: The stored reason of an `uncertain` row (English, for logs and the CLI); pages show
+#: `mail.uncertain_reason` in the reader's language instead.
+UNCERTAIN_NOTE = "may have reached the gateway; not sent again by itself"
 
 
 class WorkerBusy(VerveError):
@@ -118,6 +132,7 @@ class SendStats:
     reclaimed: int = 0
     reminders: int = 0
     withdrawn: int = 0
+    uncertain: int = 0
 
     def add(self, other: SendStats) -> None:
         for f in fields(self):
@@ -199,6 +214,21 @@ def _claim(
         # The public address of the moment goes into the links (queued with a mark).
         base = public_base_url(session) if rows else ""
         for row in rows:
+            if row.status == SENDING and row.handed_over_at is not None:
+                # Its worker handed it to the gateway and was not heard of again: it
+                # may have arrived. Never sent again by itself; staff decide. The last
+                # holder stays in claimed_by: if it was only slow, its answer still counts.
+                row.status, row.attempts = UNCERTAIN, row.attempts + 1
+                row.last_error = (
+                    f"{UNCERTAIN_NOTE} (worker {row.claimed_by}, "
+                    f"handed over {row.handed_over_at:%Y-%m-%d %H:%M:%S} UTC)"
+                )
+                log.warning(
+                    "message %s left by %s after handing it to the gateway: uncertain",
+                    row.id,
+                    row.claimed_by,
+                )
+                continue
             if row.kind == REMINDER and _cancelled_since(session, row):
                 row.status, row.claimed_by, row.claimed_at = WITHDRAWN, None, None
                 row.last_error = "withdrawn: the booking or meeting was cancelled"
@@ -225,6 +255,7 @@ def _claim(
                     "reclaiming message %s left by %s at %s", row.id, row.claimed_by, row.claimed_at
                 )
             row.status, row.claimed_by, row.claimed_at = SENDING, worker_id, now
+            row.handed_over_at = None
     return claimed
 
 
@@ -241,27 +272,66 @@ def _cancelled_since(session: Session, row: OutboxMessage) -> bool:
     )
 
 
-def _update_own_claims(session: Session, ids: list[int], worker_id: str, **values) -> int:
+def _update_own_claims(
+    session: Session,
+    ids: list[int],
+    worker_id: str,
+    *,
+    statuses: tuple[str, ...] = (SENDING,),
+    where: tuple[Any, ...] = (),
+    **values,
+) -> int:
     """Update the rows in `ids` that this worker still holds (status sending, its claim);
     a row another worker has taken over meanwhile is left alone. Returns the rows changed."""
     return session.execute(
         update(OutboxMessage)
         .where(
             OutboxMessage.id.in_(ids),
-            OutboxMessage.status == SENDING,
+            OutboxMessage.status.in_(statuses),
             OutboxMessage.claimed_by == worker_id,
+            *where,
         )
         .values(**values)
     ).rowcount
 
 
-def _mark_sent(session_factory: sessionmaker[Session], message: Claimed, worker_id: str) -> None:
+def _hand_over(
+    session_factory: sessionmaker[Session],
+    message: Claimed,
+    worker_id: str,
+    policy: DeliveryPolicy,
+) -> bool:
+    """Commit that this worker hands the SMS to the gateway now, if its claim still
+    stands (its own, within the lease, not handed over yet); the claim is renewed with
+    it. False: the claim is gone (taken over, or the lease ran out) and it must not send."""
     now = utcnow()
     with session_factory.begin() as session:
         changed = _update_own_claims(
             session,
             [message.id],
             worker_id,
+            where=(
+                OutboxMessage.handed_over_at.is_(None),
+                OutboxMessage.claimed_at >= now - timedelta(seconds=policy.lease_seconds),
+            ),
+            handed_over_at=now,
+            claimed_at=now,
+        )
+    if changed != 1:
+        log.warning("message %s: claim of %s no longer stands, not sent", message.id, worker_id)
+    return changed == 1
+
+
+def _mark_sent(session_factory: sessionmaker[Session], message: Claimed, worker_id: str) -> None:
+    now = utcnow()
+    with session_factory.begin() as session:
+        # An SMS another worker found stale and set uncertain meanwhile is still this
+        # worker's to finish: the gateway has answered, so it is sent, once.
+        changed = _update_own_claims(
+            session,
+            [message.id],
+            worker_id,
+            statuses=(SENDING, UNCERTAIN),
             status=SENT,
             sent_at=now,
             attempts=message.attempts + 1,
@@ -312,6 +382,8 @@ def _mark_unsent(
             last_error=error[:2000],
             claimed_by=None,
             claimed_at=None,
+            # The gateway said no (or was never reached): it did not take the SMS.
+            handed_over_at=None,
             next_attempt_at=now + policy.delay(attempts),
         )
     log.warning(
@@ -329,7 +401,15 @@ def _release(session_factory: sessionmaker[Session], ids: list[int], worker_id: 
     if not ids:
         return
     with session_factory.begin() as session:
-        _update_own_claims(session, ids, worker_id, status=QUEUED, claimed_by=None, claimed_at=None)
+        _update_own_claims(
+            session,
+            ids,
+            worker_id,
+            where=(OutboxMessage.handed_over_at.is_(None),),
+            status=QUEUED,
+            claimed_by=None,
+            claimed_at=None,
+        )
 
 
 def _renew(session_factory: sessionmaker[Session], ids: list[int], worker_id: str) -> None:
@@ -382,6 +462,7 @@ def _send_batch(
                 stats.sent += status == SENT
                 stats.failed += status == FAILED
                 stats.retried += status == QUEUED
+                stats.uncertain += status == UNCERTAIN
                 continue
             assert smtp is not None  # only claimed when configured
             try:
@@ -455,13 +536,18 @@ def _send_sms(
     max_attempts: int,
     policy: DeliveryPolicy,
 ) -> str:
-    """Hand one SMS to the gateway and mark the outcome; returns the new status."""
+    """Hand one SMS to the gateway and mark the outcome; returns the new status (the
+    old one, `sending`, when the claim no longer stood and nothing was sent)."""
     assert provider is not None  # only claimed when configured
+    if not _hand_over(session_factory, message, worker_id, policy):
+        return SENDING
     try:
         provider.send(
             OutgoingSms(to=message.to_address, text=message.body_text, reference=message.message_id)
         )
     except SmsSendError as error:
+        if error.uncertain:
+            return _mark_uncertain(session_factory, message, worker_id, f"SMS gateway: {error}")
         return _mark_unsent(
             session_factory,
             message,
@@ -473,6 +559,26 @@ def _send_sms(
         )
     _mark_sent(session_factory, message, worker_id)
     return SENT
+
+
+def _mark_uncertain(
+    session_factory: sessionmaker[Session], message: Claimed, worker_id: str, error: str
+) -> str:
+    """The gateway call ended without an answer after the request went out (a timeout, a
+    dropped connection): the SMS may have arrived, so it waits for staff, not a retry."""
+    with session_factory.begin() as session:
+        _update_own_claims(
+            session,
+            [message.id],
+            worker_id,
+            status=UNCERTAIN,
+            attempts=message.attempts + 1,
+            last_error=f"{UNCERTAIN_NOTE} ({error})"[:2000],
+            claimed_by=None,
+            claimed_at=None,
+        )
+    log.warning("message %s uncertain: %s", message.id, error)
+    return UNCERTAIN
 
 
 def default_worker_id() -> str:

@@ -10,6 +10,7 @@ whether trying again could help; the outbox worker retries with back-off as for 
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import os
 import tomllib
@@ -32,11 +33,14 @@ class SmsSettingsIncomplete(VerveError):
 
 
 class SmsSendError(Exception):
-    """The gateway did not take the message. `permanent`: the same request will fail again."""
+    """The gateway did not take the message. `permanent`: the same request will fail again.
+    `uncertain`: the request went out but no answer came back (a timeout, a dropped
+    connection, an unreadable answer), so the gateway may have taken it after all."""
 
-    def __init__(self, text: str, *, permanent: bool) -> None:
+    def __init__(self, text: str, *, permanent: bool, uncertain: bool = False) -> None:
         super().__init__(text)
         self.permanent = permanent
+        self.uncertain = uncertain
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,12 +158,21 @@ class LinkMobilityGateway:
             detail = _describe(error.read())
             permanent = 400 <= error.code < 500 and error.code not in (408, 429)
             raise SmsSendError(f"HTTP {error.code}: {detail}", permanent=permanent) from error
-        except (urllib.error.URLError, TimeoutError, OSError) as error:
+        except urllib.error.URLError as error:
+            # urllib raises this while connecting and sending the request: the gateway
+            # never had the whole request, so it is safe to try again.
             raise SmsSendError(f"gateway unreachable: {error}", permanent=False) from error
+        except (TimeoutError, OSError, http.client.HTTPException) as error:
+            # While waiting for the answer: the request went out and may have been taken.
+            raise SmsSendError(
+                f"no answer from the gateway: {error!r}", permanent=False, uncertain=True
+            ) from error
         try:
             answer = json.loads(body or b"{}")
         except ValueError as error:
-            raise SmsSendError("gateway answered with no JSON", permanent=False) from error
+            raise SmsSendError(
+                "gateway answered with no JSON", permanent=False, uncertain=True
+            ) from error
         code = answer.get("resultCode", ACCEPTED)
         if code != ACCEPTED:
             raise SmsSendError(

@@ -38,11 +38,16 @@ def test_a_coordinator_records_a_call_with_one_click(
     at = app(coordinator, lang="en").run().switch_page("casework/call_list.py").run()
     assert not at.exception
     assert any("Per Olsen" in m.value for m in at.markdown)
+    # The landline grouped as it is dialled, linked for a softphone.
+    assert any("[69 12 34 56](tel:+4769123456)" in m.value for m in at.markdown)
+    assert any("Helsehuset" in line.value for line in at.text)
     [button] = [b for b in at.button if b.label == "Reached"]
     button.click().run()
     assert not at.exception
     assert "The call with Per Olsen is in the journal." in [s.value for s in at.success]
-    assert "Nobody to call today." in [m.value for m in at.markdown]
+    assert "Nobody else to call today." in [m.value for m in at.markdown]
+    # The call made today is listed below, to check a click.
+    assert any("Per Olsen · Reached · Meeting" in line.value for line in at.text)
     with session_factory() as s:
         subjects = s.scalars(select(JournalEntry.subject).where(JournalEntry.channel == "phone"))
         assert list(subjects) == ["Ringt om møtet: nådd"]  # the applicant's language

@@ -140,3 +140,90 @@ def test_the_outbox_shows_the_offices_clock_like_every_other_page(
     assert not english.exception and not bokmal.exception
     assert english.dataframe[0].value["created_at"].tolist() == ["29 Nov 2026, 02:47"]
     assert bokmal.dataframe[0].value["created_at"].tolist() == ["29.11.2026 kl. 02.47"]
+
+
+def uncertain_sms(session_factory, applicant_id: int | None = None) -> int:
+    """An SMS a dead worker handed to the gateway, found stale by the next worker."""
+    from datetime import timedelta
+
+    from db.models import utcnow
+    from recruitment.messaging.outbox import _claim
+
+    an_hour_ago = utcnow() - timedelta(hours=1)
+    with session_factory.begin() as s:
+        row = OutboxMessage(
+            kind="meeting_reminder",
+            channel="sms",
+            to_address="+4791234567",
+            language="nb",
+            subject="SMS: Påminnelse",
+            body_text="Påminnelse: møtet er i morgen kl. 18:00.",
+            message_id="sms-uncertain-1",
+            applicant_id=applicant_id,
+            status="sending",
+            claimed_by="dead",
+            claimed_at=an_hour_ago,
+            handed_over_at=an_hour_ago,
+        )
+        s.add(row)
+        s.flush()
+        outbox_id = row.id
+    _claim(
+        session_factory=session_factory,
+        worker_id="next",
+        batch_size=5,
+        policy=DeliveryPolicy(),
+        channels=("sms",),
+    )
+    return outbox_id
+
+
+@pytest.mark.parametrize(
+    ("lang", "label", "reason", "button"),
+    [
+        ("en", "Uncertain", "Verve handed the text message", "Mark as sent"),
+        ("nb", "Usikker", "Verve ga SMS-en videre", "Marker som sendt"),
+    ],
+)
+def test_an_uncertain_sms_is_shown_first_with_its_reason_and_can_be_marked_sent(
+    app_database, session_factory, session, coordinator, make_applicant, lang, label, reason, button
+):
+    from db.models import JournalEntry
+
+    applicant = make_applicant()
+    outbox_id = uncertain_sms(session_factory, applicant)
+
+    at = page(OUTBOX, coordinator, lang).run()
+
+    assert not at.exception
+    assert at.metric[2].value == "1"  # uncertain
+    table = at.dataframe[0].value
+    assert list(table["status_label"]) == [label]
+    assert list(table["next_attempt_at"]) == ["–"]  # only a person sends it again
+    assert table["last_error"][0].startswith(reason)
+    assert at.warning[0].value.startswith(reason)
+    assert at.button(key="outbox_mark_sent").label == button
+
+    at.button(key="outbox_mark_sent").click().run()
+
+    assert not at.exception
+    session.expire_all()
+    assert session.get(OutboxMessage, outbox_id).status == "sent"
+    assert session.scalars(
+        select(JournalEntry.channel).where(JournalEntry.outbox_id == outbox_id)
+    ).all() == ["sms"]
+
+
+def test_send_again_puts_an_uncertain_sms_back_in_the_queue(
+    app_database, session_factory, session, coordinator
+):
+    outbox_id = uncertain_sms(session_factory)
+
+    at = page(OUTBOX, coordinator).run()
+    at.button(key="outbox_uncertain_retry").click().run()
+
+    assert not at.exception
+    assert "queued again" in texts(at)
+    session.expire_all()
+    row = session.get(OutboxMessage, outbox_id)
+    assert (row.status, row.handed_over_at) == ("queued", None)

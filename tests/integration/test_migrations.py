@@ -205,3 +205,40 @@ def test_the_timeline_actor_migration_says_who_acted_where_the_old_rows_tell(
             (imported, "withdrawn", "staff"),
         ]
     )
+
+
+def test_the_handover_migration_keeps_journal_links_and_a_downgrade_keeps_uncertain_sms_visible(
+    engine, session_factory, make_applicant
+):
+    from alembic import command
+    from sqlalchemy import select, text
+
+    from db.models import JournalEntry, OutboxMessage
+
+    applicant_id = make_applicant()
+    with session_factory.begin() as s:
+        message = OutboxMessage(
+            kind="meeting_reminder",
+            channel="sms",
+            to_address="+4791234567",
+            subject="s",
+            body_text="b",
+            message_id="sms-m1",
+            applicant_id=applicant_id,
+            status="uncertain",
+        )
+        s.add(message)
+        s.flush()
+        s.add(JournalEntry(applicant_id=applicant_id, channel="sms", outbox_id=message.id))
+    config = migrate.alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0190_outbox_public_url_mark")
+    with engine.begin() as connection:
+        # Without the status, the SMS nobody decided on is failed: shown, never resent.
+        assert connection.execute(text("SELECT status FROM outbox_message")).scalar() == "failed"
+        assert connection.execute(text("SELECT outbox_id FROM journal_entry")).scalar() is not None
+    migrate.upgrade(engine)
+    with session_factory() as s:
+        assert s.scalar(select(JournalEntry.outbox_id)) is not None
+        assert s.scalar(select(OutboxMessage.handed_over_at)) is None

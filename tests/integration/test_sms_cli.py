@@ -55,3 +55,30 @@ def test_outbox_send_delivers_sms_to_the_configured_gateway(
     assert result.exit_code == 0, result.output
     assert sms_gateway.references() == {"sms-cli-1": 1}
     assert session.scalar(select(OutboxMessage.status)) == "sent"
+
+
+def test_outbox_status_counts_uncertain_sms_and_mark_sent_settles_one(verve, session_factory):
+    with session_factory.begin() as s:
+        row = OutboxMessage(
+            kind="meeting_reminder",
+            channel="sms",
+            to_address="+4791234567",
+            subject="SMS",
+            body_text="Påminnelse",
+            message_id="sms-cli-uncertain",
+            status="uncertain",
+        )
+        s.add(row)
+        s.flush()
+        outbox_id = row.id
+
+    status = verve("outbox", "status")
+    assert status.exit_code == 0 and "uncertain  1" in status.output
+    listed = verve("outbox", "list", "--status", "uncertain")
+    assert f"{outbox_id:>6}  uncertain" in listed.output
+
+    assert verve("outbox", "mark-sent", str(outbox_id)).exit_code == 0
+    with session_factory() as s:
+        assert s.get(OutboxMessage, outbox_id).status == "sent"
+    assert "uncertain  0" in verve("outbox", "status").output
+    assert verve("outbox", "mark-sent", str(outbox_id)).exit_code != 0

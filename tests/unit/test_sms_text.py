@@ -7,7 +7,7 @@ import pytest
 
 from recruitment.core.errors import ValidationFailed
 from recruitment.core.i18n import LANGUAGES
-from recruitment.core.validation import sms_number
+from recruitment.core.validation import display_phone, sms_number
 from recruitment.messaging.sms import SMS_KINDS, is_opt_out, preview_sms, sms_length
 
 
@@ -80,3 +80,19 @@ def test_every_sms_template_fits_one_gsm_segment_with_sample_values(kind, lang):
     length = sms_length(text)
     assert length.encoding == "GSM-7", text
     assert length.segments == 1, (length, text)
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("+4791234568", "912 34 568"),  # mobile: 3-2-3, as Norwegians write it
+        ("+4741234567", "412 34 567"),
+        ("+4780012345", "800 12 345"),
+        ("+4769123456", "69 12 34 56"),  # landline: in pairs
+        ("+46701234567", "+46 70 123 45 67"),  # foreign: international
+        ("ring sentralbordet", "ring sentralbordet"),  # not a number: as it is
+        (None, ""),
+    ],
+)
+def test_numbers_are_shown_as_they_are_dialled(stored, shown):
+    assert display_phone(stored) == shown

@@ -16,6 +16,7 @@ from recruitment.casework.journal import STAFF_CHANNELS, add_entry, edit_entry
 from recruitment.casework.stage_moves import advance_stage
 from recruitment.core.access import allowed
 from recruitment.core.errors import VerveError
+from recruitment.core.validation import display_phone
 
 actor = access.require("applicants.read")
 can_write = allowed(actor, "applicants.write")
@@ -94,7 +95,7 @@ with tab_profile:
     yes_no = {True: t("common.yes"), False: t("common.no")}
     facts = [
         ("field_email", profile["email"] or "–"),
-        ("field_phone", profile["phone"] or "–"),
+        ("field_phone", display_phone(profile["phone"]) or "–"),
         ("field_birth_year", profile["birth_year"] or "–"),
         ("field_postcode", profile["postcode"] or "–"),
         ("field_area", profile["area"] or "–"),

@@ -141,7 +141,10 @@ def test_the_applicant_page_shows_profile_timeline_and_journal(
     from recruitment.casework.journal import add_entry
 
     applicant = make_applicant(
-        first_name="Tone", last_name="Timeline", signed_up_at=datetime.now(UTC) - timedelta(days=2)
+        first_name="Tone",
+        last_name="Timeline",
+        phone="+4791234567",
+        signed_up_at=datetime.now(UTC) - timedelta(days=2),
     )
     with session_factory.begin() as s:
         add_entry(
@@ -154,6 +157,8 @@ def test_the_applicant_page_shows_profile_timeline_and_journal(
     at = _open(app, coordinator, "applicant", id=str(applicant))
     assert at.title[0].value == "Tone Timeline"
     text = _texts(at)
+    # The number as people read and dial it, not as it is stored (+4791234567).
+    assert "912 34 567" in text and "+4791234567" not in text
     assert "Signed up" in text and "Phone call" in text
     # User text is shown as typed, never as HTML.
     assert any(element.value == "Asked about <b>dates</b>" for element in at.text)

@@ -84,7 +84,7 @@ def test_outbox_list_shows_failed_messages_and_retry_queues_one_again(
     )
     session.rollback()
     again = verve("outbox", "retry", str(outbox_id))
-    assert again.exit_code != 0 and "Only failed messages" in again.output
+    assert again.exit_code != 0 and "Only failed or uncertain messages" in again.output
 
 
 def test_without_smtp_outbox_send_says_so_and_leaves_the_queue_alone(

@@ -33,13 +33,27 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(out), str(ROOT)],
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
+    """The wheel, built once per test run: setuptools builds in the checkout's own
+    build/ folder, so two test workers building at once trip over each other. The first
+    one builds under a lock into the run's shared temporary folder; the other waits and
+    takes it."""
+    import fcntl
+
+    base = tmp_path_factory.getbasetemp()
+    # Under xdist each worker's folder sits in the run's own: share that one.
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    out = shared / "verve-wheel"
+    with (shared / "verve-wheel.lock").open("a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not list(out.glob("verve-*.whl")):
+            out.mkdir(exist_ok=True)
+            subprocess.run(
+                [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps"]
+                + ["-w", str(out), str(ROOT)],
+                check=True,
+                capture_output=True,
+                timeout=600,
+            )
     (built,) = out.glob("verve-*.whl")
     return built
 

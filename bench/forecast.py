@@ -88,7 +88,7 @@ def page_run(actor: Actor, *, clear: bool, backtest: bool = False) -> None:
     if clear:
         st.cache_data.clear()
     if backtest:
-        forecast_data.backtest_report.clear()
+        forecast_data._backtest.clear()
     at = AppTest.from_file(PAGE, default_timeout=300)
     at.query_params["lang"] = "en"
     at.session_state["actor"] = {

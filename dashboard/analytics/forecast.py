@@ -70,9 +70,13 @@ if area is not None or source is not None:
     st.caption(t("forecast.filters_note"))
 day = timefmt.today().isoformat()
 scope = {"area": area, "source": source, "window_months": int(window), "day": day}
+# What the forecast reads, now: the estimates are kept until it changes.
+version = data.version(actor)
 
 # Today's values first, so the levers start where the office is.
-baseline = data.forecast_report(key, int(months), int(seed), Levers(), int(months) - 1, **scope)
+baseline = data.forecast_report(
+    actor, version, int(months), int(seed), Levers(), int(months) - 1, **scope
+)
 today = baseline["today"]
 if baseline["open_applicants"] == 0 and not baseline["assumptions"]:
     ui.no_data()
@@ -152,7 +156,9 @@ by_month = st.selectbox(
 )
 report = baseline
 if levers.changed() or by_month != int(months) - 1:
-    report = data.forecast_report(key, int(months), int(seed), levers, int(by_month), **scope)
+    report = data.forecast_report(
+        actor, version, int(months), int(seed), levers, int(by_month), **scope
+    )
 shown = report["scenario"] or report["baseline"]
 
 # --- the forecast -------------------------------------------------------------------------
@@ -252,7 +258,7 @@ st.subheader(t("forecast.backtest_title"), anchor=False)
 asked = st.toggle(
     t("forecast.backtest_show"), key="forecast_backtest", help=t("forecast.backtest_show_help")
 )
-past = data.backtest_report(key, int(months), int(seed), **scope) if asked else None
+past = data.backtest_report(actor, version, int(months), int(seed), **scope) if asked else None
 backtest = pd.DataFrame((past or {}).get("backtest") or [])
 coverage = (past or {}).get("coverage")
 if past is None:

@@ -10,7 +10,14 @@ from dashboard.analytics import forecast_charts
 from dashboard.analytics import forecast_data as data
 from dashboard.analytics import widgets as ui
 from dashboard.analytics.data import actor_key
-from dashboard.i18n import format_date, format_month, format_number, format_percent, t
+from dashboard.i18n import (
+    format_date,
+    format_month,
+    format_number,
+    format_percent,
+    format_time,
+    t,
+)
 from recruitment.analytics.forecast import scenarios
 from recruitment.analytics.forecast.model import Levers
 from recruitment.analytics.forecast.report import WINDOW_CHOICES, WINDOW_MONTHS
@@ -70,8 +77,10 @@ if area is not None or source is not None:
     st.caption(t("forecast.filters_note"))
 day = timefmt.today().isoformat()
 scope = {"area": area, "source": source, "window_months": int(window), "day": day}
-# What the forecast reads, now: the estimates are kept until it changes.
-version = data.version(actor)
+# The estimates are kept until what they are read from changes; newer ones are worked out
+# in the background while the last ones are shown (dashboard/analytics/forecast_data.py).
+estimates = data.estimates(actor, int(months), int(seed), area, source, int(window), day)
+version = estimates.version
 
 # Today's values first, so the levers start where the office is.
 baseline = data.forecast_report(
@@ -184,6 +193,11 @@ st.caption(
         runs=format_number(report["runs"]),
         seed=report["seed"],
         as_of=format_date(pd.Timestamp(report["as_of"]).date()),
+    )
+    + " "
+    + t(
+        "forecast.read_at_refreshing" if estimates.refreshing else "forecast.read_at",
+        time=format_time(estimates.read_at),
     )
 )
 for series in ("approvals", "placements"):

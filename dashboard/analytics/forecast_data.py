@@ -1,113 +1,217 @@
-"""Cached forecast reads for the Forecast page. The reads (pipeline, estimates, demand
-gap) are cached apart from the simulation, keyed by the filters only, so moving a lever,
-the horizon, the seed or the month the needs are counted by simulates again without
-reading again. The backtest is its own call, made only when its part of the page is
-opened.
+"""Cached forecast reads for the Forecast page, shared by every user of the process.
 
-These caches are keyed by `forecast_version` (a fingerprint of exactly what the forecast
-reads) and today's date, not by the user: the forecast is the office's, the same for
-every manager and coordinator, and the page checks the permission before it asks. They
-live in `st.cache_resource`, which the clearing after every write (`clear_caches`, a
-`st.cache_data.clear()`) leaves alone: a write that changes nothing the forecast reads
-(a saved scenario, a note, a message, a login) keeps the estimates; one that does (a
-stage change, a booking, a service user) gives a new version, and the next visit reads
-afresh. The Refresh button empties them. `warm()` computes the default view at server
-start (dashboard/warmup.py), so the first manager of the day finds it ready."""
+The reads (pipeline, estimates, demand gap; seconds at 100,000 applicants) are kept
+apart from the simulation (a few tenths), so moving a lever, the horizon, the seed or the
+month the needs are counted by simulates again without reading again. The backtest is
+its own entry, made only when its part of the page is opened.
+
+Every entry is keyed by the database, today's date, the filters and `forecast_version`
+(a fingerprint of exactly what the forecast reads), not by the user: the forecast is the
+office's, the same for every manager and coordinator, and the page checks the permission
+before it asks. The store is this module's, so the clearing after every write
+(`clear_caches`, a `st.cache_data.clear()`) leaves it alone:
+
+* a write that changes nothing the forecast reads (a saved scenario, a note, a message,
+  a login) keeps the version, and the page stays warm;
+* a write that does (a stage change, a booking, a service user) gives a new version.
+  When the estimates of the same filters were read less than `STALE_SECONDS` ago, the
+  page shows those at once, says when they were worked out, and works the new ones out
+  in a background thread; the next visit shows them. A forecast from twelve months of
+  stays hardly moves with one change, and nobody waits seconds for it. Otherwise (no
+  earlier estimates, or too old) the page reads them while the user waits.
+
+`warm()` computes the default view at server start (dashboard/warmup.py), so the first
+manager of the day finds it ready. The Refresh button empties the store."""
 
 from __future__ import annotations
 
 import copy
-from datetime import date
-
-import streamlit as st
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
 
 from dashboard.analytics import data as analytics_data
-from dashboard.data import sessions
+from dashboard.data import engine, sessions
 from recruitment.analytics.data_version import forecast_version
 from recruitment.analytics.forecast import report, scenarios
 from recruitment.analytics.forecast.model import Levers
 from recruitment.core import timefmt
 from recruitment.core.access import Actor
 
-#: Entries kept per cached function: today's default view, a few filters and levers.
+log = logging.getLogger(__name__)
+
+#: Entries kept: today's default view, a few filters, levers and backtests.
 MAX_ENTRIES = 64
+#: Estimates read this recently are shown while newer ones are worked out.
+STALE_SECONDS = 15 * 60
+
+
+class _Store:
+    """A small thread-safe LRU of computed values; a key is computed once at a time."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.values: OrderedDict[tuple, Any] = OrderedDict()
+        self.lock = threading.Lock()
+        self.making: dict[tuple, threading.Lock] = {}
+
+    def get(self, key: tuple) -> Any | None:
+        with self.lock:
+            if key in self.values:
+                self.values.move_to_end(key)
+                return self.values[key]
+        return None
+
+    def get_or_make(self, key: tuple, make: Callable[[], Any]) -> Any:
+        found = self.get(key)
+        if found is not None:
+            return found
+        with self.lock:
+            gate = self.making.setdefault(key, threading.Lock())
+        with gate:  # a second caller of the same key waits for the first one's result
+            found = self.get(key)
+            if found is None:
+                found = make()
+                with self.lock:
+                    self.values[key] = found
+                    while len(self.values) > self.size:
+                        self.values.popitem(last=False)
+            with self.lock:
+                self.making.pop(key, None)
+        return found
+
+    def clear(self) -> None:
+        with self.lock:
+            self.values.clear()
+
+
+_store = _Store(MAX_ENTRIES)
+#: Per (database, day, filters): the newest version whose estimates are in the store, and
+#: when they were read.
+_latest: dict[tuple, tuple[tuple, float]] = {}
+_refreshing: set[tuple] = set()
+_latest_lock = threading.Lock()
 
 
 def version(actor: Actor) -> tuple:
-    """The key the forecast's caches are read under: what the forecast reads, now."""
+    """What the forecast reads, now (one cheap query per table it reads)."""
     with sessions().begin() as session:
         return forecast_version(session=session, actor=actor)
 
 
-@st.cache_resource(max_entries=MAX_ENTRIES, show_spinner=False)
-def _inputs(
-    version: tuple,
-    area: str | None,
-    source: str | None,
-    window_months: int,
-    day: str,
-    _actor: Actor,
-) -> report.Inputs:
-    with sessions().begin() as session:
-        return report.read_inputs(
-            session=session,
-            actor=_actor,
-            today=date.fromisoformat(day) if day else None,
-            area=area,
-            source=source,
-            window_months=window_months,
-        )
+def _scope(area: str | None, source: str | None, window_months: int, day: str) -> tuple:
+    return (str(engine().url), day, area, source, int(window_months))
 
 
-@st.cache_resource(max_entries=MAX_ENTRIES, show_spinner=False)
-def _report(
+def _read(scope: tuple, version: tuple, actor: Actor) -> report.Inputs:
+    def make() -> report.Inputs:
+        _, day, area, source, window_months = scope
+        with sessions().begin() as session:
+            inputs = report.read_inputs(
+                session=session,
+                actor=actor,
+                today=date.fromisoformat(day) if day else None,
+                area=area,
+                source=source,
+                window_months=window_months,
+            )
+        with _latest_lock:
+            _latest[scope] = (version, time.time())
+        return inputs
+
+    return _store.get_or_make(("inputs", scope, version), make)
+
+
+def _refresh(scope: tuple, version: tuple, actor: Actor, view: tuple) -> None:
+    """Work out the estimates of `version` and the page's current view in a background
+    thread; the next visit finds them."""
+    with _latest_lock:
+        if (scope, version) in _refreshing:
+            return
+        _refreshing.add((scope, version))
+
+    def work() -> None:
+        try:
+            _baseline(scope, version, actor, *view)
+        except Exception:  # noqa: BLE001 - the next visit reads while it waits instead
+            log.warning("the forecast's background refresh failed", exc_info=True)
+        finally:
+            with _latest_lock:
+                _refreshing.discard((scope, version))
+
+    threading.Thread(target=work, name="verve-forecast-refresh", daemon=True).start()
+
+
+def _baseline(
+    scope: tuple,
     version: tuple,
+    actor: Actor,
     months: int,
     seed: int,
     levers: Levers,
     by_month: int,
-    area: str | None,
-    source: str | None,
-    window_months: int,
-    day: str,
-    _actor: Actor,
 ) -> dict:
-    inputs = _inputs(version, area, source, window_months, day, _actor)
-    with sessions().begin() as session:
-        return report.forecast_report(
-            session=session,
-            actor=_actor,
-            months=months,
-            seed=seed,
-            levers=levers,
-            by_month=by_month,
-            with_backtest=False,
-            inputs=inputs,
-        )
+    def make() -> dict:
+        inputs = _read(scope, version, actor)
+        with sessions().begin() as session:
+            return report.forecast_report(
+                session=session,
+                actor=actor,
+                months=months,
+                seed=seed,
+                levers=levers,
+                by_month=by_month,
+                with_backtest=False,
+                inputs=inputs,
+            )
+
+    key = ("report", scope, version, months, seed, levers, by_month)
+    return _store.get_or_make(key, make)
 
 
-@st.cache_resource(max_entries=MAX_ENTRIES, show_spinner=False)
-def _backtest(
-    version: tuple,
+class Estimates:
+    """The version the page reads its forecast under, and when those estimates were
+    read: the newest, or (while it is worked out) the last one read."""
+
+    def __init__(self, version: tuple, read_at: float, refreshing: bool) -> None:
+        self.version = version
+        self.read_at = datetime.fromtimestamp(read_at, UTC)
+        self.refreshing = refreshing
+
+
+def estimates(
+    actor: Actor,
     months: int,
     seed: int,
     area: str | None,
     source: str | None,
     window_months: int,
     day: str,
-    _actor: Actor,
-) -> dict:
-    with sessions().begin() as session:
-        return report.backtest_report(
-            session=session,
-            actor=_actor,
-            today=date.fromisoformat(day) if day else None,
-            months=months,
-            seed=seed,
-            area=area,
-            source=source,
-            window_months=window_months,
-        )
+) -> Estimates:
+    """Which estimates the page shows now (see the module's note)."""
+    scope = _scope(area, source, window_months, day)
+    now_version = version(actor)
+    if _store.get(("inputs", scope, now_version)) is not None:
+        with _latest_lock:
+            read_at = _latest.get(scope, (now_version, time.time()))[1]
+        return Estimates(now_version, read_at, refreshing=False)
+    with _latest_lock:
+        last = _latest.get(scope)
+    if (
+        last is not None
+        and time.time() - last[1] < STALE_SECONDS
+        and _store.get(("inputs", scope, last[0])) is not None
+    ):
+        _refresh(scope, now_version, actor, (months, seed, Levers(), months - 1))
+        return Estimates(last[0], last[1], refreshing=True)
+    _read(scope, now_version, actor)
+    with _latest_lock:
+        read_at = _latest.get(scope, (now_version, time.time()))[1]
+    return Estimates(now_version, read_at, refreshing=False)
 
 
 def forecast_report(
@@ -122,10 +226,9 @@ def forecast_report(
     window_months: int = report.WINDOW_MONTHS,
     day: str = "",
 ) -> dict:
-    """The report for these filters (a copy: the cached one is shared by every user)."""
-    return copy.deepcopy(
-        _report(version, months, seed, levers, by_month, area, source, window_months, day, actor)
-    )
+    """The report for these filters under `version` (a copy: the stored one is shared)."""
+    scope = _scope(area, source, window_months, day)
+    return copy.deepcopy(_baseline(scope, version, actor, months, seed, levers, by_month))
 
 
 def backtest_report(
@@ -140,30 +243,35 @@ def backtest_report(
 ) -> dict:
     """Apart from the forecast: it does not move with the levers, and the page computes
     it only when asked."""
-    return copy.deepcopy(_backtest(version, months, seed, area, source, window_months, day, actor))
+    scope = _scope(area, source, window_months, day)
+
+    def make() -> dict:
+        with sessions().begin() as session:
+            return report.backtest_report(
+                session=session,
+                actor=actor,
+                today=date.fromisoformat(day) if day else None,
+                months=months,
+                seed=seed,
+                area=area,
+                source=source,
+                window_months=window_months,
+            )
+
+    return copy.deepcopy(_store.get_or_make(("backtest", scope, version, months, seed), make))
 
 
 #: The page's first view: 6 months, seed 0, no lever, the needs by the last month, no
 #: filter, the default window (dashboard/analytics/forecast.py draws these defaults).
-DEFAULT_VIEW = {"months": 6, "seed": 0}
+DEFAULT_MONTHS, DEFAULT_SEED = 6, 0
 
 
 def warm(actor: Actor | None = None) -> None:
     """Compute the page's first view now (server start), so no visitor waits for it."""
     actor = actor or Actor.system("warm-up")
-    months, seed = DEFAULT_VIEW["months"], DEFAULT_VIEW["seed"]
-    _report(
-        version(actor),
-        months,
-        seed,
-        Levers(),
-        months - 1,
-        None,
-        None,
-        report.WINDOW_MONTHS,
-        timefmt.today().isoformat(),
-        actor,
-    )
+    scope = _scope(None, None, report.WINDOW_MONTHS, timefmt.today().isoformat())
+    months = DEFAULT_MONTHS
+    _baseline(scope, version(actor), actor, months, DEFAULT_SEED, Levers(), months - 1)
 
 
 def saved_scenarios(actor: tuple) -> list[dict]:
@@ -179,6 +287,7 @@ def options(actor: tuple) -> dict:
 
 
 def clear() -> None:
-    _inputs.clear()
-    _report.clear()
-    _backtest.clear()
+    """Forget every stored forecast (the Refresh button; tests)."""
+    _store.clear()
+    with _latest_lock:
+        _latest.clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -9,6 +10,7 @@ import streamlit as st
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
+from dashboard.analytics import forecast_data
 from db.models import Applicant, ForecastScenario
 from recruitment.analytics.forecast.model import STAGES
 from recruitment.demo import service as demo
@@ -20,8 +22,10 @@ from .conftest import logged_in, page_path
 @pytest.fixture(autouse=True)
 def fresh_cache():
     st.cache_data.clear()
+    forecast_data.clear()
     yield
     st.cache_data.clear()
+    forecast_data.clear()
 
 
 def page(name: str, actor, lang: str = "en") -> AppTest:
@@ -151,3 +155,72 @@ def test_a_coordinator_sees_the_forecast_too(demo_data, coordinator):
     at = page("forecast", coordinator).run()
     assert not at.exception, at.exception
     assert len(at.get("vega_lite_chart")) >= 2
+
+
+def test_the_forecast_keeps_its_estimates_across_other_writes_and_refreshes_after_a_move(
+    demo_data, manager, coordinator, session_factory, monkeypatch
+):
+    """A saved scenario or a note (and the cache clearing every write does) reads
+    nothing again; a stage change shows the last estimates at once, works the new ones
+    out in the background, and the next visit shows them."""
+    from recruitment.analytics.forecast import report, scenarios
+    from recruitment.analytics.forecast.model import Levers
+    from recruitment.casework import journal
+    from recruitment.casework.stage_moves import advance_stage
+
+    reads = []
+    read_inputs = report.read_inputs
+
+    def counted(**kwargs):
+        reads.append(kwargs.get("area"))
+        return read_inputs(**kwargs)
+
+    monkeypatch.setattr(report, "read_inputs", counted)
+
+    def open_applicants(at) -> str:
+        return next(m.value for m in at.metric if m.label == "Applicants in the pipeline now")
+
+    at = page("forecast", manager).run()
+    assert not at.exception, at.exception
+    assert len(reads) == 1
+    before = open_applicants(at)
+    with session_factory.begin() as session:
+        someone = session.scalar(
+            select(Applicant.id)
+            .where(Applicant.stage == "signed_up", Applicant.anonymised_at.is_(None))
+            .order_by(Applicant.id)
+            .limit(1)
+        )
+        scenarios.save_scenario(
+            session=session, actor=manager, name="Vår", levers=Levers(meetings_per_month=8)
+        )
+        journal.add_entry(
+            session=session, actor=coordinator, applicant_id=someone, channel="note", body="Ringt"
+        )
+    st.cache_data.clear()  # what every write does (dashboard.data.clear_caches)
+    at = page("forecast", manager).run()
+    assert not at.exception, at.exception
+    assert len(reads) == 1
+    assert "Figures worked out at" in texts(at)
+
+    with session_factory.begin() as session:
+        advance_stage(
+            session=session,
+            actor=coordinator,
+            applicant_id=someone,
+            to_stage="withdrawn",
+            reason_code="other",
+            reason_text="Flyttet",
+        )
+    at = page("forecast", manager).run()
+    assert not at.exception, at.exception
+    assert "newer changes are being worked in now" in texts(at)
+    assert open_applicants(at) == before
+    for thread in threading.enumerate():
+        if thread.name == "verve-forecast-refresh":
+            thread.join(timeout=120)
+    assert len(reads) == 2
+    at = page("forecast", manager).run()
+    assert not at.exception, at.exception
+    assert "being worked in" not in texts(at)
+    assert int(open_applicants(at).replace(",", "")) == int(before.replace(",", "")) - 1

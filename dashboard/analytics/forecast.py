@@ -79,7 +79,7 @@ day = timefmt.today().isoformat()
 scope = {"area": area, "source": source, "window_months": int(window), "day": day}
 # The estimates are kept until what they are read from changes; newer ones are worked out
 # in the background while the last ones are shown (dashboard/analytics/forecast_data.py).
-estimates = data.estimates(actor, int(months), int(seed), area, source, int(window), day)
+estimates = data.estimates(actor, key[-1], int(months), int(seed), area, source, int(window), day)
 version = estimates.version
 
 # Today's values first, so the levers start where the office is.

@@ -244,13 +244,8 @@ st.caption(
         digital=format_percent(report["today"]["digital_share"]),
     )
 )
+# Codes in the frame: the table writes stages and modes as labels (the CSV keeps codes).
 assumptions = pd.DataFrame(report["assumptions"])
-stage_names = ui.stage_labels()
-modes = {"any": t("forecast.mode_any"), **ui.mode_labels()}
-if not assumptions.empty:
-    assumptions = assumptions.replace(
-        {"stage": stage_names, "next_stage": stage_names, "mode": modes}
-    )
 ui.table(
     assumptions,
     name="forecast_assumptions",
@@ -262,7 +257,8 @@ ui.table(
         "median_days": t("forecast.median_days"),
         "stays": t("forecast.stays"),
     },
-    formats={"conversion": "percent", "median_days": "number"},
+    # Median days are whole days; both counts get the language's thousands separator.
+    formats={"conversion": "percent", "median_days": "count", "stays": "count"},
     expanded=True,
 )
 
@@ -340,7 +336,7 @@ st.subheader(t("forecast.needs_title"), anchor=False)
 st.caption(t("forecast.needs_intro"))
 needs = pd.DataFrame(report["needs"])
 if needs.empty:
-    st.success(t("forecast.needs_none", waiting=report["waiting"]))
+    st.success(t("forecast.needs_none", waiting=format_number(report["waiting"])))
 else:
     groups = {c: t(f"vocab.target_group_{c}") for c in needs["target_group"]}
     for row in needs.head(10).to_dict("records"):

@@ -41,6 +41,12 @@ def texts(at) -> str:
     return " ".join(parts + [title.value for title in at.title])
 
 
+def stays(at) -> int:
+    """The stays the assumptions rest on, as the table shows them ("1,234")."""
+    shown = next(d.value for d in at.dataframe if "stays" in d.value.columns)["stays"]
+    return sum(int(str(v).replace(",", "")) for v in shown)
+
+
 @pytest.fixture
 def demo_data(app_database, session_factory):
     demo.generate(session_factory, applicants=300, seed=2)
@@ -53,6 +59,13 @@ def test_the_forecast_page_shows_fans_assumptions_backtest_and_csv(demo_data, ma
     # The backtest (two more forecasts) is made only when asked for.
     assert len(at.get("vega_lite_chart")) == 2  # two fans
     assert "had the actual number inside the 80 % band" not in texts(at)
+    # The assumptions table writes stages and modes as words, once (not catalogue keys),
+    # and counts with a thousands separator.
+    assumptions = next(d.value for d in at.dataframe if "conversion" in d.value.columns)
+    words = [str(v) for c in ("stage", "next_stage", "mode") for v in assumptions[c]]
+    assert "Signed up" in words and "Both" in words and "Digital" in words, words
+    assert not [w for w in words if "." in w or "_" in w], words
+    assert all(str(d).isdigit() for d in assumptions["median_days"] if d is not None)
     # A fresh run with the toggle on (AppTest would format the other widgets' options
     # outside the script, in the default language).
     at = page("forecast", manager)
@@ -88,13 +101,13 @@ def test_the_forecast_filters_by_source_and_the_estimates_window(
         )
     assert website == f"{open_website:,}" and website != everyone
     assert "the applicants, the rate of new sign-ups and the look back are theirs" in texts(at)
-    stays_12 = next(d.value for d in at.dataframe if "stays" in d.value.columns)["stays"].sum()
+    stays_12 = stays(at)
     at = page("forecast", manager)
     at.session_state["forecast_source"] = "website"
     at.session_state["forecast_window"] = 6
     at.run()
     assert not at.exception, at.exception
-    stays_6 = next(d.value for d in at.dataframe if "stays" in d.value.columns)["stays"].sum()
+    stays_6 = stays(at)
     assert stays_6 < stays_12
 
 

@@ -94,6 +94,10 @@ def page_run(actor: Actor, *, clear: bool = False, backtest: bool = False) -> No
     if clear:
         st.cache_data.clear()
         forecast_data.clear()
+    if backtest:  # the backtest not stored yet (the forecast may be)
+        with forecast_data._store.lock:
+            for key in [k for k in forecast_data._store.values if k[0] == "backtest"]:
+                del forecast_data._store.values[key]
     at = AppTest.from_file(PAGE, default_timeout=300)
     at.query_params["lang"] = "en"
     # A staff login the way the app keeps one: a session row, its id in the session.
@@ -200,14 +204,15 @@ def main() -> None:
         (timed); the refresh in the background is timed apart, from the page's start to
         its end (wall, and this process's CPU, which the page run shares)."""
         page_run(actor)  # the estimates of now are stored
-        hours(+1)
+        change = len(change_times["page"]) + 1  # a version not seen in an earlier round
+        hours(+change)
         started, cpu = time.perf_counter(), time.process_time()
         page_run(actor)
         change_times["page"].append((time.perf_counter() - started, time.process_time() - cpu))
         for thread in refreshes():
             thread.join()
         change_times["refresh"].append((time.perf_counter() - started, time.process_time() - cpu))
-        hours(-1)
+        hours(-change)
 
     results = {
         "applicants": applicants,

@@ -21,7 +21,8 @@ holds demo data) it measures, as medians of --repeat runs, the forecast's own pa
       (warm), after a write that changes nothing the forecast reads (the cache clearing
       every write does), right after a write that does (a service user's hours: the
       last estimates are shown, the new ones worked out in the background, measured
-      apart as the refresh; the hours are put back afterwards), and with the backtest
+      apart as the refresh; the hours are put back afterwards), with an area chosen for
+      the first time (its own reads; the office's part stored), and with the backtest
       asked for (nothing stored for it)
 
 and prints them with the page targets of the performance issue (a staff page within
@@ -49,7 +50,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from bench.demo_db import demo_db  # noqa: E402
 from db import migrate  # noqa: E402
-from db.models import ServiceUser, StaffUser  # noqa: E402
+from db.models import Applicant, ServiceUser, StaffUser  # noqa: E402
 from db.session import make_engine, make_session_factory  # noqa: E402
 from recruitment.accounts.staff_sessions import start_session  # noqa: E402
 from recruitment.analytics.data_version import forecast_version  # noqa: E402
@@ -86,7 +87,9 @@ def manager(url: str) -> Actor:
         return Actor(user.id, user.username, "manager", user.full_name)
 
 
-def page_run(actor: Actor, *, clear: bool = False, backtest: bool = False) -> None:
+def page_run(
+    actor: Actor, *, clear: bool = False, backtest: bool = False, area: str | None = None
+) -> None:
     """The Forecast page once, as `actor`; `clear` empties the forecast's store and the
     cached reads first (cold)."""
     from dashboard.analytics import forecast_data
@@ -104,6 +107,8 @@ def page_run(actor: Actor, *, clear: bool = False, backtest: bool = False) -> No
     with make_session_factory(make_engine(os.environ["DATABASE_URL"])).begin() as session:
         at.session_state["staff_session"] = start_session(session=session, actor=actor)
     at.session_state["forecast_backtest"] = backtest
+    if area is not None:
+        at.session_state["forecast_area"] = area
     at.run()
     assert not at.exception, at.exception
     # The page itself, not a login prompt: its title and the two fans.
@@ -141,6 +146,9 @@ def main() -> None:
         estimates, _ = read.read_estimates(session, today, pipeline)
         someone = session.scalar(
             select(ServiceUser.id).where(ServiceUser.status == "waiting").limit(1)
+        )
+        areas = list(
+            session.scalars(select(Applicant.area).where(Applicant.area.is_not(None)).distinct())
         )
 
     def reads():
@@ -234,6 +242,8 @@ def main() -> None:
         ("page_warm_s", lambda: page_run(actor)),
         ("page_after_other_write_s", lambda: (clear_caches(), page_run(actor))),
         ("page_after_change_s", after_change),
+        # A filter not chosen before: its own reads; the office's part is stored.
+        ("page_new_area_s", lambda: page_run(actor, area=areas.pop())),
         ("page_backtest_s", lambda: page_run(actor, backtest=True)),
         (
             "empty_page_s",

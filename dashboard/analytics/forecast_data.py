@@ -132,15 +132,23 @@ def _scope(area: str | None, source: str | None, window_months: int, day: str) -
 
 def _read(scope: tuple, version: tuple, actor: Actor) -> report.Inputs:
     def make() -> report.Inputs:
-        _, day, area, source, window_months = scope
+        url, day, area, source, window_months = scope
+        # A filter reads only what is its own; the office's part (the stays, the
+        # meetings, the contacts) comes from the unfiltered inputs, read once for all.
+        office = (
+            None
+            if area is None and source is None
+            else _read((url, day, None, None, window_months), version, actor)
+        )
         with sessions().begin() as session:
             inputs = report.read_inputs(
                 session=session,
                 actor=actor,
-                today=date.fromisoformat(day) if day else None,
+                today=date.fromisoformat(day) if day else office and office.today,
                 area=area,
                 source=source,
                 window_months=window_months,
+                office=office,
             )
         with _latest_lock:
             _latest[scope] = (version, time.time())

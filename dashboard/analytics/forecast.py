@@ -79,13 +79,20 @@ day = timefmt.today().isoformat()
 scope = {"area": area, "source": source, "window_months": int(window), "day": day}
 # The estimates are kept until what they are read from changes; newer ones are worked out
 # in the background while the last ones are shown (dashboard/analytics/forecast_data.py).
-estimates = data.estimates(actor, key[-1], int(months), int(seed), area, source, int(window), day)
-version = estimates.version
-
+view = (int(months), int(seed), area, source, int(window), day)
+estimates = data.estimates(actor, key[-1], *view)
 # Today's values first, so the levers start where the office is.
 baseline = data.forecast_report(
-    actor, version, int(months), int(seed), Levers(), int(months) - 1, **scope
+    actor, estimates.version, int(months), int(seed), Levers(), int(months) - 1, **scope
 )
+if estimates.refreshing and baseline["open_applicants"] == 0 and not baseline["assumptions"]:
+    # The last estimates had nothing to show (an empty office, before the demo data or
+    # the first sign-ups): read the new ones now rather than say "no data" again.
+    estimates = data.estimates(actor, key[-1], *view, wait=True)
+    baseline = data.forecast_report(
+        actor, estimates.version, int(months), int(seed), Levers(), int(months) - 1, **scope
+    )
+version = estimates.version
 today = baseline["today"]
 if baseline["open_applicants"] == 0 and not baseline["assumptions"]:
     ui.no_data()
@@ -410,3 +417,6 @@ else:
     )
 if report["segments_without_contacts"]:
     st.warning(t("forecast.segments_without", count=len(report["segments_without_contacts"])))
+
+# Last: newer estimates, if due, are worked out once this page is drawn (not while).
+estimates.start_refresh()

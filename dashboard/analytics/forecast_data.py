@@ -15,10 +15,11 @@ before it asks. The store is this module's, so the clearing after every write
   a login) keeps the version, and the page stays warm;
 * a write that does (a stage change, a booking, a service user) gives a new version.
   When the estimates of the same filters were read less than `STALE_SECONDS` ago, the
-  page shows those at once, says when they were worked out, and works the new ones out
-  in a background thread; the next visit shows them. A forecast from twelve months of
-  stays hardly moves with one change, and nobody waits seconds for it. Otherwise (no
-  earlier estimates, or too old) the page reads them while the user waits.
+  page shows those at once, says when they were worked out, and, once it is drawn,
+  works the new ones out in a background thread; the next visit shows them. A forecast
+  from twelve months of stays hardly moves with one change, and nobody waits seconds for
+  it. Otherwise (no earlier estimates, too old, or ones with nothing to show) the page
+  reads them while the user waits.
 
 `warm()` computes the default view at server start (dashboard/warmup.py), so the first
 manager of the day finds it ready. The Refresh button empties the store."""
@@ -206,12 +207,24 @@ def _baseline(
 
 class Estimates:
     """The version the page reads its forecast under, and when those estimates were
-    read: the newest, or (while it is worked out) the last one read."""
+    read: the newest, or (while newer ones are to be worked out) the last one read."""
 
-    def __init__(self, version: tuple, read_at: float, refreshing: bool) -> None:
+    def __init__(
+        self, version: tuple, read_at: float, refresh: Callable[[], None] | None = None
+    ) -> None:
         self.version = version
         self.read_at = datetime.fromtimestamp(read_at, UTC)
-        self.refreshing = refreshing
+        self.refreshing = refresh is not None
+        self._refresh = refresh
+
+    def start_refresh(self) -> None:
+        """Start working out the newer estimates, if any are due. The page calls this at
+        its end: the refresh holds Python's lock for most of a second or two at 100,000
+        applicants, and started earlier it made the page that shows the last estimates
+        wait as long as the reading it was spared."""
+        if self._refresh is not None:
+            self._refresh()
+            self._refresh = None
 
 
 def estimates(
@@ -223,27 +236,33 @@ def estimates(
     source: str | None,
     window_months: int,
     day: str,
+    *,
+    wait: bool = False,
 ) -> Estimates:
-    """Which estimates the page shows now (see the module's note)."""
+    """Which estimates the page shows now (see the module's note); with `wait`, the
+    newest, read now if need be."""
     scope = _scope(area, source, window_months, day)
     now_version = version(actor, data_version)
     if _store.get(("inputs", scope, now_version)) is not None:
         with _latest_lock:
             read_at = _latest.get(scope, (now_version, time.time()))[1]
-        return Estimates(now_version, read_at, refreshing=False)
+        return Estimates(now_version, read_at)
     with _latest_lock:
         last = _latest.get(scope)
     if (
-        last is not None
+        not wait
+        and last is not None
         and time.time() - last[1] < STALE_SECONDS
         and _store.get(("inputs", scope, last[0])) is not None
     ):
-        _refresh(scope, now_version, actor, (months, seed, Levers(), months - 1))
-        return Estimates(last[0], last[1], refreshing=True)
+        view = (months, seed, Levers(), months - 1)
+        return Estimates(
+            last[0], last[1], refresh=lambda: _refresh(scope, now_version, actor, view)
+        )
     _read(scope, now_version, actor)
     with _latest_lock:
         read_at = _latest.get(scope, (now_version, time.time()))[1]
-    return Estimates(now_version, read_at, refreshing=False)
+    return Estimates(now_version, read_at)
 
 
 def forecast_report(

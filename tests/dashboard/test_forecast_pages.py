@@ -164,6 +164,21 @@ def test_the_forecast_page_says_no_data_yet_on_an_empty_database(app_database, m
     assert "No data yet" in texts(at)
 
 
+def test_the_forecast_shows_the_first_data_at_once_after_an_empty_office(
+    app_database, manager, session_factory
+):
+    """Last estimates with nothing to show are not shown again while newer ones are
+    worked out: the first data (the demo, the first sign-ups) is read at once."""
+    at = page("forecast", manager).run()
+    assert "No data yet" in texts(at)
+    demo.generate(session_factory, applicants=300, seed=2, force=True)  # beside the login
+    at = page("forecast", manager).run()
+    assert not at.exception, at.exception
+    assert "No data yet" not in texts(at)
+    assert "being worked in" not in texts(at)
+    assert len(at.get("vega_lite_chart")) >= 2
+
+
 def test_a_coordinator_sees_the_forecast_too(demo_data, coordinator):
     at = page("forecast", coordinator).run()
     assert not at.exception, at.exception

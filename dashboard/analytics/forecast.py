@@ -12,6 +12,7 @@ from dashboard.analytics import widgets as ui
 from dashboard.analytics.data import actor_key
 from dashboard.i18n import (
     format_date,
+    format_datetime,
     format_month,
     format_number,
     format_percent,
@@ -79,8 +80,11 @@ day = timefmt.today().isoformat()
 scope = {"area": area, "source": source, "window_months": int(window), "day": day}
 # The estimates are kept until what they are read from changes; newer ones are worked out
 # in the background while the last ones are shown (dashboard/analytics/forecast_data.py).
+# The forecast is read under the estimates' version and day (yesterday's, while today's
+# are worked out).
 view = (int(months), int(seed), area, source, int(window), day)
 estimates = data.estimates(actor, key[-1], *view)
+scope["day"] = estimates.day
 # Today's values first, so the levers start where the office is.
 baseline = data.forecast_report(
     actor, estimates.version, int(months), int(seed), Levers(), int(months) - 1, **scope
@@ -89,6 +93,7 @@ if estimates.refreshing and baseline["open_applicants"] == 0 and not baseline["a
     # The last estimates had nothing to show (an empty office, before the demo data or
     # the first sign-ups): read the new ones now rather than say "no data" again.
     estimates = data.estimates(actor, key[-1], *view, wait=True)
+    scope["day"] = estimates.day
     baseline = data.forecast_report(
         actor, estimates.version, int(months), int(seed), Levers(), int(months) - 1, **scope
     )
@@ -204,7 +209,10 @@ st.caption(
     + " "
     + t(
         "forecast.read_at_refreshing" if estimates.refreshing else "forecast.read_at",
-        time=format_time(estimates.read_at),
+        # The clock time today; the day too when they are older.
+        time=format_time(estimates.read_at)
+        if timefmt.office_day(estimates.read_at) == timefmt.today()
+        else format_datetime(estimates.read_at),
     )
 )
 for series in ("approvals", "placements"):

@@ -14,12 +14,13 @@ before it asks. The store is this module's, so the clearing after every write
 * a write that changes nothing the forecast reads (a saved scenario, a note, a message,
   a login) keeps the version, and the page stays warm;
 * a write that does (a stage change, a booking, a service user) gives a new version.
-  When the estimates of the same filters were read less than `STALE_SECONDS` ago, the
-  page shows those at once, says when they were worked out, and, once it is drawn,
-  works the new ones out in a background thread; the next visit shows them. A forecast
-  from twelve months of stays hardly moves with one change, and nobody waits seconds for
-  it. Otherwise (no earlier estimates, too old, or ones with nothing to show) the page
-  reads them while the user waits.
+  When the estimates of the same filters were read less than `STALE_SECONDS` ago (the
+  day before too: a new day is a new key), the page shows those at once, says when
+  they were worked out, and, once it is drawn, works the new ones out in a background
+  thread; the next visit shows them. A forecast from twelve months of stays hardly
+  moves with one change, and nobody waits seconds for it. Otherwise (no earlier
+  estimates, too old, or ones with nothing to show) the page reads them while the user
+  waits.
 
 `warm()` computes the default view at server start (dashboard/warmup.py), so the first
 manager of the day finds it ready. The Refresh button empties the store."""
@@ -47,8 +48,9 @@ log = logging.getLogger(__name__)
 
 #: Entries kept: today's default view, a few filters, levers and backtests.
 MAX_ENTRIES = 64
-#: Estimates read this recently are shown while newer ones are worked out.
-STALE_SECONDS = 15 * 60
+#: Estimates read this recently are shown while newer ones are worked out: yesterday's
+#: too, so the first visit of the day (or after a quiet hour) does not wait for them.
+STALE_SECONDS = 24 * 60 * 60
 
 
 class _Store:
@@ -91,9 +93,9 @@ class _Store:
 
 
 _store = _Store(MAX_ENTRIES)
-#: Per (database, day, filters): the newest version whose estimates are in the store, and
+#: Per (database, filters): the day and version of the newest estimates in the store, and
 #: when they were read.
-_latest: dict[tuple, tuple[tuple, float]] = {}
+_latest: dict[tuple, tuple[str, tuple, float]] = {}
 _refreshing: set[tuple] = set()
 _latest_lock = threading.Lock()
 
@@ -131,6 +133,12 @@ def _scope(area: str | None, source: str | None, window_months: int, day: str) -
     return (str(engine().url), day, area, source, int(window_months))
 
 
+def _filters(scope: tuple) -> tuple:
+    """A scope without its day."""
+    url, _, area, source, window_months = scope
+    return (url, area, source, window_months)
+
+
 def _read(scope: tuple, version: tuple, actor: Actor) -> report.Inputs:
     def make() -> report.Inputs:
         url, day, area, source, window_months = scope
@@ -152,7 +160,7 @@ def _read(scope: tuple, version: tuple, actor: Actor) -> report.Inputs:
                 office=office,
             )
         with _latest_lock:
-            _latest[scope] = (version, time.time())
+            _latest[_filters(scope)] = (day, version, time.time())
         return inputs
 
     return _store.get_or_make(("inputs", scope, version), make)
@@ -206,13 +214,18 @@ def _baseline(
 
 
 class Estimates:
-    """The version the page reads its forecast under, and when those estimates were
-    read: the newest, or (while newer ones are to be worked out) the last one read."""
+    """The version and day the page reads its forecast under, and when those estimates
+    were read: the newest, or (while newer ones are to be worked out) the last ones."""
 
     def __init__(
-        self, version: tuple, read_at: float, refresh: Callable[[], None] | None = None
+        self,
+        version: tuple,
+        day: str,
+        read_at: float,
+        refresh: Callable[[], None] | None = None,
     ) -> None:
         self.version = version
+        self.day = day
         self.read_at = datetime.fromtimestamp(read_at, UTC)
         self.refreshing = refresh is not None
         self._refresh = refresh
@@ -240,29 +253,33 @@ def estimates(
     wait: bool = False,
 ) -> Estimates:
     """Which estimates the page shows now (see the module's note); with `wait`, the
-    newest, read now if need be."""
+    newest, read now if need be. The page reads its forecast under the returned version
+    and day."""
     scope = _scope(area, source, window_months, day)
     now_version = version(actor, data_version)
-    if _store.get(("inputs", scope, now_version)) is not None:
+
+    def read_at() -> float:
         with _latest_lock:
-            read_at = _latest.get(scope, (now_version, time.time()))[1]
-        return Estimates(now_version, read_at)
+            last = _latest.get(_filters(scope))
+        return last[2] if last and last[:2] == (day, now_version) else time.time()
+
+    if _store.get(("inputs", scope, now_version)) is not None:
+        return Estimates(now_version, day, read_at())
     with _latest_lock:
-        last = _latest.get(scope)
-    if (
-        not wait
-        and last is not None
-        and time.time() - last[1] < STALE_SECONDS
-        and _store.get(("inputs", scope, last[0])) is not None
-    ):
-        view = (months, seed, Levers(), months - 1)
-        return Estimates(
-            last[0], last[1], refresh=lambda: _refresh(scope, now_version, actor, view)
-        )
+        last = _latest.get(_filters(scope))
+    if not wait and last is not None and time.time() - last[2] < STALE_SECONDS:
+        then, then_version, then_read = last
+        then_scope = _scope(area, source, window_months, then)
+        if _store.get(("inputs", then_scope, then_version)) is not None:
+            view = (months, seed, Levers(), months - 1)
+            return Estimates(
+                then_version,
+                then,
+                then_read,
+                refresh=lambda: _refresh(scope, now_version, actor, view),
+            )
     _read(scope, now_version, actor)
-    with _latest_lock:
-        read_at = _latest.get(scope, (now_version, time.time()))[1]
-    return Estimates(now_version, read_at)
+    return Estimates(now_version, day, read_at())
 
 
 def forecast_report(

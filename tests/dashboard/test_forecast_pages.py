@@ -252,3 +252,35 @@ def test_the_forecast_keeps_its_estimates_across_other_writes_and_refreshes_afte
     assert not at.exception, at.exception
     assert "being worked in" not in texts(at)
     assert int(open_applicants(at).replace(",", "")) == int(before.replace(",", "")) - 1
+
+
+def test_the_first_visit_of_a_new_day_shows_yesterdays_figures_while_todays_are_read(
+    demo_data, manager, monkeypatch
+):
+    from recruitment.analytics.forecast import report
+    from recruitment.core import timefmt
+
+    reads = []
+    read_inputs = report.read_inputs
+
+    def counted(**kwargs):
+        reads.append((kwargs.get("today"), threading.current_thread().name))
+        return read_inputs(**kwargs)
+
+    monkeypatch.setattr(report, "read_inputs", counted)
+    day = timefmt.today()
+    at = page("forecast", manager).run()
+    assert not at.exception, at.exception
+    assert [d for d, _ in reads] == [day]
+    monkeypatch.setattr(timefmt, "today", lambda *a, **k: day + timedelta(days=1))
+    at = page("forecast", manager).run()
+    assert not at.exception, at.exception
+    assert "newer changes are being worked in now" in texts(at)
+    for thread in threading.enumerate():
+        if thread.name == "verve-forecast-refresh":
+            thread.join(timeout=120)
+    # Today's were read once, behind the page, not while it was drawn.
+    assert reads[1:] == [(day + timedelta(days=1), "verve-forecast-refresh")]
+    at = page("forecast", manager).run()
+    assert "being worked in" not in texts(at)
+    assert len(reads) == 2

@@ -46,8 +46,11 @@ from recruitment.core.access import Actor
 
 log = logging.getLogger(__name__)
 
-#: Entries kept: today's default view, a few filters, levers and backtests.
+#: Entries kept: reports (a few kB each: today's default view, a few filters, levers and
+#: backtests), and reads (about a megabyte each at 100,000 applicants: the office's,
+#: a few filters', and the last version's while the next is read).
 MAX_ENTRIES = 64
+MAX_READS = 12
 #: Estimates read this recently are shown while newer ones are worked out: yesterday's
 #: too, so the first visit of the day (or after a quiet hour) does not wait for them.
 STALE_SECONDS = 24 * 60 * 60
@@ -93,6 +96,7 @@ class _Store:
 
 
 _store = _Store(MAX_ENTRIES)
+_reads = _Store(MAX_READS)
 #: Per (database, filters): the day and version of the newest estimates in the store, and
 #: when they were read.
 _latest: dict[tuple, tuple[str, tuple, float]] = {}
@@ -163,7 +167,7 @@ def _read(scope: tuple, version: tuple, actor: Actor) -> report.Inputs:
             _latest[_filters(scope)] = (day, version, time.time())
         return inputs
 
-    return _store.get_or_make(("inputs", scope, version), make)
+    return _reads.get_or_make(("inputs", scope, version), make)
 
 
 def _refresh(scope: tuple, version: tuple, actor: Actor, view: tuple) -> None:
@@ -263,14 +267,14 @@ def estimates(
             last = _latest.get(_filters(scope))
         return last[2] if last and last[:2] == (day, now_version) else time.time()
 
-    if _store.get(("inputs", scope, now_version)) is not None:
+    if _reads.get(("inputs", scope, now_version)) is not None:
         return Estimates(now_version, day, read_at())
     with _latest_lock:
         last = _latest.get(_filters(scope))
     if not wait and last is not None and time.time() - last[2] < STALE_SECONDS:
         then, then_version, then_read = last
         then_scope = _scope(area, source, window_months, then)
-        if _store.get(("inputs", then_scope, then_version)) is not None:
+        if _reads.get(("inputs", then_scope, then_version)) is not None:
             view = (months, seed, Levers(), months - 1)
             return Estimates(
                 then_version,
@@ -357,6 +361,7 @@ def options(actor: tuple) -> dict:
 def clear() -> None:
     """Forget every stored forecast (the Refresh button; tests)."""
     _store.clear()
+    _reads.clear()
     _seen.clear()
     with _latest_lock:
         _latest.clear()

@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 
 from db import migrate
-from db.models import Applicant, InfoMeeting, ServiceUser, StaffUser
+from db.models import Applicant, Base, InfoMeeting, ServiceUser, StaffUser
 from db.session import make_engine, make_session_factory
 from recruitment.accounts.staff import hash_password
 from recruitment.demo.service import generate
@@ -80,8 +80,14 @@ def _prepare(url: str, applicants: int) -> None:
             )
         )
     # Fresh statistics, as a live database has them (autovacuum, or `verve` maintenance).
+    # On PostgreSQL a bare ANALYZE takes every schema of the shared test database and can
+    # deadlock with other sessions' DDL there: name this schema's tables.
     with engine.begin() as connection:
-        connection.exec_driver_sql("ANALYZE")
+        if engine.dialect.name == "postgresql":
+            for table in Base.metadata.sorted_tables:
+                connection.exec_driver_sql(f'ANALYZE "{table.name}"')
+        else:
+            connection.exec_driver_sql("ANALYZE")
     print(f"  built {applicants:,} applicants in {time.perf_counter() - started:.0f} s: {url}")
     engine.dispose()
 

@@ -4,6 +4,8 @@ sessions for the page's one transaction. The analytics pages' cached reads live 
 
 from __future__ import annotations
 
+import itertools
+
 import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -30,6 +32,18 @@ def sessions() -> sessionmaker[Session]:
     return make_session_factory(engine())
 
 
+_writes = itertools.count(1)
+_last_write = 0
+
+
 def clear_caches() -> None:
     """After a write, so cached reads (lists, charts) show it at once (`run_action` calls it)."""
+    global _last_write
+    _last_write = next(_writes)
     st.cache_data.clear()
+
+
+def writes() -> int:
+    """How many writes this process has made (a number that changes with each): the
+    Forecast page looks at its own fingerprint again only after one."""
+    return _last_write

@@ -10,7 +10,15 @@ from dashboard.analytics import forecast_charts
 from dashboard.analytics import forecast_data as data
 from dashboard.analytics import widgets as ui
 from dashboard.analytics.data import actor_key
-from dashboard.i18n import format_date, format_month, format_number, format_percent, t
+from dashboard.i18n import (
+    format_date,
+    format_datetime,
+    format_month,
+    format_number,
+    format_percent,
+    format_time,
+    t,
+)
 from recruitment.analytics.forecast import scenarios
 from recruitment.analytics.forecast.model import Levers
 from recruitment.analytics.forecast.report import WINDOW_CHOICES, WINDOW_MONTHS
@@ -70,9 +78,26 @@ if area is not None or source is not None:
     st.caption(t("forecast.filters_note"))
 day = timefmt.today().isoformat()
 scope = {"area": area, "source": source, "window_months": int(window), "day": day}
-
+# The estimates are kept until what they are read from changes; newer ones are worked out
+# in the background while the last ones are shown (dashboard/analytics/forecast_data.py).
+# The forecast is read under the estimates' version and day (yesterday's, while today's
+# are worked out).
+view = (int(months), int(seed), area, source, int(window), day)
+estimates = data.estimates(actor, key[-1], *view)
+scope["day"] = estimates.day
 # Today's values first, so the levers start where the office is.
-baseline = data.forecast_report(key, int(months), int(seed), Levers(), int(months) - 1, **scope)
+baseline = data.forecast_report(
+    actor, estimates.version, int(months), int(seed), Levers(), int(months) - 1, **scope
+)
+if estimates.refreshing and baseline["open_applicants"] == 0 and not baseline["assumptions"]:
+    # The last estimates had nothing to show (an empty office, before the demo data or
+    # the first sign-ups): read the new ones now rather than say "no data" again.
+    estimates = data.estimates(actor, key[-1], *view, wait=True)
+    scope["day"] = estimates.day
+    baseline = data.forecast_report(
+        actor, estimates.version, int(months), int(seed), Levers(), int(months) - 1, **scope
+    )
+version = estimates.version
 today = baseline["today"]
 if baseline["open_applicants"] == 0 and not baseline["assumptions"]:
     ui.no_data()
@@ -152,7 +177,9 @@ by_month = st.selectbox(
 )
 report = baseline
 if levers.changed() or by_month != int(months) - 1:
-    report = data.forecast_report(key, int(months), int(seed), levers, int(by_month), **scope)
+    report = data.forecast_report(
+        actor, version, int(months), int(seed), levers, int(by_month), **scope
+    )
 shown = report["scenario"] or report["baseline"]
 
 # --- the forecast -------------------------------------------------------------------------
@@ -178,6 +205,14 @@ st.caption(
         runs=format_number(report["runs"]),
         seed=report["seed"],
         as_of=format_date(pd.Timestamp(report["as_of"]).date()),
+    )
+    + " "
+    + t(
+        "forecast.read_at_refreshing" if estimates.refreshing else "forecast.read_at",
+        # The clock time today; the day too when they are older.
+        time=format_time(estimates.read_at)
+        if timefmt.office_day(estimates.read_at) == timefmt.today()
+        else format_datetime(estimates.read_at),
     )
 )
 for series in ("approvals", "placements"):
@@ -224,13 +259,8 @@ st.caption(
         digital=format_percent(report["today"]["digital_share"]),
     )
 )
+# Codes in the frame: the table writes stages and modes as labels (the CSV keeps codes).
 assumptions = pd.DataFrame(report["assumptions"])
-stage_names = ui.stage_labels()
-modes = {"any": t("forecast.mode_any"), **ui.mode_labels()}
-if not assumptions.empty:
-    assumptions = assumptions.replace(
-        {"stage": stage_names, "next_stage": stage_names, "mode": modes}
-    )
 ui.table(
     assumptions,
     name="forecast_assumptions",
@@ -242,7 +272,8 @@ ui.table(
         "median_days": t("forecast.median_days"),
         "stays": t("forecast.stays"),
     },
-    formats={"conversion": "percent", "median_days": "number"},
+    # Median days are whole days; both counts get the language's thousands separator.
+    formats={"conversion": "percent", "median_days": "count", "stays": "count"},
     expanded=True,
 )
 
@@ -252,7 +283,7 @@ st.subheader(t("forecast.backtest_title"), anchor=False)
 asked = st.toggle(
     t("forecast.backtest_show"), key="forecast_backtest", help=t("forecast.backtest_show_help")
 )
-past = data.backtest_report(key, int(months), int(seed), **scope) if asked else None
+past = data.backtest_report(actor, version, int(months), int(seed), **scope) if asked else None
 backtest = pd.DataFrame((past or {}).get("backtest") or [])
 coverage = (past or {}).get("coverage")
 if past is None:
@@ -320,7 +351,7 @@ st.subheader(t("forecast.needs_title"), anchor=False)
 st.caption(t("forecast.needs_intro"))
 needs = pd.DataFrame(report["needs"])
 if needs.empty:
-    st.success(t("forecast.needs_none", waiting=report["waiting"]))
+    st.success(t("forecast.needs_none", waiting=format_number(report["waiting"])))
 else:
     groups = {c: t(f"vocab.target_group_{c}") for c in needs["target_group"]}
     for row in needs.head(10).to_dict("records"):
@@ -394,3 +425,6 @@ else:
     )
 if report["segments_without_contacts"]:
     st.warning(t("forecast.segments_without", count=len(report["segments_without_contacts"])))
+
+# Last: newer estimates, if due, are worked out once this page is drawn (not while).
+estimates.start_refresh()

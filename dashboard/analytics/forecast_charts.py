@@ -37,10 +37,14 @@ def fan_chart(
 def backtest_chart(frame: pd.DataFrame, *, titles: dict[str, str]) -> alt.Chart:
     """Each past month: the 80 % interval as a bar and the actual count as a point,
     filled when it fell inside. `frame` columns: label, low, high, median, actual, inside."""
-    base = alt.Chart(frame).encode(x=alt.X("label:O", title=titles["month"], sort=None))
+    # Whole labels ("November 2025 (made 31 Oct 2025)": which forecast a bar is), and a
+    # scale that starts near the numbers, so a miss is seen as a gap, not a hair.
+    base = alt.Chart(frame).encode(
+        x=alt.X("label:O", title=titles["month"], sort=None, axis=alt.Axis(labelLimit=320))
+    )
     return alt.layer(
         base.mark_bar(opacity=0.3, size=14).encode(
-            y=alt.Y("low:Q", title=titles["value"]), y2="high:Q"
+            y=alt.Y("low:Q", title=titles["value"], scale=alt.Scale(zero=False)), y2="high:Q"
         ),
         base.mark_tick(thickness=2).encode(y="median:Q"),
         base.mark_point(size=70, filled=True).encode(

@@ -129,6 +129,7 @@ def code_labels() -> dict[str, object]:
         "stage": lambda code: t(f"stages.{code}"),
         "from_stage": lambda code: t(f"stages.{code}"),
         "to_stage": lambda code: t(f"stages.{code}"),
+        "next_stage": lambda code: t(f"stages.{code}"),
         "mode": lambda code: t(f"analytics.mode_{code}"),
         "source": source_label,
         "exit": lambda code: t(f"stages.{code}"),
@@ -164,8 +165,9 @@ def table(
     shares and decimals written in the user's language) and a CSV download of exactly those
     rows, with codes, unrounded values and ISO 8601 times for further use.
 
-    `formats` marks columns as "percent" (a share), "number" (two decimals) or "p" (a
-    p-value: "< 0,001" rather than "0,000")."""
+    `formats` marks columns as "percent" (a share), "number" (two decimals), "count" (a
+    whole number with the language's thousands separator) or "p" (a p-value: "< 0,001"
+    rather than "0,000")."""
     columns = columns or {}
     config = {
         column: st.column_config.Column(label=columns.get(column, column))
@@ -177,7 +179,11 @@ def table(
         labelled(frame),
         dates=[c for c, kind in kinds.items() if kind == "date"],
         datetimes=[c for c, kind in kinds.items() if kind == "datetime"],
-        numbers={c: 2 for c, kind in formats.items() if kind == "number"},
+        numbers={
+            c: 2 if kind == "number" else 0
+            for c, kind in formats.items()
+            if kind in ("number", "count")
+        },
         percents={c: 0 for c, kind in formats.items() if kind == "percent"},
     )
     for column in [c for c, kind in formats.items() if kind == "p"]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
 
 import pytest
@@ -9,6 +10,7 @@ import streamlit as st
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
+from dashboard.analytics import forecast_data
 from db.models import Applicant, ForecastScenario
 from recruitment.analytics.forecast.model import STAGES
 from recruitment.demo import service as demo
@@ -20,8 +22,10 @@ from .conftest import logged_in, page_path
 @pytest.fixture(autouse=True)
 def fresh_cache():
     st.cache_data.clear()
+    forecast_data.clear()
     yield
     st.cache_data.clear()
+    forecast_data.clear()
 
 
 def page(name: str, actor, lang: str = "en") -> AppTest:
@@ -37,6 +41,12 @@ def texts(at) -> str:
     return " ".join(parts + [title.value for title in at.title])
 
 
+def stays(at) -> int:
+    """The stays the assumptions rest on, as the table shows them ("1,234")."""
+    shown = next(d.value for d in at.dataframe if "stays" in d.value.columns)["stays"]
+    return sum(int(str(v).replace(",", "")) for v in shown)
+
+
 @pytest.fixture
 def demo_data(app_database, session_factory):
     demo.generate(session_factory, applicants=300, seed=2)
@@ -49,6 +59,13 @@ def test_the_forecast_page_shows_fans_assumptions_backtest_and_csv(demo_data, ma
     # The backtest (two more forecasts) is made only when asked for.
     assert len(at.get("vega_lite_chart")) == 2  # two fans
     assert "had the actual number inside the 80 % band" not in texts(at)
+    # The assumptions table writes stages and modes as words, once (not catalogue keys),
+    # and counts with a thousands separator.
+    assumptions = next(d.value for d in at.dataframe if "conversion" in d.value.columns)
+    words = [str(v) for c in ("stage", "next_stage", "mode") for v in assumptions[c]]
+    assert "Signed up" in words and "Both" in words and "Digital" in words, words
+    assert not [w for w in words if "." in w or "_" in w], words
+    assert all(str(d).isdigit() for d in assumptions["median_days"] if d is not None)
     # A fresh run with the toggle on (AppTest would format the other widgets' options
     # outside the script, in the default language).
     at = page("forecast", manager)
@@ -84,13 +101,13 @@ def test_the_forecast_filters_by_source_and_the_estimates_window(
         )
     assert website == f"{open_website:,}" and website != everyone
     assert "the applicants, the rate of new sign-ups and the look back are theirs" in texts(at)
-    stays_12 = next(d.value for d in at.dataframe if "stays" in d.value.columns)["stays"].sum()
+    stays_12 = stays(at)
     at = page("forecast", manager)
     at.session_state["forecast_source"] = "website"
     at.session_state["forecast_window"] = 6
     at.run()
     assert not at.exception, at.exception
-    stays_6 = next(d.value for d in at.dataframe if "stays" in d.value.columns)["stays"].sum()
+    stays_6 = stays(at)
     assert stays_6 < stays_12
 
 
@@ -147,7 +164,123 @@ def test_the_forecast_page_says_no_data_yet_on_an_empty_database(app_database, m
     assert "No data yet" in texts(at)
 
 
+def test_the_forecast_shows_the_first_data_at_once_after_an_empty_office(
+    app_database, manager, session_factory
+):
+    """Last estimates with nothing to show are not shown again while newer ones are
+    worked out: the first data (the demo, the first sign-ups) is read at once."""
+    at = page("forecast", manager).run()
+    assert "No data yet" in texts(at)
+    demo.generate(session_factory, applicants=300, seed=2, force=True)  # beside the login
+    at = page("forecast", manager).run()
+    assert not at.exception, at.exception
+    assert "No data yet" not in texts(at)
+    assert "being worked in" not in texts(at)
+    assert len(at.get("vega_lite_chart")) >= 2
+
+
 def test_a_coordinator_sees_the_forecast_too(demo_data, coordinator):
     at = page("forecast", coordinator).run()
     assert not at.exception, at.exception
     assert len(at.get("vega_lite_chart")) >= 2
+
+
+def test_the_forecast_keeps_its_estimates_across_other_writes_and_refreshes_after_a_move(
+    demo_data, manager, coordinator, session_factory, monkeypatch
+):
+    """A saved scenario or a note (and the cache clearing every write does) reads
+    nothing again; a stage change shows the last estimates at once, works the new ones
+    out in the background, and the next visit shows them."""
+    from recruitment.analytics.forecast import report, scenarios
+    from recruitment.analytics.forecast.model import Levers
+    from recruitment.casework import journal
+    from recruitment.casework.stage_moves import advance_stage
+
+    reads = []
+    read_inputs = report.read_inputs
+
+    def counted(**kwargs):
+        reads.append(kwargs.get("area"))
+        return read_inputs(**kwargs)
+
+    monkeypatch.setattr(report, "read_inputs", counted)
+
+    def open_applicants(at) -> str:
+        return next(m.value for m in at.metric if m.label == "Applicants in the pipeline now")
+
+    at = page("forecast", manager).run()
+    assert not at.exception, at.exception
+    assert len(reads) == 1
+    before = open_applicants(at)
+    with session_factory.begin() as session:
+        someone = session.scalar(
+            select(Applicant.id)
+            .where(Applicant.stage == "signed_up", Applicant.anonymised_at.is_(None))
+            .order_by(Applicant.id)
+            .limit(1)
+        )
+        scenarios.save_scenario(
+            session=session, actor=manager, name="Vår", levers=Levers(meetings_per_month=8)
+        )
+        journal.add_entry(
+            session=session, actor=coordinator, applicant_id=someone, channel="note", body="Ringt"
+        )
+    st.cache_data.clear()  # what every write does (dashboard.data.clear_caches)
+    at = page("forecast", manager).run()
+    assert not at.exception, at.exception
+    assert len(reads) == 1
+    assert "Figures worked out at" in texts(at)
+
+    with session_factory.begin() as session:
+        advance_stage(
+            session=session,
+            actor=coordinator,
+            applicant_id=someone,
+            to_stage="withdrawn",
+            reason_code="other",
+            reason_text="Flyttet",
+        )
+    at = page("forecast", manager).run()
+    assert not at.exception, at.exception
+    assert "newer changes are being worked in now" in texts(at)
+    assert open_applicants(at) == before
+    for thread in threading.enumerate():
+        if thread.name == "verve-forecast-refresh":
+            thread.join(timeout=120)
+    assert len(reads) == 2
+    at = page("forecast", manager).run()
+    assert not at.exception, at.exception
+    assert "being worked in" not in texts(at)
+    assert int(open_applicants(at).replace(",", "")) == int(before.replace(",", "")) - 1
+
+
+def test_the_first_visit_of_a_new_day_shows_yesterdays_figures_while_todays_are_read(
+    demo_data, manager, monkeypatch
+):
+    from recruitment.analytics.forecast import report
+    from recruitment.core import timefmt
+
+    reads = []
+    read_inputs = report.read_inputs
+
+    def counted(**kwargs):
+        reads.append((kwargs.get("today"), threading.current_thread().name))
+        return read_inputs(**kwargs)
+
+    monkeypatch.setattr(report, "read_inputs", counted)
+    day = timefmt.today()
+    at = page("forecast", manager).run()
+    assert not at.exception, at.exception
+    assert [d for d, _ in reads] == [day]
+    monkeypatch.setattr(timefmt, "today", lambda *a, **k: day + timedelta(days=1))
+    at = page("forecast", manager).run()
+    assert not at.exception, at.exception
+    assert "newer changes are being worked in now" in texts(at)
+    for thread in threading.enumerate():
+        if thread.name == "verve-forecast-refresh":
+            thread.join(timeout=120)
+    # Today's were read once, behind the page, not while it was drawn.
+    assert reads[1:] == [(day + timedelta(days=1), "verve-forecast-refresh")]
+    at = page("forecast", manager).run()
+    assert "being worked in" not in texts(at)
+    assert len(reads) == 2

@@ -172,3 +172,32 @@ def test_the_backtest_of_one_source_counts_only_its_applicants(small_demo, sessi
     assert len(website) == len(office) > 0
     assert (website["actual"].to_numpy() <= office["actual"].to_numpy()).all()
     assert website["actual"].sum() < office["actual"].sum()
+
+
+def test_a_filter_that_takes_the_office_part_from_the_unfiltered_reads_gives_the_same_report(
+    small_demo, session, manager
+):
+    """The page reads a filter's own part only and takes the office's part (stays,
+    meetings, contacts) from the unfiltered reads: the report is the same as read whole."""
+    from recruitment.analytics.forecast.report import read_inputs
+
+    office = read_inputs(session=session, actor=manager, today=TODAY)
+    area = session.scalar(select(Applicant.area).where(Applicant.area.is_not(None)).limit(1))
+    for filters in ({"area": area}, {"source": "website"}, {"area": area, "source": "website"}):
+        whole = forecast_report(
+            session=session,
+            actor=manager,
+            today=TODAY,
+            seed=3,
+            runs=500,
+            with_backtest=False,
+            **filters,
+        )
+        shared = read_inputs(session=session, actor=manager, today=TODAY, office=office, **filters)
+        assert shared.pipeline != office.pipeline
+        again = forecast_report(
+            session=session, actor=manager, seed=3, runs=500, with_backtest=False, inputs=shared
+        )
+        assert again == whole, filters
+    with pytest.raises(ValueError):
+        read_inputs(session=session, actor=manager, today=TODAY, window_months=6, office=office)

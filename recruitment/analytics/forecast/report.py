@@ -5,7 +5,7 @@ needs per segment, as plain JSON-ready values."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -104,22 +104,47 @@ def read_inputs(
     area: str | None = None,
     source: str | None = None,
     window_months: int = read.WINDOW_MONTHS,
+    office: Inputs | None = None,
 ) -> Inputs:
     """The reads behind `forecast_report` for `today`, the applicants of `area` and
-    `source` (all when None), with the estimates from the `window_months` months before."""
+    `source` (all when None), with the estimates from the `window_months` months before.
+    `office`: the unfiltered inputs of the same day and window, read before; the parts
+    that are the whole office's even under a filter (the stays, the meetings, the
+    contacts' profiles, and the demand gap when no area is chosen) are taken from it, so
+    a filter reads only what is its own (the same numbers: a test checks it)."""
     today = today or timefmt.today()
     read.window_days(window_months)  # refuses a window the page does not offer
     session.info.pop("forecast_modes", None)  # read afresh in every report
-    office = read.read_current_pipeline(session, today)
-    estimates, meetings = read.read_estimates(session, today, office, area, source, window_months)
+    if office is not None and (
+        office.today != today
+        or office.window_months != window_months
+        or office.area is not None
+        or office.source is not None
+    ):
+        raise ValueError("office inputs must be unfiltered, of the same day and window")
+    if office is None:
+        whole = read.read_current_pipeline(session, today)
+        estimates, meetings = read.read_estimates(
+            session, today, whole, area, source, window_months
+        )
+        profiles = demand.contact_profiles(
+            session=session, actor=actor, since=today - timedelta(days=365), until=today
+        )
+    else:
+        whole, meetings, profiles = office.pipeline, office.meetings, office.profiles
+        estimates = replace(
+            office.estimates,
+            signups_per_month=read.read_signups_per_month(session, today, area, source),
+        )
     pipeline = (
-        office
+        whole
         if area is None and source is None
         else read.read_current_pipeline(session, today, area, source)
     )
-    gap = demand.demand_gap(session=session, actor=actor, today=today, area=area)
-    profiles = demand.contact_profiles(
-        session=session, actor=actor, since=today - timedelta(days=365), until=today
+    gap = (
+        office.gap
+        if office is not None and area is None
+        else demand.demand_gap(session=session, actor=actor, today=today, area=area)
     )
     return Inputs(
         today=today,

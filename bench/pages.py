@@ -120,8 +120,9 @@ def main() -> None:
     with make_session_factory(engine)() as session:
         actors = {
             role: actor_for(
-                session.scalars(select(StaffUser).where(StaffUser.username == db.username(role)))
-                .one()
+                session.scalars(
+                    select(StaffUser).where(StaffUser.username == db.username(role))
+                ).one()
             )
             for role in ROLE_ORDER
         }

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import String, and_, exists, func, select, type_coerce
+from sqlalchemy import Text, and_, cast, exists, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Applicant, Placement, PlacementStatus, ServiceUser, ServiceUserStatus, Stage
@@ -71,15 +71,17 @@ def _demand(user: ServiceUser) -> Demand:
 def _contact_columns():
     # The JSON lists are read as their stored text and parsed through a cache: most
     # contacts repeat a few combinations, and json.loads per cell dominated the time.
+    # Cast in SQL: PostgreSQL's driver parses a json column itself, whatever the Python
+    # type says (1.1 s for the 34,000 contacts of a 100,000 register).
     return (
         Applicant.id,
         (Applicant.first_name + " " + Applicant.last_name).label("name"),
         Applicant.postcode,
         Applicant.area,
-        type_coerce(Applicant.interests, String).label("interests"),
-        type_coerce(Applicant.languages, String).label("languages"),
-        type_coerce(Applicant.availability, String).label("availability"),
-        type_coerce(Applicant.target_groups, String).label("target_groups"),
+        cast(Applicant.interests, Text).label("interests"),
+        cast(Applicant.languages, Text).label("languages"),
+        cast(Applicant.availability, Text).label("availability"),
+        cast(Applicant.target_groups, Text).label("target_groups"),
         Applicant.birth_year,
         Applicant.driving_licence,
         _load_column().label("load"),

@@ -6,13 +6,15 @@ scores them with `scoring`: no query per row.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Text, and_, cast, exists, func, select
+from sqlalchemy import Text, and_, cast, exists, false, func, select
 from sqlalchemy.orm import Session
 
+from db import search as search_index
 from db.models import Applicant, Placement, PlacementStatus, ServiceUser, ServiceUserStatus, Stage
 from recruitment.core import timefmt
 from recruitment.core.access import Actor, requires
@@ -203,14 +205,48 @@ def suggest_service_users(
     )
 
 
+#: How many contacts the matching page offers at once: the choice is narrowed by a name
+#: search, as there can be tens of thousands of approved contacts.
+CHOICES_SHOWN = 50
+
+
 @requires("service_users.read")
-def contact_choices(*, session: Session, actor: Actor) -> dict[int, str]:
-    """Approved or placed contacts by id, for picking one on the matching page."""
-    rows = session.execute(
-        select(Applicant.id, Applicant.first_name, Applicant.last_name)
-        .where(Applicant.stage.in_(AVAILABLE_STAGES), Applicant.anonymised_at.is_(None))
-        .order_by(Applicant.last_name, Applicant.first_name)
-    )
+def contact_choices(
+    *,
+    session: Session,
+    actor: Actor,
+    search: str = "",
+    include: int | None = None,
+    limit: int = CHOICES_SHOWN,
+) -> dict[int, str]:
+    """Approved or placed contacts by id, for picking one on the matching page: those whose
+    name, e-mail or phone begins with the words of `search` (the applicant search,
+    db/search.py), by name; without a search the most recently approved first. At most
+    `limit`, plus contact `include` (the one the page was opened for) when available."""
+    where = [Applicant.stage.in_(AVAILABLE_STAGES), Applicant.anonymised_at.is_(None)]
+    query = select(Applicant.id, Applicant.first_name, Applicant.last_name)
+    plan = nullcontext()
+    if search.strip():
+        dialect = session.get_bind().dialect.name
+        condition = search_index.matches(Applicant.id, Applicant.search_text, search, dialect)
+        where.append(condition if condition is not None else false())
+        query = query.order_by(Applicant.last_name, Applicant.first_name, Applicant.id)
+        plan = search_index.search_plan(session)
+    else:
+        query = query.order_by(Applicant.stage_changed_at.desc(), Applicant.id.desc())
+    with plan:
+        rows = list(session.execute(query.where(*where).limit(limit)))
+    if include is not None and include not in {row.id for row in rows}:
+        rows = (
+            list(
+                session.execute(
+                    select(Applicant.id, Applicant.first_name, Applicant.last_name).where(
+                        Applicant.id == include, *where[:2]
+                    )
+                )
+            )
+            + rows
+        )
     return {row.id: f"{row.first_name} {row.last_name}" for row in rows}
 
 

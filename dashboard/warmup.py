@@ -54,6 +54,19 @@ def _tables() -> None:
     pa.Table.from_pandas(pd.DataFrame({"a": [1], "b": ["x"], "c": [pd.Timestamp("2026-01-01")]}))
 
 
+def _formats() -> None:
+    """Babel loads a language's number and date patterns on their first use (0.2 s)."""
+    from datetime import UTC, datetime
+
+    from recruitment.core import timefmt
+
+    for lang in ("nb", "en"):
+        timefmt.format_number(1234.5, lang, 1)
+        timefmt.format_percent(0.5, lang)
+        timefmt.format_datetime(datetime(2026, 1, 1, tzinfo=UTC), lang)
+        timefmt.format_month("2026-01", lang)
+
+
 def _database() -> None:
     from sqlalchemy import text
 
@@ -75,7 +88,7 @@ def prepare() -> float:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001 - a page's import that fails shows on that page
             log.warning("warm-up could not import %s", name, exc_info=True)
-    for step in (_charts, _tables, _database):
+    for step in (_charts, _tables, _formats, _database):
         try:
             step()
         except Exception:  # noqa: BLE001 - warming up is best effort, never a failure

@@ -9,6 +9,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Text, and_, cast, exists, false, func, select
@@ -51,7 +52,8 @@ def _load_column():
     )
 
 
-def _demand(user: ServiceUser) -> Demand:
+def _demand(user: Any) -> Demand:
+    """One service user's wishes, from the row or its columns (same names)."""
     prefs = user.preferences or {}
     return Demand(
         id=user.id,
@@ -132,7 +134,20 @@ def _waiting_service_users(
 ) -> list[Demand]:
     """Waiting, not anonymised service users, in one query; those already proposed to or
     placed with contact `exclude_pairs_with` are left out."""
-    query = select(ServiceUser).where(
+    # Plain columns, not ORM objects: thousands can be waiting in a large register, and
+    # building an object for each was most of the matching page's time.
+    query = select(
+        ServiceUser.id,
+        ServiceUser.case_ref,
+        ServiceUser.age_group,
+        ServiceUser.postcode,
+        ServiceUser.area,
+        ServiceUser.interests,
+        ServiceUser.languages,
+        ServiceUser.preferences,
+        ServiceUser.hours_per_month,
+        ServiceUser.waiting_since,
+    ).where(
         ServiceUser.status == ServiceUserStatus.WAITING.value, ServiceUser.anonymised_at.is_(None)
     )
     if exclude_pairs_with is not None:
@@ -145,7 +160,7 @@ def _waiting_service_users(
                 )
             )
         )
-    return [_demand(user) for user in session.scalars(query)]
+    return [_demand(user) for user in session.execute(query)]
 
 
 # --- services ---------------------------------------------------------------------------

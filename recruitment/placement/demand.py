@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import String, cast, func, select, type_coerce
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Applicant, Placement, ServiceUser, ServiceUserStatus, StageEvent
@@ -184,7 +184,8 @@ def _contacts(session: Session) -> list[Contact]:
         ).all()
     )
     rows = session.execute(
-        select(Applicant.id, Applicant.area, type_coerce(Applicant.target_groups, String)).where(
+        # As stored text: PostgreSQL's driver would parse every json cell itself.
+        select(Applicant.id, Applicant.area, cast(Applicant.target_groups, String)).where(
             Applicant.stage.in_(AVAILABLE_STAGES), Applicant.anonymised_at.is_(None)
         )
     ).all()

@@ -311,20 +311,25 @@ def supply_and_demand(
         ).all()
     )
     # A contact is available while they have room below the hour limit.
+    # Counted per (area, target groups) in SQL: a few hundred rows, not one per contact
+    # (34,000 at 100,000 applicants), the groups as their stored text.
+    targets_text = cast(Applicant.target_groups, Text)
     contacts = session.execute(
-        select(Applicant.area, Applicant.target_groups).where(
+        select(Applicant.area, targets_text, func.count())
+        .where(
             Applicant.stage.in_(AVAILABLE_STAGES),
             Applicant.anonymised_at.is_(None),
             _load_column() < max_hours,
         )
+        .group_by(Applicant.area, targets_text)
     ).all()
     available_by_area: dict[str, int] = {}
     available_by_target: dict[str, int] = {}
-    for contact_area, targets in contacts:
+    for contact_area, targets, count in contacts:
         key = contact_area or ""
-        available_by_area[key] = available_by_area.get(key, 0) + 1
-        for target in targets or ():
-            available_by_target[target] = available_by_target.get(target, 0) + 1
+        available_by_area[key] = available_by_area.get(key, 0) + count
+        for target in codes_of(targets):
+            available_by_target[target] = available_by_target.get(target, 0) + count
     areas = sorted(set(waiting_by_area) | set(available_by_area), key=lambda a: (a == "", a))
     by_area = pd.DataFrame(
         {
@@ -372,6 +377,6 @@ def supply_and_demand(
         by_target_group=by_target_group,
         longest_waits=longest_waits,
         waiting=len(waits),
-        available=len(contacts),
+        available=sum(count for _, _, count in contacts),
         average_days_waiting=(sum(days) / len(days)) if days else None,
     )

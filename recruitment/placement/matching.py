@@ -314,12 +314,20 @@ def supply_and_demand(
     # Counted per (area, target groups) in SQL: a few hundred rows, not one per contact
     # (34,000 at 100,000 applicants), the groups as their stored text.
     targets_text = cast(Applicant.target_groups, Text)
+    # Full contacts (active hours at the limit) are the few with placements: one list,
+    # looked up, rather than a sum of placements for each of 34,000 contacts.
+    full = (
+        select(Placement.applicant_id)
+        .where(Placement.applicant_id.is_not(None), Placement.status.in_(HOLDING))
+        .group_by(Placement.applicant_id)
+        .having(func.sum(Placement.hours_per_month) >= max_hours)
+    )
     contacts = session.execute(
         select(Applicant.area, targets_text, func.count())
         .where(
             Applicant.stage.in_(AVAILABLE_STAGES),
             Applicant.anonymised_at.is_(None),
-            _load_column() < max_hours,
+            Applicant.id.not_in(full),
         )
         .group_by(Applicant.area, targets_text)
     ).all()

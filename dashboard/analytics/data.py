@@ -24,6 +24,7 @@ from recruitment.analytics.data_version import data_version
 from recruitment.analytics.funnel import Filters
 from recruitment.core.access import Actor
 from recruitment.core.timefmt import office_zone, today
+from recruitment.placement import demand, matching
 
 TTL_SECONDS = 300
 #: The first part of `report_key`: the reports every reader shares.
@@ -111,7 +112,27 @@ def evaluation_report(
         )
 
 
-CACHED = (filter_options, funnel_report, mode_report, trends_report, time_report, evaluation_report)
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def supply_demand_report(actor: tuple, day: date) -> dict:
+    """Supply and demand: the picture by area and target group, and the demand gap."""
+    with sessions().begin() as session:
+        reader = _actor(actor)
+        return {
+            "picture": matching.supply_and_demand(session=session, actor=reader, today=day),
+            "gap": demand.demand_gap(session=session, actor=reader, today=day),
+        }
+
+
+CACHED = (
+    filter_options,
+    funnel_report,
+    mode_report,
+    reminder_report,
+    trends_report,
+    time_report,
+    evaluation_report,
+    supply_demand_report,
+)
 
 
 def prepare_defaults() -> None:
@@ -127,6 +148,7 @@ def prepare_defaults() -> None:
     for report in (mode_report, reminder_report, trends_report, time_report):
         report(key, since, until)
     evaluation_report(key, since, until, None)
+    supply_demand_report(key, until)
 
 
 def clear() -> None:

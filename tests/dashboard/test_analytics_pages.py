@@ -174,3 +174,20 @@ def test_the_default_views_prepared_at_server_start_are_the_ones_the_pages_show(
         at = page(name, reader).run()
         assert not at.exception, at.exception
         assert "No data yet" not in texts(at)
+
+
+def test_supply_and_demand_is_prepared_at_start_too(known, manager, coordinator, monkeypatch):
+    from dashboard.analytics import data as analytics_data
+    from recruitment.placement import demand, matching
+
+    analytics_data.prepare_defaults()
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("computed again: not the prepared view")
+
+    monkeypatch.setattr(matching, "supply_and_demand", not_again)
+    monkeypatch.setattr(demand, "demand_gap", not_again)
+    for reader in (manager, coordinator):
+        at = page("supply_demand", reader).run()
+        assert not at.exception, at.exception
+        assert at.metric, "the page shows its figures"

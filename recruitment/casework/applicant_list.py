@@ -309,7 +309,8 @@ def export_applicants(
         )
     else:
         query = _ids_query(session, filters, now=now or utcnow())
-        ids = list(session.scalars(query.limit(MAX_EXPORT_BY_ID + 1)))
+        with _plan(session, filters):
+            ids = list(session.scalars(query.limit(MAX_EXPORT_BY_ID + 1)))
         if len(ids) > MAX_EXPORT_BY_ID:
             raise ValidationFailed({"filters": "casework.export_too_many"}, max=MAX_EXPORT_BY_ID)
         rows = exports.applicant_export_rows(

@@ -23,8 +23,12 @@ PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 
 def server_command(port: int) -> list[str]:
-    """The command that serves the app on `port`: `verve serve`, as in production."""
-    return [sys.executable, "-m", "recruitment.cli", "serve", "--port", str(port)]
+    """The command that serves the app on `port`: `verve serve`, as in production
+    (deploy/systemd/verve.service: `/opt/verve/bin/verve serve`), the console script of
+    this environment; `python -m recruitment.cli` (the same entry point) if not installed."""
+    verve = Path(sys.executable).with_name("verve")
+    command = [str(verve)] if verve.exists() else [sys.executable, "-m", "recruitment.cli"]
+    return [*command, "serve", "--port", str(port)]
 
 
 def free_port() -> int:

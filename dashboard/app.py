@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import access, navigation, warmup
+from dashboard import access, i18n, navigation, warmup
 from dashboard.components import plain
 from dashboard.data import sessions
 from dashboard.frame import frame
@@ -15,6 +15,7 @@ from recruitment.core.timefmt import office_zone
 
 # The account is read once per run, here; the page's own check reuses it (access.py).
 access.start_run()
+i18n.start_run()  # the language, likewise (dashboard/i18n.py)
 actor = access.current_actor()
 st.set_page_config(
     page_title="Verve",

@@ -1,5 +1,6 @@
 """Make the first visit of each page as fast as the next: import what the pages import,
-build the chart library's schema validator, open the database and compute the Forecast
+build the chart library's schema validator, load Babel's patterns, open the database and
+compute the analytics pages' default views (dashboard/analytics/data.py) and the Forecast
 page's first view, once per process.
 
 `prepare()` is meant for server start (a lifespan hook calls it before the first request).
@@ -55,6 +56,19 @@ def _tables() -> None:
     pa.Table.from_pandas(pd.DataFrame({"a": [1], "b": ["x"], "c": [pd.Timestamp("2026-01-01")]}))
 
 
+def _formats() -> None:
+    """Babel loads a language's number and date patterns on their first use (0.2 s)."""
+    from datetime import UTC, datetime
+
+    from recruitment.core import timefmt
+
+    for lang in ("nb", "en"):
+        timefmt.format_number(1234.5, lang, 1)
+        timefmt.format_percent(0.5, lang)
+        timefmt.format_datetime(datetime(2026, 1, 1, tzinfo=UTC), lang)
+        timefmt.format_month("2026-01", lang)
+
+
 def _database() -> None:
     from sqlalchemy import text
 
@@ -75,6 +89,14 @@ def _forecast() -> None:
     forecast_data.warm()
 
 
+def _reports() -> None:
+    """The analytics pages' default views, into the cache every reader shares (0.3-0.8 s
+    each at 100,000 applicants, the difference between a page's first visit and the next)."""
+    from dashboard.analytics import data as analytics_data
+
+    analytics_data.prepare_defaults()
+
+
 def prepare() -> float:
     """Do the work; returns the seconds it took. Safe to call more than once."""
     began = time.perf_counter()
@@ -85,7 +107,7 @@ def prepare() -> float:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001 - a page's import that fails shows on that page
             log.warning("warm-up could not import %s", name, exc_info=True)
-    for step in (_charts, _tables, _database, _forecast):
+    for step in (_charts, _tables, _formats, _database, _reports, _forecast):
         try:
             step()
         except Exception:  # noqa: BLE001 - warming up is best effort, never a failure

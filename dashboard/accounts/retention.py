@@ -21,17 +21,22 @@ actor = access.require("retention.run")
 st.title(t("security.nav_retention"), anchor=False)
 show_flash()
 
+#: Rows of each kind shown: thousands can be due at once in a large register, and the
+#: table is for a look at who and how old; the counts above it are all of them.
+SHOWN = 50
+
 with sessions()() as session:
-    plan = retention_due(session=session, actor=actor)
+    plan = retention_due(session=session, actor=actor, limit=SHOWN)
     months = get_setting(session, "retention_months")
 
 st.write(t("security.retention_intro", count=months, cutoff=office_day(plan.cutoff)))
 c1, c2 = st.columns(2)
-c1.metric(t("security.retention_applicants_due"), len(plan.applicants))
-c2.metric(t("security.retention_service_users_due"), len(plan.service_users))
+c1.metric(t("security.retention_applicants_due"), plan.applicants_due)
+c2.metric(t("security.retention_service_users_due"), plan.service_users_due)
+kind_applicant, kind_user = t("security.retention_applicant"), t("security.retention_service_user")
 due_rows = [
     {
-        t("security.retention_kind"): t("security.retention_applicant"),
+        t("security.retention_kind"): kind_applicant,
         "ID": row["id"],
         t("security.retention_status"): t(f"stages.{row['stage']}"),
         t("security.retention_last_event"): format_datetime(row["last_event_at"]),
@@ -39,7 +44,7 @@ due_rows = [
     for row in plan.applicants
 ] + [
     {
-        t("security.retention_kind"): t("security.retention_service_user"),
+        t("security.retention_kind"): kind_user,
         "ID": row["id"],
         t("security.retention_status"): t(f"service_users.status_{row['status']}"),
         t("security.retention_last_event"): format_datetime(row["last_event_at"]),
@@ -47,6 +52,14 @@ due_rows = [
     for row in plan.service_users
 ]
 if due_rows:
+    if plan.applicants_due > SHOWN or plan.service_users_due > SHOWN:
+        st.caption(
+            t(
+                "security.retention_shown",
+                shown=SHOWN,
+                count=plan.applicants_due + plan.service_users_due,
+            )
+        )
     st.dataframe(due_rows, hide_index=True, width="stretch")
     with st.form("run_retention"):
         confirmed = st.checkbox(t("security.retention_confirm"), key="retention_confirm")

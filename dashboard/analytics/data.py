@@ -1,13 +1,20 @@
 """Cached reads for the analytics pages. Each wrapper takes only hashable plain values,
 opens one read transaction and calls one recruitment function. The key every page passes
-first, `actor_key(actor)`, holds the actor and the database's data version
+first, `report_key(actor)`, holds the database's data version
 (`recruitment.analytics.data_version`), so a change made on any replica is read on every
 replica's next page run; `dashboard.data.clear_caches()` and the Refresh button (`clear()`)
-empty this process's cache too."""
+empty this process's cache too.
+
+The reports are the same for everyone who may read analytics, so they are cached once for
+all readers: `report_key` checks the reader's permission (reading the data version needs
+`analytics.read`) on every run, and the cached read runs as the system. That is also what
+lets the server compute the default views at start (`prepare_defaults`, called by
+dashboard/warmup.py): the first manager after a restart finds them ready. The forecast's
+reads (forecast_data.py) stay keyed by the actor (`actor_key`): scenarios are personal."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import streamlit as st
 
@@ -16,12 +23,36 @@ from recruitment.analytics import funnel, reminders, reports
 from recruitment.analytics.data_version import data_version
 from recruitment.analytics.funnel import Filters
 from recruitment.core.access import Actor
+from recruitment.core.timefmt import office_zone, today
+from recruitment.placement import demand, matching
 
 TTL_SECONDS = 300
+#: The first part of `report_key`: the reports every reader shares.
+READERS = "analytics.read"
+#: The period every analytics page starts with: the last twelve months.
+DEFAULT_DAYS = 365
 
 
 def _actor(key: tuple) -> Actor:
+    """The reader a key was made for: the system for the shared reports (`report_key`),
+    the person for an `actor_key`."""
+    if key and key[0] == READERS:
+        return Actor.system("analytics")
     return Actor(*key[:4])
+
+
+def default_period() -> tuple[date, date]:
+    """Since and until of the pages' default period, on the office's calendar."""
+    last = today()
+    return last - timedelta(days=DEFAULT_DAYS), last
+
+
+def report_key(actor: Actor) -> tuple:
+    """The key of the shared reports: reading the data version checks that `actor` may
+    read analytics (one cheap query, every run), and holds the version."""
+    with sessions().begin() as session:
+        version = data_version(session=session, actor=actor)
+    return (READERS, version)
 
 
 def actor_key(actor: Actor) -> tuple:
@@ -81,7 +112,43 @@ def evaluation_report(
         )
 
 
-CACHED = (filter_options, funnel_report, mode_report, trends_report, time_report, evaluation_report)
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def supply_demand_report(actor: tuple, day: date) -> dict:
+    """Supply and demand: the picture by area and target group, and the demand gap."""
+    with sessions().begin() as session:
+        reader = _actor(actor)
+        return {
+            "picture": matching.supply_and_demand(session=session, actor=reader, today=day),
+            "gap": demand.demand_gap(session=session, actor=reader, today=day),
+        }
+
+
+CACHED = (
+    filter_options,
+    funnel_report,
+    mode_report,
+    reminder_report,
+    trends_report,
+    time_report,
+    evaluation_report,
+    supply_demand_report,
+)
+
+
+def prepare_defaults() -> None:
+    """Compute every analytics page's default view (the last twelve months, no filter)
+    into the cache, as a page would: at server start, before the first manager asks."""
+    with sessions().begin() as session:
+        office_zone(session)  # "today" on the office's calendar, as the pages see it
+        version = data_version(session=session, actor=Actor.system("warm-up"))
+    key = (READERS, version)
+    since, until = default_period()
+    filter_options(key)
+    funnel_report(key, Filters(since=since, until=until))
+    for report in (mode_report, reminder_report, trends_report, time_report):
+        report(key, since, until)
+    evaluation_report(key, since, until, None)
+    supply_demand_report(key, until)
 
 
 def clear() -> None:

@@ -13,7 +13,7 @@ st.title(t("analytics.nav_digital_vs_in_person"), anchor=False)
 st.caption(t("analytics.dvp_intro"))
 ui.refresh_button(actor)
 since, until = ui.period(help_key="analytics.meeting_period_help")
-report = analytics_data.mode_report(analytics_data.actor_key(actor), since, until)
+report = analytics_data.mode_report(analytics_data.report_key(actor), since, until)
 if not report["has_data"]:
     ui.no_data()
     st.stop()

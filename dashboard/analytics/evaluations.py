@@ -13,7 +13,7 @@ st.caption(t("analytics.evaluations_intro"))
 ui.refresh_button(actor)
 since, until = ui.period(help_key="analytics.meeting_period_help")
 mode = ui.mode_choice()
-report = analytics_data.evaluation_report(analytics_data.actor_key(actor), since, until, mode)
+report = analytics_data.evaluation_report(analytics_data.report_key(actor), since, until, mode)
 if not report["has_data"]:
     ui.no_data()
     st.stop()

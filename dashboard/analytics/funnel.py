@@ -13,7 +13,7 @@ st.title(t("analytics.nav_funnel"), anchor=False)
 st.caption(t("analytics.funnel_intro"))
 ui.refresh_button(actor)
 filters = ui.funnel_filters(actor)
-report = analytics_data.funnel_report(analytics_data.actor_key(actor), filters)
+report = analytics_data.funnel_report(analytics_data.report_key(actor), filters)
 if not report["has_data"]:
     ui.no_data()
     st.stop()

@@ -14,7 +14,7 @@ st.title(t("analytics.nav_reminders"), anchor=False)
 st.caption(t("analytics.reminders_intro"))
 ui.refresh_button(actor)
 since, until = ui.period(help_key="analytics.meeting_period_help")
-report = analytics_data.reminder_report(analytics_data.actor_key(actor), since, until)
+report = analytics_data.reminder_report(analytics_data.report_key(actor), since, until)
 if not report["has_data"]:
     ui.no_data()
     st.stop()

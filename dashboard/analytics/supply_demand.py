@@ -4,17 +4,19 @@ target group, with waiting times. Aggregates only, so managers may see it."""
 import streamlit as st
 
 from dashboard import access, charts
+from dashboard.analytics import data as analytics_data
 from dashboard.analytics import widgets as ui
-from dashboard.data import sessions
 from dashboard.i18n import t
-from recruitment.placement import demand, matching
+from recruitment.core.timefmt import today
 
 actor = access.require("analytics.read")
 st.title(t("supply_demand.title"), anchor=False)
 st.caption(t("supply_demand.intro"))
 
-with sessions().begin() as session:
-    picture = matching.supply_and_demand(session=session, actor=actor)
+# Cached like the other analytics pages (dashboard/analytics/data.py), and prepared at
+# server start: both parts read every available contact.
+report = analytics_data.supply_demand_report(analytics_data.report_key(actor), today())
+picture = report["picture"]
 
 c1, c2, c3 = st.columns(3)
 c1.metric(t("supply_demand.waiting"), picture.waiting)
@@ -76,8 +78,7 @@ else:
 # The demand gap: suitable contacts for each person waiting, and where there are none.
 st.subheader(t("supply_demand.gap_title"), anchor=False)
 st.caption(t("supply_demand.gap_intro"))
-with sessions().begin() as session:
-    gap = demand.demand_gap(session=session, actor=actor)
+gap = report["gap"]
 gap_columns = {
     **columns,
     "suitable": t("supply_demand.suitable"),

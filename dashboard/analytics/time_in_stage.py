@@ -14,7 +14,7 @@ st.title(t("analytics.nav_time_in_stage"), anchor=False)
 st.caption(t("analytics.time_intro"))
 ui.refresh_button(actor)
 since, until = ui.period(help_key="analytics.time_intro")
-report = analytics_data.time_report(analytics_data.actor_key(actor), since, until)
+report = analytics_data.time_report(analytics_data.report_key(actor), since, until)
 if not report["has_data"]:
     ui.no_data()
     st.stop()

@@ -13,7 +13,7 @@ st.title(t("analytics.nav_trends"), anchor=False)
 st.caption(t("analytics.trends_intro"))
 ui.refresh_button(actor)
 since, until = ui.period()
-report = analytics_data.trends_report(analytics_data.actor_key(actor), since, until)
+report = analytics_data.trends_report(analytics_data.report_key(actor), since, until)
 if not report["has_data"]:
     ui.no_data()
     st.stop()

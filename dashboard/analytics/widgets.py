@@ -3,7 +3,7 @@ the "no data yet" notice and the table-with-CSV that accompanies every chart."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pandas as pd
 import streamlit as st
@@ -17,7 +17,7 @@ from recruitment.core import vocabulary
 from recruitment.core.access import Actor, allowed
 from recruitment.core.pipeline import FUNNEL
 from recruitment.core.stats import format_p_value
-from recruitment.core.timefmt import chart_locale, iso, today
+from recruitment.core.timefmt import chart_locale, iso
 
 MODES = ("digital", "in_person")
 
@@ -54,11 +54,11 @@ def period(
     *, help_key: str = "analytics.period_help", key: str = "period"
 ) -> tuple[date | None, date | None]:
     """Two date pickers (last twelve months by default); either may be cleared."""
-    last = today()
+    first, last = analytics_data.default_period()
     left, right = st.columns(2)
     since = left.date_input(
         t("analytics.since"),
-        value=last - timedelta(days=365),
+        value=first,
         key=f"{key}_since",
         help=t(help_key),
         format=date_format(),
@@ -83,7 +83,7 @@ def choice(where, label_key: str, options: list, format_func, key: str):
 
 def funnel_filters(actor: Actor) -> Filters:
     since, until = period()
-    options = analytics_data.filter_options(analytics_data.actor_key(actor))
+    options = analytics_data.filter_options(analytics_data.report_key(actor))
     columns = st.columns(5)
     mode = choice(
         columns[0], "analytics.mode", list(MODES), lambda m: t(f"analytics.mode_{m}"), "filter_mode"

@@ -13,14 +13,25 @@ actor = access.require("service_users.read")
 st.title(t("matching.title"), anchor=False)
 st.caption(t("matching.intro"))
 
+preselected = st.query_params.get("applicant", "")
+search = st.text_input(
+    t("matching.contact_search"),
+    key="match_contact_search",
+    help=t("matching.contact_search_help", count=matching.CHOICES_SHOWN),
+)
+# There can be tens of thousands of approved contacts: a name search narrows the choice.
 with sessions().begin() as session:
-    contacts = matching.contact_choices(session=session, actor=actor)
+    contacts = matching.contact_choices(
+        session=session,
+        actor=actor,
+        search=search,
+        include=int(preselected) if preselected.isdigit() and not search.strip() else None,
+    )
 if not contacts:
-    st.info(t("matching.no_contacts"))
+    st.info(t("matching.no_contacts_found" if search.strip() else "matching.no_contacts"))
     st.stop()
 
 ids = list(contacts)
-preselected = st.query_params.get("applicant", "")
 index = ids.index(int(preselected)) if preselected.isdigit() and int(preselected) in contacts else 0
 applicant_id = st.selectbox(
     t("matching.contact"),

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -46,12 +46,23 @@ def months_before(at: datetime, months: int) -> datetime:
 
 @dataclass(frozen=True, slots=True)
 class RetentionPlan:
-    """Who is due for anonymisation, and who was anonymised when the plan was run."""
+    """Who is due for anonymisation, and who was anonymised when the plan was run.
+
+    `applicants` and `service_users` list everyone due, unless the plan was asked for
+    with a `limit` (the page shows the first rows); the counts are always all of them."""
 
     cutoff: datetime
     applicants: list[dict[str, Any]] = field(default_factory=list)
     service_users: list[dict[str, Any]] = field(default_factory=list)
     done: bool = False
+    applicants_due: int | None = None
+    service_users_due: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.applicants_due is None:
+            object.__setattr__(self, "applicants_due", len(self.applicants))
+        if self.service_users_due is None:
+            object.__setattr__(self, "service_users_due", len(self.service_users))
 
 
 def _latest(*values: datetime | None) -> datetime | None:
@@ -59,70 +70,95 @@ def _latest(*values: datetime | None) -> datetime | None:
     return max(present) if present else None
 
 
-def _due(session: Session, now: datetime) -> RetentionPlan:
+def _applicants_due(cutoff: datetime) -> list[ColumnElement[bool]]:
+    """An applicant who left is due once their last event is before the cutoff: the
+    stage change, every stage event and every journal note. "The latest is before" is
+    "each is before", so the database answers it from its indexes (the exits by stage and
+    change time; a look at the newest event and note of each) without reading the rest."""
+    return [
+        Applicant.stage.in_(EXIT_STAGES),
+        Applicant.anonymised_at.is_(None),
+        Applicant.stage_changed_at < cutoff,
+        ~exists().where(StageEvent.applicant_id == Applicant.id, StageEvent.at >= cutoff),
+        ~exists().where(
+            JournalEntry.applicant_id == Applicant.id, JournalEntry.created_at >= cutoff
+        ),
+    ]
+
+
+def _service_users_due(cutoff: datetime) -> list[ColumnElement[bool]]:
+    """Closed service users whose closing (or creation) and every note is before the cutoff."""
+    return [
+        ServiceUser.status == ServiceUserStatus.CLOSED.value,
+        ServiceUser.anonymised_at.is_(None),
+        func.coalesce(ServiceUser.closed_at, ServiceUser.created_at) < cutoff,
+        ~exists().where(
+            JournalEntry.service_user_id == ServiceUser.id, JournalEntry.created_at >= cutoff
+        ),
+    ]
+
+
+def _due(session: Session, now: datetime, *, limit: int | None = None) -> RetentionPlan:
     cutoff = months_before(now, get_setting(session, "retention_months"))
-    last_stage = dict(
-        session.execute(
-            select(StageEvent.applicant_id, func.max(StageEvent.at))
-            .join(Applicant, Applicant.id == StageEvent.applicant_id)
-            .where(Applicant.stage.in_(EXIT_STAGES), Applicant.anonymised_at.is_(None))
-            .group_by(StageEvent.applicant_id)
-        ).all()
+    last_stage = (
+        select(func.max(StageEvent.at))
+        .where(StageEvent.applicant_id == Applicant.id)
+        .scalar_subquery()
     )
     last_note = (
-        dict(
-            session.execute(
-                select(JournalEntry.applicant_id, func.max(JournalEntry.created_at))
-                .where(JournalEntry.applicant_id.in_(list(last_stage)))
-                .group_by(JournalEntry.applicant_id)
-            ).all()
-        )
-        if last_stage
-        else {}
+        select(func.max(JournalEntry.created_at))
+        .where(JournalEntry.applicant_id == Applicant.id)
+        .scalar_subquery()
     )
-    applicants = []
-    for applicant_id, stage, changed in session.execute(
-        select(Applicant.id, Applicant.stage, Applicant.stage_changed_at)
-        .where(Applicant.stage.in_(EXIT_STAGES), Applicant.anonymised_at.is_(None))
+    rows = session.execute(
+        select(Applicant.id, Applicant.stage, Applicant.stage_changed_at, last_stage, last_note)
+        .where(*_applicants_due(cutoff))
         .order_by(Applicant.id)
-    ):
-        last = _latest(last_stage.get(applicant_id), last_note.get(applicant_id), changed)
-        if last is not None and last < cutoff:
-            applicants.append({"id": applicant_id, "stage": stage, "last_event_at": last})
-
-    service_users = []
-    closed = session.execute(
-        select(ServiceUser.id, ServiceUser.closed_at, ServiceUser.created_at)
-        .where(
-            ServiceUser.status == ServiceUserStatus.CLOSED.value,
-            ServiceUser.anonymised_at.is_(None),
-        )
-        .order_by(ServiceUser.id)
+        .limit(limit)
     ).all()
-    notes = (
-        dict(
-            session.execute(
-                select(JournalEntry.service_user_id, func.max(JournalEntry.created_at))
-                .where(JournalEntry.service_user_id.in_([row[0] for row in closed]))
-                .group_by(JournalEntry.service_user_id)
-            ).all()
-        )
-        if closed
-        else {}
+    applicants = [
+        {"id": row[0], "stage": row[1], "last_event_at": _latest(row[2], row[3], row[4])}
+        for row in rows
+    ]
+    user_note = (
+        select(func.max(JournalEntry.created_at))
+        .where(JournalEntry.service_user_id == ServiceUser.id)
+        .scalar_subquery()
     )
-    for user_id, closed_at, created_at in closed:
-        last = _latest(closed_at or created_at, notes.get(user_id))
-        if last is not None and last < cutoff:
-            service_users.append(
-                {"id": user_id, "status": ServiceUserStatus.CLOSED.value, "last_event_at": last}
-            )
-    return RetentionPlan(cutoff=cutoff, applicants=applicants, service_users=service_users)
+    users = session.execute(
+        select(ServiceUser.id, ServiceUser.closed_at, ServiceUser.created_at, user_note)
+        .where(*_service_users_due(cutoff))
+        .order_by(ServiceUser.id)
+        .limit(limit)
+    ).all()
+    service_users = [
+        {
+            "id": row[0],
+            "status": ServiceUserStatus.CLOSED.value,
+            "last_event_at": _latest(row[1] or row[2], row[3]),
+        }
+        for row in users
+    ]
+    counts: dict[str, int | None] = {"applicants_due": None, "service_users_due": None}
+    if limit is not None:
+        counts["applicants_due"] = session.scalar(
+            select(func.count(Applicant.id)).where(*_applicants_due(cutoff))
+        )
+        counts["service_users_due"] = session.scalar(
+            select(func.count(ServiceUser.id)).where(*_service_users_due(cutoff))
+        )
+    return RetentionPlan(
+        cutoff=cutoff, applicants=applicants, service_users=service_users, **counts
+    )
 
 
 @requires("retention.run")
-def retention_due(*, session: Session, actor: Actor, now: datetime | None = None) -> RetentionPlan:
-    """Who would be anonymised if retention ran now (ids and dates, no personal data)."""
-    return _due(session, now or utcnow())
+def retention_due(
+    *, session: Session, actor: Actor, now: datetime | None = None, limit: int | None = None
+) -> RetentionPlan:
+    """Who would be anonymised if retention ran now (ids and dates, no personal data):
+    everyone, or with `limit` the first that many of each kind and the counts of all."""
+    return _due(session, now or utcnow(), limit=limit)
 
 
 @requires("retention.run")

@@ -224,7 +224,9 @@ _BITS: dict[str, dict[str, int]] = {
 }
 
 
-def _mask(codes, kind: str) -> int:
+@lru_cache(maxsize=65536)
+def _mask(codes: tuple[str, ...], kind: str) -> int:
+    """The bit mask of a list of codes; the same few combinations repeat across rows."""
     bits = _BITS[kind]
     return sum(bits.get(code, 0) for code in set(codes))
 

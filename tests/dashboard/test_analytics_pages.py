@@ -145,3 +145,49 @@ def test_each_analytics_page_runs_on_demo_data_as_a_manager(
     assert not at.exception, at.exception
     assert "No data yet" not in texts(at)
     assert len(at.dataframe) >= 1
+
+
+@pytest.mark.parametrize("name", [*PAGES, "reminders"])
+def test_the_default_views_prepared_at_server_start_are_the_ones_the_pages_show(
+    name, known, manager, coordinator, monkeypatch
+):
+    """dashboard/warmup.py computes every page's default view once at start, shared by
+    every reader; a page's first visit then reads nothing but the data version."""
+    from dashboard.analytics import data as analytics_data
+    from recruitment.analytics import reminders, reports
+
+    analytics_data.prepare_defaults()
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("computed again: the page's default is not the prepared one")
+
+    for module, function in (
+        (reports, "funnel_report"),
+        (reports, "mode_report"),
+        (reports, "trends_report"),
+        (reports, "time_report"),
+        (reports, "evaluation_report"),
+        (reminders, "reminder_attendance"),
+    ):
+        monkeypatch.setattr(module, function, not_again)
+    for reader in (manager, coordinator):  # one computation for every reader
+        at = page(name, reader).run()
+        assert not at.exception, at.exception
+        assert "No data yet" not in texts(at)
+
+
+def test_supply_and_demand_is_prepared_at_start_too(known, manager, coordinator, monkeypatch):
+    from dashboard.analytics import data as analytics_data
+    from recruitment.placement import demand, matching
+
+    analytics_data.prepare_defaults()
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("computed again: not the prepared view")
+
+    monkeypatch.setattr(matching, "supply_and_demand", not_again)
+    monkeypatch.setattr(demand, "demand_gap", not_again)
+    for reader in (manager, coordinator):
+        at = page("supply_demand", reader).run()
+        assert not at.exception, at.exception
+        assert at.metric, "the page shows its figures"

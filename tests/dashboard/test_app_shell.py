@@ -1,7 +1,7 @@
 from sqlalchemy import select
 
 from db.models import Setting, StaffUser
-from recruitment.accounts.staff import hash_password
+from recruitment.accounts.staff import actor_for, hash_password
 
 
 def _texts(at) -> str:
@@ -79,3 +79,24 @@ def test_english_is_chosen_by_the_url(app, session):
     _with_account(session)
     at = app(lang="en").run()
     assert at.title[0].value == "Become a support contact"
+
+
+def test_the_language_switch_still_changes_the_language_the_run_remembers(app, session):
+    """The language is read once per run (dashboard/i18n.py): switching in the sidebar
+    must start a run in the new language, and the next run must not keep the old one."""
+    from tests.dashboard.conftest import logged_in
+
+    _with_account(session)
+    actor = actor_for(session.scalars(select(StaffUser)).one())
+    session.rollback()  # no read transaction left open on the SQLite file
+    at = logged_in(app(), actor).run()
+    assert not at.exception
+    norwegian = at.title[0].value
+    at.selectbox(key="language_switch").set_value("en").run()
+    assert not at.exception
+    english = at.title[0].value
+    assert english != norwegian
+    at.run()
+    assert at.title[0].value == english
+    at.selectbox(key="language_switch").set_value("nb").run()
+    assert at.title[0].value == norwegian

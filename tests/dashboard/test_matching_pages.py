@@ -196,3 +196,20 @@ def test_a_coordinator_edits_and_then_closes_a_service_user(
     assert not at.exception
     assert "Saken er avsluttet." in _texts(at)
     assert session.get(ServiceUser, user).status == "closed"
+
+
+def test_the_matching_page_finds_the_contact_by_name(
+    app, session_factory, coordinator, make_applicant
+):
+    """Tens of thousands can be approved: the page offers a search, not all of them."""
+    kari = make_contact(session_factory, make_applicant, first_name="Kari", last_name="Lund")
+    per = make_contact(session_factory, make_applicant, first_name="Per", last_name="Åsen")
+    make_applicant(first_name="Pernille", last_name="Venter")  # signed up, not approved
+    at = open_page(app, coordinator, "placement/matching.py")
+    assert set(at.selectbox(key="match_contact").options) == {"Kari Lund", "Per Åsen"}
+    at.text_input(key="match_contact_search").input("per ase").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="match_contact").options == ["Per Åsen"]
+    at.text_input(key="match_contact_search").input("nobody").run()
+    assert [i.value for i in at.info] == [t("matching.no_contacts_found")]
+    assert kari and per

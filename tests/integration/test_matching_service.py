@@ -213,3 +213,25 @@ def test_supply_and_demand_counts_waiting_users_against_contacts_with_room(
     assert by_group.loc["children"].tolist() == [1, 1]
     assert picture.longest_waits["days_waiting"].tolist() == [100, 60, 20]
     assert "case_ref" not in picture.longest_waits.columns
+
+
+def test_contact_choices_are_a_search_with_a_limit_and_keep_the_chosen_one(
+    session, session_factory, coordinator, make_applicant
+):
+    from recruitment.placement.matching import contact_choices
+    from tests.matching_factories import make_contact
+
+    ids = [
+        make_contact(session_factory, make_applicant, first_name=f"Ola{n}", last_name="Berg")
+        for n in range(4)
+    ]
+    oyvind = make_contact(session_factory, make_applicant, first_name="Øyvind", last_name="Lie")
+    assert contact_choices(session=session, actor=coordinator, search="oyv") == {
+        oyvind: "Øyvind Lie"
+    }
+    found = contact_choices(session=session, actor=coordinator, search="berg", limit=2)
+    assert list(found) == ids[:2]
+    newest = contact_choices(session=session, actor=coordinator, limit=2)
+    assert len(newest) == 2
+    kept = contact_choices(session=session, actor=coordinator, limit=2, include=ids[0])
+    assert ids[0] in kept and len(kept) == 3 - (ids[0] in newest)

@@ -238,6 +238,40 @@ def test_retention_anonymises_people_who_left_long_ago_and_keeps_the_funnel(
         assert run_retention(session=s, actor=admin, now=NOW).applicants == []
 
 
+def test_the_page_asks_for_the_first_rows_and_gets_the_counts_of_everyone(
+    session_factory, admin, make_applicant
+):
+    """At 100,000 applicants thousands are due: the page shows the first and counts all,
+    in SQL. A note written after the cutoff, like a late stage event, keeps a person."""
+    gone = []
+    for n in range(3):
+        person = make_applicant(first_name=f"Gone{n}", signed_up_at=LONG_AGO)
+        with session_factory.begin() as s:
+            step_to(
+                session=s,
+                applicant_id=person,
+                to_stage="withdrawn",
+                by_id=None,
+                reason_code="no_time",
+                at=LONG_AGO + timedelta(days=1),
+            )
+        gone.append(person)
+    noted = gone.pop()
+    with session_factory.begin() as s:
+        s.add(
+            JournalEntry(
+                applicant_id=noted, channel="phone", subject="Called back", created_at=RECENT
+            )
+        )
+    with session_factory.begin() as s:
+        everyone = retention_due(session=s, actor=admin, now=NOW)
+        first = retention_due(session=s, actor=admin, now=NOW, limit=1)
+    assert [row["id"] for row in everyone.applicants] == gone
+    assert everyone.applicants_due == 2 and everyone.service_users_due == 0
+    assert [row["id"] for row in first.applicants] == gone[:1] and first.applicants_due == 2
+    assert first.applicants[0]["last_event_at"] == LONG_AGO + timedelta(days=1)
+
+
 def test_the_retention_period_is_the_admin_setting(
     session_factory, admin, make_applicant, make_meeting
 ):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -70,6 +71,25 @@ def require_postgres(reason: str | None) -> None:
     if IN_CI:
         pytest.fail(f"CI=true but the PostgreSQL tests cannot run: {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+@contextmanager
+def own_postgres_database(name: str) -> Iterator[tuple[str, Engine]]:
+    """A new, empty PostgreSQL database `name` for one test (a server of its own, a
+    database to take down): yields its URL and an AUTOCOMMIT engine on the server's
+    default database; afterwards the database is dropped, even if the test closed it to
+    connections."""
+    admin = make_engine(postgres_url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield postgres_url().rsplit("/", 1)[0] + f"/{name}", admin
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
 
 
 # --- migrated template databases, one per backend per worker ------------------

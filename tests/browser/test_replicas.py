@@ -26,7 +26,6 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from db.models import AuditEvent, InfoMeeting
-from db.session import make_engine
 from tests.browser.conftest import (
     STAFF_PASSWORD,
     _free_port,
@@ -87,44 +86,36 @@ http {{
 
 @pytest.fixture
 def replicas(tmp_path, postgres_available):
-    from tests.conftest import postgres_url, require_postgres
+    from tests.conftest import own_postgres_database, require_postgres
 
     require_postgres(postgres_available)
     if not Path(NGINX).exists():
         if IN_CI:
             pytest.fail("CI=true but nginx is missing (apt-get install nginx-light)")
         pytest.skip("nginx not installed (apt-get install nginx-light)")
-    name = f"verve_replicas_{os.getpid()}"
-    admin = make_engine(postgres_url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = postgres_url().rsplit("/", 1)[0] + f"/{name}"
     env = {"VERVE_TRUSTED_PROXIES": "127.0.0.1"}
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
-    a = start_server(tmp_path / "a", database_url=url, env=env)
-    b = start_server(tmp_path / "b", database_url=url, env=env)
-    port = _free_port()
-    conf = _nginx_conf(tmp_path, port, [urllib.parse.urlsplit(s.url).netloc for s in (a, b)])
-    proxy = subprocess.Popen([NGINX, "-p", str(tmp_path), "-c", str(conf)])
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
-            break
-        except OSError:
-            assert proxy.poll() is None and time.monotonic() < deadline, "nginx did not start"
-            time.sleep(0.2)
-    add_staff_accounts(a)
-    yield a, b, f"http://127.0.0.1:{port}", tmp_path
-    proxy.terminate()
-    proxy.wait(timeout=10)
-    stop_server(a)
-    stop_server(b)
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
+    with own_postgres_database(f"verve_replicas_{os.getpid()}") as (url, _admin):
+        a = start_server(tmp_path / "a", database_url=url, env=env)
+        b = start_server(tmp_path / "b", database_url=url, env=env)
+        port = _free_port()
+        conf = _nginx_conf(tmp_path, port, [urllib.parse.urlsplit(s.url).netloc for s in (a, b)])
+        proxy = subprocess.Popen([NGINX, "-p", str(tmp_path), "-c", str(conf)])
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
+                break
+            except OSError:
+                assert proxy.poll() is None and time.monotonic() < deadline, "nginx did not start"
+                time.sleep(0.2)
+        add_staff_accounts(a)
+        yield a, b, f"http://127.0.0.1:{port}", tmp_path
+        proxy.terminate()
+        proxy.wait(timeout=10)
+        stop_server(a)
+        stop_server(b)
 
 
 def _opener():

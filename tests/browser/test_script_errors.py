@@ -31,26 +31,18 @@ ERROR_ID = re.compile(r"\b[0-9a-f]{10}\b")
 @pytest.fixture
 def own_database(tmp_path, postgres_available, request) -> Iterator[tuple[LiveServer, object]]:
     """`verve serve` on a new PostgreSQL database, and an AUTOCOMMIT engine to break it."""
-    from tests.conftest import postgres_url, require_postgres
+    from tests.conftest import own_postgres_database, require_postgres
 
     require_postgres(postgres_available)
     name = f"verve_err_{os.getpid()}_{abs(hash(request.node.name)) % 10**8}"
-    admin = make_engine(postgres_url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = postgres_url().rsplit("/", 1)[0] + f"/{name}"
-    server = start_server(tmp_path, database_url=url)
-    own = make_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        yield server, own, admin, name
-    finally:
-        stop_server(server)
-        own.dispose()
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    with own_postgres_database(name) as (url, admin):
+        server = start_server(tmp_path, database_url=url)
+        own = make_engine(url, isolation_level="AUTOCOMMIT")
+        try:
+            yield server, own, admin, name
+        finally:
+            stop_server(server)
+            own.dispose()
 
 
 def _shown_error_id(page, text: str) -> str:

@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from db.session import make_engine
 from tests.browser.conftest import open_page, start_server, stop_server
 
 HEADERS = {
@@ -62,38 +61,30 @@ def test_a_public_page_renders_under_the_policy_and_asks_no_other_host(
 
 
 def test_readyz_fails_while_the_database_is_unreachable_and_recovers(tmp_path, postgres_available):
-    from tests.conftest import postgres_url, require_postgres
+    from tests.conftest import own_postgres_database, require_postgres
 
     require_postgres(postgres_available)
     name = f"verve_ready_{os.getpid()}"
-    admin = make_engine(postgres_url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = postgres_url().rsplit("/", 1)[0] + f"/{name}"
-    server = start_server(tmp_path, database_url=url)
-    try:
-        assert _get(f"{server.url}/readyz")[0] == 200
-        server.sessions.kw["bind"].dispose()
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
-            connection.exec_driver_sql(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
-                (name,),
-            )
-        status, _headers, body = _get(f"{server.url}/readyz")
-        assert status == 503 and body == b"database unreachable"
-        assert _get(f"{server.url}/healthz")[0] == 200
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
-        assert _get(f"{server.url}/readyz")[0] == 200
-        log = server.log.read_text()
-    finally:
-        stop_server(server)
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    with own_postgres_database(name) as (url, admin):
+        server = start_server(tmp_path, database_url=url)
+        try:
+            assert _get(f"{server.url}/readyz")[0] == 200
+            server.sessions.kw["bind"].dispose()
+            with admin.connect() as connection:
+                connection.exec_driver_sql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+                connection.exec_driver_sql(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                    (name,),
+                )
+            status, _headers, body = _get(f"{server.url}/readyz")
+            assert status == 503 and body == b"database unreachable"
+            assert _get(f"{server.url}/healthz")[0] == 200
+            with admin.connect() as connection:
+                connection.exec_driver_sql(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+            assert _get(f"{server.url}/readyz")[0] == 200
+            log = server.log.read_text()
+        finally:
+            stop_server(server)
     assert "database unreachable" in log
 
 

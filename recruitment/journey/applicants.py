@@ -407,15 +407,7 @@ def sign_up(
                 session=session, meeting_id=meeting_id, allow_waitlist=allow_waitlist
             )
         _ask_owner_to_confirm(session, existing, data[0], meeting_id, callback, lang)
-        return SignUpResult(
-            applicant_id=existing.id,
-            token="",
-            registration_id=None,
-            status=None,
-            waitlist_position=None,
-            created=False,
-            pending=True,
-        )
+        return _waiting_for_owner(existing)
     return _apply_sign_up(
         session=session,
         data=data[0],
@@ -424,6 +416,20 @@ def sign_up(
         allow_waitlist=allow_waitlist,
         lang=lang,
         by_id=by_id,
+    )
+
+
+def _waiting_for_owner(applicant: Applicant) -> SignUpResult:
+    """What a sign-up with a registered address answers: nothing saved, no link, no
+    booking, the same as a new address shows; the owner has been asked by mail."""
+    return SignUpResult(
+        applicant_id=applicant.id,
+        token="",
+        registration_id=None,
+        status=None,
+        waitlist_position=None,
+        created=False,
+        pending=True,
     )
 
 
@@ -481,15 +487,7 @@ def _apply_sign_up(
         if not created and by_id is None and not confirmed:
             # The address was registered a moment ago by someone else's sign-up.
             _ask_owner_to_confirm(session, applicant, data, meeting_id, callback, lang)
-            return SignUpResult(
-                applicant_id=applicant.id,
-                token="",
-                registration_id=None,
-                status=None,
-                waitlist_position=None,
-                created=False,
-                pending=True,
-            )
+            return _waiting_for_owner(applicant)
         registration = None
         if meeting_id is not None:
             registration = _booking.book_or_move(

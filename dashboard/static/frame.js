@@ -1,9 +1,13 @@
 /* Verve's frame script, served by `verve serve` from /assets (a file of Verve's own, so
    the Content-Security-Policy allows it as 'self'); its language comes from the
    data-lang attribute that dashboard/frame.py writes (one of Verve's own codes). It puts Streamlit's own English into the user's
-   language, keeps <html lang> in step with it and, after a refused form, brings the first error into view. */
+   language, keeps <html lang> in step with it and, after a refused form, brings the first error into view.
+   For staff (data-preload names Streamlit's chart module), it loads the chart library once the
+   browser is idle, so the first page with a chart does not wait for it. */
 (() => {
-  const lang = (document.currentScript && document.currentScript.dataset.lang) || "nb";
+  const script = document.currentScript;
+  const lang = (script && script.dataset.lang) || "nb";
+  const preload = (script && script.dataset.preload) || "";
   const doc = window.document;
   const state = (window.verveFrame = window.verveFrame || { errors: 0 });
   state.lang = lang;
@@ -101,4 +105,15 @@
     });
   }
   run();
+  /* The same file Streamlit imports when it first draws a chart, so the browser's module map
+     holds it by then: fetched and evaluated once, whoever asks first. */
+  if (preload && !state.preloaded) {
+    const main = doc.querySelector('script[type="module"][src*="static/js/index."]');
+    if (main) {
+      state.preloaded = true;
+      const load = () => import(new URL(preload, main.src).href).catch(() => { state.preloaded = false; });
+      if (window.requestIdleCallback) window.requestIdleCallback(load, { timeout: 2000 });
+      else window.setTimeout(load, 500);
+    }
+  }
 })();

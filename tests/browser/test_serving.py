@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import open_page, start_server, stop_server
+from tests.browser.conftest import log_in, open_page, start_server, stop_server
 
 HEADERS = {
     "x-content-type-options": "nosniff",
@@ -58,6 +58,26 @@ def test_a_public_page_renders_under_the_policy_and_asks_no_other_host(
     expect(page.get_by_role("heading", name="Bli støttekontakt").first).to_be_visible()
     assert hosts == {urlsplit(live_server.url).netloc}
     assert not [e for e in page.console_errors if "Content Security Policy" in e]
+
+
+_CHART_MODULE_LOADED = """() => performance.getEntriesByType('resource')
+    .some(entry => entry.name.includes('/static/js/ArrowVegaLiteChart.'))"""
+
+
+def test_staff_get_the_chart_library_while_idle_and_applicants_never_do(
+    page, live_server, staff_accounts
+):
+    """The start page has no chart; a coordinator's browser still loads the chart module
+    once idle, so the first chart page does not wait for it. The sign-up page (phones,
+    mobile data) does not."""
+    open_page(page, live_server, "/", lang="nb")
+    page.wait_for_timeout(2_500)  # longer than the idle callback's own time-out
+    assert not page.evaluate(_CHART_MODULE_LOADED)
+    log_in(page, live_server, staff_accounts["coordinator"])
+    assert "/auth/login" not in page.url
+    assert page.locator('[data-testid="stVegaLiteChart"]').count() == 0  # no chart here
+    page.wait_for_function(_CHART_MODULE_LOADED, timeout=10_000)
+    assert not [e for e in page.console_errors if "ArrowVegaLiteChart" in e]
 
 
 def test_readyz_fails_while_the_database_is_unreachable_and_recovers(tmp_path, postgres_available):

@@ -40,9 +40,36 @@ def test_the_frame_hands_streamlit_only_its_constant_files():
     ]
     assert [ast.unparse(call.args[0]) for call in calls] == ["STYLESHEET", "script"]
     assert "unsafe_allow_html" not in FRAME.read_text(encoding="utf-8")
-    # The script is filled in with nothing but one of Verve's language codes.
-    assert FRAME.read_text(encoding="utf-8").count(".replace(") == 1
-    from dashboard.frame import frame
+    # The script is filled in with nothing but one of Verve's language codes and the
+    # file name of Streamlit's chart module.
+    assert FRAME.read_text(encoding="utf-8").count(".replace(") == 0
+    from dashboard.frame import chart_module, frame, frame_html
 
     with pytest.raises(ValueError):
         frame("<script>")
+    template = (ROOT / "dashboard" / "static" / "frame.html").read_text(encoding="utf-8")
+    for language in ("nb", "en"):
+        for preload in (False, True):
+            filled = frame_html(language, preload_charts=preload)
+            module = chart_module() if preload else ""
+            assert filled == template.replace("__LANG__", language).replace(
+                "__PRELOAD__", module
+            )
+
+
+def test_only_staff_pages_load_the_chart_library_ahead():
+    """Staff get the chart module's name to load while idle; an applicant's page (on a
+    phone, perhaps on mobile data) names none, so nothing extra is fetched."""
+    import re
+
+    from dashboard.frame import chart_module, frame_html
+
+    module = chart_module()
+    assert re.fullmatch(r"ArrowVegaLiteChart\.[A-Za-z0-9_-]+\.js", module), module
+    import streamlit
+
+    assert (Path(streamlit.__file__).parent / "static" / "static" / "js" / module).is_file()
+    assert f'data-preload="{module}"' in frame_html("nb", preload_charts=True)
+    assert 'data-preload=""' in frame_html("nb")
+    app = (ROOT / "dashboard" / "app.py").read_text(encoding="utf-8")
+    assert "frame(lang(), preload_charts=actor is not None)" in app

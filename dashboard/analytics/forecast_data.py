@@ -114,7 +114,7 @@ def version(actor: Actor, data_version: tuple | None = None) -> tuple:
     """What the forecast reads, now. The fingerprint scans the tables the forecast reads
     (a few tenths of a second at 100,000 applicants on a busy machine), so it is read
     again only when `data_version` (the analytics pages' key, read on every visit: newest
-    ids and the event count, from any process) or this process's writes have moved since,
+    ids, from any process) or this process's writes have moved since,
     or after `RECHECK_SECONDS`."""
     url = str(engine().url)
     seen = _seen.get(url)

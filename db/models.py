@@ -345,6 +345,8 @@ class Applicant(Base):
         Index("ix_applicant_coordinator_stage", "coordinator_id", "stage"),
         Index("ix_applicant_created_at", "created_at"),
         Index("ix_applicant_last_name", "last_name", "first_name"),
+        # The newest change in one lookup: the key of the matching pages' contact table.
+        Index("ix_applicant_updated_at", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

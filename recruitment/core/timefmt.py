@@ -287,11 +287,27 @@ def localise_columns(
         formatters[column] = lambda v: format_km(v, lang)
     return frame.assign(
         **{
-            column: [format_(value) for value in frame[column]]
+            column: _each_once(format_, frame[column])
             for column, format_ in formatters.items()
             if column in frame.columns
         }
     )
+
+
+def _each_once(format_, values) -> list:
+    """`format_` of every value, formatting each distinct value once: a table of thousands
+    of rows repeats a few shares and days, and Babel takes tens of microseconds a cell."""
+    done: dict[Any, Any] = {}
+    out = []
+    for value in values:
+        try:
+            text = done[value]
+        except KeyError:
+            text = done[value] = format_(value)
+        except TypeError:  # an unhashable value: formatted as it comes
+            text = format_(value)
+        out.append(text)
+    return out
 
 
 # --- for machines -------------------------------------------------------------------------------

@@ -1,12 +1,13 @@
 """The page frame's few additions to Streamlit: a stylesheet (visible keyboard focus,
 meeting choices spaced on a phone) and a script that puts Streamlit's own English
 ("Skip to main content", "Open", …) into the user's language, brings the first error
-into view after a refused form and, for staff, loads the chart library while the
-browser is idle (so the first page with a chart is not the one that waits for it).
+into view after a refused form and, for staff, loads Streamlit's table, chart and form
+modules while the browser is idle (so the first page with a table or a chart is not
+the one that waits for them).
 
 Both are constant files in dashboard/static; the only things filled in are the language
-code, one of Verve's own, and the file name of Streamlit's chart module, read from
-Streamlit's own static folder. This is the one place the dashboard hands HTML to
+code, one of Verve's own, and file names of Streamlit's modules, read from Streamlit's
+own static folder. This is the one place the dashboard hands HTML to
 Streamlit (tests/unit/test_no_raw_html.py keeps it that way)."""
 
 from __future__ import annotations
@@ -25,30 +26,58 @@ SCRIPT = STATIC / "frame.html"
 
 
 #: A file name of Streamlit's bundle: letters, digits, dots, dashes and underscores.
-_MODULE_NAME = re.compile(r"[A-Za-z0-9_.-]+\.js")
+_FILE_NAME = re.compile(r"[A-Za-z0-9_.-]+\.(js|css)")
+
+#: Streamlit's parts that staff pages draw and that Streamlit loads only when a page first
+#: shows one (each is a module of its own, the table and the chart half a second of
+#: fetching and compiling on the first page that has one): loaded ahead while the
+#: browser is idle, biggest first.
+PRELOADED = (
+    "DataFrame",
+    "ArrowVegaLiteChart",
+    "Multiselect",
+    "Selectbox",
+    "DateInput",
+    "TextInput",
+    "TextArea",
+    "NumberInput",
+    "Checkbox",
+    "Radio",
+    "ButtonGroup",
+    "DownloadButton",
+)
 
 
 @cache
-def chart_module() -> str:
-    """The file name of Streamlit's chart module (`ArrowVegaLiteChart.<hash>.js`, with the
-    Vega library it imports), or "" when this Streamlit has none by that name."""
-    folder = Path(st.__file__).parent / "static" / "static" / "js"
-    names = sorted(path.name for path in folder.glob("ArrowVegaLiteChart.*.js"))
-    return names[0] if names and _MODULE_NAME.fullmatch(names[0]) else ""
+def preloaded_modules() -> tuple[str, ...]:
+    """The file names (`DataFrame.<hash>.js`, ...) of `PRELOADED` in this Streamlit's
+    bundle, and their stylesheets (`DataFrame.<hash>.css`, which Streamlit waits for
+    before it draws the first table); a name this version lacks is left out."""
+    static = Path(st.__file__).parent / "static" / "static"
+    found = []
+    for stem in PRELOADED:
+        for folder, suffix in (("js", ".js"), ("css", ".css")):
+            names = sorted(path.name for path in (static / folder).glob(f"{stem}.*{suffix}"))
+            name = next((n for n in names if n.count(".") == 2 and _FILE_NAME.fullmatch(n)), None)
+            if name:
+                found.append(name)
+    return tuple(found)
 
 
 def frame_html(language: str, *, preload_charts: bool = False) -> str:
     """The frame's script element for `language` (constant but for the language code and,
-    with `preload_charts`, the chart module's file name)."""
+    with `preload_charts`, the file names of the modules to load ahead)."""
     if language not in LANGUAGES:
         raise ValueError(f"not one of Verve's languages: {language!r}")
-    fill = {"__LANG__": language, "__PRELOAD__": chart_module() if preload_charts else ""}
+    preload = " ".join(preloaded_modules()) if preload_charts else ""
+    fill = {"__LANG__": language, "__PRELOAD__": preload}
     return re.sub("__LANG__|__PRELOAD__", lambda match: fill[match[0]], SCRIPT.read_text("utf-8"))
 
 
 def frame(language: str, *, preload_charts: bool = False) -> None:
     """Draw the stylesheet and the frame script for `language` (call once per run).
-    Staff pass `preload_charts`: an applicant on a phone never loads the chart library."""
+    Staff pass `preload_charts`: an applicant on a phone never loads more than the page
+    needs."""
     script = frame_html(language, preload_charts=preload_charts)
     st.html(STYLESHEET)
     st.html(script, unsafe_allow_javascript=True)

@@ -2,8 +2,8 @@
    the Content-Security-Policy allows it as 'self'); its language comes from the
    data-lang attribute that dashboard/frame.py writes (one of Verve's own codes). It puts Streamlit's own English into the user's
    language, keeps <html lang> in step with it and, after a refused form, brings the first error into view.
-   For staff (data-preload names Streamlit's chart module), it loads the chart library once the
-   browser is idle, so the first page with a chart does not wait for it. */
+   For staff (data-preload names Streamlit's table, chart and form modules), it loads them one by
+   one while the browser is idle, so the first page with a table or a chart does not wait for them. */
 (() => {
   const script = document.currentScript;
   const lang = (script && script.dataset.lang) || "nb";
@@ -105,15 +105,31 @@
     });
   }
   run();
-  /* The same file Streamlit imports when it first draws a chart, so the browser's module map
-     holds it by then: fetched and evaluated once, whoever asks first. */
+  /* The same files Streamlit imports when it first draws a table or a chart, so the browser's
+     module map holds them by then: fetched and evaluated once, whoever asks first. */
   if (preload && !state.preloaded) {
     const main = doc.querySelector('script[type="module"][src*="static/js/index."]');
     if (main) {
       state.preloaded = true;
-      const load = () => import(new URL(preload, main.src).href).catch(() => { state.preloaded = false; });
-      if (window.requestIdleCallback) window.requestIdleCallback(load, { timeout: 2000 });
-      else window.setTimeout(load, 500);
+      const names = preload.split(" ").filter(Boolean);
+      /* A module's stylesheet goes in at once, under the address Streamlit's loader looks
+         for, so the loader finds it there and does not hold the first table back for it. */
+      for (const name of names.filter((n) => n.endsWith(".css"))) {
+        const link = doc.createElement("link");
+        link.rel = "stylesheet";
+        link.crossOrigin = "";
+        link.href = new URL("../css/" + name, main.src).href;
+        doc.head.appendChild(link);
+      }
+      names.splice(0, names.length, ...names.filter((n) => n.endsWith(".js")));
+      const idle = (next) =>
+        window.requestIdleCallback ? window.requestIdleCallback(next, { timeout: 1000 }) : window.setTimeout(next, 200);
+      const step = () => {
+        const name = names.shift();
+        if (!name) return;
+        import(new URL(name, main.src).href).catch(() => {}).finally(() => idle(step));
+      };
+      idle(step);
     }
   }
 })();

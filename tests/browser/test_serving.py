@@ -60,24 +60,28 @@ def test_a_public_page_renders_under_the_policy_and_asks_no_other_host(
     assert not [e for e in page.console_errors if "Content Security Policy" in e]
 
 
-_CHART_MODULE_LOADED = """() => performance.getEntriesByType('resource')
-    .some(entry => entry.name.includes('/static/js/ArrowVegaLiteChart.'))"""
+_MODULES_LOADED = """() => ['/static/js/ArrowVegaLiteChart.', '/static/js/DataFrame.'].every(
+    (name) => performance.getEntriesByType('resource').some(entry => entry.name.includes(name)))"""
+_ANY_LOADED = """() => performance.getEntriesByType('resource').some(entry =>
+    entry.name.includes('/static/js/ArrowVegaLiteChart.')
+    || entry.name.includes('/static/js/DataFrame.'))"""
 
 
-def test_staff_get_the_chart_library_while_idle_and_applicants_never_do(
+def test_staff_get_the_table_and_chart_modules_while_idle_and_applicants_never_do(
     page, live_server, staff_accounts
 ):
-    """The start page has no chart; a coordinator's browser still loads the chart module
-    once idle, so the first chart page does not wait for it. The sign-up page (phones,
-    mobile data) does not."""
+    """The start page has no table and no chart; a coordinator's browser still loads
+    those modules once idle, so the first page with one does not wait half a second for
+    them. The sign-up page (phones, mobile data) does not."""
     open_page(page, live_server, "/", lang="nb")
-    page.wait_for_timeout(2_500)  # longer than the idle callback's own time-out
-    assert not page.evaluate(_CHART_MODULE_LOADED)
+    page.wait_for_timeout(3_000)  # longer than the idle callbacks' own time-outs
+    assert not page.evaluate(_ANY_LOADED)
     log_in(page, live_server, staff_accounts["coordinator"])
     assert "/auth/login" not in page.url
-    assert page.locator('[data-testid="stVegaLiteChart"]').count() == 0  # no chart here
-    page.wait_for_function(_CHART_MODULE_LOADED, timeout=10_000)
-    assert not [e for e in page.console_errors if "ArrowVegaLiteChart" in e]
+    for element in ("stVegaLiteChart", "stDataFrame"):  # none here
+        assert page.locator(f'[data-testid="{element}"]').count() == 0
+    page.wait_for_function(_MODULES_LOADED, timeout=15_000)
+    assert not [e for e in page.console_errors if "static/js" in e]
 
 
 def test_readyz_fails_while_the_database_is_unreachable_and_recovers(tmp_path, postgres_available):

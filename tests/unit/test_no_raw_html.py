@@ -41,9 +41,9 @@ def test_the_frame_hands_streamlit_only_its_constant_files():
     assert [ast.unparse(call.args[0]) for call in calls] == ["STYLESHEET", "script"]
     assert "unsafe_allow_html" not in FRAME.read_text(encoding="utf-8")
     # The script is filled in with nothing but one of Verve's language codes and the
-    # file name of Streamlit's chart module.
+    # file names of Streamlit's modules to load ahead.
     assert FRAME.read_text(encoding="utf-8").count(".replace(") == 0
-    from dashboard.frame import chart_module, frame, frame_html
+    from dashboard.frame import frame, frame_html, preloaded_modules
 
     with pytest.raises(ValueError):
         frame("<script>")
@@ -51,25 +51,34 @@ def test_the_frame_hands_streamlit_only_its_constant_files():
     for language in ("nb", "en"):
         for preload in (False, True):
             filled = frame_html(language, preload_charts=preload)
-            module = chart_module() if preload else ""
+            module = " ".join(preloaded_modules()) if preload else ""
             assert filled == template.replace("__LANG__", language).replace(
                 "__PRELOAD__", module
             )
 
 
-def test_only_staff_pages_load_the_chart_library_ahead():
-    """Staff get the chart module's name to load while idle; an applicant's page (on a
-    phone, perhaps on mobile data) names none, so nothing extra is fetched."""
+def test_only_staff_pages_load_the_table_and_chart_modules_ahead():
+    """Staff get the names of Streamlit's table and chart modules (and the form widgets')
+    to load while idle; an applicant's page (on a phone, perhaps on mobile data) names
+    none, so nothing extra is fetched."""
     import re
 
-    from dashboard.frame import chart_module, frame_html
-
-    module = chart_module()
-    assert re.fullmatch(r"ArrowVegaLiteChart\.[A-Za-z0-9_-]+\.js", module), module
     import streamlit
 
-    assert (Path(streamlit.__file__).parent / "static" / "static" / "js" / module).is_file()
-    assert f'data-preload="{module}"' in frame_html("nb", preload_charts=True)
+    from dashboard.frame import preloaded_modules
+
+    modules = preloaded_modules()
+    scripts = [name.split(".")[0] for name in modules if name.endswith(".js")]
+    assert scripts[:2] == ["DataFrame", "ArrowVegaLiteChart"], modules
+    assert [n.split(".")[0] for n in modules if n.endswith(".css")] == ["DataFrame"], modules
+    static = Path(streamlit.__file__).parent / "static" / "static"
+    for name in modules:
+        kind = re.fullmatch(r"[A-Za-z]+\.[A-Za-z0-9_-]+\.(js|css)", name)
+        assert kind, name
+        assert (static / kind[1] / name).is_file()
+    from dashboard.frame import frame_html
+
+    assert f'data-preload="{" ".join(modules)}"' in frame_html("nb", preload_charts=True)
     assert 'data-preload=""' in frame_html("nb")
     app = (ROOT / "dashboard" / "app.py").read_text(encoding="utf-8")
     assert "frame(lang(), preload_charts=actor is not None)" in app

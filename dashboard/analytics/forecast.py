@@ -259,6 +259,15 @@ st.caption(
         digital=format_percent(report["today"]["digital_share"]),
     )
 )
+swing = report["today"]["month_swing"]
+if any(swing.values()):
+    st.caption(
+        t(
+            "forecast.month_swing",
+            approvals=format_percent(swing["approvals"]),
+            placements=format_percent(swing["placements"]),
+        )
+    )
 # Codes in the frame: the table writes stages and modes as labels (the CSV keeps codes).
 assumptions = pd.DataFrame(report["assumptions"])
 ui.table(

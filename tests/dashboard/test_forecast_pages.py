@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import threading
 from datetime import date, timedelta
 
@@ -66,6 +68,11 @@ def test_the_forecast_page_shows_fans_assumptions_backtest_and_csv(demo_data, ma
     assert "Signed up" in words and "Both" in words and "Digital" in words, words
     assert not [w for w in words if "." in w or "_" in w], words
     assert all(str(d).isdigit() for d in assumptions["median_days"] if d is not None)
+    # The demo's months swing (holidays): the page says by how much, and that the
+    # intervals allow for it.
+    captions = " ".join(c.value for c in at.caption)
+    swing = re.search(r"approvals swung by about (\d+)%", captions)
+    assert swing and int(swing[1]) > 0, captions
     # A fresh run with the toggle on (AppTest would format the other widgets' options
     # outside the script, in the default language).
     at = page("forecast", manager)

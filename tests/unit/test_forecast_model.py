@@ -15,6 +15,7 @@ from recruitment.analytics.forecast.model import (
     Pipeline,
     Pool,
     apply_levers,
+    month_swing,
     simulate,
 )
 
@@ -111,6 +112,55 @@ def test_the_same_seed_gives_the_same_numbers_and_another_seed_other_numbers():
     np.testing.assert_array_equal(first.approvals, again.approvals)
     np.testing.assert_array_equal(first.placements, again.placements)
     assert not np.array_equal(first.approvals, other.approvals)
+
+
+def test_a_month_swing_keeps_the_mean_and_widens_the_spread_as_much_as_it_says():
+    """Months swing beyond chance (holidays, busy seasons): each run's month is scaled by
+    a factor of mean 1 and coefficient of variation `cv`, one shock per run and month
+    shared by both series. The mean stays the exact expectation; the spread of a series
+    whose chance part is small grows to about mean x cv."""
+    from dataclasses import replace
+
+    per_day = 1.0
+    plain = estimates(signups=per_day * 365.25 / 12)
+    swinging = replace(plain, month_swing={"approvals": 0.2, "placements": 0.1})
+    forecast = simulate(swinging, PIPELINE, months=6, runs=20_000, seed=7)
+    without = simulate(plain, PIPELINE, months=6, runs=20_000, seed=7)
+    exact_approvals, exact_placements = by_hand(per_day)
+    for runs, exact, cv, chance in (
+        (forecast.approvals, exact_approvals, 0.2, without.approvals),
+        (forecast.placements, exact_placements, 0.1, without.placements),
+    ):
+        error = runs.std(axis=0) / np.sqrt(len(runs))
+        assert np.all(np.abs(runs.mean(axis=0) - exact) <= 4 * error + 0.01)
+        # Variance of X*F with F independent of X, E[F] = 1: Var X (1 + cv^2) + (E X cv)^2.
+        predicted = np.sqrt(chance.var(axis=0) * (1 + cv**2) + (exact * cv) ** 2)
+        np.testing.assert_allclose(runs.std(axis=0), predicted, rtol=0.06, atol=0.6)
+    # The same shock for both series: a slow month is slow for both.
+    busy = exact_approvals > 20
+    shared = np.corrcoef(forecast.approvals[:, busy].ravel(), forecast.placements[:, busy].ravel())
+    assert shared[0, 1] > 0.2
+    # No swing, no change: the same seed draws the same numbers as before.
+    still = replace(plain, month_swing={"approvals": 0.0})
+    np.testing.assert_array_equal(
+        simulate(still, PIPELINE, runs=500, seed=3).approvals,
+        simulate(plain, PIPELINE, runs=500, seed=3).approvals,
+    )
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        ([200] * 12, 0.0),  # no swing at all
+        ([100 + 10 * i for i in range(12)], 0.0),  # steady growth is not a swing
+        # Differences of 100: variance 100^2 / 2 = 5,000 on a mean of 200, less chance.
+        ([150, 250] * 6, float(np.sqrt(5_000 / 200**2 - 1 / 200))),
+        ([0, 0, 0, 0, 0, 0, 0, 0, 0, 500, 100, 900], 0.0),  # three months only: too few
+        ([0] * 12, 0.0),
+    ],
+)
+def test_the_month_swing_is_read_from_one_month_to_the_next(counts, expected):
+    assert month_swing(counts) == pytest.approx(expected)
 
 
 def test_someone_who_waited_longer_than_any_past_stay_is_not_expected_to_move():

@@ -30,10 +30,12 @@ from recruitment.analytics.forecast.model import (
     BOOKED,
     DAYS_PER_MONTH,
     MODES,
+    SERIES,
     STAGES,
     Estimates,
     Pipeline,
     Pool,
+    month_swing,
 )
 
 #: The window the estimates come from (months); the page offers WINDOW_CHOICES.
@@ -353,8 +355,28 @@ def read_estimates(
         pools=read_pools(session, as_of, pipeline, window),
         digital_share=meetings.digital_share,
         signups_per_month=read_signups_per_month(session, as_of, area, source),
+        month_swing=read_month_swing(session, as_of),
     )
     return estimates, meetings
+
+
+def past_months(as_of: date, months: int = 12) -> list[date]:
+    """The first days of the `months` whole calendar months that ended by `as_of` (its
+    own month counts when `as_of` is its last day)."""
+    end = (as_of + timedelta(days=1)).replace(day=1)  # the first month not yet complete
+    starts = []
+    for _ in range(months):
+        end = (end - timedelta(days=1)).replace(day=1)
+        starts.append(end)
+    return starts[::-1]
+
+
+def read_month_swing(session: Session, as_of: date) -> dict[str, float]:
+    """How much the office's monthly approvals and placements swung beyond chance in the
+    year before `as_of` (`model.month_swing` of each). Office-wide, also for one area:
+    the seasons are the office's, and one area has too few months' counts to tell."""
+    actual = read_actuals(session, past_months(as_of))
+    return {series: month_swing(actual[series]) for series in SERIES}
 
 
 def read_actuals(

@@ -182,6 +182,10 @@ class Estimates:
     pools: dict[tuple[str, str], Pool]
     digital_share: float
     signups_per_month: float
+    #: How much the months' approvals and placements swung beyond chance in the past year
+    #: (a coefficient of variation per series, `month_swing`): holidays and busy seasons
+    #: the chain of stays does not see. Empty: none.
+    month_swing: dict[str, float] = field(default_factory=dict)
 
     def pool(self, stage: str, mode: str) -> Pool:
         return self.pools.get((stage, mode)) or self.pools.get((stage, ANY)) or Pool.of({}, {})
@@ -300,6 +304,38 @@ def _multinomial_runs(
     return result
 
 
+#: The two series the forecast draws.
+SERIES: tuple[str, ...] = ("approvals", "placements")
+
+
+def month_swing(counts: list[int] | np.ndarray) -> float:
+    """The swing of monthly counts beyond chance: the coefficient of variation left when
+    the Poisson part (1 / mean) is taken from the squared one. The variance is read from
+    one month to the next (half the mean squared difference, von Neumann's estimate), so
+    an office that grew or shrank over the year does not read as swinging. 0 for fewer
+    than six months since the first with any count, or no swing to speak of."""
+    x = np.asarray(counts, dtype=float)
+    started = np.flatnonzero(x > 0)
+    if not len(started):
+        return 0.0
+    x = x[started[0] :]
+    if len(x) < 6:
+        return 0.0
+    mean = x.mean()
+    variance = float(np.mean(np.diff(x) ** 2)) / 2
+    extra = variance / mean**2 - 1 / mean
+    return float(np.sqrt(extra)) if extra > 0 else 0.0
+
+
+def _swung(counts: np.ndarray, cv: float, shock: np.ndarray) -> np.ndarray:
+    """`counts` times a log-normal factor of mean 1 and coefficient of variation `cv`
+    (from the standard normal `shock`): the mean is kept, the spread widened."""
+    if cv <= 0:
+        return counts
+    sigma = np.sqrt(np.log1p(cv * cv))
+    return np.rint(counts * np.exp(sigma * shock - sigma * sigma / 2)).astype(np.int64)
+
+
 def simulate(
     estimates: Estimates, pipeline: Pipeline, *, months: int = 6, runs: int = 10_000, seed: int = 0
 ) -> Forecast:
@@ -343,6 +379,12 @@ def simulate(
     placements = _multinomial_runs(rng, counts_arr, place, runs) + rng.poisson(
         new_p, size=(runs, months)
     )
+    swing = {series: estimates.month_swing.get(series, 0.0) for series in SERIES}
+    if any(cv > 0 for cv in swing.values()):
+        # One shock per run and month, shared by both series (a holiday slows both).
+        shock = rng.standard_normal((runs, months))
+        approvals = _swung(approvals, swing["approvals"], shock)
+        placements = _swung(placements, swing["placements"], shock)
     return Forecast(
         months=month_starts(pipeline.as_of, months),
         approvals=approvals,

@@ -17,6 +17,7 @@ from recruitment.analytics.forecast import needs
 from recruitment.analytics.forecast.model import (
     ANY,
     MODES,
+    SERIES,
     STAGES,
     Estimates,
     Forecast,
@@ -242,6 +243,9 @@ def forecast_report(
             "conversion_after_interview": estimates.pool("interviewed", ANY).conversion,
             "seats": meetings.seats,
             "attendance": meetings.attendance,
+            # How much the months swung beyond chance last year (a coefficient of
+            # variation per series): the bands allow for it (model.month_swing).
+            "month_swing": {series: estimates.month_swing.get(series, 0.0) for series in SERIES},
         },
         "levers": levers.changed(),
         "baseline": {

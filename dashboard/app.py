@@ -47,5 +47,5 @@ if actor is not None:
         language_switch()
 
 # Before the page: a page may st.stop(). Its element is hidden by the stylesheet.
-frame(lang(), preload_charts=actor is not None)
+frame(lang(), preload_modules=actor is not None)
 page.run()

@@ -64,20 +64,20 @@ def preloaded_modules() -> tuple[str, ...]:
     return tuple(found)
 
 
-def frame_html(language: str, *, preload_charts: bool = False) -> str:
+def frame_html(language: str, *, preload_modules: bool = False) -> str:
     """The frame's script element for `language` (constant but for the language code and,
-    with `preload_charts`, the file names of the modules to load ahead)."""
+    with `preload_modules`, the file names of the modules to load ahead)."""
     if language not in LANGUAGES:
         raise ValueError(f"not one of Verve's languages: {language!r}")
-    preload = " ".join(preloaded_modules()) if preload_charts else ""
+    preload = " ".join(preloaded_modules()) if preload_modules else ""
     fill = {"__LANG__": language, "__PRELOAD__": preload}
     return re.sub("__LANG__|__PRELOAD__", lambda match: fill[match[0]], SCRIPT.read_text("utf-8"))
 
 
-def frame(language: str, *, preload_charts: bool = False) -> None:
+def frame(language: str, *, preload_modules: bool = False) -> None:
     """Draw the stylesheet and the frame script for `language` (call once per run).
-    Staff pass `preload_charts`: an applicant on a phone never loads more than the page
+    Staff pass `preload_modules`: an applicant on a phone never loads more than the page
     needs."""
-    script = frame_html(language, preload_charts=preload_charts)
+    script = frame_html(language, preload_modules=preload_modules)
     st.html(STYLESHEET)
     st.html(script, unsafe_allow_javascript=True)

@@ -121,11 +121,11 @@
         link.href = new URL("../css/" + name, main.src).href;
         doc.head.appendChild(link);
       }
-      names.splice(0, names.length, ...names.filter((n) => n.endsWith(".js")));
+      const scripts = names.filter((n) => n.endsWith(".js"));
       const idle = (next) =>
         window.requestIdleCallback ? window.requestIdleCallback(next, { timeout: 1000 }) : window.setTimeout(next, 200);
       const step = () => {
-        const name = names.shift();
+        const name = scripts.shift();
         if (!name) return;
         import(new URL(name, main.src).href).catch(() => {}).finally(() => idle(step));
       };

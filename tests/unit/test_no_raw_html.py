@@ -50,7 +50,7 @@ def test_the_frame_hands_streamlit_only_its_constant_files():
     template = (ROOT / "dashboard" / "static" / "frame.html").read_text(encoding="utf-8")
     for language in ("nb", "en"):
         for preload in (False, True):
-            filled = frame_html(language, preload_charts=preload)
+            filled = frame_html(language, preload_modules=preload)
             module = " ".join(preloaded_modules()) if preload else ""
             assert filled == template.replace("__LANG__", language).replace(
                 "__PRELOAD__", module
@@ -78,7 +78,7 @@ def test_only_staff_pages_load_the_table_and_chart_modules_ahead():
         assert (static / kind[1] / name).is_file()
     from dashboard.frame import frame_html
 
-    assert f'data-preload="{" ".join(modules)}"' in frame_html("nb", preload_charts=True)
+    assert f'data-preload="{" ".join(modules)}"' in frame_html("nb", preload_modules=True)
     assert 'data-preload=""' in frame_html("nb")
     app = (ROOT / "dashboard" / "app.py").read_text(encoding="utf-8")
-    assert "frame(lang(), preload_charts=actor is not None)" in app
+    assert "frame(lang(), preload_modules=actor is not None)" in app

@@ -52,9 +52,7 @@ def test_the_frame_hands_streamlit_only_its_constant_files():
         for preload in (False, True):
             filled = frame_html(language, preload_modules=preload)
             module = " ".join(preloaded_modules()) if preload else ""
-            assert filled == template.replace("__LANG__", language).replace(
-                "__PRELOAD__", module
-            )
+            assert filled == template.replace("__LANG__", language).replace("__PRELOAD__", module)
 
 
 def test_only_staff_pages_load_the_table_and_chart_modules_ahead():

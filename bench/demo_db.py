@@ -9,8 +9,10 @@ a future info meeting with seats, and an applicant whose personal link works.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -114,15 +116,28 @@ def _facts(url: str, applicants: int, backend: str) -> DemoDb:
     return DemoDb(url, applicants, backend, token, {k: v for k, v in ids.items() if v})
 
 
-def sqlite_demo(applicants: int) -> DemoDb:
+@contextmanager
+def _building(name: str):
+    """One builder at a time for `name`: a second bench started meanwhile waits for the
+    first to finish instead of deleting the file it is writing."""
     CACHE.mkdir(parents=True, exist_ok=True)
+    with open(CACHE / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def sqlite_demo(applicants: int) -> DemoDb:
     path = CACHE / f"demo-{applicants}-{_revision()}.db"
     url = f"sqlite:///{path}"
-    if not path.exists():
-        building = path.with_suffix(".building")
-        building.unlink(missing_ok=True)
-        _prepare(f"sqlite:///{building}", applicants)
-        building.rename(path)
+    with _building(path.name):
+        if not path.exists():
+            building = path.with_suffix(".building")
+            building.unlink(missing_ok=True)
+            _prepare(f"sqlite:///{building}", applicants)
+            building.rename(path)
     return _facts(url, applicants, "sqlite")
 
 
@@ -130,17 +145,18 @@ def postgres_demo(applicants: int) -> DemoDb:
     schema = f"bench_demo_{applicants}_{_revision()}"
     url = _pg_url(schema)
     admin = make_engine(PG_BASE)
-    with admin.begin() as connection:
-        ready = connection.execute(
-            text("SELECT 1 FROM pg_namespace WHERE nspname = :s"), {"s": f"{schema}_ready"}
-        ).first()
-    if not ready:
+    with _building(schema):
         with admin.begin() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-            connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-        _prepare(url, applicants)
-        with admin.begin() as connection:  # an empty marker schema: built to the end
-            connection.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}_ready"')
+            ready = connection.execute(
+                text("SELECT 1 FROM pg_namespace WHERE nspname = :s"), {"s": f"{schema}_ready"}
+            ).first()
+        if not ready:
+            with admin.begin() as connection:
+                connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+                connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+            _prepare(url, applicants)
+            with admin.begin() as connection:  # an empty marker schema: built to the end
+                connection.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}_ready"')
     admin.dispose()
     return _facts(url, applicants, "postgresql")
 

@@ -207,8 +207,12 @@ def count_applicants(
     *, session: Session, actor: Actor, filters: ApplicantFilters, now: datetime | None = None
 ) -> int:
     """How many applicants match, with one COUNT (no join, no rows fetched)."""
-    query = select(func.count(Applicant.id)).where(
-        *_conditions(session, filters, now=now or utcnow())
+    # count(*): PostgreSQL counts from a covering index alone only if no column outside
+    # it (such as id) is asked for.
+    query = (
+        select(func.count())
+        .select_from(Applicant)
+        .where(*_conditions(session, filters, now=now or utcnow()))
     )
     with _plan(session, filters):
         return int(session.scalar(query) or 0)

@@ -162,8 +162,9 @@ def case_workers(
     today = today or timefmt.today(zone=timefmt.office_zone(session))
     # Counted per case worker from ix_applicant_coordinator_stage_live alone: grouping
     # every open applicant (the unassigned too) read 60,000 rows at 100,000 applicants.
+    # count(*), not count(id): PostgreSQL would read each row for its id.
     open_count = (
-        select(func.count(Applicant.id))
+        select(func.count())
         .where(
             Applicant.coordinator_id == StaffUser.id,
             Applicant.stage.in_(OPEN_STAGES),
@@ -194,7 +195,7 @@ def unassigned_count(*, session: Session, actor: Actor) -> int:
     """Open applicants nobody is responsible for (the queue the office must empty)."""
     return int(
         session.scalar(
-            select(func.count(Applicant.id)).where(
+            select(func.count()).where(  # from the index alone, as in case_workers
                 Applicant.coordinator_id.is_(None),
                 Applicant.stage.in_(OPEN_STAGES),
                 Applicant.anonymised_at.is_(None),

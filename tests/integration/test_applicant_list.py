@@ -14,6 +14,7 @@ from recruitment.casework.applicant_list import (
     applicant_page,
     count_applicants,
     export_applicants,
+    filter_choices,
     stage_counts,
 )
 from recruitment.casework.stage_moves import advance_stage
@@ -364,3 +365,37 @@ def test_a_short_list_is_found_by_its_filters_index_not_read_in_name_order(sessi
     sorted_plan = plan(few=True)
     assert "ix_applicant_coordinator_stage_live" in sorted_plan, sorted_plan
     assert "ix_applicant_last_name" not in sorted_plan, sorted_plan
+
+
+def test_the_filters_offer_each_area_and_source_in_use_once_in_order(
+    session, coordinator, make_applicant
+):
+    """Read one index lookup per value (a loose index scan); the answer must be DISTINCT's:
+    every value once, in the database's order, no NULL, whatever the case and letters."""
+    for area, source in [
+        ("Sarpsborg", "friend"),
+        ("Råde", "website"),
+        ("Rolvsøy", "friend"),
+        (None, "nav"),
+        ("Sarpsborg", "website"),
+        ("råde", "event"),
+        ("Ås", "website"),
+        (None, "friend"),
+    ]:
+        make_applicant(area=area, source=source)
+    choices = filter_choices(session=session, actor=coordinator)
+    areas = session.scalars(
+        select(Applicant.area)
+        .where(Applicant.area.is_not(None))
+        .distinct()
+        .order_by(Applicant.area)
+    )
+    sources = session.scalars(select(Applicant.source).distinct().order_by(Applicant.source))
+    assert choices["areas"] == list(areas)
+    assert sorted(choices["areas"]) == sorted({"Sarpsborg", "Råde", "Rolvsøy", "råde", "Ås"})
+    assert choices["sources"] == list(sources) == ["event", "friend", "nav", "website"]
+
+
+def test_the_filters_of_an_empty_register_offer_no_area_or_source(session, coordinator):
+    choices = filter_choices(session=session, actor=coordinator)
+    assert (choices["areas"], choices["sources"]) == ([], [])

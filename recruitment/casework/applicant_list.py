@@ -122,6 +122,11 @@ def _conditions(
         where.append(Applicant.stage.in_(OPEN_STAGES))
     if filters.coordinator_id == UNASSIGNED:
         where.append(Applicant.coordinator_id.is_(None))
+    elif filters.coordinator_id is not None and filters.callback_requested:
+        # Call-backs are a queue the office empties, always few: their index leads, not a
+        # coordinator's thousands of cases (`+ 0` hides the column's index from the
+        # planner; 33 ms -> 6 ms on SQLite for a coordinator of 14,000 applicants).
+        where.append(Applicant.coordinator_id + 0 == filters.coordinator_id)
     elif filters.coordinator_id is not None:
         where.append(Applicant.coordinator_id == filters.coordinator_id)
     if filters.meeting_id is not None:

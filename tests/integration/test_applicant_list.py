@@ -363,8 +363,34 @@ def test_a_short_list_is_found_by_its_filters_index_not_read_in_name_order(sessi
 
     assert "ix_applicant_last_name" in plan(few=False)  # what the page did
     sorted_plan = plan(few=True)
-    assert "ix_applicant_coordinator_stage_live" in sorted_plan, sorted_plan
+    # The call-backs' index, not the coordinator's thousands of cases (_conditions).
+    assert "ix_applicant_callback_requested" in sorted_plan, sorted_plan
     assert "ix_applicant_last_name" not in sorted_plan, sorted_plan
+
+
+def test_a_coordinators_call_backs_are_theirs_and_still_open(
+    session, coordinator, make_staff, make_applicant
+):
+    """The call-back filter with a coordinator reads the call-backs' index first; the
+    answer is still the coordinator's own open call-backs and the count agrees."""
+    other = make_staff("coordinator", full_name="Per Pettersen")
+    make_applicant(
+        first_name="Mine",
+        last_name="Waiting",
+        coordinator_id=coordinator.id,
+        callback_requested=True,
+    )
+    make_applicant(first_name="Mine", last_name="Quiet", coordinator_id=coordinator.id)
+    make_applicant(
+        first_name="Theirs", last_name="Waiting", coordinator_id=other.id, callback_requested=True
+    )
+    make_applicant(first_name="Nobodys", last_name="Waiting", callback_requested=True)
+    filters = {"coordinator_id": coordinator.id, "callback_requested": True, "open_only": True}
+    assert _names(session, coordinator, **filters) == ["Mine Waiting"]
+    assert (
+        count_applicants(session=session, actor=coordinator, filters=ApplicantFilters(**filters))
+        == 1
+    )
 
 
 def test_the_filters_offer_each_area_and_source_in_use_once_in_order(

@@ -81,24 +81,35 @@ def _latest(*values: datetime | None) -> datetime | None:
     return max(present) if present else None
 
 
-def _applicants_due(cutoff: datetime, *, walk: bool = False) -> list[ColumnElement[bool]]:
+def _applicants_due(
+    cutoff: datetime, *, walk: bool = False, counting: bool = False
+) -> list[ColumnElement[bool]]:
     """An applicant who left is due once their last event is before the cutoff: the
     stage change, every stage event and every journal note. "The latest is before" is
     "each is before", so the database answers it from its indexes (the exits by stage and
     change time; a look at the newest event and note of each) without reading the rest.
 
     `walk` (SQLite, many due): the first of them by id are found by reading the register
-    in id order, not by finding all of them and sorting."""
+    in id order, not by finding all of them and sorting. `counting` (the page's count up
+    to COUNT_UP_TO): "no note since" is asked as a count of notes, the same answer."""
     # `stage || ''` is not the stage index to the planner (the classic SQLite hint).
     stage = Applicant.stage + "" if walk else Applicant.stage
+    note_since = (JournalEntry.applicant_id == Applicant.id, JournalEntry.created_at >= cutoff)
+    if counting:
+        # PostgreSQL made NOT EXISTS a hash of every recent note of the office (85,000:
+        # 40-70 ms) before the count could stop at COUNT_UP_TO; a count of each person's
+        # notes stays a look into the index per person (6 ms). Not for the list: there the
+        # count's low estimate makes PostgreSQL sort everyone due instead of reading along
+        # the ids.
+        no_note_since = select(func.count()).where(*note_since).scalar_subquery() == 0
+    else:
+        no_note_since = ~exists().where(*note_since)
     return [
         stage.in_(EXIT_STAGES),
         Applicant.anonymised_at.is_(None),
         Applicant.stage_changed_at < cutoff,
         ~exists().where(StageEvent.applicant_id == Applicant.id, StageEvent.at >= cutoff),
-        ~exists().where(
-            JournalEntry.applicant_id == Applicant.id, JournalEntry.created_at >= cutoff
-        ),
+        no_note_since,
     ]
 
 
@@ -118,7 +129,9 @@ def _due(session: Session, now: datetime, *, limit: int | None = None) -> Retent
     cutoff = months_before(now, get_setting(session, "retention_months"))
     counts: dict[str, int | None] = {"applicants_due": None, "service_users_due": None}
     if limit is not None:
-        counts["applicants_due"] = _count_up_to(session, Applicant.id, _applicants_due(cutoff))
+        counts["applicants_due"] = _count_up_to(
+            session, Applicant.id, _applicants_due(cutoff, counting=True)
+        )
         counts["service_users_due"] = _count_up_to(
             session, ServiceUser.id, _service_users_due(cutoff)
         )

@@ -5,13 +5,16 @@ sessions for the page's one transaction. The analytics pages' cached reads live 
 from __future__ import annotations
 
 import itertools
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import migrate
-from db.session import database_url, make_engine, make_session_factory
+from db.session import database_url, make_engine, make_session_factory, readers
 
 
 @st.cache_resource(show_spinner=False)
@@ -26,10 +29,28 @@ def engine() -> Engine:
     return _engine(database_url())
 
 
+_thread = threading.local()
+
+
 def sessions() -> sessionmaker[Session]:
     """Use as `with sessions().begin() as session:` to read; a user action (a write)
-    goes through `dashboard.action.run_action`, which opens its transaction here."""
+    goes through `dashboard.action.run_action`, which opens its transaction here.
+    Inside `only_reading()` the transactions are readers' (db.session.readers)."""
+    if getattr(_thread, "only_reading", False):
+        return make_session_factory(readers(engine()))
     return make_session_factory(engine())
+
+
+@contextmanager
+def only_reading() -> Iterator[None]:
+    """Around work in this thread that never writes (the warm-up's reports): on SQLite its
+    transactions then hold no write lock, which made the first page runs after a start
+    wait seconds for them at 100,000 applicants."""
+    _thread.only_reading = True
+    try:
+        yield
+    finally:
+        _thread.only_reading = False
 
 
 _writes = itertools.count(1)

@@ -85,16 +85,20 @@ def _forecast() -> None:
     applicants, paid here once instead of by the first manager; it stays cached until
     what the forecast reads changes (dashboard/analytics/forecast_data.py)."""
     from dashboard.analytics import forecast_data
+    from dashboard.data import only_reading
 
-    forecast_data.warm()
+    with only_reading():  # pages must not queue behind these reads (dashboard/data.py)
+        forecast_data.warm()
 
 
 def _reports() -> None:
     """The analytics pages' default views, into the cache every reader shares (0.3-0.8 s
     each at 100,000 applicants, the difference between a page's first visit and the next)."""
     from dashboard.analytics import data as analytics_data
+    from dashboard.data import only_reading
 
-    analytics_data.prepare_defaults()
+    with only_reading():
+        analytics_data.prepare_defaults()
 
 
 def prepare() -> float:

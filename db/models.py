@@ -342,7 +342,9 @@ class Applicant(Base):
         # Covers the "stuck" filter and the live counts (anonymised people excluded)
         # without reading the table: 100,000 applicants count in ms, not a second.
         Index("ix_applicant_stage_changed_live", "stage", "stage_changed_at", "anonymised_at"),
-        Index("ix_applicant_coordinator_stage", "coordinator_id", "stage"),
+        # Covers each case worker's open cases and the unassigned queue (counted on the
+        # start page, handover and applicant pages) without reading the table.
+        Index("ix_applicant_coordinator_stage_live", "coordinator_id", "stage", "anonymised_at"),
         Index("ix_applicant_created_at", "created_at"),
         Index("ix_applicant_last_name", "last_name", "first_name"),
         # The newest change in one lookup: the key of the matching pages' contact table.

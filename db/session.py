@@ -77,7 +77,23 @@ def _configure_sqlite(engine: Engine) -> None:
         # two writers that both read first deadlock on the upgrade and one fails with
         # "database is locked"; taking the lock at BEGIN makes them queue instead,
         # which is what keeps concurrent bookings below capacity on SQLite.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A reader that never writes (`readers`) begins deferred: in WAL mode it waits for
+        # nobody and nobody waits for it, however long its reports take.
+        if conn.get_execution_options().get(READER):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+#: The execution option of `readers`: transactions that only read.
+READER = "verve_reader"
+
+
+def readers(engine: Engine) -> Engine:
+    """`engine` for transactions that only ever read (the warm-up's reports): on SQLite
+    they take no write lock, so pages' transactions never queue behind their long reads.
+    Nothing changes on PostgreSQL, where readers never block."""
+    return engine.execution_options(**{READER: True})
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -30,9 +30,18 @@ with sessions()() as session:
     months = get_setting(session, "retention_months")
 
 st.write(t("security.retention_intro", count=months, cutoff=office_day(plan.cutoff)))
+
+
+def due_figure(due: int) -> int | str:
+    """A count, or "more than 1,000" where the plan stopped counting."""
+    if plan.more_than_counted(due):
+        return t("security.retention_more_than", count=plan.counted_up_to)
+    return due
+
+
 c1, c2 = st.columns(2)
-c1.metric(t("security.retention_applicants_due"), plan.applicants_due)
-c2.metric(t("security.retention_service_users_due"), plan.service_users_due)
+c1.metric(t("security.retention_applicants_due"), due_figure(plan.applicants_due))
+c2.metric(t("security.retention_service_users_due"), due_figure(plan.service_users_due))
 kind_applicant, kind_user = t("security.retention_applicant"), t("security.retention_service_user")
 due_rows = [
     {
@@ -52,7 +61,11 @@ due_rows = [
     for row in plan.service_users
 ]
 if due_rows:
-    if plan.applicants_due > SHOWN or plan.service_users_due > SHOWN:
+    if plan.more_than_counted(plan.applicants_due) or plan.more_than_counted(
+        plan.service_users_due
+    ):
+        st.caption(t("security.retention_shown_many", shown=SHOWN, count=plan.counted_up_to))
+    elif plan.applicants_due > SHOWN or plan.service_users_due > SHOWN:
         st.caption(
             t(
                 "security.retention_shown",

@@ -52,6 +52,10 @@ UNASSIGNED = -1  # the coordinator filter value that means "nobody"
 #: above it, the first 50 in name order come sooner than all matches sorted. One common
 #: surname (Hansen, about 1 % of Norwegians) stays below it at 100,000 applicants.
 WALK_ABOVE = 5_000
+#: A list with at most this many matches (known from its count) is sorted, not walked:
+#: the planner may otherwise read the register in name order to find a coordinator's
+#: few call-backs (0.3 s at 100,000 applicants); sorting a thousand rows takes ms.
+SORT_BELOW = 1_000
 
 #: Columns every staff member with `applicants.list` sees (managers included).
 LIST_COLUMNS: tuple[str, ...] = ("id", "name", "stage", "stage_changed_at", "area", "coordinator")
@@ -118,6 +122,11 @@ def _conditions(
         where.append(Applicant.stage.in_(OPEN_STAGES))
     if filters.coordinator_id == UNASSIGNED:
         where.append(Applicant.coordinator_id.is_(None))
+    elif filters.coordinator_id is not None and filters.callback_requested:
+        # Call-backs are a queue the office empties, always few: their index leads, not a
+        # coordinator's thousands of cases (`+ 0` hides the column's index from the
+        # planner; 33 ms -> 6 ms on SQLite for a coordinator of 14,000 applicants).
+        where.append(Applicant.coordinator_id + 0 == filters.coordinator_id)
     elif filters.coordinator_id is not None:
         where.append(Applicant.coordinator_id == filters.coordinator_id)
     if filters.meeting_id is not None:
@@ -157,10 +166,13 @@ def applicant_query(
     filters: ApplicantFilters,
     now: datetime | None = None,
     walk: bool = False,
+    few: bool = False,
 ) -> Select:
     """The filtered list as a `Select` of labelled columns, ordered by name (stuck ones by
     how long they have waited), for paging. `walk`: a search with many matches is checked
-    row by row along that order (db/search.py); run it inside `search.search_plan`."""
+    row by row along that order (db/search.py); run it inside `search.search_plan`.
+    `few`: the matches are few (see SORT_BELOW), so the filters' indexes find them and
+    they are sorted; the order is the same."""
     coordinator = aliased(StaffUser)
     columns = [
         Applicant.id.label("id"),
@@ -179,11 +191,14 @@ def applicant_query(
             Applicant.created_at.label("created_at"),
         ]
     # Stuck cases come longest-waiting first: that is the order they need attention in.
-    order = (
-        (Applicant.stage_changed_at, Applicant.id)
-        if filters.stuck
-        else (Applicant.last_name, Applicant.first_name, Applicant.id)
-    )
+    if filters.stuck:
+        order = (Applicant.stage_changed_at, Applicant.id)
+    elif few:
+        # `name || ''` sorts as the name does but is not the name index to the planner
+        # (SQLite and PostgreSQL), so it cannot choose to walk that index instead.
+        order = (Applicant.last_name + "", Applicant.first_name + "", Applicant.id)
+    else:
+        order = (Applicant.last_name, Applicant.first_name, Applicant.id)
     return (
         select(*columns)
         .outerjoin(coordinator, coordinator.id == Applicant.coordinator_id)
@@ -197,8 +212,12 @@ def count_applicants(
     *, session: Session, actor: Actor, filters: ApplicantFilters, now: datetime | None = None
 ) -> int:
     """How many applicants match, with one COUNT (no join, no rows fetched)."""
-    query = select(func.count(Applicant.id)).where(
-        *_conditions(session, filters, now=now or utcnow())
+    # count(*): PostgreSQL counts from a covering index alone only if no column outside
+    # it (such as id) is asked for.
+    query = (
+        select(func.count())
+        .select_from(Applicant)
+        .where(*_conditions(session, filters, now=now or utcnow()))
     )
     with _plan(session, filters):
         return int(session.scalar(query) or 0)
@@ -222,7 +241,9 @@ def applicant_page(
     # Many matches: walk the list's order and stop at the page's end, rather than fetch
     # and sort every match (a one-letter search matches a fifth of the register).
     walk = bool(filters.search) and total > WALK_ABOVE
-    query = applicant_query(session=session, actor=actor, filters=filters, now=now, walk=walk)
+    query = applicant_query(
+        session=session, actor=actor, filters=filters, now=now, walk=walk, few=total <= SORT_BELOW
+    )
     with _plan(session, filters, walk=walk):
         result = session.execute(query.limit(page_size).offset((page - 1) * page_size)).all()
     columns = FULL_COLUMNS if allowed(actor, "applicants.read") else LIST_COLUMNS
@@ -248,18 +269,28 @@ def stage_counts(*, session: Session, actor: Actor) -> pd.DataFrame:
     )
 
 
+def _distinct_values(session: Session, column: ColumnElement) -> list:
+    """The distinct values (NULL left out) of an indexed column with few of them, in order,
+    by one index lookup per value: each the smallest above the last ("loose index scan").
+    DISTINCT read all 100,000 entries of the index on PostgreSQL, 20 ms for each column."""
+    found = select(func.min(column).label("value")).cte("found", recursive=True)
+    following = select(func.min(column)).where(column > found.c.value).scalar_subquery()
+    found = found.union_all(select(following).where(found.c.value.is_not(None)))
+    return list(
+        session.scalars(
+            select(found.c.value).where(found.c.value.is_not(None)).order_by(found.c.value)
+        )
+    )
+
+
 @requires("applicants.list")
 def filter_choices(*, session: Session, actor: Actor) -> dict[str, list]:
     """What the filter widgets offer: areas and sources in use, coordinators, meetings.
 
-    Distinct values come from indexed columns, so this stays cheap on a large register."""
-    areas = session.scalars(
-        select(Applicant.area)
-        .where(Applicant.area.is_not(None))
-        .distinct()
-        .order_by(Applicant.area)
-    )
-    sources = session.scalars(select(Applicant.source).distinct().order_by(Applicant.source))
+    Distinct values come from indexed columns, one lookup each, so this stays cheap on a
+    large register."""
+    areas = _distinct_values(session, Applicant.area)
+    sources = _distinct_values(session, Applicant.source)
     staff = session.execute(
         select(StaffUser.id, StaffUser.full_name)
         .where(StaffUser.role.in_(("coordinator", "admin")), StaffUser.active.is_(True))

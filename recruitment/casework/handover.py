@@ -160,20 +160,21 @@ def case_workers(
 ) -> list[dict[str, Any]]:
     """Active coordinators and admins with their away date and number of open applicants."""
     today = today or timefmt.today(zone=timefmt.office_zone(session))
-    open_counts = (
-        select(Applicant.coordinator_id, func.count(Applicant.id).label("n"))
-        .where(Applicant.stage.in_(OPEN_STAGES), Applicant.anonymised_at.is_(None))
-        .group_by(Applicant.coordinator_id)
-        .subquery()
+    # Counted per case worker from ix_applicant_coordinator_stage_live alone: grouping
+    # every open applicant (the unassigned too) read 60,000 rows at 100,000 applicants.
+    # count(*), not count(id): PostgreSQL would read each row for its id.
+    open_count = (
+        select(func.count())
+        .where(
+            Applicant.coordinator_id == StaffUser.id,
+            Applicant.stage.in_(OPEN_STAGES),
+            Applicant.anonymised_at.is_(None),
+        )
+        .correlate(StaffUser)
+        .scalar_subquery()
     )
     rows = session.execute(
-        select(
-            StaffUser.id,
-            StaffUser.full_name,
-            StaffUser.away_until,
-            func.coalesce(open_counts.c.n, 0),
-        )
-        .outerjoin(open_counts, open_counts.c.coordinator_id == StaffUser.id)
+        select(StaffUser.id, StaffUser.full_name, StaffUser.away_until, open_count)
         .where(StaffUser.active.is_(True), StaffUser.role.in_(CASE_ROLES))
         .order_by(StaffUser.full_name)
     ).all()
@@ -194,7 +195,7 @@ def unassigned_count(*, session: Session, actor: Actor) -> int:
     """Open applicants nobody is responsible for (the queue the office must empty)."""
     return int(
         session.scalar(
-            select(func.count(Applicant.id)).where(
+            select(func.count()).where(  # from the index alone, as in case_workers
                 Applicant.coordinator_id.is_(None),
                 Applicant.stage.in_(OPEN_STAGES),
                 Applicant.anonymised_at.is_(None),

@@ -123,16 +123,17 @@ def list_meetings(
     now = now or utcnow()
     zone = office_zone(session)
     start_of_today, _ = day_span(today(now, zone), zone)
-    query = _counts_query()
     if when == "upcoming":
-        query = query.where(InfoMeeting.starts_at >= start_of_today).order_by(
-            InfoMeeting.starts_at, InfoMeeting.id
-        )
+        where = InfoMeeting.starts_at >= start_of_today
+        order = (InfoMeeting.starts_at, InfoMeeting.id)
     else:
-        query = query.where(InfoMeeting.starts_at < start_of_today).order_by(
-            InfoMeeting.starts_at.desc(), InfoMeeting.id.desc()
-        )
-    return [_view(row) for row in session.execute(query.limit(limit))]
+        where = InfoMeeting.starts_at < start_of_today
+        order = (InfoMeeting.starts_at.desc(), InfoMeeting.id.desc())
+    # The page's meetings first, then only their bookings counted: counting every past
+    # meeting's bookings before the limit took 0.12 s at 100,000 applicants.
+    shown = select(InfoMeeting.id).where(where).order_by(*order).limit(limit).subquery()
+    query = _counts_query().join(shown, shown.c.id == InfoMeeting.id).order_by(*order)
+    return [_view(row) for row in session.execute(query)]
 
 
 def meetings_frame(views: list[MeetingView], lang: str) -> pd.DataFrame:

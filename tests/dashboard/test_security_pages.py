@@ -262,6 +262,40 @@ def test_the_retention_page_shows_nothing_due_on_a_fresh_database(app_database, 
     assert "Nobody is due for anonymisation now." in _texts(at)
 
 
+def test_the_retention_page_says_more_than_where_it_stopped_counting(
+    app_database, admin, session_factory, make_applicant, monkeypatch
+):
+    """Thousands can be due in a register nobody has cleaned: the page counts up to
+    COUNT_UP_TO, then says "more than", in the figures and the note above the table."""
+    from datetime import UTC, datetime, timedelta
+
+    from recruitment.accounts import retention
+    from tests.stages import step_to
+
+    long_ago = datetime.now(UTC) - timedelta(days=1000)
+    for i in range(3):
+        person = make_applicant(first_name=f"Gone{i}", signed_up_at=long_ago)
+        with session_factory.begin() as s:
+            step_to(
+                session=s,
+                applicant_id=person,
+                to_stage="withdrawn",
+                by_id=None,
+                reason_code="no_time",
+                at=long_ago + timedelta(days=1),
+            )
+    monkeypatch.setattr(retention, "COUNT_UP_TO", 1)
+    at = _page("retention.py", admin).run()
+    assert not at.exception, at.exception
+    assert [m.value for m in at.metric] == ["More than 1", "0"]
+    assert "takes all of them, more than 1 (the figures above)" in " ".join(
+        c.value for c in at.caption
+    )
+    monkeypatch.setattr(retention, "COUNT_UP_TO", 1_000)
+    at = _page("retention.py", admin).run()
+    assert [m.value for m in at.metric] == ["3", "0"]
+
+
 def test_the_account_page_changes_the_password(app_database, session):
     _account(session)
     from recruitment.accounts.staff import actor_for

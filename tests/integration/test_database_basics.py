@@ -2,10 +2,10 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError, StatementError
+from sqlalchemy.exc import IntegrityError, OperationalError, StatementError
 
 from db.models import Applicant, InfoMeeting, StageEvent
-from db.session import make_engine
+from db.session import make_engine, readers
 from recruitment.core.validation import normalise_email
 
 
@@ -70,3 +70,32 @@ def test_email_normalisation_keeps_one_identity_per_person():
 def test_an_applicant_row_is_created_with_signed_up_stage(session, make_applicant):
     applicant = session.get(Applicant, make_applicant())
     assert applicant.stage == "signed_up"
+
+
+def _writer_waits(engine) -> bool:
+    """Whether a writer on another connection finds the write lock taken (waiting 0.1 s)."""
+    with engine.connect() as connection:
+        # On the driver's connection: through SQLAlchemy the PRAGMA would begin first.
+        connection.connection.driver_connection.execute("PRAGMA busy_timeout=100")
+        try:
+            with connection.begin():
+                connection.exec_driver_sql("UPDATE t SET n = n + 1")
+        except OperationalError as error:
+            assert "locked" in str(error)
+            return True
+    return False
+
+
+def test_on_sqlite_a_readers_transaction_takes_no_write_lock(tmp_path):
+    """Every transaction begins IMMEDIATE (writers queue instead of deadlocking), so a long
+    read held the write lock and pages queued behind the warm-up's reports for seconds.
+    A reader's transaction (`readers`) begins deferred: a writer never waits for it."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE t (n INTEGER)")
+        connection.exec_driver_sql("INSERT INTO t VALUES (0)")
+    for reading, waits in ((engine, True), (readers(engine), False)):
+        with reading.connect() as connection, connection.begin():
+            assert connection.exec_driver_sql("SELECT n FROM t").scalar() is not None
+            assert _writer_waits(engine) is waits
+    engine.dispose()

@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from db.models import Applicant, AuditEvent, JournalEntry, StaffUser
 from recruitment.casework.handover import (
@@ -200,3 +200,38 @@ def test_case_workers_show_who_is_away_and_how_many_open_cases_they_hold(
         mark_back(session=s, actor=coordinator, staff_id=coordinator.id)
     workers = {w["name"]: w for w in case_workers(session=session, actor=coordinator, today=TODAY)}
     assert workers["Kari Koordinator"]["away"] is False
+
+
+def test_open_cases_leave_out_exited_anonymised_and_other_peoples_applicants(
+    session_factory, session, coordinator, make_staff, make_applicant, team
+):
+    """Each worker's count is theirs alone: not the withdrawn, the anonymised, the
+    unassigned or a colleague's; a worker with none shows 0."""
+    idle = make_staff("coordinator", full_name="Ida Idle")
+    gone = make_applicant(coordinator_id=coordinator.id)
+    unassigned = [make_applicant() for _ in range(2)]
+    with session_factory.begin() as s:
+        s.get(Applicant, gone).anonymised_at = s.get(Applicant, gone).created_at
+    make_applicant(coordinator_id=team["colleague"].id)
+    workers = {w["name"]: w for w in case_workers(session=session, actor=coordinator, today=TODAY)}
+    assert workers["Kari Koordinator"]["open_applicants"] == len(team["open"])
+    assert workers["Per Pettersen"]["open_applicants"] == 1
+    assert workers["Ida Idle"]["open_applicants"] == 0 and idle.id
+    assert unassigned_count(session=session, actor=coordinator) == len(unassigned)
+
+
+def test_open_cases_are_counted_from_the_index_alone(session, engine):
+    """ix_applicant_coordinator_stage_live holds all three columns the count asks about,
+    so neither database reads the table (which cost 0.15 s at 100,000 applicants)."""
+    count = (
+        "SELECT count(*) FROM applicant WHERE coordinator_id = 1 AND anonymised_at IS NULL"
+        " AND stage IN ('signed_up', 'meeting_booked', 'approved', 'placed')"
+    )
+    if engine.dialect.name == "sqlite":
+        plan = str(session.execute(text(f"EXPLAIN QUERY PLAN {count}")).all())
+        assert "COVERING INDEX ix_applicant_coordinator_stage_live" in plan, plan
+    else:
+        session.execute(text("SET LOCAL enable_seqscan = off"))
+        session.execute(text("SET LOCAL enable_bitmapscan = off"))
+        plan = str(session.execute(text(f"EXPLAIN {count}")).all())
+        assert "Index Only Scan using ix_applicant_coordinator_stage_live" in plan, plan

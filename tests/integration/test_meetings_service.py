@@ -249,6 +249,28 @@ def test_upcoming_and_past_meetings_are_listed_apart_with_their_counts(
     ] == [past]
 
 
+def test_a_limited_list_shows_the_nearest_meetings_each_with_only_its_own_counts(
+    session, coordinator, make_applicant, make_meeting, book
+):
+    """The list picks its meetings before it counts bookings: the counts must still be
+    each meeting's own, and the order and the cut the same, on both sides of today."""
+    past = [make_meeting(starts_at=NOW - timedelta(days=d)) for d in (30, 20, 10)]
+    coming = [make_meeting(starts_at=NOW + timedelta(days=d)) for d in (10, 20, 30)]
+    for n, meeting_id in enumerate(past + coming):
+        for _ in range(n % 3 + 1):
+            book(make_applicant(), meeting_id)
+        book(make_applicant(), meeting_id, status="waitlisted")
+
+    def listed(when: str) -> list[tuple[int, int, int]]:
+        views = meeting_views.list_meetings(
+            session=session, actor=coordinator, when=when, now=NOW, limit=2
+        )
+        return [(m.id, m.registered, m.waitlisted) for m in views]
+
+    assert listed("past") == [(past[2], 3, 1), (past[1], 2, 1)]
+    assert listed("upcoming") == [(coming[0], 1, 1), (coming[1], 2, 1)]
+
+
 def test_a_meetings_registrations_and_waitlist_are_listed_in_booking_order(
     session, coordinator, make_applicant, make_meeting, book
 ):

@@ -477,3 +477,45 @@ def test_retention_deletes_confirmations_nobody_gave_once_they_expire(
     assert session.scalars(select(PendingChange.code_hash)).all() == ["b" * 64]
     audit = session.scalars(select(AuditEvent).where(AuditEvent.action == "retention.run")).one()
     assert audit.detail["expired_confirmations"] == 1
+
+
+def _gone(session_factory, make_applicant, n: int) -> list[int]:
+    """`n` applicants who withdrew long ago and are due now."""
+    ids = []
+    for i in range(n):
+        person = make_applicant(first_name=f"Gone{i}", signed_up_at=LONG_AGO)
+        with session_factory.begin() as s:
+            step_to(
+                session=s,
+                applicant_id=person,
+                to_stage="withdrawn",
+                by_id=None,
+                reason_code="no_time",
+                at=LONG_AGO + timedelta(days=1),
+            )
+        ids.append(person)
+    return ids
+
+
+def test_the_page_counts_up_to_a_bound_and_lists_the_same_first_people(
+    session_factory, admin, make_applicant, monkeypatch
+):
+    """Past COUNT_UP_TO the page's plan says "more than" (and SQLite reads along the ids
+    instead of sorting everyone due); the people listed first are the same either way."""
+    from recruitment.accounts import retention
+
+    gone = _gone(session_factory, make_applicant, 4)
+    with session_factory.begin() as s:
+        exact = retention_due(session=s, actor=admin, now=NOW, limit=2)
+    assert (exact.applicants_due, exact.more_than_counted(exact.applicants_due)) == (4, False)
+    monkeypatch.setattr(retention, "COUNT_UP_TO", 2)
+    with session_factory.begin() as s:
+        bounded = retention_due(session=s, actor=admin, now=NOW, limit=2)
+        everyone = retention_due(session=s, actor=admin, now=NOW)
+    assert bounded.applicants_due == 3 and bounded.counted_up_to == 2
+    assert bounded.more_than_counted(bounded.applicants_due)
+    assert not bounded.more_than_counted(bounded.service_users_due)
+    assert [row["id"] for row in bounded.applicants] == [row["id"] for row in exact.applicants]
+    assert [row["id"] for row in bounded.applicants] == gone[:2]
+    # Running retention takes everyone, counted or not.
+    assert [row["id"] for row in everyone.applicants] == gone and everyone.counted_up_to is None

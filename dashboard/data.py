@@ -41,6 +41,13 @@ def sessions() -> sessionmaker[Session]:
     return make_session_factory(engine())
 
 
+def report_sessions() -> sessionmaker[Session]:
+    """Sessions for the reports' long reads (the analytics pages' and the forecast's,
+    which never write): readers' transactions (db.session.readers), so on SQLite a
+    sign-up or a coordinator's save never queues behind a report being computed."""
+    return make_session_factory(readers(engine()))
+
+
 @contextmanager
 def only_reading() -> Iterator[None]:
     """Around work in this thread that never writes (the warm-up's reports): on SQLite its

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from dashboard.data import sessions
+from dashboard.data import report_sessions
 from recruitment.analytics import funnel, reminders, reports
 from recruitment.analytics.data_version import data_version
 from recruitment.analytics.funnel import Filters
@@ -50,7 +50,7 @@ def default_period() -> tuple[date, date]:
 def report_key(actor: Actor) -> tuple:
     """The key of the shared reports: reading the data version checks that `actor` may
     read analytics (one cheap query, every run), and holds the version."""
-    with sessions().begin() as session:
+    with report_sessions().begin() as session:
         version = data_version(session=session, actor=actor)
     return (READERS, version)
 
@@ -58,32 +58,32 @@ def report_key(actor: Actor) -> tuple:
 def actor_key(actor: Actor) -> tuple:
     """The cache key: the actor (the role decides what may be read) and the data version
     read now, one cheap query."""
-    with sessions().begin() as session:
+    with report_sessions().begin() as session:
         version = data_version(session=session, actor=actor)
     return (actor.id, actor.username, actor.role, actor.name, version)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def filter_options(actor: tuple) -> dict:
-    with sessions().begin() as session:
+    with report_sessions().begin() as session:
         return funnel.filter_options(session=session, actor=_actor(actor))
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def funnel_report(actor: tuple, filters: Filters) -> dict:
-    with sessions().begin() as session:
+    with report_sessions().begin() as session:
         return reports.funnel_report(session=session, actor=_actor(actor), filters=filters)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def mode_report(actor: tuple, since: date | None, until: date | None) -> dict:
-    with sessions().begin() as session:
+    with report_sessions().begin() as session:
         return reports.mode_report(session=session, actor=_actor(actor), since=since, until=until)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def reminder_report(actor: tuple, since: date | None, until: date | None) -> dict:
-    with sessions().begin() as session:
+    with report_sessions().begin() as session:
         frame = reminders.reminder_attendance(
             session=session, actor=_actor(actor), since=since, until=until
         )
@@ -92,13 +92,13 @@ def reminder_report(actor: tuple, since: date | None, until: date | None) -> dic
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def trends_report(actor: tuple, since: date | None, until: date | None) -> dict:
-    with sessions().begin() as session:
+    with report_sessions().begin() as session:
         return reports.trends_report(session=session, actor=_actor(actor), since=since, until=until)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def time_report(actor: tuple, since: date | None, until: date | None) -> dict:
-    with sessions().begin() as session:
+    with report_sessions().begin() as session:
         return reports.time_report(session=session, actor=_actor(actor), since=since, until=until)
 
 
@@ -106,7 +106,7 @@ def time_report(actor: tuple, since: date | None, until: date | None) -> dict:
 def evaluation_report(
     actor: tuple, since: date | None, until: date | None, mode: str | None
 ) -> dict:
-    with sessions().begin() as session:
+    with report_sessions().begin() as session:
         return reports.evaluation_report(
             session=session, actor=_actor(actor), since=since, until=until, mode=mode
         )
@@ -115,7 +115,7 @@ def evaluation_report(
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def supply_demand_report(actor: tuple, day: date) -> dict:
     """Supply and demand: the picture by area and target group, and the demand gap."""
-    with sessions().begin() as session:
+    with report_sessions().begin() as session:
         reader = _actor(actor)
         return {
             "picture": matching.supply_and_demand(session=session, actor=reader, today=day),
@@ -138,7 +138,7 @@ CACHED = (
 def prepare_defaults() -> None:
     """Compute every analytics page's default view (the last twelve months, no filter)
     into the cache, as a page would: at server start, before the first manager asks."""
-    with sessions().begin() as session:
+    with report_sessions().begin() as session:
         office_zone(session)  # "today" on the office's calendar, as the pages see it
         version = data_version(session=session, actor=Actor.system("warm-up"))
     key = (READERS, version)

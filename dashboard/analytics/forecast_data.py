@@ -37,7 +37,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from dashboard.analytics import data as analytics_data
-from dashboard.data import engine, sessions, writes
+from dashboard.data import engine, report_sessions, writes
 from recruitment.analytics.data_version import forecast_version
 from recruitment.analytics.forecast import report, scenarios
 from recruitment.analytics.forecast.model import Levers
@@ -126,7 +126,7 @@ def version(actor: Actor, data_version: tuple | None = None) -> tuple:
         and time.time() - seen[2] < RECHECK_SECONDS
     ):
         return seen[3]
-    with sessions().begin() as session:
+    with report_sessions().begin() as session:
         fingerprint = forecast_version(session=session, actor=actor)
     if data_version is not None:
         _seen[url] = (data_version, writes(), time.time(), fingerprint)
@@ -153,7 +153,7 @@ def _read(scope: tuple, version: tuple, actor: Actor) -> report.Inputs:
             if area is None and source is None
             else _read((url, day, None, None, window_months), version, actor)
         )
-        with sessions().begin() as session:
+        with report_sessions().begin() as session:
             inputs = report.read_inputs(
                 session=session,
                 actor=actor,
@@ -201,7 +201,7 @@ def _baseline(
 ) -> dict:
     def make() -> dict:
         inputs = _read(scope, version, actor)
-        with sessions().begin() as session:
+        with report_sessions().begin() as session:
             return report.forecast_report(
                 session=session,
                 actor=actor,
@@ -318,7 +318,7 @@ def backtest_report(
     scope = _scope(area, source, window_months, day)
 
     def make() -> dict:
-        with sessions().begin() as session:
+        with report_sessions().begin() as session:
             return report.backtest_report(
                 session=session,
                 actor=actor,
@@ -348,7 +348,7 @@ def warm(actor: Actor | None = None) -> None:
 
 def saved_scenarios(actor: tuple) -> list[dict]:
     """Not cached: a scenario saved a moment ago is listed at once."""
-    with sessions().begin() as session:
+    with report_sessions().begin() as session:
         return scenarios.list_scenarios(session=session, actor=analytics_data._actor(actor))
 
 

@@ -24,3 +24,34 @@ def test_the_warm_up_reads_in_readers_transactions_and_pages_do_not(app_database
     warmup._forecast()
     read()  # a page's read, after the warm-up
     assert seen == [True, True, False]
+
+
+def test_the_analytics_and_forecast_reports_read_in_readers_transactions(
+    app_database, manager, monkeypatch
+):
+    """The pages' reports are long reads (0.5 s and more at 100,000 applicants): computed
+    in readers' transactions, so a sign-up's write on SQLite never queues behind one."""
+    from dashboard.analytics import data as analytics_data
+    from dashboard.analytics import forecast_data
+    from recruitment.analytics import reports
+    from recruitment.analytics.forecast import report as forecast_report
+
+    seen: list[str] = []
+
+    def spy(name, real):
+        def read(*, session, **kwargs):
+            seen.append(f"{name}:{bool(session.connection().get_execution_options().get(READER))}")
+            return real(session=session, **kwargs)
+
+        return read
+
+    monkeypatch.setattr(reports, "funnel_report", spy("funnel", reports.funnel_report))
+    monkeypatch.setattr(
+        forecast_report, "read_inputs", spy("forecast", forecast_report.read_inputs)
+    )
+    analytics_data.clear()
+    since, until = analytics_data.default_period()
+    key = analytics_data.report_key(manager)
+    analytics_data.funnel_report(key, analytics_data.Filters(since=since, until=until))
+    forecast_data.warm(manager)
+    assert seen == ["funnel:True", "forecast:True"], seen

@@ -390,3 +390,39 @@ def test_a_wrong_password_is_retried_rather_than_failing_the_message(
     assert (waiting.status, waiting.attempts) == ("queued", 1)
     assert waiting.last_error.startswith("535")
     assert not server.messages
+
+
+def test_the_outbox_counts_each_status_and_only_the_last_weeks_sent(
+    session_factory, session, queue, coordinator
+):
+    """Messages per status for the outbox page: everything not sent, and of the sent only
+    the last seven days (read from the index on (status, sent_at))."""
+    from recruitment.messaging.outbox_views import outbox_counts
+
+    now = utcnow()
+    ids = [queue(to=f"p{i}@example.no") for i in range(7)]
+    states = [
+        ("sent", now - timedelta(days=1)),
+        ("sent", now - timedelta(days=6, hours=23)),
+        ("sent", now - timedelta(days=8)),  # older than a week: not counted
+        ("failed", None),
+        ("uncertain", now - timedelta(days=30)),
+        ("withdrawn", None),
+    ]
+    with session_factory.begin() as s:
+        for outbox_id, (status, sent_at) in zip(ids, states, strict=False):
+            s.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == outbox_id)
+                .values(status=status, sent_at=sent_at)
+            )
+    counts = outbox_counts(session=session, actor=coordinator, now=now)
+    session.rollback()
+    assert counts == {
+        "queued": 1,
+        "sending": 0,
+        "sent": 2,
+        "failed": 1,
+        "withdrawn": 1,
+        "uncertain": 1,
+    }

@@ -3,8 +3,9 @@ or in a schema of their own (PostgreSQL), keyed by size and schema revision, so 
 run starts at once. Building 100,000 applicants takes minutes; delete the cache (or drop
 the schema) to build again.
 
-Each database gets three bench accounts (admin, coordinator, manager) with BENCH_PASSWORD,
-a future info meeting with seats, and an applicant whose personal link works.
+Each database gets three bench accounts (admin, coordinator, manager) with BENCH_PASSWORD
+(the coordinator takes over one demo coordinator's cases), a future info meeting with
+seats, and an applicant whose personal link works.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 
 from db import migrate
 from db.models import Applicant, Base, InfoMeeting, ServiceUser, StaffUser
@@ -64,15 +65,31 @@ def _prepare(url: str, applicants: int) -> None:
     started = time.perf_counter()
     generate(sessions, applicants=applicants, seed=7, force=True)
     with sessions.begin() as session:
+        bench = {}
         for role in ROLES:
-            session.add(
-                StaffUser(
-                    username=f"bench-{role}",
-                    role=role,
-                    full_name=f"Bench {role.title()}",
-                    password_hash=hash_password(BENCH_PASSWORD),
-                )
+            bench[role] = StaffUser(
+                username=f"bench-{role}",
+                role=role,
+                full_name=f"Bench {role.title()}",
+                password_hash=hash_password(BENCH_PASSWORD),
             )
+            session.add(bench[role])
+        session.flush()
+        # The bench's coordinator takes over one demo coordinator's cases and service
+        # users, so the pages show what a real coordinator's do (their call-backs, their
+        # stuck cases, "mine" on the lists), not an empty desk.
+        first = session.scalar(
+            select(func.min(StaffUser.id)).where(
+                StaffUser.role == "coordinator", StaffUser.id != bench["coordinator"].id
+            )
+        )
+        if first is not None:
+            for table in (Applicant, ServiceUser):
+                session.execute(
+                    update(table)
+                    .where(table.coordinator_id == first)
+                    .values(coordinator_id=bench["coordinator"].id)
+                )
         session.add(
             InfoMeeting(
                 starts_at=datetime.now(UTC) + timedelta(days=30),

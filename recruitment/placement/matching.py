@@ -1,11 +1,14 @@
 """Matching support contacts and service users, and the supply-and-demand picture.
 
 Ranking reads every candidate with one query (only the columns scoring needs) and
-scores them with `scoring`: no query per row.
+scores them with `scoring`: no query per row. The table of available contacts is kept
+per process and database while a fingerprint of what it reads stays the same
+(`available_contacts`), so a service user's page does not read 34,000 contacts per view.
 """
 
 from __future__ import annotations
 
+import threading
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
@@ -16,7 +19,15 @@ from sqlalchemy import Text, and_, cast, exists, false, func, select
 from sqlalchemy.orm import Session
 
 from db import search as search_index
-from db.models import Applicant, Placement, PlacementStatus, ServiceUser, ServiceUserStatus, Stage
+from db.models import (
+    Applicant,
+    Placement,
+    PlacementStatus,
+    ServiceUser,
+    ServiceUserStatus,
+    Stage,
+    StageEvent,
+)
 from recruitment.core import timefmt
 from recruitment.core.access import Actor, requires
 from recruitment.core.errors import NotFound
@@ -108,25 +119,91 @@ def _table_row(row) -> tuple:
     )
 
 
-def _available_contacts(session: Session, *, exclude_pairs_with: int | None = None) -> ContactTable:
-    """Approved or placed, not anonymised contacts with their current load, in one query;
-    contacts already proposed to or placed with `exclude_pairs_with` are left out."""
+def _read_available_contacts(session: Session) -> ContactTable:
+    """Approved or placed, not anonymised contacts with their current load, in one query."""
     query = select(*_contact_columns()).where(
         Applicant.stage.in_(AVAILABLE_STAGES), Applicant.anonymised_at.is_(None)
     )
-    if exclude_pairs_with is not None:
-        # An anti-join on the few contacts already paired with this service user; a
-        # correlated NOT EXISTS was planned badly by PostgreSQL (seconds for 5,000 rows).
-        paired = (
-            select(Placement.applicant_id)
-            .where(Placement.service_user_id == exclude_pairs_with, Placement.status.in_(OPEN))
-            .distinct()
-            .subquery()
-        )
-        query = query.outerjoin(paired, paired.c.applicant_id == Applicant.id).where(
-            paired.c.applicant_id.is_(None)
-        )
     return ContactTable([_table_row(row) for row in session.execute(query)])
+
+
+#: How many of the newest applicant changes the fingerprint holds (see below).
+RECENT_CHANGES = 100
+
+
+def contacts_fingerprint(session: Session) -> tuple:
+    """What the table of available contacts depends on, read from indexes and the active
+    placements only (the same cost at any size): the newest stage event and applicant,
+    the active placements' count, hours and ids (they change status in place), and the
+    newest RECENT_CHANGES (id, updated_at) pairs of applicants. Pairs rather than the
+    newest time alone: a transaction that stamped its edit earlier but commits after a
+    later one adds an older pair, which the maximum would not show. Applicants are never
+    deleted (erasure blanks the row and sets updated_at)."""
+    active = Placement.status.in_(HOLDING)
+    newest = session.execute(
+        select(
+            select(func.coalesce(func.max(StageEvent.id), 0)).scalar_subquery(),
+            select(func.coalesce(func.max(Applicant.id), 0)).scalar_subquery(),
+            select(func.count(Placement.id)).where(active).scalar_subquery(),
+            select(func.coalesce(func.sum(Placement.hours_per_month), 0))
+            .where(active)
+            .scalar_subquery(),
+            select(func.coalesce(func.sum(Placement.id), 0)).where(active).scalar_subquery(),
+            select(func.coalesce(func.sum(Placement.applicant_id), 0))
+            .where(active)
+            .scalar_subquery(),
+        )
+    ).one()
+    changes = session.execute(
+        select(Applicant.id, Applicant.updated_at)
+        .order_by(Applicant.updated_at.desc(), Applicant.id.desc())
+        .limit(RECENT_CHANGES)
+    ).all()
+    return (*(int(value) for value in newest), tuple((i, at.isoformat()) for i, at in changes))
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    fingerprint: tuple
+    table: ContactTable
+
+
+# One table per database URL, shared by every thread of the process: a ContactTable holds
+# tuples, lists and numpy arrays only, and ranking never changes it.
+_tables: dict[str, _Entry] = {}
+_tables_lock = threading.Lock()
+
+
+def available_contacts(session: Session) -> ContactTable:
+    """Approved or placed, not anonymised contacts with their current load: the process's
+    table while the database's `contacts_fingerprint` is unchanged, else read again."""
+    key = session.get_bind().engine.url.render_as_string(hide_password=True)
+    # The fingerprint is read before the table: a write committed in between makes the
+    # stored fingerprint older than the table, so the next view reads again; never the
+    # other way round.
+    fingerprint = contacts_fingerprint(session)
+    entry = _tables.get(key)
+    if entry is not None and entry.fingerprint == fingerprint:
+        return entry.table
+    with _tables_lock:
+        # Another thread may have read it while this one waited for the lock.
+        entry = _tables.get(key)
+        if entry is not None and entry.fingerprint == fingerprint:
+            return entry.table
+        table = _read_available_contacts(session)
+        _tables[key] = _Entry(fingerprint, table)
+    return table
+
+
+def _paired_contacts(session: Session, service_user_id: int) -> set[int]:
+    """Contacts already proposed to or placed with the service user: an index lookup."""
+    return set(
+        session.scalars(
+            select(Placement.applicant_id).where(
+                Placement.service_user_id == service_user_id, Placement.status.in_(OPEN)
+            )
+        )
+    )
 
 
 def _waiting_service_users(
@@ -182,9 +259,13 @@ def suggest_contacts(
     if user.status == ServiceUserStatus.CLOSED.value:
         return []
     max_hours = int(get_setting(session, "max_hours_per_contact"))
-    table = _available_contacts(session, exclude_pairs_with=user.id)
     return rank_table(
-        _demand(user), table, max_hours=max_hours, year=year or timefmt.today().year, limit=limit
+        _demand(user),
+        available_contacts(session),
+        max_hours=max_hours,
+        year=year or timefmt.today().year,
+        limit=limit,
+        exclude=_paired_contacts(session, user.id),
     )
 
 

@@ -363,13 +363,22 @@ def score_table(
 
 
 def rank_table(
-    demand: Demand, table: ContactTable, *, max_hours: int, year: int, limit: int | None = None
+    demand: Demand,
+    table: ContactTable,
+    *,
+    max_hours: int,
+    year: int,
+    limit: int | None = None,
+    exclude: set[int] | frozenset[int] = frozenset(),
 ) -> list[Suggestion]:
-    """Contacts ranked for one service user from a ContactTable; the parts (the why) are
-    worked out with score_pair for the suggestions returned only."""
+    """Contacts ranked for one service user from a ContactTable, leaving out the ids in
+    `exclude`; the parts (the why) are worked out with score_pair for the suggestions
+    returned only."""
     km = _distances(demand.postcode, table.postcodes)
     scores = score_table(demand, table, km=km, max_hours=max_hours, year=year)
     fits = table.load + demand.hours <= max_hours
+    if exclude:
+        fits &= ~np.isin(table.ids, np.fromiter(exclude, dtype=np.int64, count=len(exclude)))
     candidates = np.flatnonzero(fits)
     # Best score first; nearer, then lower id, break ties.
     order = np.lexsort(

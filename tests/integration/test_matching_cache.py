@@ -11,6 +11,7 @@ from db.models import Applicant, Stage
 from db.session import make_engine, make_session_factory
 from recruitment.accounts.privacy_rights import erase_applicant
 from recruitment.casework.stage_moves import advance_stage
+from recruitment.core.access import Actor
 from recruitment.core.pipeline import EXIT_REASONS
 from recruitment.journey.applicants import register_caller
 from recruitment.placement import matching, placements
@@ -62,6 +63,18 @@ def test_a_second_view_with_nothing_changed_does_not_read_the_contacts_again(
     contacts = {make_contact(session_factory, make_applicant) for _ in range(3)}
     assert set(suggested(user)) == contacts
     assert set(suggested(user)) == contacts
+    assert len(contact_reads) == 1
+
+
+def test_after_the_warm_up_the_first_view_reads_no_contacts(
+    session_factory, make_applicant, suggested, contact_reads
+):
+    user = make_service_user(session_factory)
+    contact = make_contact(session_factory, make_applicant)
+    with session_factory.begin() as s:
+        matching.prepare_suggestions(session=s, actor=Actor.system("warm-up"))
+    assert len(contact_reads) == 1
+    assert set(suggested(user)) == {contact}
     assert len(contact_reads) == 1
 
 

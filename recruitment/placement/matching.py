@@ -8,10 +8,12 @@ per process and database while a fingerprint of what it reads stays the same
 
 from __future__ import annotations
 
+import json
 import threading
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -206,22 +208,41 @@ def _paired_contacts(session: Session, service_user_id: int) -> set[int]:
     )
 
 
+@lru_cache(maxsize=65536)
+def _code_set(raw: str | None) -> frozenset[str]:
+    """A stored JSON list of codes as a set; the same few combinations repeat."""
+    return frozenset(json.loads(raw) or ()) if raw else frozenset()
+
+
+@lru_cache(maxsize=65536)
+def _wishes(raw: str | None) -> tuple[frozenset[str], int | None, int | None, bool]:
+    """A service user's stored preferences: availability, contact age range, licence."""
+    prefs = (json.loads(raw) if raw else None) or {}
+    return (
+        frozenset(prefs.get("availability") or ()),
+        prefs.get("contact_age_min"),
+        prefs.get("contact_age_max"),
+        bool(prefs.get("driving_licence")),
+    )
+
+
 def _waiting_service_users(
     session: Session, *, exclude_pairs_with: int | None = None
 ) -> list[Demand]:
     """Waiting, not anonymised service users, in one query; those already proposed to or
     placed with contact `exclude_pairs_with` are left out."""
     # Plain columns, not ORM objects: thousands can be waiting in a large register, and
-    # building an object for each was most of the matching page's time.
+    # building an object for each was most of the matching page's time. The JSON columns
+    # are read as their text and parsed through caches (as the contacts' are).
     query = select(
         ServiceUser.id,
         ServiceUser.case_ref,
         ServiceUser.age_group,
         ServiceUser.postcode,
         ServiceUser.area,
-        ServiceUser.interests,
-        ServiceUser.languages,
-        ServiceUser.preferences,
+        cast(ServiceUser.interests, Text),
+        cast(ServiceUser.languages, Text),
+        cast(ServiceUser.preferences, Text),
         ServiceUser.hours_per_month,
         ServiceUser.waiting_since,
     ).where(
@@ -237,7 +258,27 @@ def _waiting_service_users(
                 )
             )
         )
-    return [_demand(user) for user in session.execute(query)]
+    demands = []
+    for row in session.execute(query):
+        availability, age_min, age_max, licence = _wishes(row[7])
+        demands.append(
+            Demand(
+                id=row[0],
+                case_ref=row[1],
+                age_group=row[2],
+                postcode=row[3],
+                area=row[4],
+                interests=_code_set(row[5]),
+                languages=_code_set(row[6]),
+                availability=availability,
+                age_min=age_min,
+                age_max=age_max,
+                needs_licence=licence,
+                hours=row[8],
+                waiting_since=row[9],
+            )
+        )
+    return demands
 
 
 # --- services ---------------------------------------------------------------------------

@@ -226,6 +226,29 @@ def _wishes(raw: str | None) -> tuple[frozenset[str], int | None, int | None, bo
     )
 
 
+@lru_cache(maxsize=65536)
+def _waiting_demand(row: tuple) -> Demand:
+    """A service user's wishes from their columns (as `_waiting_service_users` reads them):
+    kept by the row's whole content, so a row read again unchanged is not built again,
+    and a changed row is a new key."""
+    availability, age_min, age_max, licence = _wishes(row[7])
+    return Demand(
+        id=row[0],
+        case_ref=row[1],
+        age_group=row[2],
+        postcode=row[3],
+        area=row[4],
+        interests=_code_set(row[5]),
+        languages=_code_set(row[6]),
+        availability=availability,
+        age_min=age_min,
+        age_max=age_max,
+        needs_licence=licence,
+        hours=row[8],
+        waiting_since=row[9],
+    )
+
+
 def _waiting_service_users(
     session: Session, *, exclude_pairs_with: int | None = None
 ) -> list[Demand]:
@@ -258,27 +281,7 @@ def _waiting_service_users(
                 )
             )
         )
-    demands = []
-    for row in session.execute(query):
-        availability, age_min, age_max, licence = _wishes(row[7])
-        demands.append(
-            Demand(
-                id=row[0],
-                case_ref=row[1],
-                age_group=row[2],
-                postcode=row[3],
-                area=row[4],
-                interests=_code_set(row[5]),
-                languages=_code_set(row[6]),
-                availability=availability,
-                age_min=age_min,
-                age_max=age_max,
-                needs_licence=licence,
-                hours=row[8],
-                waiting_since=row[9],
-            )
-        )
-    return demands
+    return [_waiting_demand(tuple(row)) for row in session.execute(query)]
 
 
 # --- services ---------------------------------------------------------------------------

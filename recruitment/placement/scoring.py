@@ -232,6 +232,12 @@ def _mask(codes: tuple[str, ...], kind: str) -> int:
 
 
 @lru_cache(maxsize=65536)
+def _set_mask(codes: frozenset[str], kind: str) -> int:
+    """The bit mask of a set of codes (service users' sets repeat as contacts' lists do)."""
+    return _mask(tuple(sorted(codes)), kind)
+
+
+@lru_cache(maxsize=65536)
 def _parse_codes(raw: str) -> tuple[str, ...]:
     """A stored JSON list of vocabulary codes; most rows repeat a few combinations."""
     return tuple(json.loads(raw))
@@ -269,6 +275,11 @@ class ContactTable:
         self.load = np.fromiter((int(r[10] or 0) for r in rows), dtype=np.int64, count=n)
         self.postcodes = [r[2] for r in rows]
         self.areas = [(r[3] or "").strip().lower() for r in rows]
+        # Worked out once per table, not per service user: the table may be kept and
+        # ranked from many times (matching._available_contacts).
+        self.lats, self.lons = geography.coordinates(self.postcodes)
+        names, self.area_index = np.unique(np.array(self.areas, dtype=object), return_inverse=True)
+        self.area_names: list[str] = list(names)
 
     @classmethod
     def from_supplies(cls, supplies: list[Supply]) -> ContactTable:
@@ -322,9 +333,10 @@ def score_table(
     # distance
     if demand.area:
         area = demand.area.strip().lower()
-        fallback = np.array(
-            [(SAME_AREA if a == area else OTHER_AREA) if a else NEUTRAL for a in table.areas]
+        by_name = np.array(
+            [(SAME_AREA if a == area else OTHER_AREA) if a else NEUTRAL for a in table.area_names]
         )
+        fallback = by_name[table.area_index] if n else np.zeros(0)
     else:
         fallback = np.full(n, NEUTRAL)
     with np.errstate(invalid="ignore"):
@@ -374,7 +386,11 @@ def rank_table(
     """Contacts ranked for one service user from a ContactTable, leaving out the ids in
     `exclude`; the parts (the why) are worked out with score_pair for the suggestions
     returned only."""
-    km = _distances(demand.postcode, table.postcodes)
+    place = geography.lookup(demand.postcode)
+    if place is None:
+        km = np.full(len(table.rows), np.nan)
+    else:
+        km = geography.distances_km(place.lat, place.lon, table.lats, table.lons)
     scores = score_table(demand, table, km=km, max_hours=max_hours, year=year)
     fits = table.load + demand.hours <= max_hours
     if exclude:
@@ -433,8 +449,8 @@ def score_demands(
         near = np.clip(1.0 - (km - NEAR_KM) / (FAR_KM - NEAR_KM), 0.0, 1.0)
     distance = np.where(np.isnan(km), fallback, near)
 
-    def overlap(kind: str, wanted: list[tuple[str, ...] | frozenset[str]]) -> np.ndarray:
-        masks = np.fromiter((_mask(tuple(w), kind) for w in wanted), dtype=np.int64, count=n)
+    def overlap(kind: str, wanted: list[frozenset[str]]) -> np.ndarray:
+        masks = np.fromiter((_set_mask(w, kind) for w in wanted), dtype=np.int64, count=n)
         offered = _mask(tuple(getattr(supply, kind)), kind)
         counts = np.bitwise_count(masks).astype(float)
         with np.errstate(invalid="ignore", divide="ignore"):

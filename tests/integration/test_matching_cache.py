@@ -213,3 +213,37 @@ def test_a_change_stamped_before_the_newest_but_committed_after_it_is_still_seen
             .values(area="Halden", updated_at=newest - timedelta(seconds=1))
         )
     assert suggested(user)[slow].area == "Halden"
+
+
+def test_a_placement_paused_while_the_table_is_read_and_resumed_after_is_not_kept_paused(
+    backend, session_factory, coordinator, make_applicant, suggested, replica, monkeypatch
+):
+    if backend == "sqlite":
+        pytest.skip("SQLite's transactions take the write lock at BEGIN: no write falls between")
+    first = make_service_user(session_factory, hours_per_month=8)
+    second = make_service_user(session_factory)
+    contact = make_contact(session_factory, make_applicant)
+    with session_factory.begin() as s:
+        placement_id = placements.place_contact(
+            session=s,
+            actor=coordinator,
+            service_user_id=first,
+            applicant_id=contact,
+            hours_per_month=8,
+            start=True,
+        )
+    fingerprint = matching.contacts_fingerprint
+
+    def then_paused_elsewhere(session):
+        # Another replica pauses the placement between the fingerprint and the table.
+        seen = fingerprint(session)
+        with replica.begin() as s:
+            placements.pause_placement(session=s, actor=coordinator, placement_id=placement_id)
+        return seen
+
+    monkeypatch.setattr(matching, "contacts_fingerprint", then_paused_elsewhere)
+    assert suggested(second)[contact].load_hours == 0
+    monkeypatch.undo()
+    with replica.begin() as s:
+        placements.resume_placement(session=s, actor=coordinator, placement_id=placement_id)
+    assert suggested(second)[contact].load_hours == 8

@@ -2,6 +2,7 @@
 (matching.available_contacts): read once while nothing it depends on changes, and read
 again after every write that could change it, whichever process or replica made it."""
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
@@ -247,3 +248,15 @@ def test_a_placement_paused_while_the_table_is_read_and_resumed_after_is_not_kep
     with replica.begin() as s:
         placements.resume_placement(session=s, actor=coordinator, placement_id=placement_id)
     assert suggested(second)[contact].load_hours == 8
+
+
+def test_views_at_once_in_many_threads_read_the_table_once_and_agree(
+    session_factory, make_applicant, suggested, contact_reads
+):
+    user = make_service_user(session_factory)
+    contacts = {make_contact(session_factory, make_applicant) for _ in range(5)}
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        seen = list(pool.map(lambda _: suggested(user), range(12)))
+    assert all(set(each) == contacts for each in seen)
+    assert all(each == seen[0] for each in seen)
+    assert len(contact_reads) == 1

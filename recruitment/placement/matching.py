@@ -141,7 +141,7 @@ def _active_placements() -> tuple:
     )
 
 
-def contacts_fingerprint(session: Session) -> tuple:
+def _contacts_fingerprint(session: Session) -> tuple:
     """What the table of available contacts depends on, the same cost at any size: the
     newest stage event and applicant (index lookups), the newest RECENT_CHANGES
     (id, updated_at) pairs of applicants (an index scan), and the active placements
@@ -196,9 +196,9 @@ _tables_lock = threading.Lock()
 
 def _available_contacts(session: Session) -> ContactTable:
     """Approved or placed, not anonymised contacts with their current load: the process's
-    table while the database's `contacts_fingerprint` is unchanged, else read again."""
+    table while the database's `_contacts_fingerprint` is unchanged, else read again."""
     key = session.get_bind().engine.url.render_as_string(hide_password=True)
-    fingerprint = contacts_fingerprint(session)
+    fingerprint = _contacts_fingerprint(session)
     entry = _tables.get(key)
     if entry is not None and entry.fingerprint == fingerprint:
         return entry.table

@@ -233,7 +233,7 @@ def test_a_placement_paused_while_the_table_is_read_and_resumed_after_is_not_kep
             hours_per_month=8,
             start=True,
         )
-    fingerprint = matching.contacts_fingerprint
+    fingerprint = matching._contacts_fingerprint
 
     def then_paused_elsewhere(session):
         # Another replica pauses the placement between the fingerprint and the table.
@@ -242,7 +242,7 @@ def test_a_placement_paused_while_the_table_is_read_and_resumed_after_is_not_kep
             placements.pause_placement(session=s, actor=coordinator, placement_id=placement_id)
         return seen
 
-    monkeypatch.setattr(matching, "contacts_fingerprint", then_paused_elsewhere)
+    monkeypatch.setattr(matching, "_contacts_fingerprint", then_paused_elsewhere)
     assert suggested(second)[contact].load_hours == 0
     monkeypatch.undo()
     with replica.begin() as s:

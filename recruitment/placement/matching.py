@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import threading
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -368,6 +367,25 @@ def suggest_service_users(
     )
 
 
+def _newest_contacts(session: Session, limit: int) -> list:
+    """The `limit` most recently approved or placed contacts, newest first: the newest of
+    each stage from the end of the index on (stage, stage_changed_at, anonymised_at), then
+    merged. Both stages in one query were sorted from every row of both (34,000 at
+    100,000 applicants: 40-55 ms on every view of the matching page)."""
+    rows = []
+    for stage in AVAILABLE_STAGES:
+        rows += session.execute(
+            select(
+                Applicant.id, Applicant.first_name, Applicant.last_name, Applicant.stage_changed_at
+            )
+            .where(Applicant.stage == stage, Applicant.anonymised_at.is_(None))
+            .order_by(Applicant.stage_changed_at.desc(), Applicant.id.desc())
+            .limit(limit)
+        ).all()
+    rows.sort(key=lambda row: (row.stage_changed_at, row.id), reverse=True)
+    return rows[:limit]
+
+
 #: How many contacts the matching page offers at once: the choice is narrowed by a name
 #: search, as there can be tens of thousands of approved contacts.
 CHOICES_SHOWN = 50
@@ -388,17 +406,15 @@ def contact_choices(
     `limit`, plus contact `include` (the one the page was opened for) when available."""
     where = [Applicant.stage.in_(AVAILABLE_STAGES), Applicant.anonymised_at.is_(None)]
     query = select(Applicant.id, Applicant.first_name, Applicant.last_name)
-    plan = nullcontext()
     if search.strip():
         dialect = session.get_bind().dialect.name
         condition = search_index.matches(Applicant.id, Applicant.search_text, search, dialect)
         where.append(condition if condition is not None else false())
         query = query.order_by(Applicant.last_name, Applicant.first_name, Applicant.id)
-        plan = search_index.search_plan(session)
+        with search_index.search_plan(session):
+            rows = list(session.execute(query.where(*where).limit(limit)))
     else:
-        query = query.order_by(Applicant.stage_changed_at.desc(), Applicant.id.desc())
-    with plan:
-        rows = list(session.execute(query.where(*where).limit(limit)))
+        rows = _newest_contacts(session, limit)
     if include is not None and include not in {row.id for row in rows}:
         rows = (
             list(

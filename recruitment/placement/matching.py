@@ -303,10 +303,12 @@ def _waiting_service_users(
 
 @requires("service_users.read")
 def prepare_suggestions(*, session: Session, actor: Actor) -> None:
-    """Read the table of available contacts into the process's store, so the first
-    service user's page after a server start does not wait for it (0.3-0.4 s at
-    100,000 applicants)."""
+    """Read the table of available contacts into the process's store, and the waiting
+    service users through their caches, so the first service user's or matching page
+    after a server start does not wait for them (0.3-0.4 s and 0.1-0.2 s at 100,000
+    applicants)."""
     _available_contacts(session)
+    _waiting_service_users(session)
 
 
 @requires("service_users.read")

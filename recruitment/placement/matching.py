@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -122,6 +122,10 @@ def _table_row(row) -> tuple:
 
 #: How many of the newest applicant changes the fingerprint holds (see below).
 RECENT_CHANGES = 100
+#: How long before the newest applicant change the fingerprint counts every change: a
+#: transaction may commit that long after it stamped its edit and still be seen, however
+#: many other changes were committed meanwhile.
+LATE_COMMITS = timedelta(minutes=10)
 
 
 def _active_placements() -> tuple:
@@ -143,11 +147,13 @@ def _active_placements() -> tuple:
 def _contacts_fingerprint(session: Session) -> tuple:
     """What the table of available contacts depends on, the same cost at any size: the
     newest stage event and applicant (index lookups), the newest RECENT_CHANGES
-    (id, updated_at) pairs of applicants (an index scan), and the active placements
-    (`_active_placements`). Pairs rather than the newest time alone: a transaction that
-    stamped its edit earlier but commits after a later one adds an older pair, which the
-    maximum would not show. Applicants are never deleted (erasure blanks the row and
-    sets updated_at)."""
+    (id, updated_at) pairs of applicants and the count, ids and times of those changed
+    within LATE_COMMITS before the newest (index scans), and the active placements
+    (`_active_placements`). Pairs and the window rather than the newest time alone: a
+    transaction that stamped its edit earlier but commits after a later one adds an older
+    pair, which the maximum would not show; the window still counts it when more than
+    RECENT_CHANGES were committed meanwhile. Applicants are never deleted (erasure blanks
+    the row and sets updated_at)."""
     newest = session.execute(
         select(
             select(func.coalesce(func.max(StageEvent.id), 0)).scalar_subquery(),
@@ -160,7 +166,28 @@ def _contacts_fingerprint(session: Session) -> tuple:
         .order_by(Applicant.updated_at.desc(), Applicant.id.desc())
         .limit(RECENT_CHANGES)
     ).all()
-    return (*(int(value) for value in newest), tuple((i, at.isoformat()) for i, at in changes))
+    window: tuple = ()
+    if changes:
+        # The times themselves are summed too: an edit of a row already in the window
+        # moves its time, not the count. Exact on PostgreSQL (numeric seconds), to the
+        # millisecond on SQLite (julianday).
+        if session.get_bind().dialect.name == "postgresql":
+            stamps = func.sum(func.extract("epoch", Applicant.updated_at))
+        else:
+            stamps = func.sum(func.julianday(Applicant.updated_at))
+        window = tuple(
+            str(value)
+            for value in session.execute(
+                select(func.count(Applicant.id), func.sum(Applicant.id), stamps).where(
+                    Applicant.updated_at >= changes[0].updated_at - LATE_COMMITS
+                )
+            ).one()
+        )
+    return (
+        *(int(value) for value in newest),
+        tuple((i, at.isoformat()) for i, at in changes),
+        window,
+    )
 
 
 def _read_available_contacts(session: Session, fingerprint: tuple) -> tuple[ContactTable, tuple]:

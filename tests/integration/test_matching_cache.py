@@ -216,6 +216,25 @@ def test_a_change_stamped_before_the_newest_but_committed_after_it_is_still_seen
     assert suggested(user)[slow].area == "Halden"
 
 
+def test_a_late_commit_is_seen_after_more_other_changes_than_the_newest_pairs_hold(
+    session_factory, make_applicant, suggested, monkeypatch
+):
+    monkeypatch.setattr(matching, "RECENT_CHANGES", 2)
+    user = make_service_user(session_factory)
+    slow = make_contact(session_factory, make_applicant)
+    others = [make_contact(session_factory, make_applicant) for _ in range(3)]
+    assert suggested(user)[slow].area == "Fredrikstad"
+    with session_factory.begin() as s:
+        # Three changes newer than the slow one's stamp are committed before it.
+        stamped = s.scalar(select(Applicant.updated_at).where(Applicant.id == others[0]))
+        s.execute(
+            update(Applicant)
+            .where(Applicant.id == slow)
+            .values(area="Halden", updated_at=stamped - timedelta(seconds=1))
+        )
+    assert suggested(user)[slow].area == "Halden"
+
+
 def test_a_placement_paused_while_the_table_is_read_and_resumed_after_is_not_kept_paused(
     backend, session_factory, coordinator, make_applicant, suggested, replica, monkeypatch
 ):

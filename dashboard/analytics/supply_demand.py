@@ -90,12 +90,14 @@ gap_columns = {
 
 def _readable(frame):
     """Codes shown with their translated labels; an empty area said in words."""
-    labels = {
-        "area": {"": t("supply_demand.no_area")},
-        "target_group": {c: t(f"vocab.target_group_{c}") for c in frame.get("target_group", [])},
-    }
+    # Each distinct code once: the per-person table has a row for everyone waiting.
+    labels = {"area": {"": t("supply_demand.no_area")}}
+    if "target_group" in frame:
+        labels["target_group"] = {
+            c: t(f"vocab.target_group_{c}") for c in frame["target_group"].unique()
+        }
     if "age_group" in frame:
-        labels["age_group"] = {c: t(f"vocab.age_group_{c}") for c in frame["age_group"]}
+        labels["age_group"] = {c: t(f"vocab.age_group_{c}") for c in frame["age_group"].unique()}
     return frame.replace(labels)
 
 

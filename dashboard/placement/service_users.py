@@ -46,8 +46,12 @@ with tab_list:
         st.dataframe(
             localised(
                 frame.assign(
-                    age_group=[t(f"vocab.age_group_{c}") if c else "" for c in frame["age_group"]],
-                    status=[t(f"service_users.status_{c}") for c in frame["status"]],
+                    age_group=frame["age_group"]
+                    .map({c: t(f"vocab.age_group_{c}") for c in frame["age_group"].unique() if c})
+                    .fillna(""),
+                    status=frame["status"].map(
+                        {c: t(f"service_users.status_{c}") for c in frame["status"].unique()}
+                    ),
                 ),
                 dates=["waiting_since"],
             ),

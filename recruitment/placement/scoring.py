@@ -232,6 +232,12 @@ def _mask(codes: tuple[str, ...], kind: str) -> int:
 
 
 @lru_cache(maxsize=65536)
+def _set_mask(codes: frozenset[str], kind: str) -> int:
+    """The bit mask of a set of codes (service users' sets repeat as contacts' lists do)."""
+    return _mask(tuple(sorted(codes)), kind)
+
+
+@lru_cache(maxsize=65536)
 def _parse_codes(raw: str) -> tuple[str, ...]:
     """A stored JSON list of vocabulary codes; most rows repeat a few combinations."""
     return tuple(json.loads(raw))
@@ -269,6 +275,11 @@ class ContactTable:
         self.load = np.fromiter((int(r[10] or 0) for r in rows), dtype=np.int64, count=n)
         self.postcodes = [r[2] for r in rows]
         self.areas = [(r[3] or "").strip().lower() for r in rows]
+        # Worked out once per table, not per service user: the table may be kept and
+        # ranked from many times (matching._available_contacts).
+        self.lats, self.lons = geography.coordinates(self.postcodes)
+        names, self.area_index = np.unique(np.array(self.areas, dtype=object), return_inverse=True)
+        self.area_names: list[str] = list(names)
 
     @classmethod
     def from_supplies(cls, supplies: list[Supply]) -> ContactTable:
@@ -322,9 +333,10 @@ def score_table(
     # distance
     if demand.area:
         area = demand.area.strip().lower()
-        fallback = np.array(
-            [(SAME_AREA if a == area else OTHER_AREA) if a else NEUTRAL for a in table.areas]
+        by_name = np.array(
+            [(SAME_AREA if a == area else OTHER_AREA) if a else NEUTRAL for a in table.area_names]
         )
+        fallback = by_name[table.area_index] if n else np.zeros(0)
     else:
         fallback = np.full(n, NEUTRAL)
     with np.errstate(invalid="ignore"):
@@ -363,13 +375,26 @@ def score_table(
 
 
 def rank_table(
-    demand: Demand, table: ContactTable, *, max_hours: int, year: int, limit: int | None = None
+    demand: Demand,
+    table: ContactTable,
+    *,
+    max_hours: int,
+    year: int,
+    limit: int | None = None,
+    exclude: set[int] | frozenset[int] = frozenset(),
 ) -> list[Suggestion]:
-    """Contacts ranked for one service user from a ContactTable; the parts (the why) are
-    worked out with score_pair for the suggestions returned only."""
-    km = _distances(demand.postcode, table.postcodes)
+    """Contacts ranked for one service user from a ContactTable, leaving out the ids in
+    `exclude`; the parts (the why) are worked out with score_pair for the suggestions
+    returned only."""
+    place = geography.lookup(demand.postcode)
+    if place is None:
+        km = np.full(len(table.rows), np.nan)
+    else:
+        km = geography.distances_km(place.lat, place.lon, table.lats, table.lons)
     scores = score_table(demand, table, km=km, max_hours=max_hours, year=year)
     fits = table.load + demand.hours <= max_hours
+    if exclude:
+        fits &= ~np.isin(table.ids, np.fromiter(exclude, dtype=np.int64, count=len(exclude)))
     candidates = np.flatnonzero(fits)
     # Best score first; nearer, then lower id, break ties.
     order = np.lexsort(
@@ -402,6 +427,75 @@ def rank_table(
     return out
 
 
+def score_demands(
+    supply: Supply, demands: list[Demand], *, km: np.ndarray, max_hours: int, year: int
+) -> np.ndarray:
+    """The score of `supply` for every service user in `demands` at once; the same sums
+    as score_pair."""
+    n = len(demands)
+    # distance: without coordinates, the areas compared as score_pair compares them
+    if supply.area:
+        area = supply.area.strip().lower()
+        fallback = np.array(
+            [
+                (SAME_AREA if d.area.strip().lower() == area else OTHER_AREA) if d.area else NEUTRAL
+                for d in demands
+            ],
+            dtype=float,
+        )
+    else:
+        fallback = np.full(n, NEUTRAL)
+    with np.errstate(invalid="ignore"):
+        near = np.clip(1.0 - (km - NEAR_KM) / (FAR_KM - NEAR_KM), 0.0, 1.0)
+    distance = np.where(np.isnan(km), fallback, near)
+
+    def overlap(kind: str, wanted: list[frozenset[str]]) -> np.ndarray:
+        masks = np.fromiter((_set_mask(w, kind) for w in wanted), dtype=np.int64, count=n)
+        offered = _mask(tuple(getattr(supply, kind)), kind)
+        counts = np.bitwise_count(masks).astype(float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            shares = np.bitwise_count(masks & offered) / counts
+        return np.where(masks == 0, NEUTRAL, shares)
+
+    # preferences: the mean of the wishes each service user stated
+    age_min = np.fromiter((np.nan if d.age_min is None else d.age_min for d in demands), float, n)
+    age_max = np.fromiter((np.nan if d.age_max is None else d.age_max for d in demands), float, n)
+    licence = np.fromiter((d.needs_licence for d in demands), dtype=bool, count=n)
+    has_age = ~(np.isnan(age_min) & np.isnan(age_max))
+    if supply.birth_year:
+        age = year - supply.birth_year
+        below = np.nan_to_num(np.maximum(age_min - age, 0), nan=0.0)
+        above = np.nan_to_num(np.maximum(age - age_max, 0), nan=0.0)
+        age_fit = np.maximum(0.0, 1.0 - (below + above) / AGE_TOLERANCE_YEARS)
+    else:
+        age_fit = np.full(n, NEUTRAL)
+    wishes = has_age.astype(float) + licence
+    stated = np.where(has_age, age_fit, 0.0) + np.where(licence, float(supply.has_licence), 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        preferences = np.where(wishes > 0, stated / wishes, NEUTRAL)
+    if supply.target_groups:
+        fits = {
+            group: float(target in supply.target_groups)
+            for group, target in AGE_GROUP_TARGETS.items()
+        }
+        target = np.fromiter((fits.get(d.age_group, 0.0) for d in demands), float, n)
+    else:
+        target = np.full(n, NEUTRAL)
+    parts = {
+        "distance": distance,
+        "interests": overlap("interests", [d.interests for d in demands]),
+        "languages": overlap("languages", [d.languages for d in demands]),
+        "availability": overlap("availability", [d.availability for d in demands]),
+        "preferences": preferences,
+        "target_group": target,
+        "load": load_part(supply.load_hours, max_hours),
+    }
+    total = np.zeros(n)
+    for part, values in parts.items():
+        total = total + WEIGHTS[part] * values
+    return total
+
+
 def rank_service_users(
     supply: Supply,
     demands: list[Demand],
@@ -412,12 +506,23 @@ def rank_service_users(
     limit: int | None = None,
 ) -> list[Suggestion]:
     """Waiting service users ranked for one contact, best first; the longest wait breaks ties.
-    Those whose hours would take the contact over the limit are left out."""
+    Those whose hours would take the contact over the limit are left out. Scored at once
+    (score_demands); the parts (the why) are worked out for the suggestions returned only."""
     fitting = [d for d in demands if supply.load_hours + d.hours <= max_hours]
     kms = _distances(supply.postcode, [d.postcode for d in fitting])
+    scores = score_demands(supply, fitting, km=kms, max_hours=max_hours, year=year)
+    days = [(today - d.waiting_since).days if d.waiting_since else None for d in fitting]
+    order = np.lexsort(
+        (
+            np.fromiter((d.id for d in fitting), dtype=np.int64, count=len(fitting)),
+            -np.fromiter((x or 0 for x in days), dtype=np.int64, count=len(fitting)),
+            -np.round(scores, 9),
+        )
+    )
     out = []
-    for demand, km in zip(fitting, kms, strict=True):
-        km = None if np.isnan(km) else float(km)
+    for i in order[:limit] if limit else order:
+        demand = fitting[i]
+        km = None if np.isnan(kms[i]) else float(kms[i])
         parts = score_pair(demand, supply, km=km, max_hours=max_hours, year=year)
         out.append(
             Suggestion(
@@ -431,15 +536,10 @@ def rank_service_users(
                 load_hours=supply.load_hours,
                 hours=demand.hours,
                 area=demand.area,
-                extra={
-                    "days_waiting": (today - demand.waiting_since).days
-                    if demand.waiting_since
-                    else None
-                },
+                extra={"days_waiting": days[i]},
             )
         )
-    out.sort(key=lambda s: (-s.score, -(s.extra.get("days_waiting") or 0), s.id))
-    return out[:limit] if limit else out
+    return out
 
 
 def _distances(origin: str | None, postcodes: list[str | None]) -> np.ndarray:

@@ -469,9 +469,9 @@ def service_user_list(
     )
     if status:
         query = query.where(ServiceUser.status == status)
-    rows = session.execute(query).mappings().all()
-    frame = pd.DataFrame(
-        rows,
+    rows = session.execute(query).all()
+    frame = pd.DataFrame.from_records(
+        [tuple(row) for row in rows],
         columns=[
             "id",
             "case_ref",

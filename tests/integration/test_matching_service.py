@@ -148,7 +148,8 @@ def test_candidates_are_read_with_one_query_however_many_there_are(
     few = count_queries()
     for _ in range(12):
         make_contact(session_factory, make_applicant)
-    assert count_queries() == few <= 4  # service user, setting, candidates (+ nothing per row)
+    # service user, setting, fingerprint (3), candidates, pairs (+ nothing per row)
+    assert count_queries() == few <= 7
 
 
 def test_a_manager_cannot_see_suggestions_but_sees_supply_and_demand(
@@ -235,3 +236,26 @@ def test_contact_choices_are_a_search_with_a_limit_and_keep_the_chosen_one(
     assert len(newest) == 2
     kept = contact_choices(session=session, actor=coordinator, limit=2, include=ids[0])
     assert ids[0] in kept and len(kept) == 3 - (ids[0] in newest)
+
+
+def test_without_a_search_the_newest_approved_or_placed_contacts_come_first(
+    session, session_factory, coordinator, make_applicant
+):
+    stages = ["approved", "placed", "placed", "approved", "approved"]
+    ids = [make_contact(session_factory, make_applicant, stage=stage) for stage in stages]
+    gone = make_contact(session_factory, make_applicant)
+    moved = datetime(2026, 1, 1, tzinfo=UTC)
+    with session_factory.begin() as s:
+        for day, applicant_id in zip([3, 5, 1, 4, 2], ids, strict=True):
+            s.execute(
+                update(Applicant)
+                .where(Applicant.id == applicant_id)
+                .values(stage_changed_at=moved + timedelta(days=day))
+            )
+        s.execute(
+            update(Applicant)
+            .where(Applicant.id == gone)
+            .values(stage_changed_at=moved + timedelta(days=9), anonymised_at=moved)
+        )
+    newest = matching.contact_choices(session=session, actor=coordinator, limit=4)
+    assert list(newest) == [ids[1], ids[3], ids[0], ids[4]]

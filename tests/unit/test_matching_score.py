@@ -222,3 +222,61 @@ def test_the_vectorised_scores_equal_the_sum_of_the_explained_parts():
             for s, k in zip(supplies, km, strict=True)
         ]
         assert vector == pytest.approx(single)
+
+
+def test_the_vectorised_scores_of_service_users_equal_the_sum_of_the_explained_parts():
+    import random
+
+    import numpy as np
+
+    from recruitment.core.vocabulary import (
+        AGE_GROUPS,
+        AVAILABILITY,
+        INTERESTS,
+        LANGUAGES,
+        TARGET_GROUPS,
+    )
+    from recruitment.placement.scoring import _distances, score_demands, score_pair
+
+    rng = random.Random(2)
+    postcodes = ["0150", "1606", "5003", "9008", None, "9999"]
+    demands = [
+        demand(
+            id=i,
+            age_group=rng.choice(AGE_GROUPS),
+            postcode=rng.choice(postcodes),
+            area=rng.choice(["Fredrikstad", " oslo ", "Oslo", None]),
+            interests=frozenset(rng.sample(INTERESTS, rng.randint(0, 4))),
+            languages=frozenset(rng.sample(LANGUAGES, rng.randint(0, 2))),
+            availability=frozenset(rng.sample(AVAILABILITY, rng.randint(0, 3))),
+            age_min=rng.choice([None, 20, 30]),
+            age_max=rng.choice([None, 40, 70]),
+            needs_licence=rng.random() < 0.3,
+        )
+        for i in range(300)
+    ]
+    for s in (
+        supply(1),
+        supply(2, postcode=None, area="Oslo", birth_year=None, has_licence=True, load_hours=20),
+        supply(
+            3,
+            postcode="9008",
+            area=None,
+            interests=frozenset({"music", "fishing"}),
+            languages=frozenset({"ar", "no"}),
+            availability=frozenset({"weekend"}),
+            target_groups=frozenset(rng.sample(TARGET_GROUPS, 2)),
+            birth_year=2001,
+        ),
+    ):
+        km = _distances(s.postcode, [d.postcode for d in demands])
+        vector = score_demands(s, demands, km=km, max_hours=MAX, year=YEAR)
+        single = [
+            sum(
+                score_pair(
+                    d, s, km=None if np.isnan(k) else float(k), max_hours=MAX, year=YEAR
+                ).values()
+            )
+            for d, k in zip(demands, km, strict=True)
+        ]
+        assert vector == pytest.approx(single)

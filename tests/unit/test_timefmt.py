@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -205,6 +206,16 @@ def test_table_columns_become_text_in_the_language_and_other_columns_stay():
     assert shown["share"].tolist() == [f"50{NBSP}%", f"25{NBSP}%"]
     assert shown["id"].tolist() == [1, 2]
     assert frame["share"].tolist() == [0.5, 0.25]  # the caller's frame is untouched
+
+
+def test_repeated_values_in_a_long_column_each_show_as_their_own_text():
+    days = [date(2026, 1, 1), date(2026, 2, 1), None, date(2026, 1, 1), pd.NaT]
+    frame = pd.DataFrame(
+        {"day": days, "count": [1, 1.0, 2, Decimal("1.5"), float("nan")]}, dtype=object
+    )
+    shown = localise_columns(frame, "en", dates=["day"], numbers={"count": 1})
+    assert shown["day"].tolist() == ["1 Jan 2026", "1 Feb 2026", "–", "1 Jan 2026", "–"]
+    assert shown["count"].tolist() == ["1.0", "1.0", "2.0", "1.5", "–"]
 
 
 def test_files_for_programs_get_iso_8601_in_utc():

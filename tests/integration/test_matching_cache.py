@@ -1,0 +1,281 @@
+"""The table of available contacts that suggestions are ranked from is kept per process
+(matching.available_contacts): read once while nothing it depends on changes, and read
+again after every write that could change it, whichever process or replica made it."""
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, select, update
+
+from db.models import Applicant, Stage
+from db.session import make_engine, make_session_factory
+from recruitment.accounts.privacy_rights import erase_applicant
+from recruitment.casework.stage_moves import advance_stage
+from recruitment.core.access import Actor
+from recruitment.core.pipeline import EXIT_REASONS
+from recruitment.journey.applicants import register_caller
+from recruitment.placement import matching, placements
+from tests.matching_factories import make_contact, make_service_user
+from tests.stages import put_at_stage
+
+
+@pytest.fixture
+def contact_reads(engine) -> list[str]:
+    """Every statement that read the table of available contacts (not one contact)."""
+    reads: list[str] = []
+
+    def listen(conn, cursor, statement, *args):
+        if "applicant.birth_year" in statement and "applicant.stage IN" in statement:
+            reads.append(statement)
+
+    event.listen(engine, "before_cursor_execute", listen)
+    yield reads
+    event.remove(engine, "before_cursor_execute", listen)
+
+
+@pytest.fixture
+def suggested(session_factory, coordinator):
+    """The contacts suggested for a service user, by id, from a transaction of its own."""
+
+    def view(service_user_id: int) -> dict[int, matching.Suggestion]:
+        with session_factory.begin() as s:
+            ranked = matching.suggest_contacts(
+                session=s, actor=coordinator, service_user_id=service_user_id, limit=None
+            )
+        return {s.id: s for s in ranked}
+
+    return view
+
+
+@pytest.fixture
+def replica(database_url):
+    """A session factory of its own on the same database, as another server process has:
+    what it writes reaches this process only through the database."""
+    engine = make_engine(database_url)
+    yield make_session_factory(engine)
+    engine.dispose()
+
+
+def test_a_second_view_with_nothing_changed_does_not_read_the_contacts_again(
+    session_factory, coordinator, make_applicant, suggested, contact_reads
+):
+    user = make_service_user(session_factory)
+    contacts = {make_contact(session_factory, make_applicant) for _ in range(3)}
+    assert set(suggested(user)) == contacts
+    assert set(suggested(user)) == contacts
+    assert len(contact_reads) == 1
+
+
+def test_after_the_warm_up_the_first_view_reads_no_contacts(
+    session_factory, make_applicant, suggested, contact_reads
+):
+    user = make_service_user(session_factory)
+    contact = make_contact(session_factory, make_applicant)
+    with session_factory.begin() as s:
+        matching.prepare_suggestions(session=s, actor=Actor.system("warm-up"))
+    assert len(contact_reads) == 1
+    assert set(suggested(user)) == {contact}
+    assert len(contact_reads) == 1
+
+
+def test_a_contact_proposed_to_one_service_user_is_left_out_for_them_only_without_a_new_read(
+    session_factory, coordinator, make_applicant, suggested, contact_reads
+):
+    user, other = make_service_user(session_factory), make_service_user(session_factory)
+    proposed, free = (make_contact(session_factory, make_applicant) for _ in range(2))
+    assert set(suggested(user)) == {proposed, free}
+    with session_factory.begin() as s:
+        placements.propose_placement(
+            session=s, actor=coordinator, service_user_id=user, applicant_id=proposed
+        )
+    assert set(suggested(user)) == {free}
+    assert set(suggested(other)) == {proposed, free}
+    assert len(contact_reads) == 1
+
+
+def test_new_interests_and_area_typed_in_by_staff_show_on_the_next_view(
+    session_factory, coordinator, make_applicant, suggested
+):
+    user = make_service_user(session_factory, interests=["fishing"])
+    contact = make_contact(
+        session_factory, make_applicant, email="kari.kontakt@example.no", interests=["games"]
+    )
+    before = suggested(user)[contact]
+    assert (before.area, before.shared_interests) == ("Fredrikstad", ())
+    with session_factory.begin() as s:
+        register_caller(
+            session=s,
+            actor=coordinator,
+            raw={
+                "first_name": "Kari",
+                "last_name": "Kontakt",
+                "email": "kari.kontakt@example.no",
+                "phone": "91234567",
+                "postcode": "9008",
+                "birth_year": 1970,
+                "interests": ["fishing"],
+                "consent": True,
+            },
+        )
+    after = suggested(user)[contact]
+    assert (after.area, after.shared_interests, after.label) == (
+        "Tromsø",
+        ("fishing",),
+        "Kari Kontakt",
+    )
+
+
+def test_starting_pausing_resuming_and_ending_a_placement_shows_in_the_load_at_once(
+    session_factory, coordinator, make_applicant, suggested
+):
+    first, second = (
+        make_service_user(session_factory, hours_per_month=8),
+        make_service_user(session_factory),
+    )
+    contact = make_contact(session_factory, make_applicant)
+    assert suggested(second)[contact].load_hours == 0
+
+    def act(fn, **kwargs):
+        with session_factory.begin() as s:
+            return fn(session=s, actor=coordinator, **kwargs)
+
+    placement_id = act(
+        placements.place_contact,
+        service_user_id=first,
+        applicant_id=contact,
+        hours_per_month=8,
+        start=True,
+    )
+    assert suggested(second)[contact].load_hours == 8
+    act(placements.pause_placement, placement_id=placement_id)
+    assert suggested(second)[contact].load_hours == 0
+    act(placements.resume_placement, placement_id=placement_id)
+    assert suggested(second)[contact].load_hours == 8
+    act(placements.end_placement, placement_id=placement_id, reason=placements.END_REASONS[0])
+    assert suggested(second)[contact].load_hours == 0
+
+
+def test_a_contact_who_withdraws_on_another_replica_is_gone_from_the_next_view(
+    session_factory, coordinator, make_applicant, suggested, replica
+):
+    user = make_service_user(session_factory)
+    leaving, staying = (make_contact(session_factory, make_applicant) for _ in range(2))
+    assert set(suggested(user)) == {leaving, staying}
+    with replica.begin() as s:
+        advance_stage(
+            session=s,
+            actor=coordinator,
+            applicant_id=leaving,
+            to_stage=Stage.WITHDRAWN,
+            reason_code=EXIT_REASONS[Stage.WITHDRAWN][0],
+        )
+    assert set(suggested(user)) == {staying}
+
+
+def test_a_newly_approved_contact_appears_on_the_next_view(
+    session_factory, coordinator, make_applicant, suggested
+):
+    user = make_service_user(session_factory)
+    old = make_contact(session_factory, make_applicant)
+    assert set(suggested(user)) == {old}
+    new = make_applicant()
+    with session_factory.begin() as s:
+        put_at_stage(s, new, Stage.APPROVED, by_id=coordinator.id)
+    assert set(suggested(user)) == {old, new}
+
+
+def test_an_erased_contact_is_gone_from_the_next_view(
+    session_factory, admin, make_applicant, suggested
+):
+    user = make_service_user(session_factory)
+    erased, kept = (make_contact(session_factory, make_applicant, stage="placed") for _ in range(2))
+    assert set(suggested(user)) == {erased, kept}
+    with session_factory.begin() as s:
+        erase_applicant(session=s, actor=admin, applicant_id=erased)
+    assert set(suggested(user)) == {kept}
+
+
+def test_a_change_stamped_before_the_newest_but_committed_after_it_is_still_seen(
+    session_factory, make_applicant, suggested
+):
+    # Two transactions at once: the first stamps its edit, the second stamps and commits
+    # a later one, then the first commits. The newest stamp does not move; the edit shows.
+    user = make_service_user(session_factory)
+    slow, fast = (make_contact(session_factory, make_applicant) for _ in range(2))
+    with session_factory.begin() as s:
+        s.execute(update(Applicant).where(Applicant.id == fast).values(area="Sarpsborg"))
+    assert suggested(user)[slow].area == "Fredrikstad"
+    with session_factory.begin() as s:
+        newest = s.scalar(select(Applicant.updated_at).where(Applicant.id == fast))
+        s.execute(
+            update(Applicant)
+            .where(Applicant.id == slow)
+            .values(area="Halden", updated_at=newest - timedelta(seconds=1))
+        )
+    assert suggested(user)[slow].area == "Halden"
+
+
+def test_a_late_commit_is_seen_after_more_other_changes_than_the_newest_pairs_hold(
+    session_factory, make_applicant, suggested, monkeypatch
+):
+    monkeypatch.setattr(matching, "RECENT_CHANGES", 2)
+    user = make_service_user(session_factory)
+    slow = make_contact(session_factory, make_applicant)
+    others = [make_contact(session_factory, make_applicant) for _ in range(3)]
+    assert suggested(user)[slow].area == "Fredrikstad"
+    with session_factory.begin() as s:
+        # Three changes newer than the slow one's stamp are committed before it.
+        stamped = s.scalar(select(Applicant.updated_at).where(Applicant.id == others[0]))
+        s.execute(
+            update(Applicant)
+            .where(Applicant.id == slow)
+            .values(area="Halden", updated_at=stamped - timedelta(seconds=1))
+        )
+    assert suggested(user)[slow].area == "Halden"
+
+
+def test_a_placement_paused_while_the_table_is_read_and_resumed_after_is_not_kept_paused(
+    backend, session_factory, coordinator, make_applicant, suggested, replica, monkeypatch
+):
+    if backend == "sqlite":
+        pytest.skip("SQLite's transactions take the write lock at BEGIN: no write falls between")
+    first = make_service_user(session_factory, hours_per_month=8)
+    second = make_service_user(session_factory)
+    contact = make_contact(session_factory, make_applicant)
+    with session_factory.begin() as s:
+        placement_id = placements.place_contact(
+            session=s,
+            actor=coordinator,
+            service_user_id=first,
+            applicant_id=contact,
+            hours_per_month=8,
+            start=True,
+        )
+    fingerprint = matching._contacts_fingerprint
+
+    def then_paused_elsewhere(session):
+        # Another replica pauses the placement between the fingerprint and the table.
+        seen = fingerprint(session)
+        with replica.begin() as s:
+            placements.pause_placement(session=s, actor=coordinator, placement_id=placement_id)
+        return seen
+
+    monkeypatch.setattr(matching, "_contacts_fingerprint", then_paused_elsewhere)
+    assert suggested(second)[contact].load_hours == 0
+    monkeypatch.undo()
+    with replica.begin() as s:
+        placements.resume_placement(session=s, actor=coordinator, placement_id=placement_id)
+    assert suggested(second)[contact].load_hours == 8
+
+
+def test_views_at_once_in_many_threads_read_the_table_once_and_agree(
+    session_factory, make_applicant, suggested, contact_reads
+):
+    user = make_service_user(session_factory)
+    contacts = {make_contact(session_factory, make_applicant) for _ in range(5)}
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        seen = list(pool.map(lambda _: suggested(user), range(12)))
+    assert all(set(each) == contacts for each in seen)
+    assert all(each == seen[0] for each in seen)
+    assert len(contact_reads) == 1

@@ -106,11 +106,11 @@ def _suggestions() -> None:
     """The table of available contacts every service user's page ranks (0.3-0.4 s at
     100,000 applicants); kept per process until what it reads changes
     (recruitment/placement/matching.py)."""
-    from dashboard.data import sessions
+    from dashboard.data import report_sessions
     from recruitment.core.access import Actor
     from recruitment.placement import matching
 
-    with sessions().begin() as session:
+    with report_sessions().begin() as session:  # a long read: no write lock on SQLite
         matching.prepare_suggestions(session=session, actor=Actor.system("warm-up"))
 
 

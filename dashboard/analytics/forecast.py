@@ -259,15 +259,21 @@ st.caption(
         digital=format_percent(report["today"]["digital_share"]),
     )
 )
-swing = report["today"]["month_swing"]
-if any(swing.values()):
+# The months' swing beyond chance, named only for a series that swung (a whole percent).
+swung = {
+    series: share for series, share in report["today"]["month_swing"].items() if share >= 0.005
+}
+if len(swung) == 2:
     st.caption(
         t(
             "forecast.month_swing",
-            approvals=format_percent(swing["approvals"]),
-            placements=format_percent(swing["placements"]),
+            approvals=format_percent(swung["approvals"]),
+            placements=format_percent(swung["placements"]),
         )
     )
+elif swung:
+    ((series, share),) = swung.items()
+    st.caption(t(f"forecast.month_swing_{series}", share=format_percent(share)))
 # Codes in the frame: the table writes stages and modes as labels (the CSV keeps codes).
 assumptions = pd.DataFrame(report["assumptions"])
 ui.table(

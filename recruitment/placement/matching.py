@@ -66,21 +66,45 @@ def _load_column():
 
 def _demand(user: Any) -> Demand:
     """One service user's wishes, from the row or its columns (same names)."""
-    prefs = user.preferences or {}
+    return _demand_of(
+        (user.id, user.case_ref, user.age_group, user.postcode, user.area),
+        frozenset(user.interests or ()),
+        frozenset(user.languages or ()),
+        _wish_parts(user.preferences or {}),
+        user.hours_per_month,
+        user.waiting_since,
+    )
+
+
+def _wish_parts(prefs: dict) -> tuple[frozenset[str], int | None, int | None, bool]:
+    """A service user's preferences: availability, contact age range, licence."""
+    return (
+        frozenset(prefs.get("availability") or ()),
+        prefs.get("contact_age_min"),
+        prefs.get("contact_age_max"),
+        bool(prefs.get("driving_licence")),
+    )
+
+
+def _demand_of(who: tuple, interests, languages, wishes: tuple, hours, waiting_since) -> Demand:
+    """A Demand from its parts, however they were read (`who`: id, case reference, age
+    group, postcode, area; `wishes`: `_wish_parts`)."""
+    availability, age_min, age_max, licence = wishes
+    service_user_id, case_ref, age_group, postcode, area = who
     return Demand(
-        id=user.id,
-        case_ref=user.case_ref,
-        age_group=user.age_group,
-        postcode=user.postcode,
-        area=user.area,
-        interests=frozenset(user.interests or ()),
-        languages=frozenset(user.languages or ()),
-        availability=frozenset(prefs.get("availability") or ()),
-        age_min=prefs.get("contact_age_min"),
-        age_max=prefs.get("contact_age_max"),
-        needs_licence=bool(prefs.get("driving_licence")),
-        hours=user.hours_per_month,
-        waiting_since=user.waiting_since,
+        id=service_user_id,
+        case_ref=case_ref,
+        age_group=age_group,
+        postcode=postcode,
+        area=area,
+        interests=interests,
+        languages=languages,
+        availability=availability,
+        age_min=age_min,
+        age_max=age_max,
+        needs_licence=licence,
+        hours=hours,
+        waiting_since=waiting_since,
     )
 
 
@@ -258,34 +282,15 @@ def _code_set(raw: str | None) -> frozenset[str]:
 @lru_cache(maxsize=65536)
 def _wishes(raw: str | None) -> tuple[frozenset[str], int | None, int | None, bool]:
     """A service user's stored preferences: availability, contact age range, licence."""
-    prefs = (json.loads(raw) if raw else None) or {}
-    return (
-        frozenset(prefs.get("availability") or ()),
-        prefs.get("contact_age_min"),
-        prefs.get("contact_age_max"),
-        bool(prefs.get("driving_licence")),
-    )
+    return _wish_parts((json.loads(raw) if raw else None) or {})
 
 
 def _waiting_demand(row) -> Demand:
     """A service user's wishes from their columns (as `_waiting_service_users` reads them).
     Not kept by the row's content, though that saved 10-20 ms a view at 100,000: the
     rows hold case references and postcodes, which must not outlive an erasure."""
-    availability, age_min, age_max, licence = _wishes(row[7])
-    return Demand(
-        id=row[0],
-        case_ref=row[1],
-        age_group=row[2],
-        postcode=row[3],
-        area=row[4],
-        interests=_code_set(row[5]),
-        languages=_code_set(row[6]),
-        availability=availability,
-        age_min=age_min,
-        age_max=age_max,
-        needs_licence=licence,
-        hours=row[8],
-        waiting_since=row[9],
+    return _demand_of(
+        tuple(row[:5]), _code_set(row[5]), _code_set(row[6]), _wishes(row[7]), row[8], row[9]
     )
 
 

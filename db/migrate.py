@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -11,6 +12,13 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+# Alembic runs a migration through module-level proxies (`alembic.context`, `alembic.op`)
+# that one run sets and the next replaces: two runs at once in one process, even on two
+# different databases, take each other's connection and fail ("table alembic_version
+# already exists", KeyError 'script'). The app's first page run and its warm-up thread
+# can both open a database, so every run here takes this lock.
+_one_at_a_time = threading.Lock()
 
 
 def alembic_config() -> Config:
@@ -22,7 +30,7 @@ def alembic_config() -> Config:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Migrate the database behind `engine` to `revision` (the newest by default)."""
     config = alembic_config()
-    with engine.begin() as connection:
+    with _one_at_a_time, engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
@@ -30,7 +38,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def downgrade(engine: Engine, revision: str) -> None:
     """Take the schema back to `revision` (an id, or "-1" for one step)."""
     config = alembic_config()
-    with engine.begin() as connection:
+    with _one_at_a_time, engine.begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, revision)
 

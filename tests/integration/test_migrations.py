@@ -29,7 +29,6 @@ def test_upgrading_a_database_that_is_already_at_head_changes_nothing(engine):
 def test_the_from_at_migration_fills_in_when_each_previous_stage_began(
     engine, session_factory, coordinator, make_applicant
 ):
-    from alembic import command
     from sqlalchemy import select
 
     from db.models import StageEvent
@@ -39,10 +38,7 @@ def test_the_from_at_migration_fills_in_when_each_previous_stage_began(
     for stage in ("meeting_booked", "meeting_attended"):
         with session_factory.begin() as s:
             step_to(session=s, applicant_id=applicant_id, to_stage=stage, by_id=coordinator.id)
-    config = migrate.alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0110_casework")
+    migrate.downgrade(engine, "0110_casework")
     migrate.upgrade(engine)
     with session_factory() as s:
         events = s.execute(select(StageEvent.at, StageEvent.from_at).order_by(StageEvent.id)).all()
@@ -52,7 +48,6 @@ def test_the_from_at_migration_fills_in_when_each_previous_stage_began(
 def test_the_journal_reference_migration_takes_the_names_out_of_placement_entries(
     engine, session_factory, coordinator, make_applicant
 ):
-    from alembic import command
     from sqlalchemy import text
 
     from db.models import JournalEntry
@@ -67,10 +62,8 @@ def test_the_journal_reference_migration_takes_the_names_out_of_placement_entrie
             placements.propose_placement(
                 session=s, actor=coordinator, service_user_id=user, applicant_id=applicant_id
             )
-    config = migrate.alembic_config()
+    migrate.downgrade(engine, "0111_from_at")
     with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0111_from_at")
         # As the entries were written before: names in the text. Per was anonymised since.
         connection.execute(text("DELETE FROM journal_entry"))
         for target, subject in (
@@ -107,7 +100,6 @@ def test_the_journal_reference_migration_takes_the_names_out_of_placement_entrie
 def test_the_area_migration_fills_in_the_area_of_every_sign_up_with_a_known_postcode(
     engine, session_factory, make_applicant
 ):
-    from alembic import command
     from sqlalchemy import text
 
     from db.models import Applicant
@@ -115,10 +107,8 @@ def test_the_area_migration_fills_in_the_area_of_every_sign_up_with_a_known_post
     signed_up = make_applicant(postcode="1606", area=None)
     unknown = make_applicant(postcode="0999", area=None)
     given = make_applicant(postcode="1606", area="Kråkerøy")
-    config = migrate.alembic_config()
+    migrate.downgrade(engine, "0140_journal_ref")
     with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0140_journal_ref")
         connection.execute(
             text("UPDATE applicant SET area = NULL WHERE id IN (:a, :b)"),
             {"a": signed_up, "b": unknown},
@@ -132,7 +122,6 @@ def test_the_area_migration_fills_in_the_area_of_every_sign_up_with_a_known_post
 def test_the_contact_channel_migration_keeps_journal_links_and_gives_e_mail_consent(
     engine, session_factory, make_applicant
 ):
-    from alembic import command
     from sqlalchemy import select, text
 
     from db.models import Applicant, JournalEntry, OutboxMessage
@@ -150,10 +139,7 @@ def test_the_contact_channel_migration_keeps_journal_links_and_gives_e_mail_cons
         s.add(message)
         s.flush()
         s.add(JournalEntry(applicant_id=applicant_id, channel="email", outbox_id=message.id))
-    config = migrate.alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0111_from_at")
+    migrate.downgrade(engine, "0111_from_at")
     with engine.begin() as connection:
         # As before channels existed: an applicant with an e-mail address.
         assert connection.execute(text("SELECT count(*) FROM applicant")).scalar() == 1
@@ -169,17 +155,14 @@ def test_the_contact_channel_migration_keeps_journal_links_and_gives_e_mail_cons
 def test_the_timeline_actor_migration_says_who_acted_where_the_old_rows_tell(
     engine, session_factory, make_applicant, coordinator
 ):
-    from alembic import command
     from sqlalchemy import text
 
     from db.models import StageEvent
 
     website = make_applicant(source="website")
     imported = make_applicant(source="import")
-    config = migrate.alembic_config()
+    migrate.downgrade(engine, "0170_contact_channels")
     with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0170_contact_channels")
         for values in (
             (website, "signed_up", "withdrawn", None, "withdrew from the personal link"),
             (imported, "signed_up", "withdrawn", coordinator.id, None),
@@ -210,7 +193,6 @@ def test_the_timeline_actor_migration_says_who_acted_where_the_old_rows_tell(
 def test_the_handover_migration_keeps_journal_links_and_a_downgrade_keeps_uncertain_sms_visible(
     engine, session_factory, make_applicant
 ):
-    from alembic import command
     from sqlalchemy import select, text
 
     from db.models import JournalEntry, OutboxMessage
@@ -230,10 +212,7 @@ def test_the_handover_migration_keeps_journal_links_and_a_downgrade_keeps_uncert
         s.add(message)
         s.flush()
         s.add(JournalEntry(applicant_id=applicant_id, channel="sms", outbox_id=message.id))
-    config = migrate.alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0190_outbox_public_url_mark")
+    migrate.downgrade(engine, "0190_outbox_public_url_mark")
     with engine.begin() as connection:
         # Without the status, the SMS nobody decided on is failed: shown, never resent.
         assert connection.execute(text("SELECT status FROM outbox_message")).scalar() == "failed"
@@ -242,3 +221,32 @@ def test_the_handover_migration_keeps_journal_links_and_a_downgrade_keeps_uncert
     with session_factory() as s:
         assert s.scalar(select(JournalEntry.outbox_id)) is not None
         assert s.scalar(select(OutboxMessage.handed_over_at)) is None
+
+
+def test_two_databases_migrated_at_once_in_one_process_both_reach_head(tmp_path):
+    # The app's first page run and its warm-up thread can each open a database at the
+    # same moment; Alembic's module-level state made one of two such runs fail.
+    import threading
+
+    from db.session import make_engine
+
+    engines = [make_engine(f"sqlite:///{tmp_path / f'{n}.db'}") for n in range(4)]
+    failures: list[BaseException] = []
+
+    def run(engine):
+        try:
+            migrate.upgrade(engine)
+        except BaseException as failure:  # noqa: BLE001 - collected for the assert
+            failures.append(failure)
+
+    threads = [threading.Thread(target=run, args=(engine,)) for engine in engines]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    try:
+        assert failures == []
+        assert all(migrate.is_up_to_date(engine) for engine in engines)
+    finally:
+        for engine in engines:
+            engine.dispose()

@@ -386,6 +386,10 @@ class Applicant(Base):
     # The personal self-service link: an unguessable token (>=128 bits).
     token: Mapped[str | None] = mapped_column(String(64), unique=True)
     token_expires_at: Mapped[datetime | None]
+    # The public form's key for the submission that signed the person up: Streamlit can
+    # run one submission twice (a double click reruns the page after the first run saved
+    # but before it could note that it had), and the repeat must find this, not a stranger.
+    signup_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     anonymised_at: Mapped[datetime | None]

@@ -106,6 +106,7 @@ def send(session):
             callback=choice == PHONE,
             allow_waitlist=seen_full.get(meeting_id, False),
             lang=lang(),
+            submission=nonce,
         )
     except (MeetingFull, MeetingUnavailable) as error:
         # The choices are shown again as they now stand; everything typed is kept.

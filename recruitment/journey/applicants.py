@@ -359,6 +359,8 @@ class SignUpResult:
     created: bool
     #: True when the address was registered and its owner must confirm: nothing saved.
     pending: bool = False
+    #: True when this was the same submission again (`submission`): nothing changed.
+    repeated: bool = False
 
 
 def sign_up(
@@ -373,6 +375,7 @@ def sign_up(
     by_id: int | None = None,
     today: date | None = None,
     require_email: bool = True,
+    submission: str | None = None,
 ) -> SignUpResult:
     """The public sign-up in one step: clean, upsert the person, then book the chosen
     meeting (moving an existing booking there) or record the wish to be phoned.
@@ -383,7 +386,9 @@ def sign_up(
     Staff (`by_id`) are trusted: their sign-up updates the person at once, and may
     leave out the meeting. `allow_waitlist=False` means the person was shown free
     seats: if the meeting filled up meanwhile they get MeetingFull and can choose
-    again, and nothing is saved."""
+    again, and nothing is saved. `submission` is the public form's key for this one
+    submission: the same key again finds the person it signed up and changes nothing, sends
+    nothing (a double click can run one submission twice)."""
     raw = {**raw, "source": raw.get("source") or source}
     if callback:
         raw["callback_requested"] = True
@@ -400,6 +405,8 @@ def sign_up(
         ),
     )
     existing = _find_by_email(session, data[0].email, lock=True) if data[0].email else None
+    if existing is not None and by_id is None and submission and existing.signup_key == submission:
+        return _repeated(existing)
     if existing is not None and by_id is None:
         if meeting_id is not None:
             # The same answer as a new address would get for a full or closed meeting.
@@ -416,6 +423,20 @@ def sign_up(
         allow_waitlist=allow_waitlist,
         lang=lang,
         by_id=by_id,
+        submission=submission,
+    )
+
+
+def _repeated(applicant: Applicant) -> SignUpResult:
+    """What the same submission answers the second time: the thank-you again, no link."""
+    return SignUpResult(
+        applicant_id=applicant.id,
+        token="",
+        registration_id=None,
+        status=None,
+        waitlist_position=None,
+        created=False,
+        repeated=True,
     )
 
 
@@ -469,6 +490,7 @@ def _apply_sign_up(
     lang: str,
     by_id: int | None,
     confirmed: bool = False,
+    submission: str | None = None,
 ) -> SignUpResult:
     """A clean sign-up saved: the person upserted, the meeting booked or the call-back
     asked for. Only for a new address, staff, or the address's owner confirming."""
@@ -488,6 +510,8 @@ def _apply_sign_up(
             # The address was registered a moment ago by someone else's sign-up.
             _ask_owner_to_confirm(session, applicant, data, meeting_id, callback, lang)
             return _waiting_for_owner(applicant)
+        if created and by_id is None:
+            applicant.signup_key = submission
         registration = None
         if meeting_id is not None:
             registration = _booking.book_or_move(

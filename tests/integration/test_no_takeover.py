@@ -256,3 +256,45 @@ def test_a_stranger_cannot_flood_a_mailbox_or_keep_revoking_a_link(
             session=s, email="victim@example.no", now=start + timedelta(days=1, minutes=1)
         )
     assert len(mails(session)) == 6
+
+
+def test_the_same_submission_run_twice_signs_up_once_and_mails_once(
+    session_factory, session, make_meeting
+):
+    # A double click on Send can make Streamlit run one submission twice, the second after
+    # the first has saved; the form's key for the submission tells the repeat apart.
+    meeting_id = make_meeting()
+    person = {**ATTACKER, "first_name": "Siri", "email": "siri@example.no"}
+    results = []
+    for _ in range(2):
+        with session_factory.begin() as s:
+            results.append(
+                sign_up(session=s, raw=person, meeting_id=meeting_id, lang="en", submission="k-1")
+            )
+    first, second = results
+    assert first.created and not first.repeated
+    assert second.repeated and not second.pending and second.applicant_id == first.applicant_id
+    assert session.scalar(select(func.count()).select_from(Applicant)) == 1
+    assert session.scalar(select(func.count()).select_from(Registration)) == 1
+    assert session.get(Applicant, first.applicant_id).signup_key == "k-1"
+    assert [mail.kind for mail in mails(session)] == ["booking_confirmation"]
+
+
+def test_another_submission_with_a_registered_address_still_asks_its_owner(
+    session_factory, session, make_meeting
+):
+    # The key recognises only its own submission: a stranger's form (another key, or none)
+    # with the same address is the case the owner must confirm.
+    meeting_id = make_meeting()
+    person = {**ATTACKER, "first_name": "Siri", "email": "siri@example.no"}
+    for key in ("k-1", "k-2", None):
+        with session_factory.begin() as s:
+            result = sign_up(
+                session=s, raw=person, meeting_id=meeting_id, lang="en", submission=key
+            )
+    assert result.pending and not result.repeated
+    assert [mail.kind for mail in mails(session)] == [
+        "booking_confirmation",
+        "confirm_sign_up",
+        "confirm_sign_up",
+    ]

@@ -3,7 +3,8 @@ meeting choices spaced on a phone) and a script that puts Streamlit's own Englis
 ("Skip to main content", "Open", …) into the user's language, brings the first error
 into view after a refused form and, for staff, loads Streamlit's table, chart and form
 modules while the browser is idle (so the first page with a table or a chart is not
-the one that waits for them).
+the one that waits for them). The applicants' form pages instead name their widgets'
+modules in the page's head (`module_preload_links`, put in by dashboard/web/middleware.py).
 
 Both are constant files in dashboard/static; the only things filled in are the language
 code, one of Verve's own, and file names of Streamlit's modules, read from Streamlit's
@@ -64,6 +65,49 @@ def preloaded_modules() -> tuple[str, ...]:
             if name:
                 found.append(name)
     return tuple(found)
+
+
+#: Streamlit's form widgets on the applicants' form pages (the sign-up and My page):
+#: without a hint the browser asks for them only once the page's first answer arrives and
+#: draws them, a chain of about 35 small modules (0.3-0.5 s on a phone's first visit).
+FORM_MODULES = (
+    "Selectbox",
+    "Radio",
+    "TextInput",
+    "Multiselect",
+    "TextArea",
+    "Checkbox",
+    "ButtonGroup",
+    "PageLink",
+)
+
+_STATIC_IMPORT = re.compile(r'(?:from|import)\s*"\./([A-Za-z0-9_.-]+\.js)"')
+
+
+@cache
+def module_preload_links(stems: tuple[str, ...] = FORM_MODULES) -> bytes:
+    """`<link rel="modulepreload">` elements for the modules `stems` of Streamlit's bundle
+    and every module they import, but those its index.html already names: put into the
+    page's head, the browser fetches and compiles them while the page connects and its
+    script runs, instead of one after another when the first widget is drawn."""
+    static = Path(st.__file__).parent / "static"
+    folder = static / "static" / "js"
+    index = (static / "index.html").read_text(encoding="utf-8")
+    named = set(re.findall(r"\./static/js/([A-Za-z0-9_.-]+\.js)", index))
+    wanted: list[str] = []
+    for stem in stems:
+        names = sorted(p.name for p in folder.glob(f"{stem}.*.js") if p.name.count(".") == 2)
+        wanted.extend(names[:1])
+    found: list[str] = []
+    while wanted:
+        name = wanted.pop(0)
+        if name in named or name in found or not (folder / name).is_file():
+            continue
+        found.append(name)
+        wanted.extend(_STATIC_IMPORT.findall((folder / name).read_text(encoding="utf-8")))
+    return "".join(
+        f'<link rel="modulepreload" crossorigin href="./static/js/{name}">' for name in found
+    ).encode()
 
 
 def frame_html(language: str, *, preload_modules: bool = False) -> str:

@@ -18,6 +18,7 @@ from starlette.requests import HTTPConnection
 from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from dashboard import frame
 from dashboard.web import cookies
 from dashboard.web.database import sessions
 from dashboard.web.login_form import START_PAGE, login_url
@@ -199,6 +200,8 @@ class VerveMiddleware:
                 (k, v) for k, v in scope["headers"] if k.lower() != b"accept-encoding"
             ]
         rewriting = {"on": False, "start": None, "body": b""}
+        # The applicants' form pages name the form widgets' modules in the head.
+        form_page = wants_page and scope["path"].strip("/") in ("", SELF_SERVICE_PAGE)
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -216,6 +219,8 @@ class VerveMiddleware:
                 if message.get("more_body"):
                     return
                 body = _HTML_LANG.sub(f'<html lang="{lang}"'.encode(), rewriting["body"], 1)
+                if form_page:
+                    body = body.replace(b"</head>", frame.module_preload_links() + b"</head>", 1)
                 start = rewriting["start"]
                 headers = MutableHeaders(scope=start)
                 headers["content-length"] = str(len(body))

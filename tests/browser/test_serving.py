@@ -60,6 +60,25 @@ def test_a_public_page_renders_under_the_policy_and_asks_no_other_host(
     assert not [e for e in page.console_errors if "Content Security Policy" in e]
 
 
+@pytest.mark.parametrize(("path", "named"), [("/", True), ("/my-page", True), ("/privacy", False)])
+def test_the_applicants_form_pages_name_their_widget_modules_in_the_head(live_server, path, named):
+    """The sign-up and My page ask for Streamlit's form-widget modules (and what they
+    import) from the head, so the first visit fetches them while the page connects; every
+    address named is served. Other pages name none."""
+    import re
+
+    _status, _headers, body = _get(live_server.url + path)
+    head = body.split(b"</head>")[0].decode()
+    links = re.findall(r'<link rel="modulepreload" crossorigin href="\./static/js/([^"]+)">', head)
+    ours = [name for name in links if name.split(".")[0] in ("TextInput", "Radio", "Checkbox")]
+    assert len(ours) == (3 if named else 0)
+    if named:
+        assert "Input" in {name.split(".")[0] for name in links}  # an import of TextInput's
+        for name in links:
+            status, _headers, _body = _get(f"{live_server.url}/static/js/{name}")
+            assert status == 200, name
+
+
 _MODULES_LOADED = """() => ['/static/js/ArrowVegaLiteChart.', '/static/js/DataFrame.'].every(
     (name) => performance.getEntriesByType('resource').some(entry => entry.name.includes(name)))"""
 _ANY_LOADED = """() => performance.getEntriesByType('resource').some(entry =>

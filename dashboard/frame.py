@@ -46,6 +46,10 @@ PRELOADED = (
     "Radio",
     "ButtonGroup",
     "DownloadButton",
+    "TimeInput",  # a new meeting's time
+    "Slider",  # the combined meeting's reminder settings
+    "FileUploader",  # the import
+    "remark-emoji",  # markdown with a :shortcode: (the applicant page)
     # st.code (the HTML of a mail template): 1.5 MB, last, so it never holds up the rest.
     "StreamlitSyntaxHighlighter",
 )

@@ -2,7 +2,7 @@
    the Content-Security-Policy allows it as 'self'); its language comes from the
    data-lang attribute that dashboard/frame.py writes (one of Verve's own codes). It puts Streamlit's own English into the user's
    language, keeps <html lang> in step with it and, after a refused form, brings the first error into view.
-   For staff (data-preload names Streamlit's table, chart and form modules), it loads them one by
+   For staff (data-preload names Streamlit's table, chart, form and upload modules), it loads them one by
    one while the browser is idle, so the first page with a table or a chart does not wait for them. */
 (() => {
   const script = document.currentScript;

@@ -71,7 +71,7 @@ def test_only_staff_pages_load_the_table_and_chart_modules_ahead():
     assert [n.split(".")[0] for n in modules if n.endswith(".css")] == ["DataFrame"], modules
     static = Path(streamlit.__file__).parent / "static" / "static"
     for name in modules:
-        kind = re.fullmatch(r"[A-Za-z]+\.[A-Za-z0-9_-]+\.(js|css)", name)
+        kind = re.fullmatch(r"[A-Za-z-]+\.[A-Za-z0-9_-]+\.(js|css)", name)
         assert kind, name
         assert (static / kind[1] / name).is_file()
     from dashboard.frame import frame_html

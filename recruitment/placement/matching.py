@@ -272,25 +272,24 @@ def _changed_since(session: Session, read: tuple, now: tuple) -> set[int] | None
 
 def _loads(session: Session) -> tuple[dict[int, int], tuple]:
     """Every contact's hours in active placements, and the placements' part of the
-    fingerprint from the same statement (so the two agree whatever commits meanwhile)."""
-    rows = session.execute(
-        select(
-            Placement.applicant_id,
-            func.coalesce(func.sum(Placement.hours_per_month), 0),
-            func.count(Placement.id),
-            func.sum(Placement.id),
+    fingerprint from the same statement (so the two agree whatever commits meanwhile).
+    The active placements as rows, summed here: grouped in SQL, SQLite walked the index
+    on (applicant, status) and looked each row up, ten times the plain scan."""
+    loads: dict[int, int] = {}
+    count = hours = ids = contacts = 0
+    for contact, held, placement in session.execute(
+        select(Placement.applicant_id, Placement.hours_per_month, Placement.id).where(
+            Placement.status.in_(HOLDING)
         )
-        .where(Placement.status.in_(HOLDING))
-        .group_by(Placement.applicant_id)
-    ).all()
-    loads = {contact: int(hours) for contact, hours, _, _ in rows if contact is not None}
-    placements = (
-        sum(int(count) for _, _, count, _ in rows),
-        sum(int(hours) for _, hours, _, _ in rows),
-        sum(int(ids) for _, _, _, ids in rows),
-        sum(contact * int(count) for contact, _, count, _ in rows if contact is not None),
-    )
-    return loads, placements
+    ).tuples():
+        count, ids = count + 1, ids + placement
+        if held is not None:
+            hours += held
+            if contact is not None:
+                loads[contact] = loads.get(contact, 0) + held
+        if contact is not None:
+            contacts += contact
+    return loads, (count, hours, ids, contacts)
 
 
 def _patched_table(session: Session, entry: _Entry, fingerprint: tuple) -> tuple | None:

@@ -15,6 +15,7 @@ from recruitment.accounts.privacy_rights import erase_applicant
 from recruitment.casework.stage_moves import advance_stage
 from recruitment.core.access import Actor
 from recruitment.core.pipeline import EXIT_REASONS
+from recruitment.journey import self_service
 from recruitment.journey.applicants import register_caller
 from recruitment.placement import matching, placements
 from tests.matching_factories import make_contact, make_service_user
@@ -534,3 +535,37 @@ def test_more_changes_than_a_patch_is_worth_read_the_table_whole(
     assert contact_patches == []
     assert len(contact_reads) == 2
     as_a_full_read()
+
+
+def test_a_new_personal_link_changes_no_stamp_and_costs_the_next_view_nothing(
+    session_factory,
+    coordinator,
+    make_applicant,
+    suggested,
+    contact_reads,
+    contact_patches,
+):
+    # Anyone who knows the address may ask for a link: the record itself is unchanged.
+    user = make_service_user(session_factory)
+    contact = make_contact(session_factory, make_applicant, email="kari@example.no")
+    assert set(suggested(user)) == {contact}
+
+    def stamp_and_token() -> tuple:
+        with session_factory.begin() as s:
+            return s.execute(
+                select(Applicant.updated_at, Applicant.token).where(Applicant.id == contact)
+            ).one()
+
+    before = stamp_and_token()
+    with session_factory.begin() as s:
+        self_service.request_link(session=s, email="kari@example.no")
+    after = stamp_and_token()
+    assert after.token != before.token and after.updated_at == before.updated_at
+    assert set(suggested(user)) == {contact}
+    assert (len(contact_reads), contact_patches) == (1, [])
+    # An edit of the record with it is still a change.
+    with session_factory.begin() as s:
+        applicant = s.get(Applicant, contact)
+        applicant.token, applicant.area = None, "Halden"
+    assert stamp_and_token().updated_at > before.updated_at
+    assert suggested(user)[contact].area == "Halden"

@@ -26,8 +26,11 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    event,
+    inspect,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm.attributes import flag_modified
 
 from db import search
 
@@ -401,6 +404,21 @@ class Applicant(Base):
 
 
 search.keep_in_step(Applicant)
+
+#: The personal link's columns: a credential, not part of the record staff see, rank or
+#: count. A change of these alone (a new link asked for, its validity extended) leaves
+#: `updated_at` as it was, and with it what is keyed on it: the analytics' data version
+#: and the matching pages' table of contacts, which anyone who knows an applicant's
+#: address could otherwise make every replica read again, five times a day.
+LINK_COLUMNS = frozenset({"token", "token_expires_at"})
+
+
+@event.listens_for(Applicant, "before_update")
+def _link_changes_keep_updated_at(_mapper, _connection, target: Applicant) -> None:
+    state = inspect(target)
+    changed = {attr.key for attr in state.attrs if attr.history.has_changes()}
+    if changed and changed <= LINK_COLUMNS and "updated_at" in state.dict:
+        flag_modified(target, "updated_at")  # set, to its own value: no onupdate
 
 
 class StageEvent(Base):

@@ -12,9 +12,11 @@ Ranking scores in Python over precomputed sets and a numpy distance vector.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from itertools import compress
 from typing import Any
 
 import numpy as np
@@ -280,6 +282,54 @@ class ContactTable:
         self.lats, self.lons = geography.coordinates(self.postcodes)
         names, self.area_index = np.unique(np.array(self.areas, dtype=object), return_inverse=True)
         self.area_names: list[str] = list(names)
+
+    def patched(
+        self, rows: list[tuple], gone: Collection[int], loads: dict[int, int] | None = None
+    ) -> ContactTable:
+        """A new table: this one with `rows` put in (each replacing the row of its id, or
+        added), the contacts in `gone` left out and, given `loads`, every contact's load
+        from it (absent: 0). Milliseconds, where building the whole table again takes
+        0.2-0.3 s at 34,000 contacts. This table is not changed: other threads may be
+        ranking from it."""
+        out = ContactTable(rows)  # the new rows' columns, worked out as for a whole table
+        left = {row[0] for row in rows}.union(gone)
+        keep = ~np.isin(self.ids, np.fromiter(left, dtype=np.int64, count=len(left)))
+        kept = keep.tolist()
+
+        def listed(old: list, new: list) -> list:
+            return list(compress(old, kept)) + new
+
+        def joined(old: np.ndarray, new: np.ndarray) -> np.ndarray:
+            return np.concatenate([old[keep], new.astype(old.dtype)])
+
+        out.rows = listed(self.rows, out.rows)
+        out.ids = joined(self.ids, out.ids)
+        out.codes = {kind: listed(self.codes[kind], out.codes[kind]) for kind in self.KINDS}
+        out.masks = {kind: joined(self.masks[kind], out.masks[kind]) for kind in self.KINDS}
+        out.birth_year = joined(self.birth_year, out.birth_year)
+        out.licence = joined(self.licence, out.licence)
+        out.load = joined(self.load, out.load)
+        out.postcodes = listed(self.postcodes, out.postcodes)
+        out.lats, out.lons = joined(self.lats, out.lats), joined(self.lons, out.lons)
+        # New areas go after the known ones (ranking looks names up by index, in any order).
+        names = list(self.area_names)
+        number = {name: i for i, name in enumerate(names)}
+        for area in out.areas:
+            if area not in number:
+                number[area] = len(names)
+                names.append(area)
+        added = np.fromiter((number[area] for area in out.areas), dtype=np.intp)
+        out.area_index = joined(self.area_index, added)
+        out.area_names = names
+        out.areas = listed(self.areas, out.areas)
+        if loads is not None:
+            load = np.fromiter(
+                (loads.get(i, 0) for i in out.ids.tolist()), dtype=np.int64, count=len(out.ids)
+            )
+            for i in np.flatnonzero(load != out.load).tolist():
+                out.rows[i] = (*out.rows[i][:10], int(load[i]))
+            out.load = load
+        return out
 
     @classmethod
     def from_supplies(cls, supplies: list[Supply]) -> ContactTable:

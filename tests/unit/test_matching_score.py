@@ -280,3 +280,31 @@ def test_the_vectorised_scores_of_service_users_equal_the_sum_of_the_explained_p
             for d, k in zip(demands, km, strict=True)
         ]
         assert vector == pytest.approx(single)
+
+
+def test_a_patched_table_ranks_as_the_table_built_from_its_rows_would():
+    from recruitment.placement.scoring import ContactTable, rank_table
+
+    before = [
+        supply(1, area="Fredrikstad", interests=frozenset({"music"})),
+        supply(2, postcode="0150", area="Oslo", load_hours=8),
+        supply(3, postcode=None, area="Halden"),
+    ]
+    after = [
+        supply(1, area="Fredrikstad", interests=frozenset({"music"}), load_hours=20),
+        supply(3, postcode=None, area="Tromsø", languages=frozenset({"ar"})),  # a new area
+        supply(4, postcode="9008", area="Tromsø", has_licence=True, load_hours=8),
+    ]
+    changed = ContactTable.from_supplies([after[1], after[2]])
+    patched = ContactTable.from_supplies(before).patched(
+        changed.rows, gone={2}, loads={1: 20, 4: 8}
+    )
+    whole = ContactTable.from_supplies(after)
+    rows = {patched.supply(i).id: patched.supply(i) for i in range(len(patched.rows))}
+    assert rows == {whole.supply(i).id: whole.supply(i) for i in range(3)}
+    for wish in (demand(), demand(postcode=None, area="Tromsø", languages=frozenset({"ar"}))):
+        ranked = rank_table(wish, patched, max_hours=MAX, year=YEAR)
+        assert ranked == rank_table(wish, whole, max_hours=MAX, year=YEAR)
+        assert [s.id for s in ranked] == [
+            s.id for s in rank_contacts(wish, after, max_hours=MAX, year=YEAR)
+        ]

@@ -8,6 +8,11 @@ TEST_STAMP := $(VENV)/.test-$(HASH)
 # Parallel workers for the test suite: three keep two cores busy while browser and
 # PostgreSQL tests wait on I/O.
 TEST_WORKERS ?= 3
+# loadgroup hands out one test at a time, in collection order (the long browser tests
+# first), to whichever worker is about to run dry, so no worker ends the run alone on a
+# batch it was given at the start ("load" gives each a quarter of the suite up front);
+# tests marked xdist_group stay on one worker and go out first.
+TEST_DIST ?= loadgroup
 
 .PHONY: run test lint install install-test node bench bench-browser bench-load clean
 
@@ -47,7 +52,7 @@ lint: install-test
 	$(VENV)/bin/lint-imports
 
 test: lint node
-	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist $(TEST_DIST) $(PYTEST_ARGS)
 
 bench: install-test
 	$(PY) bench/analytics.py

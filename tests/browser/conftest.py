@@ -70,9 +70,11 @@ def start_server(
     database_url: str | None = None,
     port: int | None = None,
     env: dict | None = None,
+    wait: bool = True,
 ) -> LiveServer:
     """Serve the app with `verve serve` on a free port against a new database in `folder`
-    (or `database_url`); returns once `/readyz` answers."""
+    (or `database_url`); returns once `/readyz` answers (with `wait=False` at once: call
+    `wait_until_ready`, e.g. after starting a second server beside it)."""
     if not Path(CHROMIUM).exists():
         _unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     database_url = database_url or f"sqlite:///{folder / 'verve.db'}"
@@ -96,7 +98,8 @@ def start_server(
     )
     url = f"http://127.0.0.1:{port}"
     server = LiveServer(url, database_url, make_session_factory(engine), process, log)
-    wait_until_ready(server)
+    if wait:
+        wait_until_ready(server)
     return server
 
 

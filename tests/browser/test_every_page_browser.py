@@ -27,6 +27,10 @@ from tests.browser.conftest import (
 )
 from tests.dashboard.test_every_page import SNAKE_CODES, STREAMLIT_DEFAULTS
 
+# One worker runs the module: its demo server (a demo database and `verve serve`) is
+# built once, not once on every worker that takes one of its tests.
+pytestmark = pytest.mark.xdist_group("every_page_browser")
+
 #: What the front end writes in English, in text or in attributes a screen reader reads.
 CLIENT_SIDE_ENGLISH = (
     *STREAMLIT_DEFAULTS,

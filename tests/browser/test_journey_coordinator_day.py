@@ -139,9 +139,10 @@ def public_sign_up(browser, server, *, option_text: str, first: str, last: str, 
             "checkbox", name=re.compile(en("signup.consent_short") + "|I agree")
         ).check(force=True)
         page.get_by_role("button", name=en("signup.submit")).click()
-        page.wait_for_timeout(300)
+        thanks = page.get_by_role("heading", name="Thank you for signing up!")
+        thanks.wait_for()
         wait_for_app(page)
-        expect(page.get_by_role("heading", name="Thank you for signing up!")).to_be_visible()
+        expect(thanks).to_be_visible()
         screenshot(page, f"journey1-signed-up-{first}")
     finally:
         context.close()

@@ -209,8 +209,15 @@ def _watch(page) -> list[str]:
     return dialogs
 
 
+def _images_settled(page) -> None:
+    """Wait until every image has loaded or failed, and then one task more: an onerror
+    handler runs in the task queued when its image fails, so after this it has run."""
+    page.wait_for_function("() => Array.from(document.images).every((image) => image.complete)")
+    page.evaluate("() => new Promise((resolve) => setTimeout(resolve, 0))")
+
+
 def _assert_nothing_ran(page, dialogs: list[str], where: str) -> None:
-    page.wait_for_timeout(300)  # an onerror handler fires after the broken image loads
+    _images_settled(page)
     assert dialogs == [], f"{where}: a dialog opened: {dialogs}"
     assert page.evaluate("window.__xss === undefined"), (
         f"{where}: payload ran ({page.evaluate('window.__xss')})"
@@ -251,7 +258,9 @@ def _go(page, server, path: str, **query: str) -> None:
     link = page.locator(f"{menu} a[href='{path.lstrip('/')}'], {menu} a[href$='{path}']")
     if not query and link.count():
         link.first.click()
-        page.wait_for_timeout(300)
+        # The address changes once the server has started the new page's run; after
+        # that, wait_for_app waits for the run (and any rerun it asks for) to end.
+        page.wait_for_url(re.compile(rf"/{re.escape(path.lstrip('/'))}(\?|$)"))
         wait_for_app(page)
     else:
         open_page(page, server, path, lang="en", **query)
@@ -281,7 +290,8 @@ def test_payloads_typed_into_forms_run_nowhere(
     for label, value in fields.items():
         page.get_by_label(label, exact=True).fill(value)
     page.get_by_role("button", name=submit).click()
-    page.wait_for_timeout(300)
+    # Saved or refused, the page says so: then the submitted values have been rendered.
+    page.locator("[data-testid='stMain'] [data-testid='stAlert']").first.wait_for()
     wait_for_app(page)
     _assert_nothing_ran(page, dialogs, f"{path} after submitting")
 
@@ -299,15 +309,16 @@ def test_no_page_runs_a_payload_for_any_role(page, live_server, seeded, role):
     for r, path, via, link in DETAIL_PAGES:
         if r != role:
             continue
-        _log_in(page, live_server, role)  # lands on the start page, logged in
         if link is None:
+            # A fresh load keeps the login (a cookie): no need to log in again.
             key = path.strip("/").replace("-", "_")
             open_page(page, live_server, path, id=str(seeded[key]), lang="en")
         else:
+            _log_in(page, live_server, role)  # lands on the start page, logged in
             if via != "/home":
                 _go(page, live_server, via)
             page.get_by_role("link", name=re.compile(link)).first.click()
-            page.wait_for_timeout(300)
+            page.wait_for_url(re.compile(rf"{re.escape(path)}(\?|$)"))
             wait_for_app(page)
         _assert_nothing_ran(page, dialogs, f"{role} {path}")
         # The detail page really showed the seeded row, its payload as plain text.

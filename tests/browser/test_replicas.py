@@ -34,6 +34,7 @@ from tests.browser.conftest import (
     start_server,
     stop_server,
     wait_for_app,
+    wait_until_ready,
 )
 from tests.browser.test_signup_journey import fill_form, submit
 
@@ -97,8 +98,16 @@ def replicas(tmp_path, postgres_available):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     with own_postgres_database(f"verve_replicas_{os.getpid()}") as (url, _admin):
-        a = start_server(tmp_path / "a", database_url=url, env=env)
-        b = start_server(tmp_path / "b", database_url=url, env=env)
+        # Both start at once (the database is migrated before either starts).
+        a = start_server(tmp_path / "a", database_url=url, env=env, wait=False)
+        b = start_server(tmp_path / "b", database_url=url, env=env, wait=False)
+        try:
+            wait_until_ready(a)
+            wait_until_ready(b)
+        except Exception:
+            a.process.kill()
+            b.process.kill()
+            raise
         port = _free_port()
         conf = _nginx_conf(tmp_path, port, [urllib.parse.urlsplit(s.url).netloc for s in (a, b)])
         proxy = subprocess.Popen([NGINX, "-p", str(tmp_path), "-c", str(conf)])

@@ -141,9 +141,10 @@ def test_sign_up_for_a_digital_meeting_then_cancel_and_rebook_from_my_page(
     # Rebook: the same booking moves, and the calendar entry is updated (same UID).
     page.get_by_text(meeting_option(live_server, meetings["later"], "en")).click()
     page.get_by_role("button", name="Book this meeting").click()
-    page.wait_for_timeout(300)
+    done = page.get_by_text("Done. We have sent you an e-mail")
+    done.wait_for()
     wait_for_app(page)
-    expect(page.get_by_text("Done. We have sent you an e-mail")).to_be_visible()
+    expect(done).to_be_visible()
     [moved] = my_registrations()
     assert (moved.id, moved.ics_uid, moved.meeting_id, moved.ics_sequence) == (
         booked.id,
@@ -263,9 +264,10 @@ def test_a_double_click_on_send_signs_up_once(page, live_server, meetings):
     email = unique_email()
     fill_form(page, live_server, lang="en", meeting_id=meetings["digital"], email=email)
     page.get_by_role("button", name=t("signup.submit", "en")).dblclick()
-    page.wait_for_timeout(500)
+    thanks = page.get_by_role("heading", name="Thank you for signing up!")
+    thanks.wait_for()
     wait_for_app(page)
-    expect(page.get_by_role("heading", name="Thank you for signing up!")).to_be_visible()
+    expect(thanks).to_be_visible()
     with live_server.sessions() as session:
         applicants = session.scalars(select(Applicant).where(Applicant.email == email)).all()
         assert len(applicants) == 1

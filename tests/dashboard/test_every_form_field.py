@@ -91,8 +91,9 @@ def test_every_form_on_the_page_takes_the_payload_without_an_exception(
 
     at = fresh()
     submits = [b.key for b in at.button if str(b.key).startswith("FormSubmitter:")]
-    for key in submits:
-        at = fresh()
+    for n, key in enumerate(submits):
+        # The page as just opened serves the first form; each other form gets its own.
+        at = at if n == 0 else fresh()
         _fill(at, PAYLOADS[payload])
         at.button(key=key).click().run()
         assert not at.exception, f"{spec.url_path} {key}: {at.exception[0].stack_trace}"

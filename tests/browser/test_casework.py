@@ -1,6 +1,7 @@
 """A coordinator's casework in Chromium: from the start page to one applicant, a call
 written in the journal, and user text shown as typed (never as HTML)."""
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from db.models import Applicant, JournalEntry, StaffUser
@@ -48,8 +49,10 @@ def test_a_coordinator_opens_a_call_back_request_and_records_the_call(
     page.get_by_text("Added to the journal.").wait_for()
     screenshot(page, "casework-journal-added")
     # Saved: an empty form for the next entry (the first; the entry's own is below it).
-    assert page.get_by_label("Subject").first.input_value() == ""
-    assert page.get_by_label("Text").first.input_value() == ""
+    # Waited for: the message is drawn above the form, so it can show a moment before the
+    # same run's emptied fields reach the browser.
+    expect(page.get_by_label("Subject").first).to_have_value("")
+    expect(page.get_by_label("Text").first).to_have_value("")
 
     with live_server.sessions() as session:
         entry = session.scalar(

@@ -406,7 +406,7 @@ def sign_up(
     )
     existing = _find_by_email(session, data[0].email, lock=True) if data[0].email else None
     if existing is not None and by_id is None and submission and existing.signup_key == submission:
-        return _repeated(existing)
+        return _nothing_saved(existing)
     if existing is not None and by_id is None:
         if meeting_id is not None:
             # The same answer as a new address would get for a full or closed meeting.
@@ -414,7 +414,7 @@ def sign_up(
                 session=session, meeting_id=meeting_id, allow_waitlist=allow_waitlist
             )
         _ask_owner_to_confirm(session, existing, data[0], meeting_id, callback, lang)
-        return _waiting_for_owner(existing)
+        return _nothing_saved(existing, pending=True)
     return _apply_sign_up(
         session=session,
         data=data[0],
@@ -427,8 +427,11 @@ def sign_up(
     )
 
 
-def _repeated(applicant: Applicant) -> SignUpResult:
-    """What the same submission answers the second time: the thank-you again, no link."""
+def _nothing_saved(applicant: Applicant, *, pending: bool = False) -> SignUpResult:
+    """What a sign-up that saved nothing answers: no link, no booking, the same as a new
+    address shows. `pending`: the address was registered and its owner has been asked by
+    mail; otherwise the same submission came again (`submission`) and only the thank-you
+    is shown again."""
     return SignUpResult(
         applicant_id=applicant.id,
         token="",
@@ -436,21 +439,8 @@ def _repeated(applicant: Applicant) -> SignUpResult:
         status=None,
         waitlist_position=None,
         created=False,
-        repeated=True,
-    )
-
-
-def _waiting_for_owner(applicant: Applicant) -> SignUpResult:
-    """What a sign-up with a registered address answers: nothing saved, no link, no
-    booking, the same as a new address shows; the owner has been asked by mail."""
-    return SignUpResult(
-        applicant_id=applicant.id,
-        token="",
-        registration_id=None,
-        status=None,
-        waitlist_position=None,
-        created=False,
-        pending=True,
+        pending=pending,
+        repeated=not pending,
     )
 
 
@@ -509,7 +499,7 @@ def _apply_sign_up(
         if not created and by_id is None and not confirmed:
             # The address was registered a moment ago by someone else's sign-up.
             _ask_owner_to_confirm(session, applicant, data, meeting_id, callback, lang)
-            return _waiting_for_owner(applicant)
+            return _nothing_saved(applicant, pending=True)
         if created and by_id is None:
             applicant.signup_key = submission
         registration = None

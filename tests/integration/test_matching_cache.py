@@ -117,6 +117,33 @@ def replica(database_url):
     engine.dispose()
 
 
+def _kari_moves_to_tromso(session_factory, coordinator) -> None:
+    """Staff register Kari again by phone: a new postcode (Tromsø) and a new interest."""
+    with session_factory.begin() as s:
+        register_caller(
+            session=s,
+            actor=coordinator,
+            raw={
+                "first_name": "Kari",
+                "last_name": "Kontakt",
+                "email": "kari.kontakt@example.no",
+                "phone": "91234567",
+                "postcode": "9008",
+                "birth_year": 1970,
+                "interests": ["fishing"],
+                "consent": True,
+            },
+        )
+
+
+def _assert_moved(suggestion) -> None:
+    assert (suggestion.area, suggestion.shared_interests, suggestion.label) == (
+        "Tromsø",
+        ("fishing",),
+        "Kari Kontakt",
+    )
+
+
 def test_a_second_view_with_nothing_changed_does_not_read_the_contacts_again(
     session_factory, coordinator, make_applicant, suggested, contact_reads
 ):
@@ -163,27 +190,8 @@ def test_new_interests_and_area_typed_in_by_staff_show_on_the_next_view(
     )
     before = suggested(user)[contact]
     assert (before.area, before.shared_interests) == ("Fredrikstad", ())
-    with session_factory.begin() as s:
-        register_caller(
-            session=s,
-            actor=coordinator,
-            raw={
-                "first_name": "Kari",
-                "last_name": "Kontakt",
-                "email": "kari.kontakt@example.no",
-                "phone": "91234567",
-                "postcode": "9008",
-                "birth_year": 1970,
-                "interests": ["fishing"],
-                "consent": True,
-            },
-        )
-    after = suggested(user)[contact]
-    assert (after.area, after.shared_interests, after.label) == (
-        "Tromsø",
-        ("fishing",),
-        "Kari Kontakt",
-    )
+    _kari_moves_to_tromso(session_factory, coordinator)
+    _assert_moved(suggested(user)[contact])
 
 
 def test_starting_pausing_resuming_and_ending_a_placement_shows_in_the_load_at_once(
@@ -369,27 +377,8 @@ def test_an_edit_of_one_contact_reads_that_contact_again_and_not_the_table(
     _stamp(session_factory, others, hours_ago=2)
     _stamp(session_factory, [edited], hours_ago=1)
     assert set(suggested(user)) == {edited, *others}
-    with session_factory.begin() as s:
-        register_caller(
-            session=s,
-            actor=coordinator,
-            raw={
-                "first_name": "Kari",
-                "last_name": "Kontakt",
-                "email": "kari.kontakt@example.no",
-                "phone": "91234567",
-                "postcode": "9008",
-                "birth_year": 1970,
-                "interests": ["fishing"],
-                "consent": True,
-            },
-        )
-    after = suggested(user)[edited]
-    assert (after.area, after.shared_interests, after.label) == (
-        "Tromsø",
-        ("fishing",),
-        "Kari Kontakt",
-    )
+    _kari_moves_to_tromso(session_factory, coordinator)
+    _assert_moved(suggested(user)[edited])
     assert [patch & {edited, *others} for patch in contact_patches] == [{edited}]
     assert len(contact_reads) == 1
     as_a_full_read()

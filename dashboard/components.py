@@ -20,6 +20,28 @@ def public_header() -> None:
         )
 
 
+def pager(key: str, page: int, pages: int) -> None:
+    """Previous and next buttons under a paged table. The page number lives in
+    `st.session_state[key]`; the page resets it to 1 when its filters change."""
+    back, forward, _ = st.columns([1, 1, 4])
+    if back.button(
+        t("common.previous_page"),
+        key=f"{key}_prev",
+        disabled=page <= 1,
+        icon=":material/chevron_left:",
+    ):
+        st.session_state[key] = page - 1
+        st.rerun()
+    if forward.button(
+        t("common.next_page"),
+        key=f"{key}_next",
+        disabled=page >= pages,
+        icon=":material/chevron_right:",
+    ):
+        st.session_state[key] = page + 1
+        st.rerun()
+
+
 def show_field_errors(fields: dict[str, str], labels: dict[str, str]) -> None:
     """One summary line naming the fields to correct (each field also shows its own message)."""
     names = ", ".join(labels.get(field, field) for field in fields)

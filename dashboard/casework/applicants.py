@@ -9,6 +9,7 @@ import math
 import streamlit as st
 
 from dashboard import access
+from dashboard.components import pager
 from dashboard.data import sessions
 from dashboard.i18n import error_message, format_datetime, lang, localised, t
 from recruitment.casework.applicant_list import (
@@ -185,23 +186,7 @@ if can_open and event and event.selection.rows:
 if can_open and total:
     st.caption(t("casework.applicants_open_hint"))
 
-nav = st.columns([1, 1, 4])
-if nav[0].button(
-    t("casework.previous_page"),
-    key="applicants_prev",
-    disabled=page <= 1,
-    icon=":material/chevron_left:",
-):
-    st.session_state["applicants_page"] = page - 1
-    st.rerun()
-if nav[1].button(
-    t("casework.next_page"),
-    key="applicants_next",
-    disabled=page >= pages,
-    icon=":material/chevron_right:",
-):
-    st.session_state["applicants_page"] = page + 1
-    st.rerun()
+pager("applicants_page", page, pages)
 
 if allowed(actor, "data.export") and can_open and total:
     st.subheader(t("casework.export_title"), anchor=False)

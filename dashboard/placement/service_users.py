@@ -1,10 +1,13 @@
-"""Service users: the list of those waiting, a form for a new one, and import from a file."""
+"""Service users: the list of those waiting (searchable, a page at a time), a form for a new
+one, and import from a file."""
+
+import math
 
 import streamlit as st
 
 from dashboard import access
 from dashboard.action import flash, run_action, show_flash
-from dashboard.components import show_field_errors
+from dashboard.components import pager, show_field_errors
 from dashboard.data import sessions
 from dashboard.i18n import date_format, error_message, localised, t
 from dashboard.placement.fields import FIELD_LABELS as FIELD_LABEL_KEYS
@@ -28,7 +31,13 @@ tab_list, tab_new, tab_import = st.tabs(
 )
 
 with tab_list:
-    status = st.selectbox(
+    search_column, status_column = st.columns([2, 1])
+    search = search_column.text_input(
+        t("service_users.search"),
+        key="su_search",
+        placeholder=t("service_users.search_placeholder"),
+    )
+    status = status_column.selectbox(
         t("service_users.filter_status"),
         STATUSES,
         index=1,
@@ -38,12 +47,21 @@ with tab_list:
         key="su_filter_status",
         placeholder=t("common.choose_one"),
     )
+    # A new search or status starts on the first page.
+    if st.session_state.get("su_last_filters") != (search, status):
+        st.session_state["su_last_filters"] = (search, status)
+        st.session_state["su_page"] = 1
+    page = int(st.session_state.get("su_page", 1))
     with sessions().begin() as session:
-        frame = service_users.service_user_list(session=session, actor=actor, status=status or None)
+        frame, total = service_users.service_user_list(
+            session=session, actor=actor, status=status or None, search=search, page=page
+        )
+    pages = max(1, math.ceil(total / service_users.LIST_PAGE_SIZE))
     if frame.empty:
         st.info(t("common.no_data"))
     else:
-        st.dataframe(
+        st.caption(t("service_users.count", count=total, page=min(page, pages), pages=pages))
+        event = st.dataframe(
             localised(
                 frame.assign(
                     age_group=frame["age_group"]
@@ -67,21 +85,15 @@ with tab_list:
                 "status": t("service_users.field_status"),
                 "coordinator": t("service_users.field_coordinator"),
             },
+            key="su_table",
+            on_select="rerun",
+            selection_mode="single-row",
         )
-        labels = dict(zip(frame["id"], frame["case_ref"], strict=True))
-        chosen = st.selectbox(
-            t("service_users.open"),
-            list(labels),
-            format_func=labels.get,
-            key="su_open_choice",
-            placeholder=t("common.choose_one"),
-        )
-        st.page_link(
-            "placement/service_user.py",
-            label=t("service_users.open_button"),
-            icon=":material/open_in_new:",
-            query_params={"id": str(chosen)},
-        )
+        if event and event.selection.rows:
+            chosen = int(frame["id"].iloc[event.selection.rows[0]])
+            st.switch_page("placement/service_user.py", query_params={"id": str(chosen)})
+        st.caption(t("service_users.open_hint"))
+        pager("su_page", page, pages)
 
 with tab_new:
     if not access.allowed(actor, "service_users.write"):

@@ -445,14 +445,49 @@ def service_user_journal(
     ]
 
 
+#: Rows on one page of the service-user list: a coordinator looks for one record; the
+#: page draws the same amount whether 50 or 5,000 are waiting.
+LIST_PAGE_SIZE = 50
+LIST_COLUMNS = (
+    "id",
+    "case_ref",
+    "age_group",
+    "area",
+    "hours_per_month",
+    "waiting_since",
+    "status",
+    "coordinator",
+)
+
+
 @requires("service_users.read")
 def service_user_list(
-    *, session: Session, actor: Actor, status: str | None = None, today: date | None = None
-) -> pd.DataFrame:
-    """Service users for the list page: id, case_ref, age_group, area, hours_per_month,
-    waiting_since, days_waiting, status, coordinator."""
+    *,
+    session: Session,
+    actor: Actor,
+    status: str | None = None,
+    search: str = "",
+    page: int = 1,
+    page_size: int = LIST_PAGE_SIZE,
+    today: date | None = None,
+) -> tuple[pd.DataFrame, int]:
+    """One page of service users for the list (those waiting longest first) and how many
+    match in all. `search` matches the case reference or the area, every word of it,
+    ignoring case. Columns: id, case_ref, age_group, area, hours_per_month, waiting_since,
+    days_waiting, status, coordinator."""
     today = today or timefmt.today()
-    query = (
+    conditions = [ServiceUser.anonymised_at.is_(None)]
+    if status:
+        conditions.append(ServiceUser.status == status)
+    for word in search.split()[:5]:
+        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", word.lower()) + "%"
+        conditions.append(
+            ServiceUser.case_ref.ilike(pattern, escape="\\")
+            | ServiceUser.area.ilike(pattern, escape="\\")
+        )
+    total = session.scalar(select(func.count(ServiceUser.id)).where(*conditions)) or 0
+    page = max(1, min(page, max(1, -(-total // page_size))))
+    rows = session.execute(
         select(
             ServiceUser.id,
             ServiceUser.case_ref,
@@ -464,29 +499,16 @@ def service_user_list(
             StaffUser.full_name.label("coordinator"),
         )
         .outerjoin(StaffUser, StaffUser.id == ServiceUser.coordinator_id)
-        .where(ServiceUser.anonymised_at.is_(None))
+        .where(*conditions)
         .order_by(ServiceUser.waiting_since, ServiceUser.id)
-    )
-    if status:
-        query = query.where(ServiceUser.status == status)
-    rows = session.execute(query).all()
-    frame = pd.DataFrame.from_records(
-        [tuple(row) for row in rows],
-        columns=[
-            "id",
-            "case_ref",
-            "age_group",
-            "area",
-            "hours_per_month",
-            "waiting_since",
-            "status",
-            "coordinator",
-        ],
-    )
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    ).all()
+    frame = pd.DataFrame.from_records([tuple(row) for row in rows], columns=LIST_COLUMNS)
     frame.insert(
         6, "days_waiting", [(today - d).days if d else None for d in frame["waiting_since"]]
     )
-    return frame
+    return frame, total
 
 
 # --- import from CSV / Excel ----------------------------------------------------------

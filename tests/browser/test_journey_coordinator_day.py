@@ -351,8 +351,16 @@ def test_a_coordinators_day_from_planning_a_meeting_to_a_placement(
         session.flush()
         user_id = user.id
     go_to(page, "Service users", "**/service-users*")
-    choose(page, en("service_users.open"), f"SAK-{tag}", typed=tag)
-    page.get_by_role("link", name=en("service_users.open_button")).click()
+    # The list comes a page at a time, longest waiting first: search, then pick the row.
+    search = page.get_by_role("textbox", name=en("service_users.search"))
+    search.fill(f"SAK-{tag}")
+    search.press("Enter")
+    wait_for_app(page)
+    expect(page.get_by_text(en("service_users.count", count=1, page=1, pages=1))).to_be_visible()
+    grid = page.get_by_test_id("stDataFrame").first
+    box = grid.bounding_box()
+    # The row's selection box, left of its first cell (a canvas grid: click the spot).
+    page.mouse.click(box["x"] + 20, box["y"] + 36 + 35 / 2)
     page.wait_for_url(f"**/service-user?id={user_id}*")
     wait_for_app(page)
     choose(page, en("matching.choose"), re.compile(f"Gunnar Dag{tag}"), typed="Gunnar")

@@ -111,7 +111,7 @@ def test_the_list_pages_through_many_applicants(app, coordinator, make_applicant
     at = _open(app, coordinator, "applicants")
     assert len(at.dataframe[0].value) == 50
     assert "55 applicants · page 1 of 2" in _texts(at)
-    at.button(key="applicants_next").click().run()
+    at.button(key="applicants_page_next").click().run()
     assert not at.exception
     assert list(at.dataframe[0].value["name"])[0] == "P Person50"
     assert "page 2 of 2" in _texts(at)

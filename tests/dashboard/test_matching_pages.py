@@ -70,6 +70,36 @@ def test_the_list_shows_waiting_service_users(app, session_factory, coordinator)
     assert "SAK-LIST-1" in at.dataframe[0].value["case_ref"].tolist()
 
 
+def test_the_list_pages_through_many_and_a_search_starts_again_on_page_one(
+    app, session_factory, coordinator
+):
+    from datetime import date, timedelta
+
+    first = date(2025, 1, 1)
+    for n in range(53):
+        make_service_user(
+            session_factory, case_ref=f"SAK-PAGE-{n:02}", waiting_since=first + timedelta(days=n)
+        )
+    at = open_page(app, coordinator, "placement/service_users.py")
+    shown = at.dataframe[0].value["case_ref"].tolist()
+    # Longest waiting first, 50 to a page.
+    assert shown == [f"SAK-PAGE-{n:02}" for n in range(50)]
+    assert "53 tjenestemottakere · side 1 av 2" in [c.value for c in at.caption]
+
+    at.button(key="su_page_next").click().run()
+    assert at.dataframe[0].value["case_ref"].tolist() == [
+        "SAK-PAGE-50",
+        "SAK-PAGE-51",
+        "SAK-PAGE-52",
+    ]
+    assert at.button(key="su_page_next").disabled
+
+    at.text_input(key="su_search").input("page-07").run()
+    assert not at.exception
+    assert at.dataframe[0].value["case_ref"].tolist() == ["SAK-PAGE-07"]
+    assert "1 tjenestemottaker · side 1 av 1" in [c.value for c in at.caption]
+
+
 def test_choosing_a_suggestion_starts_the_placement(
     app, session, session_factory, coordinator, make_applicant
 ):

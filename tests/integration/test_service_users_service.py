@@ -165,8 +165,59 @@ def test_closing_withdraws_open_proposals_but_not_running_placements(
         )
     session.expire_all()
     assert session.get(ServiceUser, new_id).status == "closed"
-    frame = service_users.service_user_list(session=session, actor=coordinator, status="closed")
-    assert list(frame["id"]) == [new_id]
+    frame, total = service_users.service_user_list(
+        session=session, actor=coordinator, status="closed"
+    )
+    assert (list(frame["id"]), total) == ([new_id], 1)
+
+
+def test_the_list_comes_a_page_at_a_time_longest_waiting_first(
+    session_factory, session, coordinator
+):
+    start = date(2026, 1, 1)
+    ids = [
+        create(
+            session_factory,
+            coordinator,
+            case_ref=f"SAK-{n:03}",
+            waiting_since=start + timedelta(days=n),
+        )
+        for n in range(7)
+    ]
+    pages = [
+        service_users.service_user_list(session=session, actor=coordinator, page=n, page_size=3)
+        for n in (1, 2, 3)
+    ]
+    assert [list(frame["id"]) for frame, _ in pages] == [ids[0:3], ids[3:6], ids[6:7]]
+    assert {total for _, total in pages} == {7}
+    # A page past the end (the list shrank since the button was drawn) shows the last one.
+    frame, total = service_users.service_user_list(
+        session=session, actor=coordinator, page=9, page_size=3
+    )
+    assert (list(frame["id"]), total) == (ids[6:7], 7)
+
+
+def test_the_list_search_matches_case_reference_or_area_word_by_word(
+    session_factory, session, coordinator
+):
+    tromso = create(session_factory, coordinator, case_ref="SAK-2026/001", postcode="9008")
+    fredrikstad = create(session_factory, coordinator, case_ref="SAK-2026/002", postcode="1606")
+    literal = create(session_factory, coordinator, case_ref="RUND_100", postcode="1606")
+
+    def found(search: str) -> list[int]:
+        frame, total = service_users.service_user_list(
+            session=session, actor=coordinator, search=search
+        )
+        assert total == len(frame)
+        return sorted(frame["id"])
+
+    assert found("sak-2026") == sorted([tromso, fredrikstad])
+    assert found("tromsø") == found("TROMS") == [tromso]
+    assert found("2026 fredrik") == [fredrikstad]
+    # % and _ are searched for as typed, not as wildcards.
+    assert found("_") == [literal]
+    assert found("%") == []
+    assert found("nothing-like-this") == []
 
 
 def _csv(text: str) -> pd.DataFrame:

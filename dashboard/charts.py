@@ -216,6 +216,37 @@ def scores_chart(
     )
 
 
+def weekly_scores_chart(
+    by_week: pd.DataFrame, *, mode_labels: dict[str, str], titles: dict[str, str]
+) -> alt.Chart:
+    """Average rating per week (a dot per week and mode, sized by answers): for a period
+    with more meetings than a chart of single meetings can show readably."""
+    data = _relabel(by_week, "mode", mode_labels)
+    data["week"] = pd.to_datetime(data["week"])
+    colours = alt.Scale(
+        domain=[mode_labels[m] for m in MODE_COLOURS], range=list(MODE_COLOURS.values())
+    )
+    return (
+        alt.Chart(data)
+        .mark_circle()
+        .encode(
+            x=alt.X("week:T", title=titles["week"], scale=alt.Scale(type="utc")),
+            y=alt.Y("mean_rating:Q", title=titles["mean_rating"], scale=alt.Scale(domain=[1, 5])),
+            size=alt.Size("answers:Q", title=titles["answers"]),
+            color=alt.Color("mode:N", scale=colours, title=None),
+            tooltip=[
+                "week",
+                "mode",
+                "meetings",
+                "answers",
+                "mean_rating",
+                "got_information",
+                "technical_problems",
+            ],
+        )
+    )
+
+
 def side_by_side_bars(
     frame: pd.DataFrame, *, category: str, measures: dict[str, str], titles: dict[str, str]
 ) -> alt.Chart:

@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import access, charts
 from dashboard.analytics import data as analytics_data
 from dashboard.analytics import widgets as ui
-from dashboard.i18n import localised, t
+from dashboard.i18n import t
 
 actor = access.require("analytics.read")
 st.title(t("analytics.nav_evaluations"), anchor=False)
@@ -21,7 +21,9 @@ if not report["has_data"]:
 keys = (
     "meeting_id",
     "starts_at",
+    "week",
     "mode",
+    "meetings",
     "answers",
     "mean_rating",
     "median_rating",
@@ -34,26 +36,28 @@ keys = (
 titles = {key: t(f"analytics.{key}") for key in keys if key != "meeting_id"} | {
     "meeting_id": t("analytics.meeting")
 }
+shares = {"got_information": "percent", "technical_problems": "percent", "mean_rating": "number"}
 
-st.subheader(t("analytics.by_meeting_title"), anchor=False)
-by_meeting = report["by_meeting"]
-if by_meeting.empty:
-    st.info(t("analytics.no_rows"))
+by_meeting, by_week = report["by_meeting"], report["by_week"]
+if by_week is None:
+    st.subheader(t("analytics.by_meeting_title"), anchor=False)
+    if by_meeting.empty:
+        st.info(t("analytics.no_rows"))
+    else:
+        ui.chart(
+            charts.scores_chart(by_meeting, mode_labels=ui.mode_labels(), titles=titles),
+            width="stretch",
+        )
+    ui.table(by_meeting, name="evaluations_by_meeting", columns=titles, formats=shares)
 else:
+    # A large office's year is thousands of meetings: one dot each is a blur, so a week each.
+    st.subheader(t("analytics.by_week_title"), anchor=False)
+    st.caption(t("analytics.by_week_note", count=len(by_meeting)))
     ui.chart(
-        charts.scores_chart(by_meeting, mode_labels=ui.mode_labels(), titles=titles),
+        charts.weekly_scores_chart(by_week, mode_labels=ui.mode_labels(), titles=titles),
         width="stretch",
     )
-ui.table(
-    by_meeting,
-    name="evaluations_by_meeting",
-    columns=titles,
-    formats={
-        "got_information": "percent",
-        "technical_problems": "percent",
-        "mean_rating": "number",
-    },
-)
+    ui.table(by_week, name="evaluations_by_week", columns=titles, formats=shares)
 
 st.subheader(t("analytics.by_mode_title"), anchor=False)
 ui.table(
@@ -70,12 +74,4 @@ if comments.empty:
     st.info(t("analytics.no_comments"))
 else:
     # Comments are what applicants typed: shown as table cells, never as Markdown or HTML.
-    st.dataframe(
-        localised(
-            comments.assign(mode=comments["mode"].map(ui.mode_labels())), datetimes=["starts_at"]
-        ),
-        hide_index=True,
-        column_config={c: titles[c] for c in comments.columns},
-        width="stretch",
-    )
-    ui.table(comments, name="evaluation_comments", columns=titles, key="csv_comments")
+    ui.table(comments, name="evaluation_comments", columns=titles, expanded=True)

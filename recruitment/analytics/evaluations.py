@@ -5,6 +5,7 @@ comments, newest first.
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy import case, func, select
@@ -56,6 +57,60 @@ def evaluations_by_meeting(
     for column in ("mean_rating", "got_information", "technical_problems"):
         frame[column] = frame[column].astype(float).round(3)
     return frame
+
+
+#: Up to this many meetings in a period are charted one by one; more (a large office's
+#: year: 3,000 at 100,000 applicants) are charted a week at a time, which is what a
+#: reader can take in and keeps the page's drawing the same size whatever the office.
+MEETINGS_ONE_BY_ONE = 100
+
+#: Columns of `evaluations_by_week`: the week's Monday (office calendar), mode, meetings,
+#: answers, and the answers' mean rating and shares (each answer counts once).
+WEEKLY_COLUMNS = [
+    "week",
+    "mode",
+    "meetings",
+    "answers",
+    "mean_rating",
+    "got_information",
+    "technical_problems",
+    "comments",
+]
+
+
+def evaluations_by_week(by_meeting: pd.DataFrame, zone: ZoneInfo) -> pd.DataFrame:
+    """`evaluations_by_meeting`'s rows summed up by calendar week (Monday, on the office's
+    clock) and mode, newest first. Means and shares are over answers, not over meetings:
+    a meeting with 20 answers weighs twice one with 10."""
+    if by_meeting.empty:
+        return pd.DataFrame(columns=WEEKLY_COLUMNS)
+    local = pd.to_datetime(by_meeting["starts_at"], utc=True).dt.tz_convert(zone)
+    days = local.dt.tz_localize(None).dt.normalize()
+    frame = by_meeting.assign(
+        week=(days - pd.to_timedelta(days.dt.day_of_week, unit="D")).dt.date,
+        rated=by_meeting["mean_rating"] * by_meeting["answers"],
+        informed=by_meeting["got_information"] * by_meeting["answers"],
+        troubled=by_meeting["technical_problems"] * by_meeting["answers"],
+    )
+    weeks = (
+        frame.groupby(["week", "mode"], as_index=False)
+        .agg(
+            meetings=("meeting_id", "count"),
+            answers=("answers", "sum"),
+            rated=("rated", "sum"),
+            informed=("informed", "sum"),
+            troubled=("troubled", "sum"),
+            comments=("comments", "sum"),
+        )
+        .sort_values(["week", "mode"], ascending=[False, True], ignore_index=True)
+    )
+    for column, total in (
+        ("mean_rating", "rated"),
+        ("got_information", "informed"),
+        ("technical_problems", "troubled"),
+    ):
+        weeks[column] = (weeks[total] / weeks["answers"]).astype(float).round(3)
+    return weeks[WEEKLY_COLUMNS]
 
 
 #: Columns of `evaluation_comments`: meeting start (UTC), mode, rating, comment text.

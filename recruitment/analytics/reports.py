@@ -13,6 +13,7 @@ from recruitment.analytics.funnel import (
 )
 from recruitment.core.access import Actor, allowed, requires
 from recruitment.core.settings import get_setting
+from recruitment.core.timefmt import office_zone
 
 
 @requires("analytics.read")
@@ -99,7 +100,8 @@ def evaluation_report(
     until: date | None = None,
     mode: str | None = None,
 ) -> dict[str, pd.DataFrame | bool]:
-    """Everything the Meeting evaluations page shows: `by_meeting`, `by_mode`, `comments`."""
+    """Everything the Meeting evaluations page shows: `by_meeting`, `by_week` (when the
+    period has more meetings than can be charted one by one), `by_mode`, `comments`."""
     if not funnel.has_data(session=session, actor=actor):
         return {"has_data": False}
     by_meeting = evaluations.evaluations_by_meeting(
@@ -110,6 +112,12 @@ def evaluation_report(
     return {
         "has_data": True,
         "by_meeting": by_meeting,
+        # None while the period's meetings are few enough to chart one by one.
+        "by_week": (
+            evaluations.evaluations_by_week(by_meeting, office_zone(session))
+            if len(by_meeting) > evaluations.MEETINGS_ONE_BY_ONE
+            else None
+        ),
         "by_mode": comparison.evaluation_scores_by_mode(
             session=session, actor=actor, since=since, until=until
         ),

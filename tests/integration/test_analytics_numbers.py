@@ -222,3 +222,50 @@ def test_analytics_refuses_someone_without_the_permission(session):
         funnel.funnel_counts(session=session, actor=nobody)
     with pytest.raises(PermissionDenied):
         time_in_stage.stuck_applicants(session=session, actor=nobody)
+
+
+def _many_evaluated_meetings(session_factory, applicant_id: int, count: int) -> None:
+    """`count` held digital meetings, one a day from 1 January 2026, each with one answer."""
+    from datetime import UTC, datetime, timedelta
+
+    from db.models import Evaluation, InfoMeeting
+
+    with session_factory.begin() as s:
+        for n in range(count):
+            meeting = InfoMeeting(
+                starts_at=datetime(2026, 1, 1, 17, tzinfo=UTC) + timedelta(days=n),
+                mode="digital",
+                capacity=10,
+                status="held",
+                join_url="https://meet.example/x",
+            )
+            s.add(meeting)
+            s.flush()
+            s.add(
+                Evaluation(
+                    applicant_id=applicant_id,
+                    meeting_id=meeting.id,
+                    rating=5,
+                    got_information=True,
+                    technical_problems=False,
+                )
+            )
+
+
+def test_a_period_with_more_meetings_than_a_chart_can_show_comes_by_week_as_well(
+    session, session_factory, manager, known
+):
+    from recruitment.analytics import reports
+
+    few = reports.evaluation_report(session=session, actor=manager)
+    assert few["by_week"] is None
+    session.rollback()  # on SQLite every transaction holds the write lock
+    _many_evaluated_meetings(
+        session_factory, known["A1"], evaluations.MEETINGS_ONE_BY_ONE + 1 - len(few["by_meeting"])
+    )
+    many = reports.evaluation_report(session=session, actor=manager)
+    assert len(many["by_meeting"]) == evaluations.MEETINGS_ONE_BY_ONE + 1
+    weeks = many["by_week"]
+    assert weeks["meetings"].sum() == len(many["by_meeting"])
+    assert weeks["answers"].sum() == many["by_meeting"]["answers"].sum()
+    assert len(weeks) < len(many["by_meeting"]) / 3

@@ -93,11 +93,18 @@ def call_list(
     day = day or today(now, zone)
     day_start, _ = day_span(day, zone)
     _, end = day_span(day + timedelta(days=1), zone)
+    in_window = (
+        select(Registration.id)
+        .join(InfoMeeting, InfoMeeting.id == Registration.meeting_id)
+        .where(InfoMeeting.starts_at >= day_start, InfoMeeting.starts_at < end)
+    )
+    # The last call about each booking in the window only: not every call ever made.
     latest = (
         select(
             CallOutcome.registration_id,
             func.max(CallOutcome.id).label("last_id"),
         )
+        .where(CallOutcome.registration_id.in_(in_window))
         .group_by(CallOutcome.registration_id)
         .subquery()
     )

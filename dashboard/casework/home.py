@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import access
 from dashboard.components import plain
 from dashboard.data import sessions
-from dashboard.i18n import error_message, format_time, t
+from dashboard.i18n import error_message, format_number, format_time, t
 from recruitment.casework.applicant_list import work_summary
 from recruitment.core.errors import VerveError
 
@@ -38,11 +38,11 @@ for meeting in summary["meetings_today"]:
     )
 
 cols = st.columns(4)
-cols[0].metric(t("casework.home_stuck"), summary["stuck"])
+cols[0].metric(t("casework.home_stuck"), format_number(summary["stuck"]))
 if "unassigned" in summary:
-    cols[1].metric(t("casework.home_unassigned"), summary["unassigned"])
-    cols[2].metric(t("casework.home_callbacks"), summary["callbacks"])
-    cols[3].metric(t("casework.home_mine_open"), summary.get("mine_open", 0))
+    cols[1].metric(t("casework.home_unassigned"), format_number(summary["unassigned"]))
+    cols[2].metric(t("casework.home_callbacks"), format_number(summary["callbacks"]))
+    cols[3].metric(t("casework.home_mine_open"), format_number(summary.get("mine_open", 0)))
 
 links = st.columns(3)
 links[0].page_link(
@@ -80,3 +80,17 @@ if "mine_callback" in summary:
                 icon=":material/person:",
                 query_params={"id": str(row.id)},
             )
+    if summary["mine_more"]:
+        more = st.columns(2)
+        more[0].page_link(
+            "casework/applicants.py",
+            label=t("casework.home_link_mine_callbacks"),
+            icon=":material/call:",
+            query_params={"coordinator": "me", "callback": "1"},
+        )
+        more[1].page_link(
+            "casework/applicants.py",
+            label=t("casework.home_link_mine_stuck"),
+            icon=":material/hourglass_bottom:",
+            query_params={"coordinator": "me", "stuck": "1"},
+        )

@@ -457,14 +457,21 @@ def work_summary(
         mine_callback = ApplicantFilters(
             coordinator_id=actor.id, callback_requested=True, open_only=True
         )
-        needing, _ = applicant_page(
+        needing, needing_total = applicant_page(
             session=session, actor=actor, filters=mine_callback, page_size=limit, now=now
         )
-        stuck, _ = applicant_page(
+        stuck, stuck_total = applicant_page(
             session=session, actor=actor, filters=mine_stuck, page_size=limit, now=now
         )
+        # At most `limit` people in all, call-backs first, each person once: the start
+        # page is a short to-do list, not the whole case load (the list has that).
+        distinct = stuck[~stuck["id"].isin(needing["id"])]
+        shown = distinct.head(max(0, limit - len(needing)))
         summary["mine_callback"] = needing
-        summary["mine_stuck"] = stuck
+        summary["mine_stuck"] = shown.reset_index(drop=True)
+        summary["mine_more"] = (
+            needing_total > len(needing) or stuck_total > len(stuck) or len(distinct) > len(shown)
+        )
         summary["mine_open"] = count_applicants(
             session=session,
             actor=actor,

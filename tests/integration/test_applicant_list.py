@@ -425,3 +425,39 @@ def test_the_filters_offer_each_area_and_source_in_use_once_in_order(
 def test_the_filters_of_an_empty_register_offer_no_area_or_source(session, coordinator):
     choices = filter_choices(session=session, actor=coordinator)
     assert (choices["areas"], choices["sources"]) == ([], [])
+
+
+def test_the_start_page_lists_at_most_ten_of_mine_call_backs_first_each_person_once(
+    session, session_factory, coordinator, make_applicant
+):
+    long_ago = datetime.now(UTC) - timedelta(days=90)
+    mine = {"coordinator_id": coordinator.id}
+    both = [
+        make_applicant(first_name="Both", callback_requested=True, signed_up_at=long_ago, **mine)
+        for _ in range(3)
+    ]
+    calls = [make_applicant(first_name="Call", callback_requested=True, **mine) for _ in range(4)]
+    stuck = [make_applicant(first_name="Stuck", signed_up_at=long_ago, **mine) for _ in range(5)]
+
+    summary = applicant_list.work_summary(session=session, actor=coordinator)
+    callback_ids = summary["mine_callback"]["id"].tolist()
+    stuck_ids = summary["mine_stuck"]["id"].tolist()
+    assert sorted(callback_ids) == sorted(both + calls)
+    assert len(callback_ids + stuck_ids) == len(set(callback_ids + stuck_ids)) == 10
+    assert set(stuck_ids) < set(stuck)
+    assert summary["mine_more"]
+
+
+def test_the_start_page_shows_a_short_list_whole_with_no_link_to_more(
+    session, coordinator, make_applicant
+):
+    long_ago = datetime.now(UTC) - timedelta(days=90)
+    mine = {"coordinator_id": coordinator.id}
+    both = make_applicant(callback_requested=True, signed_up_at=long_ago, **mine)
+    call = make_applicant(callback_requested=True, **mine)
+    stuck = make_applicant(signed_up_at=long_ago, **mine)
+
+    summary = applicant_list.work_summary(session=session, actor=coordinator)
+    assert sorted(summary["mine_callback"]["id"]) == sorted([both, call])
+    assert summary["mine_stuck"]["id"].tolist() == [stuck]
+    assert not summary["mine_more"]

@@ -5,7 +5,10 @@ the schema) to build again.
 
 Each database gets three bench accounts (admin, coordinator, manager) with BENCH_PASSWORD
 (the coordinator takes over one demo coordinator's cases), a future info meeting with
-seats, and an applicant whose personal link works.
+seats, an applicant whose personal link works, and five callers booked on a meeting
+tomorrow (moved to the next day whenever the bench starts), so the call list has people
+on it at every size: the demo's own 1,000 have nobody to call on most days, and an empty
+list against a full one measures the list's length, not the register's size.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from datetime import time as clock
 from pathlib import Path
 
 from sqlalchemy import func, select, text, update
@@ -23,12 +27,17 @@ from sqlalchemy import func, select, text, update
 from db import migrate
 from db.models import Applicant, Base, InfoMeeting, ServiceUser, StaffUser
 from db.session import make_engine, make_session_factory
-from recruitment.accounts.staff import hash_password
+from recruitment.accounts.staff import actor_for, hash_password
+from recruitment.core.timefmt import office_zone, today
 from recruitment.demo.service import generate
+from recruitment.journey.applicants import register_caller
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = Path(os.environ.get("BENCH_CACHE", ROOT / ".bench-cache"))
 BENCH_PASSWORD = "bench password 2026"
+BENCH_MEETING_URL = "https://teams.example.com/meet/bench"
+CALLERS = 5
+CALLERS_ADDRESS = "Benkens ringemøte, Storgata 1"
 ROLES = ("admin", "coordinator", "manager")
 PG_BASE = os.environ.get(
     "BENCH_POSTGRES_URL",
@@ -94,7 +103,7 @@ def _prepare(url: str, applicants: int) -> None:
             InfoMeeting(
                 starts_at=datetime.now(UTC) + timedelta(days=30),
                 mode="digital",
-                join_url="https://teams.example.com/meet/bench",
+                join_url=BENCH_MEETING_URL,
                 capacity=500,
             )
         )
@@ -114,6 +123,41 @@ def _prepare(url: str, applicants: int) -> None:
     engine.dispose()
 
 
+def _callers_tomorrow(session) -> None:
+    """CALLERS phone sign-ups without e-mail on an in-person meeting tomorrow (the office's
+    tomorrow), booked through the staff phone sign-up the first time."""
+    zone = office_zone(session)
+    starts_at = datetime.combine(today(None, zone) + timedelta(days=1), clock(18), tzinfo=zone)
+    meeting = session.scalar(select(InfoMeeting).where(InfoMeeting.address == CALLERS_ADDRESS))
+    if meeting is not None:
+        meeting.starts_at = starts_at
+        return
+    meeting = InfoMeeting(
+        starts_at=starts_at, mode="in_person", address=CALLERS_ADDRESS, capacity=CALLERS
+    )
+    session.add(meeting)
+    session.flush()
+    coordinator = actor_for(
+        session.scalars(select(StaffUser).where(StaffUser.username == "bench-coordinator")).one()
+    )
+    for n in range(CALLERS):
+        register_caller(
+            session=session,
+            actor=coordinator,
+            raw={
+                "first_name": "Benk",
+                "last_name": f"Ringer {n + 1}",
+                "phone": f"49 99 99 {n:02d}",
+                "postcode": "1606",
+                "birth_year": 1950,
+                "consent": True,
+                "channels": ["call"],
+                "instead_of_email": "call",
+            },
+            meeting_id=meeting.id,
+        )
+
+
 def _facts(url: str, applicants: int, backend: str) -> DemoDb:
     engine = make_engine(url)
     sessions = make_session_factory(engine)
@@ -126,9 +170,12 @@ def _facts(url: str, applicants: int, backend: str) -> DemoDb:
         ).one()
         # The personal link must be valid whenever the bench runs.
         person.token_expires_at = datetime.now(UTC) + timedelta(days=365)
+        _callers_tomorrow(session)
         ids = {
             "applicant": person.id,
-            "meeting": session.scalar(select(func.max(InfoMeeting.id))),
+            "meeting": session.scalar(
+                select(InfoMeeting.id).where(InfoMeeting.join_url == BENCH_MEETING_URL)
+            ),
             "service-user": session.scalar(select(func.min(ServiceUser.id))),
         }
         token = person.token

@@ -134,7 +134,9 @@ def call_card(rows: list[CallRow]) -> None:
         for column, outcome in zip(columns, OUTCOMES, strict=True):
             if column.button(
                 t(f"call_list.outcome_{outcome}"),
-                key=f"call_{outcome}",
+                # Keyed by the booking too: the second click of a double click lands on
+                # this person's button, gone once the card has moved on, not the next's.
+                key=f"call_{row.registration_id}_{outcome}",
                 icon=ICONS[outcome],
                 width="stretch",
             ):

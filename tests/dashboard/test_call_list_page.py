@@ -127,6 +127,14 @@ def test_the_card_moves_on_to_the_next_person_and_another_can_be_chosen(
     assert card.format_func(card.value).startswith("Bodil Ringesen")
     assert at.text_input[0].value == ""
 
+    # The second click of a double click, arriving once the card has moved on, is on
+    # Anna's button: it must not record "reached" for Bodil.
+    reached.click().run()
+    assert not at.exception
+    with session_factory() as s:
+        assert s.scalars(select(CallOutcome.applicant_id)).all() == [people["Anna"]]
+    card = at.selectbox(key="call_who")
+
     # Cato called back first: chosen on the card, his call is recorded, not Bodil's.
     with session_factory() as s:
         cato = s.scalar(select(Registration.id).where(Registration.applicant_id == people["Cato"]))

@@ -161,6 +161,8 @@ pages = max(1, math.ceil(total / PAGE_SIZE))
 st.caption(t("casework.applicants_count", count=total, page=page, pages=pages))
 
 rows["stage"] = [t(f"stages.{s}") for s in rows["stage"]]
+# No coordinator yet: said in words (the table would show "None", in English).
+rows["coordinator"] = rows["coordinator"].fillna(t("casework.unassigned"))
 if "source" in rows:
     rows["source"] = [t(f"vocab.source_{s}") for s in rows["source"]]
 column_config = {name: t(f"casework.field_{name}") for name in rows.columns if name != "id"}

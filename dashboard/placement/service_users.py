@@ -70,6 +70,7 @@ with tab_list:
                     status=frame["status"].map(
                         {c: t(f"service_users.status_{c}") for c in frame["status"].unique()}
                     ),
+                    coordinator=frame["coordinator"].fillna(""),
                 ),
                 dates=["waiting_since"],
             ),

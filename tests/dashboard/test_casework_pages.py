@@ -111,6 +111,8 @@ def test_the_list_pages_through_many_applicants(app, coordinator, make_applicant
     at = _open(app, coordinator, "applicants")
     assert len(at.dataframe[0].value) == 50
     assert "55 applicants · page 1 of 2" in _texts(at)
+    # Nobody assigned: said in words, not the table's "None".
+    assert set(at.dataframe[0].value["coordinator"]) == {"Unassigned"}
     at.button(key="applicants_page_next").click().run()
     assert not at.exception
     assert list(at.dataframe[0].value["name"])[0] == "P Person50"

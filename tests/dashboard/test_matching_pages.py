@@ -67,7 +67,10 @@ def test_the_list_shows_waiting_service_users(app, session_factory, coordinator)
     make_service_user(session_factory, case_ref="SAK-LIST-1")
     at = open_page(app, coordinator, "placement/service_users.py")
     assert not at.exception
-    assert "SAK-LIST-1" in at.dataframe[0].value["case_ref"].tolist()
+    table = at.dataframe[0].value
+    assert "SAK-LIST-1" in table["case_ref"].tolist()
+    # No coordinator: an empty cell, not "None".
+    assert table["coordinator"].tolist() == [""]
 
 
 def test_the_list_pages_through_many_and_a_search_starts_again_on_page_one(

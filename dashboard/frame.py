@@ -83,6 +83,9 @@ FORM_MODULES = (
     "Checkbox",
     "ButtonGroup",
     "PageLink",
+    # The frame's own st.html on every page (and DOMPurify, which it imports): asked for
+    # only after the first answer, too.
+    "Html",
 )
 
 _STATIC_IMPORT = re.compile(r'(?:from|import)\s*"\./([A-Za-z0-9_.-]+\.js)"')

@@ -73,7 +73,9 @@ def test_the_applicants_form_pages_name_their_widget_modules_in_the_head(live_se
     ours = [name for name in links if name.split(".")[0] in ("TextInput", "Radio", "Checkbox")]
     assert len(ours) == (3 if named else 0)
     if named:
-        assert "Input" in {name.split(".")[0] for name in links}  # an import of TextInput's
+        stems = {name.split(".")[0] for name in links}
+        assert "Input" in stems  # an import of TextInput's
+        assert {"Html", "purify"} <= stems  # the frame's st.html, and what it imports
         for name in links:
             status, _headers, _body = _get(f"{live_server.url}/static/js/{name}")
             assert status == 200, name

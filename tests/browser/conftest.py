@@ -297,3 +297,11 @@ def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
         for v in result["violations"]
         if v["impact"] in impacts
     ]
+
+
+def click_table_row(page, row: int = 0) -> None:
+    """Select row `row` of the page's first table by its selection box (a canvas grid:
+    click the spot, left of the first cell), as a person opens a record from a list."""
+    box = page.get_by_test_id("stDataFrame").first.bounding_box()
+    row_height, header_height = 35, 36
+    page.mouse.click(box["x"] + 20, box["y"] + header_height + row_height * (row + 0.5))

@@ -34,6 +34,7 @@ from recruitment.core.timefmt import office_zone
 from recruitment.core.timefmt import today as office_today
 from tests.browser.conftest import (
     add_staff_accounts,
+    click_table_row,
     fill,
     log_in,
     open_page,
@@ -357,10 +358,7 @@ def test_a_coordinators_day_from_planning_a_meeting_to_a_placement(
     search.press("Enter")
     wait_for_app(page)
     expect(page.get_by_text(en("service_users.count", count=1, page=1, pages=1))).to_be_visible()
-    grid = page.get_by_test_id("stDataFrame").first
-    box = grid.bounding_box()
-    # The row's selection box, left of its first cell (a canvas grid: click the spot).
-    page.mouse.click(box["x"] + 20, box["y"] + 36 + 35 / 2)
+    click_table_row(page, 0)
     page.wait_for_url(f"**/service-user?id={user_id}*")
     wait_for_app(page)
     choose(page, en("matching.choose"), re.compile(f"Gunnar Dag{tag}"), typed="Gunnar")

@@ -2,7 +2,7 @@
 note with markup shows as typed, never as HTML. (Proposing and starting a placement
 are driven in tests/dashboard/test_matching_pages.py.)"""
 
-from tests.browser.conftest import log_in, screenshot, wait_for_app
+from tests.browser.conftest import click_table_row, log_in, screenshot, wait_for_app
 from tests.matching_factories import make_contact, make_service_user
 
 
@@ -39,7 +39,9 @@ def test_a_coordinator_sees_the_suggestions_and_a_note_is_never_run_as_html(
     # A reload starts a new session, so go there through the app as a person would.
     page.get_by_role("link", name="Service users").click()
     wait_for_app(page)
-    page.get_by_test_id("stPageLink").get_by_role("link", name="Open").click()
+    # The list opens a record by its row (the only one waiting here).
+    click_table_row(page, 0)
+    page.wait_for_url("**/service-user?id=*")
     wait_for_app(page)
     assert page.get_by_role("heading", name="Service user SAK-BROWSER-1").is_visible()
     assert (

@@ -186,63 +186,34 @@ def time_in_stage_chart(
 
 
 def scores_chart(
-    by_meeting: pd.DataFrame, *, mode_labels: dict[str, str], titles: dict[str, str]
+    frame: pd.DataFrame,
+    *,
+    mode_labels: dict[str, str],
+    titles: dict[str, str],
+    when: str = "starts_at",
 ) -> alt.Chart:
-    """Average rating per meeting over time, coloured by mode. `starts_at` is drawn on the
-    office's wall clock (Vega would otherwise show it in the browser's zone)."""
-    data = _relabel(by_meeting, "mode", mode_labels)
-    moments = pd.to_datetime(data["starts_at"], utc=True)
-    data["starts_at"] = moments.dt.tz_convert(office_zone()).dt.tz_localize(None)
+    """Average rating over time, a dot per row sized by answers, coloured by mode: per
+    meeting (`when="starts_at"`, drawn on the office's wall clock; Vega would otherwise
+    show it in the browser's zone) or per week (`when="week"`, a calendar date)."""
+    data = _relabel(frame, "mode", mode_labels)
+    if when == "starts_at":
+        moments = pd.to_datetime(data["starts_at"], utc=True)
+        data["starts_at"] = moments.dt.tz_convert(office_zone()).dt.tz_localize(None)
+    else:
+        data[when] = pd.to_datetime(data[when])
     colours = alt.Scale(
         domain=[mode_labels[m] for m in MODE_COLOURS], range=list(MODE_COLOURS.values())
     )
+    shown = (when, "mode", "meetings", "answers", "mean_rating", "got_information")
     return (
         alt.Chart(data)
         .mark_circle()
         .encode(
-            x=alt.X("starts_at:T", title=titles["starts_at"], scale=alt.Scale(type="utc")),
+            x=alt.X(f"{when}:T", title=titles[when], scale=alt.Scale(type="utc")),
             y=alt.Y("mean_rating:Q", title=titles["mean_rating"], scale=alt.Scale(domain=[1, 5])),
             size=alt.Size("answers:Q", title=titles["answers"]),
             color=alt.Color("mode:N", scale=colours, title=None),
-            tooltip=[
-                "starts_at",
-                "mode",
-                "answers",
-                "mean_rating",
-                "got_information",
-                "technical_problems",
-            ],
-        )
-    )
-
-
-def weekly_scores_chart(
-    by_week: pd.DataFrame, *, mode_labels: dict[str, str], titles: dict[str, str]
-) -> alt.Chart:
-    """Average rating per week (a dot per week and mode, sized by answers): for a period
-    with more meetings than a chart of single meetings can show readably."""
-    data = _relabel(by_week, "mode", mode_labels)
-    data["week"] = pd.to_datetime(data["week"])
-    colours = alt.Scale(
-        domain=[mode_labels[m] for m in MODE_COLOURS], range=list(MODE_COLOURS.values())
-    )
-    return (
-        alt.Chart(data)
-        .mark_circle()
-        .encode(
-            x=alt.X("week:T", title=titles["week"], scale=alt.Scale(type="utc")),
-            y=alt.Y("mean_rating:Q", title=titles["mean_rating"], scale=alt.Scale(domain=[1, 5])),
-            size=alt.Size("answers:Q", title=titles["answers"]),
-            color=alt.Color("mode:N", scale=colours, title=None),
-            tooltip=[
-                "week",
-                "mode",
-                "meetings",
-                "answers",
-                "mean_rating",
-                "got_information",
-                "technical_problems",
-            ],
+            tooltip=[c for c in (*shown, "technical_problems") if c in data.columns],
         )
     )
 

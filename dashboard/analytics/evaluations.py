@@ -54,7 +54,7 @@ else:
     st.subheader(t("analytics.by_week_title"), anchor=False)
     st.caption(t("analytics.by_week_note", count=len(by_meeting)))
     ui.chart(
-        charts.weekly_scores_chart(by_week, mode_labels=ui.mode_labels(), titles=titles),
+        charts.scores_chart(by_week, mode_labels=ui.mode_labels(), titles=titles, when="week"),
         width="stretch",
     )
     ui.table(by_week, name="evaluations_by_week", columns=titles, formats=shares)

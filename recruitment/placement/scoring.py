@@ -477,65 +477,192 @@ def rank_table(
     return out
 
 
+def wishes_of(prefs: dict | None) -> tuple[frozenset[str], int | None, int | None, bool]:
+    """A service user's stored preferences as scoring reads them: availability, contact
+    age range, licence."""
+    prefs = prefs or {}
+    return (
+        frozenset(prefs.get("availability") or ()),
+        prefs.get("contact_age_min"),
+        prefs.get("contact_age_max"),
+        bool(prefs.get("driving_licence")),
+    )
+
+
+@lru_cache(maxsize=65536)
+def _codes_mask(value: str | tuple | frozenset | None, kind: str) -> int:
+    """The bit mask of a list of codes, stored (JSON text) or read; combinations repeat."""
+    return _mask(codes_of(value), kind)
+
+
+def _wishes(value: str | tuple | None) -> tuple:
+    """`wishes_of` of stored preferences (JSON text), or the tuple itself."""
+    if value is None or isinstance(value, str):
+        return wishes_of(json.loads(value) if value else None)
+    return value
+
+
+@lru_cache(maxsize=65536)
+def _wish_columns(value: str | tuple | None) -> tuple[int, float, float, bool]:
+    """Stored preferences (JSON text) or `wishes_of`'s tuple as the table's columns:
+    availability mask, contact age from and to (NaN: no wish), licence."""
+    availability, age_min, age_max, licence = _wishes(value)
+    return (
+        _set_mask(frozenset(availability), "availability"),
+        np.nan if age_min is None else float(age_min),
+        np.nan if age_max is None else float(age_max),
+        bool(licence),
+    )
+
+
+def _indexed(values, name) -> tuple[list, np.ndarray]:
+    """The distinct values' names (`name` of each) and every value's index among them."""
+    index: dict = {}
+    positions = np.fromiter(
+        (index.setdefault(value, len(index)) for value in values), dtype=np.intp, count=len(values)
+    )
+    return [name(value) for value in index], positions
+
+
+class ServiceUserTable:
+    """Waiting service users as columns, so one contact is scored against thousands of
+    them without a Python loop per person (the mirror of ContactTable). Built per view
+    from the rows as read and not kept: they hold case references and postcodes, which
+    must not outlive an erasure. A Demand is made only for the rows returned."""
+
+    def __init__(self, rows: list[tuple]) -> None:
+        # rows: (id, case_ref, age_group, postcode, area, interests, languages, wishes,
+        #        hours, waiting_since); interests and languages are stored JSON text or
+        #        codes, wishes the stored preferences (JSON text) or `wishes_of`'s tuple.
+        self.rows = rows
+        n = len(rows)
+        columns = list(zip(*rows, strict=True)) if rows else [()] * 10
+        self.ids = np.fromiter(columns[0], dtype=np.int64, count=n)
+        self.postcodes: list[str | None] = list(columns[3])
+        self.masks = {
+            kind: np.fromiter(
+                (_codes_mask(value, kind) for value in columns[5 + i]), dtype=np.int64, count=n
+            )
+            for i, kind in enumerate(("interests", "languages"))
+        }
+        wishes = [_wish_columns(value) for value in columns[7]]
+        self.masks["availability"] = np.fromiter((w[0] for w in wishes), dtype=np.int64, count=n)
+        self.age_min = np.fromiter((w[1] for w in wishes), dtype=float, count=n)
+        self.age_max = np.fromiter((w[2] for w in wishes), dtype=float, count=n)
+        self.licence = np.fromiter((w[3] for w in wishes), dtype=bool, count=n)
+        self.hours = np.fromiter(columns[8], dtype=np.int64, count=n)
+        # Day numbers (date.toordinal, -1: not known): numpy's own dates parse each value.
+        self.waiting_since = np.fromiter(
+            (-1 if day is None else day.toordinal() for day in columns[9]), dtype=np.int64, count=n
+        )
+        # Areas and age groups by index into their distinct values, for scoring per value.
+        self.area_names, self.area_index = _indexed(columns[4], lambda a: (a or "").strip().lower())
+        self.age_group_names, self.age_group_index = _indexed(columns[2], lambda group: group)
+
+    @classmethod
+    def from_demands(cls, demands: list[Demand]) -> ServiceUserTable:
+        return cls(
+            [
+                (
+                    d.id,
+                    d.case_ref,
+                    d.age_group,
+                    d.postcode,
+                    d.area,
+                    d.interests,
+                    d.languages,
+                    (d.availability, d.age_min, d.age_max, d.needs_licence),
+                    d.hours,
+                    d.waiting_since,
+                )
+                for d in demands
+            ]
+        )
+
+    def demand(self, i: int) -> Demand:
+        r = self.rows[i]
+        availability, age_min, age_max, licence = _wishes(r[7])
+        return Demand(
+            id=r[0],
+            case_ref=r[1],
+            age_group=r[2],
+            postcode=r[3],
+            area=r[4],
+            interests=frozenset(codes_of(r[5])),
+            languages=frozenset(codes_of(r[6])),
+            availability=frozenset(availability),
+            age_min=age_min,
+            age_max=age_max,
+            needs_licence=bool(licence),
+            hours=r[8],
+            waiting_since=r[9],
+        )
+
+
 def score_demands(
     supply: Supply, demands: list[Demand], *, km: np.ndarray, max_hours: int, year: int
 ) -> np.ndarray:
-    """The score of `supply` for every service user in `demands` at once; the same sums
-    as score_pair."""
-    n = len(demands)
+    """The score of `supply` for every service user in `demands` at once."""
+    table = ServiceUserTable.from_demands(demands)
+    return score_service_users(supply, table, km=km, max_hours=max_hours, year=year)
+
+
+def score_service_users(
+    supply: Supply, table: ServiceUserTable, *, km: np.ndarray, max_hours: int, year: int
+) -> np.ndarray:
+    """The score of `supply` for every service user in `table` at once; the same sums as
+    score_pair."""
+    n = len(table.rows)
     # distance: without coordinates, the areas compared as score_pair compares them
     if supply.area:
         area = supply.area.strip().lower()
-        fallback = np.array(
-            [
-                (SAME_AREA if d.area.strip().lower() == area else OTHER_AREA) if d.area else NEUTRAL
-                for d in demands
-            ],
-            dtype=float,
+        by_name = np.array(
+            [(SAME_AREA if a == area else OTHER_AREA) if a else NEUTRAL for a in table.area_names]
         )
+        fallback = by_name[table.area_index] if n else np.zeros(0)
     else:
         fallback = np.full(n, NEUTRAL)
     with np.errstate(invalid="ignore"):
         near = np.clip(1.0 - (km - NEAR_KM) / (FAR_KM - NEAR_KM), 0.0, 1.0)
     distance = np.where(np.isnan(km), fallback, near)
 
-    def overlap(kind: str, wanted: list[frozenset[str]]) -> np.ndarray:
-        masks = np.fromiter((_set_mask(w, kind) for w in wanted), dtype=np.int64, count=n)
-        offered = _mask(tuple(getattr(supply, kind)), kind)
+    def overlap(kind: str, offered: frozenset[str]) -> np.ndarray:
+        masks = table.masks[kind]
         counts = np.bitwise_count(masks).astype(float)
         with np.errstate(invalid="ignore", divide="ignore"):
-            shares = np.bitwise_count(masks & offered) / counts
+            shares = np.bitwise_count(masks & _set_mask(offered, kind)) / counts
         return np.where(masks == 0, NEUTRAL, shares)
 
     # preferences: the mean of the wishes each service user stated
-    age_min = np.fromiter((np.nan if d.age_min is None else d.age_min for d in demands), float, n)
-    age_max = np.fromiter((np.nan if d.age_max is None else d.age_max for d in demands), float, n)
-    licence = np.fromiter((d.needs_licence for d in demands), dtype=bool, count=n)
-    has_age = ~(np.isnan(age_min) & np.isnan(age_max))
+    has_age = ~(np.isnan(table.age_min) & np.isnan(table.age_max))
     if supply.birth_year:
         age = year - supply.birth_year
-        below = np.nan_to_num(np.maximum(age_min - age, 0), nan=0.0)
-        above = np.nan_to_num(np.maximum(age - age_max, 0), nan=0.0)
+        below = np.nan_to_num(np.maximum(table.age_min - age, 0), nan=0.0)
+        above = np.nan_to_num(np.maximum(age - table.age_max, 0), nan=0.0)
         age_fit = np.maximum(0.0, 1.0 - (below + above) / AGE_TOLERANCE_YEARS)
     else:
         age_fit = np.full(n, NEUTRAL)
-    wishes = has_age.astype(float) + licence
-    stated = np.where(has_age, age_fit, 0.0) + np.where(licence, float(supply.has_licence), 0.0)
+    wishes = has_age.astype(float) + table.licence
+    stated = np.where(has_age, age_fit, 0.0) + np.where(
+        table.licence, float(supply.has_licence), 0.0
+    )
     with np.errstate(invalid="ignore", divide="ignore"):
         preferences = np.where(wishes > 0, stated / wishes, NEUTRAL)
     if supply.target_groups:
-        fits = {
-            group: float(target in supply.target_groups)
-            for group, target in AGE_GROUP_TARGETS.items()
-        }
-        target = np.fromiter((fits.get(d.age_group, 0.0) for d in demands), float, n)
+        fits = np.array(
+            [
+                float(AGE_GROUP_TARGETS.get(group) in supply.target_groups)
+                for group in table.age_group_names
+            ]
+        )
+        target = fits[table.age_group_index] if n else np.zeros(0)
     else:
         target = np.full(n, NEUTRAL)
     parts = {
         "distance": distance,
-        "interests": overlap("interests", [d.interests for d in demands]),
-        "languages": overlap("languages", [d.languages for d in demands]),
-        "availability": overlap("availability", [d.availability for d in demands]),
+        "interests": overlap("interests", supply.interests),
+        "languages": overlap("languages", supply.languages),
+        "availability": overlap("availability", supply.availability),
         "preferences": preferences,
         "target_group": target,
         "load": load_part(supply.load_hours, max_hours),
@@ -555,38 +682,54 @@ def rank_service_users(
     today: date,
     limit: int | None = None,
 ) -> list[Suggestion]:
+    """Waiting service users ranked for one contact, best first (rank_service_user_table)."""
+    return rank_service_user_table(
+        supply,
+        ServiceUserTable.from_demands(demands),
+        max_hours=max_hours,
+        year=year,
+        today=today,
+        limit=limit,
+    )
+
+
+def rank_service_user_table(
+    supply: Supply,
+    table: ServiceUserTable,
+    *,
+    max_hours: int,
+    year: int,
+    today: date,
+    limit: int | None = None,
+) -> list[Suggestion]:
     """Waiting service users ranked for one contact, best first; the longest wait breaks ties.
     Those whose hours would take the contact over the limit are left out. Scored at once
-    (score_demands); the parts (the why) are worked out for the suggestions returned only."""
-    fitting = [d for d in demands if supply.load_hours + d.hours <= max_hours]
-    kms = _distances(supply.postcode, [d.postcode for d in fitting])
-    scores = score_demands(supply, fitting, km=kms, max_hours=max_hours, year=year)
-    days = [(today - d.waiting_since).days if d.waiting_since else None for d in fitting]
-    order = np.lexsort(
-        (
-            np.fromiter((d.id for d in fitting), dtype=np.int64, count=len(fitting)),
-            -np.fromiter((x or 0 for x in days), dtype=np.int64, count=len(fitting)),
-            -np.round(scores, 9),
-        )
-    )
+    (score_service_users); the parts (the why) are worked out for the suggestions
+    returned only."""
+    km = _distances(supply.postcode, table.postcodes)
+    scores = score_service_users(supply, table, km=km, max_hours=max_hours, year=year)
+    known = table.waiting_since >= 0
+    days = np.where(known, today.toordinal() - table.waiting_since, 0)
+    candidates = np.flatnonzero(supply.load_hours + table.hours <= max_hours)
+    order = np.lexsort((table.ids[candidates], -days[candidates], -np.round(scores[candidates], 9)))
     out = []
-    for i in order[:limit] if limit else order:
-        demand = fitting[i]
-        km = None if np.isnan(kms[i]) else float(kms[i])
-        parts = score_pair(demand, supply, km=km, max_hours=max_hours, year=year)
+    for i in candidates[order[:limit] if limit else order]:
+        demand = table.demand(int(i))
+        distance = None if np.isnan(km[i]) else float(km[i])
+        parts = score_pair(demand, supply, km=distance, max_hours=max_hours, year=year)
         out.append(
             Suggestion(
                 id=demand.id,
                 label=demand.case_ref or f"#{demand.id}",
                 score=sum(parts.values()),
                 parts=parts,
-                distance_km=km,
+                distance_km=distance,
                 shared_interests=tuple(sorted(demand.interests & supply.interests)),
                 shared_languages=tuple(sorted(demand.languages & supply.languages)),
                 load_hours=supply.load_hours,
                 hours=demand.hours,
                 area=demand.area,
-                extra={"days_waiting": days[i]},
+                extra={"days_waiting": int(days[i]) if known[i] else None},
             )
         )
     return out

@@ -308,3 +308,65 @@ def test_a_patched_table_ranks_as_the_table_built_from_its_rows_would():
         assert [s.id for s in ranked] == [
             s.id for s in rank_contacts(wish, after, max_hours=MAX, year=YEAR)
         ]
+
+
+def test_a_table_of_stored_rows_ranks_as_the_service_users_themselves_would():
+    # ServiceUserTable takes the rows as the database holds them (JSON text, a missing
+    # date or preferences) and must rank exactly as the service users built one by one.
+    import json
+
+    from recruitment.placement.scoring import ServiceUserTable, rank_service_user_table
+
+    people = [
+        demand(id=1, interests=frozenset({"music"}), area=" Oslo ", waiting_since=None),
+        demand(id=2, languages=frozenset({"ar"}), age_min=20, age_max=30, needs_licence=True),
+        demand(id=3, age_group="elderly", availability=frozenset({"weekend"}), postcode=None),
+        demand(id=4, hours=30, waiting_since=date(2025, 3, 1)),  # over the contact's room
+        demand(id=5, area=None, postcode="9999", waiting_since=date(2025, 3, 1)),
+    ]
+
+    def stored(d: Demand) -> tuple:
+        wishes = {"availability": sorted(d.availability), "driving_licence": d.needs_licence}
+        if d.age_min is not None:
+            wishes.update(contact_age_min=d.age_min, contact_age_max=d.age_max)
+        return (
+            d.id,
+            d.case_ref,
+            d.age_group,
+            d.postcode,
+            d.area,
+            json.dumps(sorted(d.interests)),
+            None if not d.languages else json.dumps(sorted(d.languages)),
+            json.dumps(wishes) if d.id != 5 else None,
+            d.hours,
+            d.waiting_since,
+        )
+
+    table = ServiceUserTable([stored(d) for d in people])
+    assert [table.demand(i) for i in range(len(people))] == people
+    contact = supply(
+        9,
+        area="oslo",
+        interests=frozenset({"music"}),
+        target_groups=frozenset({"elderly"}),
+        birth_year=2001,
+        has_licence=True,
+        load_hours=MAX - 20,
+    )
+    rows = [
+        s.as_row() | s.extra
+        for s in rank_service_user_table(
+            contact, table, max_hours=MAX, year=YEAR, today=date(2026, 6, 1)
+        )
+    ]
+    expected = [
+        s.as_row() | s.extra
+        for s in rank_service_users(
+            contact, people, max_hours=MAX, year=YEAR, today=date(2026, 6, 1)
+        )
+    ]
+    assert rows == expected
+    assert sorted(row["id"] for row in rows) == [1, 2, 3, 5]  # 4's 30 hours do not fit
+    assert {row["id"]: row["days_waiting"] for row in rows} == {1: None, 2: 151, 3: 151, 5: 457}
+    # Each suggestion's score is score_pair's, one by one: the vectorised order agrees.
+    assert [row["score"] for row in rows] == sorted((row["score"] for row in rows), reverse=True)

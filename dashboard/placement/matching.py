@@ -55,7 +55,7 @@ if not suggestions:
     st.info(t("matching.no_service_users"))
     st.stop()
 
-st.dataframe(
+event = st.dataframe(
     localised(
         [
             {**row, "days_waiting": s.extra.get("days_waiting")}
@@ -83,18 +83,11 @@ st.dataframe(
         "area": t("service_users.field_area"),
         "days_waiting": t("service_users.days_waiting"),
     },
+    key="match_table",
+    on_select="rerun",
+    selection_mode="single-row",
 )
-labels = {s.id: s.label for s in suggestions}
-chosen = st.selectbox(
-    t("service_users.open"),
-    list(labels),
-    format_func=labels.get,
-    key="match_open_choice",
-    placeholder=t("common.choose_one"),
-)
-st.page_link(
-    "placement/service_user.py",
-    label=t("service_users.open_button"),
-    icon=":material/open_in_new:",
-    query_params={"id": str(chosen)},
-)
+if event and event.selection.rows:
+    chosen = suggestions[event.selection.rows[0]].id
+    st.switch_page("placement/service_user.py", query_params={"id": str(chosen)})
+st.caption(t("matching.open_hint"))

@@ -52,3 +52,13 @@ def test_a_coordinator_sees_the_suggestions_and_a_note_is_never_run_as_html(
     assert page.evaluate("() => window.hacked === undefined")
     assert page.get_by_text("Suggested support contacts").is_visible()
     screenshot(page, "matching-service-user-suggestions")
+
+    # From the other side: the contact's ranked service users open by their row too.
+    page.get_by_role("link", name="Matching").click()
+    wait_for_app(page)
+    assert page.get_by_text("Select a row to open the service user.").is_visible()
+    page.wait_for_url("**/matching")
+    click_table_row(page, 0)
+    page.wait_for_url("**/service-user?id=*")
+    wait_for_app(page)
+    assert page.get_by_role("heading", name="Service user SAK-BROWSER-1").is_visible()

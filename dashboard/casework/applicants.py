@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard import access
 from dashboard.components import pager
 from dashboard.data import sessions
-from dashboard.i18n import error_message, format_datetime, lang, localised, t
+from dashboard.i18n import error_message, format_datetime, format_number, lang, localised, t
 from recruitment.casework.applicant_list import (
     ALL_STAGES,
     MAX_EXPORT_BY_ID,
@@ -158,7 +158,14 @@ except VerveError as error:
     st.stop()
 
 pages = max(1, math.ceil(total / PAGE_SIZE))
-st.caption(t("casework.applicants_count", count=total, page=page, pages=pages))
+st.caption(
+    t(
+        "casework.applicants_count",
+        count=total,
+        page=format_number(page),
+        pages=format_number(pages),
+    )
+)
 
 rows["stage"] = [t(f"stages.{s}") for s in rows["stage"]]
 # No coordinator yet: said in words (the table would show "None", in English).

@@ -9,7 +9,7 @@ from dashboard import access
 from dashboard.action import flash, run_action, show_flash
 from dashboard.components import pager, show_field_errors
 from dashboard.data import sessions
-from dashboard.i18n import date_format, error_message, localised, t
+from dashboard.i18n import date_format, error_message, format_number, localised, t
 from dashboard.placement.fields import FIELD_LABELS as FIELD_LABEL_KEYS
 from recruitment.core.errors import ValidationFailed, VerveError
 from recruitment.core.timefmt import today
@@ -54,13 +54,25 @@ with tab_list:
     page = int(st.session_state.get("su_page", 1))
     with sessions().begin() as session:
         frame, total = service_users.service_user_list(
-            session=session, actor=actor, status=status or None, search=search, page=page
+            session=session,
+            actor=actor,
+            status=status or None,
+            search=search,
+            page=page,
+            page_size=service_users.LIST_PAGE_SIZE,
         )
     pages = max(1, math.ceil(total / service_users.LIST_PAGE_SIZE))
     if frame.empty:
         st.info(t("common.no_data"))
     else:
-        st.caption(t("service_users.count", count=total, page=min(page, pages), pages=pages))
+        st.caption(
+            t(
+                "service_users.count",
+                count=total,
+                page=format_number(min(page, pages)),
+                pages=format_number(pages),
+            )
+        )
         event = st.dataframe(
             localised(
                 frame.assign(

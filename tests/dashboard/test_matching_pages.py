@@ -73,6 +73,32 @@ def test_the_list_shows_waiting_service_users(app, session_factory, coordinator)
     assert table["coordinator"].tolist() == [""]
 
 
+def test_a_long_list_writes_its_page_count_as_numbers_are_written(
+    app, session_factory, coordinator, monkeypatch
+):
+    """ "page 1 of 1,001", not "1 of 1001" (a register of 100,000 has 2,000 pages)."""
+    from datetime import date
+
+    from recruitment.placement import service_users
+
+    with session_factory.begin() as s:
+        s.add_all(
+            ServiceUser(
+                case_ref=f"SAK-MANY-{n:04}",
+                age_group="youth",
+                hours_per_month=8,
+                waiting_since=date(2025, 1, 1),
+                status="waiting",
+            )
+            for n in range(1001)
+        )
+    monkeypatch.setattr(service_users, "LIST_PAGE_SIZE", 1)
+    at = open_page(app, coordinator, "placement/service_users.py", lang="en")
+    assert not at.exception, at.exception
+    assert "1,001 service users · page 1 of 1,001" in [c.value for c in at.caption]
+    assert len(at.dataframe[0].value) == 1
+
+
 def test_the_list_pages_through_many_and_a_search_starts_again_on_page_one(
     app, session_factory, coordinator
 ):

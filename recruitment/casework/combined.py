@@ -7,9 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import false, select
 from sqlalchemy.orm import Session
 
+from db import search as search_index
 from db.models import (
     Applicant,
     InfoMeeting,
@@ -199,26 +200,23 @@ def candidates(
     *, session: Session, actor: Actor, search: str = "", limit: int = 50
 ) -> dict[int, str]:
     """Applicants who can be booked into a combined sitting (signed up or booked on a
-    meeting), those who prefer phone over digital meetings first: id -> label."""
+    meeting), those who prefer phone over digital meetings first: id -> label. `search`
+    finds them as the applicant search does (db/search.py: names, e-mail and phone, by
+    the beginnings of words, whatever the case or accents)."""
     query = select(Applicant.id, Applicant.first_name, Applicant.last_name, Applicant.phone).where(
         Applicant.stage.in_((Stage.SIGNED_UP.value, Stage.MEETING_BOOKED.value)),
         Applicant.anonymised_at.is_(None),
     )
-    words = search.split()
-    for word in words[:3]:
-        pattern = f"%{word.lower()}%"
-        query = query.where(
-            Applicant.first_name.ilike(pattern)
-            | Applicant.last_name.ilike(pattern)
-            | Applicant.phone.ilike(pattern)
-        )
+    if search.strip():
+        dialect = session.get_bind().dialect.name
+        condition = search_index.matches(Applicant.id, Applicant.search_text, search, dialect)
+        query = query.where(condition if condition is not None else false())
     query = query.order_by(
         Applicant.prefers_phone.desc(), Applicant.created_at, Applicant.id
     ).limit(limit)
-    return {
-        id_: f"{first} {last} ({phone or '–'})"
-        for id_, first, last, phone in session.execute(query)
-    }
+    with search_index.search_plan(session):
+        rows = session.execute(query).all()
+    return {id_: f"{first} {last} ({phone or '–'})" for id_, first, last, phone in rows}
 
 
 @dataclass(frozen=True, slots=True)

@@ -637,6 +637,24 @@ def test_checks_other_than_the_certificate_wait_for_the_interview(session, coord
 # --- the combined sitting ---------------------------------------------------------------------
 
 
+def test_the_combined_sittings_search_finds_people_as_the_applicant_search_does(
+    session, coordinator, make_applicant, at_stage
+):
+    ostby = make_applicant(first_name="Åse", last_name="Østby", phone="+4798765432")
+    other = make_applicant(first_name="Per", last_name="Hansen")
+    interviewed = at_stage("interviewed")  # past the information meeting: not offered
+
+    def found(search: str) -> set[int]:
+        return set(combined.candidates(session=session, actor=coordinator, search=search))
+
+    assert found("") >= {ostby, other} and interviewed not in found("")
+    # Any case, with or without the Norwegian letters, by name or by the phone number.
+    for typed in ("øst", "ØSTBY", "ostby", "ase ost", "98765432", "+47 987"):
+        assert found(typed) == {ostby}, typed
+    assert found("hansen") == {other}
+    assert found("nobody") == found("--") == set()
+
+
 def test_a_combined_sitting_books_two_applicants_in_person_with_confirmations(
     session_factory, coordinator, make_applicant
 ):

@@ -93,10 +93,19 @@ def sheet(group: list[CallRow]) -> str:
     return "\n".join(lines)
 
 
+#: The person the card showed on the last run (booking, name): when they are gone from
+#: the list and this session did not record their call, someone else did, and the card
+#: says so rather than moving on without a word.
+SHOWN = "call_card_shown"
+
+
 def call_card(rows: list[CallRow]) -> None:
     """One card for the call being made: the first on the list unless another is chosen.
     A recorded call takes the person off today's list, so the card moves on to the next."""
     by_id = {row.registration_id: row for row in rows}
+    shown = st.session_state.get(SHOWN)
+    if shown is not None and shown[0] not in by_id:
+        st.info(t("call_list.card_moved", name=plain(shown[1])), icon=":material/info:")
     with st.container(border=True, key="call_card"):
         chosen = st.selectbox(
             t("call_list.calling"),
@@ -110,6 +119,7 @@ def call_card(rows: list[CallRow]) -> None:
             placeholder=t("common.choose_one"),
         )
         row = by_id[chosen]
+        st.session_state[SHOWN] = (row.registration_id, row.name)
         name, link = st.columns([3, 1], vertical_alignment="center")
         name.markdown(f"**{plain(row.name)}** · :material/call: {phone_link(row)}")
         link.page_link(
@@ -149,10 +159,12 @@ def call_card(rows: list[CallRow]) -> None:
                         note=note,
                     ),
                     success=t("call_list.recorded", name=plain(row.name)),
+                    reset={SHOWN: None},  # off the list by this session's own hand
                 )
 
 
 if not rows:
+    st.session_state.pop(SHOWN, None)
     st.write(t("call_list.all_done" if done else "call_list.empty"))
 else:
     call_card(rows)

@@ -94,6 +94,7 @@ def test_the_card_moves_on_to_the_next_person_and_another_can_be_chosen(
             ("Anna", "912 34 501"),
             ("Bodil", "912 34 502"),
             ("Cato", "912 34 503"),
+            ("Dina", "912 34 504"),
         ):
             people[first] = register_caller(
                 session=s,
@@ -126,6 +127,7 @@ def test_the_card_moves_on_to_the_next_person_and_another_can_be_chosen(
     card = at.selectbox(key="call_who")
     assert card.format_func(card.value).startswith("Bodil Ringesen")
     assert at.text_input[0].value == ""
+    assert not at.info  # this coordinator's own call: nothing to explain
 
     # The second click of a double click, arriving once the card has moved on, is on
     # Anna's button: it must not record "reached" for Bodil.
@@ -147,3 +149,22 @@ def test_the_card_moves_on_to_the_next_person_and_another_can_be_chosen(
     assert called == {people["Anna"]: "reached", people["Cato"]: "no_answer"}
     card = at.selectbox(key="call_who")
     assert card.format_func(card.value).startswith("Bodil Ringesen")
+
+    # A colleague on the same list records Bodil's call: this card says so as it moves on.
+    from recruitment.casework.call_list import record_call_outcome
+
+    with session_factory.begin() as s:
+        bodil = s.scalar(
+            select(Registration.id).where(Registration.applicant_id == people["Bodil"])
+        )
+        record_call_outcome(session=s, actor=coordinator, registration_id=bodil, outcome="reached")
+    at.run()
+    assert not at.exception
+    assert [i.value for i in at.info] == [
+        "Bodil Ringesen is no longer on the list: someone else recorded the call, or the "
+        "booking changed. The card now shows the next person."
+    ]
+    card = at.selectbox(key="call_who")
+    assert card.format_func(card.value).startswith("Dina Ringesen")
+    at.run()
+    assert not at.info  # said once

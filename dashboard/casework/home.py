@@ -8,6 +8,7 @@ from dashboard.data import sessions
 from dashboard.i18n import error_message, format_number, format_time, t
 from recruitment.casework.applicant_list import work_summary
 from recruitment.core.errors import VerveError
+from recruitment.core.timefmt import office_day, today
 
 actor = access.require("staff.read")
 st.title(t("home.title", name=plain(actor.name)), anchor=False)
@@ -67,19 +68,28 @@ if "unassigned" in summary:
 
 if "mine_callback" in summary:
     st.subheader(t("casework.home_mine_needing_action"), anchor=False)
+    this_day = today()
+    # Each with why: a call asked for, or how long they have been in their stage.
     needing = [
-        frame for frame in (summary["mine_callback"], summary["mine_stuck"]) if not frame.empty
+        (row, t("casework.home_why_callback"), ":material/call:")
+        for row in summary["mine_callback"].itertuples()
+    ] + [
+        (
+            row,
+            t("casework.home_why_stuck", count=(this_day - office_day(row.stage_changed_at)).days),
+            ":material/hourglass_bottom:",
+        )
+        for row in summary["mine_stuck"].itertuples()
     ]
     if not needing:
         st.caption(t("casework.home_nothing_needing_action"))
-    for frame in needing:
-        for row in frame.itertuples():
-            st.page_link(
-                "casework/applicant.py",
-                label=f"{plain(row.name)} · {t(f'stages.{row.stage}')}",
-                icon=":material/person:",
-                query_params={"id": str(row.id)},
-            )
+    for row, why, icon in needing:
+        st.page_link(
+            "casework/applicant.py",
+            label=f"{plain(row.name)} · {t(f'stages.{row.stage}')} · {why}",
+            icon=icon,
+            query_params={"id": str(row.id)},
+        )
     if summary["mine_more"]:
         more = st.columns(2)
         more[0].page_link(

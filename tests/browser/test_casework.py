@@ -30,7 +30,7 @@ def test_a_coordinator_opens_a_call_back_request_and_records_the_call(
     log_in(page, live_server, staff_accounts["coordinator"])
     # Waits (rather than a one-off look) so a busy machine does not fail the test.
     page.get_by_role("heading", name="My applicants needing action").wait_for()
-    page.get_by_role("link", name="Bror <b>Browser</b> Ås · Signed up").click()
+    page.get_by_role("link", name="Bror <b>Browser</b> Ås · Signed up · asked to be called").click()
     wait_for_app(page)
     # The name is shown as typed: no bold element was made from it.
     page.get_by_role("heading", name="Bror <b>Browser</b> Ås").wait_for()

@@ -58,6 +58,32 @@ def test_a_manager_start_page_shows_no_personal_queues(app, manager, make_applic
     assert {m.label for m in at.metric} == {"Stuck"}
 
 
+def test_a_coordinators_start_page_says_why_each_of_mine_needs_action(
+    app, coordinator, make_applicant
+):
+    from datetime import time
+
+    from recruitment.core.timefmt import office_datetime, today
+
+    mine = {"coordinator_id": coordinator.id}
+    make_applicant(first_name="Kari", last_name="Ring", callback_requested=True, **mine)
+    make_applicant(
+        first_name="Ola",
+        last_name="Venter",
+        # Days on the office's calendar: at noon there, whatever the hour of the run.
+        signed_up_at=office_datetime(today() - timedelta(days=40), time(12)),
+        **mine,
+    )
+    at = app(coordinator, lang="en").run()
+    assert not at.exception
+    links = [link.proto.label for link in at.get("page_link")]
+    assert "Kari Ring · Signed up · asked to be called" in links
+    assert "Ola Venter · Signed up · 40 days in this stage" in links
+    at = app(coordinator).run()  # bokmål
+    links = [link.proto.label for link in at.get("page_link")]
+    assert "Ola Venter · Registrert interesse · 40 dager i steget" in links
+
+
 # --- pipeline -----------------------------------------------------------------------
 
 

@@ -40,7 +40,6 @@ from recruitment.placement.scoring import (
     codes_of,
     rank_service_user_table,
     rank_table,
-    wishes_of,
 )
 
 #: Placements that hold a contact's hours.
@@ -66,7 +65,7 @@ def _load_column():
 
 def _demand(user: ServiceUser) -> Demand:
     """One service user's wishes, from the row."""
-    availability, age_min, age_max, licence = wishes_of(user.preferences)
+    prefs = user.preferences or {}
     return Demand(
         id=user.id,
         case_ref=user.case_ref,
@@ -75,10 +74,10 @@ def _demand(user: ServiceUser) -> Demand:
         area=user.area,
         interests=frozenset(user.interests or ()),
         languages=frozenset(user.languages or ()),
-        availability=availability,
-        age_min=age_min,
-        age_max=age_max,
-        needs_licence=licence,
+        availability=frozenset(prefs.get("availability") or ()),
+        age_min=prefs.get("contact_age_min"),
+        age_max=prefs.get("contact_age_max"),
+        needs_licence=bool(prefs.get("driving_licence")),
         hours=user.hours_per_month,
         waiting_since=user.waiting_since,
     )
@@ -350,8 +349,11 @@ def _waiting_service_users(
     placed with contact `exclude_pairs_with` are left out."""
     # Plain columns into a table of columns, not ORM objects or a Demand each: thousands
     # can be waiting in a large register (5,050 at 100,000 applicants: 40 ms a view with
-    # a Demand each). The JSON columns are read as their text and parsed through caches
-    # (as the contacts' are); the rows themselves are not kept (ServiceUserTable).
+    # a Demand each). The lists of codes are read as their JSON text and parsed through
+    # caches (as the contacts' are); the wishes are taken out of the preferences in SQL,
+    # so no free note or gender wish is read, let alone kept in a cache past an erasure.
+    # The rows themselves are not kept (ServiceUserTable).
+    prefs = ServiceUser.preferences
     query = select(
         ServiceUser.id,
         ServiceUser.case_ref,
@@ -360,7 +362,10 @@ def _waiting_service_users(
         ServiceUser.area,
         cast(ServiceUser.interests, Text),
         cast(ServiceUser.languages, Text),
-        cast(ServiceUser.preferences, Text),
+        cast(prefs["availability"], Text),
+        prefs["contact_age_min"].as_integer(),
+        prefs["contact_age_max"].as_integer(),
+        prefs["driving_licence"].as_boolean(),
         ServiceUser.hours_per_month,
         ServiceUser.waiting_since,
     ).where(

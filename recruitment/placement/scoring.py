@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import lru_cache
 from itertools import compress
@@ -241,8 +241,9 @@ def _set_mask(codes: frozenset[str], kind: str) -> int:
 
 @lru_cache(maxsize=65536)
 def _parse_codes(raw: str) -> tuple[str, ...]:
-    """A stored JSON list of vocabulary codes; most rows repeat a few combinations."""
-    return tuple(json.loads(raw))
+    """A stored JSON list of vocabulary codes (or JSON null); most rows repeat a few
+    combinations."""
+    return tuple(json.loads(raw) or ())  # JSON null: none
 
 
 def codes_of(value) -> tuple[str, ...]:
@@ -477,42 +478,10 @@ def rank_table(
     return out
 
 
-def wishes_of(prefs: dict | None) -> tuple[frozenset[str], int | None, int | None, bool]:
-    """A service user's stored preferences as scoring reads them: availability, contact
-    age range, licence."""
-    prefs = prefs or {}
-    return (
-        frozenset(prefs.get("availability") or ()),
-        prefs.get("contact_age_min"),
-        prefs.get("contact_age_max"),
-        bool(prefs.get("driving_licence")),
-    )
-
-
 @lru_cache(maxsize=65536)
 def _codes_mask(value: str | tuple | frozenset | None, kind: str) -> int:
     """The bit mask of a list of codes, stored (JSON text) or read; combinations repeat."""
     return _mask(codes_of(value), kind)
-
-
-def _wishes(value: str | tuple | None) -> tuple:
-    """`wishes_of` of stored preferences (JSON text), or the tuple itself."""
-    if value is None or isinstance(value, str):
-        return wishes_of(json.loads(value) if value else None)
-    return value
-
-
-@lru_cache(maxsize=65536)
-def _wish_columns(value: str | tuple | None) -> tuple[int, float, float, bool]:
-    """Stored preferences (JSON text) or `wishes_of`'s tuple as the table's columns:
-    availability mask, contact age from and to (NaN: no wish), licence."""
-    availability, age_min, age_max, licence = _wishes(value)
-    return (
-        _set_mask(frozenset(availability), "availability"),
-        np.nan if age_min is None else float(age_min),
-        np.nan if age_max is None else float(age_max),
-        bool(licence),
-    )
 
 
 def _indexed(values, name) -> tuple[list, np.ndarray]:
@@ -524,6 +493,14 @@ def _indexed(values, name) -> tuple[list, np.ndarray]:
     return [name(value) for value in index], positions
 
 
+#: A Demand's fields in order: the columns of a ServiceUserTable's rows.
+DEMAND_FIELDS = tuple(f.name for f in fields(Demand))
+
+
+def _numbers(values, n: int) -> np.ndarray:
+    return np.fromiter((np.nan if v is None else v for v in values), dtype=float, count=n)
+
+
 class ServiceUserTable:
     """Waiting service users as columns, so one contact is scored against thousands of
     them without a Python loop per person (the mirror of ContactTable). Built per view
@@ -531,29 +508,28 @@ class ServiceUserTable:
     must not outlive an erasure. A Demand is made only for the rows returned."""
 
     def __init__(self, rows: list[tuple]) -> None:
-        # rows: (id, case_ref, age_group, postcode, area, interests, languages, wishes,
-        #        hours, waiting_since); interests and languages are stored JSON text or
-        #        codes, wishes the stored preferences (JSON text) or `wishes_of`'s tuple.
+        # rows: a Demand's fields in order; the three lists of codes as stored JSON text
+        # or as codes (the caches see only those: never a note or a case reference).
         self.rows = rows
         n = len(rows)
-        columns = list(zip(*rows, strict=True)) if rows else [()] * 10
+        columns = list(zip(*rows, strict=True)) if rows else [()] * len(DEMAND_FIELDS)
         self.ids = np.fromiter(columns[0], dtype=np.int64, count=n)
         self.postcodes: list[str | None] = list(columns[3])
         self.masks = {
             kind: np.fromiter(
                 (_codes_mask(value, kind) for value in columns[5 + i]), dtype=np.int64, count=n
             )
-            for i, kind in enumerate(("interests", "languages"))
+            for i, kind in enumerate(("interests", "languages", "availability"))
         }
-        wishes = [_wish_columns(value) for value in columns[7]]
-        self.masks["availability"] = np.fromiter((w[0] for w in wishes), dtype=np.int64, count=n)
-        self.age_min = np.fromiter((w[1] for w in wishes), dtype=float, count=n)
-        self.age_max = np.fromiter((w[2] for w in wishes), dtype=float, count=n)
-        self.licence = np.fromiter((w[3] for w in wishes), dtype=bool, count=n)
-        self.hours = np.fromiter(columns[8], dtype=np.int64, count=n)
+        self.age_min = _numbers(columns[8], n)
+        self.age_max = _numbers(columns[9], n)
+        self.licence = np.fromiter((bool(v) for v in columns[10]), dtype=bool, count=n)
+        self.hours = np.fromiter(columns[11], dtype=np.int64, count=n)
         # Day numbers (date.toordinal, -1: not known): numpy's own dates parse each value.
         self.waiting_since = np.fromiter(
-            (-1 if day is None else day.toordinal() for day in columns[9]), dtype=np.int64, count=n
+            (-1 if day is None else day.toordinal() for day in columns[12]),
+            dtype=np.int64,
+            count=n,
         )
         # Areas and age groups by index into their distinct values, for scoring per value.
         self.area_names, self.area_index = _indexed(columns[4], lambda a: (a or "").strip().lower())
@@ -561,41 +537,16 @@ class ServiceUserTable:
 
     @classmethod
     def from_demands(cls, demands: list[Demand]) -> ServiceUserTable:
-        return cls(
-            [
-                (
-                    d.id,
-                    d.case_ref,
-                    d.age_group,
-                    d.postcode,
-                    d.area,
-                    d.interests,
-                    d.languages,
-                    (d.availability, d.age_min, d.age_max, d.needs_licence),
-                    d.hours,
-                    d.waiting_since,
-                )
-                for d in demands
-            ]
-        )
+        return cls([tuple(getattr(d, name) for name in DEMAND_FIELDS) for d in demands])
 
     def demand(self, i: int) -> Demand:
         r = self.rows[i]
-        availability, age_min, age_max, licence = _wishes(r[7])
         return Demand(
-            id=r[0],
-            case_ref=r[1],
-            age_group=r[2],
-            postcode=r[3],
-            area=r[4],
-            interests=frozenset(codes_of(r[5])),
-            languages=frozenset(codes_of(r[6])),
-            availability=frozenset(availability),
-            age_min=age_min,
-            age_max=age_max,
-            needs_licence=bool(licence),
-            hours=r[8],
-            waiting_since=r[9],
+            *r[:5],
+            *(frozenset(codes_of(value)) for value in r[5:8]),
+            *r[8:10],
+            bool(r[10]),
+            *r[11:],
         )
 
 

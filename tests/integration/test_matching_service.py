@@ -109,6 +109,60 @@ def test_a_closed_or_anonymised_service_user_never_appears_in_suggestions(
         read(matching.suggest_contacts, coordinator, service_user_id=anonymised)
 
 
+def test_a_contact_sees_the_service_users_ranked_as_their_records_say_with_every_wish(
+    session_factory, coordinator, make_applicant, read
+):
+    """The waiting service users' wishes are taken out of their stored preferences in SQL
+    (no note is read): the ranking must be the one their records give, one by one."""
+    from sqlalchemy import select
+
+    from db.models import ServiceUser
+
+    contact = make_contact(
+        session_factory,
+        make_applicant,
+        birth_year=date.today().year - 25,
+        driving_licence=True,
+        interests=["music"],
+        availability=["weekend"],
+    )
+    wishes = [
+        {"contact_age_min": 20, "contact_age_max": 30, "driving_licence": True},
+        {"contact_age_min": 40, "availability": ["weekday"], "note": "Liker <b>fisk</b>"},
+        {"driving_licence": True, "availability": ["weekend"], "gender": "female"},
+        {"contact_age_max": None, "availability": None},
+        {},
+    ]
+    for n, prefs in enumerate(wishes):
+        make_service_user(
+            session_factory,
+            preferences=prefs,
+            interests=["music"] if n % 2 else [],
+            languages=None if n == 3 else ["no"],
+            postcode=None if n == 4 else "1606",
+            waiting_since=date(2026, 1, 1) + timedelta(days=n),
+        )
+    ranked = read(matching.suggest_service_users, coordinator, applicant_id=contact)
+    with session_factory() as s:
+        users = s.scalars(select(ServiceUser)).all()
+        row = s.execute(select(*matching._contact_columns()).where(Applicant.id == contact)).one()
+        demands = [matching._demand(user) for user in users]
+    expected = scoring.rank_service_users(
+        scoring.ContactTable([matching._table_row(row)]).supply(0),
+        demands,
+        max_hours=40,
+        year=date.today().year,
+        today=date.today(),
+    )
+    assert [(s.id, s.parts, s.extra) for s in ranked] == [
+        (s.id, s.parts, s.extra) for s in expected
+    ]
+    # The first wished for exactly this contact: age and licence in full.
+    by_id = {s.id: s for s in ranked}
+    first = next(d.id for d in demands if d.age_min == 20)
+    assert by_id[first].parts["preferences"] == scoring.WEIGHTS["preferences"]
+
+
 def test_closing_a_service_user_takes_them_out_of_a_contacts_suggestions(
     session_factory, coordinator, make_applicant, read
 ):

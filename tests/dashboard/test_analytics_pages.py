@@ -129,7 +129,7 @@ def test_a_sign_up_made_elsewhere_shows_on_the_next_run_without_refresh(
 
 
 def test_analytics_pages_are_refused_without_login(app_database):
-    at = AppTest.from_file(page_path("funnel.py")).run()
+    at = AppTest.from_file(page_path("funnel.py"), default_timeout=30).run()
     assert at.error and not at.dataframe
 
 

@@ -216,7 +216,7 @@ def test_a_manager_cannot_open_service_users_but_sees_supply_and_demand(
     assert at.metric[0].value == "1"
 
     # The page is not in a manager's navigation, and opened directly it refuses too.
-    direct = logged_in(AppTest.from_file(page_path("service_user.py")), manager)
+    direct = logged_in(AppTest.from_file(page_path("service_user.py"), default_timeout=30), manager)
     direct.query_params["id"] = "1"
     direct.run()
     assert not direct.exception

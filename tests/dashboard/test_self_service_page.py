@@ -241,7 +241,7 @@ def test_a_caller_without_email_is_registered_and_what_they_get_instead_is_journ
 
 def test_a_manager_cannot_open_the_phone_sign_up_even_by_its_address(app_database, manager):
     # The menu does not offer it to managers; the page itself refuses too.
-    at = logged_in(AppTest.from_file(page_path("phone_signup.py")), manager)
+    at = logged_in(AppTest.from_file(page_path("phone_signup.py"), default_timeout=30), manager)
     at.query_params["lang"] = "en"
     at.run()
     assert "You do not have access to this page." in [e.value for e in at.error]

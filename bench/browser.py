@@ -15,6 +15,9 @@ bench/demo_db.py) it starts the server (bench/server.py says how), then:
   for staff while the browser is idle (staff, who read the start page before they click
   on). So the cold figure is the server's, not the browser cache's;
 - warm: the median of --repeat visits, each after a visit to the baseline page;
+- the sizes of one backend are served at once, each by its own server, and visited in
+  turn (each page cold on each, then each warm visit on each), so a page's figures at
+  1,000 and 100,000 come from the same minutes;
 - baseline: the median of the visits to the empty page (nav "baseline", served only under
   the bench), through the same frame: public pages as a visitor, staff pages logged in.
 
@@ -42,6 +45,7 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -312,84 +316,146 @@ def public_plan(wanted: set[str] | None) -> list[str]:
     return [spec.url_path for spec in PUBLIC_PAGES if wanted is None or spec.url_path in wanted]
 
 
-def run_one(browser, db: DemoDb, repeat: int, wanted: set[str] | None, folder: Path) -> RunResult:
-    server = start(db.url, folder, extra_env=bench_env(db.ids))
-    results: list[PageResult] = []
+@dataclass
+class _Lane:
+    """One database's server and what was measured on it, while the sizes of one
+    backend are visited in turn (`run_backend`)."""
+
+    db: DemoDb
+    server: Server
+    first_visit_s: float = 0.0
+    warmup_s: float | None = None
+    rss_start_mb: float = 0.0
+    rss_after_mb: float = 0.0
+    rss_managers_mb: float | None = None
+    page: Any = None
+    results: list[PageResult] = field(default_factory=list)
+    baselines_public: list[float] = field(default_factory=list)
+    baselines_staff: list[float] = field(default_factory=list)
+
+    def result(self) -> RunResult:
+        return RunResult(
+            backend=self.db.backend,
+            applicants=self.db.applicants,
+            server_start_s=self.server.started_s,
+            first_visit_s=self.first_visit_s,
+            warmup_s=self.warmup_s,
+            baseline_public_s=_median(self.baselines_public),
+            baseline_staff_s=_median(self.baselines_staff),
+            pages=self.results,
+            rss_start_mb=self.rss_start_mb,
+            rss_after_pages_mb=self.rss_after_mb,
+            rss_manager_sessions_mb=self.rss_managers_mb,
+            cpu_s=self.server.cpu_seconds(),
+        )
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else 0.0
+
+
+def run_backend(
+    browser, dbs: list[DemoDb], repeat: int, wanted: set[str] | None, folder: Path
+) -> list[RunResult]:
+    """Every page on each database of one backend (its sizes), each on its own server, the
+    sizes visited in turn: a page's cold visit on each, then each warm visit (after a
+    baseline visit) on each. The 100,000/1,000 ratio then compares medians taken in the
+    same minutes; run one size after the other, it compared minutes apart, and a slow
+    minute on this shared machine put single pages over 1.3 in one run and not the
+    next (29 November, night)."""
+    lanes: list[_Lane] = []
     try:
-        rss_start = server.rss_mb()
-        visitor = browser.new_context(viewport={"width": 390, "height": 844}, locale="nb-NO")
-        page = visitor.new_page()
-        first_visit = visit_url(page, f"{server.url}/baseline")
+        for db in dbs:
+            lanes.append(_Lane(db, start(db.url, folder, extra_env=bench_env(db.ids))))
+            lanes[-1].rss_start_mb = lanes[-1].server.rss_mb()
+        _visit_public_pages(browser, lanes, repeat, wanted)
+        _visit_staff_pages(browser, lanes, repeat, wanted)
+        for lane in lanes:
+            lane.rss_after_mb = lane.server.rss_mb()
+            if wanted is None:
+                lane.rss_managers_mb = _manager_sessions(browser, lane)
+        return [lane.result() for lane in lanes]
+    finally:
+        for lane in lanes:
+            lane.server.stop()
+
+
+def _visit_public_pages(browser, lanes: list[_Lane], repeat: int, wanted) -> None:
+    contexts = []
+    for lane in lanes:
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="nb-NO")
+        contexts.append(context)
+        lane.page = context.new_page()
+        lane.first_visit_s = visit_url(lane.page, f"{lane.server.url}/baseline")
         # The first run starts the warm-up (dashboard/warmup.py); a server with a lifespan
         # hook does it before it answers. Either way: measured, then out of the figures.
-        warmup_s = _await_warmup(server, since=time.perf_counter() - first_visit)
-        load_form_modules(page)
-        baselines_public: list[float] = []
-        public_urls = {
-            "signup": "/",  # the default page: its address is the root
-            "my-page": f"/my-page?token={db.token}",
-            "privacy": "/privacy",
-            "login": "/login",
-        }
-        for name in public_plan(wanted):
-            result = PageResult(name, "visitor")
-            plain = name in PLAIN_HTML
-            result.cold_s = visit_url(page, server.url + public_urls[name], plain=plain)
-            for _ in range(repeat):
-                baselines_public.append(visit_url(page, f"{server.url}/baseline"))
-                result.warm_s.append(visit_url(page, server.url + public_urls[name], plain=plain))
-            result.rss_mb = server.rss_mb()
-            results.append(result)
-        visitor.close()
+        lane.warmup_s = _await_warmup(lane.server, since=time.perf_counter() - lane.first_visit_s)
+        load_form_modules(lane.page)
+    for name in public_plan(wanted):
+        plain = name in PLAIN_HTML
+        results = [PageResult(name, "visitor") for _ in lanes]
+        for lane, result in zip(lanes, results, strict=True):
+            result.cold_s = visit_url(lane.page, _public_url(lane, name), plain=plain)
+        for _ in range(repeat):
+            for lane, result in zip(lanes, results, strict=True):
+                lane.baselines_public.append(visit_url(lane.page, f"{lane.server.url}/baseline"))
+                result.warm_s.append(visit_url(lane.page, _public_url(lane, name), plain=plain))
+        for lane, result in zip(lanes, results, strict=True):
+            result.rss_mb = lane.server.rss_mb()
+            lane.results.append(result)
+    for context in contexts:
+        context.close()
 
-        baselines_staff: list[float] = []
-        for role, names in staff_plan(wanted, db.ids).items():
+
+def _public_url(lane: _Lane, name: str) -> str:
+    path = {
+        "signup": "/",  # the default page: its address is the root
+        "my-page": f"/my-page?token={lane.db.token}",
+        "privacy": "/privacy",
+        "login": "/login",
+    }[name]
+    return lane.server.url + path
+
+
+def _visit_staff_pages(browser, lanes: list[_Lane], repeat: int, wanted) -> None:
+    for role, names in staff_plan(wanted, lanes[0].db.ids).items():
+        contexts = []
+        for lane in lanes:
             context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
-            page = context.new_page()
-            log_in(page, server, db.username(role))
-            await_staff_modules(page)
-            click_link(page, "baseline")  # off the start page, so its first click is a visit
-            for name in names:
-                result = PageResult(name, role)
-                result.cold_s = click_link(page, name)
-                for _ in range(repeat):
-                    baselines_staff.append(click_link(page, "baseline"))
-                    result.warm_s.append(click_link(page, name))
-                result.rss_mb = server.rss_mb()
-                results.append(result)
+            contexts.append(context)
+            lane.page = context.new_page()
+            log_in(lane.page, lane.server, lane.db.username(role))
+            await_staff_modules(lane.page)
+            click_link(lane.page, "baseline")  # off the start page: its first click is a visit
+        for name in names:
+            results = [PageResult(name, role) for _ in lanes]
+            for lane, result in zip(lanes, results, strict=True):
+                result.cold_s = click_link(lane.page, name)
+            for _ in range(repeat):
+                for lane, result in zip(lanes, results, strict=True):
+                    lane.baselines_staff.append(click_link(lane.page, "baseline"))
+                    result.warm_s.append(click_link(lane.page, name))
+            for lane, result in zip(lanes, results, strict=True):
+                result.rss_mb = lane.server.rss_mb()
+                lane.results.append(result)
+        for context in contexts:
             context.close()
-        rss_after = server.rss_mb()
 
-        rss_managers = None
-        if wanted is None:
-            contexts = []
-            for _ in range(MANAGER_SESSIONS):
-                context = browser.new_context(
-                    viewport={"width": 1280, "height": 900}, locale="nb-NO"
-                )
-                page = context.new_page()
-                log_in(page, server, db.username("manager"))
-                click_link(page, "funnel")
-                contexts.append(context)
-            rss_managers = server.rss_mb()
-            for context in contexts:
-                context.close()
-        return RunResult(
-            backend=db.backend,
-            applicants=db.applicants,
-            server_start_s=server.started_s,
-            first_visit_s=first_visit,
-            warmup_s=warmup_s,
-            baseline_public_s=statistics.median(baselines_public) if baselines_public else 0.0,
-            baseline_staff_s=statistics.median(baselines_staff) if baselines_staff else 0.0,
-            pages=results,
-            rss_start_mb=rss_start,
-            rss_after_pages_mb=rss_after,
-            rss_manager_sessions_mb=rss_managers,
-            cpu_s=server.cpu_seconds(),
-        )
+
+def _manager_sessions(browser, lane: _Lane) -> float:
+    """The server's resident memory with MANAGER_SESSIONS managers on the Funnel at once."""
+    contexts = []
+    try:
+        for _ in range(MANAGER_SESSIONS):
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
+            contexts.append(context)
+            page = context.new_page()
+            log_in(page, lane.server, lane.db.username("manager"))
+            click_link(page, "funnel")
+        return lane.server.rss_mb()
     finally:
-        server.stop()
+        for context in contexts:
+            context.close()
 
 
 def _fmt(value: float | None) -> str:
@@ -470,11 +536,11 @@ def main(argv: list[str] | None = None) -> list[RunResult]:
         )
         try:
             for backend in args.backend:
-                for applicants in sorted(args.applicants):
-                    print(f"{backend}, {applicants:,} applicants ...", flush=True)
-                    db = demo_db(backend, applicants)
-                    runs.append(run_one(browser, db, args.repeat, wanted, Path(folder)))
-                    _write(args, runs, load, [])  # what was measured so far survives a stop
+                sizes = sorted(args.applicants)
+                print(f"{backend}, {' and '.join(f'{n:,}' for n in sizes)} applicants ...")
+                dbs = [demo_db(backend, applicants) for applicants in sizes]
+                runs += run_backend(browser, dbs, args.repeat, wanted, Path(folder))
+                _write(args, runs, load, [])  # what was measured so far survives a stop
         finally:
             browser.close()
     missed = report(runs)

@@ -8,7 +8,6 @@ from dashboard.data import sessions
 from dashboard.i18n import error_message, format_number, format_time, t
 from recruitment.casework.applicant_list import work_summary
 from recruitment.core.errors import VerveError
-from recruitment.core.timefmt import office_day, today
 
 actor = access.require("staff.read")
 st.title(t("home.title", name=plain(actor.name)), anchor=False)
@@ -68,7 +67,6 @@ if "unassigned" in summary:
 
 if "mine_callback" in summary:
     st.subheader(t("casework.home_mine_needing_action"), anchor=False)
-    this_day = today()
     # Each with why: a call asked for, or how long they have been in their stage.
     needing = [
         (row, t("casework.home_why_callback"), ":material/call:")
@@ -76,7 +74,7 @@ if "mine_callback" in summary:
     ] + [
         (
             row,
-            t("casework.home_why_stuck", count=(this_day - office_day(row.stage_changed_at)).days),
+            t("casework.home_why_stuck", count=row.days_in_stage),
             ":material/hourglass_bottom:",
         )
         for row in summary["mine_stuck"].itertuples()

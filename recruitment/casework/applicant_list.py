@@ -40,7 +40,7 @@ from recruitment.core.pipeline import (
     needs_reason,
 )
 from recruitment.core.settings import get_setting
-from recruitment.core.timefmt import day_span, office_zone, today
+from recruitment.core.timefmt import day_span, office_day, office_zone, today
 
 #: Stages in which a case can be "stuck": still open and waiting for the office.
 #: `placed` is where a case is meant to rest, so it is never stuck.
@@ -406,7 +406,8 @@ def work_summary(
     *, session: Session, actor: Actor, now: datetime | None = None, limit: int = 10
 ) -> dict[str, Any]:
     """What the start page shows, by role: today's meetings and stage counts for everyone;
-    for case workers also their applicants needing action, call-backs and the unassigned queue."""
+    for case workers also their applicants needing action (call-backs first, then those
+    stuck, with `days_in_stage`), call-backs and the unassigned queue."""
     now = now or utcnow()
     # "Today" is the office's day, not the UTC day (and 23 or 25 hours long twice a year).
     zone = office_zone(session)
@@ -468,7 +469,14 @@ def work_summary(
         distinct = stuck[~stuck["id"].isin(needing["id"])]
         shown = distinct.head(max(0, limit - len(needing)))
         summary["mine_callback"] = needing
-        summary["mine_stuck"] = shown.reset_index(drop=True)
+        # How long each has stood in their stage, in the office's days (the start page
+        # says why a person is listed).
+        this_day = today(now, zone)
+        summary["mine_stuck"] = shown.reset_index(drop=True).assign(
+            days_in_stage=[
+                (this_day - office_day(at, zone)).days for at in shown["stage_changed_at"]
+            ]
+        )
         summary["mine_more"] = (
             needing_total > len(needing) or stuck_total > len(stuck) or len(distinct) > len(shown)
         )

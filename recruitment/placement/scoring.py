@@ -370,6 +370,24 @@ class ContactTable:
         )
 
 
+def _distance_scores(
+    km: np.ndarray, area: str | None, area_names: list[str], area_index: np.ndarray
+) -> np.ndarray:
+    """distance_part for every row of a table at once: by kilometres where both places
+    are known, else by comparing `area` with each row's (lowered) area, as score_pair does."""
+    if area:
+        area = area.strip().lower()
+        by_name = np.array(
+            [(SAME_AREA if a == area else OTHER_AREA) if a else NEUTRAL for a in area_names]
+        )
+        fallback = by_name[area_index] if len(km) else np.zeros(0)
+    else:
+        fallback = np.full(len(km), NEUTRAL)
+    with np.errstate(invalid="ignore"):
+        near = np.clip(1.0 - (km - NEAR_KM) / (FAR_KM - NEAR_KM), 0.0, 1.0)
+    return np.where(np.isnan(km), fallback, near)
+
+
 def _overlap(wanted: int, masks: np.ndarray) -> np.ndarray | float:
     if not wanted:
         return NEUTRAL
@@ -381,18 +399,7 @@ def score_table(
 ) -> np.ndarray:
     """The score of every contact in `table` at once; the same sums as score_pair."""
     n = len(table.rows)
-    # distance
-    if demand.area:
-        area = demand.area.strip().lower()
-        by_name = np.array(
-            [(SAME_AREA if a == area else OTHER_AREA) if a else NEUTRAL for a in table.area_names]
-        )
-        fallback = by_name[table.area_index] if n else np.zeros(0)
-    else:
-        fallback = np.full(n, NEUTRAL)
-    with np.errstate(invalid="ignore"):
-        near = np.clip(1.0 - (km - NEAR_KM) / (FAR_KM - NEAR_KM), 0.0, 1.0)
-    distance = np.where(np.isnan(km), fallback, near)
+    distance = _distance_scores(km, demand.area, table.area_names, table.area_index)
     # preferences: the mean of the wishes stated
     wishes = []
     if demand.age_min is not None or demand.age_max is not None:
@@ -550,32 +557,13 @@ class ServiceUserTable:
         )
 
 
-def score_demands(
-    supply: Supply, demands: list[Demand], *, km: np.ndarray, max_hours: int, year: int
-) -> np.ndarray:
-    """The score of `supply` for every service user in `demands` at once."""
-    table = ServiceUserTable.from_demands(demands)
-    return score_service_users(supply, table, km=km, max_hours=max_hours, year=year)
-
-
 def score_service_users(
     supply: Supply, table: ServiceUserTable, *, km: np.ndarray, max_hours: int, year: int
 ) -> np.ndarray:
     """The score of `supply` for every service user in `table` at once; the same sums as
     score_pair."""
     n = len(table.rows)
-    # distance: without coordinates, the areas compared as score_pair compares them
-    if supply.area:
-        area = supply.area.strip().lower()
-        by_name = np.array(
-            [(SAME_AREA if a == area else OTHER_AREA) if a else NEUTRAL for a in table.area_names]
-        )
-        fallback = by_name[table.area_index] if n else np.zeros(0)
-    else:
-        fallback = np.full(n, NEUTRAL)
-    with np.errstate(invalid="ignore"):
-        near = np.clip(1.0 - (km - NEAR_KM) / (FAR_KM - NEAR_KM), 0.0, 1.0)
-    distance = np.where(np.isnan(km), fallback, near)
+    distance = _distance_scores(km, supply.area, table.area_names, table.area_index)
 
     def overlap(kind: str, offered: frozenset[str]) -> np.ndarray:
         masks = table.masks[kind]

@@ -236,7 +236,12 @@ def test_the_vectorised_scores_of_service_users_equal_the_sum_of_the_explained_p
         LANGUAGES,
         TARGET_GROUPS,
     )
-    from recruitment.placement.scoring import _distances, score_demands, score_pair
+    from recruitment.placement.scoring import (
+        ServiceUserTable,
+        _distances,
+        score_pair,
+        score_service_users,
+    )
 
     rng = random.Random(2)
     postcodes = ["0150", "1606", "5003", "9008", None, "9999"]
@@ -270,7 +275,8 @@ def test_the_vectorised_scores_of_service_users_equal_the_sum_of_the_explained_p
         ),
     ):
         km = _distances(s.postcode, [d.postcode for d in demands])
-        vector = score_demands(s, demands, km=km, max_hours=MAX, year=YEAR)
+        table = ServiceUserTable.from_demands(demands)
+        vector = score_service_users(s, table, km=km, max_hours=MAX, year=YEAR)
         single = [
             sum(
                 score_pair(

@@ -346,8 +346,17 @@ class Applicant(Base):
         # without reading the table: 100,000 applicants count in ms, not a second.
         Index("ix_applicant_stage_changed_live", "stage", "stage_changed_at", "anonymised_at"),
         # Covers each case worker's open cases and the unassigned queue (counted on the
-        # start page, handover and applicant pages) without reading the table.
-        Index("ix_applicant_coordinator_stage_live", "coordinator_id", "stage", "anonymised_at"),
+        # start page, handover and applicant pages) and their own stuck applicants (the
+        # start page) without reading the table.
+        Index(
+            "ix_applicant_coordinator_stage_changed_live",
+            "coordinator_id",
+            "stage",
+            "stage_changed_at",
+            "anonymised_at",
+        ),
+        # Who accepted each privacy-notice version (the settings page).
+        Index("ix_applicant_consent_version", "consent_version_id"),
         Index("ix_applicant_created_at", "created_at"),
         Index("ix_applicant_last_name", "last_name", "first_name"),
         # The newest change in one lookup: the key of the matching pages' contact table.

@@ -296,11 +296,11 @@ def erase_applicant(
 @requires("settings.write")
 def consent_versions(*, session: Session, actor: Actor) -> list[dict[str, Any]]:
     """Every privacy-notice version with how many applicants accepted it (admins)."""
-    counts = dict(
+    counts = dict(  # from ix_applicant_consent_version alone
         session.execute(
-            select(Applicant.consent_version_id, func.count()).group_by(
-                Applicant.consent_version_id
-            )
+            select(Applicant.consent_version_id, func.count())
+            .where(Applicant.consent_version_id.is_not(None))
+            .group_by(Applicant.consent_version_id)
         ).all()
     )
     return [

@@ -160,7 +160,7 @@ def case_workers(
 ) -> list[dict[str, Any]]:
     """Active coordinators and admins with their away date and number of open applicants."""
     today = today or timefmt.today(zone=timefmt.office_zone(session))
-    # Counted per case worker from ix_applicant_coordinator_stage_live alone: grouping
+    # Counted per case worker from ix_applicant_coordinator_stage_changed_live alone: grouping
     # every open applicant (the unassigned too) read 60,000 rows at 100,000 applicants.
     # count(*), not count(id): PostgreSQL would read each row for its id.
     open_count = (

@@ -317,7 +317,7 @@ def test_a_short_list_is_sorted_in_the_order_a_long_one_walks(
 #: SQLite's statistics of the bench's register of 100,000 applicants (ANALYZE), so the
 #: planner weighs a test's few rows as it weighs a real register.
 REGISTER_STATS = {
-    "ix_applicant_coordinator_stage_live": "100000 14286 1755 1755",
+    "ix_applicant_coordinator_stage_changed_live": "100000 14286 1755 1 1",
     "ix_applicant_stage_changed_live": "100000 11112 2 2",
     "ix_applicant_stage_changed": "100000 11112 2",
     "ix_applicant_source": "100000 10000",

@@ -42,10 +42,11 @@ def on_script_error(error: Exception) -> bool:
 @asynccontextmanager
 async def lifespan(_app):
     """At server start, before the first visitor: import and prepare what the pages need
-    (dashboard/warmup.py), so nobody's first visit pays for it."""
+    (dashboard/warmup.py), so nobody's first visit pays for it, and keep the analytics
+    pages' default views ready for as long as the server runs."""
     from dashboard import warmup
 
-    warmup.prepare_in_background()
+    warmup.prepare_in_background(server=True)
     yield None
 
 

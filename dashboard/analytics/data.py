@@ -9,11 +9,14 @@ The reports are the same for everyone who may read analytics, so they are cached
 all readers: `report_key` checks the reader's permission (reading the data version needs
 `analytics.read`) on every run, and the cached read runs as the system. That is also what
 lets the server compute the default views at start (`prepare_defaults`, called by
-dashboard/warmup.py): the first manager after a restart finds them ready. The forecast's
+dashboard/warmup.py), and keep them ready while it runs (the warm-up's keeper renews them
+before `TTL_SECONDS` runs out, and computes them for changed data once it is quiet): the
+first manager after a restart, or after a quiet spell, finds them ready. The forecast's
 reads (forecast_data.py) stay keyed by the actor (`actor_key`): scenarios are personal."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import streamlit as st
@@ -135,20 +138,42 @@ CACHED = (
 )
 
 
-def prepare_defaults() -> None:
-    """Compute every analytics page's default view (the last twelve months, no filter)
-    into the cache, as a page would: at server start, before the first manager asks."""
+def current_key() -> tuple:
+    """The key the reports are cached under now (the data version, read as the system)."""
     with report_sessions().begin() as session:
         office_zone(session)  # "today" on the office's calendar, as the pages see it
         version = data_version(session=session, actor=Actor.system("warm-up"))
-    key = (READERS, version)
+    return (READERS, version)
+
+
+def default_views(key: tuple) -> list[tuple[Callable[..., dict], tuple]]:
+    """Each analytics page's default view (the last twelve months, no filter): the cached
+    function and the arguments the page passes it on its first run."""
     since, until = default_period()
-    filter_options(key)
-    funnel_report(key, Filters(since=since, until=until))
-    for report in (mode_report, reminder_report, trends_report, time_report):
-        report(key, since, until)
-    evaluation_report(key, since, until, None)
-    supply_demand_report(key, until)
+    return [
+        (filter_options, (key,)),
+        (funnel_report, (key, Filters(since=since, until=until))),
+        (mode_report, (key, since, until)),
+        (reminder_report, (key, since, until)),
+        (trends_report, (key, since, until)),
+        (time_report, (key, since, until)),
+        (evaluation_report, (key, since, until, None)),
+        (supply_demand_report, (key, until)),
+    ]
+
+
+def prepare_defaults(*, renew: bool = False) -> tuple:
+    """Compute every analytics page's default view into the cache, as a page would: at
+    server start, before the first manager asks, and again from the warm-up's keeper
+    (dashboard/warmup.py). `renew` computes each view afresh even when it is cached, so
+    it starts a new `TTL_SECONDS` instead of expiring under a visitor; each view is
+    replaced on its own, so a visitor never finds more than one missing. Returns the key."""
+    key = current_key()
+    for function, args in default_views(key):
+        if renew:
+            function.clear(*args)
+        function(*args)
+    return key
 
 
 def clear() -> None:

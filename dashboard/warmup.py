@@ -32,6 +32,7 @@ DASHBOARD = Path(__file__).resolve().parent
 _lock = threading.Lock()
 _started = False
 DONE = "verve: warm-up done"
+KEEPER = "verve: keeper on"
 #: How often the keeper looks at the analytics pages' default views (`keep`).
 KEEP_SECONDS = 60.0
 log = logging.getLogger(__name__)
@@ -196,6 +197,7 @@ def _prepare_and_say(server: bool) -> None:
     # process's objects come and go.
     gc.collect()
     gc.freeze()
+    log.info("%s: %d objects out of the collector's walk", KEEPER, gc.get_freeze_count())
     keep(threading.Event(), keeper=Keeper(prepared=state, prepared_at=began))
 
 

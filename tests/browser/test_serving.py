@@ -179,3 +179,20 @@ def test_the_sign_up_pages_own_address_opens_the_sign_up_page(page, live_server)
     assert urlsplit(page.url).path == "/" and "lang=en" in page.url
     expect(page.get_by_role("heading", name="Become a support contact").first).to_be_visible()
     expect(page.get_by_text("Page not found")).to_have_count(0)
+
+
+def test_the_server_freezes_what_the_warm_up_built_and_keeps_the_reports(live_server):
+    """`verve serve` (not `streamlit run`, not a test's AppTest) moves the warm-up's
+    long-lived objects out of the garbage collector's walk and stays on as the keeper of
+    the analytics pages' default views (dashboard/warmup.py)."""
+    import re
+    import time
+
+    from dashboard.warmup import KEEPER
+
+    deadline = time.monotonic() + 60
+    while KEEPER not in live_server.log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    found = re.search(rf"{KEEPER}: (\d+) objects", live_server.log.read_text())
+    assert found, live_server.log.read_text()[-2000:]
+    assert int(found.group(1)) > 50_000  # modules, classes, functions: the whole app

@@ -66,9 +66,17 @@ class Server:
             self.process.kill()
 
 
-def start(database_url: str, folder: Path, *, extra_env: dict[str, str] | None = None) -> Server:
-    """Serve the app against `database_url` on a free port; return once it answers."""
-    port = free_port()
+def start(
+    database_url: str,
+    folder: Path,
+    *,
+    extra_env: dict[str, str] | None = None,
+    port: int | None = None,
+) -> Server:
+    """Serve the app against `database_url` on `port` (a free one if None); return once
+    it answers. Started again on the port of a stopped server, it is that server restarted:
+    the browser tabs open on it reconnect (`bench/browser.py`)."""
+    port = port or free_port()
     env = {
         **os.environ,
         "DATABASE_URL": database_url,

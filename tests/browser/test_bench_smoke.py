@@ -58,7 +58,9 @@ def test_the_browser_bench_measures_pages_against_the_baseline(tmp_path):
         assert sorted(measured) == sorted(pages)
         for page in measured.values():
             assert page["cold_s"] > 0 and len(page["warm_s"]) == 1 and page["rss_mb"] > 0
+            assert page["first_s"] > 0  # before the restart, in the tabs that stayed open
         assert run["cpu_s"] > 0
+        assert run["first_visit_s"] > 0  # after the restart
 
 
 def test_the_load_bench_sends_sign_ups_at_once(tmp_path):

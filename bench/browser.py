@@ -138,7 +138,9 @@ _WATCH = """() => {
     const settled = __SETTLED__;
     const bench = window.__bench;
     const frame = () => {
-        if (window.__bench !== bench) return;  // a later _WATCH took over
+        // A later _WATCH took over, or the visit was read: the tab stops looking (open
+        // tabs that kept looking on every frame took the CPU the measured one needed).
+        if (window.__bench !== bench || bench.read) return;
         if (!settled()) {
             bench.since = null;
         } else if (bench.since === null || bench.at !== bench.runs) {
@@ -211,7 +213,12 @@ def _settled_after_click(page) -> float:
     looked settled (the main area emptied before the run began) and settled for real
     during the SETTLE_MS check was counted at the end of that check: 0.35 s whatever the
     page took (afternoon of 29 November: the empty page's "0.36 s")."""
-    return page.evaluate("() => (window.__bench.since - window.__bench.t0) / 1000")
+    return page.evaluate(
+        """() => {
+            window.__bench.read = true;
+            return (window.__bench.since - window.__bench.t0) / 1000;
+        }"""
+    )
 
 
 def _await_warmup(server: Server, since: float, timeout_s: float = 120) -> float | None:

@@ -370,10 +370,11 @@ def run_backend(
         for db in dbs:
             lanes.append(_Lane(db, start(db.url, folder, extra_env=bench_env(db.ids))))
         _first_visits(browser, lanes, wanted)
+        sockets = [_watch_sockets(lane) for lane in lanes]
         for lane in lanes:
             _restart(lane, folder)
-        for lane in lanes:
-            _reconnected(lane)
+        for lane, opened in zip(lanes, sockets, strict=True):
+            _reconnected(lane, opened)
         _visit_public_pages(lanes, repeat, wanted)
         _visit_staff_pages(lanes, repeat, wanted)
         for lane in lanes:
@@ -434,17 +435,29 @@ def _restart(lane: _Lane, folder: Path) -> None:
     lane.warmup_s = _await_warmup(lane.server, since=began)
 
 
-#: A staff tab is back: no connection notice, the sidebar drawn.
-_RECONNECTED = """() => !document.querySelector('[data-testid="stConnectionStatus"]')
-    && document.querySelectorAll('[data-testid="stSidebar"] a').length > 0"""
-
-
-def _reconnected(lane: _Lane, timeout_s: float = 60) -> None:
-    """Wait until every staff tab has reconnected to the restarted server and settled."""
+def _watch_sockets(lane: _Lane) -> dict[str, list[float]]:
+    """From now on, when each staff tab opens a connection (its reconnect, after the
+    restart), per role."""
+    opened: dict[str, list[float]] = {}
     for role, tab in lane.tabs.items():
         if role != "visitor":
-            tab.wait_for_function(_RECONNECTED, timeout=timeout_s * 1000)
-            _settle(tab)
+            opened[role] = []
+            tab.on("websocket", lambda _socket, times=opened[role]: times.append(time.time()))
+    return opened
+
+
+def _reconnected(lane: _Lane, opened: dict[str, list[float]], timeout_s: float = 60) -> None:
+    """Wait until every staff tab has connected to the restarted server (Streamlit's page
+    tries again after a second or two) and settled after the run that the new
+    connection starts."""
+    for role, times in opened.items():
+        tab = lane.tabs[role]
+        deadline = time.monotonic() + timeout_s
+        while not times:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the {role}'s tab did not reconnect to {lane.server.url}")
+            tab.wait_for_timeout(100)
+        _settle(tab)
 
 
 def _visit_public_pages(lanes: list[_Lane], repeat: int, wanted) -> None:

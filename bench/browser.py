@@ -448,8 +448,9 @@ def _watch_sockets(lane: _Lane) -> dict[str, list[float]]:
 
 def _reconnected(lane: _Lane, opened: dict[str, list[float]], timeout_s: float = 60) -> None:
     """Wait until every staff tab has connected to the restarted server (Streamlit's page
-    tries again after a second or two) and settled after the run that the new
-    connection starts."""
+    tries again after a second or two). The new connection runs no page: the tab's first
+    click after it is its first run on the new server, with what a session's first run
+    costs there (the start page's and the admin's first page's cold figures hold it)."""
     for role, times in opened.items():
         tab = lane.tabs[role]
         deadline = time.monotonic() + timeout_s

@@ -36,8 +36,11 @@ def browser(data: dict) -> None:
             )
             + "\n"
         )
-        print("| page | role | cold s | warm s | warm − baseline | cold − warm | × smallest |")
-        print("|---|---|---:|---:|---:|---:|---:|")
+        print(
+            "| page | role | first s | cold s | warm s | warm − baseline | cold − warm "
+            "| × smallest |"
+        )
+        print("|---|---|---:|---:|---:|---:|---:|---:|")
         small = smallest[run["backend"]]
         for page in run["pages"]:
             base = (
@@ -51,7 +54,8 @@ def browser(data: dict) -> None:
                 else None
             )
             print(
-                f"| {page['page']} | {page['role']} | {_s(page['cold_s'])} | {_s(warm)} | "
+                f"| {page['page']} | {page['role']} | {_s(page.get('first_s'))} | "
+                f"{_s(page['cold_s'])} | {_s(warm)} | "
                 f"{_s(None if warm is None else warm - base)} | "
                 f"{_s(None if warm is None else page['cold_s'] - warm)} | {_s(ratio)} |"
             )

@@ -208,7 +208,7 @@ def prepare_in_background(*, server: bool = False) -> None:
 
 def _prepare_and_say(server: bool) -> None:
     began = time.monotonic()
-    state = _state()
+    state = _state() if server else None  # what the views are computed for (the keeper's)
     seconds = prepare()
     if server:
         # What lives now (modules, classes, the warm-up's tables) lives as long as the

@@ -34,10 +34,12 @@ def test_a_manager_opens_the_funnel_page_and_sees_the_chart(page, live_server, s
     # A fresh page load would start a new (logged-out) session: use the menu.
     page.get_by_role("link", name="Funnel").first.click()
     wait_for_app(page)
-    assert page.get_by_role("heading", name="Funnel").first.is_visible()
+    # Waited for, not looked at once: on a loaded machine (the suite's first browser
+    # test, 3 workers) the page was still switching when the check ran.
+    page.get_by_role("heading", name="Funnel").first.wait_for(state="visible")
     chart = page.locator('[data-testid="stVegaLiteChart"]').first
     chart.wait_for(state="visible")
     chart.locator("canvas, svg").first.wait_for(state="visible")
-    assert page.get_by_text("6 signed up, 1 was placed (17%).").is_visible()
+    page.get_by_text("6 signed up, 1 was placed (17%).").wait_for(state="visible")
     path = screenshot(page, "analytics-funnel-manager")
     assert path.stat().st_size > 10_000

@@ -510,9 +510,10 @@ def _numbers(values, n: int) -> np.ndarray:
 
 class ServiceUserTable:
     """Waiting service users as columns, so one contact is scored against thousands of
-    them without a Python loop per person (the mirror of ContactTable). Built per view
-    from the rows as read and not kept: they hold case references and postcodes, which
-    must not outlive an erasure. A Demand is made only for the rows returned."""
+    them without a Python loop per person (the mirror of ContactTable). Kept per process
+    while the waiting rows are unchanged (recruitment/placement/matching.py), and never
+    changed once built; it holds case references and postcodes, so an erasure replaces
+    it. A Demand is made only for the rows returned."""
 
     def __init__(self, rows: list[tuple]) -> None:
         # rows: a Demand's fields in order; the three lists of codes as stored JSON text
@@ -640,16 +641,21 @@ def rank_service_user_table(
     year: int,
     today: date,
     limit: int | None = None,
+    exclude: set[int] | frozenset[int] = frozenset(),
 ) -> list[Suggestion]:
     """Waiting service users ranked for one contact, best first; the longest wait breaks ties.
-    Those whose hours would take the contact over the limit are left out. Scored at once
+    Those whose hours would take the contact over the limit are left out, and those in
+    `exclude` (already proposed to or placed with the contact). Scored at once
     (score_service_users); the parts (the why) are worked out for the suggestions
     returned only."""
     km = _distances(supply.postcode, table.postcodes)
     scores = score_service_users(supply, table, km=km, max_hours=max_hours, year=year)
     known = table.waiting_since >= 0
     days = np.where(known, today.toordinal() - table.waiting_since, 0)
-    candidates = np.flatnonzero(supply.load_hours + table.hours <= max_hours)
+    fits = supply.load_hours + table.hours <= max_hours
+    if exclude:
+        fits &= ~np.isin(table.ids, np.fromiter(exclude, dtype=np.int64, count=len(exclude)))
+    candidates = np.flatnonzero(fits)
     order = np.lexsort((table.ids[candidates], -days[candidates], -np.round(scores[candidates], 9)))
     out = []
     for i in candidates[order[:limit] if limit else order]:

@@ -250,3 +250,30 @@ def test_two_databases_migrated_at_once_in_one_process_both_reach_head(tmp_path)
     finally:
         for engine in engines:
             engine.dispose()
+
+
+def test_the_service_user_time_of_change_migration_fills_in_each_rows_last_known_change(
+    engine, session_factory
+):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select, update
+
+    from db.models import ServiceUser
+    from tests.matching_factories import make_service_user
+
+    waiting, closed = make_service_user(session_factory), make_service_user(session_factory)
+    created = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
+    closed_at = datetime(2025, 6, 7, 8, 9, 10, tzinfo=UTC)
+    with session_factory.begin() as s:
+        s.execute(update(ServiceUser).values(created_at=created))
+        s.execute(
+            update(ServiceUser)
+            .where(ServiceUser.id == closed)
+            .values(status="closed", closed_at=closed_at)
+        )
+    migrate.downgrade(engine, "0250_stuck_consent_indexes")
+    migrate.upgrade(engine)
+    with session_factory() as s:
+        times = dict(s.execute(select(ServiceUser.id, ServiceUser.updated_at)).all())
+    assert times == {waiting: created, closed: closed_at}

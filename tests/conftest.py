@@ -194,6 +194,15 @@ def session(session_factory) -> Iterator[Session]:
         yield session
 
 
+@pytest.fixture
+def replica(database_url):
+    """A session factory of its own on the same database, as another server process has:
+    what it writes reaches this process only through the database."""
+    engine = make_engine(database_url)
+    yield make_session_factory(engine)
+    engine.dispose()
+
+
 # --- small factories ------------------------------------------------------------
 
 

@@ -10,8 +10,10 @@ when it changes, only the contacts changed since are read again (`_patched_table
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Text, cast, false, func, select
@@ -302,7 +304,30 @@ def _patched_table(session: Session, entry: _Entry, fingerprint: tuple) -> tuple
 @dataclass(frozen=True, slots=True)
 class _Entry:
     fingerprint: tuple
-    table: ContactTable
+    table: Any  # a ContactTable or a ServiceUserTable
+
+
+def _kept(
+    store: dict[str, _Entry],
+    lock: threading.Lock,
+    session: Session,
+    fingerprint: tuple,
+    read: Callable[[_Entry | None], tuple[Any, tuple]],
+) -> Any:
+    """The table kept in `store` for the session's database while its fingerprint is
+    `fingerprint`, else `read(old entry)`'s (table, fingerprint true of it), kept in its
+    place. One thread reads at a time; another may have read it while this one waited."""
+    key = session.get_bind().engine.url.render_as_string(hide_password=True)
+    entry = store.get(key)
+    if entry is not None and entry.fingerprint == fingerprint:
+        return entry.table
+    with lock:
+        entry = store.get(key)
+        if entry is not None and entry.fingerprint == fingerprint:
+            return entry.table
+        table, read_as = read(entry)
+        store[key] = _Entry(read_as, table)
+    return table
 
 
 # One table per database URL, shared by every thread of the process: a ContactTable holds
@@ -315,20 +340,13 @@ def _available_contacts(session: Session) -> ContactTable:
     """Approved or placed, not anonymised contacts with their current load: the process's
     table while the database's `_contacts_fingerprint` is unchanged, else patched with
     what changed (`_patched_table`) or, failing that, read again."""
-    key = session.get_bind().engine.url.render_as_string(hide_password=True)
     fingerprint = _contacts_fingerprint(session)
-    entry = _tables.get(key)
-    if entry is not None and entry.fingerprint == fingerprint:
-        return entry.table
-    with _tables_lock:
-        # Another thread may have read it while this one waited for the lock.
-        entry = _tables.get(key)
-        if entry is not None and entry.fingerprint == fingerprint:
-            return entry.table
+
+    def read(entry: _Entry | None) -> tuple[ContactTable, tuple]:
         refreshed = _patched_table(session, entry, fingerprint) if entry is not None else None
-        table, read_as = refreshed or _read_available_contacts(session, fingerprint)
-        _tables[key] = _Entry(read_as, table)
-    return table
+        return refreshed or _read_available_contacts(session, fingerprint)
+
+    return _kept(_tables, _tables_lock, session, fingerprint, read)
 
 
 def _paired_contacts(session: Session, service_user_id: int) -> set[int]:
@@ -400,17 +418,11 @@ def _read_waiting_service_users(session: Session) -> ServiceUserTable:
     return ServiceUserTable(session.connection().execute(query).all())
 
 
-@dataclass(frozen=True, slots=True)
-class _Waiting:
-    fingerprint: tuple
-    table: ServiceUserTable
-
-
 # One table per database URL, shared by every thread of the process (a ServiceUserTable
 # is never changed once built). It holds case references and postcodes, as the table of
 # contacts holds the contacts': an erasure changes the fingerprint (the row leaves the
 # waiting list), so the next matching view in any process replaces the table.
-_waiting: dict[str, _Waiting] = {}
+_waiting: dict[str, _Entry] = {}
 _waiting_lock = threading.Lock()
 
 
@@ -420,18 +432,14 @@ def _waiting_service_users(session: Session) -> ServiceUserTable:
     applicants, on every view of the matching page before it was kept). The fingerprint
     is read first: a write committed between the two reads makes the table newer than
     its fingerprint, and the next view reads again."""
-    key = session.get_bind().engine.url.render_as_string(hide_password=True)
     fingerprint = _waiting_fingerprint(session)
-    entry = _waiting.get(key)
-    if entry is not None and entry.fingerprint == fingerprint:
-        return entry.table
-    with _waiting_lock:
-        entry = _waiting.get(key)
-        if entry is not None and entry.fingerprint == fingerprint:
-            return entry.table
-        table = _read_waiting_service_users(session)
-        _waiting[key] = _Waiting(fingerprint, table)
-    return table
+    return _kept(
+        _waiting,
+        _waiting_lock,
+        session,
+        fingerprint,
+        lambda _entry: (_read_waiting_service_users(session), fingerprint),
+    )
 
 
 def _paired_service_users(session: Session, applicant_id: int) -> set[int]:

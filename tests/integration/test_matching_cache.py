@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import event, select, update
 
 from db.models import Applicant, Stage
-from db.session import make_engine, make_session_factory
 from recruitment.accounts.privacy_rights import erase_applicant
 from recruitment.casework.stage_moves import advance_stage
 from recruitment.core.access import Actor
@@ -106,15 +105,6 @@ def suggested(session_factory, coordinator):
         return {s.id: s for s in ranked}
 
     return view
-
-
-@pytest.fixture
-def replica(database_url):
-    """A session factory of its own on the same database, as another server process has:
-    what it writes reaches this process only through the database."""
-    engine = make_engine(database_url)
-    yield make_session_factory(engine)
-    engine.dispose()
 
 
 def _kari_moves_to_tromso(session_factory, coordinator) -> None:

@@ -53,16 +53,6 @@ def suggested(session_factory, coordinator, contact):
     return view
 
 
-@pytest.fixture
-def replica(database_url):
-    """Another server process's sessions on the same database."""
-    from db.session import make_engine, make_session_factory
-
-    engine = make_engine(database_url)
-    yield make_session_factory(engine)
-    engine.dispose()
-
-
 def _edit(session_factory, actor, user_id: int, **fields) -> None:
     values = {
         "case_ref": None,

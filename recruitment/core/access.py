@@ -139,6 +139,9 @@ UNGUARDED: dict[str, str] = {
     "journey.applicants.sign_up": "the public sign-up form (staff use register_caller)",
     "journey.booking.open_meetings": "the public sign-up form: meetings and seats left, no names",
     "journey.consent.consent_text": "the public privacy page: the notice, no personal data",
+    "journey.consent.current_consent_version": (
+        "the notice in force, no personal data: what a sign-up and the demo data accept"
+    ),
     # Logging in: there is no actor yet; the credentials are the authority.
     "accounts.staff.has_staff": "before login: whether any account exists (else first run)",
     "accounts.staff.create_first_admin": "first run: refused once any account exists",

@@ -303,7 +303,7 @@ def applicant_row(
         "consent_at": created,
         **consent_columns(channels_for(applicant_id, person.prefers_phone), created),
         "sms_opted_out_at": None,
-        "consent_version_id": None,
+        "consent_version_id": None,  # the notice in force: its row is set by generate
         "stage": stage,
         "stage_changed_at": life.at,
         "exit_reason": last_event["reason_code"]

@@ -31,6 +31,7 @@ from recruitment.core.errors import VerveError
 from recruitment.demo.bulk import write_rows
 from recruitment.demo.people import STAFF_EMAIL_DOMAIN
 from recruitment.demo.simulation import simulate
+from recruitment.journey.consent import current_consent_version
 
 
 class DatabaseNotEmpty(VerveError):
@@ -109,6 +110,11 @@ def generate(
         rows = simulate(
             random.Random(seed), today, applicants, base_staff_id=base_staff_id, taken=taken
         )
+        # Every demo applicant accepted the privacy notice in force, as a sign-up does:
+        # without it the settings page counted no acceptances of it at all.
+        notice = current_consent_version(session).id
+        for row in rows[Applicant.__table__]:
+            row["consent_version_id"] = notice
         write_rows(connection, rows)
         connection.execute(
             AuditEvent.__table__.insert(),

@@ -40,7 +40,7 @@ from recruitment.core.validation import (
     normalise_email,
 )
 from recruitment.journey import _booking, _pending
-from recruitment.journey.consent import _current_consent_version
+from recruitment.journey.consent import current_consent_version
 from recruitment.journey.contact import _apply_channels, clean_channels
 from recruitment.messaging import _queue
 
@@ -290,7 +290,7 @@ def _upsert_applicant(
             )
     if data.consent:
         applicant.consent_at = now
-        applicant.consent_version_id = _current_consent_version(session).id
+        applicant.consent_version_id = current_consent_version(session).id
     _ensure_token(session, applicant, now=now)
     session.flush()
     return applicant, created

@@ -14,7 +14,7 @@ from recruitment.core.i18n import t
 CURRENT_VERSION = "2026-11"
 
 
-def _current_consent_version(session: Session) -> ConsentVersion:
+def current_consent_version(session: Session) -> ConsentVersion:
     """The row of the current privacy notice, created from the catalogue on first use."""
     row = session.scalar(select(ConsentVersion).where(ConsentVersion.version == CURRENT_VERSION))
     if row is not None:
@@ -38,5 +38,5 @@ def _current_consent_version(session: Session) -> ConsentVersion:
 
 def consent_text(session: Session, lang: str) -> tuple[str, str]:
     """(version, text) of the current notice in `lang`."""
-    row = _current_consent_version(session)
+    row = current_consent_version(session)
     return row.version, row.text_en if lang == "en" else row.text_nb

@@ -25,9 +25,11 @@ from db.models import (
     Stage,
     StageEvent,
 )
+from recruitment.accounts.privacy_rights import consent_versions
 from recruitment.core import vocabulary
 from recruitment.core.pipeline import EXIT_REASONS, EXITS, is_allowed
 from recruitment.demo.service import DatabaseNotEmpty, generate
+from recruitment.journey.consent import CURRENT_VERSION
 
 TODAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
@@ -248,6 +250,14 @@ def test_applicants_have_plausible_unique_contact_details_and_vocabulary_codes(d
         assert a.source in vocabulary.SOURCES
         assert 1940 < a.birth_year < 2010
     assert any(a.callback_requested for a in applicants)
+
+
+def test_every_applicant_accepted_the_privacy_notice_in_force(demo, session, admin):
+    """As a sign-up does: the settings page counts them all under the current notice."""
+    versions = consent_versions(session=session, actor=admin)
+
+    assert [(v["version"], v["accepted_by"]) for v in versions] == [(CURRENT_VERSION, N)]
+    assert session.scalar(select(func.count()).where(Applicant.consent_version_id.is_(None))) == 0
 
 
 def test_timestamps_written_in_bulk_compare_correctly_in_sql(demo, session):

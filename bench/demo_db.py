@@ -1,7 +1,8 @@
 """Demo databases for the benches, built once and kept in `.bench-cache/` (SQLite files)
-or in a schema of their own (PostgreSQL), keyed by size and schema revision, so a second
-run starts at once. Building 100,000 applicants takes minutes; delete the cache (or drop
-the schema) to build again.
+or in a schema of their own (PostgreSQL), keyed by size, schema revision and the code that
+builds the data (`_revision`), so a second run starts at once and a changed generator
+builds afresh. Building 100,000 applicants takes a minute or more; delete the cache (or
+drop the schema) to build again.
 
 Each database gets three bench accounts (admin, coordinator, manager) with BENCH_PASSWORD
 (the coordinator takes over one demo coordinator's cases), a future info meeting with
@@ -14,6 +15,7 @@ list against a full one measures the list's length, not the register's size.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import time
 from contextlib import contextmanager
@@ -58,7 +60,15 @@ class DemoDb:
 
 
 def _revision() -> str:
-    return (migrate.head_revision() or "none").split("_")[0]
+    """The schema's revision and a digest of the code that writes the data (the demo
+    generator and this module): a fix to either builds the databases anew, where a key
+    of the revision alone kept the old data in use (applicants without a privacy-notice
+    version, 30 November)."""
+    head = (migrate.head_revision() or "none").split("_")[0]
+    digest = hashlib.sha256()
+    for path in sorted([*(ROOT / "recruitment" / "demo").glob("*.py"), Path(__file__)]):
+        digest.update(path.read_bytes())
+    return f"{head}_{digest.hexdigest()[:8]}"
 
 
 def _pg_url(schema: str) -> str:

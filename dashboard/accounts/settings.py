@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import access
 from dashboard.action import run_action, show_flash
 from dashboard.data import sessions
-from dashboard.i18n import format_datetime, t
+from dashboard.i18n import format_datetime, format_number, t
 from db.models import CheckKind
 from recruitment.accounts.office_settings import change_settings, settings_for_admin
 from recruitment.accounts.privacy_rights import consent_versions
@@ -72,12 +72,15 @@ if versions:
             {
                 t("security.consent_version"): v["version"],
                 t("security.consent_published"): format_datetime(v["published_at"]),
-                t("security.consent_accepted_by"): v["accepted_by"],
+                t("security.consent_accepted_by"): format_number(v["accepted_by"]),
             }
             for v in versions
         ],
         hide_index=True,
         width="stretch",
+        column_config={
+            t("security.consent_accepted_by"): st.column_config.TextColumn(alignment="right")
+        },
     )
 else:
     st.write(t("security.consent_none"))

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import access, charts
 from dashboard.data import sessions
-from dashboard.i18n import lang, t
+from dashboard.i18n import lang, localised, t
 from recruitment.casework.applicant_list import stage_counts
 from recruitment.core.timefmt import chart_locale
 
@@ -45,11 +45,15 @@ chosen = selected[0].get("stage")
 if chosen:
     st.switch_page("casework/applicants.py", query_params={"stage": chosen})
 
-# The same figures as a table, for screen readers and for copying.
+# The same figures as a table, for screen readers and for copying: counts written as
+# the language writes them (7 143 in bokmål, 7,143 in English), lined up on the right.
 st.dataframe(
-    counts[["label", "count"]],
+    localised(counts[["label", "count"]], numbers={"count": 0}),
     hide_index=True,
-    column_config={"label": t("casework.field_stage"), "count": t("casework.pipeline_count")},
+    column_config={
+        "label": t("casework.field_stage"),
+        "count": st.column_config.TextColumn(t("casework.pipeline_count"), alignment="right"),
+    },
     key="pipeline_table",
 )
 for stage in counts["stage"]:

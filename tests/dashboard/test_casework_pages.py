@@ -93,7 +93,22 @@ def test_the_pipeline_shows_how_many_stand_in_each_stage(app, manager, make_appl
     at = _open(app, manager, "pipeline")
     assert at.title[0].value == "Pipeline"
     table = at.dataframe[0].value
-    assert dict(zip(table["label"], table["count"], strict=True))["Signed up"] == 2
+    assert dict(zip(table["label"], table["count"], strict=True))["Signed up"] == "2"
+
+
+def test_the_pipeline_writes_its_counts_as_the_language_does(app, manager, session_factory):
+    from recruitment.demo.service import generate
+
+    generate(session_factory, applicants=4000, seed=7)
+    with session_factory() as s:
+        withdrawn = s.scalar(select(func.count()).where(Applicant.stage == "withdrawn"))
+    assert withdrawn >= 1000  # a count with thousands to group
+    shown = {}
+    for lang in ("nb", "en"):
+        table = _open(app, manager, "pipeline", lang=lang).dataframe[0].value
+        shown[lang] = dict(zip(table["label"], table["count"], strict=True))
+    assert shown["nb"]["Trukket seg"] == f"{withdrawn // 1000}\xa0{withdrawn % 1000:03d}"
+    assert shown["en"]["Withdrawn"] == f"{withdrawn:,}"
 
 
 def test_selecting_a_bar_opens_the_list_filtered_to_that_stage(

@@ -15,7 +15,7 @@ from db.models import AuditEvent, Setting, StaffSession, StaffUser, utcnow
 from recruitment.accounts.staff import hash_password
 from recruitment.core.access import allowed
 
-from .conftest import logged_in, page_path
+from .conftest import logged_in, page_path, page_route
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a long enough password"
@@ -219,6 +219,20 @@ def test_the_staff_page_refuses_to_demote_the_last_admin(app_database, admin, se
     assert not at.exception, at.exception
     assert "at least one active administrator" in _texts(at)
     assert session.get(StaffUser, admin.id).role == "admin"
+
+
+def test_settings_count_who_accepted_each_privacy_notice_as_the_language_writes(
+    app, admin, session_factory
+):
+    from recruitment.demo.service import generate
+
+    generate(session_factory, applicants=1200, seed=7)  # each accepts the notice in force
+    for lang, count in (("nb", "1\xa0200"), ("en", "1,200")):
+        at = app(admin, lang=lang).run()
+        at.switch_page(page_route("settings")).run()
+        assert not at.exception, at.exception
+        (table,) = [frame.value for frame in at.dataframe]
+        assert list(table.iloc[:, 2]) == [count]
 
 
 def test_settings_are_saved_with_validation_and_audited(app_database, admin, session):

@@ -355,6 +355,16 @@ class Applicant(Base):
             "stage_changed_at",
             "anonymised_at",
         ),
+        # Who can be booked into a combined sitting, in the list's order: a walk of 50
+        # entries per stage and preference (recruitment/casework/combined.py).
+        Index(
+            "ix_applicant_stage_phone_created",
+            "stage",
+            "prefers_phone",
+            "created_at",
+            "id",
+            "anonymised_at",
+        ),
         # Who accepted each privacy-notice version (the settings page).
         Index("ix_applicant_consent_version", "consent_version_id"),
         Index("ix_applicant_created_at", "created_at"),

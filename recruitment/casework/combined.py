@@ -195,28 +195,70 @@ def record_sitting(
     attendance.mark_held(session=session, actor=actor, meeting_id=meeting_id, now=now)
 
 
+#: Who can be booked into a combined sitting: not yet past the information meeting.
+BOOKABLE = (Stage.SIGNED_UP.value, Stage.MEETING_BOOKED.value)
+
+
 @requires("applicants.read")
 def candidates(
     *, session: Session, actor: Actor, search: str = "", limit: int = 50
 ) -> dict[int, str]:
     """Applicants who can be booked into a combined sitting (signed up or booked on a
-    meeting), those who prefer phone over digital meetings first: id -> label. `search`
-    finds them as the applicant search does (db/search.py: names, e-mail and phone, by
-    the beginnings of words, whatever the case or accents)."""
-    query = select(Applicant.id, Applicant.first_name, Applicant.last_name, Applicant.phone).where(
-        Applicant.stage.in_((Stage.SIGNED_UP.value, Stage.MEETING_BOOKED.value)),
-        Applicant.anonymised_at.is_(None),
-    )
+    meeting), those who prefer phone over digital meetings first, then the oldest sign-ups:
+    id -> label. `search` finds them as the applicant search does (db/search.py: names,
+    e-mail and phone, by the beginnings of words, whatever the case or accents)."""
     if search.strip():
         dialect = session.get_bind().dialect.name
         condition = search_index.matches(Applicant.id, Applicant.search_text, search, dialect)
-        query = query.where(condition if condition is not None else false())
-    query = query.order_by(
-        Applicant.prefers_phone.desc(), Applicant.created_at, Applicant.id
-    ).limit(limit)
-    with search_index.search_plan(session):
-        rows = session.execute(query).all()
-    return {id_: f"{first} {last} ({phone or '–'})" for id_, first, last, phone in rows}
+        query = (
+            select(*_LISTED)
+            .where(
+                Applicant.stage.in_(BOOKABLE),
+                Applicant.anonymised_at.is_(None),
+                condition if condition is not None else false(),
+            )
+            .order_by(Applicant.prefers_phone.desc(), Applicant.created_at, Applicant.id)
+            .limit(limit)
+        )
+        with search_index.search_plan(session):
+            rows = session.execute(query).all()
+    else:
+        rows = _first_bookable(session, limit)
+    return {row.id: f"{row.first_name} {row.last_name} ({row.phone or '–'})" for row in rows}
+
+
+_LISTED = (
+    Applicant.id,
+    Applicant.first_name,
+    Applicant.last_name,
+    Applicant.phone,
+    Applicant.prefers_phone,
+    Applicant.created_at,
+)
+
+
+def _first_bookable(session: Session, limit: int) -> list:
+    """The first `limit` in the list's order, read as walks of at most `limit` entries of
+    the index on (stage, prefers_phone, created_at, id, anonymised_at), one for each stage
+    and preference, merged here: one sorted read of them all took every signed-up and
+    booked applicant, 12,500 rows at 100,000 (13.5 ms on PostgreSQL)."""
+    found: list = []
+    for prefers_phone in (True, False):
+        if len(found) >= limit:
+            break
+        for stage in BOOKABLE:
+            found += session.execute(
+                select(*_LISTED)
+                .where(
+                    Applicant.stage == stage,
+                    Applicant.prefers_phone == prefers_phone,
+                    Applicant.anonymised_at.is_(None),
+                )
+                .order_by(Applicant.created_at, Applicant.id)
+                .limit(limit)
+            ).all()
+    found.sort(key=lambda row: (not row.prefers_phone, row.created_at, row.id))
+    return found[:limit]
 
 
 @dataclass(frozen=True, slots=True)

@@ -320,6 +320,7 @@ REGISTER_STATS = {
     "ix_applicant_coordinator_stage_changed_live": "100000 14286 1755 1 1",
     "ix_applicant_stage_changed_live": "100000 11112 2 2",
     "ix_applicant_stage_changed": "100000 11112 2",
+    "ix_applicant_stage_phone_created": "100000 11112 5556 1 1 1",
     "ix_applicant_source": "100000 10000",
     "ix_applicant_last_name": "100000 991 6",
     "ix_applicant_callback_requested": "100000 50000",

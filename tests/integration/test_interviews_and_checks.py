@@ -655,6 +655,30 @@ def test_the_combined_sittings_search_finds_people_as_the_applicant_search_does(
     assert found("nobody") == found("--") == set()
 
 
+def test_the_combined_sittings_list_puts_phone_people_first_then_the_oldest_sign_ups(
+    session, coordinator, make_applicant, at_stage
+):
+    def ago(days: int) -> datetime:
+        return NOW - timedelta(days=days)
+
+    newer = make_applicant(created_at=ago(10))
+    phone_new = make_applicant(prefers_phone=True, created_at=ago(1))
+    phone_old = at_stage("meeting_booked", prefers_phone=True, created_at=ago(5))
+    oldest = at_stage("meeting_booked", created_at=ago(20))
+    at_stage("meeting_attended", prefers_phone=True, created_at=ago(30))  # past it
+    make_applicant(prefers_phone=True, created_at=ago(40), anonymised_at=ago(2))  # erased
+
+    def listed(limit: int) -> list[int]:
+        return list(combined.candidates(session=session, actor=coordinator, limit=limit))
+
+    assert listed(50) == [phone_old, phone_new, oldest, newer]
+    assert listed(3) == [phone_old, phone_new, oldest]
+    assert listed(1) == [phone_old]
+    # A search lists in the same order.
+    found = combined.candidates(session=session, actor=coordinator, search="ola")
+    assert list(found) == [phone_old, phone_new, oldest, newer]
+
+
 def test_a_combined_sitting_books_two_applicants_in_person_with_confirmations(
     session_factory, coordinator, make_applicant
 ):

@@ -106,3 +106,17 @@ def test_the_waiting_lists_fingerprint_is_read_from_the_index_alone(session, ses
         session, lambda: matching._waiting_fingerprint(session), "count(service_user.id)"
     )
     assert covered(plan, "ix_service_user_waiting_changed"), plan
+
+
+def test_the_combined_sittings_list_walks_its_index_without_sorting(
+    session, coordinator, make_applicant
+):
+    from recruitment.casework import combined
+
+    make_applicant(prefers_phone=True)
+    session.execute(text("ANALYZE"))
+    plan = plan_of(
+        session, lambda: combined.candidates(session=session, actor=coordinator), "LIMIT"
+    )
+    assert "ix_applicant_stage_phone_created" in plan, plan
+    assert "Sort" not in plan and "TEMP B-TREE" not in plan, plan
